@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/** kubefence's command line: parsing and wiring only. Also runs as `kubectl fence` (the kubectl-fence bin). */
+import { basename } from "node:path";
+import { Command, CommanderError } from "commander";
+import { auditCommand } from "./audit.js";
+import { EXIT_USAGE, UsageError } from "./errors.js";
+import { VERSION, versionCommand } from "./version.js";
+
+export function buildProgram(): Command {
+  const asKubectlPlugin = basename(process.argv[1] ?? "").startsWith("kubectl-fence");
+  const program = new Command(asKubectlPlugin ? "kubectl fence" : "kubefence")
+    .description(
+      "Kubernetes multi-tenant isolation, visible, provable and enforced: RBAC, NetworkPolicy and Pod Security, exactly as Kubernetes decides them.",
+    )
+    .version(VERSION, "--version", "print the version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(text) });
+  program.addCommand(auditCommand());
+  program.addCommand(versionCommand());
+  for (const command of program.commands) command.exitOverride();
+  program.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and succeed; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 70;
+  },
+);

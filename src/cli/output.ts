@@ -1,0 +1,14 @@
+import { stringify } from "yaml";
+import { UsageError } from "./errors.js";
+
+export function validateOutput(output: string, allowed: string[]): void {
+  if (!allowed.includes(output))
+    throw new UsageError(
+      `unable to match a printer suitable for the output format "${output}", allowed formats are: ${allowed.join(",")}`,
+    );
+}
+
+/** `-o json` / `-o yaml`. */
+export function printStructured(value: unknown, output: string): void {
+  process.stdout.write(output === "yaml" ? stringify(value) : `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,88 @@
+/** The flags that choose what to read (-f/-R, --demo, or the live cluster) and how, shared by every command. */
+import type { Command } from "commander";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { formatOrigin } from "../model/origin.js";
+import type { LoadResult } from "../sources/build.js";
+import { loadDemo } from "../sources/demo.js";
+import { loadLive } from "../sources/live.js";
+import { InputError, loadManifests } from "../sources/manifests.js";
+import { UsageError } from "./errors.js";
+
+export interface SourceOptions {
+  filename: string[];
+  recursive?: boolean;
+  demo?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  strict?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option(
+      "-f, --filename <path>",
+      "manifest file, directory or - for stdin (repeatable); YAML, JSON, Lists",
+      collect,
+      [],
+    )
+    .option("-R, --recursive", "read directories given with -f recursively")
+    .option("--demo", "analyse the built-in demo cluster (examples/demo)")
+    .option(
+      "--kubeconfig <path>",
+      "kubeconfig file for the live cluster (default: $KUBECONFIG or ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use (default: the current context)")
+    .option("--strict", "treat input warnings and errors as fatal (exit code 2)")
+    .option(
+      "-n, --namespace <namespace>",
+      "the namespace in question; also where manifest objects that name none land (default: default)",
+    );
+}
+
+export async function loadSource(options: SourceOptions): Promise<LoadResult> {
+  if (options.demo && options.filename.length > 0)
+    throw new UsageError("--demo and -f cannot be used together");
+  if ((options.demo || options.filename.length > 0) && (options.kubeconfig || options.context))
+    throw new UsageError(
+      "--kubeconfig and --context select a live cluster; they cannot be used with -f or --demo",
+    );
+  let result: LoadResult;
+  try {
+    if (options.demo) result = loadDemo();
+    else if (options.filename.length > 0)
+      result = loadManifests(options.filename, {
+        recursive: options.recursive,
+        defaultNamespace: options.namespace,
+      });
+    else
+      result = await loadLive({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        onProgress: process.stderr.isTTY
+          ? (message) => process.stderr.write(`\r\x1b[K${message}`)
+          : undefined,
+      });
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.message);
+    throw error;
+  }
+  reportDiagnostics(result.diagnostics);
+  if (options.strict) {
+    const fatal = result.diagnostics.filter((d) => d.severity !== "info").length;
+    if (fatal > 0)
+      throw new UsageError(`--strict: ${fatal} input problem${fatal === 1 ? "" : "s"} (see above)`);
+  }
+  return result;
+}
+
+export function reportDiagnostics(diagnostics: Diagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.origin ? `${formatOrigin(d.origin)}: ` : "";
+  return `${d.severity}: ${where}${d.message}`;
+}

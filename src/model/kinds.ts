@@ -1,0 +1,195 @@
+/**
+ * The kinds kubefence reads: their API group and versions, REST plural, scope, and where they live in a
+ * Snapshot. One table, used by the manifest and live sources alike.
+ */
+import type { Kind } from "./objects.js";
+import type { Snapshot } from "./snapshot.js";
+
+export interface KindInfo {
+  kind: Kind;
+  group: string;
+  /** The served, stable version; documents are read as this version. */
+  version: string;
+  /** Older versions read as `version` with a warning (they share the fields kubefence uses). */
+  deprecatedVersions: string[];
+  plural: string;
+  namespaced: boolean;
+  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds">;
+}
+
+const table: KindInfo[] = [
+  {
+    kind: "Namespace",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "namespaces",
+    namespaced: false,
+    field: "namespaces",
+  },
+  {
+    kind: "Node",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "nodes",
+    namespaced: false,
+    field: "nodes",
+  },
+  {
+    kind: "Pod",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "pods",
+    namespaced: true,
+    field: "pods",
+  },
+  {
+    kind: "ServiceAccount",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "serviceaccounts",
+    namespaced: true,
+    field: "serviceAccounts",
+  },
+  {
+    kind: "Service",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "services",
+    namespaced: true,
+    field: "services",
+  },
+  {
+    kind: "ReplicationController",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "replicationcontrollers",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "PodTemplate",
+    group: "",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "podtemplates",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "Deployment",
+    group: "apps",
+    version: "v1",
+    deprecatedVersions: ["apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"],
+    plural: "deployments",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "ReplicaSet",
+    group: "apps",
+    version: "v1",
+    deprecatedVersions: ["apps/v1beta2", "extensions/v1beta1"],
+    plural: "replicasets",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "StatefulSet",
+    group: "apps",
+    version: "v1",
+    deprecatedVersions: ["apps/v1beta1", "apps/v1beta2"],
+    plural: "statefulsets",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "DaemonSet",
+    group: "apps",
+    version: "v1",
+    deprecatedVersions: ["apps/v1beta2", "extensions/v1beta1"],
+    plural: "daemonsets",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "Job",
+    group: "batch",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "jobs",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "CronJob",
+    group: "batch",
+    version: "v1",
+    deprecatedVersions: ["batch/v1beta1"],
+    plural: "cronjobs",
+    namespaced: true,
+    field: "workloads",
+  },
+  {
+    kind: "NetworkPolicy",
+    group: "networking.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["extensions/v1beta1"],
+    plural: "networkpolicies",
+    namespaced: true,
+    field: "networkPolicies",
+  },
+  {
+    kind: "Role",
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1"],
+    plural: "roles",
+    namespaced: true,
+    field: "roles",
+  },
+  {
+    kind: "ClusterRole",
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1"],
+    plural: "clusterroles",
+    namespaced: false,
+    field: "clusterRoles",
+  },
+  {
+    kind: "RoleBinding",
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1"],
+    plural: "rolebindings",
+    namespaced: true,
+    field: "roleBindings",
+  },
+  {
+    kind: "ClusterRoleBinding",
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1"],
+    plural: "clusterrolebindings",
+    namespaced: false,
+    field: "clusterRoleBindings",
+  },
+];
+
+export const KINDS: readonly KindInfo[] = table;
+
+const byKind = new Map<string, KindInfo>(table.map((k) => [k.kind, k]));
+
+export function kindInfo(kind: string): KindInfo | undefined {
+  return byKind.get(kind);
+}
+
+export function apiVersionOf(info: KindInfo): string {
+  return info.group === "" ? info.version : `${info.group}/${info.version}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * The typed objects kubefence reasons about. Field types are Kubernetes' own (kubernetes-models, generated
+ * from the upstream OpenAPI); after loading, every object has a name, and every namespaced object a namespace.
+ */
+import type { IIoK8sApimachineryPkgApisMetaV1LabelSelector as ILabelSelector } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector";
+import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+import type { IDaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IReplicaSet } from "kubernetes-models/apps/v1/ReplicaSet";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import type { IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import type { INode } from "kubernetes-models/v1/Node";
+import type { IPod } from "kubernetes-models/v1/Pod";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { IPodTemplate } from "kubernetes-models/v1/PodTemplate";
+import type { IReplicationController } from "kubernetes-models/v1/ReplicationController";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { Located } from "./origin.js";
+
+export type { INetworkPolicyPeer as NetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
+export type { INetworkPolicyPort as NetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
+export type { IPolicyRule as PolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
+export type { ISubject as Subject } from "kubernetes-models/rbac.authorization.k8s.io/v1/Subject";
+export type { IContainer as Container } from "kubernetes-models/v1/Container";
+export type { ILabelSelector as LabelSelector, IObjectMeta as ObjectMeta, IPodSpec as PodSpec };
+
+/** Metadata after loading: a name always; a namespace on namespaced kinds. */
+export type NamedMeta = IObjectMeta & { name: string };
+export type NamespacedMeta = NamedMeta & { namespace: string };
+
+type Cluster<T extends { metadata?: IObjectMeta }> = Located<Omit<T, "metadata"> & { metadata: NamedMeta }>;
+type Namespaced<T extends { metadata?: IObjectMeta }> = Located<
+  Omit<T, "metadata"> & { metadata: NamespacedMeta }
+>;
+
+export type Namespace = Cluster<INamespace>;
+export type Node = Cluster<INode>;
+export type ClusterRole = Cluster<IClusterRole>;
+export type ClusterRoleBinding = Cluster<IClusterRoleBinding>;
+
+export type Pod = Namespaced<IPod>;
+export type ServiceAccount = Namespaced<IServiceAccount>;
+export type Service = Namespaced<IService>;
+export type NetworkPolicy = Namespaced<INetworkPolicy>;
+export type Role = Namespaced<IRole>;
+export type RoleBinding = Namespaced<IRoleBinding>;
+
+export type Deployment = Namespaced<IDeployment>;
+export type ReplicaSet = Namespaced<IReplicaSet>;
+export type StatefulSet = Namespaced<IStatefulSet>;
+export type DaemonSet = Namespaced<IDaemonSet>;
+export type Job = Namespaced<IJob>;
+export type CronJob = Namespaced<ICronJob>;
+export type ReplicationController = Namespaced<IReplicationController>;
+export type PodTemplate = Namespaced<IPodTemplate>;
+
+/** Every kind that owns a pod template. */
+export type Workload =
+  | Deployment
+  | ReplicaSet
+  | StatefulSet
+  | DaemonSet
+  | Job
+  | CronJob
+  | ReplicationController
+  | PodTemplate;
+
+export type WorkloadKind = Workload["kind"];
+
+export type KubeObject =
+  | Namespace
+  | Node
+  | ClusterRole
+  | ClusterRoleBinding
+  | Pod
+  | ServiceAccount
+  | Service
+  | NetworkPolicy
+  | Role
+  | RoleBinding
+  | Workload;
+
+export type Kind = KubeObject["kind"];

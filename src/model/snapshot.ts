@@ -1,0 +1,75 @@
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  KubeObject,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  Pod,
+  Role,
+  RoleBinding,
+  Service,
+  ServiceAccount,
+  Workload,
+} from "./objects.js";
+
+/** What a source read: every object kubefence reasons about, typed and defaulted. Engines take only this. */
+export interface Snapshot {
+  namespaces: Namespace[];
+  nodes: Node[];
+  pods: Pod[];
+  serviceAccounts: ServiceAccount[];
+  services: Service[];
+  networkPolicies: NetworkPolicy[];
+  roles: Role[];
+  clusterRoles: ClusterRole[];
+  roleBindings: RoleBinding[];
+  clusterRoleBindings: ClusterRoleBinding[];
+  /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate. */
+  workloads: Workload[];
+  /** Documents of kinds kubefence does not analyse, counted by `apiVersion/kind`. */
+  unknownKinds: Record<string, number>;
+  /** Kinds a live source could not list (e.g. Forbidden): answers that depend on them are weaker. */
+  missingKinds: string[];
+}
+
+export function emptySnapshot(): Snapshot {
+  return {
+    namespaces: [],
+    nodes: [],
+    pods: [],
+    serviceAccounts: [],
+    services: [],
+    networkPolicies: [],
+    roles: [],
+    clusterRoles: [],
+    roleBindings: [],
+    clusterRoleBindings: [],
+    workloads: [],
+    unknownKinds: {},
+    missingKinds: [],
+  };
+}
+
+/** Every object of the snapshot, in a stable order (the order of the fields above, then as read). */
+export function allObjects(snapshot: Snapshot): KubeObject[] {
+  return [
+    ...snapshot.namespaces,
+    ...snapshot.nodes,
+    ...snapshot.serviceAccounts,
+    ...snapshot.services,
+    ...snapshot.roles,
+    ...snapshot.clusterRoles,
+    ...snapshot.roleBindings,
+    ...snapshot.clusterRoleBindings,
+    ...snapshot.networkPolicies,
+    ...snapshot.workloads,
+    ...snapshot.pods,
+  ];
+}
+
+/** `Kind/namespace/name` or `Kind/name`: the identity used for duplicate detection and messages. */
+export function objectKey(object: { kind: string; metadata: { name: string; namespace?: string } }): string {
+  const { namespace, name } = object.metadata;
+  return namespace ? `${object.kind}/${namespace}/${name}` : `${object.kind}/${name}`;
+}

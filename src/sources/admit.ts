@@ -1,0 +1,218 @@
+/**
+ * The boundary: a raw document becomes a typed, defaulted object, or a diagnostic saying exactly which
+ * field of which file:line is wrong. Field types are checked against Kubernetes' OpenAPI schema
+ * (kubernetes-models); nothing past this point sees an untyped value.
+ */
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { ReplicaSet } from "kubernetes-models/apps/v1/ReplicaSet";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Node } from "kubernetes-models/v1/Node";
+import { Pod } from "kubernetes-models/v1/Pod";
+import { PodTemplate } from "kubernetes-models/v1/PodTemplate";
+import { ReplicationController } from "kubernetes-models/v1/ReplicationController";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { applyDefaults } from "../model/defaults.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
+import type { Kind, KubeObject } from "../model/objects.js";
+import { setOrigin } from "../model/origin.js";
+import type { Path, RawDocument } from "./documents.js";
+
+type Validator = new (data: never) => { validate(): void };
+
+const MODELS: Record<Kind, Validator> = {
+  Namespace,
+  Node,
+  Pod,
+  ServiceAccount,
+  Service,
+  ReplicationController,
+  PodTemplate,
+  Deployment,
+  ReplicaSet,
+  StatefulSet,
+  DaemonSet,
+  Job,
+  CronJob,
+  NetworkPolicy,
+  Role,
+  ClusterRole,
+  RoleBinding,
+  ClusterRoleBinding,
+};
+
+export type Admission =
+  | { type: "object"; object: KubeObject; diagnostics: Diagnostic[] }
+  | { type: "unknown"; apiVersionKind: string }
+  | { type: "list"; items: unknown[] }
+  | { type: "rejected"; diagnostics: Diagnostic[] };
+
+export interface AdmitOptions {
+  /** Namespace for namespaced objects that name none (`-n`); `default` otherwise. */
+  defaultNamespace?: string;
+}
+
+export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
+  const value = doc.value;
+  const reject = (message: string, path: Path = []): Admission => ({
+    type: "rejected",
+    diagnostics: [
+      {
+        severity: "error",
+        message: `${message}; document skipped`,
+        origin: doc.locate(path),
+        field: fieldPath(path) || undefined,
+      },
+    ],
+  });
+  if (!isRecord(value)) return reject(`document is ${describeType(value)}, not a Kubernetes object`);
+  const { apiVersion, kind } = value;
+  if (kind === undefined) return reject("document has no kind");
+  if (typeof kind !== "string" || kind === "") return reject("kind must be a non-empty string", ["kind"]);
+  if (apiVersion === undefined) return reject(`${kind} has no apiVersion`);
+  if (typeof apiVersion !== "string" || apiVersion === "")
+    return reject("apiVersion must be a non-empty string", ["apiVersion"]);
+
+  if (kind === "List" || (kind.endsWith("List") && "items" in value)) {
+    if (!Array.isArray(value.items)) return reject(`${kind}.items must be a list`, ["items"]);
+    return { type: "list", items: value.items };
+  }
+
+  const info = kindInfo(kind);
+  const diagnostics: Diagnostic[] = [];
+  if (!info || !acceptsVersion(info, apiVersion))
+    return { type: "unknown", apiVersionKind: `${apiVersion}/${kind}` };
+  if (apiVersion !== apiVersionOf(info)) {
+    diagnostics.push({
+      severity: "warning",
+      message: `${kind} ${apiVersion} is deprecated and no longer served by current Kubernetes; read as ${apiVersionOf(info)}`,
+      origin: doc.locate(["apiVersion"]),
+      field: "apiVersion",
+    });
+  }
+
+  const metadata = value.metadata;
+  if (metadata === undefined) return reject(`${kind} has no metadata`);
+  if (!isRecord(metadata)) return reject("metadata must be an object", ["metadata"]);
+  if (metadata.name === undefined || metadata.name === "") {
+    const generated =
+      typeof metadata.generateName === "string"
+        ? ` (generateName ${JSON.stringify(metadata.generateName)} is resolved only by the API server)`
+        : "";
+    return reject(`${kind} has no metadata.name${generated}`, ["metadata"]);
+  }
+
+  const object = { ...value, apiVersion: apiVersionOf(info), metadata: { ...metadata } } as Record<
+    string,
+    unknown
+  > & {
+    metadata: Record<string, unknown>;
+  };
+  try {
+    new MODELS[info.kind](object as never).validate();
+  } catch (error) {
+    const problems = validationProblems(error, object);
+    if (!problems) throw error;
+    return {
+      type: "rejected",
+      diagnostics: problems.map((p) => ({
+        severity: "error" as const,
+        message: `${kind} ${JSON.stringify(metadata.name)}: ${fieldPath(p.path) || "object"} ${p.message}; document skipped`,
+        origin: doc.locate(p.path),
+        field: fieldPath(p.path),
+      })),
+    };
+  }
+
+  if (info.namespaced) {
+    object.metadata.namespace ??= options.defaultNamespace ?? "default";
+  } else if (object.metadata.namespace !== undefined) {
+    diagnostics.push({
+      severity: "warning",
+      message: `${kind} is cluster-scoped; metadata.namespace ${JSON.stringify(object.metadata.namespace)} is ignored, as the API server ignores it`,
+      origin: doc.locate(["metadata", "namespace"]),
+      field: "metadata.namespace",
+    });
+    delete object.metadata.namespace;
+  }
+  const typed = setOrigin(object as unknown as KubeObject, doc.origin);
+  applyDefaults(typed);
+  return { type: "object", object: typed, diagnostics };
+}
+
+function acceptsVersion(info: KindInfo, apiVersion: string): boolean {
+  return apiVersion === apiVersionOf(info) || info.deprecatedVersions.includes(apiVersion);
+}
+
+interface Problem {
+  path: Path;
+  message: string;
+}
+
+/** ajv errors from kubernetes-models' ValidationError → field paths and messages. */
+function validationProblems(error: unknown, object: unknown): Problem[] | undefined {
+  const errors = (error as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) return undefined;
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors as {
+    instancePath?: string;
+    message?: string;
+    keyword?: string;
+    params?: Record<string, unknown>;
+  }[]) {
+    const path: (string | number)[] = (e.instancePath ?? "")
+      .split("/")
+      .slice(1)
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    let message = e.message ?? "is invalid";
+    if (e.keyword === "required" && typeof e.params?.missingProperty === "string") {
+      message = `is missing required field ${JSON.stringify(e.params.missingProperty)}`;
+    } else if (e.keyword === "type") {
+      message = `${message.replace(/^must be/, "must be")} (got ${describeType(valueAt(path))})`;
+    }
+    const key = `${fieldPath(path)} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ path, message });
+  }
+  return problems.length > 0 ? problems : [{ path: [], message: "is invalid" }];
+
+  function valueAt(path: Path): unknown {
+    let value: unknown = object;
+    for (const segment of path) value = (value as Record<string | number, unknown> | undefined)?.[segment];
+    return value;
+  }
+}
+
+/** `spec.containers[0].ports[0].containerPort` */
+export function fieldPath(path: Path): string {
+  let out = "";
+  for (const segment of path)
+    out += typeof segment === "number" ? `[${segment}]` : out ? `.${segment}` : segment;
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string")
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * Raw documents → Snapshot, the same way for every source: admit each document, expand Lists, count
+ * unknown kinds, keep the last of duplicate objects (saying so), and synthesize namespaces that objects
+ * live in but nobody declared.
+ */
+
+import { applyDefaults } from "../model/defaults.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { kindInfo } from "../model/kinds.js";
+import type { KubeObject, Namespace } from "../model/objects.js";
+import { formatOrigin, originOf, setOrigin } from "../model/origin.js";
+import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
+import { type AdmitOptions, admit } from "./admit.js";
+import type { RawDocument } from "./documents.js";
+import { listItems } from "./documents.js";
+
+export interface LoadResult {
+  snapshot: Snapshot;
+  diagnostics: Diagnostic[];
+}
+
+export interface BuildOptions extends AdmitOptions {
+  /** Declare namespaces that objects live in but no document declares (true for manifests, false for live). */
+  synthesizeNamespaces?: boolean;
+}
+
+export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOptions = {}): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const byKey = new Map<string, KubeObject>();
+  const snapshot = emptySnapshot();
+
+  const take = (doc: RawDocument): void => {
+    const result = admit(doc, options);
+    switch (result.type) {
+      case "list":
+        for (const item of listItems(doc)) take(item);
+        return;
+      case "unknown":
+        snapshot.unknownKinds[result.apiVersionKind] =
+          (snapshot.unknownKinds[result.apiVersionKind] ?? 0) + 1;
+        return;
+      case "rejected":
+        diagnostics.push(...result.diagnostics);
+        return;
+      case "object": {
+        diagnostics.push(...result.diagnostics);
+        const key = objectKey(result.object);
+        const previous = byKey.get(key);
+        if (previous) {
+          diagnostics.push({
+            severity: "warning",
+            message: `duplicate ${key.replace(/^(\w+)\//, "$1 ")} (first at ${formatOrigin(originOf(previous))}); the last one wins`,
+            origin: originOf(result.object),
+          });
+          byKey.delete(key); // re-insert so the winner takes the later position
+        }
+        byKey.set(key, result.object);
+      }
+    }
+  };
+  for (const doc of documents) take(doc);
+
+  for (const object of byKey.values()) {
+    const field = kindInfo(object.kind)!.field;
+    (snapshot[field] as KubeObject[]).push(object);
+  }
+  if (options.synthesizeNamespaces) diagnostics.push(...synthesizeNamespaces(snapshot));
+  return { snapshot, diagnostics };
+}
+
+function synthesizeNamespaces(snapshot: Snapshot): Diagnostic[] {
+  const declared = new Set(snapshot.namespaces.map((ns) => ns.metadata.name));
+  const referenced = new Map<string, number>();
+  for (const field of [
+    "pods",
+    "serviceAccounts",
+    "services",
+    "networkPolicies",
+    "roles",
+    "roleBindings",
+    "workloads",
+  ] as const) {
+    for (const object of snapshot[field]) {
+      const ns = object.metadata.namespace;
+      if (!declared.has(ns)) referenced.set(ns, (referenced.get(ns) ?? 0) + 1);
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, count] of [...referenced].sort(([a], [b]) => a.localeCompare(b))) {
+    const namespace: Namespace = setOrigin(
+      { apiVersion: "v1", kind: "Namespace", metadata: { name } } as Namespace,
+      { file: "<synthesized>", line: 0, column: 0 },
+    );
+    applyDefaults(namespace);
+    snapshot.namespaces.push(namespace);
+    diagnostics.push({
+      severity: "info",
+      message: `namespace "${name}" is not declared but ${count} object${count === 1 ? "" : "s"} live${count === 1 ? "s" : ""} in it; assumed to exist with no labels other than kubernetes.io/metadata.name`,
+    });
+  }
+  return diagnostics;
+}

@@ -1,0 +1,83 @@
+/**
+ * Manifests from files, directories and stdin, as `kubectl apply -f` finds them: a directory yields its
+ * .yaml/.yml/.json files (recursively with -R), `-` reads stdin.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { extname, join } from "node:path";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { type BuildOptions, buildSnapshot, type LoadResult } from "./build.js";
+import { parseDocuments, type RawDocument } from "./documents.js";
+
+export interface ManifestOptions extends BuildOptions {
+  recursive?: boolean;
+  /** Read for `-`; injected so tests need no real stdin. */
+  readStdin?: () => string;
+}
+
+/** An input problem that stops the run (exit code 2): a path that does not exist, a URL. */
+export class InputError extends Error {}
+
+const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+
+export function loadManifests(paths: string[], options: ManifestOptions = {}): LoadResult {
+  const documents: RawDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of expandPaths(paths, options.recursive ?? false)) {
+    const text = file === "-" ? (options.readStdin ?? readStdin)() : readFileSync(file, "utf8");
+    const parsed = parseDocuments(text, file === "-" ? "<stdin>" : file);
+    documents.push(...parsed.documents);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  const result = buildSnapshot(documents, { synthesizeNamespaces: true, ...options });
+  return { snapshot: result.snapshot, diagnostics: [...diagnostics, ...result.diagnostics] };
+}
+
+export function expandPaths(paths: string[], recursive: boolean): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (path === "-") {
+      files.push(path);
+      continue;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
+      throw new InputError(
+        `${path}: URLs are not read; kubefence only talks to the cluster you point it at. Download the file and pass its path.`,
+      );
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new InputError(`the path "${path}" does not exist`);
+    }
+    if (stat.isDirectory()) {
+      const found = walk(path, recursive);
+      if (found.length === 0)
+        throw new InputError(
+          `no .yaml, .yml or .json files in directory "${path}"${recursive ? "" : " (use -R to read subdirectories)"}`,
+        );
+      files.push(...found);
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+function walk(dir: string, recursive: boolean): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) out.push(...walk(path, recursive));
+    } else if (MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+function readStdin(): string {
+  return readFileSync(0, "utf8");
+}
