@@ -4,6 +4,7 @@ import { basename } from "node:path";
 import { Command, CommanderError } from "commander";
 import { auditCommand } from "./audit.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
+import { tenantCommand } from "./tenant.js";
 import { VERSION, versionCommand } from "./version.js";
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (text, write) => write(text) });
   program.addCommand(auditCommand());
+  program.addCommand(tenantCommand());
   program.addCommand(versionCommand());
   for (const command of program.commands) command.exitOverride();
   program.exitOverride();

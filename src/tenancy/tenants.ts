@@ -1,0 +1,88 @@
+/**
+ * Tenants on a snapshot: from a tenants file, from a namespace label, or one per namespace. `kube-*`
+ * namespaces (or the file's platform namespaces) form the platform; every other namespace belongs to
+ * exactly one tenant, so nothing is left out of the matrix.
+ */
+import type { Diagnostic } from "../model/diagnostic.js";
+import { selectorOrNothing } from "../model/selector.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { defaultTenantConfig, type SubjectRef, type TenantConfig, type TenantSpec } from "./config.js";
+
+export const PLATFORM = "platform";
+
+export interface Tenant {
+  name: string;
+  namespaces: string[];
+  owners: SubjectRef[];
+  /** The tenants-file entry, when the tenant was declared there. */
+  spec?: TenantSpec;
+  platform: boolean;
+}
+
+export interface Tenancy {
+  /** Every tenant, the platform first, then by name. */
+  tenants: Tenant[];
+  /** Namespace → tenant name (the platform's namespaces map to PLATFORM). */
+  tenantOf: Map<string, string>;
+  admins: SubjectRef[];
+}
+
+export type TenantSource = { from: "file"; config: TenantConfig } | { from: "label"; key: string } | { from: "namespace" };
+
+export function resolveTenants(snapshot: Snapshot, source: TenantSource): { tenancy: Tenancy; diagnostics: Diagnostic[] } {
+  const config = source.from === "file" ? source.config : defaultTenantConfig();
+  const diagnostics: Diagnostic[] = [];
+  const namespaces = snapshot.namespaces.map((ns) => ns.metadata).sort((a, b) => a.name.localeCompare(b.name));
+  const tenantOf = new Map<string, string>();
+  const platformNames = config.platformNamespaces ? new Set(config.platformNamespaces) : undefined;
+  for (const ns of namespaces) {
+    if (platformNames ? platformNames.has(ns.name) : ns.name.startsWith("kube-")) tenantOf.set(ns.name, PLATFORM);
+  }
+
+  const specs = new Map<string, TenantSpec>();
+  if (source.from === "file") {
+    for (const spec of config.tenants) {
+      specs.set(spec.name, spec);
+      const selector = spec.namespaceSelector ? selectorOrNothing(spec.namespaceSelector) : undefined;
+      const known = new Set(namespaces.map((n) => n.name));
+      for (const name of spec.namespaces)
+        if (!known.has(name))
+          diagnostics.push({ severity: "warning", message: `tenant "${spec.name}": namespace "${name}" is not in the cluster` });
+      for (const ns of namespaces) {
+        if (!spec.namespaces.includes(ns.name) && !selector?.matches(ns.labels)) continue;
+        const owner = tenantOf.get(ns.name);
+        if (owner && owner !== spec.name) {
+          diagnostics.push({
+            severity: "error",
+            message: `namespace "${ns.name}" is claimed by tenant "${spec.name}" but already belongs to ${owner === PLATFORM ? "the platform" : `tenant "${owner}"`}; it stays with ${owner === PLATFORM ? "the platform" : `"${owner}"`}`,
+          });
+          continue;
+        }
+        tenantOf.set(ns.name, spec.name);
+      }
+    }
+  }
+  for (const ns of namespaces) {
+    if (tenantOf.has(ns.name)) continue;
+    const label = source.from === "label" ? ns.labels?.[source.key] : undefined;
+    tenantOf.set(ns.name, label || ns.name);
+    if (source.from === "file")
+      diagnostics.push({ severity: "info", message: `namespace "${ns.name}" belongs to no tenant in the tenants file; it is analysed as a tenant of its own` });
+  }
+
+  const byTenant = new Map<string, string[]>();
+  for (const [ns, tenant] of tenantOf) byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), ns]);
+  const tenants: Tenant[] = [...byTenant]
+    .map(([name, nss]) => ({
+      name,
+      namespaces: nss.sort(),
+      owners: specs.get(name)?.owners ?? [],
+      spec: specs.get(name),
+      platform: name === PLATFORM,
+    }))
+    .sort((a, b) => Number(b.platform) - Number(a.platform) || a.name.localeCompare(b.name));
+  for (const spec of specs.values())
+    if (!byTenant.has(spec.name))
+      diagnostics.push({ severity: "warning", message: `tenant "${spec.name}" has no namespaces in the cluster` });
+  return { tenancy: { tenants, tenantOf, admins: config.admins }, diagnostics };
+}
