@@ -1,0 +1,109 @@
+/**
+ * The audit report as one self-contained HTML file: no network access, no external scripts or fonts.
+ * A heat-map of the tenant matrix (click a cell for its evidence chains) and a filterable findings table.
+ */
+import type { AuditReport } from "../tenancy/audit.js";
+
+export function renderHtml(report: AuditReport, title = "kubefence audit"): string {
+  // `<` is escaped so no string inside the report can close the script element.
+  const data = JSON.stringify(report).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><p id="summary"></p></header>
+<section><h2>Planes</h2><table id="planes"></table></section>
+<section>
+  <h2>Tenant isolation matrix</h2>
+  <p class="hint">Row reaches column. A = API (RBAC), N = network, X = node. Click a cell for the evidence.</p>
+  <div class="scroll"><table id="matrix"></table></div>
+  <div id="evidence" hidden></div>
+</section>
+<section>
+  <h2>Findings</h2>
+  <p><input id="filter" type="search" placeholder="Filter findings (id, plane, severity, subject, text)" aria-label="Filter findings">
+  <select id="severity" aria-label="Minimum severity"><option value="0">all severities</option><option value="1">low and above</option><option value="2">medium and above</option><option value="3">high and above</option><option value="4">critical</option></select></p>
+  <table id="findings"><thead><tr><th>Severity</th><th>Plane</th><th>Finding</th><th>Subject</th><th>Object</th><th>Message</th></tr></thead><tbody></tbody></table>
+</section>
+<script id="report" type="application/json">${data}</script>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0 2rem 3rem;color:#1d2330;background:#fafbfc}
+h1{margin:1.2rem 0 .2rem;font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d8dde6;padding:.3rem .55rem;text-align:left;vertical-align:top}
+th{background:#eef1f6;font-weight:600}.scroll{overflow:auto;max-width:100%}
+#matrix td.cell{text-align:center;font-family:ui-monospace,monospace;cursor:pointer;min-width:3.2rem}
+#matrix td.iso{background:#e7f6ea;color:#5b7a62}#matrix td.b1{background:#fbd9c9}#matrix td.b2{background:#f6a58a}#matrix td.b3{background:#e0573b;color:#fff}
+#matrix td.self{background:#f1f1f1;color:#aaa;cursor:default}#matrix td.selected{outline:3px solid #1d2330}
+#evidence{margin-top:1rem;padding:.8rem 1rem;background:#fff;border:1px solid #d8dde6;max-width:70rem}
+#evidence ol{margin:.3rem 0 .8rem}.hint{color:#5d6778}
+.sev-critical,.sev-high{color:#b3261e;font-weight:600}.sev-medium{color:#a15c00;font-weight:600}.sev-low,.sev-info{color:#5d6778}
+#findings td{max-width:40rem}#filter{width:28rem;padding:.3rem}
+`;
+
+const SCRIPT = `
+const report = JSON.parse(document.getElementById("report").textContent);
+const el = (tag, attrs = {}, ...children) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); for (const c of children) e.append(c); return e; };
+const letter = { api: "A", network: "N", node: "X" };
+const counts = report.summary.findings;
+document.getElementById("summary").textContent = report.tenants.length + " tenants, " + report.findings.length + " findings (" + ["critical","high","medium","low","info"].filter(s => counts[s]).map(s => counts[s] + " " + s).join(", ") + ")";
+const planes = document.getElementById("planes");
+planes.append(el("tr", {}, el("th", {}, "Plane"), el("th", {}, "Breaches"), el("th", {}, "Tenants affected"), el("th", {}, "Isolation")));
+for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.score + "%")));
+const columns = report.tenants.map(t => t.name);
+const rows = [...new Set(report.matrix.map(c => c.from))];
+const cells = new Map();
+for (const c of report.matrix) { const k = c.from + "\\u0000" + c.to; if (!cells.has(k)) cells.set(k, []); cells.get(k).push(c); }
+const matrix = document.getElementById("matrix");
+matrix.append(el("tr", {}, el("th", {}, "from \\\\ to"), ...columns.map(c => el("th", {}, c))));
+for (const from of rows) {
+  const tr = el("tr", {}, el("th", {}, from));
+  for (const to of columns) {
+    if (from === to) { tr.append(el("td", { class: "cell self" }, "-")); continue; }
+    const list = cells.get(from + "\\u0000" + to) || [];
+    const breaches = list.filter(c => c.verdict === "breach");
+    const td = el("td", { class: "cell " + (breaches.length ? "b" + breaches.length : "iso"), "data-from": from, "data-to": to, title: from + " -> " + to }, breaches.map(c => letter[c.plane]).join("") || ".");
+    td.addEventListener("click", () => show(td, from, to, list));
+    tr.append(td);
+  }
+  matrix.append(tr);
+}
+function show(td, from, to, list) {
+  for (const s of document.querySelectorAll("#matrix td.selected")) s.classList.remove("selected");
+  td.classList.add("selected");
+  const box = document.getElementById("evidence");
+  box.hidden = false; box.replaceChildren(el("h3", {}, from + " \\u2192 " + to));
+  for (const c of list) {
+    box.append(el("p", {}, el("strong", {}, c.plane + ": "), c.verdict));
+    if (c.evidence.length) box.append(el("ol", {}, ...c.evidence.map(e => el("li", {}, e))));
+  }
+}
+const rank = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+const tbody = document.querySelector("#findings tbody");
+function renderFindings() {
+  const q = document.getElementById("filter").value.toLowerCase();
+  const min = Number(document.getElementById("severity").value);
+  tbody.replaceChildren(...report.findings.filter(f => rank[f.severity] >= min && JSON.stringify(f).toLowerCase().includes(q)).map(f => {
+    const details = el("details", {}, el("summary", {}, f.message), el("ul", {}, ...f.evidence.map(e => el("li", {}, e))), el("p", {}, "Fix: " + f.remediation));
+    return el("tr", { class: "finding" }, el("td", { class: "sev-" + f.severity }, f.severity), el("td", {}, f.plane), el("td", {}, f.id), el("td", {}, f.subject), el("td", {}, f.object), el("td", {}, details));
+  }));
+}
+document.getElementById("filter").addEventListener("input", renderFindings);
+document.getElementById("severity").addEventListener("change", renderFindings);
+renderFindings();
+`;

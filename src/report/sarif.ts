@@ -1,0 +1,81 @@
+/**
+ * SARIF 2.1.0 for code-scanning UIs: one result per finding; findings on manifests carry file:line so the
+ * right line is annotated; live-cluster findings name the object as a logical location.
+ */
+import { isAbsolute, relative, sep } from "node:path";
+import type { Finding, Severity } from "../model/finding.js";
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
+
+/** GitHub code scanning reads `security-severity` (0–10) to rank security results. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
+
+export interface SarifOptions {
+  version: string;
+  /** Directory file URIs are made relative to (the repository root in CI). */
+  baseDir: string;
+}
+
+export function renderSarif(findings: Finding[], options: SarifOptions): string {
+  const rules = new Map<string, Finding>();
+  for (const finding of findings) if (!rules.has(finding.id)) rules.set(finding.id, finding);
+  const ruleIds = [...rules.keys()].sort();
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "kubefence",
+            version: options.version,
+            informationUri: "https://github.com/kubefence/kubefence",
+            rules: ruleIds.map((id) => {
+              const example = rules.get(id)!;
+              return {
+                id,
+                name: id,
+                shortDescription: { text: id },
+                help: { text: example.remediation },
+                defaultConfiguration: { level: LEVEL[example.severity] },
+                properties: { tags: ["security", `plane:${example.plane}`], "security-severity": SECURITY_SEVERITY[example.severity] },
+              };
+            }),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.id,
+          ruleIndex: ruleIds.indexOf(f.id),
+          level: LEVEL[f.severity],
+          message: { text: `${f.message}\n\nEvidence:\n${f.evidence.map((e) => `- ${e}`).join("\n")}\n\nFix: ${f.remediation}` },
+          locations: [location(f, options.baseDir)],
+          properties: { plane: f.plane, severity: f.severity, subject: f.subject, object: f.object, evidence: f.evidence },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function location(f: Finding, baseDir: string): Record<string, unknown> {
+  const logical = f.resource
+    ? [{ name: f.resource.name, fullyQualifiedName: [f.resource.kind, f.resource.namespace, f.resource.name].filter(Boolean).join("/"), kind: "resource" }]
+    : undefined;
+  if (f.origin && "file" in f.origin && f.origin.line > 0 && !f.origin.file.startsWith("<")) {
+    const file = isAbsolute(f.origin.file) ? relative(baseDir, f.origin.file) : f.origin.file;
+    return {
+      physicalLocation: {
+        artifactLocation: { uri: file.split(sep).join("/"), uriBaseId: "%SRCROOT%" },
+        region: { startLine: f.origin.line, startColumn: f.origin.column },
+      },
+      ...(logical ? { logicalLocations: logical } : {}),
+    };
+  }
+  return { logicalLocations: logical ?? [{ name: f.object, kind: "resource" }] };
+}
