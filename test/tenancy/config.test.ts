@@ -37,7 +37,7 @@ describe("parseTenantConfig", () => {
     expect(config).toBeUndefined();
     expect(diagnostics.map((d) => [d.message, d.origin && "line" in d.origin ? d.origin.line : 0])).toEqual([
       ["podSecurity must be privileged, baseline or restricted", 13],
-      ['allowFrom names unknown tenant "team-z"', 15],
+      ['allowFrom names unknown tenant "team-z"', 14],
     ]);
   });
 
