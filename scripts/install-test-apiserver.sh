@@ -9,6 +9,8 @@ bin="$cache/k8s-v1.20.2/bin"
 need_apt=()
 
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
+# kubectl for test/support/cluster.ts's kubectl(); Debian's kubernetes-client is the same v1.20.2.
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 if [[ ! -x "$bin/kube-apiserver" || ! -x "$bin/kube-controller-manager" ]]; then
   command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
   command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
@@ -50,8 +52,11 @@ GOPATH=$PWD/.go CGO_ENABLED=0 HOME="$work/home" GOFLAGS=-mod=vendor \
   make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$work/build.log" 2>&1 || {
     tail -n 40 "$work/build.log" >&2; exit 1; }
 mkdir -p "$bin"
-out=$(find _output -type f \( -name kube-apiserver -o -name kube-controller-manager \) -perm -u+x | head -n 2)
-for f in $out; do cp "$f" "$bin/"; done
+# make leaves each binary in more than one place under _output; take one copy of each.
+for name in kube-apiserver kube-controller-manager; do
+  f=$(find _output -type f -name "$name" -perm -u+x | head -n 1)
+  [[ -n "$f" ]] && cp "$f" "$bin/$name"
+done
 [[ -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" ]] || { echo "install-test-apiserver: build produced no binaries" >&2; exit 1; }
 cd / && rm -rf "$work"
 echo "install-test-apiserver: built into $bin" >&2

@@ -4,8 +4,11 @@ import { basename } from "node:path";
 import { Command, CommanderError } from "commander";
 import { auditCommand } from "./audit.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
+import { podsecCommand } from "./podsec.js";
+import { snapshotCommand } from "./snapshot.js";
 import { tenantCommand } from "./tenant.js";
 import { VERSION, versionCommand } from "./version.js";
+import { webhookCommand } from "./webhook.js";
 
 export function buildProgram(): Command {
   const asKubectlPlugin = basename(process.argv[1] ?? "").startsWith("kubectl-fence");
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   program.addCommand(auditCommand());
   program.addCommand(tenantCommand());
+  program.addCommand(snapshotCommand());
+  program.addCommand(podsecCommand());
+  program.addCommand(webhookCommand());
   program.addCommand(versionCommand());
   for (const command of program.commands) command.exitOverride();
   program.exitOverride();

@@ -1,9 +1,11 @@
 /**
- * The API server's defaulting, applied where analysis depends on it and nowhere else. Each function
+ * The API server's defaulting, applied where analysis depends on it and nowhere else: namespace name
+ * label, container and Service port protocols, Service targetPort, host ports of host-network Pods,
+ * emptyDir for source-less volumes, NetworkPolicy policyTypes and port protocols. Each function
  * mutates an object just admitted by a source (never one an engine holds). Upstream:
  * pkg/apis/core/v1/defaults.go, pkg/apis/networking/v1/defaults.go.
  */
-import type { KubeObject, NetworkPolicy, PodSpec } from "./objects.js";
+import type { KubeObject, NetworkPolicy, PodSpec, ReplicationController, Service } from "./objects.js";
 import { podTemplateOf } from "./workloads.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -15,7 +17,13 @@ export function applyDefaults(object: KubeObject): void {
       object.metadata.labels = { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: object.metadata.name };
       return;
     case "Pod":
-      if (object.spec) defaultPodSpec(object.spec);
+      if (object.spec) {
+        defaultPodSpec(object.spec);
+        if (object.spec.hostNetwork) defaultHostNetworkPorts(object.spec);
+      }
+      return;
+    case "Service":
+      defaultService(object);
       return;
     case "NetworkPolicy":
       defaultNetworkPolicy(object);
@@ -30,6 +38,7 @@ export function applyDefaults(object: KubeObject): void {
     case "PodTemplate": {
       const template = podTemplateOf(object);
       if (template) defaultPodSpec(template.spec);
+      if (object.kind === "ReplicationController") defaultReplicationController(object);
       return;
     }
     default:
@@ -45,11 +54,34 @@ export function defaultPodSpec(spec: PodSpec): void {
     ...(spec.ephemeralContainers ?? []),
   ];
   for (const container of containers) {
-    for (const port of container.ports ?? []) port.protocol ??= "TCP";
+    for (const port of container.ports ?? []) if (!port.protocol) port.protocol = "TCP";
   }
   for (const volume of spec.volumes ?? []) {
-    const sources = Object.keys(volume).filter((key) => key !== "name");
-    if (sources.length === 0) volume.emptyDir = {};
+    // ptr.AllPtrFieldsNil: a source written as `hostPath: null` is no source either.
+    const record = volume as unknown as Record<string, unknown>;
+    const sources = Object.keys(volume).filter((key) => key !== "name" && record[key] != null);
+    if (sources.length > 0) continue;
+    for (const key of Object.keys(volume)) if (key !== "name") delete record[key];
+    volume.emptyDir = {};
+  }
+}
+
+/**
+ * With host networking every container port is also a host port (defaultHostNetworkPorts, applied by
+ * SetDefaults_Pod to Pods only, not to pod templates): Pod Security's hostPorts check sees them.
+ */
+export function defaultHostNetworkPorts(spec: PodSpec): void {
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    for (const port of container.ports ?? []) if (!port.hostPort) port.hostPort = port.containerPort;
+  }
+}
+
+/** Service ports: protocol TCP, and a missing targetPort is the port itself (SetDefaults_Service). */
+export function defaultService(service: Service): void {
+  for (const port of service.spec?.ports ?? []) {
+    if (!port.protocol) port.protocol = "TCP";
+    if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === "")
+      port.targetPort = port.port;
   }
 }
 
@@ -66,4 +98,12 @@ export function defaultNetworkPolicy(policy: NetworkPolicy): void {
   if (!spec.policyTypes || spec.policyTypes.length === 0) {
     spec.policyTypes = (spec.egress?.length ?? 0) > 0 ? ["Ingress", "Egress"] : ["Ingress"];
   }
+}
+
+/** An empty selector and empty labels come from the template's labels (SetDefaults_ReplicationController). */
+export function defaultReplicationController(controller: ReplicationController): void {
+  const labels = controller.spec?.template?.metadata?.labels;
+  if (!labels || !controller.spec) return;
+  if (Object.keys(controller.spec.selector ?? {}).length === 0) controller.spec.selector = { ...labels };
+  if (Object.keys(controller.metadata.labels ?? {}).length === 0) controller.metadata.labels = { ...labels };
 }

@@ -118,6 +118,11 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   > & {
     metadata: Record<string, unknown>;
   };
+  // The API server defaults before it validates: `protocol: ""` becomes TCP and is then valid. Defaulting
+  // an object of the wrong shape may throw; validation below then says what is wrong with it.
+  try {
+    applyDefaults(object as unknown as KubeObject);
+  } catch {}
   try {
     new MODELS[info.kind](object as never).validate();
   } catch (error) {
@@ -146,7 +151,6 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
     delete object.metadata.namespace;
   }
   const typed = setOrigin(object as unknown as KubeObject, doc.origin);
-  applyDefaults(typed);
   return { type: "object", object: typed, diagnostics };
 }
 

@@ -124,8 +124,16 @@ function yamlDocument(
 
 function lazyJsonDocument(value: unknown, text: string, file: string): RawDocument {
   let located: RawDocument | undefined;
+  let items: Origin[] | undefined;
   const locate = (path: Path): Origin => {
     if (path.length === 0) return at(file, 1, 1);
+    // Every item of a List asks where it starts: answer from one cheap scan, not a YAML re-parse of the
+    // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
+    if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
+      items ??= jsonListItemOrigins(text, file);
+      const origin = items[path[1]];
+      if (origin) return origin;
+    }
     if (!located) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
@@ -134,6 +142,52 @@ function lazyJsonDocument(value: unknown, text: string, file: string): RawDocume
     return located.locate(path);
   };
   return { value, origin: at(file, 1, 1), locate };
+}
+
+/**
+ * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
+ * (strings skipped, depth counted). Returns [] when the text has no such array.
+ */
+function jsonListItemOrigins(text: string, file: string): Origin[] {
+  const origins: Origin[] = [];
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let lastKey = "";
+  let inItems = false;
+  let expectValue = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13) continue;
+    if (inItems && depth === 2 && expectValue && c !== 93 /* ] */) {
+      origins.push(at(file, line, i - lineStart + 1));
+      expectValue = false;
+    }
+    if (c === 34 /* " */) {
+      const start = i;
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      if (depth === 1) lastKey = text.slice(start + 1, i);
+      continue;
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth === 2 && c === 91 && lastKey === "items") {
+        inItems = true;
+        expectValue = true;
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      if (depth === 1 && inItems) return origins;
+    } else if (c === 44 /* , */ && inItems && depth === 2) {
+      expectValue = true;
+    }
+  }
+  return origins;
 }
 
 function at(file: string, line: number, column: number): Origin {

@@ -1,14 +1,382 @@
-/** Live cluster source — placeholder until the live source lands. */
-import type { LoadResult } from "./build.js";
+/**
+ * The live cluster: the current context of a kubeconfig (`--kubeconfig`, else $KUBECONFIG, else
+ * ~/.kube/config; `--context` picks another), read through @kubernetes/client-node's credential handling
+ * (tokens, client certificates, exec plugins, proxies). Every kind in KINDS is listed as raw JSON, page by
+ * page (`limit` + `continue`), a few kinds at a time, and goes through the same `buildSnapshot` as
+ * manifests, so a live object and the same object in a file become the same typed value.
+ *
+ * Secrets are never listed: no kind in KINDS is a Secret, and nothing here asks for one.
+ * A kind the user may not list (403) leaves a partial snapshot: the kind goes into `missingKinds` and a
+ * warning says which answers that weakens. A kind the server does not serve at its stable version (404)
+ * is retried at its older versions (CronJob is batch/v1beta1 before Kubernetes 1.21).
+ */
+import { existsSync } from "node:fs";
+import { type Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest, type RequestOptions } from "node:https";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { apiVersionOf, KINDS, type KindInfo } from "../model/kinds.js";
+import type { Kind } from "../model/objects.js";
+import type { Origin } from "../model/origin.js";
+import { buildSnapshot, type LoadResult } from "./build.js";
+import type { RawDocument } from "./documents.js";
 import { InputError } from "./manifests.js";
 
 export interface LiveOptions {
   kubeconfig?: string;
   context?: string;
-  /** Report progress (kinds and objects listed) on a TTY. */
+  /** Report progress (kinds and objects listed) on a TTY; called with "" when done, to clear the line. */
   onProgress?: (message: string) => void;
+  /** Objects per list request (`limit`); default 500, as kubectl's chunk size. */
+  pageSize?: number;
+  /** Kinds listed at once; default 4. */
+  concurrency?: number;
+  /** Per-request timeout in milliseconds; default 30 000. */
+  timeoutMs?: number;
 }
 
-export async function loadLive(_options: LiveOptions): Promise<LoadResult> {
-  throw new InputError("reading a live cluster is not implemented yet; use -f or --demo");
+/** The cluster cannot be read at all (unreachable, bad credentials, no kubeconfig): exit code 2. */
+export class LiveError extends InputError {}
+
+const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/** What the answers lose when a kind cannot be listed; said in the warning. */
+const WEAKENS: Record<Kind, string> = {
+  Namespace:
+    "namespace labels are unknown, so NetworkPolicy namespaceSelectors and Pod Security namespace levels cannot be evaluated",
+  Node: "which tenants share a node (the reach of a node escape) is unknown",
+  Pod: "network reachability and Pod Security findings see only workload templates, not running pods",
+  ServiceAccount: "service accounts that no pod uses are not listed as RBAC subjects",
+  Service: "which pods each Service exposes is unknown",
+  ReplicationController: "Pod Security findings miss ReplicationControllers that have no pods yet",
+  PodTemplate: "Pod Security findings miss PodTemplates",
+  Deployment:
+    "Pod Security findings miss Deployments that have no pods yet, and pods are not traced to their Deployment",
+  ReplicaSet: "Pod Security findings miss ReplicaSets that have no pods yet",
+  StatefulSet: "Pod Security findings miss StatefulSets that have no pods yet",
+  DaemonSet: "Pod Security findings miss DaemonSets that have no pods yet",
+  Job: "Pod Security findings miss Jobs that have no pods yet",
+  CronJob: "Pod Security findings miss CronJobs, whose pods exist only while they run",
+  NetworkPolicy:
+    "network isolation cannot be judged: pods look reachable from everywhere, which the unseen policies may deny",
+  Role: "RBAC answers (can-i, who-can, the access matrix) miss permissions granted through Roles",
+  ClusterRole:
+    "RBAC answers (can-i, who-can, the access matrix) miss permissions granted through ClusterRoles",
+  RoleBinding: "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by RoleBindings",
+  ClusterRoleBinding:
+    "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings",
+};
+
+export async function loadLive(options: LiveOptions): Promise<LoadResult> {
+  const { client, contextName } = await connect(options);
+  const origin: Origin = { cluster: contextName };
+  const progress = options.onProgress ?? (() => {});
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+
+  // One cheap request first, so an unreachable server or bad credentials fail once, clearly.
+  progress(`connecting to ${client.server} (context ${contextName})`);
+  await client.get("/version");
+
+  // Kept per kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same
+  // cluster always gives the same snapshot (and `kubefence snapshot` the same file).
+  const documents = new Map<Kind, RawDocument[]>();
+  const said = new Map<Kind, Diagnostic>();
+  const missingKinds = new Set<Kind>();
+  const listedAt = new Map<Kind, string>();
+  let kindsDone = 0;
+  let objects = 0;
+
+  const listKind = async (info: KindInfo): Promise<void> => {
+    const versions = [apiVersionOf(info), ...info.deprecatedVersions];
+    const tried: string[] = [];
+    for (const apiVersion of versions) {
+      tried.push(apiVersion);
+      const outcome = await listAll(client, info, apiVersion, pageSize, (count) => {
+        objects += count;
+        progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+      });
+      if (outcome.type === "notServed") continue;
+      if (outcome.type === "forbidden") {
+        missingKinds.add(info.kind);
+        said.set(info.kind, {
+          severity: "warning",
+          message: `cannot list ${info.kind}: ${outcome.message}; ${WEAKENS[info.kind]}`,
+          origin,
+        });
+        return;
+      }
+      listedAt.set(info.kind, apiVersion);
+      documents.set(
+        info.kind,
+        outcome.items.map((item) => {
+          // List items carry no apiVersion/kind of their own; managedFields is bulky and never analysed.
+          if (isRecord(item.metadata)) delete item.metadata.managedFields;
+          return { value: { apiVersion, kind: info.kind, ...item }, origin, locate: () => origin };
+        }),
+      );
+      return;
+    }
+    said.set(info.kind, {
+      severity: "info",
+      message: `${info.kind} is not served by this cluster (tried ${tried.join(", ")}); none read`,
+      origin,
+    });
+  };
+
+  await forEachLimited(KINDS, options.concurrency ?? DEFAULT_CONCURRENCY, async (info) => {
+    await listKind(info);
+    kindsDone++;
+    progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+  });
+  progress("");
+
+  const built = buildSnapshot(
+    KINDS.flatMap((k) => documents.get(k.kind) ?? []),
+    { synthesizeNamespaces: false },
+  );
+  built.snapshot.missingKinds = KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
+  const listing = KINDS.flatMap((k) => said.get(k.kind) ?? []);
+  return {
+    snapshot: built.snapshot,
+    diagnostics: [...listing, ...collapseVersionWarnings(built.diagnostics, listedAt, origin)],
+  };
+}
+
+/**
+ * admit() warns once per object read at a deprecated version; from a live cluster that is one fact about
+ * the server (e.g. Kubernetes 1.20 serves CronJob only as batch/v1beta1), so say it once per kind.
+ */
+function collapseVersionWarnings(
+  diagnostics: Diagnostic[],
+  listedAt: Map<Kind, string>,
+  origin: Origin,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const counts = new Map<string, number>();
+  const prefixes = [...listedAt]
+    .filter(([kind, apiVersion]) => apiVersion !== apiVersionOf(KINDS.find((k) => k.kind === kind)!))
+    .map(([kind, apiVersion]) => `${kind} ${apiVersion} is deprecated`);
+  for (const d of diagnostics) {
+    const prefix = d.field === "apiVersion" ? prefixes.find((p) => d.message.startsWith(p)) : undefined;
+    if (prefix) counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+    else out.push(d);
+  }
+  for (const [kind, apiVersion] of listedAt) {
+    const count = counts.get(`${kind} ${apiVersion} is deprecated`);
+    if (!count) continue;
+    const info = KINDS.find((k) => k.kind === kind)!;
+    out.push({
+      severity: "info",
+      message: `this cluster serves ${kind} only as ${apiVersion}; ${count} object${count === 1 ? "" : "s"} read as ${apiVersionOf(info)}`,
+      origin,
+    });
+  }
+  return out;
+}
+
+type ListOutcome =
+  | { type: "items"; items: Record<string, unknown>[] }
+  | { type: "forbidden"; message: string }
+  | { type: "notServed" };
+
+/** Lists every object of a kind at one version, following `continue` tokens. */
+async function listAll(
+  client: Client,
+  info: KindInfo,
+  apiVersion: string,
+  pageSize: number,
+  onPage: (count: number) => void,
+): Promise<ListOutcome> {
+  const base = `${apiVersion.includes("/") ? "/apis" : "/api"}/${apiVersion}/${info.plural}`;
+  let restarted = false;
+  const items: Record<string, unknown>[] = [];
+  let token = "";
+  for (;;) {
+    const query = new URLSearchParams({ limit: String(pageSize) });
+    if (token) query.set("continue", token);
+    const answer = await client.get(`${base}?${query}`);
+    if (answer.status === 403) return { type: "forbidden", message: statusMessage(answer.body) };
+    if (answer.status === 404) return { type: "notServed" };
+    if (answer.status === 410 && !restarted) {
+      // The continue token expired (the list took longer than etcd keeps history): start this kind again.
+      restarted = true;
+      items.length = 0;
+      token = "";
+      continue;
+    }
+    if (answer.status !== 200 || !isRecord(answer.body) || !Array.isArray(answer.body.items))
+      throw new LiveError(
+        `listing ${info.plural} (${apiVersion}) failed: ${answer.status} ${statusMessage(answer.body)}`,
+      );
+    const page = answer.body.items.filter(isRecord);
+    items.push(...page);
+    onPage(page.length);
+    const next = isRecord(answer.body.metadata) ? answer.body.metadata.continue : undefined;
+    if (typeof next !== "string" || next === "") return { type: "items", items };
+    token = next;
+  }
+}
+
+interface Client {
+  server: string;
+  get(path: string): Promise<{ status: number; body: unknown }>;
+}
+
+async function connect(options: LiveOptions): Promise<{ client: Client; contextName: string }> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const kc = new KubeConfig();
+  loadKubeConfig(kc, options.kubeconfig);
+  if (options.context) {
+    if (!kc.getContextObject(options.context))
+      throw new LiveError(`context "${options.context}" does not exist in the kubeconfig`);
+    kc.setCurrentContext(options.context);
+  }
+  const contextName = kc.getCurrentContext();
+  if (!contextName) throw new LiveError("the kubeconfig has no current context; pass --context NAME");
+  const context = kc.getContextObject(contextName);
+  if (!context) throw new LiveError(`context "${contextName}" does not exist in the kubeconfig`);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster)
+    throw new LiveError(
+      `context "${contextName}" names cluster "${context.cluster}", which the kubeconfig does not define`,
+    );
+
+  const base: RequestOptions = { method: "GET", headers: { Accept: "application/json" } };
+  try {
+    await kc.applyToHTTPSOptions(base);
+  } catch (error) {
+    throw new LiveError(`cannot use the credentials of context "${contextName}": ${messageOf(error)}`);
+  }
+  const server = cluster.server.replace(/\/+$/, "");
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    contextName,
+    client: {
+      server,
+      get: (path) => get(server, path, base, timeout, contextName),
+    },
+  };
+}
+
+/** kubectl's order: --kubeconfig, then $KUBECONFIG (the files that exist, merged), then ~/.kube/config, then in-cluster. */
+function loadKubeConfig(kc: KubeConfig, explicit: string | undefined): void {
+  const read = (into: KubeConfig, path: string): KubeConfig => {
+    try {
+      into.loadFromFile(path);
+    } catch (error) {
+      throw new LiveError(`cannot read kubeconfig "${path}": ${messageOf(error)}`);
+    }
+    return into;
+  };
+  if (explicit) {
+    if (!existsSync(explicit)) throw new LiveError(`the kubeconfig "${explicit}" does not exist`);
+    read(kc, explicit);
+    return;
+  }
+  const fromEnv = (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean);
+  if (fromEnv.length > 0) {
+    const [first, ...rest] = fromEnv.filter((path) => existsSync(path));
+    if (first === undefined)
+      throw new LiveError(`none of the kubeconfig files in KUBECONFIG exist (${fromEnv.join(delimiter)})`);
+    read(kc, first);
+    const Config = kc.constructor as new () => KubeConfig;
+    for (const path of rest) kc.mergeConfig(read(new Config(), path), true);
+    return;
+  }
+  const home = join(homedir(), ".kube", "config");
+  if (existsSync(home)) read(kc, home);
+  else if (existsSync(SERVICE_ACCOUNT_TOKEN) && process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else
+    throw new LiveError(
+      "no kubeconfig: pass --kubeconfig, set KUBECONFIG or create ~/.kube/config to read a live cluster; or read manifests with -f, or try --demo",
+    );
+}
+
+function get(
+  server: string,
+  path: string,
+  base: RequestOptions,
+  timeout: number,
+  contextName: string,
+): Promise<{ status: number; body: unknown }> {
+  const url = new URL(server + path);
+  const send = url.protocol === "http:" ? httpRequest : httpsRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { ...base, agent: base.agent as Agent | undefined, timeout }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", (error) => reject(unreachable(url, error)));
+      res.on("end", () => {
+        const status = res.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString("utf8");
+        if (status === 401)
+          return reject(
+            new LiveError(
+              `You must be logged in to the server (Unauthorized): the credentials of context "${contextName}" were rejected by ${server}`,
+            ),
+          );
+        resolve({ status, body: parseBody(text, res.headers) });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeout / 1000}s`)));
+    req.on("error", (error) => reject(unreachable(url, error)));
+    req.end();
+  });
+}
+
+function parseBody(text: string, headers: IncomingHttpHeaders): unknown {
+  if (!(headers["content-type"] ?? "").includes("json")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** kubectl's wording for the usual ways a server cannot be reached. */
+function unreachable(url: URL, error: Error): LiveError {
+  const code = (error as { code?: string }).code;
+  if (code === "ECONNREFUSED")
+    return new LiveError(
+      `The connection to the server ${url.host} was refused - did you specify the right host or port?`,
+    );
+  return new LiveError(`Unable to connect to the server ${url.host}: ${error.message}`);
+}
+
+/** The message of a Kubernetes Status body, or a short form of whatever came back. */
+function statusMessage(body: unknown): string {
+  if (isRecord(body) && typeof body.message === "string") return body.message;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    try {
+      while (!failed && next < items.length) await work(items[next++]!);
+    } catch (error) {
+      failed = true; // the others stop after their current item
+      throw error;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -8,6 +8,9 @@ export const NO_TENANT = "(no tenant)";
 
 export const PLANES: readonly Plane[] = ["api", "network", "node"];
 
+/** A breach recorded against this column reaches every tenant but the row's own (a cluster-wide grant). */
+export const ALL_TENANTS = "*";
+
 export interface MatrixCell {
   from: string;
   to: string;
@@ -36,9 +39,16 @@ export function buildMatrix(rows: string[], columns: string[], planes: Record<Pl
     for (const to of columns) {
       if (from === to) continue;
       for (const plane of PLANES) {
-        const evidence = planes[plane].get(from)?.get(to);
+        const row = planes[plane].get(from);
+        const evidence = shorter(row?.get(to), row?.get(ALL_TENANTS));
         cells.push({ from, to, plane, verdict: evidence ? "breach" : "isolated", evidence: evidence ?? [] });
       }
     }
   return cells;
+}
+
+function shorter(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return b.length < a.length ? b : a;
 }

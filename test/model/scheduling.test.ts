@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Node, PodSpec } from "../../src/model/objects.js";
 import { canSchedule, tolerates } from "../../src/model/scheduling.js";
 
-const node = (name: string, labels: Record<string, string> = {}, taints: NonNullable<Node["spec"]>["taints"] = []): Node => ({
+const node = (
+  name: string,
+  labels: Record<string, string> = {},
+  taints: NonNullable<Node["spec"]>["taints"] = [],
+): Node => ({
   apiVersion: "v1",
   kind: "Node",
   metadata: { name, labels },
@@ -14,7 +18,11 @@ const controlPlane = node("cp", { "node-role.kubernetes.io/control-plane": "" },
 const worker = node("w1", { pool: "tenant-a", "cpu-count": "8" });
 const spec = (extra: Partial<PodSpec>): PodSpec => ({ containers: [{ name: "c" }], ...extra });
 const required = (terms: object[]): Partial<PodSpec> =>
-  ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } }) as Partial<PodSpec>;
+  ({
+    affinity: {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+    },
+  }) as Partial<PodSpec>;
 
 describe("canSchedule", () => {
   it.each([
@@ -22,11 +30,20 @@ describe("canSchedule", () => {
     ["a plain pod does not land on a NoSchedule-tainted control plane", spec({}), controlPlane, false],
     [
       "a pod tolerating the control-plane taint lands there",
-      spec({ tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] }),
+      spec({
+        tolerations: [
+          { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+        ],
+      }),
       controlPlane,
       true,
     ],
-    ["an empty-key Exists toleration tolerates every taint", spec({ tolerations: [{ operator: "Exists" }] }), controlPlane, true],
+    [
+      "an empty-key Exists toleration tolerates every taint",
+      spec({ tolerations: [{ operator: "Exists" }] }),
+      controlPlane,
+      true,
+    ],
     ["nodeName pins to that node only", spec({ nodeName: "cp" }), worker, false],
     ["nodeName bypasses taints (no scheduler involved)", spec({ nodeName: "cp" }), controlPlane, true],
     ["nodeSelector must match every label", spec({ nodeSelector: { pool: "tenant-b" } }), worker, false],
@@ -41,7 +58,12 @@ describe("canSchedule", () => {
       worker,
       true,
     ],
-    ["Gt compares integers", spec(required([{ matchExpressions: [{ key: "cpu-count", operator: "Gt", values: ["16"] }] }])), worker, false],
+    [
+      "Gt compares integers",
+      spec(required([{ matchExpressions: [{ key: "cpu-count", operator: "Gt", values: ["16"] }] }])),
+      worker,
+      false,
+    ],
     ["an empty term matches nothing", spec(required([{}])), worker, false],
     [
       "matchFields selects by node name",
@@ -61,7 +83,11 @@ describe("tolerates", () => {
     ["an absent operator means Equal", { key: "dedicated", value: "team-a" }, true],
     ["Equal with another value", { key: "dedicated", operator: "Equal", value: "team-b" }, false],
     ["Exists on the key ignores the value", { key: "dedicated", operator: "Exists" }, true],
-    ["another effect does not tolerate", { key: "dedicated", operator: "Exists", effect: "NoExecute" }, false],
+    [
+      "another effect does not tolerate",
+      { key: "dedicated", operator: "Exists", effect: "NoExecute" },
+      false,
+    ],
     ["an unknown operator tolerates nothing", { key: "dedicated", operator: "Gt", value: "1" }, false],
   ] as const)("%s", (_reason, toleration, expected) => {
     expect(tolerates(toleration, taint)).toBe(expected);

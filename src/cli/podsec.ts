@@ -1,0 +1,202 @@
+/** `kubefence podsec`: every pod and workload judged as Pod Security Admission would, or per namespace. */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command } from "commander";
+import { parse } from "yaml";
+import { formatOrigin } from "../model/origin.js";
+import {
+  DEFAULT_CONFIG,
+  evaluateSubjects,
+  LATEST,
+  type Level,
+  levelVersionString,
+  namespaceEntry,
+  namespaceReports,
+  type PodSecurityConfig,
+  type PodSecurityOptions,
+  parseLevel,
+  parsePodSecurityConfiguration,
+  parseVersion,
+  subjectEntry,
+  strictestSafeLevel,
+  type Version,
+} from "../podsecurity/index.js";
+import { renderTable } from "../report/table.js";
+import { EXIT_NO, UsageError } from "./errors.js";
+import { printStructured, validateOutput } from "./output.js";
+import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+
+interface PodsecOptions extends SourceOptions {
+  allNamespaces?: boolean;
+  level?: string;
+  policyVersion?: string;
+  namespaces?: boolean;
+  admissionConfig?: string;
+  output: string;
+}
+
+export function podsecCommand(): Command {
+  const command = new Command("podsec")
+    .description(
+      "judge every pod and workload as Pod Security Admission would (exact messages); exit 1 on any violation",
+    )
+    .option("-A, --all-namespaces", "every namespace (the default unless -n is given)")
+    .option("--level <level>", "judge at this level (privileged, baseline, restricted) instead of each namespace's enforce label")
+    .option("--policy-version <version>", "policy version for --level: latest or v1.NN", "latest")
+    .option("--namespaces", "per namespace: enforce/audit/warn policy, what violates it, strictest safe level")
+    .option(
+      "--admission-config <file>",
+      "PodSecurityConfiguration (or AdmissionConfiguration) with the cluster's defaults and exemptions",
+    )
+    .option("-o, --output <format>", "table, json or yaml", "table")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # Every pod and workload against its namespace's enforce label
+  kubefence podsec --demo
+
+  # CI gate: fail (exit 1) if anything in the manifests would be rejected by baseline
+  kubefence podsec -f k8s/ -R --level baseline
+
+  # Restricted as of policy v1.30, one namespace, machine-readable
+  kubefence podsec --context prod -n shop --level restricted --policy-version v1.30 -o json
+
+  # Per namespace: enforce/audit/warn, violations, and the strictest level it could enforce today
+  kubefence podsec --demo --namespaces
+
+  # With the cluster's PodSecurity defaults and exemptions
+  kubefence podsec -f k8s/ --admission-config /etc/kubernetes/admission.yaml`,
+    )
+    .action(async (options: PodsecOptions) => {
+      validateOutput(options.output, ["table", "json", "yaml"]);
+      if (options.allNamespaces && options.namespace)
+        throw new UsageError("a resource cannot be retrieved by name across all namespaces: use -n or -A, not both");
+      const level = options.level === undefined ? undefined : flagLevel(options.level);
+      const version = flagVersion(options.policyVersion ?? "latest");
+      if (options.level === undefined && options.policyVersion !== "latest")
+        throw new UsageError("--policy-version needs --level (without it each namespace's enforce-version applies)");
+      const config = options.admissionConfig ? readAdmissionConfig(options.admissionConfig) : DEFAULT_CONFIG;
+      const { snapshot } = await loadSource(options);
+      const engineOptions: PodSecurityOptions = {
+        config,
+        level,
+        version,
+        namespaces: options.namespace && !options.allNamespaces ? [options.namespace] : undefined,
+      };
+      const failed = options.namespaces
+        ? printNamespaces(snapshot, engineOptions, options.output)
+        : printSubjects(snapshot, engineOptions, options.output);
+      if (failed) process.exitCode = EXIT_NO;
+    });
+  return addSourceOptions(command);
+}
+
+function flagLevel(value: string): Level {
+  const parsed = parseLevel(value);
+  if (parsed.error) throw new UsageError(`invalid --level "${value}": ${parsed.error}`);
+  return parsed.value;
+}
+
+function flagVersion(value: string): Version {
+  const parsed = parseVersion(value);
+  if (parsed.error) throw new UsageError(`invalid --policy-version "${value}": ${parsed.error}`);
+  return parsed.value;
+}
+
+function readAdmissionConfig(file: string, depth = 0): PodSecurityConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`--admission-config: cannot read "${file}"`);
+  }
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new UsageError(`--admission-config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = parsePodSecurityConfiguration(document);
+  if (!result.ok) throw new UsageError(`--admission-config ${file}: ${result.error}`);
+  if ("path" in result) {
+    if (depth > 0) throw new UsageError(`--admission-config ${file}: the configuration file points at another file`);
+    return readAdmissionConfig(resolve(dirname(file), result.path), depth + 1);
+  }
+  return result.config;
+}
+
+type Snapshot = Awaited<ReturnType<typeof loadSource>>["snapshot"];
+
+/** Prints every subject's verdict; true when any is not allowed. */
+function printSubjects(snapshot: Snapshot, options: PodSecurityOptions, output: string): boolean {
+  const verdicts = evaluateSubjects(snapshot, options);
+  const failed = verdicts.some((v) => !v.allowed);
+  if (output !== "table") {
+    printStructured(verdicts.map(subjectEntry), output);
+    return failed;
+  }
+  if (verdicts.length === 0) {
+    process.stdout.write("No pods or workloads found.\n");
+    return false;
+  }
+  const rows = verdicts.map((v) => [
+    v.namespace,
+    v.kind,
+    v.name,
+    levelVersionString(v.policy),
+    v.exempt ? `exempt (${v.exempt})` : v.allowed ? "yes" : "no",
+    strictestSafeLevel([v.subject], v.policy.version),
+    v.reasons.map((r) => r.reason).join(", "),
+  ]);
+  process.stdout.write(
+    renderTable(["namespace", "kind", "name", "policy", "allowed", "meets", "reasons"], rows),
+  );
+  const denied = verdicts.filter((v) => !v.allowed);
+  if (denied.length > 0) {
+    process.stdout.write("\n");
+    for (const v of denied)
+      process.stdout.write(`${v.display} (${formatOrigin(v.origin)}):\n  ${v.message}\n`);
+  }
+  process.stdout.write("\nMEETS is the strictest level each passes (at the policy's version).\n");
+  return failed;
+}
+
+/** Prints the namespace reports; true when any pod/workload violates the requested level (or its enforce level). */
+function printNamespaces(snapshot: Snapshot, options: PodSecurityOptions, output: string): boolean {
+  const reports = namespaceReports(snapshot, options);
+  const atLevel = options.level ? evaluateSubjects(snapshot, options).filter((v) => !v.allowed) : [];
+  const failed = options.level ? atLevel.length > 0 : reports.some((r) => r.enforce.violations.length > 0);
+  if (output !== "table") {
+    printStructured(reports.map(namespaceEntry), output);
+    return failed;
+  }
+  const mode = (r: (typeof reports)[number], m: "enforce" | "audit" | "warn") =>
+    r.policy.exempt ? "exempt" : levelVersionString(r[m].policy);
+  const headers = ["namespace", "enforce", "audit", "warn", "pods", "violations", "strictest safe"];
+  if (options.level) headers.push(`violates ${levelVersionString({ level: options.level, version: options.version ?? LATEST })}`);
+  const rows = reports.map((r) => {
+    const row = [
+      r.name,
+      mode(r, "enforce") + (r.policy.enforceLabelled || r.policy.exempt ? "" : " (unset)"),
+      mode(r, "audit"),
+      mode(r, "warn"),
+      String(r.subjects),
+      `${r.enforce.violations.length}/${r.audit.violations.length}/${r.warn.violations.length}`,
+      r.strictestSafeLevel,
+    ];
+    if (options.level) row.push(String(atLevel.filter((v) => v.namespace === r.name).length));
+    return row;
+  });
+  process.stdout.write(renderTable(headers, rows));
+  process.stdout.write("\nVIOLATIONS counts pods and workloads violating enforce/audit/warn.\n");
+  for (const r of reports) {
+    const lines: string[] = [];
+    for (const error of r.policy.errors) lines.push(`  invalid label ${error.label}="${error.value}": ${error.message}`);
+    for (const m of ["enforce", "audit", "warn"] as const)
+      for (const v of r[m].violations) lines.push(`  ${m}: ${v.display}: ${v.message}`);
+    for (const b of r.blockers) lines.push(`  ${b.level} would reject: ${b.subjects.join(", ")}`);
+    if (lines.length > 0) process.stdout.write(`\n${r.name}:\n${lines.join("\n")}\n`);
+  }
+  return failed;
+}

@@ -1,0 +1,234 @@
+/** `kubefence webhook serve|manifests`: wiring only — the server, cache and guardrails live in src/webhook. */
+import { readFileSync } from "node:fs";
+import { KubeConfig } from "@kubernetes/client-node";
+import { Command } from "commander";
+import { stringify } from "yaml";
+import { startClusterCache } from "../webhook/cache.js";
+import { admissionContext } from "../webhook/context.js";
+import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
+import { webhookManifests } from "../webhook/manifests.js";
+import { Gauge, webhookMetrics } from "../webhook/metrics.js";
+import { type LogEntry, startWebhookServer } from "../webhook/server.js";
+import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../webhook/settings.js";
+import { UsageError } from "./errors.js";
+import { validateOutput } from "./output.js";
+import { formatDiagnostic } from "./source-options.js";
+import { VERSION } from "./version.js";
+
+interface ServeOptions {
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  port: string;
+  bindAddress: string;
+  tenants?: string;
+  kubeconfig?: string;
+  context?: string;
+  certPollInterval: string;
+}
+
+interface ManifestsOptions {
+  namespace: string;
+  caFile?: string;
+  certManagerIssuer?: string;
+  tenants?: string;
+  image: string;
+  output: string;
+}
+
+export function webhookCommand(): Command {
+  const webhook = new Command("webhook").description(
+    "the admission webhook that keeps tenants isolated as they deploy (serve it, or write its manifests)",
+  );
+  webhook
+    .command("serve")
+    .description("answer admission.k8s.io/v1 AdmissionReviews at /validate over HTTPS")
+    .option("--tls-cert-file <file>", "serving certificate (PEM); reloaded when it changes")
+    .option(
+      "--tls-private-key-file <file>",
+      "serving certificate's private key (PEM); reloaded when it changes",
+    )
+    .option("--port <port>", "port to listen on", "8443")
+    .option("--bind-address <ip>", "address to listen on (127.0.0.1 to stay on loopback)", "0.0.0.0")
+    .option(
+      "--tenants <file>",
+      "tenants file (default: every non-kube-* namespace is a tenant at Pod Security baseline)",
+    )
+    .option(
+      "--kubeconfig <path>",
+      "kubeconfig for the cluster cache (default: in-cluster, $KUBECONFIG or ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--cert-poll-interval <ms>", "how often to check the certificate files for changes", "1000")
+    .addHelpText(
+      "after",
+      `
+Guardrails (mode per guardrail in the tenants file's "guardrails:" section: enforce, warn or audit):
+${GUARDRAILS.map((g) => `  ${g.id.padEnd(28)}${g.summary}`).join("\n")}
+
+Endpoints: POST /validate, GET /healthz, /readyz (ready after the cache's first sync), /metrics.
+Logs: one JSON object per line on stderr. SIGTERM drains reviews in flight, then exits.
+
+Examples:
+  # In a cluster (see: kubefence webhook manifests)
+  kubefence webhook serve --tls-cert-file /tls/tls.crt --tls-private-key-file /tls/tls.key --tenants tenants.yaml
+
+  # On a workstation against the current kubeconfig context, loopback only
+  kubefence webhook serve --bind-address 127.0.0.1 --tls-cert-file tls.crt --tls-private-key-file tls.key`,
+    )
+    .action(serve)
+    .exitOverride();
+  webhook
+    .command("manifests")
+    .description("write the Deployment, Service, ValidatingWebhookConfiguration, RBAC and ConfigMap to apply")
+    .option("-n, --namespace <namespace>", "namespace to run the webhook in", "kubefence-system")
+    .option("--ca-file <file>", "CA certificate (PEM) that signed the serving certificate, for the caBundle")
+    .option(
+      "--cert-manager-issuer <name>",
+      "issue the serving certificate with this cert-manager Issuer and inject its CA",
+    )
+    .option("--tenants <file>", "tenants file to put in the ConfigMap")
+    .option("--image <image>", "container image running kubefence", `ghcr.io/kubefence/kubefence:${VERSION}`)
+    .option("-o, --output <format>", "yaml or json", "yaml")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # With cert-manager issuing the serving certificate
+  kubefence webhook manifests --cert-manager-issuer selfsigned --tenants tenants.yaml | kubectl apply -f -
+
+  # With your own CA (create the Secret kubefence-webhook-tls in the namespace yourself)
+  kubefence webhook manifests --ca-file ca.crt --tenants tenants.yaml > webhook.yaml`,
+    )
+    .action(manifests)
+    .exitOverride();
+  return webhook;
+}
+
+function loadSettings(file: string | undefined): WebhookSettings {
+  if (file === undefined) return defaultSettings();
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `cannot read tenants file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const { settings, diagnostics } = parseWebhookSettings(text, file, GUARDRAIL_IDS);
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (!settings) throw new UsageError(`invalid tenants file ${file} (see above)`);
+  return settings;
+}
+
+function writeLog(entry: LogEntry): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  if (!options.tlsCertFile || !options.tlsPrivateKeyFile)
+    throw new UsageError(
+      "--tls-cert-file and --tls-private-key-file are required (the API server only calls webhooks over HTTPS)",
+    );
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number (got "${options.port}")`);
+  const certPollMs = Number(options.certPollInterval);
+  if (!Number.isFinite(certPollMs) || certPollMs < 10)
+    throw new UsageError(
+      `--cert-poll-interval must be a number of milliseconds ≥ 10 (got "${options.certPollInterval}")`,
+    );
+  const settings = loadSettings(options.tenants);
+
+  const kubeconfig = new KubeConfig();
+  try {
+    if (options.kubeconfig) kubeconfig.loadFromFile(options.kubeconfig);
+    else kubeconfig.loadFromDefault();
+    if (options.context) kubeconfig.setCurrentContext(options.context);
+  } catch (error) {
+    throw new UsageError(
+      `cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!kubeconfig.getCurrentCluster()) throw new UsageError("the kubeconfig names no current cluster");
+
+  const cache = startClusterCache({ kubeconfig, log: writeLog });
+  const metrics = webhookMetrics();
+  metrics.gauges.push(
+    new Gauge("kubefence_webhook_cache_synced", "1 once every cached kind has been listed.", () => [
+      { labels: {}, value: cache.synced() ? 1 : 0 },
+    ]),
+    new Gauge("kubefence_webhook_cache_objects", "Objects in the cluster cache, by kind.", () =>
+      Object.entries(cache.counts()).map(([kind, value]) => ({ labels: { kind }, value })),
+    ),
+  );
+  let server: Awaited<ReturnType<typeof startWebhookServer>>;
+  try {
+    server = await startWebhookServer({
+      host: options.bindAddress,
+      port,
+      certFile: options.tlsCertFile,
+      keyFile: options.tlsPrivateKeyFile,
+      certPollMs,
+      metrics,
+      log: writeLog,
+      context: () => {
+        const snapshot = cache.snapshot();
+        return snapshot && admissionContext(snapshot, settings);
+      },
+    });
+  } catch (error) {
+    await cache.stop();
+    throw new UsageError(`cannot serve: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      writeLog({ level: "info", msg: `received ${signal}; shutting down` });
+      process.off("SIGTERM", onTerm);
+      process.off("SIGINT", onInt);
+      Promise.all([server.close(), cache.stop()]).then(() => resolve());
+    };
+    const onTerm = () => stop("SIGTERM");
+    const onInt = () => stop("SIGINT");
+    process.on("SIGTERM", onTerm);
+    process.on("SIGINT", onInt);
+  });
+}
+
+function manifests(options: ManifestsOptions): void {
+  validateOutput(options.output, ["yaml", "json"]);
+  if (options.caFile && options.certManagerIssuer)
+    throw new UsageError("--ca-file and --cert-manager-issuer cannot be used together");
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(
+        `cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+  };
+  const caBundle = options.caFile ? read(options.caFile, "CA file") : undefined;
+  if (caBundle !== undefined && !caBundle.includes("-----BEGIN CERTIFICATE-----"))
+    throw new UsageError(`--ca-file ${options.caFile} holds no PEM certificate`);
+  let tenantsFile: string | undefined;
+  if (options.tenants) {
+    loadSettings(options.tenants); // refuse to ship a tenants file the webhook would refuse
+    tenantsFile = read(options.tenants, "tenants file");
+  }
+  const objects = webhookManifests({
+    namespace: options.namespace,
+    image: options.image,
+    caBundle,
+    certManagerIssuer: options.certManagerIssuer,
+    tenantsFile,
+  });
+  if (!caBundle && !options.certManagerIssuer)
+    process.stderr.write(
+      "warning: no --ca-file or --cert-manager-issuer: the ValidatingWebhookConfiguration has no caBundle, and the API server will not trust the webhook until one is set\n",
+    );
+  process.stdout.write(
+    options.output === "json"
+      ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
+      : objects.map((o) => stringify(o)).join("---\n"),
+  );
+}

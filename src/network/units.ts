@@ -1,0 +1,245 @@
+/**
+ * What the network engine reasons about, built from a Snapshot:
+ * - units: every pod, and every workload's pod template when no pod of it is in the snapshot (so manifests
+ *   without running pods still analyse), each with namespace, labels, container ports, IP and node;
+ * - peers: what reports name — a workload and the pods it owns are one peer `ns/name[Kind]` (ownership by
+ *   ownerReferences, up to the top-most owner, or by the workload's selector), a bare pod is `ns/name[Pod]`.
+ * Pods without an IP get a synthetic one from the pod CIDR option; hostNetwork pods take their node's IP.
+ */
+import type { Container, LabelSelector, Pod, Workload } from "../model/objects.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { selectorFromMap, selectorOrNothing } from "../model/selector.js";
+import { peerName, podTemplateOf } from "../model/workloads.js";
+import type { Protocol } from "./conns.js";
+import { type Family, formatIP, parseCIDR, parseIP } from "./ip.js";
+
+export interface ContainerPort {
+  name?: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface Unit {
+  index: number;
+  /** `ns/name[Pod]`, or the workload's name for a template stand-in. */
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  ports: ContainerPort[];
+  family: Family;
+  ip: bigint;
+  ipText: string;
+  /** The IP was invented (manifest without status): ipBlocks are judged against a stand-in address. */
+  syntheticIP: boolean;
+  hostNetwork: boolean;
+  /** spec.nodeName, when known. */
+  node?: string;
+  object: Pod | Workload;
+  peer: Peer;
+}
+
+export interface Peer {
+  index: number;
+  /** `ns/name[Kind]`. */
+  name: string;
+  kind: string;
+  namespace: string;
+  object: Pod | Workload;
+  units: Unit[];
+}
+
+export interface UnitOptions {
+  /** Where synthetic pod IPs come from (kind's default pod CIDR). */
+  podCIDR: string;
+  /** Where synthetic node IPs come from (kind's default node network). */
+  nodeCIDR: string;
+}
+
+export const DEFAULT_UNIT_OPTIONS: UnitOptions = { podCIDR: "10.244.0.0/16", nodeCIDR: "172.18.0.0/16" };
+
+/** Workload kinds that run pods and so are peers (a PodTemplate runs nothing). */
+const PEER_KINDS = new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
+
+export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UNIT_OPTIONS): { units: Unit[]; peers: Peer[] } {
+  const workloads = snapshot.workloads.filter((w) => PEER_KINDS.has(w.kind));
+  const byKey = new Map<string, Workload>();
+  for (const w of workloads) byKey.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w);
+
+  const topOwner = (kind: string, namespace: string, name: string, depth = 0): Workload | undefined => {
+    let found = byKey.get(`${kind}/${namespace}/${name}`);
+    if (!found && kind === "ReplicaSet") found = guessOwner("Deployment", namespace, name);
+    if (!found && kind === "Job") found = guessOwner("CronJob", namespace, name);
+    if (!found) return undefined;
+    const owner = controllerOf(found.metadata.ownerReferences);
+    if (owner && depth < 8) return topOwner(owner.kind, namespace, owner.name, depth + 1) ?? found;
+    return found;
+  };
+  // A ReplicaSet `web-5d4f8b` not in the snapshot belongs to Deployment `web`; a Job `nightly-28512345` to CronJob `nightly`.
+  const guessOwner = (kind: string, namespace: string, name: string): Workload | undefined => {
+    const cut = name.lastIndexOf("-");
+    return cut > 0 ? byKey.get(`${kind}/${namespace}/${name.slice(0, cut)}`) : undefined;
+  };
+  const selectorMatches = workloads.map((w) => ({ workload: w, matches: workloadSelector(w) }));
+
+  const peers: Peer[] = [];
+  const peerOf = new Map<object, Peer>();
+  const peerFor = (object: Pod | Workload): Peer => {
+    let peer = peerOf.get(object);
+    if (!peer) {
+      peer = { index: peers.length, name: peerName(object), kind: object.kind, namespace: object.metadata.namespace, object, units: [] };
+      peers.push(peer);
+      peerOf.set(object, peer);
+    }
+    return peer;
+  };
+
+  const units: Unit[] = [];
+  const ips = new IPAllocator(options, snapshot);
+  const addUnit = (object: Pod | Workload, peer: Peer, name: string, spec: Pod["spec"], labels: Record<string, string>, ipText: string | undefined) => {
+    const hostNetwork = spec?.hostNetwork === true;
+    const node = spec?.nodeName || undefined;
+    let ip = ipText ? parseIP(ipText) : undefined;
+    let synthetic = false;
+    if (hostNetwork) {
+      const nodeIP = ips.nodeIP(node);
+      ip = nodeIP.ip;
+      synthetic = nodeIP.synthetic;
+    }
+    if (!ip) {
+      ip = ips.synthetic();
+      synthetic = true;
+    }
+    const unit: Unit = {
+      index: units.length,
+      name,
+      namespace: object.metadata.namespace,
+      labels,
+      ports: containerPorts([...(spec?.containers ?? []), ...(spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always")]),
+      family: ip.family,
+      ip: ip.value,
+      ipText: formatIP(ip.family, ip.value),
+      syntheticIP: synthetic,
+      hostNetwork,
+      node,
+      object,
+      peer,
+    };
+    units.push(unit);
+    peer.units.push(unit);
+  };
+
+  const owned = new Set<Workload>();
+  for (const pod of snapshot.pods) {
+    const ns = pod.metadata.namespace;
+    const labels = pod.metadata.labels ?? {};
+    let owner: Workload | undefined;
+    const ref = controllerOf(pod.metadata.ownerReferences);
+    if (ref) owner = topOwner(ref.kind, ns, ref.name);
+    if (!owner && !ref) {
+      const match = selectorMatches.find((m) => m.workload.metadata.namespace === ns && m.matches(labels));
+      if (match) {
+        const up = controllerOf(match.workload.metadata.ownerReferences);
+        owner = (up && topOwner(up.kind, ns, up.name)) || match.workload;
+      }
+    }
+    if (owner) owned.add(owner);
+    addUnit(pod, peerFor(owner ?? pod), peerName(pod), pod.spec, labels, pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip);
+  }
+  for (const workload of workloads) {
+    if (owned.has(workload)) continue;
+    // Owned by another workload in the snapshot (a Deployment's ReplicaSet): that one is the peer.
+    const up = controllerOf(workload.metadata.ownerReferences);
+    const top = up ? topOwner(up.kind, workload.metadata.namespace, up.name) : undefined;
+    if (top && top !== workload) continue;
+    const template = podTemplateOf(workload);
+    if (!template) continue;
+    addUnit(workload, peerFor(workload), peerName(workload), template.spec, template.metadata.labels ?? {}, undefined);
+  }
+  return { units, peers: peers.filter((p) => p.units.length > 0).map((p, index) => Object.assign(p, { index })) };
+}
+
+function controllerOf(refs: { kind: string; name: string; controller?: boolean }[] | undefined) {
+  if (!refs || refs.length === 0) return undefined;
+  return refs.find((r) => r.controller) ?? refs[0];
+}
+
+function workloadSelector(workload: Workload): (labels: Record<string, string>) => boolean {
+  let selector: LabelSelector | Record<string, string> | undefined;
+  switch (workload.kind) {
+    case "ReplicationController": {
+      const map = workload.spec?.selector ?? podTemplateOf(workload)?.metadata.labels;
+      const compiled = selectorFromMap(map);
+      return (labels) => Object.keys(map ?? {}).length > 0 && compiled.matches(labels);
+    }
+    case "CronJob":
+      selector = workload.spec?.jobTemplate?.spec?.selector;
+      break;
+    case "PodTemplate":
+      return () => false;
+    default:
+      selector = workload.spec?.selector;
+  }
+  if (!selector) {
+    // Jobs and CronJobs usually leave the selector to the API server, which selects the template's labels.
+    const map = podTemplateOf(workload)?.metadata.labels;
+    if (!map || Object.keys(map).length === 0) return () => false;
+    const compiled = selectorFromMap(map);
+    return (labels) => compiled.matches(labels);
+  }
+  const compiled = selectorOrNothing(selector as LabelSelector);
+  return (labels) => !compiled.everything && compiled.matches(labels);
+}
+
+function containerPorts(containers: Container[]): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  for (const c of containers)
+    for (const p of c.ports ?? [])
+      out.push({ ...(p.name ? { name: p.name } : {}), port: p.containerPort, protocol: (p.protocol ?? "TCP") as Protocol });
+  return out;
+}
+
+/** Hands out IPs nobody in the snapshot uses: synthetic pod IPs and node IPs. */
+class IPAllocator {
+  private readonly used = new Set<string>();
+  private nextPod: bigint;
+  private readonly lastPod: bigint;
+  private nextNode: bigint;
+  private readonly podFamily: Family;
+  private readonly nodeFamily: Family;
+  private readonly nodes = new Map<string, { ip: { family: Family; value: bigint }; synthetic: boolean }>();
+
+  constructor(options: UnitOptions, snapshot: Snapshot) {
+    const pod = parseCIDR(options.podCIDR) ?? parseCIDR(DEFAULT_UNIT_OPTIONS.podCIDR)!;
+    const node = parseCIDR(options.nodeCIDR) ?? parseCIDR(DEFAULT_UNIT_OPTIONS.nodeCIDR)!;
+    this.podFamily = pod.family;
+    this.nodeFamily = node.family;
+    this.nextPod = pod.first + 2n;
+    this.lastPod = pod.last;
+    this.nextNode = node.first + 2n;
+    for (const p of snapshot.pods) if (p.status?.podIP) this.used.add(p.status.podIP);
+    for (const n of snapshot.nodes) {
+      const address = n.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
+      const ip = address ? parseIP(address) : undefined;
+      if (ip) {
+        this.used.add(address!);
+        this.nodes.set(n.metadata.name, { ip, synthetic: false });
+      }
+    }
+  }
+
+  synthetic(): { family: Family; value: bigint } {
+    while (this.nextPod < this.lastPod && this.used.has(formatIP(this.podFamily, this.nextPod))) this.nextPod++;
+    return { family: this.podFamily, value: this.nextPod++ };
+  }
+
+  nodeIP(node: string | undefined): { ip: { family: Family; value: bigint }; synthetic: boolean } {
+    const key = node ?? "";
+    let found = this.nodes.get(key);
+    if (!found) {
+      while (this.used.has(formatIP(this.nodeFamily, this.nextNode))) this.nextNode++;
+      found = { ip: { family: this.nodeFamily, value: this.nextNode++ }, synthetic: true };
+      this.nodes.set(key, found);
+    }
+    return found;
+  }
+}

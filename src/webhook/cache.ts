@@ -1,0 +1,220 @@
+/**
+ * The webhook's view of the cluster, kept by list+watch (@kubernetes/client-node informers) for the kinds
+ * the guardrails read. Every object goes through the same boundary as the other sources
+ * (src/sources/admit.ts: typed, defaulted), so decisions are made on the same Snapshot `audit` would see.
+ * Not ready until every kind has been listed once; a watch that fails is restarted (relisting after 410
+ * Gone, as the informer does), and while it is down the last known state keeps serving.
+ */
+import { request as httpsRequest, type RequestOptions } from "node:https";
+import {
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  makeInformer,
+} from "@kubernetes/client-node";
+import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
+import type { Kind, KubeObject } from "../model/objects.js";
+import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
+import { admit } from "../sources/admit.js";
+import type { LogEntry } from "./server.js";
+
+/** What the guardrails read: tenants by namespace, RBAC for the after-state, NetworkPolicies. */
+export const DEFAULT_CACHED_KINDS: readonly Kind[] = [
+  "Namespace",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "NetworkPolicy",
+];
+
+export interface ClusterCacheOptions {
+  kubeconfig: KubeConfig;
+  kinds?: readonly Kind[];
+  log?: (entry: LogEntry) => void;
+  /** Wait before restarting a failed list or watch. Default 2 s. */
+  restartDelayMs?: number;
+  /** Page size of the initial lists. Default 500. */
+  pageSize?: number;
+}
+
+export interface ClusterCache {
+  /** The current state; undefined until every kind has been listed once. */
+  snapshot(): Snapshot | undefined;
+  synced(): boolean;
+  /** Objects held, by kind. */
+  counts(): Record<string, number>;
+  /** Resolves once every kind has been listed (rejects after `timeoutMs`). */
+  waitForSync(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
+  const log = options.log ?? (() => {});
+  const kinds = (options.kinds ?? DEFAULT_CACHED_KINDS).map((k) => kindInfo(k)!);
+  const objects = new Map<Kind, Map<string, KubeObject>>(kinds.map((k) => [k.kind, new Map()]));
+  const listed = new Set<Kind>();
+  const waiters: (() => void)[] = [];
+  let current: Snapshot | undefined;
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const changed = () => {
+    current = undefined;
+  };
+  const store = (info: KindInfo, raw: KubernetesObject) => {
+    const value = { ...raw, apiVersion: apiVersionOf(info), kind: info.kind };
+    const origin = { cluster: "watch" };
+    const result = admit({ value, origin, locate: () => origin });
+    if (result.type !== "object") {
+      log({
+        level: "warn",
+        msg: "object not cached",
+        kind: info.kind,
+        name: raw.metadata?.name,
+        namespace: raw.metadata?.namespace,
+      });
+      return;
+    }
+    objects.get(info.kind)!.set(objectKey(result.object), result.object);
+    changed();
+  };
+  const remove = (info: KindInfo, raw: KubernetesObject) => {
+    const key = objectKey({
+      kind: info.kind,
+      metadata: { name: raw.metadata?.name ?? "", namespace: raw.metadata?.namespace },
+    });
+    if (objects.get(info.kind)!.delete(key)) changed();
+  };
+
+  const informers = kinds.map((info) => {
+    const path = `${info.group === "" ? "/api" : `/apis/${info.group}`}/${info.version}/${info.plural}`;
+    const informer = makeInformer(options.kubeconfig, path, () =>
+      listAll(options.kubeconfig, path, options.pageSize ?? 500),
+    );
+    informer.on("add", (o) => store(info, o));
+    informer.on("update", (o) => store(info, o));
+    informer.on("delete", (o) => remove(info, o));
+    informer.on("error", (error: unknown) => {
+      if (stopped) return;
+      log({ level: "warn", msg: "list/watch failed; restarting", kind: info.kind, error: describe(error) });
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stopped) start();
+      }, options.restartDelayMs ?? 2_000);
+      timers.add(timer);
+    });
+    let failedSince = false;
+    informer.on("error", () => {
+      failedSince = true;
+    });
+    const start = () => {
+      failedSince = false;
+      informer.start().then(
+        () => {
+          if (failedSince || listed.has(info.kind)) return;
+          listed.add(info.kind);
+          log({ level: "info", msg: "listed", kind: info.kind, objects: objects.get(info.kind)!.size });
+          if (listed.size === kinds.length) for (const resolve of waiters.splice(0)) resolve();
+        },
+        (error: unknown) =>
+          log({ level: "warn", msg: "watch start failed", kind: info.kind, error: describe(error) }),
+      );
+    };
+    start();
+    return informer;
+  });
+
+  const synced = () => listed.size === kinds.length;
+  return {
+    synced,
+    snapshot() {
+      if (!synced()) return undefined;
+      if (!current) {
+        const snapshot = emptySnapshot();
+        for (const info of kinds)
+          (snapshot[info.field] as KubeObject[]).push(...objects.get(info.kind)!.values());
+        current = snapshot;
+      }
+      return current;
+    },
+    counts: () => Object.fromEntries(kinds.map((k) => [k.kind, objects.get(k.kind)!.size])),
+    waitForSync(timeoutMs = 60_000) {
+      if (synced()) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`cluster cache not synced after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all(informers.map((i) => i.stop()));
+    },
+  };
+}
+
+/** A full list, page by page, as raw JSON (the generated clients would turn timestamps into Dates). */
+async function listAll(
+  kubeconfig: KubeConfig,
+  path: string,
+  limit: number,
+): Promise<KubernetesListObject<KubernetesObject>> {
+  const items: KubernetesObject[] = [];
+  let resourceVersion = "";
+  let continueToken = "";
+  do {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (continueToken) query.set("continue", continueToken);
+    const page = (await getJson(kubeconfig, `${path}?${query}`)) as {
+      items?: KubernetesObject[];
+      metadata?: { resourceVersion?: string; continue?: string };
+    };
+    items.push(...(page.items ?? []));
+    resourceVersion = page.metadata?.resourceVersion ?? "";
+    continueToken = page.metadata?.continue ?? "";
+  } while (continueToken);
+  return { apiVersion: "v1", kind: "List", metadata: { resourceVersion }, items };
+}
+
+async function getJson(kubeconfig: KubeConfig, path: string): Promise<unknown> {
+  const cluster = kubeconfig.getCurrentCluster();
+  if (!cluster) throw new Error("the kubeconfig has no current cluster");
+  const options: RequestOptions = { method: "GET", headers: { accept: "application/json" } };
+  await kubeconfig.applyToHTTPSOptions(options);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(new URL(cluster.server + path), options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        if (res.statusCode !== 200) {
+          const error = new Error(`GET ${path}: ${res.statusCode} ${text.slice(0, 200)}`) as Error & {
+            statusCode?: number;
+          };
+          error.statusCode = res.statusCode;
+          return reject(error);
+        }
+        try {
+          resolve(JSON.parse(text));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    req.on("error", reject);
+    req.setTimeout(60_000, () => req.destroy(new Error(`GET ${path}: timed out`)));
+    req.end();
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,256 @@
+/**
+ * What `kubefence webhook manifests` writes for a user to apply: the webhook Deployment (2 replicas, a
+ * PodDisruptionBudget, restricted securityContext, resources), its Service, the
+ * ValidatingWebhookConfiguration (failurePolicy Fail, sideEffects None, kube-system and the webhook's own
+ * namespace excluded so the platform cannot lock itself out), the ServiceAccount with the read-only RBAC
+ * the cache needs, and a ConfigMap holding the tenants file. Pure: the CLI reads files and prints.
+ */
+import { kindInfo } from "../model/kinds.js";
+import type { Kind } from "../model/objects.js";
+import { DEFAULT_CACHED_KINDS } from "./cache.js";
+import type { Guardrail } from "./guardrail.js";
+import { GUARDRAILS } from "./guardrails/index.js";
+
+export const WEBHOOK_NAME = "validate.kubefence.io";
+export const APP = "kubefence-webhook";
+export const PORT = 8443;
+
+export interface ManifestOptions {
+  namespace: string;
+  image: string;
+  /** PEM of the CA that signed the serving certificate (`--ca-file`), for caBundle. */
+  caBundle?: string;
+  /** cert-manager Issuer in the namespace that issues the serving certificate (`--cert-manager-issuer`). */
+  certManagerIssuer?: string;
+  /** The tenants file's text, mounted from a ConfigMap. */
+  tenantsFile?: string;
+  guardrails?: readonly Guardrail[];
+}
+
+type Manifest = Record<string, unknown>;
+
+export function webhookManifests(options: ManifestOptions): Manifest[] {
+  const { namespace } = options;
+  const labels = { "app.kubernetes.io/name": APP, "app.kubernetes.io/part-of": "kubefence" };
+  const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
+  const secretName = `${APP}-tls`;
+  const out: Manifest[] = [
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: namespace, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+    },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(APP) },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: APP, labels },
+      rules: cacheRules(DEFAULT_CACHED_KINDS),
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: APP, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: APP },
+      subjects: [{ kind: "ServiceAccount", name: APP, namespace }],
+    },
+  ];
+  if (options.tenantsFile !== undefined)
+    out.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(`${APP}-tenants`),
+      data: { "tenants.yaml": options.tenantsFile },
+    });
+  if (options.certManagerIssuer)
+    out.push({
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: meta(APP),
+      spec: {
+        secretName,
+        dnsNames: [`${APP}.${namespace}.svc`, `${APP}.${namespace}.svc.cluster.local`],
+        issuerRef: { kind: "Issuer", name: options.certManagerIssuer },
+      },
+    });
+  const args = [
+    "webhook",
+    "serve",
+    `--port=${PORT}`,
+    "--tls-cert-file=/etc/kubefence/tls/tls.crt",
+    "--tls-private-key-file=/etc/kubefence/tls/tls.key",
+  ];
+  if (options.tenantsFile !== undefined) args.push("--tenants=/etc/kubefence/tenants/tenants.yaml");
+  const volumes: Manifest[] = [{ name: "tls", secret: { secretName } }];
+  const mounts: Manifest[] = [{ name: "tls", mountPath: "/etc/kubefence/tls", readOnly: true }];
+  if (options.tenantsFile !== undefined) {
+    volumes.push({ name: "tenants", configMap: { name: `${APP}-tenants` } });
+    mounts.push({ name: "tenants", mountPath: "/etc/kubefence/tenants", readOnly: true });
+  }
+  const probe = (path: string) => ({ httpGet: { path, port: PORT, scheme: "HTTPS" }, periodSeconds: 5 });
+  out.push(
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta(APP),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { "app.kubernetes.io/name": APP } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: APP,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": APP } },
+              },
+            ],
+            terminationGracePeriodSeconds: 30,
+            containers: [
+              {
+                name: "webhook",
+                image: options.image,
+                args,
+                ports: [{ name: "https", containerPort: PORT }],
+                readinessProbe: probe("/readyz"),
+                livenessProbe: { ...probe("/healthz"), failureThreshold: 3 },
+                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: mounts,
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    },
+    {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: meta(APP),
+      spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": APP } } },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(APP),
+      spec: {
+        selector: { "app.kubernetes.io/name": APP },
+        ports: [{ name: "https", port: 443, targetPort: PORT }],
+      },
+    },
+    validatingWebhookConfiguration({
+      namespace,
+      clientConfig: {
+        service: { name: APP, namespace, path: "/validate", port: 443 },
+        ...(options.caBundle ? { caBundle: Buffer.from(options.caBundle).toString("base64") } : {}),
+      },
+      annotations: options.certManagerIssuer
+        ? { "cert-manager.io/inject-ca-from": `${namespace}/${APP}` }
+        : undefined,
+      guardrails: options.guardrails,
+    }),
+  );
+  return out;
+}
+
+export interface WebhookConfigurationOptions {
+  /** The webhook's own namespace, excluded along with kube-system. */
+  namespace: string;
+  clientConfig: Record<string, unknown>;
+  annotations?: Record<string, string>;
+  guardrails?: readonly Guardrail[];
+  name?: string;
+  timeoutSeconds?: number;
+}
+
+/**
+ * The registration. Rules list every resource and operation some guardrail looks at, in every version
+ * (matchPolicy Equivalent would otherwise skip versions a cluster serves under another name, such as
+ * batch/v1beta1 CronJobs before v1.21). Namespaces are excluded by the `kubernetes.io/metadata.name` label
+ * the API server sets since v1.21 (label kube-system and the webhook's namespace yourself on older ones).
+ */
+export function validatingWebhookConfiguration(options: WebhookConfigurationOptions): Manifest {
+  // (group, resource) → operations, then one rule per (group, operations).
+  const operations = new Map<string, Set<string>>();
+  for (const guardrail of options.guardrails ?? GUARDRAILS)
+    for (const kind of guardrail.kinds) {
+      const info = kindInfo(kind)!;
+      const key = `${info.group}|${info.plural}`;
+      const ops = operations.get(key) ?? new Set<string>();
+      for (const op of guardrail.operations) ops.add(op);
+      operations.set(key, ops);
+    }
+  const merged = new Map<string, { group: string; operations: string[]; resources: string[] }>();
+  for (const [key, ops] of operations) {
+    const [group, resource] = key.split("|") as [string, string];
+    const sorted = [...ops].sort();
+    const ruleKey = `${group}|${sorted.join(",")}`;
+    const rule = merged.get(ruleKey) ?? { group, operations: sorted, resources: [] };
+    rule.resources.push(resource);
+    merged.set(ruleKey, rule);
+  }
+  const rules = [...merged.values()].map((m) => ({
+    apiGroups: [m.group],
+    apiVersions: ["*"],
+    operations: m.operations,
+    resources: m.resources.sort(),
+    scope: "*",
+  }));
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingWebhookConfiguration",
+    metadata: {
+      name: options.name ?? "kubefence",
+      ...(options.annotations ? { annotations: options.annotations } : {}),
+    },
+    webhooks: [
+      {
+        name: WEBHOOK_NAME,
+        admissionReviewVersions: ["v1"],
+        sideEffects: "None",
+        failurePolicy: "Fail",
+        matchPolicy: "Equivalent",
+        timeoutSeconds: options.timeoutSeconds ?? 5,
+        clientConfig: options.clientConfig,
+        namespaceSelector: {
+          matchExpressions: [
+            {
+              key: "kubernetes.io/metadata.name",
+              operator: "NotIn",
+              values: ["kube-system", options.namespace],
+            },
+          ],
+        },
+        rules,
+      },
+    ],
+  };
+}
+
+/** get/list/watch on what the cache lists, nothing else. */
+export function cacheRules(kinds: readonly Kind[]): Manifest[] {
+  const byGroup = new Map<string, string[]>();
+  for (const kind of kinds) {
+    const info = kindInfo(kind)!;
+    byGroup.set(info.group, [...(byGroup.get(info.group) ?? []), info.plural]);
+  }
+  return [...byGroup].map(([group, resources]) => ({
+    apiGroups: [group],
+    resources,
+    verbs: ["get", "list", "watch"],
+  }));
+}

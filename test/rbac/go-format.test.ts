@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { aggregateErrors, goList, goQuote } from "../../src/rbac/go-format.js";
+
+describe("goQuote (Go %q)", () => {
+  it.each([
+    ["alice", '"alice"'],
+    ["", '""'],
+    ['a"b', '"a\\"b"'],
+    ["a\\b", '"a\\\\b"'],
+    ["tab\there", '"tab\\there"'],
+    ["nl\n", '"nl\\n"'],
+    ["\x01", '"\\x01"'],
+    ["\x7f", '"\\x7f"'],
+    ["é✓", '"é✓"'],
+    ["\u200b", '"\\u200b"'],
+    ["a b", '"a b"'],
+  ])("%j → %s", (input, expected) => {
+    expect(goQuote(input)).toBe(expected);
+  });
+});
+
+describe("goList (Go %v of []string)", () => {
+  it("prints space-separated in brackets, and [] for nil, empty and the empty group", () => {
+    expect(goList(["get", "list"])).toBe("[get list]");
+    expect(goList(undefined)).toBe("[]");
+    expect(goList([""])).toBe("[]");
+  });
+});
+
+describe("aggregateErrors (apimachinery aggregate)", () => {
+  it("prints one error as-is and several de-duplicated in brackets", () => {
+    expect(aggregateErrors(["a"])).toBe("a");
+    expect(aggregateErrors(["a", "b"])).toBe("[a, b]");
+    expect(aggregateErrors(["a", "a"])).toBe("a");
+    expect(aggregateErrors(["a", "b", "a"])).toBe("[a, b]");
+  });
+});

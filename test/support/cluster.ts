@@ -1,0 +1,509 @@
+/**
+ * A real Kubernetes control plane on loopback for tests: etcd (Debian's etcd-server), kube-apiserver and
+ * kube-controller-manager v1.20.2 (built by scripts/install-test-apiserver.sh). Each test file that needs
+ * one starts its own in beforeAll and stops it in afterAll:
+ *
+ *   let cluster: TestCluster;
+ *   beforeAll(async () => { cluster = await startTestCluster(); });
+ *   afterAll(() => cluster?.stop());
+ *
+ * Authentication is a static token file (--token-auth-file), read once when the server starts, so users are
+ * provisioned up front: an admin in group system:masters, the users in DEFAULT_USERS, and whatever
+ * `startTestCluster({ users })` adds. `userKubeconfig(user, groups)` authenticates as one of them for real
+ * (RBAC sees that user, exactly as with any authenticator). To act as an arbitrary user without
+ * provisioning it, send impersonation headers through the admin instead:
+ * `cluster.request("GET", path, undefined, { "Impersonate-User": "x", "Impersonate-Group": "g" })`.
+ *
+ * Authorization is RBAC only; the ServiceAccount admission plugin is off (no token controller runs); the
+ * controller manager runs only clusterrole-aggregation and serviceaccount, so the aggregated admin/edit/view
+ * ClusterRoles and every namespace's `default` ServiceAccount exist as in a real cluster. No scheduler, no
+ * kubelet: pods stay Pending, which is all the API plane needs.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TestCluster {
+  /** `https://127.0.0.1:PORT` */
+  server: string;
+  /** Path of an admin kubeconfig (user `admin`, group system:masters). */
+  kubeconfig: string;
+  /** The admin's bearer token. */
+  token: string;
+  /** The CA bundle that verifies the server's self-signed serving certificate. */
+  caFile: string;
+  /** The cluster's own temporary directory (removed by stop()). */
+  dir: string;
+  /** Runs kubectl (KUBECTL or `kubectl` on PATH) with the admin kubeconfig. */
+  kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
+  /** One API request as the admin; `headers` may add impersonation or replace Authorization. */
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T }>;
+  /** Creates each object, or replaces it if it exists; namespaces first. Throws on any other failure. */
+  apply(objects: object[]): Promise<void>;
+  /** A kubeconfig that authenticates as a provisioned user (static token). Throws for one not provisioned. */
+  userKubeconfig(user: string, groups?: string[]): Promise<string>;
+  /** The bearer token of a provisioned user. */
+  userToken(user: string, groups?: string[]): string;
+  /** Kills etcd, the API server and the controller manager, and removes `dir`. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface TestUser {
+  name: string;
+  /** Groups besides system:authenticated, which the server adds to every authenticated user. */
+  groups?: string[];
+}
+
+export interface TestClusterOptions {
+  /** Users to provision besides the admin and DEFAULT_USERS. */
+  users?: TestUser[];
+}
+
+/** Provisioned in every test cluster, with no groups of their own. */
+export const DEFAULT_USERS: readonly TestUser[] = ["alice", "bob", "carol", "dave", "eve", "mallory"].map(
+  (name) => ({ name }),
+);
+
+const K8S_VERSION = "v1.20.2";
+const STARTUP_TIMEOUT_MS = 120_000;
+
+export function testBinaries(): { apiserver: string; controllerManager: string; etcd: string } {
+  const cache = process.env.KUBEFENCE_CACHE ?? join(homedir(), ".cache", "kubefence");
+  const bin = join(cache, `k8s-${K8S_VERSION}`, "bin");
+  const apiserver = join(bin, "kube-apiserver");
+  const controllerManager = join(bin, "kube-controller-manager");
+  const etcd = process.env.ETCD ?? "/usr/bin/etcd";
+  const missing = [apiserver, controllerManager, etcd].filter((path) => !existsSync(path));
+  if (missing.length > 0)
+    throw new Error(
+      `the test Kubernetes API server is not installed (missing ${missing.join(", ")}); run scripts/install-test-apiserver.sh (builds kube-apiserver ${K8S_VERSION} once, cached in ${cache})`,
+    );
+  return { apiserver, controllerManager, etcd };
+}
+
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
+  const binaries = testBinaries();
+  const dir = mkdtempSync(join(tmpdir(), "kubefence-cluster-"));
+  const processes: ChildProcess[] = [];
+  let watchdog: ChildProcess | undefined;
+  let stopped = false;
+
+  const killAll = (): void => {
+    watchdog?.kill("SIGKILL");
+    for (const child of processes) if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  const onExit = (): void => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener("exit", onExit);
+    // First the watchdog, so it can never kill these PIDs once the kernel has reused them.
+    watchdog?.kill("SIGKILL");
+    await Promise.all(
+      processes.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGKILL");
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const [etcdPort, peerPort, apiPort, kcmPort] = await freePorts(4);
+    const token = secret();
+    const users = provisionUsers([...DEFAULT_USERS, ...(options.users ?? [])]);
+    writeFileSync(
+      join(dir, "tokens.csv"),
+      [
+        `${token},admin,admin,"system:masters"`,
+        ...[...users.values()].map(
+          (u) => `${u.token},${u.name},${u.name}${u.groups.length ? `,"${u.groups.join(",")}"` : ""}`,
+        ),
+      ].join("\n"),
+    );
+    const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    writeFileSync(join(dir, "sa.key"), keys.privateKey.export({ type: "pkcs1", format: "pem" }));
+    writeFileSync(join(dir, "sa.pub"), keys.publicKey.export({ type: "spki", format: "pem" }));
+
+    const launch = (name: string, command: string, args: string[]): void => {
+      const log = join(dir, `${name}.log`);
+      writeFileSync(log, "");
+      const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+      child.stderr?.on("data", (chunk: Buffer) => appendLog(log, chunk));
+      child.on("error", (error) => appendLog(log, Buffer.from(`spawn failed: ${error.message}\n`)));
+      processes.push(child);
+    };
+
+    launch("etcd", binaries.etcd, [
+      "--name=test",
+      `--data-dir=${join(dir, "etcd")}`,
+      `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+      `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-cluster=test=http://127.0.0.1:${peerPort}`,
+      "--log-level=warn",
+    ]);
+    launch("kube-apiserver", binaries.apiserver, [
+      `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${apiPort}`,
+      "--insecure-port=0",
+      `--cert-dir=${join(dir, "certs")}`,
+      `--token-auth-file=${join(dir, "tokens.csv")}`,
+      "--authorization-mode=RBAC",
+      "--disable-admission-plugins=ServiceAccount",
+      "--allow-privileged=true",
+      `--service-account-key-file=${join(dir, "sa.pub")}`,
+      `--service-account-signing-key-file=${join(dir, "sa.key")}`,
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      "--service-cluster-ip-range=10.0.0.0/24",
+      "--v=0",
+    ]);
+    const server = `https://127.0.0.1:${apiPort}`;
+    const caFile = join(dir, "certs", "apiserver.crt");
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    await waitFor("kube-apiserver /readyz", deadline, dir, processes, async () => {
+      if (!existsSync(caFile)) return false;
+      const ready = await rawRequest(server, caFile, token, "GET", "/readyz");
+      return ready.status === 200;
+    });
+
+    const kubeconfig = join(dir, "admin.kubeconfig");
+    writeFileSync(kubeconfig, kubeconfigText(server, caFile, "admin", token));
+
+    launch("kube-controller-manager", binaries.controllerManager, [
+      `--kubeconfig=${kubeconfig}`,
+      "--controllers=clusterrole-aggregation,serviceaccount",
+      "--leader-elect=false",
+      "--bind-address=127.0.0.1",
+      `--secure-port=${kcmPort}`,
+      "--port=0",
+      "--v=0",
+    ]);
+    watchdog = startWatchdog(processes, dir);
+
+    await waitFor(
+      "the controller manager (default ServiceAccount, aggregated ClusterRoles)",
+      deadline,
+      dir,
+      processes,
+      async () => {
+        const sa = await rawRequest(
+          server,
+          caFile,
+          token,
+          "GET",
+          "/api/v1/namespaces/default/serviceaccounts/default",
+        );
+        if (sa.status !== 200) return false;
+        const admin = await rawRequest(
+          server,
+          caFile,
+          token,
+          "GET",
+          "/apis/rbac.authorization.k8s.io/v1/clusterroles/admin",
+        );
+        const rules = (admin.body as { rules?: unknown[] } | undefined)?.rules;
+        return admin.status === 200 && Array.isArray(rules) && rules.length > 0;
+      },
+    );
+
+    const request = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+      rawRequest(server, caFile, token, method, path, body, headers) as Promise<{ status: number; body: T }>;
+
+    const cluster: TestCluster = {
+      server,
+      kubeconfig,
+      token,
+      caFile,
+      dir,
+      kubectl: (args, input) => runKubectl(["--kubeconfig", kubeconfig, ...args], input),
+      request,
+      apply: (objects) => applyObjects(request, objects),
+      userToken: (user, groups = []) => provisioned(users, user, groups).token,
+      async userKubeconfig(user, groups = []) {
+        const entry = provisioned(users, user, groups);
+        const path = join(dir, `user-${entry.name}-${entry.groups.join("+") || "nogroups"}.kubeconfig`);
+        writeFileSync(path, kubeconfigText(server, caFile, entry.name, entry.token));
+        return path;
+      },
+      stop,
+    };
+    return cluster;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface ProvisionedUser {
+  name: string;
+  groups: string[];
+  token: string;
+}
+
+function userKey(name: string, groups: string[]): string {
+  return `${name}\u0000${[...groups].sort().join(",")}`;
+}
+
+function provisionUsers(users: TestUser[]): Map<string, ProvisionedUser> {
+  const out = new Map<string, ProvisionedUser>();
+  for (const user of users) {
+    if (/[,"\n]/.test(user.name) || (user.groups ?? []).some((g) => /[,"\n]/.test(g)))
+      throw new Error(`test user ${JSON.stringify(user)}: names and groups cannot contain , " or newlines`);
+    const groups = [...(user.groups ?? [])].sort();
+    out.set(userKey(user.name, groups), { name: user.name, groups, token: secret() });
+  }
+  return out;
+}
+
+function provisioned(users: Map<string, ProvisionedUser>, name: string, groups: string[]): ProvisionedUser {
+  const entry = users.get(userKey(name, groups));
+  if (!entry)
+    throw new Error(
+      `user ${JSON.stringify(name)} with groups ${JSON.stringify(groups)} is not provisioned in this test cluster; pass it to startTestCluster({ users: [...] }) (the static token file is read only at start), or impersonate it through the admin with Impersonate-User/Impersonate-Group headers`,
+    );
+  return entry;
+}
+
+function secret(): string {
+  return randomBytes(24).toString("hex");
+}
+
+function kubeconfigText(server: string, caFile: string, user: string, token: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+  - name: test
+    cluster:
+      server: ${server}
+      certificate-authority: ${caFile}
+users:
+  - name: ${user}
+    user:
+      token: ${token}
+contexts:
+  - name: test
+    context:
+      cluster: test
+      user: ${user}
+current-context: test
+`;
+}
+
+/** Asks the kernel for free loopback ports (all held open at once, so they are distinct). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+/** If this test process dies without running its exit handlers (SIGKILL), a detached shell kills the cluster. */
+function startWatchdog(processes: ChildProcess[], dir: string): ChildProcess {
+  const pids = processes.map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; kill -9 ${pids.join(" ")} 2>/dev/null; rm -rf '${dir}'`;
+  const watchdog = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  watchdog.unref();
+  return watchdog;
+}
+
+async function waitFor(
+  what: string,
+  deadline: number,
+  dir: string,
+  processes: ChildProcess[],
+  ready: () => Promise<boolean>,
+): Promise<void> {
+  for (;;) {
+    const dead = processes.find((p) => p.exitCode !== null || p.signalCode !== null);
+    if (dead)
+      throw new Error(`test cluster: ${dead.spawnfile} exited while waiting for ${what}\n${logTails(dir)}`);
+    try {
+      if (await ready()) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`test cluster: timed out waiting for ${what}\n${logTails(dir)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function appendLog(path: string, chunk: Buffer): void {
+  try {
+    writeFileSync(path, chunk, { flag: "a" });
+  } catch {
+    // the directory is gone: the cluster was stopped
+  }
+}
+
+function logTails(dir: string): string {
+  return ["etcd", "kube-apiserver", "kube-controller-manager"]
+    .map((name) => {
+      const path = join(dir, `${name}.log`);
+      if (!existsSync(path)) return "";
+      const lines = readFileSync(path, "utf8").trimEnd().split("\n").slice(-15);
+      return `--- ${name} (last lines) ---\n${lines.join("\n")}`;
+    })
+    .filter(Boolean)
+    .join("\n");
+}
+
+function rawRequest(
+  server: string,
+  caFile: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpsRequest(
+      `${server}${path}`,
+      {
+        method,
+        ca: readFileSync(caFile),
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: "application/json",
+          ...(payload === undefined ? {} : { "Content-Type": "application/json" }),
+          ...headers,
+        },
+        timeout: 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // plain text (e.g. /readyz says "ok")
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+type Requester = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+
+interface Resource {
+  name: string;
+  namespaced: boolean;
+  kind: string;
+}
+
+async function applyObjects(request: Requester, objects: object[]): Promise<void> {
+  const discovered = new Map<string, Resource[]>();
+  const resourceFor = async (apiVersion: string, kind: string): Promise<Resource> => {
+    let resources = discovered.get(apiVersion);
+    if (!resources) {
+      const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      const answer = await request("GET", path);
+      if (answer.status !== 200) throw new Error(`apply: ${apiVersion} is not served (${answer.status})`);
+      resources = ((answer.body as { resources?: Resource[] }).resources ?? []).filter(
+        (r) => !r.name.includes("/"),
+      );
+      discovered.set(apiVersion, resources);
+    }
+    const resource = resources.find((r) => r.kind === kind);
+    if (!resource) throw new Error(`apply: ${apiVersion} has no kind ${kind}`);
+    return resource;
+  };
+
+  type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+  const ordered = [...(objects as Manifest[])].sort(
+    (a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"),
+  );
+  for (const object of ordered) {
+    const resource = await resourceFor(object.apiVersion, object.kind);
+    const base = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
+    const namespace = object.metadata.namespace ?? "default";
+    const collection = resource.namespaced
+      ? `${base}/namespaces/${namespace}/${resource.name}`
+      : `${base}/${resource.name}`;
+    const body = resource.namespaced ? { ...object, metadata: { ...object.metadata, namespace } } : object;
+    const created = await request("POST", collection, body);
+    if (created.status === 201 || created.status === 200) continue;
+    if (created.status !== 409)
+      throw new Error(
+        `apply ${object.kind} ${object.metadata.name}: ${created.status} ${describe(created.body)}`,
+      );
+    const itemPath = `${collection}/${object.metadata.name}`;
+    const current = await request("GET", itemPath);
+    const resourceVersion = (current.body as { metadata?: { resourceVersion?: string } }).metadata
+      ?.resourceVersion;
+    const replaced = await request("PUT", itemPath, {
+      ...body,
+      metadata: { ...body.metadata, resourceVersion },
+    });
+    if (replaced.status !== 200)
+      throw new Error(
+        `apply ${object.kind} ${object.metadata.name}: ${replaced.status} ${describe(replaced.body)}`,
+      );
+  }
+}
+
+function describe(body: unknown): string {
+  return typeof body === "object" && body !== null && "message" in body
+    ? String((body as { message: unknown }).message)
+    : JSON.stringify(body);
+}
+
+function runKubectl(
+  args: string[],
+  input?: string,
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.env.KUBECTL ?? "kubectl",
+      args,
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 127) : 0;
+        resolve({ stdout, stderr: stderr || (error && !stdout ? error.message : ""), code });
+      },
+    );
+    child.stdin?.end(input ?? "");
+  });
+}
