@@ -1,36 +1,88 @@
-import { Command } from "commander";
-import { renderLoadSummary, summarizeLoad } from "../report/load-summary.js";
+import { readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { severityRank, SEVERITIES, type Severity } from "../model/finding.js";
+import { renderAuditText } from "../report/audit-text.js";
+import { renderHtml } from "../report/html.js";
+import { summarizeLoad } from "../report/load-summary.js";
+import { renderSarif } from "../report/sarif.js";
+import { runAudit } from "../tenancy/audit.js";
+import { parseTenantConfig } from "../tenancy/config.js";
+import { resolveTenants, type TenantSource } from "../tenancy/tenants.js";
+import { terminalColors } from "./colors.js";
+import { EXIT_NO, UsageError } from "./errors.js";
 import { printStructured, validateOutput } from "./output.js";
-import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, formatDiagnostic, loadSource, type SourceOptions } from "./source-options.js";
+import { VERSION } from "./version.js";
 
 interface AuditOptions extends SourceOptions {
   output: string;
+  tenants?: string;
+  tenantLabel?: string;
+  failOn?: Severity;
 }
 
 export function auditCommand(): Command {
   const command = new Command("audit")
-    .description("analyse tenant isolation on the API, network and node planes")
-    .option("-o, --output <format>", "table, json or yaml", "table")
+    .description("tenant-by-tenant isolation on the API, network and node planes, with evidence and fixes")
+    .option("-o, --output <format>", "table, json, yaml, sarif or html", "table")
+    .option("--tenants <file>", "tenants file (TenantConfig): tenants, their namespaces and owners, platform admins")
+    .option("--tenant-label <key>", "group namespaces into tenants by this namespace label")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices(SEVERITIES))
     .addHelpText(
       "after",
       `
+Tenants: by default each namespace is a tenant; kube-* namespaces are the platform. Identities bound
+outside every tenant (like a user with a ClusterRoleBinding) get a "(no tenant)" row.
+
 Examples:
   # The built-in demo cluster (the classic isolation walk-through)
   kubefence audit --demo
 
-  # Manifests: files, directories (-R for subdirectories) or stdin
-  kubefence audit -f k8s/ -R
-  helm template my-chart | kubefence audit -f -
+  # Manifests (files, directories with -R, or - for stdin), as a CI gate with SARIF for code scanning
+  kubefence audit -f k8s/ -R --tenants tenants.yaml -o sarif --fail-on high > kubefence.sarif
 
-  # The live cluster of the current kubeconfig context
-  kubefence audit --context prod`,
+  # The live cluster of the current kubeconfig context, as a self-contained HTML report
+  kubefence audit --context prod --tenant-label team -o html > isolation.html`,
     )
     .action(async (options: AuditOptions) => {
-      validateOutput(options.output, ["table", "json", "yaml"]);
+      validateOutput(options.output, ["table", "json", "yaml", "sarif", "html"]);
+      if (options.tenants && options.tenantLabel) throw new UsageError("--tenants and --tenant-label cannot be used together");
+      const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
-      const summary = summarizeLoad(snapshot, diagnostics);
-      if (options.output === "table") process.stdout.write(renderLoadSummary(summary));
-      else printStructured({ load: summary }, options.output);
+      const resolved = resolveTenants(snapshot, tenantSource);
+      for (const d of resolved.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      const report = runAudit(snapshot, resolved.tenancy);
+      switch (options.output) {
+        case "table":
+          process.stdout.write(renderAuditText(report, terminalColors(process.stdout)));
+          break;
+        case "sarif":
+          process.stdout.write(renderSarif(report.findings, { version: VERSION, baseDir: process.cwd() }));
+          break;
+        case "html":
+          process.stdout.write(renderHtml(report));
+          break;
+        default:
+          printStructured({ ...report, load: summarizeLoad(snapshot, diagnostics) }, options.output);
+      }
+      if (options.failOn) {
+        const threshold = severityRank(options.failOn);
+        if (report.findings.some((f) => severityRank(f.severity) >= threshold)) process.exitCode = EXIT_NO;
+      }
     });
   return addSourceOptions(command);
+}
+
+function readTenantSource(options: AuditOptions): TenantSource {
+  if (options.tenantLabel) return { from: "label", key: options.tenantLabel };
+  if (!options.tenants) return { from: "namespace" };
+  let text: string;
+  try {
+    text = readFileSync(options.tenants, "utf8");
+  } catch {
+    throw new UsageError(`the tenants file "${options.tenants}" cannot be read`);
+  }
+  const { config, diagnostics } = parseTenantConfig(text, options.tenants);
+  if (!config) throw new UsageError(`invalid tenants file:\n${diagnostics.map(formatDiagnostic).join("\n")}`);
+  return { from: "file", config };
 }

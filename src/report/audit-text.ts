@@ -55,8 +55,9 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
   }
   out.push("Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated)");
   const grid = renderTable(
-    ["from \\ to", ...columns],
+    ["FROM \\ TO", ...columns],
     rows.map((from) => [from, ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? ".")))]),
+    { upperCaseHeaders: false },
   );
   out.push(
     grid

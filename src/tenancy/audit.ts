@@ -4,7 +4,13 @@
  */
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
+import type { Namespace } from "../model/objects.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { canEscapeToNode, namespacePolicy, type PodSecurityConfig, type PodSecurityOptions, podSecurityFindings } from "../podsecurity/index.js";
+import { buildPolicy } from "../rbac/policy.js";
+import { apiPlane, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
+import { nodePlane } from "./node-plane.js";
 import { buildMatrix, type MatrixCell, NO_TENANT, PLANES, type PlaneBreaches } from "./matrix.js";
 import type { Tenancy } from "./tenants.js";
 
@@ -15,7 +21,7 @@ export interface PlaneSummary {
   breaches: number;
   /** Tenants reached by at least one other tenant (or by an identity of no tenant). */
   tenantsAffected: number;
-  /** Percentage of ordered pairs isolated on this plane: 100 is fully isolated. */
+  /** Percentage of the matrix's cells on this plane that are isolated, rounded down: 100 only when fully isolated. */
   score: number;
 }
 
@@ -36,19 +42,20 @@ export interface PlaneResults {
 }
 
 export function assembleReport(tenancy: Tenancy, results: PlaneResults): AuditReport {
+  // The platform administers every tenant by design: it is a column (reaching it is a breach), not a row.
   const names = tenancy.tenants.map((t) => t.name);
-  const rows = results.hasUnassigned ? [...names, NO_TENANT] : names;
+  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
+  const rows = results.hasUnassigned ? [...tenantRows, NO_TENANT] : tenantRows;
   const matrix = buildMatrix(rows, names, results.planes);
   const planes = {} as Record<Plane, PlaneSummary>;
   for (const plane of PLANES) {
     const cells = matrix.filter((c) => c.plane === plane);
     const breaches = cells.filter((c) => c.verdict === "breach");
-    const isolatedPairs = cells.filter((c) => c.from !== NO_TENANT && c.verdict === "isolated").length;
-    const tenantPairs = cells.filter((c) => c.from !== NO_TENANT).length;
+    const isolated = cells.length - breaches.length;
     planes[plane] = {
       breaches: breaches.length,
       tenantsAffected: new Set(breaches.map((c) => c.to)).size,
-      score: tenantPairs === 0 ? 100 : Math.round((100 * isolatedPairs) / tenantPairs),
+      score: cells.length === 0 ? 100 : Math.floor((100 * isolated) / cells.length),
     };
   }
   const findings = [...results.findings].sort(
@@ -68,3 +75,39 @@ export function assembleReport(tenancy: Tenancy, results: PlaneResults): AuditRe
   };
 }
 
+
+export interface AuditOptions {
+  podSecurity?: PodSecurityOptions;
+}
+
+/** Every plane and every engine's findings for the tenants on this snapshot. */
+export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
+  const api = apiPlane(buildPolicy(snapshot), tenancy);
+  const podSecurity = options.podSecurity ?? {};
+  const node = nodePlane(snapshot, tenancy, {
+    escapes: (spec) => canEscapeToNode(spec).filter((e) => e.takeover).map((e) => e.summary),
+    admitsEscapes: (namespace) => admitsEscapes(namespace, podSecurity.config),
+    podCreators: podCreators(api, tenancy),
+  });
+  const findings = [...podSecurityFindings(snapshot, podSecurity)];
+  const hasUnassigned = [...api.breaches.keys(), ...node.keys()].includes(NO_TENANT);
+  return assembleReport(tenancy, {
+    planes: { api: api.breaches, network: new Map(), node },
+    findings,
+    hasUnassigned,
+  });
+}
+
+/** Baseline and restricted forbid every node escape the standard names; privileged (or no label) admits them. */
+function admitsEscapes(namespace: Namespace, config: PodSecurityConfig | undefined): { admits: boolean; why: string } {
+  const policy = namespacePolicy(namespace, config);
+  const name = namespace.metadata.name;
+  if (policy.exempt) return { admits: true, why: `namespace ${name} is exempt from Pod Security admission` };
+  if (policy.enforce.level !== "privileged") return { admits: false, why: "" };
+  return {
+    admits: true,
+    why: policy.enforceLabelled
+      ? `namespace ${name} enforces Pod Security "privileged"`
+      : `namespace ${name} has no pod-security.kubernetes.io/enforce label, so Pod Security admits anything`,
+  };
+}
