@@ -85,7 +85,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const api = apiPlane(buildPolicy(snapshot), tenancy);
   const podSecurity = options.podSecurity ?? {};
   const node = nodePlane(snapshot, tenancy, {
-    escapes: (spec) => canEscapeToNode(spec).filter((e) => e.takeover).map((e) => e.summary),
+    escapes: (spec) => {
+      const evidence = canEscapeToNode(spec);
+      return evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
+    },
     admitsEscapes: (namespace) => admitsEscapes(namespace, podSecurity.config),
     podCreators: podCreators(api, tenancy),
   });

@@ -37,7 +37,7 @@ function table(title: string, check: CheckPodFn, rows: Row[]) {
 
 table("privileged (check_privileged_test.go)", privilegedV1Dot0, [
   {
-    name: "multiple containers",
+    name: "privileged",
     spec: {
       containers: [
         named("a"),

@@ -38,11 +38,10 @@ table("allowPrivilegeEscalation (check_allowPrivilegeEscalation_test.go)", allow
         named("b", {}),
         named("c", { allowPrivilegeEscalation: true }),
         named("d", { allowPrivilegeEscalation: false }),
-        named("e", { allowPrivilegeEscalation: true }),
       ],
     },
     reason: "allowPrivilegeEscalation != false",
-    detail: 'containers "a", "b", "c", "e" must set securityContext.allowPrivilegeEscalation=false',
+    detail: 'containers "a", "b", "c" must set securityContext.allowPrivilegeEscalation=false',
   },
 ]);
 

@@ -1,0 +1,73 @@
+/** The combined verdict and message, worded as the admission plugin words it (admission.go, checks.go). */
+import { describe, expect, it } from "vitest";
+import { LATEST, majorMinor } from "../../src/podsecurity/api.js";
+import { evaluatePod } from "../../src/podsecurity/evaluate.js";
+import { loadDemo } from "../../src/sources/demo.js";
+
+const busybox = () => {
+  const pod = loadDemo().snapshot.pods.find((p) => p.metadata.name === "busybox")!;
+  return { meta: pod.metadata, spec: pod.spec! };
+};
+
+describe("evaluatePod", () => {
+  it("the demo's busybox violates baseline with reasons in registry order and details in parentheses", () => {
+    const { meta, spec } = busybox();
+    const verdict = evaluatePod("baseline", LATEST, meta, spec);
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.message).toBe(
+      'violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true, hostPID=true), hostPath volumes (volume "host-root"), privileged (container "shell" must not set securityContext.privileged=true)',
+    );
+    expect(verdict.reasons).toEqual([
+      { reason: "host namespaces", detail: "hostNetwork=true, hostPID=true" },
+      { reason: "hostPath volumes", detail: 'volume "host-root"' },
+      { reason: "privileged", detail: 'container "shell" must not set securityContext.privileged=true' },
+    ]);
+  });
+
+  it("at privileged everything is allowed, with no message", () => {
+    const { meta, spec } = busybox();
+    expect(evaluatePod("privileged", LATEST, meta, spec)).toEqual({ allowed: true, reasons: [], message: "" });
+  });
+
+  it("reproduces a real restricted:v1.32 rejection byte for byte (baseline reasons first, seLinuxOptions before sysctls)", () => {
+    // kubectl apply of a pod setting SELinux user/role and two unsafe sysctls, as reported against v1.32.
+    const spec = {
+      securityContext: {
+        seLinuxOptions: { user: "system_u", role: "system_r" },
+        sysctls: [
+          { name: "net.core.somaxconn", value: "1024" },
+          { name: "kernel.msgmax", value: "65536" },
+        ],
+      },
+      containers: [{ name: "my-pod", image: "busybox" }],
+    };
+    expect(evaluatePod("restricted", majorMinor(1, 32), {}, spec).message).toBe(
+      'violates PodSecurity "restricted:v1.32": seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set; role may not be set), forbidden sysctls (net.core.somaxconn, kernel.msgmax), allowPrivilegeEscalation != false (container "my-pod" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "my-pod" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "my-pod" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "my-pod" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    );
+  });
+
+  it("a fully restricted pod passes restricted:latest", () => {
+    const spec = {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "app",
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } },
+        },
+      ],
+      volumes: [{ name: "tmp", emptyDir: {} }],
+    };
+    expect(evaluatePod("restricted", LATEST, {}, spec).allowed).toBe(true);
+  });
+
+  it("restricted below v1.19 checks seccomp annotations, not fields; from v1.19 the fields", () => {
+    const spec = { securityContext: { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } }, containers: [] };
+    const meta = { annotations: { "seccomp.security.alpha.kubernetes.io/pod": "unconfined" } };
+    expect(evaluatePod("restricted", majorMinor(1, 18), meta, spec).reasons).toEqual([
+      { reason: "seccompProfile", detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"' },
+    ]);
+    expect(evaluatePod("restricted", majorMinor(1, 19), meta, spec).reasons).toEqual([
+      { reason: "seccompProfile", detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"' },
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * A pod and every pod-template owner wrapping the same pod spec get the same verdict (PSA evaluates the
+ * template's metadata and spec; CronJob: spec.jobTemplate.spec.template), and each is named with its file:line.
+ */
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { formatOrigin } from "../../src/model/origin.js";
+import { evaluateSubjects, podSecurityFindings } from "../../src/podsecurity/index.js";
+import { loadManifests } from "../../src/sources/manifests.js";
+
+const template = {
+  metadata: { labels: { app: "x" }, annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } },
+  spec: {
+    hostPID: true,
+    initContainers: [{ name: "setup", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }],
+    containers: [{ name: "app", image: "busybox", ports: [{ containerPort: 80, hostPort: 8080 }] }],
+    volumes: [{ name: "sock", hostPath: { path: "/var/run/docker.sock" } }, { name: "scratch" }],
+  },
+};
+const selector = { matchLabels: { app: "x" } };
+const manifests = [
+  { apiVersion: "v1", kind: "Pod", metadata: { name: "x", ...template.metadata }, spec: template.spec },
+  { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { selector, template } },
+  { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "x" }, spec: { selector, template } },
+  { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "x" }, spec: { selector, serviceName: "x", template } },
+  { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "x" }, spec: { selector, template } },
+  { apiVersion: "batch/v1", kind: "Job", metadata: { name: "x" }, spec: { template } },
+  {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: { name: "x" },
+    spec: { schedule: "* * * * *", jobTemplate: { spec: { template } } },
+  },
+  { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "x" }, spec: { selector: { app: "x" }, template } },
+  { apiVersion: "v1", kind: "PodTemplate", metadata: { name: "x" }, template },
+];
+const yaml = manifests.map((m) => stringify(m)).join("---\n");
+const load = () => loadManifests(["-"], { readStdin: () => yaml, defaultNamespace: "team-a" });
+
+describe("every kind wrapping the same pod spec", () => {
+  it("loads all nine kinds without diagnostics", () => {
+    const { snapshot, diagnostics } = load();
+    expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(evaluateSubjects(snapshot).map((v) => v.kind).sort()).toEqual(
+      ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "PodTemplate", "ReplicaSet", "ReplicationController", "StatefulSet"],
+    );
+  });
+
+  for (const level of ["baseline", "restricted"] as const) {
+    it(`gets the same ${level} verdict and message for each`, () => {
+      const verdicts = evaluateSubjects(load().snapshot, { level });
+      const messages = new Set(verdicts.map((v) => v.message));
+      expect(messages.size).toBe(1);
+      expect(verdicts.every((v) => !v.allowed)).toBe(true);
+    });
+  }
+
+  it("the baseline message covers annotations, init containers, host ports and host paths (a source-less volume is an emptyDir)", () => {
+    const [verdict] = evaluateSubjects(load().snapshot, { level: "baseline" });
+    expect(verdict!.message).toBe(
+      'violates PodSecurity "baseline:latest": forbidden AppArmor profile (annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/app="unconfined""), non-default capabilities (container "setup" must not include "SYS_ADMIN" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes (volume "sock"), hostPort (container "app" uses hostPort 8080)',
+    );
+  });
+
+  it("restricted names only the hostPath volume: the defaulted emptyDir is allowed", () => {
+    const [verdict] = evaluateSubjects(load().snapshot, { level: "restricted" });
+    expect(verdict!.reasons.find((r) => r.reason === "restricted volume types")?.detail).toBe(
+      'volume "sock" uses restricted volume type "hostPath"',
+    );
+  });
+
+  it("findings name each workload and the line its document starts on", () => {
+    // Document i starts after the lines of the documents before it and their "---" separators.
+    let line = 1;
+    const starts = new Map<string, number>();
+    for (const m of manifests) {
+      starts.set(m.kind, line);
+      line += stringify(m).split("\n").length; // its lines (the last is empty) stand for the separator
+    }
+    const takeovers = podSecurityFindings(load().snapshot).filter((f) => f.id === "node.takeover");
+    expect(takeovers.map((f) => `${f.subject} ${formatOrigin(f.origin)}`).sort()).toEqual(
+      manifests.map((m) => `team-a/x[${m.kind}] <stdin>:${starts.get(m.kind)}:1`).sort(),
+    );
+  });
+});

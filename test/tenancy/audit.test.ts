@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { withBuiltinRbac } from "../../src/rbac/builtin.js";
+import { loadDemo } from "../../src/sources/demo.js";
+import { runAudit } from "../../src/tenancy/audit.js";
+import { NO_TENANT } from "../../src/tenancy/matrix.js";
+import { resolveTenants } from "../../src/tenancy/tenants.js";
+
+const snapshot = withBuiltinRbac(loadDemo().snapshot);
+const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
+const report = runAudit(snapshot, tenancy);
+const cell = (from: string, to: string, plane: string) => report.matrix.find((c) => c.from === from && c.to === to && c.plane === plane);
+
+describe("audit of the demo cluster", () => {
+  it("shows bob, bound only by a ClusterRoleBinding, reaching every tenant and the platform through the API", () => {
+    for (const to of ["platform", "default", "network", "test-namespace"]) {
+      const c = cell(NO_TENANT, to, "api");
+      expect(c?.verdict, to).toBe("breach");
+      expect(c?.evidence.slice(0, 3)).toEqual([
+        "User:bob",
+        'ClusterRoleBinding "pod-reader-binding" of ClusterRole "pod-reader" to User "bob"',
+        "rule: get, list, watch pods (API group core)",
+      ]);
+    }
+  });
+
+  it("keeps alice, bound by a Role in test-namespace, inside her tenant", () => {
+    const fromTestNamespace = report.matrix.filter((c) => c.from === "test-namespace" && c.plane === "api");
+    expect(fromTestNamespace.map((c) => c.verdict)).toEqual(["isolated", "isolated", "isolated"]);
+  });
+
+  it("shows default/busybox taking over its node and with it every tenant scheduled there", () => {
+    for (const to of ["platform", "network", "test-namespace"]) {
+      const c = cell("default", to, "node");
+      expect(c?.verdict, to).toBe("breach");
+      expect(c?.evidence[0]).toBe("default/busybox[Pod] escapes to its node: privileged, hostPath /, hostNetwork, hostPID");
+    }
+    expect(cell("network", "default", "node")?.verdict).toBe("isolated");
+  });
+
+  it("lists every ordered pair once per plane; the platform is a column, not a row", () => {
+    const rows = new Set(report.matrix.map((c) => c.from));
+    expect([...rows]).toEqual(["default", "network", "test-namespace", NO_TENANT]);
+    // Three tenants × three other columns, and (no tenant) × all four columns, on three planes.
+    expect(report.matrix).toHaveLength((3 * 3 + 4) * 3);
+  });
+});
