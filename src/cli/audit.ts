@@ -1,23 +1,19 @@
-import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { severityRank, SEVERITIES, type Severity } from "../model/finding.js";
+import { SEVERITIES, type Severity, severityRank } from "../model/finding.js";
 import { renderAuditText } from "../report/audit-text.js";
 import { renderHtml } from "../report/html.js";
 import { summarizeLoad } from "../report/load-summary.js";
 import { renderSarif } from "../report/sarif.js";
 import { runAudit } from "../tenancy/audit.js";
-import { parseTenantConfig } from "../tenancy/config.js";
-import { resolveTenants, type TenantSource } from "../tenancy/tenants.js";
 import { terminalColors } from "./colors.js";
-import { EXIT_NO, UsageError } from "./errors.js";
+import { EXIT_NO } from "./errors.js";
 import { printStructured, validateOutput } from "./output.js";
-import { addSourceOptions, formatDiagnostic, loadSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
 import { VERSION } from "./version.js";
 
-interface AuditOptions extends SourceOptions {
+interface AuditOptions extends SourceOptions, TenantOptions {
   output: string;
-  tenants?: string;
-  tenantLabel?: string;
   failOn?: Severity;
 }
 
@@ -25,9 +21,11 @@ export function auditCommand(): Command {
   const command = new Command("audit")
     .description("tenant-by-tenant isolation on the API, network and node planes, with evidence and fixes")
     .option("-o, --output <format>", "table, json, yaml, sarif or html", "table")
-    .option("--tenants <file>", "tenants file (TenantConfig): tenants, their namespaces and owners, platform admins")
-    .option("--tenant-label <key>", "group namespaces into tenants by this namespace label")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices(SEVERITIES))
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices(
+        SEVERITIES,
+      ),
+    )
     .addHelpText(
       "after",
       `
@@ -46,12 +44,9 @@ Examples:
     )
     .action(async (options: AuditOptions) => {
       validateOutput(options.output, ["table", "json", "yaml", "sarif", "html"]);
-      if (options.tenants && options.tenantLabel) throw new UsageError("--tenants and --tenant-label cannot be used together");
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
-      const resolved = resolveTenants(snapshot, tenantSource);
-      for (const d of resolved.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      const report = runAudit(snapshot, resolved.tenancy);
+      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource));
       switch (options.output) {
         case "table":
           process.stdout.write(renderAuditText(report, terminalColors(process.stdout)));
@@ -70,19 +65,5 @@ Examples:
         if (report.findings.some((f) => severityRank(f.severity) >= threshold)) process.exitCode = EXIT_NO;
       }
     });
-  return addSourceOptions(command);
-}
-
-function readTenantSource(options: AuditOptions): TenantSource {
-  if (options.tenantLabel) return { from: "label", key: options.tenantLabel };
-  if (!options.tenants) return { from: "namespace" };
-  let text: string;
-  try {
-    text = readFileSync(options.tenants, "utf8");
-  } catch {
-    throw new UsageError(`the tenants file "${options.tenants}" cannot be read`);
-  }
-  const { config, diagnostics } = parseTenantConfig(text, options.tenants);
-  if (!config) throw new UsageError(`invalid tenants file:\n${diagnostics.map(formatDiagnostic).join("\n")}`);
-  return { from: "file", config };
+  return addSourceOptions(addTenantOptions(command));
 }

@@ -4,7 +4,10 @@ import { basename } from "node:path";
 import { Command, CommanderError } from "commander";
 import { auditCommand } from "./audit.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
+import { fixCommand } from "./fix.js";
+import { netmapCommand } from "./netmap.js";
 import { podsecCommand } from "./podsec.js";
+import { reachCommand } from "./reach.js";
 import { snapshotCommand } from "./snapshot.js";
 import { tenantCommand } from "./tenant.js";
 import { VERSION, versionCommand } from "./version.js";
@@ -20,9 +23,12 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (text, write) => write(text) });
   program.addCommand(auditCommand());
+  program.addCommand(fixCommand());
   program.addCommand(tenantCommand());
   program.addCommand(snapshotCommand());
   program.addCommand(podsecCommand());
+  program.addCommand(reachCommand());
+  program.addCommand(netmapCommand());
   program.addCommand(webhookCommand());
   program.addCommand(versionCommand());
   for (const command of program.commands) command.exitOverride();

@@ -22,12 +22,31 @@ export function tenantCommand(): Command {
   tenant
     .command("init")
     .argument("<name>", "tenant name (a DNS label)")
-    .description("write Namespaces, RBAC, NetworkPolicies, quota and Pod Security labels for an isolated tenant")
-    .option("--namespace <ns>", "a namespace of the tenant (repeatable; default: the tenant name)", collect, [])
-    .option("--owner <subject>", "owner, as User:alice, Group:team-a or ServiceAccount:ns:name (repeatable)", collect, [])
-    .option("--level <level>", "Pod Security level to enforce: restricted, baseline or privileged", "baseline")
+    .description(
+      "write Namespaces, RBAC, NetworkPolicies, quota and Pod Security labels for an isolated tenant",
+    )
+    .option(
+      "--namespace <ns>",
+      "a namespace of the tenant (repeatable; default: the tenant name)",
+      collect,
+      [],
+    )
+    .option(
+      "--owner <subject>",
+      "owner, as User:alice, Group:team-a or ServiceAccount:ns:name (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--level <level>",
+      "Pod Security level to enforce: restricted, baseline or privileged",
+      "baseline",
+    )
     .option("--pod-security-version <version>", "Pod Security version to pin: latest or v1.NN", "latest")
-    .option("--quota <list>", "ResourceQuota hard limits, e.g. cpu=4,memory=8Gi,pods=50 (cpu/memory mean requests)")
+    .option(
+      "--quota <list>",
+      "ResourceQuota hard limits, e.g. cpu=4,memory=8Gi,pods=50 (cpu/memory mean requests)",
+    )
     .option("--tenant-label <key>", "namespace label that names the tenant", TENANT_LABEL)
     .option("-o, --output <format>", "yaml or json", "yaml")
     .addHelpText(
@@ -43,14 +62,21 @@ Examples:
     .action((name: string, options: InitOptions) => {
       validateOutput(options.output, ["yaml", "json"]);
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63)
-        throw new UsageError(`tenant name "${name}" must be a DNS label (lower-case letters, digits and '-', at most 63)`);
+        throw new UsageError(
+          `tenant name "${name}" must be a DNS label (lower-case letters, digits and '-', at most 63)`,
+        );
       if (!["restricted", "baseline", "privileged"].includes(options.level))
         throw new UsageError(`--level must be restricted, baseline or privileged (got "${options.level}")`);
       if (!/^(latest|v1\.\d+)$/.test(options.podSecurityVersion))
-        throw new UsageError(`--pod-security-version must be latest or v1.NN (got "${options.podSecurityVersion}")`);
+        throw new UsageError(
+          `--pod-security-version must be latest or v1.NN (got "${options.podSecurityVersion}")`,
+        );
       const owners: SubjectRef[] = options.owner.map((text) => {
         const subject = parseSubject(text);
-        if (!subject) throw new UsageError(`--owner "${text}": expected User:NAME, Group:NAME or ServiceAccount:NAMESPACE:NAME`);
+        if (!subject)
+          throw new UsageError(
+            `--owner "${text}": expected User:NAME, Group:NAME or ServiceAccount:NAMESPACE:NAME`,
+          );
         return subject;
       });
       const manifests = tenantManifests({
@@ -76,7 +102,10 @@ function parseQuota(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of text.split(",")) {
     const [key, value] = pair.split("=").map((s) => s.trim());
-    if (!key || !value) throw new UsageError(`--quota "${text}": expected KEY=VALUE[,KEY=VALUE…], e.g. cpu=4,memory=8Gi,pods=50`);
+    if (!key || !value)
+      throw new UsageError(
+        `--quota "${text}": expected KEY=VALUE[,KEY=VALUE…], e.g. cpu=4,memory=8Gi,pods=50`,
+      );
     out[key === "cpu" || key === "memory" ? `requests.${key}` : key] = value;
   }
   return out;

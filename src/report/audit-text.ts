@@ -53,10 +53,15 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     const key = `${c.from}\u0000${c.to}`;
     cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
   }
-  out.push("Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated)");
+  out.push(
+    "Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated)",
+  );
   const grid = renderTable(
     ["FROM \\ TO", ...columns],
-    rows.map((from) => [from, ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? ".")))]),
+    rows.map((from) => [
+      from,
+      ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? "."))),
+    ]),
     { upperCaseHeaders: false },
   );
   out.push(
@@ -74,12 +79,20 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     out.push(colors.bold("Findings"), "");
     for (const f of report.findings) out.push(renderFinding(f, colors));
   }
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 function renderFinding(f: Finding, colors: Colors): string {
   const severity = f.severity.toUpperCase().padEnd(8);
-  const painted = f.severity === "critical" || f.severity === "high" ? colors.red(severity) : f.severity === "medium" ? colors.yellow(severity) : severity;
+  const painted =
+    f.severity === "critical" || f.severity === "high"
+      ? colors.red(severity)
+      : f.severity === "medium"
+        ? colors.yellow(severity)
+        : severity;
   const lines = [`${painted} ${f.id}  ${colors.bold(f.subject)} -> ${f.object}`, `         ${f.message}`];
   for (const e of f.evidence) lines.push(colors.dim(`         - ${e}`));
   lines.push(`         fix: ${f.remediation}`);

@@ -14,7 +14,13 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
 };
 
 /** GitHub code scanning reads `security-severity` (0–10) to rank security results. */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: "0.0",
+};
 
 export interface SarifOptions {
   version: string;
@@ -44,7 +50,10 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
                 shortDescription: { text: id },
                 help: { text: example.remediation },
                 defaultConfiguration: { level: LEVEL[example.severity] },
-                properties: { tags: ["security", `plane:${example.plane}`], "security-severity": SECURITY_SEVERITY[example.severity] },
+                properties: {
+                  tags: ["security", `plane:${example.plane}`],
+                  "security-severity": SECURITY_SEVERITY[example.severity],
+                },
               };
             }),
           },
@@ -53,9 +62,17 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
           ruleId: f.id,
           ruleIndex: ruleIds.indexOf(f.id),
           level: LEVEL[f.severity],
-          message: { text: `${f.message}\n\nEvidence:\n${f.evidence.map((e) => `- ${e}`).join("\n")}\n\nFix: ${f.remediation}` },
+          message: {
+            text: `${f.message}\n\nEvidence:\n${f.evidence.map((e) => `- ${e}`).join("\n")}\n\nFix: ${f.remediation}`,
+          },
           locations: [location(f, options.baseDir)],
-          properties: { plane: f.plane, severity: f.severity, subject: f.subject, object: f.object, evidence: f.evidence },
+          properties: {
+            plane: f.plane,
+            severity: f.severity,
+            subject: f.subject,
+            object: f.object,
+            evidence: f.evidence,
+          },
         })),
       },
     ],
@@ -65,7 +82,15 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
 
 function location(f: Finding, baseDir: string): Record<string, unknown> {
   const logical = f.resource
-    ? [{ name: f.resource.name, fullyQualifiedName: [f.resource.kind, f.resource.namespace, f.resource.name].filter(Boolean).join("/"), kind: "resource" }]
+    ? [
+        {
+          name: f.resource.name,
+          fullyQualifiedName: [f.resource.kind, f.resource.namespace, f.resource.name]
+            .filter(Boolean)
+            .join("/"),
+          kind: "resource",
+        },
+      ]
     : undefined;
   if (f.origin && "file" in f.origin && f.origin.line > 0 && !f.origin.file.startsWith("<")) {
     const file = isAbsolute(f.origin.file) ? relative(baseDir, f.origin.file) : f.origin.file;

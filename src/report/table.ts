@@ -1,5 +1,9 @@
 /** kubectl-style tables: upper-case headers, columns aligned by spaces, no borders. */
-export function renderTable(headers: string[], rows: string[][], options: { upperCaseHeaders?: boolean } = {}): string {
+export function renderTable(
+  headers: string[],
+  rows: string[][],
+  options: { upperCaseHeaders?: boolean } = {},
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells

@@ -10,7 +10,12 @@
  * `system:authenticated` or `system:serviceaccounts` reach every tenant's identities at once.
  */
 import type { PolicyRule, Subject } from "../model/objects.js";
-import { ALL_AUTHENTICATED, ALL_SERVICE_ACCOUNTS, ALL_UNAUTHENTICATED, resourceAttributes } from "../rbac/attributes.js";
+import {
+  ALL_AUTHENTICATED,
+  ALL_SERVICE_ACCOUNTS,
+  ALL_UNAUTHENTICATED,
+  resourceAttributes,
+} from "../rbac/attributes.js";
 import { ruleAllows } from "../rbac/matchers.js";
 import { type Binding, describeSource, type Policy, roleReference } from "../rbac/policy.js";
 import { standardResource } from "../rbac/resources.js";
@@ -23,6 +28,8 @@ const EVERYONE_GROUPS = new Set([ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ALL_SER
 
 export interface ApiGrant {
   identity: string;
+  binding: Binding;
+  subjectIndex: number;
   /** The namespace the grant applies in, or ALL_TENANTS for a ClusterRoleBinding. */
   namespace: string;
   rule: PolicyRule;
@@ -34,26 +41,36 @@ export interface ApiPlane {
   /** Identity (`User:bob`) → tenant name, NO_TENANT, or PLATFORM for administrators. */
   tenantOfIdentity: Map<string, string>;
   grants: ApiGrant[];
+  /** The grants behind some breach: what a fix must take away. */
+  crossing: Set<ApiGrant>;
 }
 
 export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
   const grants = collectGrants(policy);
   const tenantOfIdentity = assignIdentities(grants, tenancy);
   const breaches: PlaneBreaches = new Map();
+  const crossing = new Set<ApiGrant>();
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
 
   for (const grant of grants) {
     const fromTenants = grantHolders(grant.identity, tenantOfIdentity, tenantRows);
     for (const from of fromTenants) {
       if (grant.namespace === ALL_TENANTS) {
-        addBreach(breaches, from, ALL_TENANTS, [...grant.evidence, `in every namespace, so in every tenant's`]);
+        addBreach(breaches, from, ALL_TENANTS, [
+          ...grant.evidence,
+          `in every namespace, so in every tenant's`,
+        ]);
+        crossing.add(grant);
         continue;
       }
       const to = tenancy.tenantOf.get(grant.namespace);
-      if (to && to !== from) addBreach(breaches, from, to, [...grant.evidence, `in namespace ${grant.namespace} (tenant ${to})`]);
+      if (to && to !== from) {
+        addBreach(breaches, from, to, [...grant.evidence, `in namespace ${grant.namespace} (tenant ${to})`]);
+        crossing.add(grant);
+      }
     }
   }
-  return { breaches, tenantOfIdentity, grants };
+  return { breaches, tenantOfIdentity, grants, crossing };
 }
 
 /** Every binding subject × rule that reaches objects in a namespace, with its evidence chain. */
@@ -68,11 +85,20 @@ function collectGrants(policy: Policy): ApiGrant[] {
       const identity = identityOf(subject, binding.metadata.namespace ?? "");
       if (!identity) return;
       const via = describeSource({ binding, subjectIndex, role: reference.role });
-      for (const rule of rules) grants.push({ identity, namespace, rule, evidence: [identity, via, `rule: ${formatRule(rule)}`] });
+      for (const rule of rules)
+        grants.push({
+          identity,
+          binding,
+          subjectIndex,
+          namespace,
+          rule,
+          evidence: [identity, via, `rule: ${formatRule(rule)}`],
+        });
     });
   };
   for (const binding of policy.clusterRoleBindings) visit(binding, ALL_TENANTS);
-  for (const [namespace, bindings] of policy.roleBindingsByNamespace) for (const binding of bindings) visit(binding, namespace);
+  for (const [namespace, bindings] of policy.roleBindingsByNamespace)
+    for (const binding of bindings) visit(binding, namespace);
   return grants;
 }
 
@@ -111,13 +137,19 @@ function assignIdentities(grants: ApiGrant[], tenancy: Tenancy): Map<string, str
   const tenantOfIdentity = new Map<string, string>();
   for (const admin of tenancy.admins) tenantOfIdentity.set(formatSubject(admin), PLATFORM);
   for (const tenant of tenancy.tenants)
-    for (const owner of tenant.owners) if (!tenantOfIdentity.has(formatSubject(owner))) tenantOfIdentity.set(formatSubject(owner), tenant.name);
+    for (const owner of tenant.owners)
+      if (!tenantOfIdentity.has(formatSubject(owner)))
+        tenantOfIdentity.set(formatSubject(owner), tenant.name);
 
   const scopes = new Map<string, Set<string>>();
   for (const grant of grants) {
     const set = scopes.get(grant.identity) ?? new Set<string>();
     scopes.set(grant.identity, set);
-    set.add(grant.namespace === ALL_TENANTS ? ALL_TENANTS : (tenancy.tenantOf.get(grant.namespace) ?? grant.namespace));
+    set.add(
+      grant.namespace === ALL_TENANTS
+        ? ALL_TENANTS
+        : (tenancy.tenantOf.get(grant.namespace) ?? grant.namespace),
+    );
   }
   for (const [identity, tenants] of scopes) {
     if (tenantOfIdentity.has(identity)) continue;
@@ -130,7 +162,8 @@ function ownerTenant(identity: string, reached: Set<string>, tenancy: Tenancy): 
   const [kind, ...rest] = identity.split(":");
   if (kind === "ServiceAccount") return tenancy.tenantOf.get(rest[0]!) ?? NO_TENANT;
   const name = rest.join(":");
-  if (kind === "Group" && name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`)) return tenancy.tenantOf.get(name.slice(ALL_SERVICE_ACCOUNTS.length + 1)) ?? NO_TENANT;
+  if (kind === "Group" && name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
+    return tenancy.tenantOf.get(name.slice(ALL_SERVICE_ACCOUNTS.length + 1)) ?? NO_TENANT;
   // Kubernetes' own users and groups (controllers, nodes, the scheduler) are the platform.
   if (name.startsWith("system:") && !EVERYONE_GROUPS.has(name)) return PLATFORM;
   if (reached.size === 1 && !reached.has(ALL_TENANTS)) return [...reached][0]!;
@@ -138,7 +171,11 @@ function ownerTenant(identity: string, reached: Set<string>, tenancy: Tenancy): 
 }
 
 /** The matrix rows a grant to this identity speaks for. */
-function grantHolders(identity: string, tenantOfIdentity: Map<string, string>, tenantRows: string[]): string[] {
+function grantHolders(
+  identity: string,
+  tenantOfIdentity: Map<string, string>,
+  tenantRows: string[],
+): string[] {
   const [kind, ...rest] = identity.split(":");
   if (kind === "Group" && EVERYONE_GROUPS.has(rest.join(":"))) return [...tenantRows, NO_TENANT];
   const tenant = tenantOfIdentity.get(identity);
@@ -150,10 +187,12 @@ function grantHolders(identity: string, tenantOfIdentity: Map<string, string>, t
 export function formatRule(rule: PolicyRule): string {
   const groups = (rule.apiGroups ?? []).map((g) => (g === "" ? "core" : g));
   const resources = (rule.resources ?? []).join(", ");
-  const names = (rule.resourceNames ?? []).length > 0 ? ` named ${(rule.resourceNames ?? []).map((n) => JSON.stringify(n)).join(", ")}` : "";
+  const names =
+    (rule.resourceNames ?? []).length > 0
+      ? ` named ${(rule.resourceNames ?? []).map((n) => JSON.stringify(n)).join(", ")}`
+      : "";
   return `${(rule.verbs ?? []).join(", ")} ${resources}${names} (API group ${groups.join(", ") || "none"})`;
 }
-
 
 /** Resources whose create runs a pod of the creator's choosing. */
 const POD_CREATING: readonly [string, string][] = [
@@ -168,19 +207,33 @@ const POD_CREATING: readonly [string, string][] = [
 ];
 
 /** For each matrix row: the namespaces where some identity of it can create pods or pod controllers. */
-export function podCreators(plane: ApiPlane, tenancy: Tenancy): Map<string, { namespace: string; evidence: string[] }[]> {
+export function podCreators(
+  plane: ApiPlane,
+  tenancy: Tenancy,
+): Map<string, { namespace: string; evidence: string[] }[]> {
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
   const out = new Map<string, { namespace: string; evidence: string[] }[]>();
   for (const grant of plane.grants) {
     const creates = POD_CREATING.find(([group, resource]) =>
-      ruleAllows(resourceAttributes(NOBODY, { verb: "create", apiGroup: group, resource, namespace: grant.namespace === ALL_TENANTS ? "" : grant.namespace }), grant.rule),
+      ruleAllows(
+        resourceAttributes(NOBODY, {
+          verb: "create",
+          apiGroup: group,
+          resource,
+          namespace: grant.namespace === ALL_TENANTS ? "" : grant.namespace,
+        }),
+        grant.rule,
+      ),
     );
     if (!creates) continue;
     const where = grant.namespace === ALL_TENANTS ? "any namespace" : `namespace ${grant.namespace}`;
     for (const row of grantHolders(grant.identity, plane.tenantOfIdentity, tenantRows)) {
       const list = out.get(row) ?? [];
       out.set(row, list);
-      list.push({ namespace: grant.namespace, evidence: [...grant.evidence, `so ${grant.identity} can create ${creates[1]} in ${where}`] });
+      list.push({
+        namespace: grant.namespace,
+        evidence: [...grant.evidence, `so ${grant.identity} can create ${creates[1]} in ${where}`],
+      });
     }
   }
   return out;

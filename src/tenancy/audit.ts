@@ -6,12 +6,18 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { canEscapeToNode, namespacePolicy, type PodSecurityConfig, type PodSecurityOptions, podSecurityFindings } from "../podsecurity/index.js";
+import {
+  canEscapeToNode,
+  namespacePolicy,
+  type PodSecurityConfig,
+  type PodSecurityOptions,
+  podSecurityFindings,
+} from "../podsecurity/index.js";
 import { buildPolicy } from "../rbac/policy.js";
 import { apiPlane, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
-import { nodePlane } from "./node-plane.js";
 import { buildMatrix, type MatrixCell, NO_TENANT, PLANES, type PlaneBreaches } from "./matrix.js";
+import { nodePlane } from "./node-plane.js";
 import type { Tenancy } from "./tenants.js";
 
 export const AUDIT_API_VERSION = "kubefence.io/v1alpha1";
@@ -59,22 +65,28 @@ export function assembleReport(tenancy: Tenancy, results: PlaneResults): AuditRe
     };
   }
   const findings = [...results.findings].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.plane.localeCompare(b.plane) || a.id.localeCompare(b.id),
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.plane.localeCompare(b.plane) ||
+      a.id.localeCompare(b.id),
   );
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<
-    Severity,
-    number
-  >;
+  const counts = Object.fromEntries(
+    SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+  ) as Record<Severity, number>;
   return {
     apiVersion: AUDIT_API_VERSION,
     kind: "AuditReport",
-    tenants: tenancy.tenants.map((t) => ({ name: t.name, namespaces: t.namespaces, platform: t.platform, owners: t.owners })),
+    tenants: tenancy.tenants.map((t) => ({
+      name: t.name,
+      namespaces: t.namespaces,
+      platform: t.platform,
+      owners: t.owners,
+    })),
     summary: { planes, findings: counts },
     matrix,
     findings,
   };
 }
-
 
 export interface AuditOptions {
   podSecurity?: PodSecurityOptions;
@@ -102,7 +114,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
 }
 
 /** Baseline and restricted forbid every node escape the standard names; privileged (or no label) admits them. */
-function admitsEscapes(namespace: Namespace, config: PodSecurityConfig | undefined): { admits: boolean; why: string } {
+function admitsEscapes(
+  namespace: Namespace,
+  config: PodSecurityConfig | undefined,
+): { admits: boolean; why: string } {
   const policy = namespacePolicy(namespace, config);
   const name = namespace.metadata.name;
   if (policy.exempt) return { admits: true, why: `namespace ${name} is exempt from Pod Security admission` };

@@ -58,12 +58,23 @@ export function defaultTenantConfig(): TenantConfig {
   return { admins: DEFAULT_ADMINS, tenants: [] };
 }
 
-export function parseTenantConfig(text: string, file: string): { config?: TenantConfig; diagnostics: Diagnostic[] } {
+export function parseTenantConfig(
+  text: string,
+  file: string,
+): { config?: TenantConfig; diagnostics: Diagnostic[] } {
   const { documents, diagnostics } = parseDocuments(text, file);
   if (diagnostics.length > 0) return { diagnostics };
   const doc = documents[0];
   if (!doc || documents.length > 1)
-    return { diagnostics: [{ severity: "error", message: "a tenants file holds exactly one TenantConfig document", origin: { file, line: 1, column: 1 } }] };
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          message: "a tenants file holds exactly one TenantConfig document",
+          origin: { file, line: 1, column: 1 },
+        },
+      ],
+    };
   const errors: Diagnostic[] = [];
   const fail = (path: Path, message: string) => {
     errors.push({ severity: "error", message, origin: doc.locate(path), field: path.join(".") });
@@ -73,57 +84,86 @@ export function parseTenantConfig(text: string, file: string): { config?: Tenant
     fail([], "a tenants file must be a TenantConfig object");
     return { diagnostics: errors };
   }
-  if (root.kind !== "TenantConfig") fail(["kind"], `kind must be TenantConfig (got ${JSON.stringify(root.kind)})`);
+  if (root.kind !== "TenantConfig")
+    fail(["kind"], `kind must be TenantConfig (got ${JSON.stringify(root.kind)})`);
 
   const platform = (root.platform ?? {}) as Record<string, unknown>;
-  const platformNamespaces = platform.namespaces === undefined ? undefined : strings(platform.namespaces, ["platform", "namespaces"], fail);
-  const admins = platform.admins === undefined ? DEFAULT_ADMINS : subjects(platform.admins, ["platform", "admins"], fail);
+  const platformNamespaces =
+    platform.namespaces === undefined
+      ? undefined
+      : strings(platform.namespaces, ["platform", "namespaces"], fail);
+  const admins =
+    platform.admins === undefined ? DEFAULT_ADMINS : subjects(platform.admins, ["platform", "admins"], fail);
 
   const tenants: TenantSpec[] = [];
   const names = new Set<string>();
   const list = root.tenants ?? [];
   if (!Array.isArray(list)) fail(["tenants"], "tenants must be a list");
   else
-    list.forEach((raw: unknown, i) => {
-      const path = ["tenants", i];
-      if (typeof raw !== "object" || raw === null) return fail(path, "a tenant must be an object");
-      const t = raw as Record<string, unknown>;
-      if (typeof t.name !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name))
-        return fail([...path, "name"], "name must be a DNS label (lower-case letters, digits, '-')");
-      if (names.has(t.name)) return fail([...path, "name"], `tenant ${JSON.stringify(t.name)} is declared twice`);
-      names.add(t.name);
-      let namespaceSelector: LabelSelector | undefined;
-      if (t.namespaceSelector !== undefined) {
-        const compiled = compileSelector(t.namespaceSelector as LabelSelector);
-        if (!compiled.ok) fail([...path, "namespaceSelector"], compiled.error);
-        else namespaceSelector = t.namespaceSelector as LabelSelector;
-      }
-      const namespaces = t.namespaces === undefined ? [] : strings(t.namespaces, [...path, "namespaces"], fail);
-      if (namespaces.length === 0 && !namespaceSelector) fail(path, `tenant ${JSON.stringify(t.name)} needs namespaces or a namespaceSelector`);
-      const podSecurity = (t.podSecurity ?? "baseline") as PodSecurityLevel;
-      if (!["privileged", "baseline", "restricted"].includes(podSecurity))
-        fail([...path, "podSecurity"], "podSecurity must be privileged, baseline or restricted");
-      const services = (t.services ?? {}) as Record<string, unknown>;
-      tenants.push({
-        name: t.name,
-        namespaces,
-        namespaceSelector,
-        owners: t.owners === undefined ? [] : subjects(t.owners, [...path, "owners"], fail),
-        podSecurity,
-        allowFrom: t.allowFrom === undefined ? [] : strings(t.allowFrom, [...path, "allowFrom"], fail),
-        services: {
-          nodePort: services.nodePort === true,
-          loadBalancer: services.loadBalancer === true,
-          externalIPs: services.externalIPs === true,
-        },
-      });
-    });
+    for (const [i, raw] of list.entries()) {
+      const tenant = parseTenant(raw, ["tenants", i], fail);
+      if (!tenant) continue;
+      if (names.has(tenant.name))
+        fail(["tenants", i, "name"], `tenant ${JSON.stringify(tenant.name)} is declared twice`);
+      names.add(tenant.name);
+      tenants.push(tenant);
+    }
   tenants.forEach((t, i) => {
     for (const other of t.allowFrom)
-      if (!names.has(other)) fail(["tenants", i, "allowFrom"], `allowFrom names unknown tenant ${JSON.stringify(other)}`);
+      if (!names.has(other))
+        fail(["tenants", i, "allowFrom"], `allowFrom names unknown tenant ${JSON.stringify(other)}`);
   });
   if (errors.length > 0) return { diagnostics: errors };
   return { config: { platformNamespaces, admins, tenants }, diagnostics: [] };
+}
+
+function parseTenant(
+  raw: unknown,
+  path: Path,
+  fail: (path: Path, message: string) => void,
+): TenantSpec | undefined {
+  if (typeof raw !== "object" || raw === null) {
+    fail(path, "a tenant must be an object");
+    return undefined;
+  }
+  const t = raw as Record<string, unknown>;
+  if (
+    typeof t.name !== "string" ||
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name) ||
+    t.name === "platform"
+  ) {
+    fail(
+      [...path, "name"],
+      "name must be a DNS label (lower-case letters, digits, '-') other than \"platform\"",
+    );
+    return undefined;
+  }
+  let namespaceSelector: LabelSelector | undefined;
+  if (t.namespaceSelector !== undefined) {
+    const compiled = compileSelector(t.namespaceSelector as LabelSelector);
+    if (!compiled.ok) fail([...path, "namespaceSelector"], compiled.error);
+    else namespaceSelector = t.namespaceSelector as LabelSelector;
+  }
+  const namespaces = t.namespaces === undefined ? [] : strings(t.namespaces, [...path, "namespaces"], fail);
+  if (namespaces.length === 0 && !namespaceSelector)
+    fail(path, `tenant ${JSON.stringify(t.name)} needs namespaces or a namespaceSelector`);
+  const podSecurity = (t.podSecurity ?? "baseline") as PodSecurityLevel;
+  if (!["privileged", "baseline", "restricted"].includes(podSecurity))
+    fail([...path, "podSecurity"], "podSecurity must be privileged, baseline or restricted");
+  const services = (t.services ?? {}) as Record<string, unknown>;
+  return {
+    name: t.name,
+    namespaces,
+    namespaceSelector,
+    owners: t.owners === undefined ? [] : subjects(t.owners, [...path, "owners"], fail),
+    podSecurity,
+    allowFrom: t.allowFrom === undefined ? [] : strings(t.allowFrom, [...path, "allowFrom"], fail),
+    services: {
+      nodePort: services.nodePort === true,
+      loadBalancer: services.loadBalancer === true,
+      externalIPs: services.externalIPs === true,
+    },
+  };
 }
 
 function strings(value: unknown, path: Path, fail: (path: Path, message: string) => void): string[] {
@@ -140,20 +180,30 @@ function subjects(value: unknown, path: Path, fail: (path: Path, message: string
     return [];
   }
   const out: SubjectRef[] = [];
-  value.forEach((raw: unknown, i) => {
+  for (const [i, raw] of value.entries()) {
     const s = raw as Record<string, unknown> | null;
-    if (!s || typeof s.name !== "string" || !["User", "Group", "ServiceAccount"].includes(s.kind as string))
-      return fail([...path, i], "a subject needs kind User, Group or ServiceAccount and a name");
-    if (s.kind === "ServiceAccount" && typeof s.namespace !== "string")
-      return fail([...path, i], "a ServiceAccount subject needs a namespace");
-    out.push({ kind: s.kind as SubjectRef["kind"], name: s.name, ...(s.kind === "ServiceAccount" ? { namespace: s.namespace as string } : {}) });
-  });
+    if (!s || typeof s.name !== "string" || !["User", "Group", "ServiceAccount"].includes(s.kind as string)) {
+      fail([...path, i], "a subject needs kind User, Group or ServiceAccount and a name");
+      continue;
+    }
+    if (s.kind === "ServiceAccount" && typeof s.namespace !== "string") {
+      fail([...path, i], "a ServiceAccount subject needs a namespace");
+      continue;
+    }
+    out.push({
+      kind: s.kind as SubjectRef["kind"],
+      name: s.name,
+      ...(s.kind === "ServiceAccount" ? { namespace: s.namespace as string } : {}),
+    });
+  }
   return out;
 }
 
 /** `User:alice`, `Group:devs`, `ServiceAccount:ns:name` — the form used on the command line and in reports. */
 export function formatSubject(subject: SubjectRef): string {
-  return subject.kind === "ServiceAccount" ? `ServiceAccount:${subject.namespace}:${subject.name}` : `${subject.kind}:${subject.name}`;
+  return subject.kind === "ServiceAccount"
+    ? `ServiceAccount:${subject.namespace}:${subject.name}`
+    : `${subject.kind}:${subject.name}`;
 }
 
 export function parseSubject(text: string): SubjectRef | undefined {

@@ -98,7 +98,12 @@ export function tenantManifests(init: TenantInit): Manifest[] {
           ],
         },
       },
-      { apiVersion: "v1", kind: "ResourceQuota", metadata: meta(`${init.name}-quota`), spec: { hard: init.quota } },
+      {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: meta(`${init.name}-quota`),
+        spec: { hard: init.quota },
+      },
       {
         apiVersion: "v1",
         kind: "LimitRange",

@@ -33,7 +33,11 @@ export function addBreach(breaches: PlaneBreaches, from: string, to: string, evi
 }
 
 /** Every ordered pair (rows × columns, self excluded) on every plane, in a stable order. */
-export function buildMatrix(rows: string[], columns: string[], planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
+export function buildMatrix(
+  rows: string[],
+  columns: string[],
+  planes: Record<Plane, PlaneBreaches>,
+): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const from of rows)
     for (const to of columns) {

@@ -30,10 +30,12 @@ interface Workload {
 /** Pods, and workloads' templates (owned pods are not repeated: the workload speaks for them). */
 function workloadsOf(snapshot: Snapshot): Workload[] {
   const out: Workload[] = [];
-  for (const pod of snapshot.pods) if (pod.spec) out.push({ name: peerName(pod), namespace: pod.metadata.namespace, spec: pod.spec });
+  for (const pod of snapshot.pods)
+    if (pod.spec) out.push({ name: peerName(pod), namespace: pod.metadata.namespace, spec: pod.spec });
   for (const workload of snapshot.workloads) {
     const template = podTemplateOf(workload);
-    if (template) out.push({ name: peerName(workload), namespace: workload.metadata.namespace, spec: template.spec });
+    if (template)
+      out.push({ name: peerName(workload), namespace: workload.metadata.namespace, spec: template.spec });
   }
   return out;
 }
@@ -44,7 +46,9 @@ const ANY_NODE = "(any node: no Node objects were read)";
 export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlaneInputs): PlaneBreaches {
   const nodes = snapshot.nodes;
   const placements = (spec: PodSpec): string[] =>
-    nodes.length === 0 ? [ANY_NODE] : nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
+    nodes.length === 0
+      ? [ANY_NODE]
+      : nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
 
   // Who runs (or may run) where: node → tenant → an example workload.
   const residents = new Map<string, Map<string, string>>();
@@ -63,7 +67,10 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   const reach = (from: string, node: string, evidence: string[]) => {
     for (const [to, resident] of residents.get(node) ?? []) {
       if (to === from) continue;
-      addBreach(breaches, from, to, [...evidence, `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`]);
+      addBreach(breaches, from, to, [
+        ...evidence,
+        `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`,
+      ]);
     }
   };
 
@@ -73,18 +80,26 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     if (!from || from === PLATFORM) continue;
     const why = inputs.escapes(w.spec);
     if (why.length === 0) continue;
-    for (const node of placements(w.spec)) reach(from, node, [`${w.name} escapes to its node: ${why.join(", ")}`, `it runs or can be scheduled on ${node}`]);
+    for (const node of placements(w.spec))
+      reach(from, node, [
+        `${w.name} escapes to its node: ${why.join(", ")}`,
+        `it runs or can be scheduled on ${node}`,
+      ]);
   }
 
   // (b) Identities that can create such pods: every node is theirs, so every tenant with a pod somewhere.
   const anywhere = new Map<string, { node: string; resident: string }>();
   for (const [node, byTenant] of residents)
-    for (const [tenant, resident] of byTenant) if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });
+    for (const [tenant, resident] of byTenant)
+      if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
   for (const [from, creators] of inputs.podCreators) {
     if (from === PLATFORM) continue;
     for (const { namespace, evidence } of creators) {
-      const candidates = namespace === ALL_TENANTS ? snapshot.namespaces : [namespaces.get(namespace)].filter((n) => n !== undefined);
+      const candidates =
+        namespace === ALL_TENANTS
+          ? snapshot.namespaces
+          : [namespaces.get(namespace)].filter((n) => n !== undefined);
       const open = candidates.map((ns) => ({ ns, ...inputs.admitsEscapes(ns) })).find((c) => c.admits);
       if (!open) continue;
       const why = open.why;
@@ -99,4 +114,3 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   }
   return breaches;
 }
-

@@ -27,16 +27,25 @@ export interface Tenancy {
   admins: SubjectRef[];
 }
 
-export type TenantSource = { from: "file"; config: TenantConfig } | { from: "label"; key: string } | { from: "namespace" };
+export type TenantSource =
+  | { from: "file"; config: TenantConfig }
+  | { from: "label"; key: string }
+  | { from: "namespace" };
 
-export function resolveTenants(snapshot: Snapshot, source: TenantSource): { tenancy: Tenancy; diagnostics: Diagnostic[] } {
+export function resolveTenants(
+  snapshot: Snapshot,
+  source: TenantSource,
+): { tenancy: Tenancy; diagnostics: Diagnostic[] } {
   const config = source.from === "file" ? source.config : defaultTenantConfig();
   const diagnostics: Diagnostic[] = [];
-  const namespaces = snapshot.namespaces.map((ns) => ns.metadata).sort((a, b) => a.name.localeCompare(b.name));
+  const namespaces = snapshot.namespaces
+    .map((ns) => ns.metadata)
+    .sort((a, b) => a.name.localeCompare(b.name));
   const tenantOf = new Map<string, string>();
   const platformNames = config.platformNamespaces ? new Set(config.platformNamespaces) : undefined;
   for (const ns of namespaces) {
-    if (platformNames ? platformNames.has(ns.name) : ns.name.startsWith("kube-")) tenantOf.set(ns.name, PLATFORM);
+    if (platformNames ? platformNames.has(ns.name) : ns.name.startsWith("kube-"))
+      tenantOf.set(ns.name, PLATFORM);
   }
 
   const specs = new Map<string, TenantSpec>();
@@ -47,7 +56,10 @@ export function resolveTenants(snapshot: Snapshot, source: TenantSource): { tena
       const known = new Set(namespaces.map((n) => n.name));
       for (const name of spec.namespaces)
         if (!known.has(name))
-          diagnostics.push({ severity: "warning", message: `tenant "${spec.name}": namespace "${name}" is not in the cluster` });
+          diagnostics.push({
+            severity: "warning",
+            message: `tenant "${spec.name}": namespace "${name}" is not in the cluster`,
+          });
       for (const ns of namespaces) {
         if (!spec.namespaces.includes(ns.name) && !selector?.matches(ns.labels)) continue;
         const owner = tenantOf.get(ns.name);
@@ -67,7 +79,10 @@ export function resolveTenants(snapshot: Snapshot, source: TenantSource): { tena
     const label = source.from === "label" ? ns.labels?.[source.key] : undefined;
     tenantOf.set(ns.name, label || ns.name);
     if (source.from === "file")
-      diagnostics.push({ severity: "info", message: `namespace "${ns.name}" belongs to no tenant in the tenants file; it is analysed as a tenant of its own` });
+      diagnostics.push({
+        severity: "info",
+        message: `namespace "${ns.name}" belongs to no tenant in the tenants file; it is analysed as a tenant of its own`,
+      });
   }
 
   const byTenant = new Map<string, string[]>();
@@ -83,6 +98,9 @@ export function resolveTenants(snapshot: Snapshot, source: TenantSource): { tena
     .sort((a, b) => Number(b.platform) - Number(a.platform) || a.name.localeCompare(b.name));
   for (const spec of specs.values())
     if (!byTenant.has(spec.name))
-      diagnostics.push({ severity: "warning", message: `tenant "${spec.name}" has no namespaces in the cluster` });
+      diagnostics.push({
+        severity: "warning",
+        message: `tenant "${spec.name}" has no namespaces in the cluster`,
+      });
   return { tenancy: { tenants, tenantOf, admins: config.admins }, diagnostics };
 }

@@ -14,7 +14,13 @@ const onManifest: Finding = {
   resource: { kind: "Pod", namespace: "default", name: "busybox" },
   origin: { file: "/repo/k8s/pod.yaml", line: 12, column: 1 },
 };
-const live: Finding = { ...onManifest, id: "rbac.cluster-wide-read", plane: "api", severity: "medium", origin: { cluster: "prod" } };
+const live: Finding = {
+  ...onManifest,
+  id: "rbac.cluster-wide-read",
+  plane: "api",
+  severity: "medium",
+  origin: { cluster: "prod" },
+};
 
 describe("renderSarif", () => {
   const log = JSON.parse(renderSarif([onManifest, live], { version: "1.2.3", baseDir: "/repo" }));
@@ -23,7 +29,10 @@ describe("renderSarif", () => {
   it("is SARIF 2.1.0 with one rule per finding id", () => {
     expect(log.version).toBe("2.1.0");
     expect(run.tool.driver.name).toBe("kubefence");
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["node.takeover", "rbac.cluster-wide-read"]);
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      "node.takeover",
+      "rbac.cluster-wide-read",
+    ]);
   });
 
   it("puts manifest findings on their file and line, relative to the repository root", () => {

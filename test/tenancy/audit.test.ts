@@ -8,7 +8,8 @@ import { resolveTenants } from "../../src/tenancy/tenants.js";
 const snapshot = withBuiltinRbac(loadDemo().snapshot);
 const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
 const report = runAudit(snapshot, tenancy);
-const cell = (from: string, to: string, plane: string) => report.matrix.find((c) => c.from === from && c.to === to && c.plane === plane);
+const cell = (from: string, to: string, plane: string) =>
+  report.matrix.find((c) => c.from === from && c.to === to && c.plane === plane);
 
 describe("audit of the demo cluster", () => {
   it("shows bob, bound only by a ClusterRoleBinding, reaching every tenant and the platform through the API", () => {
@@ -32,7 +33,9 @@ describe("audit of the demo cluster", () => {
     for (const to of ["platform", "network", "test-namespace"]) {
       const c = cell("default", to, "node");
       expect(c?.verdict, to).toBe("breach");
-      expect(c?.evidence[0]).toBe("default/busybox[Pod] escapes to its node: privileged, hostPath /, hostNetwork, hostPID");
+      expect(c?.evidence[0]).toBe(
+        "default/busybox[Pod] escapes to its node: privileged, hostPath /, hostNetwork, hostPID",
+      );
     }
     expect(cell("network", "default", "node")?.verdict).toBe("isolated");
   });

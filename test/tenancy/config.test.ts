@@ -32,7 +32,9 @@ describe("parseTenantConfig", () => {
   });
 
   it("reports a bad field with its file:line and keeps going to find the others", () => {
-    const text = valid.replace("podSecurity: restricted", "podSecurity: strict").replace("allowFrom: [team-b]", "allowFrom: [team-z]");
+    const text = valid
+      .replace("podSecurity: restricted", "podSecurity: strict")
+      .replace("allowFrom: [team-b]", "allowFrom: [team-z]");
     const { config, diagnostics } = parseTenantConfig(text, "tenants.yaml");
     expect(config).toBeUndefined();
     expect(diagnostics.map((d) => [d.message, d.origin && "line" in d.origin ? d.origin.line : 0])).toEqual([
@@ -42,8 +44,13 @@ describe("parseTenantConfig", () => {
   });
 
   it("rejects an invalid namespaceSelector with the selector's own error", () => {
-    const text = valid.replace("{matchLabels: {tenant: team-b}}", "{matchExpressions: [{key: tenant, operator: In}]}");
-    expect(parseTenantConfig(text, "t.yaml").diagnostics[0]?.message).toBe("for 'in', 'notin' operators, values set can't be empty");
+    const text = valid.replace(
+      "{matchLabels: {tenant: team-b}}",
+      "{matchExpressions: [{key: tenant, operator: In}]}",
+    );
+    expect(parseTenantConfig(text, "t.yaml").diagnostics[0]?.message).toBe(
+      "for 'in', 'notin' operators, values set can't be empty",
+    );
   });
 
   it("requires namespaces or a selector for each tenant", () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
 
-type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string> } };
+type Manifest = {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels: Record<string, string> };
+};
 
 describe("tenantManifests", () => {
   const manifests = tenantManifests({
@@ -24,11 +27,16 @@ describe("tenantManifests", () => {
       "pod-security.kubernetes.io/warn": "restricted",
       "pod-security.kubernetes.io/warn-version": "v1.30",
     };
-    expect(manifests.filter((m) => m.kind === "Namespace").map((n) => n.metadata.labels)).toEqual([expected, expected]);
+    expect(manifests.filter((m) => m.kind === "Namespace").map((n) => n.metadata.labels)).toEqual([
+      expected,
+      expected,
+    ]);
   });
 
   it("writes per namespace: owners' admin RoleBinding, deny-all, allow-within-tenant, allow-DNS, quota and limits", () => {
-    const perNamespace = manifests.filter((m) => m.metadata.namespace === "team-a-dev").map((m) => `${m.kind}/${m.metadata.name}`);
+    const perNamespace = manifests
+      .filter((m) => m.metadata.namespace === "team-a-dev")
+      .map((m) => `${m.kind}/${m.metadata.name}`);
     expect(perNamespace).toEqual([
       "RoleBinding/team-a-owners",
       "NetworkPolicy/default-deny-all",
@@ -40,7 +48,9 @@ describe("tenantManifests", () => {
   });
 
   it("forbids NodePorts and LoadBalancers by default", () => {
-    const quota = manifests.find((m) => m.kind === "ResourceQuota") as unknown as { spec: { hard: Record<string, string> } };
+    const quota = manifests.find((m) => m.kind === "ResourceQuota") as unknown as {
+      spec: { hard: Record<string, string> };
+    };
     expect(quota.spec.hard["services.nodeports"]).toBe("0");
     expect(quota.spec.hard["services.loadbalancers"]).toBe("0");
   });

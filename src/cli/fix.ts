@@ -1,0 +1,71 @@
+import { Command } from "commander";
+import { stringify } from "yaml";
+import { runAudit } from "../tenancy/audit.js";
+import { planFixes } from "../tenancy/fixes.js";
+import { TENANT_LABEL } from "../tenancy/guardrails.js";
+import { printStructured, validateOutput } from "./output.js";
+import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
+
+interface FixOptions extends SourceOptions, TenantOptions {
+  output: string;
+  podSecurityVersion: string;
+}
+
+export function fixCommand(): Command {
+  const command = new Command("fix")
+    .description("write the manifest changes that close the breaches audit finds (inputs are never modified)")
+    .option("-o, --output <format>", "yaml (to review and kubectl apply) or json", "yaml")
+    .option(
+      "--pod-security-version <version>",
+      "Pod Security version for the labels written: latest or v1.NN",
+      "latest",
+    )
+    .addHelpText(
+      "after",
+      `
+What it writes, per breach:
+  network  every tenant namespace: deny-all, allow-within-tenant and allow-DNS NetworkPolicies, tenant label
+  node     every tenant namespace enforces Pod Security baseline (or the tenant's level in --tenants);
+           pods and workloads that escape to their node, rewritten to pass baseline
+  api      the subject that reaches across tenants, removed from its binding (or the binding deleted)
+Deletions are listed as kubectl commands in comments at the top.
+
+Examples:
+  kubefence fix --demo
+  kubefence fix -f k8s/ -R --tenants tenants.yaml > fixes.yaml && kubectl apply -f fixes.yaml`,
+    )
+    .action(async (options: FixOptions) => {
+      validateOutput(options.output, ["yaml", "json"]);
+      const tenantSource = readTenantSource(options);
+      const { snapshot } = await loadSource(options);
+      const tenancy = tenantsOf(snapshot, tenantSource);
+      const plan = planFixes(snapshot, tenancy, runAudit(snapshot, tenancy), {
+        tenantLabel: options.tenantLabel ?? TENANT_LABEL,
+        podSecurityVersion: options.podSecurityVersion,
+      });
+      if (options.output === "json") return printStructured(plan, "json");
+      if (plan.fixes.length === 0) {
+        process.stdout.write("# kubefence fix: nothing to fix, every tenant pair is isolated\n");
+        return;
+      }
+      const deletes = plan.fixes.flatMap((f) => f.delete);
+      const header = [
+        `# kubefence fix: ${plan.fixes.length} change${plan.fixes.length === 1 ? "" : "s"}. Review, then: kubectl apply -f <this file>`,
+        ...deletes.map(
+          (r) =>
+            `# and delete: kubectl delete ${r.kind.toLowerCase()} ${r.name}${r.namespace ? ` -n ${r.namespace}` : ""}`,
+        ),
+      ];
+      const documents = plan.fixes.flatMap((fix) =>
+        fix.apply.map((m, i) => `${i === 0 ? `# ${fix.plane}: ${fix.reason}\n` : ""}${stringify(m)}`),
+      );
+      const deleteOnly = plan.fixes
+        .filter((f) => f.apply.length === 0)
+        .map((f) => `# ${f.plane}: ${f.reason}`);
+      process.stdout.write(
+        `${[...header, ...deleteOnly].join("\n")}\n${documents.length > 0 ? `---\n${documents.join("---\n")}` : ""}`,
+      );
+    });
+  return addSourceOptions(addTenantOptions(command));
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { evaluatePod, LATEST } from "../../src/podsecurity/index.js";
+import { impersonatedUser, resourceAttributes } from "../../src/rbac/attributes.js";
+import { buildAuthorizer } from "../../src/rbac/authorizer.js";
+import { withBuiltinRbac } from "../../src/rbac/builtin.js";
+import { loadDemo } from "../../src/sources/demo.js";
+import { runAudit } from "../../src/tenancy/audit.js";
+import { applyFixPlan, planFixes } from "../../src/tenancy/fixes.js";
+import { resolveTenants } from "../../src/tenancy/tenants.js";
+
+const before = withBuiltinRbac(loadDemo().snapshot);
+const tenancyOf = (s: typeof before) => resolveTenants(s, { from: "namespace" }).tenancy;
+const plan = planFixes(before, tenancyOf(before), runAudit(before, tenancyOf(before)));
+const after = applyFixPlan(before, plan);
+const reaudit = runAudit(after, tenancyOf(after));
+
+describe("fixes for the demo cluster", () => {
+  it("delete bob's ClusterRoleBinding, whose only subject reaches every tenant", () => {
+    const api = plan.fixes.filter((f) => f.plane === "api");
+    expect(api.map((f) => f.delete)).toEqual([[{ kind: "ClusterRoleBinding", name: "pod-reader-binding" }]]);
+  });
+
+  it("rewrite busybox so that Pod Security baseline admits it", () => {
+    const busybox = plan.fixes
+      .flatMap((f) => f.apply)
+      .find((m) => m.kind === "Pod" && m.metadata.name === "busybox") as unknown as {
+      metadata: object;
+      spec: Parameters<typeof evaluatePod>[3];
+    };
+    expect(busybox).toBeDefined();
+    expect(evaluatePod("baseline", LATEST, busybox.metadata, busybox.spec).allowed).toBe(true);
+  });
+
+  it("re-audit with every tenant pair isolated on the API and node planes", () => {
+    const breaches = reaudit.matrix.filter((c) => c.verdict === "breach" && c.plane !== "network");
+    expect(breaches).toEqual([]);
+  });
+
+  it("keep intended access: alice still lists pods in test-namespace", () => {
+    const authorizer = buildAuthorizer(after);
+    const alice = impersonatedUser("alice");
+    expect(
+      authorizer.authorize(
+        resourceAttributes(alice, { verb: "list", resource: "pods", namespace: "test-namespace" }),
+      ).allowed,
+    ).toBe(true);
+    expect(
+      authorizer.authorize(
+        resourceAttributes(impersonatedUser("bob"), {
+          verb: "list",
+          resource: "pods",
+          namespace: "kube-system",
+        }),
+      ).allowed,
+    ).toBe(false);
+  });
+
+  it("never touch the platform's namespaces", () => {
+    const touched = plan.fixes.flatMap((f) => f.apply).map((m) => m.metadata.namespace ?? m.metadata.name);
+    expect(touched).not.toContain("kube-system");
+  });
+});
