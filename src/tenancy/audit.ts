@@ -29,7 +29,41 @@ export interface PlaneSummary {
   tenantsAffected: number;
   /** Percentage of the matrix's cells on this plane that are isolated, rounded down: 100 only when fully isolated. */
   score: number;
+  /** Kinds the source could not read that this plane depends on: its "isolated" verdicts may be wrong. */
+  unreadKinds: string[];
 }
+
+/** The kinds each plane's verdicts depend on. */
+const PLANE_KINDS: Record<Plane, readonly string[]> = {
+  api: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace"],
+  network: [
+    "NetworkPolicy",
+    "Pod",
+    "Namespace",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+  ],
+  node: [
+    "Pod",
+    "Node",
+    "Namespace",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+    "PodTemplate",
+    "RoleBinding",
+    "ClusterRoleBinding",
+  ],
+};
 
 export interface AuditReport {
   apiVersion: typeof AUDIT_API_VERSION;
@@ -47,7 +81,11 @@ export interface PlaneResults {
   hasUnassigned: boolean;
 }
 
-export function assembleReport(tenancy: Tenancy, results: PlaneResults): AuditReport {
+export function assembleReport(
+  tenancy: Tenancy,
+  results: PlaneResults,
+  missingKinds: readonly string[] = [],
+): AuditReport {
   // The platform administers every tenant by design: it is a column (reaching it is a breach), not a row.
   const names = tenancy.tenants.map((t) => t.name);
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
@@ -62,6 +100,7 @@ export function assembleReport(tenancy: Tenancy, results: PlaneResults): AuditRe
       breaches: breaches.length,
       tenantsAffected: new Set(breaches.map((c) => c.to)).size,
       score: cells.length === 0 ? 100 : Math.floor((100 * isolated) / cells.length),
+      unreadKinds: PLANE_KINDS[plane].filter((kind) => missingKinds.includes(kind)),
     };
   }
   const findings = [...results.findings].sort(
@@ -106,11 +145,15 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   });
   const findings = [...podSecurityFindings(snapshot, podSecurity)];
   const hasUnassigned = [...api.breaches.keys(), ...node.keys()].includes(NO_TENANT);
-  return assembleReport(tenancy, {
-    planes: { api: api.breaches, network: new Map(), node },
-    findings,
-    hasUnassigned,
-  });
+  return assembleReport(
+    tenancy,
+    {
+      planes: { api: api.breaches, network: new Map(), node },
+      findings,
+      hasUnassigned,
+    },
+    snapshot.missingKinds,
+  );
 }
 
 /** Baseline and restricted forbid every node escape the standard names; privileged (or no label) admits them. */

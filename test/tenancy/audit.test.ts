@@ -47,3 +47,13 @@ describe("audit of the demo cluster", () => {
     expect(report.matrix).toHaveLength((3 * 3 + 4) * 3);
   });
 });
+
+describe("audit of a partial snapshot", () => {
+  it("marks the planes whose inputs could not be read, instead of calling them isolated", () => {
+    const partial = { ...snapshot, missingKinds: ["RoleBinding", "NetworkPolicy"] };
+    const planes = runAudit(partial, tenancy).summary.planes;
+    expect(planes.api.unreadKinds).toEqual(["RoleBinding"]);
+    expect(planes.network.unreadKinds).toEqual(["NetworkPolicy"]);
+    expect(planes.node.unreadKinds).toEqual(["RoleBinding"]);
+  });
+});
