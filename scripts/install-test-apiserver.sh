@@ -52,10 +52,11 @@ GOPATH=$PWD/.go CGO_ENABLED=0 HOME="$work/home" GOFLAGS=-mod=vendor \
   make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$work/build.log" 2>&1 || {
     tail -n 40 "$work/build.log" >&2; exit 1; }
 mkdir -p "$bin"
-# make leaves each binary in more than one place under _output; take one copy of each.
+# One copy of each binary, wherever under _output make put it (a single find | head -n 2 could pick two
+# copies of one binary and none of the other).
 for name in kube-apiserver kube-controller-manager; do
   f=$(find _output -type f -name "$name" -perm -u+x | head -n 1)
-  [[ -n "$f" ]] && cp "$f" "$bin/$name"
+  if [[ -n "$f" ]]; then cp "$f" "$bin/$name"; fi
 done
 [[ -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" ]] || { echo "install-test-apiserver: build produced no binaries" >&2; exit 1; }
 cd / && rm -rf "$work"

@@ -17,8 +17,8 @@ import {
   parseLevel,
   parsePodSecurityConfiguration,
   parseVersion,
-  subjectEntry,
   strictestSafeLevel,
+  subjectEntry,
   type Version,
 } from "../podsecurity/index.js";
 import { renderTable } from "../report/table.js";
@@ -41,9 +41,15 @@ export function podsecCommand(): Command {
       "judge every pod and workload as Pod Security Admission would (exact messages); exit 1 on any violation",
     )
     .option("-A, --all-namespaces", "every namespace (the default unless -n is given)")
-    .option("--level <level>", "judge at this level (privileged, baseline, restricted) instead of each namespace's enforce label")
+    .option(
+      "--level <level>",
+      "judge at this level (privileged, baseline, restricted) instead of each namespace's enforce label",
+    )
     .option("--policy-version <version>", "policy version for --level: latest or v1.NN", "latest")
-    .option("--namespaces", "per namespace: enforce/audit/warn policy, what violates it, strictest safe level")
+    .option(
+      "--namespaces",
+      "per namespace: enforce/audit/warn policy, what violates it, strictest safe level",
+    )
     .option(
       "--admission-config <file>",
       "PodSecurityConfiguration (or AdmissionConfiguration) with the cluster's defaults and exemptions",
@@ -71,11 +77,15 @@ Examples:
     .action(async (options: PodsecOptions) => {
       validateOutput(options.output, ["table", "json", "yaml"]);
       if (options.allNamespaces && options.namespace)
-        throw new UsageError("a resource cannot be retrieved by name across all namespaces: use -n or -A, not both");
+        throw new UsageError(
+          "a resource cannot be retrieved by name across all namespaces: use -n or -A, not both",
+        );
       const level = options.level === undefined ? undefined : flagLevel(options.level);
       const version = flagVersion(options.policyVersion ?? "latest");
       if (options.level === undefined && options.policyVersion !== "latest")
-        throw new UsageError("--policy-version needs --level (without it each namespace's enforce-version applies)");
+        throw new UsageError(
+          "--policy-version needs --level (without it each namespace's enforce-version applies)",
+        );
       const config = options.admissionConfig ? readAdmissionConfig(options.admissionConfig) : DEFAULT_CONFIG;
       const { snapshot } = await loadSource(options);
       const engineOptions: PodSecurityOptions = {
@@ -115,12 +125,15 @@ function readAdmissionConfig(file: string, depth = 0): PodSecurityConfig {
   try {
     document = parse(text);
   } catch (error) {
-    throw new UsageError(`--admission-config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `--admission-config ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const result = parsePodSecurityConfiguration(document);
   if (!result.ok) throw new UsageError(`--admission-config ${file}: ${result.error}`);
   if ("path" in result) {
-    if (depth > 0) throw new UsageError(`--admission-config ${file}: the configuration file points at another file`);
+    if (depth > 0)
+      throw new UsageError(`--admission-config ${file}: the configuration file points at another file`);
     return readAdmissionConfig(resolve(dirname(file), result.path), depth + 1);
   }
   return result.config;
@@ -174,7 +187,10 @@ function printNamespaces(snapshot: Snapshot, options: PodSecurityOptions, output
   const mode = (r: (typeof reports)[number], m: "enforce" | "audit" | "warn") =>
     r.policy.exempt ? "exempt" : levelVersionString(r[m].policy);
   const headers = ["namespace", "enforce", "audit", "warn", "pods", "violations", "strictest safe"];
-  if (options.level) headers.push(`violates ${levelVersionString({ level: options.level, version: options.version ?? LATEST })}`);
+  if (options.level)
+    headers.push(
+      `violates ${levelVersionString({ level: options.level, version: options.version ?? LATEST })}`,
+    );
   const rows = reports.map((r) => {
     const row = [
       r.name,
@@ -192,7 +208,8 @@ function printNamespaces(snapshot: Snapshot, options: PodSecurityOptions, output
   process.stdout.write("\nVIOLATIONS counts pods and workloads violating enforce/audit/warn.\n");
   for (const r of reports) {
     const lines: string[] = [];
-    for (const error of r.policy.errors) lines.push(`  invalid label ${error.label}="${error.value}": ${error.message}`);
+    for (const error of r.policy.errors)
+      lines.push(`  invalid label ${error.label}="${error.value}": ${error.message}`);
     for (const m of ["enforce", "audit", "warn"] as const)
       for (const v of r[m].violations) lines.push(`  ${m}: ${v.display}: ${v.message}`);
     for (const b of r.blockers) lines.push(`  ${b.level} would reject: ${b.subjects.join(", ")}`);

@@ -3,6 +3,7 @@
  * `analyzeNetwork(snapshot, options)` builds it once; every question after that is answered from it.
  */
 import type { Diagnostic } from "../model/diagnostic.js";
+import type { NetworkPolicy } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { Bitset } from "./bitset.js";
 import { buildClasses, type ClassTable, type EndpointClass } from "./classes.js";
@@ -37,6 +38,8 @@ export class NetworkModel {
   readonly options: ResolvedNetworkOptions;
   readonly policies: CompiledPolicy[];
   readonly diagnostics: Diagnostic[];
+  /** Policies left out because the API server would reject them. */
+  readonly invalid: { policy: NetworkPolicy; errors: string[] }[];
   readonly units: Unit[];
   readonly peers: Peer[];
   readonly table: ClassTable;
@@ -53,6 +56,7 @@ export class NetworkModel {
     const compiled = compilePolicies(snapshot.networkPolicies);
     this.policies = compiled.policies;
     this.diagnostics = compiled.diagnostics;
+    this.invalid = compiled.invalid;
     const { units, peers } = buildUnits(snapshot, this.options);
     this.units = units;
     this.peers = peers;

@@ -66,18 +66,22 @@ export interface CompiledPolicies {
   diagnostics: Diagnostic[];
   /** Every CIDR the valid policies use (cidr and except), for splitting the address space. */
   cidrs: CIDR[];
+  /** Policies the API server would reject, with its messages. */
+  invalid: { policy: NetworkPolicy; errors: string[] }[];
 }
 
 export function compilePolicies(input: readonly NetworkPolicy[]): CompiledPolicies {
   const policies: CompiledPolicy[] = [];
   const diagnostics: Diagnostic[] = [];
   const cidrs: CIDR[] = [];
+  const invalid: { policy: NetworkPolicy; errors: string[] }[] = [];
   for (const policy of input) {
     const where = `NetworkPolicy ${policy.metadata.namespace}/${policy.metadata.name}`;
     const { errors, warnings } = validateNetworkPolicy(policy);
     for (const w of warnings)
       diagnostics.push({ severity: "warning", message: `${where}: ${w.message}`, origin: originOf(policy), field: w.field });
     if (errors.length > 0) {
+      invalid.push({ policy, errors: errors.map((e) => e.message) });
       diagnostics.push({
         severity: "error",
         message: `${where} is invalid: [${errors.map((e) => e.message).join(", ")}]; the API server would reject it, so it is left out of the analysis`,
@@ -102,7 +106,7 @@ export function compilePolicies(input: readonly NetworkPolicy[]): CompiledPolici
       for (const peer of rule.peers ?? []) if (peer.type === "ipBlock") cidrs.push(peer.cidr, ...peer.except);
     policies.push(compiled);
   }
-  return { policies, diagnostics, cidrs };
+  return { policies, diagnostics, cidrs, invalid };
 }
 
 function compilePolicy(policy: NetworkPolicy, id: number): CompiledPolicy {

@@ -53,18 +53,30 @@ function inScope(namespace: string, options: PodSecurityOptions): boolean {
   return !options.namespaces || options.namespaces.includes(namespace);
 }
 
-export function namespacePolicies(snapshot: Snapshot, config: PodSecurityConfig): Map<string, NamespacePolicy> {
+export function namespacePolicies(
+  snapshot: Snapshot,
+  config: PodSecurityConfig,
+): Map<string, NamespacePolicy> {
   const policies = new Map<string, NamespacePolicy>();
-  for (const namespace of snapshot.namespaces) policies.set(namespace.metadata.name, namespacePolicy(namespace, config));
+  for (const namespace of snapshot.namespaces)
+    policies.set(namespace.metadata.name, namespacePolicy(namespace, config));
   return policies;
 }
 
 /** A namespace the snapshot does not declare behaves as one with no labels. */
-function policyFor(policies: Map<string, NamespacePolicy>, name: string, config: PodSecurityConfig): NamespacePolicy {
+function policyFor(
+  policies: Map<string, NamespacePolicy>,
+  name: string,
+  config: PodSecurityConfig,
+): NamespacePolicy {
   return policies.get(name) ?? namespacePolicy({ metadata: { name } }, config);
 }
 
-export function exemptionOf(subject: PodSubject, policy: NamespacePolicy, config: PodSecurityConfig): Exemption | undefined {
+export function exemptionOf(
+  subject: PodSubject,
+  policy: NamespacePolicy,
+  config: PodSecurityConfig,
+): Exemption | undefined {
   if (policy.exempt) return "namespace";
   const runtimeClass = subject.spec.runtimeClassName;
   if (runtimeClass && config.exemptions.runtimeClasses.includes(runtimeClass)) return "runtimeClass";
@@ -194,4 +206,3 @@ export function namespaceReports(snapshot: Snapshot, options: PodSecurityOptions
     };
   });
 }
-

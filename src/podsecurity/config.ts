@@ -4,7 +4,14 @@
  * Pure: takes the parsed document; the CLI reads the file. Upstream: admission/api/types.go, v1/defaults.go,
  * validation/validation.go.
  */
-import { type Level, type LevelVersion, type Policy, parseLevel, parseVersion, PRIVILEGED_POLICY } from "./api.js";
+import {
+  type Level,
+  type LevelVersion,
+  type Policy,
+  PRIVILEGED_POLICY,
+  parseLevel,
+  parseVersion,
+} from "./api.js";
 
 export interface Exemptions {
   usernames: string[];
@@ -32,10 +39,12 @@ export type ConfigResult =
   | { ok: false; error: string };
 
 type Doc = Record<string, unknown>;
-const isDoc = (value: unknown): value is Doc => typeof value === "object" && value !== null && !Array.isArray(value);
+const isDoc = (value: unknown): value is Doc =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function parsePodSecurityConfiguration(document: unknown): ConfigResult {
-  if (!isDoc(document)) return { ok: false, error: "expected a PodSecurityConfiguration or AdmissionConfiguration object" };
+  if (!isDoc(document))
+    return { ok: false, error: "expected a PodSecurityConfiguration or AdmissionConfiguration object" };
   if (document.kind === "AdmissionConfiguration") {
     const plugins = Array.isArray(document.plugins) ? document.plugins : [];
     const plugin = plugins.find((p): p is Doc => isDoc(p) && p.name === "PodSecurity");
@@ -45,7 +54,11 @@ export function parsePodSecurityConfiguration(document: unknown): ConfigResult {
     return { ok: false, error: "the PodSecurity plugin entry has neither configuration nor path" };
   }
   const [group, version] = String(document.apiVersion ?? "").split("/");
-  if (document.kind !== "PodSecurityConfiguration" || group !== CONFIG_GROUP || !CONFIG_VERSIONS.includes(version ?? ""))
+  if (
+    document.kind !== "PodSecurityConfiguration" ||
+    group !== CONFIG_GROUP ||
+    !CONFIG_VERSIONS.includes(version ?? "")
+  )
     return {
       ok: false,
       error: `expected kind PodSecurityConfiguration in ${CONFIG_VERSIONS.map((v) => `${CONFIG_GROUP}/${v}`).join(", ")} (got ${String(document.apiVersion)} ${String(document.kind)})`,
@@ -75,7 +88,11 @@ export function parsePodSecurityConfiguration(document: unknown): ConfigResult {
   };
   const config: PodSecurityConfig = {
     defaults: policy,
-    exemptions: { usernames: list("usernames"), namespaces: list("namespaces"), runtimeClasses: list("runtimeClasses") },
+    exemptions: {
+      usernames: list("usernames"),
+      namespaces: list("namespaces"),
+      runtimeClasses: list("runtimeClasses"),
+    },
   };
   if (errors.length > 0) return { ok: false, error: errors.join("; ") };
   return { ok: true, config };

@@ -73,16 +73,42 @@ export const SENSITIVE_HOST_PATHS: Readonly<Record<string, string>> = {
 };
 
 /** Capabilities that amount to root on the node, or close to it (kubescape C-0046, trivy KSV-0005/0120). */
-const DANGEROUS_CAPABILITIES: Readonly<Record<string, { severity: Severity; takeover: boolean; detail: string }>> = {
-  ALL: { severity: "critical", takeover: true, detail: "every capability: mount, module loading, raw devices" },
-  SYS_ADMIN: { severity: "critical", takeover: true, detail: "mount, cgroup release_agent and namespace escapes" },
-  SYS_MODULE: { severity: "critical", takeover: true, detail: "loads kernel modules: code in the host kernel" },
+const DANGEROUS_CAPABILITIES: Readonly<
+  Record<string, { severity: Severity; takeover: boolean; detail: string }>
+> = {
+  ALL: {
+    severity: "critical",
+    takeover: true,
+    detail: "every capability: mount, module loading, raw devices",
+  },
+  SYS_ADMIN: {
+    severity: "critical",
+    takeover: true,
+    detail: "mount, cgroup release_agent and namespace escapes",
+  },
+  SYS_MODULE: {
+    severity: "critical",
+    takeover: true,
+    detail: "loads kernel modules: code in the host kernel",
+  },
   SYS_PTRACE: { severity: "medium", takeover: false, detail: "traces and injects into processes it can see" },
   SYS_RAWIO: { severity: "high", takeover: false, detail: "raw I/O ports and device memory" },
-  DAC_READ_SEARCH: { severity: "high", takeover: false, detail: "open_by_handle_at: reads host files (shocker)" },
-  BPF: { severity: "high", takeover: false, detail: "loads eBPF programs: reads kernel memory, hooks the host" },
+  DAC_READ_SEARCH: {
+    severity: "high",
+    takeover: false,
+    detail: "open_by_handle_at: reads host files (shocker)",
+  },
+  BPF: {
+    severity: "high",
+    takeover: false,
+    detail: "loads eBPF programs: reads kernel memory, hooks the host",
+  },
   PERFMON: { severity: "medium", takeover: false, detail: "perf events: observes host and kernel activity" },
-  NET_ADMIN: { severity: "medium", takeover: false, detail: "reconfigures interfaces, routes and firewall rules" },
+  NET_ADMIN: {
+    severity: "medium",
+    takeover: false,
+    detail: "reconfigures interfaces, routes and firewall rules",
+  },
   SYS_BOOT: { severity: "medium", takeover: false, detail: "reboots the node" },
   MAC_ADMIN: { severity: "medium", takeover: false, detail: "changes AppArmor/SELinux policy" },
   MAC_OVERRIDE: { severity: "medium", takeover: false, detail: "overrides mandatory access control" },
@@ -105,7 +131,10 @@ interface IndexedContainer {
 
 function indexedContainers(spec: PodSpec, specPath: string): IndexedContainer[] {
   return [
-    ...(spec.initContainers ?? []).map((c, i) => ({ container: c, path: `${specPath}.initContainers[${i}]` })),
+    ...(spec.initContainers ?? []).map((c, i) => ({
+      container: c,
+      path: `${specPath}.initContainers[${i}]`,
+    })),
     ...(spec.containers ?? []).map((c, i) => ({ container: c, path: `${specPath}.containers[${i}]` })),
     ...(spec.ephemeralContainers ?? []).map((c, i) => ({
       container: c as Container,
@@ -196,12 +225,19 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
     if (!volume.hostPath) return;
     const hostPath = normalizeHostPath(volume.hostPath.path);
     const mounts = containers.flatMap(({ container }) =>
-      (container.volumeMounts ?? []).filter((m) => m.name === volume.name).map((m) => ({ container, mount: m })),
+      (container.volumeMounts ?? [])
+        .filter((m) => m.name === volume.name)
+        .map((m) => ({ container, mount: m })),
     );
     const writable = mounts.some(({ mount }) => mount.readOnly !== true);
     const mountedBy = [...new Set(mounts.map(({ container }) => container.name))];
     const field = `${specPath}.volumes[${i}].hostPath.path=${volume.hostPath.path}`;
-    const how = mounts.length === 0 ? "declared but mounted by no container" : writable ? "mounted read-write" : "mounted read-only";
+    const how =
+      mounts.length === 0
+        ? "declared but mounted by no container"
+        : writable
+          ? "mounted read-write"
+          : "mounted read-only";
     const by = mountedBy.length > 0 ? ` by ${mountedBy.map((n) => `"${n}"`).join(", ")}` : "";
     const socket = RUNTIME_SOCKETS.find((s) => hostPath !== "/" && within(s, hostPath));
     if (socket) {
@@ -219,7 +255,9 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
       .filter((base) => within(hostPath, base) && (base !== "/" || hostPath === "/"))
       .sort((a, b) => b.length - a.length)[0];
     // A parent of a sensitive path (/var, /var/lib) exposes it too.
-    const containsSensitive = Object.keys(SENSITIVE_HOST_PATHS).find((base) => base !== "/" && within(base, hostPath));
+    const containsSensitive = Object.keys(SENSITIVE_HOST_PATHS).find(
+      (base) => base !== "/" && within(base, hostPath),
+    );
     const what = sensitive ?? containsSensitive;
     if (what) {
       evidence.push({
@@ -246,7 +284,8 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
       kind: "host-network",
       field: `${specPath}.hostNetwork=true`,
       summary: "hostNetwork",
-      detail: "the node's network namespace: node-local services (kubelet, metadata endpoints), every interface, no NetworkPolicy",
+      detail:
+        "the node's network namespace: node-local services (kubelet, metadata endpoints), every interface, no NetworkPolicy",
       severity: "high",
       takeover: false,
     });

@@ -4,10 +4,15 @@
  * that enforce nothing or less than they could.
  */
 import type { Finding, Severity } from "../model/finding.js";
-import { peerName } from "../model/workloads.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { peerName } from "../model/workloads.js";
+import {
+  evaluateSubjects,
+  type NamespaceReport,
+  namespaceReports,
+  type PodSecurityOptions,
+} from "./analyze.js";
 import { compareLevels, ENFORCE_LEVEL_LABEL, type Level, levelVersionString } from "./api.js";
-import { evaluateSubjects, type NamespaceReport, namespaceReports, type PodSecurityOptions } from "./analyze.js";
 import { DEFAULT_CONFIG } from "./config.js";
 import { canEscapeToNode, type EscapeEvidence, type EscapeKind, podSpecPath } from "./escape.js";
 import { controlPlanePlacement } from "./placement.js";
@@ -51,10 +56,20 @@ function labelCommand(namespace: string, level: Level): string {
 function escapeFindings(subject: PodSubject, report: NamespaceReport | undefined): Finding[] {
   const evidence = canEscapeToNode(subject.spec, { specPath: podSpecPath(subject.kind) });
   if (evidence.length === 0) return [];
-  const base = { plane: "node" as const, subject: subject.display, resource: subject.resource, origin: subject.origin };
+  const base = {
+    plane: "node" as const,
+    subject: subject.display,
+    resource: subject.resource,
+    origin: subject.origin,
+  };
+  // Platform components (kube-proxy, CNI agents, etcd) need the node by design: the risk is who can create
+  // pods in their namespace, which the API plane reports.
+  const system = SYSTEM_NAMESPACES.includes(subject.namespace);
+  const severity = (s: Severity): Severity => (system ? "low" : s);
   const enforced = report?.policy.enforce.level ?? "privileged";
-  const guard =
-    enforced === "privileged" && !report?.policy.exempt
+  const guard = system
+    ? `; expected for a platform component in ${subject.namespace}: allow no tenant to create or exec into pods there`
+    : enforced === "privileged" && !report?.policy.exempt
       ? `; then enforce baseline on namespace ${subject.namespace}: ${labelCommand(subject.namespace, "baseline")}`
       : "";
   const lines = (items: EscapeEvidence[]) => items.map((e) => `${e.field}: ${e.detail}`);
@@ -64,7 +79,7 @@ function escapeFindings(subject: PodSubject, report: NamespaceReport | undefined
       {
         ...base,
         id: "node.takeover",
-        severity: "critical",
+        severity: severity("critical"),
         object: nodeOf(subject),
         message: `${subject.display} can take over ${nodeOf(subject)} and every tenant on it: ${summaries.join(", ")}`,
         evidence: lines(evidence),
@@ -77,7 +92,7 @@ function escapeFindings(subject: PodSubject, report: NamespaceReport | undefined
   return [...byId].map(([id, items]) => ({
     ...base,
     id,
-    severity: maxSeverity(items.map((e) => e.severity)),
+    severity: severity(maxSeverity(items.map((e) => e.severity))),
     object: nodeOf(subject),
     message: `${subject.display} reaches ${nodeOf(subject)}: ${[...new Set(items.map((e) => e.summary))].join(", ")}`,
     evidence: lines(items),
@@ -94,12 +109,16 @@ function namespaceFindings(report: NamespaceReport): Finding[] {
   const findings: Finding[] = [];
   const display = peerName({ kind: "Namespace", metadata: { name: report.name } });
   const system = SYSTEM_NAMESPACES.includes(report.name);
-  const base = { plane: "node" as const, subject: display, resource: { kind: "Namespace", name: report.name } };
+  const base = {
+    plane: "node" as const,
+    subject: display,
+    resource: { kind: "Namespace", name: report.name },
+  };
   const safe = report.strictestSafeLevel;
   const firstBlockers = report.blockers[0];
   const advice =
     safe === "privileged"
-      ? `no level stricter than privileged admits its current pods (${firstBlockers?.subjects.join(", ")} violate baseline): fix those, then ${labelCommand(report.name, "baseline")}`
+      ? `no level stricter than privileged admits its current pods (${firstBlockers?.subjects.join(", ")} ${(firstBlockers?.subjects.length ?? 0) === 1 ? "violates" : "violate"} baseline): fix those, then ${labelCommand(report.name, "baseline")}`
       : `${labelCommand(report.name, safe)} (admits every current pod and workload${safe === "baseline" && firstBlockers?.subjects.length ? `; restricted would reject ${firstBlockers.subjects.join(", ")}` : ""})`;
 
   for (const error of report.policy.errors)
@@ -216,4 +235,3 @@ export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOpti
   for (const report of reports) findings.push(...namespaceFindings(report));
   return findings;
 }
-

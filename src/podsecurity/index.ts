@@ -14,5 +14,5 @@ export * from "./findings.js";
 export * from "./namespace-policy.js";
 export * from "./placement.js";
 export { type Evaluator, newEvaluator } from "./registry.js";
-export * from "./subjects.js";
 export * from "./report.js";
+export * from "./subjects.js";

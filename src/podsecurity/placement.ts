@@ -6,10 +6,16 @@
 import type { Node, PodSpec } from "../model/objects.js";
 import { selectorFromMap } from "../model/selector.js";
 
-export const CONTROL_PLANE_ROLE_LABELS = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+export const CONTROL_PLANE_ROLE_LABELS = [
+  "node-role.kubernetes.io/control-plane",
+  "node-role.kubernetes.io/master",
+];
 
 /** The taints kubeadm (and kind) put on control-plane nodes when none are read. */
-const DEFAULT_CONTROL_PLANE_TAINTS: Taint[] = CONTROL_PLANE_ROLE_LABELS.map((key) => ({ key, effect: "NoSchedule" }));
+const DEFAULT_CONTROL_PLANE_TAINTS: Taint[] = CONTROL_PLANE_ROLE_LABELS.map((key) => ({
+  key,
+  effect: "NoSchedule",
+}));
 
 interface Taint {
   key: string;
@@ -46,7 +52,11 @@ function tolerates(toleration: NonNullable<PodSpec["tolerations"]>[number], tain
   }
 }
 
-export function controlPlanePlacement(spec: PodSpec, nodes: readonly Node[], specPath = "spec"): PlacementEvidence[] {
+export function controlPlanePlacement(
+  spec: PodSpec,
+  nodes: readonly Node[],
+  specPath = "spec",
+): PlacementEvidence[] {
   const controlPlane = nodes.filter(isControlPlaneNode);
   const workers = nodes.filter((n) => !isControlPlaneNode(n));
   const evidence: PlacementEvidence[] = [];
@@ -75,7 +85,8 @@ export function controlPlanePlacement(spec: PodSpec, nodes: readonly Node[], spe
         pinned: true,
       });
   }
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms =
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   terms.forEach((term, i) => {
     const expression = (term.matchExpressions ?? []).find(
       (e) => CONTROL_PLANE_ROLE_LABELS.includes(e.key) && (e.operator === "Exists" || e.operator === "In"),

@@ -49,7 +49,8 @@ export function newEvaluator(checks: readonly Check[], emulationVersion?: Versio
       const from = minorOf(versioned.minimumVersion);
       const next = check.versions[i + 1];
       const until = next ? minorOf(next.minimumVersion) : maxMinor + 1;
-      for (let minor = from; minor < until && minor <= maxMinor; minor++) table[minor]!.set(check.id, versioned);
+      for (let minor = from; minor < until && minor <= maxMinor; minor++)
+        table[minor]!.set(check.id, versioned);
     });
   }
 
@@ -124,7 +125,8 @@ function validateChecks(checks: readonly Check[]): void {
   for (const check of checks) {
     for (const versioned of check.versions) {
       if (!versioned.overrideCheckIds?.length) continue;
-      if (check.level !== "restricted") throw new Error(`check ${check.id}: only restricted checks may set overrides`);
+      if (check.level !== "restricted")
+        throw new Error(`check ${check.id}: only restricted checks may set overrides`);
       for (const id of versioned.overrideCheckIds) {
         const level = levels.get(id);
         if (level !== undefined && level !== "baseline")

@@ -2,8 +2,8 @@
  * The stable JSON shapes of `kubefence podsec -o json` (per pod/workload) and `--namespaces -o json`.
  */
 import { formatOrigin } from "../model/origin.js";
-import { type Level, versionString } from "./api.js";
 import type { NamespaceReport, SubjectVerdict } from "./analyze.js";
+import { type Level, versionString } from "./api.js";
 
 export interface SubjectEntry {
   kind: string;
@@ -79,4 +79,3 @@ export function namespaceEntry(report: NamespaceReport): NamespaceEntry {
     labelErrors: report.policy.errors.map((e) => ({ ...e })),
   };
 }
-

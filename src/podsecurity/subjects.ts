@@ -6,6 +6,7 @@ import type { ObjectRef } from "../model/finding.js";
 import type { ObjectMeta, PodSpec } from "../model/objects.js";
 
 type OwnerReference = NonNullable<ObjectMeta["ownerReferences"]>[number];
+
 import { type Origin, originOf } from "../model/origin.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName, podTemplateOf } from "../model/workloads.js";
@@ -34,13 +35,19 @@ export function podSubjects(snapshot: Snapshot): PodSubject[] {
   const ownerOf = (object: { metadata: { namespace: string; ownerReferences?: OwnerReference[] } }) => {
     const controller = object.metadata.ownerReferences?.find((ref) => ref.controller === true);
     if (!controller) return undefined;
-    const name = peerName({ kind: controller.kind, metadata: { name: controller.name, namespace: object.metadata.namespace } });
+    const name = peerName({
+      kind: controller.kind,
+      metadata: { name: controller.name, namespace: object.metadata.namespace },
+    });
     return workloadNames.has(name) ? name : undefined;
   };
   for (const workload of snapshot.workloads) {
     const template = podTemplateOf(workload);
     if (!template) continue;
-    subjects.push({ ...subject(workload, template.metadata, template.spec, false), owner: ownerOf(workload) });
+    subjects.push({
+      ...subject(workload, template.metadata, template.spec, false),
+      owner: ownerOf(workload),
+    });
   }
   for (const pod of snapshot.pods) {
     if (!pod.spec) continue;

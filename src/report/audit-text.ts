@@ -2,7 +2,7 @@
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { formatOrigin } from "../model/origin.js";
 import type { AuditReport } from "../tenancy/audit.js";
-import { NO_TENANT, PLANES } from "../tenancy/matrix.js";
+import { ALL_TENANTS, NO_TENANT, PLANES } from "../tenancy/matrix.js";
 import { renderTable } from "./table.js";
 
 export interface Colors {
@@ -45,32 +45,15 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     ),
   );
 
-  const columns = report.tenants.map((t) => t.name);
-  const rows = [...new Set(report.matrix.map((c) => c.from))];
-  const cell = new Map<string, string>();
-  for (const c of report.matrix) {
-    if (c.verdict !== "breach") continue;
-    const key = `${c.from}\u0000${c.to}`;
-    cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
+  for (const plane of PLANES) {
+    const unread = report.summary.planes[plane].unreadKinds;
+    if (unread.length > 0)
+      out.push(colors.yellow(`The ${plane} plane is incomplete: ${unread.join(", ")} could not be read, so its "isolated" verdicts may be wrong.`));
   }
-  out.push(
-    "Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated)",
-  );
-  const grid = renderTable(
-    ["FROM \\ TO", ...columns],
-    rows.map((from) => [
-      from,
-      ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? "."))),
-    ]),
-    { upperCaseHeaders: false },
-  );
-  out.push(
-    grid
-      .split("\n")
-      .map((line, i) => (i === 0 ? line : line.replace(/(?<=\s)([ANX]+)(?=\s|$)/g, (m) => colors.red(m))))
-      .join("\n"),
-  );
-  if (rows.includes(NO_TENANT))
+  const columns = report.tenants.map((t) => t.name);
+  if (report.matrixForm === "full" && columns.length <= MAX_GRID_COLUMNS) out.push(renderGrid(report, columns, colors));
+  else out.push(renderBreachList(report, colors));
+  if (report.rows.includes(NO_TENANT))
     out.push(`${NO_TENANT}: identities bound outside every tenant that are not platform administrators.`, "");
 
   if (report.findings.length === 0) {
@@ -83,6 +66,40 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trimEnd()}\n`;
+}
+
+/** Wider than this, a grid no longer fits a screen: breaches are listed instead. */
+const MAX_GRID_COLUMNS = 12;
+const MAX_LISTED_BREACHES = 40;
+
+function renderGrid(report: AuditReport, columns: string[], colors: Colors): string {
+  const cell = new Map<string, string>();
+  for (const c of report.matrix) {
+    if (c.verdict !== "breach") continue;
+    const key = `${c.from}\u0000${c.to}`;
+    cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
+  }
+  const grid = renderTable(
+    ["FROM \\ TO", ...columns],
+    report.rows.map((from) => [from, ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? ".")))]),
+    { upperCaseHeaders: false },
+  );
+  const painted = grid
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : line.replace(/(?<=\s)([ANX]+)(?=\s|$)/g, (m) => colors.red(m))))
+    .join("\n");
+  return `Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated)\n${painted}`;
+}
+
+function renderBreachList(report: AuditReport, colors: Colors): string {
+  const breaches = report.matrix.filter((c) => c.verdict === "breach");
+  if (breaches.length === 0) return `${colors.green("Every tenant pair is isolated on every plane.")}\n`;
+  const name = (end: string) => (end === ALL_TENANTS ? "every tenant" : end);
+  const rows = breaches
+    .slice(0, MAX_LISTED_BREACHES)
+    .map((c) => [name(c.from), name(c.to), c.plane, c.evidence[c.evidence.length > 1 ? 1 : 0] ?? ""]);
+  const more = breaches.length > MAX_LISTED_BREACHES ? `… and ${breaches.length - MAX_LISTED_BREACHES} more (-o json lists all)\n` : "";
+  return `Breaches between tenants (${report.tenants.length} tenants: too many for a grid)\n${renderTable(["from", "to", "plane", "via"], rows)}${more}`;
 }
 
 function renderFinding(f: Finding, colors: Colors): string {

@@ -20,6 +20,12 @@ export interface RawDocument {
 /** Aliases expanded per document before we give up: stops "billion laughs" alias bombs. */
 const MAX_ALIAS_COUNT = 1000;
 
+/**
+ * Deeper documents are refused with a diagnostic: Kubernetes objects nest a few dozen levels, and
+ * recursive code past the parser (schema validation, printing) would overflow the stack on deeper ones.
+ */
+export const MAX_DEPTH = 500;
+
 export function parseDocuments(
   text: string,
   file: string,
@@ -38,13 +44,30 @@ export function parseDocuments(
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     // Plain JSON parses much faster than YAML; positions are found by re-reading as YAML only when asked.
+    let value: unknown;
+    let parsed = false;
     try {
-      const value: unknown = JSON.parse(text);
-      return { documents: [lazyJsonDocument(value, text, file)], diagnostics: [] };
+      value = JSON.parse(text);
+      parsed = true;
     } catch {
       // Not one JSON value (JSON lines, or YAML flow style): fall through to the YAML reader.
     }
+    if (parsed) {
+      if (tooDeep(value)) return { documents: [], diagnostics: [nestedTooDeeply(at(file, 1, 1))] };
+      return { documents: [lazyJsonDocument(value, text, file)], diagnostics: [] };
+    }
+    const stream = splitJsonStream(text);
+    if (stream) return parseJsonStream(stream, file);
   }
+  return parseYaml(text, file, 0, true);
+}
+
+function parseYaml(
+  text: string,
+  file: string,
+  lineOffset: number,
+  splitOnFailure: boolean,
+): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -52,10 +75,25 @@ export function parseDocuments(
   try {
     parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false }) as Document.Parsed[];
   } catch (error) {
+    // The parser gave up on the whole stream (a stack overflow on a deeply nested document): read the
+    // documents one by one, so that only the bad one is lost.
+    const chunks = splitOnFailure ? splitDocuments(text) : [];
+    if (chunks.length > 1) {
+      for (const chunk of chunks) {
+        const result = parseYaml(chunk.text, file, lineOffset + chunk.line - 1, false);
+        documents.push(...result.documents);
+        diagnostics.push(...result.diagnostics);
+      }
+      return { documents, diagnostics };
+    }
     return {
       documents,
       diagnostics: [
-        { severity: "error", message: `cannot parse: ${describe(error)}`, origin: at(file, 1, 1) },
+        {
+          severity: "error",
+          message: `cannot parse: ${describe(error)}; document skipped`,
+          origin: at(file, lineOffset + 1, 1),
+        },
       ],
     };
   }
@@ -66,14 +104,19 @@ export function parseDocuments(
     if (doc.errors.length > 0) {
       const error = doc.errors[0]!;
       const pos = error.linePos?.[0] ?? { line, col };
+      const message = /Maximum call stack size exceeded/.test(error.message)
+        ? "document is nested too deeply"
+        : error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
       diagnostics.push({
         severity: "error",
-        message: `invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}; document skipped`,
-        origin: at(file, pos.line, pos.col),
+        message: `invalid YAML: ${message}; document skipped`,
+        origin: at(file, lineOffset + pos.line, pos.col),
       });
       continue;
     }
-    if (doc.contents === null) continue; // an empty document (`---` alone, comments only)
+    // An empty document (`---` alone, comments only, Helm's disabled templates) or `null`: skipped, as
+    // kubectl's StreamVisitor skips them.
+    if (doc.contents === null) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -81,21 +124,80 @@ export function parseDocuments(
       diagnostics.push({
         severity: "error",
         message: `cannot read document: ${describe(error)}; document skipped`,
-        origin: at(file, line, col),
+        origin: at(file, lineOffset + line, col),
       });
       continue;
     }
-    documents.push(yamlDocument(value, doc, doc.contents as Node, lineCounter, file));
+    if (value === null || value === undefined) continue;
+    if (tooDeep(value)) {
+      diagnostics.push(nestedTooDeeply(at(file, lineOffset + line, col)));
+      continue;
+    }
+    documents.push(yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset));
   }
   return { documents, diagnostics };
 }
 
+/** The documents of a YAML stream as separate texts, split at `---` lines, with their first line. */
+function splitDocuments(text: string): { text: string; line: number }[] {
+  const chunks: { text: string; line: number }[] = [];
+  const marker = /^---(?=[ \t\r]|$)/gm;
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let scanned = 0;
+  for (const match of text.matchAll(marker)) {
+    if (match.index === 0) continue;
+    line += countLines(text, scanned, match.index);
+    scanned = match.index;
+    chunks.push({ text: text.slice(start, match.index), line: startLine });
+    start = match.index;
+    startLine = line;
+  }
+  chunks.push({ text: text.slice(start), line: startLine });
+  return chunks;
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** Whether `value` nests deeper than MAX_DEPTH; iterative, so it cannot overflow itself. */
+function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth >= MAX_DEPTH) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item))
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function nestedTooDeeply(origin: Origin): Diagnostic {
+  return {
+    severity: "error",
+    message: `document is nested more than ${MAX_DEPTH} levels deep, not a Kubernetes object; document skipped`,
+    origin,
+  };
+}
+
 /** The items of a `List` (or `PodList`, …) as documents of their own, each with its own position. */
 export function listItems(list: RawDocument): RawDocument[] {
-  const items = (list.value as { items?: unknown }).items;
+  const { items, kind, apiVersion } = list.value as { items?: unknown; kind?: unknown; apiVersion?: unknown };
   if (!Array.isArray(items)) return [];
-  return items.map((value, index) => ({
-    value,
+  // The API server leaves kind and apiVersion out of the items of a typed list (`PodList` from
+  // `kubectl get --raw`, client libraries): they are the list's own, without "List".
+  const itemKind =
+    typeof kind === "string" && kind !== "List" && kind.endsWith("List") ? kind.slice(0, -4) : undefined;
+  return items.map((item: unknown, index) => ({
+    value:
+      itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
+        ? { apiVersion, kind: itemKind, ...item }
+        : item,
     origin: list.locate(["items", index]),
     locate: (path: Path) => list.locate(["items", index, ...path]),
   }));
@@ -107,6 +209,7 @@ function yamlDocument(
   root: Node,
   lineCounter: LineCounter,
   file: string,
+  lineOffset = 0,
 ): RawDocument {
   const locate = (path: Path): Origin => {
     for (let length = path.length; length >= 0; length--) {
@@ -114,7 +217,7 @@ function yamlDocument(
       const offset = node?.range?.[0];
       if (offset !== undefined) {
         const { line, col } = lineCounter.linePos(offset);
-        return at(file, line, col);
+        return at(file, lineOffset + line, col);
       }
     }
     return at(file, 1, 1);
@@ -122,36 +225,92 @@ function yamlDocument(
   return { value, origin: locate([]), locate };
 }
 
-function lazyJsonDocument(value: unknown, text: string, file: string): RawDocument {
+/**
+ * A stream of JSON values one after another (`jq -c '.items[]'`, JSON lines), which kubectl's
+ * YAMLOrJSONDecoder reads: the text of each top-level value and its first line; undefined when the text
+ * is not such a stream.
+ */
+function splitJsonStream(text: string): { text: string; line: number }[] | undefined {
+  const values: { text: string; line: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  let startLine = 1;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") line++;
+    if (depth === 0) {
+      if (c === "{" || c === "[") {
+        start = i;
+        startLine = line;
+      } else if (!/\s/.test(c)) return undefined;
+    }
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) values.push({ text: text.slice(start, i + 1), line: startLine });
+      if (depth < 0) return undefined;
+    }
+  }
+  return depth === 0 && values.length > 1 ? values : undefined;
+}
+
+function parseJsonStream(
+  values: { text: string; line: number }[],
+  file: string,
+): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
+  const documents: RawDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const { text, line } of values) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      diagnostics.push({
+        severity: "error",
+        message: `invalid JSON: ${describe(error)}; document skipped`,
+        origin: at(file, line, 1),
+      });
+      continue;
+    }
+    if (tooDeep(value)) diagnostics.push(nestedTooDeeply(at(file, line, 1)));
+    else documents.push(lazyJsonDocument(value, text, file, line - 1));
+  }
+  return { documents, diagnostics };
+}
+
+function lazyJsonDocument(value: unknown, text: string, file: string, lineOffset = 0): RawDocument {
   let located: RawDocument | undefined;
   let items: Origin[] | undefined;
   const locate = (path: Path): Origin => {
-    if (path.length === 0) return at(file, 1, 1);
+    if (path.length === 0) return at(file, lineOffset + 1, 1);
     // Every item of a List asks where it starts: answer from one cheap scan, not a YAML re-parse of the
     // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
     if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
-      items ??= jsonListItemOrigins(text, file);
+      items ??= jsonListItemOrigins(text, file, lineOffset);
       const origin = items[path[1]];
       if (origin) return origin;
     }
     if (!located) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-      located = yamlDocument(value, doc, doc.contents as Node, lineCounter, file);
+      located = yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset);
     }
     return located.locate(path);
   };
-  return { value, origin: at(file, 1, 1), locate };
+  return { value, origin: at(file, lineOffset + 1, 1), locate };
 }
 
 /**
  * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
  * (strings skipped, depth counted). Returns [] when the text has no such array.
  */
-function jsonListItemOrigins(text: string, file: string): Origin[] {
+function jsonListItemOrigins(text: string, file: string, lineOffset: number): Origin[] {
   const origins: Origin[] = [];
   let depth = 0;
-  let line = 1;
+  let line = 1 + lineOffset;
   let lineStart = 0;
   let lastKey = "";
   let inItems = false;

@@ -17,7 +17,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { apiVersionOf, KINDS, type KindInfo } from "../model/kinds.js";
+import { apiVersionOf, KINDS, type KindInfo, kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
 import { buildSnapshot, type LoadResult } from "./build.js";
@@ -159,7 +159,7 @@ function collapseVersionWarnings(
   const out: Diagnostic[] = [];
   const counts = new Map<string, number>();
   const prefixes = [...listedAt]
-    .filter(([kind, apiVersion]) => apiVersion !== apiVersionOf(KINDS.find((k) => k.kind === kind)!))
+    .filter(([kind, apiVersion]) => apiVersion !== apiVersionOf(kindInfo(kind)!))
     .map(([kind, apiVersion]) => `${kind} ${apiVersion} is deprecated`);
   for (const d of diagnostics) {
     const prefix = d.field === "apiVersion" ? prefixes.find((p) => d.message.startsWith(p)) : undefined;
@@ -169,7 +169,7 @@ function collapseVersionWarnings(
   for (const [kind, apiVersion] of listedAt) {
     const count = counts.get(`${kind} ${apiVersion} is deprecated`);
     if (!count) continue;
-    const info = KINDS.find((k) => k.kind === kind)!;
+    const info = kindInfo(kind)!;
     out.push({
       severity: "info",
       message: `this cluster serves ${kind} only as ${apiVersion}; ${count} object${count === 1 ? "" : "s"} read as ${apiVersionOf(info)}`,

@@ -16,7 +16,7 @@ import {
 import { buildPolicy } from "../rbac/policy.js";
 import { apiPlane, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
-import { buildMatrix, type MatrixCell, NO_TENANT, PLANES, type PlaneBreaches } from "./matrix.js";
+import { breachList, countBreaches, expandMatrix, type MatrixCell, NO_TENANT, PLANES, type PlaneBreaches } from "./matrix.js";
 import { nodePlane } from "./node-plane.js";
 import type { Tenancy } from "./tenants.js";
 
@@ -70,9 +70,19 @@ export interface AuditReport {
   kind: "AuditReport";
   tenants: { name: string; namespaces: string[]; platform: boolean; owners: SubjectRef[] }[];
   summary: { planes: Record<Plane, PlaneSummary>; findings: Record<Severity, number> };
+  /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
+  rows: string[];
+  /**
+   * "full": every ordered pair on every plane, isolated or not. "breaches" (beyond MAX_FULL_CELLS cells): only
+   * breaches, where `from` or `to` may be "*" (every row, every column); a pair not listed is isolated.
+   */
+  matrixForm: "full" | "breaches";
   matrix: MatrixCell[];
   findings: Finding[];
 }
+
+/** Above this many cells (about 100 tenants) the matrix lists breaches only. */
+export const MAX_FULL_CELLS = 30_000;
 
 export interface PlaneResults {
   planes: Record<Plane, PlaneBreaches>;
@@ -90,16 +100,15 @@ export function assembleReport(
   const names = tenancy.tenants.map((t) => t.name);
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
   const rows = results.hasUnassigned ? [...tenantRows, NO_TENANT] : tenantRows;
-  const matrix = buildMatrix(rows, names, results.planes);
   const planes = {} as Record<Plane, PlaneSummary>;
+  let cellCount = 0;
   for (const plane of PLANES) {
-    const cells = matrix.filter((c) => c.plane === plane);
-    const breaches = cells.filter((c) => c.verdict === "breach");
-    const isolated = cells.length - breaches.length;
+    const { cells, breaches, tenantsAffected } = countBreaches(rows, names, results.planes[plane]);
+    cellCount += cells;
     planes[plane] = {
-      breaches: breaches.length,
-      tenantsAffected: new Set(breaches.map((c) => c.to)).size,
-      score: cells.length === 0 ? 100 : Math.floor((100 * isolated) / cells.length),
+      breaches,
+      tenantsAffected,
+      score: cells === 0 ? 100 : Math.floor((100 * (cells - breaches)) / cells),
       unreadKinds: PLANE_KINDS[plane].filter((kind) => missingKinds.includes(kind)),
     };
   }
@@ -122,7 +131,9 @@ export function assembleReport(
       owners: t.owners,
     })),
     summary: { planes, findings: counts },
-    matrix,
+    rows,
+    matrixForm: cellCount <= MAX_FULL_CELLS ? "full" : "breaches",
+    matrix: cellCount <= MAX_FULL_CELLS ? expandMatrix(rows, names, results.planes) : breachList(results.planes),
     findings,
   };
 }

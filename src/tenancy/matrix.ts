@@ -1,4 +1,9 @@
-/** The tenant isolation matrix: for every ordered pair of tenants and every plane, isolated or breach, with evidence. */
+/**
+ * The tenant isolation matrix: for every ordered pair (row, column) and every plane, isolated or breach,
+ * with evidence. Stored sparsely: only breaches, and a breach that reaches every column (a cluster-wide
+ * grant) or comes from every row (a pod no policy isolates) is stored once under ALL_TENANTS, so 5 000
+ * tenants never cost 25 million cells.
+ */
 import type { Plane } from "../model/finding.js";
 
 export type Verdict = "isolated" | "breach";
@@ -8,11 +13,13 @@ export const NO_TENANT = "(no tenant)";
 
 export const PLANES: readonly Plane[] = ["api", "network", "node"];
 
-/** A breach recorded against this column reaches every tenant but the row's own (a cluster-wide grant). */
+/** As `to`: every column but the row's own tenant. As `from`: every row but the column's own tenant. */
 export const ALL_TENANTS = "*";
 
 export interface MatrixCell {
+  /** A tenant, NO_TENANT, or ALL_TENANTS (only in the "breaches" form). */
   from: string;
+  /** A tenant, or ALL_TENANTS (only in the "breaches" form). */
   to: string;
   plane: Plane;
   verdict: Verdict;
@@ -20,7 +27,7 @@ export interface MatrixCell {
   evidence: string[];
 }
 
-/** One plane's breaches between tenants: `from → to → evidence`. Only breaches are listed. */
+/** One plane's breaches: `from → to → evidence`, either end possibly ALL_TENANTS. */
 export type PlaneBreaches = Map<string, Map<string, string[]>>;
 
 export function addBreach(breaches: PlaneBreaches, from: string, to: string, evidence: string[]): void {
@@ -32,27 +39,78 @@ export function addBreach(breaches: PlaneBreaches, from: string, to: string, evi
   if (!previous || evidence.length < previous.length) row.set(to, evidence);
 }
 
+/** The evidence of a breach from `from` to `to`, if there is one. */
+export function lookup(breaches: PlaneBreaches, from: string, to: string): string[] | undefined {
+  if (from === to) return undefined;
+  const own = breaches.get(from);
+  const everyone = breaches.get(ALL_TENANTS);
+  return shortest([own?.get(to), own?.get(ALL_TENANTS), everyone?.get(to), everyone?.get(ALL_TENANTS)]);
+}
+
 /** Every ordered pair (rows × columns, self excluded) on every plane, in a stable order. */
-export function buildMatrix(
-  rows: string[],
-  columns: string[],
-  planes: Record<Plane, PlaneBreaches>,
-): MatrixCell[] {
+export function expandMatrix(rows: string[], columns: string[], planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const from of rows)
     for (const to of columns) {
       if (from === to) continue;
       for (const plane of PLANES) {
-        const row = planes[plane].get(from);
-        const evidence = shorter(row?.get(to), row?.get(ALL_TENANTS));
+        const evidence = lookup(planes[plane], from, to);
         cells.push({ from, to, plane, verdict: evidence ? "breach" : "isolated", evidence: evidence ?? [] });
       }
     }
   return cells;
 }
 
-function shorter(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return b.length < a.length ? b : a;
+/** Only the breaches, as stored (ends may be ALL_TENANTS): the matrix of a cluster with many tenants. */
+export function breachList(planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
+  const cells: MatrixCell[] = [];
+  for (const plane of PLANES)
+    for (const [from, row] of planes[plane])
+      for (const [to, evidence] of row) cells.push({ from, to, plane, verdict: "breach", evidence });
+  return cells;
+}
+
+export interface PlaneCounts {
+  /** Cells (ordered pairs, self excluded). */
+  cells: number;
+  /** Cells with a breach. */
+  breaches: number;
+  /** Columns reached from at least one other row. */
+  tenantsAffected: number;
+}
+
+/** Exact counts without materializing the cells: O(rows + stored breaches). */
+export function countBreaches(rows: string[], columns: string[], breaches: PlaneBreaches): PlaneCounts {
+  const columnSet = new Set(columns);
+  const cells = rows.reduce((n, r) => n + columns.length - (columnSet.has(r) ? 1 : 0), 0);
+  const everyone = breaches.get(ALL_TENANTS);
+  if (everyone?.has(ALL_TENANTS))
+    return { cells, breaches: cells, tenantsAffected: columns.filter((c) => rows.some((r) => r !== c)).length };
+  const reachedByAll = new Set([...(everyone?.keys() ?? [])].filter((c) => columnSet.has(c)));
+  const affected = new Set<string>();
+  for (const c of reachedByAll) if (rows.some((r) => r !== c)) affected.add(c);
+  let count = 0;
+  const rowsReachingAll: string[] = [];
+  for (const r of rows) {
+    const own = breaches.get(r);
+    if (own?.has(ALL_TENANTS)) {
+      rowsReachingAll.push(r);
+      count += columns.length - (columnSet.has(r) ? 1 : 0);
+      continue;
+    }
+    count += reachedByAll.size - (reachedByAll.has(r) ? 1 : 0);
+    for (const c of own?.keys() ?? []) {
+      if (c === r || !columnSet.has(c)) continue;
+      affected.add(c);
+      if (!reachedByAll.has(c)) count++;
+    }
+  }
+  for (const r of rowsReachingAll) for (const c of columns) if (c !== r) affected.add(c);
+  return { cells, breaches: count, tenantsAffected: affected.size };
+}
+
+function shortest(candidates: (string[] | undefined)[]): string[] | undefined {
+  let best: string[] | undefined;
+  for (const c of candidates) if (c && (!best || c.length < best.length)) best = c;
+  return best;
 }

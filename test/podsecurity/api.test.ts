@@ -88,7 +88,11 @@ describe("policyToEvaluate", () => {
       "pod-security.kubernetes.io/warn-version": "latest",
     });
     expect(errors).toEqual([]);
-    expect(lv(policy)).toEqual({ enforce: "baseline:v1.30", audit: "restricted:v1.31", warn: "restricted:latest" });
+    expect(lv(policy)).toEqual({
+      enforce: "baseline:v1.30",
+      audit: "restricted:v1.31",
+      warn: "restricted:latest",
+    });
   });
 
   it("an invalid enforce level fails closed to restricted; invalid audit/warn levels fail open to privileged", () => {
@@ -97,7 +101,11 @@ describe("policyToEvaluate", () => {
       "pod-security.kubernetes.io/audit": "bogus",
       "pod-security.kubernetes.io/warn": "bogus",
     });
-    expect(lv(policy)).toEqual({ enforce: "restricted:latest", audit: "privileged:latest", warn: "privileged:latest" });
+    expect(lv(policy)).toEqual({
+      enforce: "restricted:latest",
+      audit: "privileged:latest",
+      warn: "privileged:latest",
+    });
     expect(errors.map((e) => e.label)).toEqual([
       "pod-security.kubernetes.io/enforce",
       "pod-security.kubernetes.io/audit",
@@ -112,7 +120,11 @@ describe("policyToEvaluate", () => {
     });
     expect(levelVersionString(policy.enforce)).toBe("baseline:latest");
     expect(errors).toEqual([
-      { label: "pod-security.kubernetes.io/enforce-version", value: "1.30", message: 'must be "latest" or "v1.x"' },
+      {
+        label: "pod-security.kubernetes.io/enforce-version",
+        value: "1.30",
+        message: 'must be "latest" or "v1.x"',
+      },
     ]);
   });
 
@@ -155,6 +167,10 @@ describe("policyToEvaluate", () => {
       warn: { level: "restricted", version: LATEST },
     };
     const { policy } = policyToEvaluate({ "pod-security.kubernetes.io/enforce": "privileged" }, defaults);
-    expect(lv(policy)).toEqual({ enforce: "privileged:v1.29", audit: "restricted:latest", warn: "restricted:latest" });
+    expect(lv(policy)).toEqual({
+      enforce: "privileged:v1.29",
+      audit: "restricted:latest",
+      warn: "restricted:latest",
+    });
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LATEST, majorMinor } from "../../src/podsecurity/api.js";
 import { evaluatePod } from "../../src/podsecurity/evaluate.js";
 import { loadDemo } from "../../src/sources/demo.js";
+import type { PodSpec } from "./support.js";
 
 const busybox = () => {
   const pod = loadDemo().snapshot.pods.find((p) => p.metadata.name === "busybox")!;
@@ -26,12 +27,16 @@ describe("evaluatePod", () => {
 
   it("at privileged everything is allowed, with no message", () => {
     const { meta, spec } = busybox();
-    expect(evaluatePod("privileged", LATEST, meta, spec)).toEqual({ allowed: true, reasons: [], message: "" });
+    expect(evaluatePod("privileged", LATEST, meta, spec)).toEqual({
+      allowed: true,
+      reasons: [],
+      message: "",
+    });
   });
 
   it("reproduces a real restricted:v1.32 rejection byte for byte (baseline reasons first, seLinuxOptions before sysctls)", () => {
     // kubectl apply of a pod setting SELinux user/role and two unsafe sysctls, as reported against v1.32.
-    const spec = {
+    const spec: PodSpec = {
       securityContext: {
         seLinuxOptions: { user: "system_u", role: "system_r" },
         sysctls: [
@@ -47,12 +52,15 @@ describe("evaluatePod", () => {
   });
 
   it("a fully restricted pod passes restricted:latest", () => {
-    const spec = {
+    const spec: PodSpec = {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
       containers: [
         {
           name: "app",
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+          },
         },
       ],
       volumes: [{ name: "tmp", emptyDir: {} }],
@@ -61,13 +69,22 @@ describe("evaluatePod", () => {
   });
 
   it("restricted below v1.19 checks seccomp annotations, not fields; from v1.19 the fields", () => {
-    const spec = { securityContext: { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } }, containers: [] };
+    const spec: PodSpec = {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } },
+      containers: [],
+    };
     const meta = { annotations: { "seccomp.security.alpha.kubernetes.io/pod": "unconfined" } };
     expect(evaluatePod("restricted", majorMinor(1, 18), meta, spec).reasons).toEqual([
-      { reason: "seccompProfile", detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"' },
+      {
+        reason: "seccompProfile",
+        detail: 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"',
+      },
     ]);
     expect(evaluatePod("restricted", majorMinor(1, 19), meta, spec).reasons).toEqual([
-      { reason: "seccompProfile", detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"' },
+      {
+        reason: "seccompProfile",
+        detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
+      },
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { ALLOWED, type Check, forbidden } from "../../src/podsecurity/check.js";
 import { DEFAULT_CHECKS } from "../../src/podsecurity/checks/index.js";
 import { defaultEvaluator, evaluatePod } from "../../src/podsecurity/evaluate.js";
 import { newEvaluator } from "../../src/podsecurity/registry.js";
+import type { PodSpec } from "./support.js";
 
 const ids = (level: Level, version: string) =>
   defaultEvaluator.checkIds({ level, version: parseVersion(version).value });
@@ -54,7 +55,9 @@ describe("check ordering", () => {
 
   it("privileged evaluates nothing", () => {
     expect(ids("privileged", "latest")).toEqual([]);
-    expect(defaultEvaluator.evaluatePod({ level: "privileged", version: LATEST }, {}, { containers: [] })).toEqual([]);
+    expect(
+      defaultEvaluator.evaluatePod({ level: "privileged", version: LATEST }, {}, { containers: [] }),
+    ).toEqual([]);
   });
 });
 
@@ -68,7 +71,10 @@ describe("versions", () => {
       expect(ids(level, "v1.99")).toEqual(ids(level, "latest"));
       expect(ids(level, "v1.37")).toEqual(ids(level, "latest"));
     }
-    const spec = { securityContext: { sysctls: [{ name: "net.ipv4.tcp_notsent_lowat", value: "1" }] }, containers: [] };
+    const spec = {
+      securityContext: { sysctls: [{ name: "net.ipv4.tcp_notsent_lowat", value: "1" }] },
+      containers: [],
+    };
     expect(evaluatePod("baseline", LATEST, {}, spec).allowed).toBe(true);
     expect(evaluatePod("baseline", majorMinor(1, 99), {}, spec).allowed).toBe(true);
     expect(evaluatePod("baseline", majorMinor(1, 36), {}, spec).allowed).toBe(false);
@@ -122,7 +128,7 @@ describe("versions", () => {
 });
 
 describe("user-namespace pods (hostUsers: false)", () => {
-  const spec = {
+  const spec: PodSpec = {
     hostUsers: false,
     securityContext: { runAsUser: 0, runAsNonRoot: false, seccompProfile: { type: "RuntimeDefault" } },
     containers: [
@@ -158,7 +164,9 @@ describe("emulation version", () => {
   it("an apiserver emulating v1.33 evaluates latest as v1.33", () => {
     const emulated = newEvaluator(DEFAULT_CHECKS, majorMinor(1, 33));
     expect(versionString(emulated.maxVersion)).toBe("v1.33");
-    expect(emulated.checkIds({ level: "baseline", version: LATEST })).not.toContain("hostProbesAndHostLifecycle");
+    expect(emulated.checkIds({ level: "baseline", version: LATEST })).not.toContain(
+      "hostProbesAndHostLifecycle",
+    );
     expect(emulated.checkIds({ level: "baseline", version: majorMinor(1, 36) })).toEqual(
       emulated.checkIds({ level: "baseline", version: majorMinor(1, 33) }),
     );
@@ -166,8 +174,15 @@ describe("emulation version", () => {
 });
 
 describe("registry rules for any check set", () => {
-  const fail = (id: string): Check["versions"][number]["checkPod"] => () => forbidden(id, "");
-  const baseline: Check = { id: "b", level: "baseline", versions: [{ minimumVersion: majorMinor(1, 0), checkPod: fail("b") }] };
+  const fail =
+    (id: string): Check["versions"][number]["checkPod"] =>
+    () =>
+      forbidden(id, "");
+  const baseline: Check = {
+    id: "b",
+    level: "baseline",
+    versions: [{ minimumVersion: majorMinor(1, 0), checkPod: fail("b") }],
+  };
   const overriding: Check = {
     id: "r",
     level: "restricted",
@@ -205,10 +220,17 @@ describe("registry rules for any check set", () => {
     ],
     [
       "an override of a restricted check",
-      [overriding, { ...overriding, id: "r2", versions: [{ ...overriding.versions[1]!, overrideCheckIds: ["r"] }] }],
+      [
+        overriding,
+        { ...overriding, id: "r2", versions: [{ ...overriding.versions[1]!, overrideCheckIds: ["r"] }] },
+      ],
       "check r2: overrides restricted check r",
     ],
-    ["a latest version", [{ ...baseline, versions: [{ minimumVersion: LATEST, checkPod: fail("b") }] }], "latest"],
+    [
+      "a latest version",
+      [{ ...baseline, versions: [{ minimumVersion: LATEST, checkPod: fail("b") }] }],
+      "latest",
+    ],
     [
       "versions not strictly increasing",
       [{ ...baseline, versions: [...overriding.versions].reverse() }],

@@ -9,10 +9,15 @@ import { evaluateSubjects, podSecurityFindings } from "../../src/podsecurity/ind
 import { loadManifests } from "../../src/sources/manifests.js";
 
 const template = {
-  metadata: { labels: { app: "x" }, annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } },
+  metadata: {
+    labels: { app: "x" },
+    annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" },
+  },
   spec: {
     hostPID: true,
-    initContainers: [{ name: "setup", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }],
+    initContainers: [
+      { name: "setup", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } },
+    ],
     containers: [{ name: "app", image: "busybox", ports: [{ containerPort: 80, hostPort: 8080 }] }],
     volumes: [{ name: "sock", hostPath: { path: "/var/run/docker.sock" } }, { name: "scratch" }],
   },
@@ -22,7 +27,12 @@ const manifests = [
   { apiVersion: "v1", kind: "Pod", metadata: { name: "x", ...template.metadata }, spec: template.spec },
   { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { selector, template } },
   { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "x" }, spec: { selector, template } },
-  { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "x" }, spec: { selector, serviceName: "x", template } },
+  {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "x" },
+    spec: { selector, serviceName: "x", template },
+  },
   { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "x" }, spec: { selector, template } },
   { apiVersion: "batch/v1", kind: "Job", metadata: { name: "x" }, spec: { template } },
   {
@@ -31,7 +41,12 @@ const manifests = [
     metadata: { name: "x" },
     spec: { schedule: "* * * * *", jobTemplate: { spec: { template } } },
   },
-  { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "x" }, spec: { selector: { app: "x" }, template } },
+  {
+    apiVersion: "v1",
+    kind: "ReplicationController",
+    metadata: { name: "x" },
+    spec: { selector: { app: "x" }, template },
+  },
   { apiVersion: "v1", kind: "PodTemplate", metadata: { name: "x" }, template },
 ];
 const yaml = manifests.map((m) => stringify(m)).join("---\n");
@@ -41,9 +56,21 @@ describe("every kind wrapping the same pod spec", () => {
   it("loads all nine kinds without diagnostics", () => {
     const { snapshot, diagnostics } = load();
     expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
-    expect(evaluateSubjects(snapshot).map((v) => v.kind).sort()).toEqual(
-      ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "PodTemplate", "ReplicaSet", "ReplicationController", "StatefulSet"],
-    );
+    expect(
+      evaluateSubjects(snapshot)
+        .map((v) => v.kind)
+        .sort(),
+    ).toEqual([
+      "CronJob",
+      "DaemonSet",
+      "Deployment",
+      "Job",
+      "Pod",
+      "PodTemplate",
+      "ReplicaSet",
+      "ReplicationController",
+      "StatefulSet",
+    ]);
   });
 
   for (const level of ["baseline", "restricted"] as const) {

@@ -8,15 +8,35 @@ export interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function call(url: string, ca: string, method: string, path: string, body?: string | Buffer): Promise<Reply> {
+export function call(
+  url: string,
+  ca: string,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       new URL(path, url),
-      { method, ca, agent: false, headers: body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        method,
+        ca,
+        agent: false,
+        headers:
+          body === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            headers: res.headers,
+          }),
+        );
         res.on("error", reject);
       },
     );

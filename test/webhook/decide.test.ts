@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { admissionResponse, decide } from "../../src/webhook/decide.js";
 import { fixtureContext, pod, request } from "./helpers.js";
 
-const privileged = pod("team-a", { hostNetwork: true, containers: [{ name: "app", image: "nginx", securityContext: { privileged: true } }] });
+const privileged = pod("team-a", {
+  hostNetwork: true,
+  containers: [{ name: "app", image: "nginx", securityContext: { privileged: true } }],
+});
 
 describe("decide", () => {
   it("denies a breaking pod of a tenant with 403, naming the guardrail", () => {
@@ -20,7 +23,10 @@ describe("decide", () => {
   });
 
   it("lets system:masters pass (the default administrators)", () => {
-    const decision = decide(request({ object: privileged, user: "root", groups: ["system:masters"] }), fixtureContext());
+    const decision = decide(
+      request({ object: privileged, user: "root", groups: ["system:masters"] }),
+      fixtureContext(),
+    );
     expect(decision.skipped).toBe("platform-user");
   });
 
@@ -38,7 +44,10 @@ describe("decide", () => {
   });
 
   it("does not look at subresources (status, binding, eviction…)", () => {
-    const decision = decide(request({ object: privileged, subResource: "status", operation: "UPDATE", oldObject: privileged }), fixtureContext());
+    const decision = decide(
+      request({ object: privileged, subResource: "status", operation: "UPDATE", oldObject: privileged }),
+      fixtureContext(),
+    );
     expect(decision.skipped).toBe("subresource");
   });
 
@@ -52,15 +61,25 @@ describe("decide", () => {
   });
 
   it("warn mode allows and returns the guardrail's message as a warning", () => {
-    const decision = decide(request({ object: privileged }), fixtureContext({ modes: "guardrails: {pod-security: warn}" }));
+    const decision = decide(
+      request({ object: privileged }),
+      fixtureContext({ modes: "guardrails: {pod-security: warn}" }),
+    );
     expect(decision.allowed).toBe(true);
     expect(decision.warnings).toHaveLength(1);
-    expect(decision.warnings[0]).toMatch(/^\[kubefence:pod-security\] pods "web" is forbidden: violates PodSecurity "baseline:latest"/);
-    expect(decision.outcomes).toEqual([expect.objectContaining({ id: "pod-security", mode: "warn", allowed: false })]);
+    expect(decision.warnings[0]).toMatch(
+      /^\[kubefence:pod-security\] pods "web" is forbidden: violates PodSecurity "baseline:latest"/,
+    );
+    expect(decision.outcomes).toEqual([
+      expect.objectContaining({ id: "pod-security", mode: "warn", allowed: false }),
+    ]);
   });
 
   it("audit mode allows silently and records an audit annotation", () => {
-    const decision = decide(request({ object: privileged }), fixtureContext({ modes: "guardrails: {pod-security: audit}" }));
+    const decision = decide(
+      request({ object: privileged }),
+      fixtureContext({ modes: "guardrails: {pod-security: audit}" }),
+    );
     expect(decision.allowed).toBe(true);
     expect(decision.warnings).toEqual([]);
     expect(Object.keys(decision.auditAnnotations)).toEqual(["pod-security"]);
@@ -71,7 +90,9 @@ describe("decide", () => {
     const decision = decide(request({ object: broken }), fixtureContext());
     expect(decision.allowed).toBe(false);
     expect(decision.status).toMatchObject({ code: 400, reason: "BadRequest" });
-    expect(decision.status?.message).toMatch(/^\[kubefence\] cannot read the Pod: Pod "web": spec.containers must be array/);
+    expect(decision.status?.message).toMatch(
+      /^\[kubefence\] cannot read the Pod: Pod "web": spec.containers must be array/,
+    );
   });
 
   it("admissionResponse carries the uid, status, warnings and audit annotations", () => {

@@ -12,7 +12,8 @@ import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../
 export const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
 export function snapshotOf(yaml: string): Snapshot {
-  return buildSnapshot(parseDocuments(yaml, "fixture.yaml").documents, { synthesizeNamespaces: true }).snapshot;
+  return buildSnapshot(parseDocuments(yaml, "fixture.yaml").documents, { synthesizeNamespaces: true })
+    .snapshot;
 }
 
 export function settingsOf(yaml: string, extra = ""): WebhookSettings {
@@ -27,7 +28,10 @@ export function fixtureContext(options: { tenants?: boolean; modes?: string } = 
   const settings =
     options.tenants === false
       ? defaultSettings()
-      : settingsOf(readFileSync(fixture("tenants.yaml"), "utf8").replace(/^guardrails:[\s\S]*$/m, ""), options.modes ?? "");
+      : settingsOf(
+          readFileSync(fixture("tenants.yaml"), "utf8").replace(/^guardrails:[\s\S]*$/m, ""),
+          options.modes ?? "",
+        );
   return admissionContext(snapshot, settings);
 }
 
@@ -63,7 +67,11 @@ export function request(input: ReviewInput): AdmissionRequest {
   };
 }
 
-export function pod(namespace: string, spec: Record<string, unknown> = {}, name = "web"): Record<string, unknown> {
+export function pod(
+  namespace: string,
+  spec: Record<string, unknown> = {},
+  name = "web",
+): Record<string, unknown> {
   return {
     apiVersion: "v1",
     kind: "Pod",

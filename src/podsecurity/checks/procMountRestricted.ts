@@ -10,5 +10,7 @@ import { PROC_MOUNT_ID, procMountV1Dot0 } from "./procMount.js";
 export const procMountRestricted: Check = {
   id: "procMount_restricted",
   level: "restricted",
-  versions: [{ minimumVersion: majorMinor(1, 35), checkPod: procMountV1Dot0, overrideCheckIds: [PROC_MOUNT_ID] }],
+  versions: [
+    { minimumVersion: majorMinor(1, 35), checkPod: procMountV1Dot0, overrideCheckIds: [PROC_MOUNT_ID] },
+  ],
 };

@@ -67,6 +67,10 @@ export const restrictedVolumes: Check = {
   id: "restrictedVolumes",
   level: "restricted",
   versions: [
-    { minimumVersion: majorMinor(1, 0), checkPod: restrictedVolumesV1Dot0, overrideCheckIds: [HOST_PATH_VOLUMES_ID] },
+    {
+      minimumVersion: majorMinor(1, 0),
+      checkPod: restrictedVolumesV1Dot0,
+      overrideCheckIds: [HOST_PATH_VOLUMES_ID],
+    },
   ],
 };

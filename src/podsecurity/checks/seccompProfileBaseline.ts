@@ -13,7 +13,8 @@ export const SECCOMP_BASELINE_ID = "seccompProfile_baseline";
 export const SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
 
-export const validSeccompType = (type: string | undefined) => type === "Localhost" || type === "RuntimeDefault";
+export const validSeccompType = (type: string | undefined) =>
+  type === "Localhost" || type === "RuntimeDefault";
 
 const validAnnotationValue = (value: string) =>
   value === "runtime/default" || value === "docker/default" || value.startsWith("localhost/");

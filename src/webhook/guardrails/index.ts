@@ -8,6 +8,7 @@ import { namespacePodSecurity } from "./namespace-pod-security.js";
 import { namespaceTenant } from "./namespace-tenant.js";
 import { networkPolicyCrossTenant } from "./network-policy-cross-tenant.js";
 import { networkPolicyManaged } from "./network-policy-managed.js";
+import { nodeEscape } from "./node-escape.js";
 import { podSecurity } from "./pod-security.js";
 import { rbacAggregation } from "./rbac-aggregation.js";
 import { rbacCrossTenant } from "./rbac-cross-tenant.js";
@@ -15,6 +16,7 @@ import { serviceExposure } from "./service-exposure.js";
 
 export const GUARDRAILS: readonly Guardrail[] = [
   podSecurity,
+  nodeEscape,
   clusterRoleBindings,
   rbacAggregation,
   rbacCrossTenant,

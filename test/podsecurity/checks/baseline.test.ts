@@ -16,7 +16,10 @@ import {
   seccompProfileBaselineV1Dot0,
   seccompProfileBaselineV1Dot19,
 } from "../../../src/podsecurity/checks/seccompProfileBaseline.js";
-import { seLinuxOptionsV1Dot0, seLinuxOptionsV1Dot31 } from "../../../src/podsecurity/checks/seLinuxOptions.js";
+import {
+  seLinuxOptionsV1Dot0,
+  seLinuxOptionsV1Dot31,
+} from "../../../src/podsecurity/checks/seLinuxOptions.js";
 import {
   sysctlsV1Dot0,
   sysctlsV1Dot27,
@@ -25,7 +28,7 @@ import {
   sysctlsV1Dot37,
 } from "../../../src/podsecurity/checks/sysctls.js";
 import { windowsHostProcessV1Dot0 } from "../../../src/podsecurity/checks/windowsHostProcess.js";
-import { expected, named, type Row, run } from "../support.js";
+import { expected, named, type PodSpec, type Row, run } from "../support.js";
 
 function table(title: string, check: CheckPodFn, rows: Row[]) {
   describe(title, () => {
@@ -212,13 +215,18 @@ table("capabilities_baseline (check_capabilities_baseline_test.go)", capabilitie
 table("appArmorProfile (check_appArmorProfile_test.go)", appArmorProfileV1Dot0, [
   {
     name: "container with default AppArmor + extra annotations",
-    meta: { annotations: { "container.apparmor.security.beta.kubernetes.io/test": "runtime/default", env: "prod" } },
+    meta: {
+      annotations: { "container.apparmor.security.beta.kubernetes.io/test": "runtime/default", env: "prod" },
+    },
     spec: { containers: [] },
   },
   {
     name: "container with local AppArmor + extra annotations",
     meta: {
-      annotations: { "container.apparmor.security.beta.kubernetes.io/test": "localhost/sec-profile01", env: "dev" },
+      annotations: {
+        "container.apparmor.security.beta.kubernetes.io/test": "localhost/sec-profile01",
+        env: "dev",
+      },
     },
     spec: { containers: [] },
   },
@@ -290,104 +298,121 @@ table("appArmorProfile (check_appArmorProfile_test.go)", appArmorProfileV1Dot0, 
   },
 ]);
 
-table("hostProbesAndHostLifecycle (check_hostProbesAndhostLifecycle_test.go)", hostProbesAndHostLifecycleV1Dot34, [
-  { name: "valid pod", spec: { containers: [named("a")] } },
-  {
-    name: "invalid pod with local host IP as probe host",
-    spec: {
-      containers: [
-        {
-          name: "a",
-          livenessProbe: { httpGet: { host: "127.0.0.1", port: 80 } },
-          readinessProbe: { tcpSocket: { host: "::1", port: 80 } },
-          startupProbe: { httpGet: { host: "localhost", port: 80 } },
-        },
-      ],
+table(
+  "hostProbesAndHostLifecycle (check_hostProbesAndhostLifecycle_test.go)",
+  hostProbesAndHostLifecycleV1Dot34,
+  [
+    { name: "valid pod", spec: { containers: [named("a")] } },
+    {
+      name: "invalid pod with local host IP as probe host",
+      spec: {
+        containers: [
+          {
+            name: "a",
+            livenessProbe: { httpGet: { host: "127.0.0.1", port: 80 } },
+            readinessProbe: { tcpSocket: { host: "::1", port: 80 } },
+            startupProbe: { httpGet: { host: "localhost", port: 80 } },
+          },
+        ],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'container "a" uses probe or lifecycle hosts "127.0.0.1", "::1", "localhost"',
     },
-    reason: "probe or lifecycle host",
-    detail: 'container "a" uses probe or lifecycle hosts "127.0.0.1", "::1", "localhost"',
-  },
-  {
-    name: "invalid httpget host in liveness probe",
-    spec: { containers: [{ name: "a", livenessProbe: { httpGet: { host: "invalid.host", port: 80 } } }] },
-    reason: "probe or lifecycle host",
-    detail: 'container "a" uses probe or lifecycle host "invalid.host"',
-  },
-  {
-    name: "invalid tcpsocket host in readiness probe",
-    spec: { containers: [{ name: "b", readinessProbe: { tcpSocket: { host: "invalid.host", port: 80 } } }] },
-    reason: "probe or lifecycle host",
-    detail: 'container "b" uses probe or lifecycle host "invalid.host"',
-  },
-  {
-    name: "invalid httpget host in startup probe",
-    spec: { containers: [{ name: "c", startupProbe: { httpGet: { host: "invalid.host", port: 80 } } }] },
-    reason: "probe or lifecycle host",
-    detail: 'container "c" uses probe or lifecycle host "invalid.host"',
-  },
-  {
-    name: "invalid poststart tcpsocket host",
-    spec: {
-      containers: [{ name: "d", lifecycle: { postStart: { tcpSocket: { host: "invalid.host", port: 80 } } } }],
+    {
+      name: "invalid httpget host in liveness probe",
+      spec: { containers: [{ name: "a", livenessProbe: { httpGet: { host: "invalid.host", port: 80 } } }] },
+      reason: "probe or lifecycle host",
+      detail: 'container "a" uses probe or lifecycle host "invalid.host"',
     },
-    reason: "probe or lifecycle host",
-    detail: 'container "d" uses probe or lifecycle host "invalid.host"',
-  },
-  {
-    name: "invalid prestop httpget host",
-    spec: {
-      containers: [{ name: "e", lifecycle: { preStop: { httpGet: { host: "another.invalid.host", port: 80 } } } }],
+    {
+      name: "invalid tcpsocket host in readiness probe",
+      spec: {
+        containers: [{ name: "b", readinessProbe: { tcpSocket: { host: "invalid.host", port: 80 } } }],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'container "b" uses probe or lifecycle host "invalid.host"',
     },
-    reason: "probe or lifecycle host",
-    detail: 'container "e" uses probe or lifecycle host "another.invalid.host"',
-  },
-  {
-    name: "multiple containers with multiple invalid hosts",
-    spec: {
-      containers: [
-        named("valid"),
-        { name: "invalid1", livenessProbe: { httpGet: { host: "a.com", port: 80 } } },
-        {
-          name: "invalid2",
-          lifecycle: { preStop: { tcpSocket: { host: "b.com", port: 80 } } },
-          startupProbe: { httpGet: { host: "a.com", port: 80 } },
-        },
-      ],
+    {
+      name: "invalid httpget host in startup probe",
+      spec: { containers: [{ name: "c", startupProbe: { httpGet: { host: "invalid.host", port: 80 } } }] },
+      reason: "probe or lifecycle host",
+      detail: 'container "c" uses probe or lifecycle host "invalid.host"',
     },
-    reason: "probe or lifecycle host",
-    detail: 'containers "invalid1", "invalid2" use probe or lifecycle hosts "a.com", "b.com"',
-  },
-  {
-    name: "invalid ipv4 host in probe",
-    spec: { containers: [{ name: "a", livenessProbe: { httpGet: { host: "8.8.8.8", port: 80 } } }] },
-    reason: "probe or lifecycle host",
-    detail: 'container "a" uses probe or lifecycle host "8.8.8.8"',
-  },
-  {
-    name: "invalid ipv6 host in probe",
-    spec: { containers: [{ name: "a", livenessProbe: { tcpSocket: { host: "2001:4860:4860::8888", port: 80 } } }] },
-    reason: "probe or lifecycle host",
-    detail: 'container "a" uses probe or lifecycle host "2001:4860:4860::8888"',
-  },
-  {
-    name: "invalid host in initcontainer",
-    spec: {
-      containers: [],
-      initContainers: [{ name: "init", livenessProbe: { httpGet: { host: "invalid.init.host", port: 80 } } }],
+    {
+      name: "invalid poststart tcpsocket host",
+      spec: {
+        containers: [
+          { name: "d", lifecycle: { postStart: { tcpSocket: { host: "invalid.host", port: 80 } } } },
+        ],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'container "d" uses probe or lifecycle host "invalid.host"',
     },
-    reason: "probe or lifecycle host",
-    detail: 'container "init" uses probe or lifecycle host "invalid.init.host"',
-  },
-]);
+    {
+      name: "invalid prestop httpget host",
+      spec: {
+        containers: [
+          { name: "e", lifecycle: { preStop: { httpGet: { host: "another.invalid.host", port: 80 } } } },
+        ],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'container "e" uses probe or lifecycle host "another.invalid.host"',
+    },
+    {
+      name: "multiple containers with multiple invalid hosts",
+      spec: {
+        containers: [
+          named("valid"),
+          { name: "invalid1", livenessProbe: { httpGet: { host: "a.com", port: 80 } } },
+          {
+            name: "invalid2",
+            lifecycle: { preStop: { tcpSocket: { host: "b.com", port: 80 } } },
+            startupProbe: { httpGet: { host: "a.com", port: 80 } },
+          },
+        ],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'containers "invalid1", "invalid2" use probe or lifecycle hosts "a.com", "b.com"',
+    },
+    {
+      name: "invalid ipv4 host in probe",
+      spec: { containers: [{ name: "a", livenessProbe: { httpGet: { host: "8.8.8.8", port: 80 } } }] },
+      reason: "probe or lifecycle host",
+      detail: 'container "a" uses probe or lifecycle host "8.8.8.8"',
+    },
+    {
+      name: "invalid ipv6 host in probe",
+      spec: {
+        containers: [{ name: "a", livenessProbe: { tcpSocket: { host: "2001:4860:4860::8888", port: 80 } } }],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'container "a" uses probe or lifecycle host "2001:4860:4860::8888"',
+    },
+    {
+      name: "invalid host in initcontainer",
+      spec: {
+        containers: [],
+        initContainers: [
+          { name: "init", livenessProbe: { httpGet: { host: "invalid.init.host", port: 80 } } },
+        ],
+      },
+      reason: "probe or lifecycle host",
+      detail: 'container "init" uses probe or lifecycle host "invalid.init.host"',
+    },
+  ],
+);
 
-const procMountPod = (hostUsers: boolean) => ({
+/** Upstream tests an unknown value too; the API types only name Default and Unmasked. */
+const OTHER_PROC_MOUNT = "other" as "Default";
+
+const procMountPod = (hostUsers: boolean): PodSpec => ({
   hostUsers,
   containers: [
     named("a"),
     named("b", {}),
     named("c", { procMount: "Default" }),
     named("d", { procMount: "Unmasked" }),
-    named("e", { procMount: "other" }),
+    named("e", { procMount: OTHER_PROC_MOUNT }),
   ],
 });
 
@@ -544,27 +569,34 @@ const seccompContainers = [
   named("f", { seccompProfile: { type: "RuntimeDefault" } }),
 ];
 
-table("seccompProfile_baseline v1.19 (check_seccompProfile_baseline_test.go)", seccompProfileBaselineV1Dot19, [
-  {
-    name: "pod seccomp invalid",
-    spec: { securityContext: { seccompProfile: { type: "Unconfined" } }, containers: [named("a")] },
-    reason: "seccompProfile",
-    detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
-  },
-  {
-    name: "containers seccomp invalid",
-    spec: { securityContext: { seccompProfile: { type: "RuntimeDefault" } }, containers: seccompContainers },
-    reason: "seccompProfile",
-    detail: 'containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
-  },
-  {
-    name: "pod and containers seccomp invalid",
-    spec: { securityContext: { seccompProfile: { type: "Unconfined" } }, containers: seccompContainers },
-    reason: "seccompProfile",
-    detail: 'pod and containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
-  },
-  { name: "unset is allowed under baseline", spec: { containers: [named("a")] } },
-]);
+table(
+  "seccompProfile_baseline v1.19 (check_seccompProfile_baseline_test.go)",
+  seccompProfileBaselineV1Dot19,
+  [
+    {
+      name: "pod seccomp invalid",
+      spec: { securityContext: { seccompProfile: { type: "Unconfined" } }, containers: [named("a")] },
+      reason: "seccompProfile",
+      detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
+    },
+    {
+      name: "containers seccomp invalid",
+      spec: {
+        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        containers: seccompContainers,
+      },
+      reason: "seccompProfile",
+      detail: 'containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
+    },
+    {
+      name: "pod and containers seccomp invalid",
+      spec: { securityContext: { seccompProfile: { type: "Unconfined" } }, containers: seccompContainers },
+      reason: "seccompProfile",
+      detail: 'pod and containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
+    },
+    { name: "unset is allowed under baseline", spec: { containers: [named("a")] } },
+  ],
+);
 
 const sysctlPod = (...names: string[]) => ({
   securityContext: { sysctls: names.map((name) => ({ name, value: "1" })) },

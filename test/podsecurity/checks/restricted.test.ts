@@ -157,7 +157,12 @@ table("runAsNonRoot v1.35 (check_runAsNonRoot_test.go)", runAsNonRootV1Dot35, [
   {
     name: "pod nil, container fallthrough",
     spec: {
-      containers: [named("a"), named("b", {}), named("d", { runAsNonRoot: true }), named("e", { runAsNonRoot: true })],
+      containers: [
+        named("a"),
+        named("b", {}),
+        named("d", { runAsNonRoot: true }),
+        named("e", { runAsNonRoot: true }),
+      ],
     },
     reason: "runAsNonRoot != true",
     detail: 'pod or containers "a", "b" must set securityContext.runAsNonRoot=true',
@@ -185,7 +190,10 @@ table("runAsUser v1.35 (check_runAsUser_test.go)", runAsUserV1Dot35, [
     reason: "runAsUser=0",
     detail: "pod must not set runAsUser=0",
   },
-  { name: "pod runAsUser=non-zero", spec: { securityContext: { runAsUser: 1000 }, containers: [named("a")] } },
+  {
+    name: "pod runAsUser=non-zero",
+    spec: { securityContext: { runAsUser: 1000 }, containers: [named("a")] },
+  },
   { name: "pod runAsUser=nil", spec: { securityContext: {}, containers: [named("a")] } },
   {
     name: "containers runAsUser=0",
@@ -214,7 +222,10 @@ table("runAsUser v1.35 (check_runAsUser_test.go)", runAsUserV1Dot35, [
       ],
     },
   },
-  { name: "UserNamespacesPodSecurityStandards enabled without HostUsers", spec: { hostUsers: false, containers: [] } },
+  {
+    name: "UserNamespacesPodSecurityStandards enabled without HostUsers",
+    spec: { hostUsers: false, containers: [] },
+  },
   {
     name: "UserNamespacesPodSecurityStandards enabled with HostUsers",
     spec: { hostUsers: true, securityContext: { runAsUser: 0 }, containers: [named("a")] },
@@ -241,39 +252,48 @@ const seccompContainers = [
   named("f", { seccompProfile: { type: "RuntimeDefault" } }),
 ];
 
-table("seccompProfile_restricted (check_seccompProfile_restricted_test.go)", seccompProfileRestrictedV1Dot19, [
-  {
-    name: "no explicit seccomp",
-    spec: { containers: [named("a")] },
-    reason: "seccompProfile",
-    detail: 'pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
-  },
-  {
-    name: "pod seccomp invalid",
-    spec: { securityContext: { seccompProfile: { type: "Unconfined" } }, containers: [named("a")] },
-    reason: "seccompProfile",
-    detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
-  },
-  {
-    name: "containers seccomp invalid",
-    spec: { securityContext: { seccompProfile: { type: "RuntimeDefault" } }, containers: seccompContainers },
-    reason: "seccompProfile",
-    detail: 'containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
-  },
-  {
-    name: "pod nil, container fallthrough",
-    spec: {
-      containers: [
-        named("a"),
-        named("b", {}),
-        named("d", { seccompProfile: { type: "RuntimeDefault" } }),
-        named("e", { seccompProfile: { type: "RuntimeDefault" } }),
-      ],
+table(
+  "seccompProfile_restricted (check_seccompProfile_restricted_test.go)",
+  seccompProfileRestrictedV1Dot19,
+  [
+    {
+      name: "no explicit seccomp",
+      spec: { containers: [named("a")] },
+      reason: "seccompProfile",
+      detail:
+        'pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
     },
-    reason: "seccompProfile",
-    detail: 'pod or containers "a", "b" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
-  },
-]);
+    {
+      name: "pod seccomp invalid",
+      spec: { securityContext: { seccompProfile: { type: "Unconfined" } }, containers: [named("a")] },
+      reason: "seccompProfile",
+      detail: 'pod must not set securityContext.seccompProfile.type to "Unconfined"',
+    },
+    {
+      name: "containers seccomp invalid",
+      spec: {
+        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        containers: seccompContainers,
+      },
+      reason: "seccompProfile",
+      detail: 'containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
+    },
+    {
+      name: "pod nil, container fallthrough",
+      spec: {
+        containers: [
+          named("a"),
+          named("b", {}),
+          named("d", { seccompProfile: { type: "RuntimeDefault" } }),
+          named("e", { seccompProfile: { type: "RuntimeDefault" } }),
+        ],
+      },
+      reason: "seccompProfile",
+      detail:
+        'pod or containers "a", "b" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
+    },
+  ],
+);
 
 describe("Windows pods (spec.os.name: windows) are exempt from the Linux-only restricted checks from v1.25", () => {
   const windows: PodSpec = { os: { name: "windows" }, containers: [named("a")] };
@@ -283,10 +303,13 @@ describe("Windows pods (spec.os.name: windows) are exempt from the Linux-only re
     ["capabilities_restricted", capabilitiesRestrictedV1Dot22, capabilitiesRestrictedV1Dot25],
     ["seccompProfile_restricted", seccompProfileRestrictedV1Dot19, seccompProfileRestrictedV1Dot25],
   ];
-  it.each(cases)("%s: windows forbidden before v1.25, allowed from v1.25; linux forbidden in both", (_id, before, from) => {
-    expect(before({}, windows).allowed).toBe(false);
-    expect(from({}, windows).allowed).toBe(true);
-    expect(before({}, linux).allowed).toBe(false);
-    expect(from({}, linux).allowed).toBe(false);
-  });
+  it.each(cases)(
+    "%s: windows forbidden before v1.25, allowed from v1.25; linux forbidden in both",
+    (_id, olderCheck, newerCheck) => {
+      expect(olderCheck({}, windows).allowed).toBe(false);
+      expect(newerCheck({}, windows).allowed).toBe(true);
+      expect(olderCheck({}, linux).allowed).toBe(false);
+      expect(newerCheck({}, linux).allowed).toBe(false);
+    },
+  );
 });

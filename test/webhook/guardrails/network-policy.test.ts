@@ -5,7 +5,11 @@ import { fixtureContext, request } from "../helpers.js";
 const managed = {
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
-  metadata: { name: "default-deny-all", namespace: "team-a", labels: { "kubefence.io/managed": "true", "kubefence.io/tenant": "team-a" } },
+  metadata: {
+    name: "default-deny-all",
+    namespace: "team-a",
+    labels: { "kubefence.io/managed": "true", "kubefence.io/tenant": "team-a" },
+  },
   spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
 };
 const ingressFrom = (from: unknown[] | undefined, namespace = "team-a") => ({
@@ -31,13 +35,23 @@ describe("network-policy-managed guardrail", () => {
 
   it("denies changing its spec or removing its label, allows other label changes", () => {
     const widened = { ...managed, spec: { podSelector: {}, policyTypes: ["Egress"] } };
-    expect(decide(request({ operation: "UPDATE", object: widened, oldObject: managed }), fixtureContext()).status?.message).toContain("its spec may not be changed");
+    expect(
+      decide(request({ operation: "UPDATE", object: widened, oldObject: managed }), fixtureContext()).status
+        ?.message,
+    ).toContain("its spec may not be changed");
     const unlabelled = { ...managed, metadata: { ...managed.metadata, labels: {} } };
-    expect(decide(request({ operation: "UPDATE", object: unlabelled, oldObject: managed }), fixtureContext()).status?.message).toContain(
-      "label may not be removed",
-    );
-    const relabelled = { ...managed, metadata: { ...managed.metadata, labels: { ...managed.metadata.labels, note: "x" } } };
-    expect(decide(request({ operation: "UPDATE", object: relabelled, oldObject: managed }), fixtureContext()).allowed).toBe(true);
+    expect(
+      decide(request({ operation: "UPDATE", object: unlabelled, oldObject: managed }), fixtureContext())
+        .status?.message,
+    ).toContain("label may not be removed");
+    const relabelled = {
+      ...managed,
+      metadata: { ...managed.metadata, labels: { ...managed.metadata.labels, note: "x" } },
+    };
+    expect(
+      decide(request({ operation: "UPDATE", object: relabelled, oldObject: managed }), fixtureContext())
+        .allowed,
+    ).toBe(true);
   });
 
   it("ignores policies kubefence does not manage", () => {
@@ -54,9 +68,9 @@ describe("network-policy-cross-tenant guardrail", () => {
   });
 
   it("denies namespaceSelector {}", () => {
-    expect(decide(request({ object: ingressFrom([{ namespaceSelector: {} }]) }), fixtureContext()).status?.message).toContain(
-      "ingress[0].from[0] has namespaceSelector {}, which admits every namespace and every tenant",
-    );
+    expect(
+      decide(request({ object: ingressFrom([{ namespaceSelector: {} }]) }), fixtureContext()).status?.message,
+    ).toContain("ingress[0].from[0] has namespaceSelector {}, which admits every namespace and every tenant");
   });
 
   it("denies selecting another tenant's namespaces, naming the tenant", () => {
@@ -68,19 +82,32 @@ describe("network-policy-cross-tenant guardrail", () => {
 
   it("allows the tenant's own namespaces, the platform and tenants in allowFrom", () => {
     const context = fixtureContext();
-    const own = ingressFrom([{ namespaceSelector: { matchLabels: { "kubefence.io/tenant": "team-a" } } }, { podSelector: {} }]);
+    const own = ingressFrom([
+      { namespaceSelector: { matchLabels: { "kubefence.io/tenant": "team-a" } } },
+      { podSelector: {} },
+    ]);
     expect(decide(request({ object: own }), context).allowed).toBe(true);
-    const platform = ingressFrom([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }]);
+    const platform = ingressFrom([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
+    ]);
     expect(decide(request({ object: platform }), context).allowed).toBe(true);
-    const allowed = ingressFrom([{ namespaceSelector: { matchLabels: { "kubefence.io/tenant": "team-c" } } }]);
+    const allowed = ingressFrom([
+      { namespaceSelector: { matchLabels: { "kubefence.io/tenant": "team-c" } } },
+    ]);
     expect(decide(request({ object: allowed }), context).allowed).toBe(true);
     // allowFrom is one-way: team-c does not accept team-a.
-    const reverse = ingressFrom([{ namespaceSelector: { matchLabels: { "kubefence.io/tenant": "team-a" } } }], "team-c");
+    const reverse = ingressFrom(
+      [{ namespaceSelector: { matchLabels: { "kubefence.io/tenant": "team-a" } } }],
+      "team-c",
+    );
     expect(decide(request({ object: reverse, user: "carol" }), context).allowed).toBe(false);
   });
 
   it("allows ipBlock peers with a warning", () => {
-    const decision = decide(request({ object: ingressFrom([{ ipBlock: { cidr: "10.0.0.0/8" } }]) }), fixtureContext());
+    const decision = decide(
+      request({ object: ingressFrom([{ ipBlock: { cidr: "10.0.0.0/8" } }]) }),
+      fixtureContext(),
+    );
     expect(decision.allowed).toBe(true);
     expect(decision.warnings).toEqual([
       'NetworkPolicy "allow" ingress[0].from[0]: ipBlock 10.0.0.0/8 may match pod IPs of other tenants, depending on the network plugin',
@@ -88,7 +115,10 @@ describe("network-policy-cross-tenant guardrail", () => {
   });
 
   it("ignores ingress rules of an egress-only policy", () => {
-    const egress = { ...ingressFrom(undefined), spec: { podSelector: {}, policyTypes: ["Egress"], ingress: [{}] } };
+    const egress = {
+      ...ingressFrom(undefined),
+      spec: { podSelector: {}, policyTypes: ["Egress"], ingress: [{}] },
+    };
     expect(decide(request({ object: egress }), fixtureContext()).allowed).toBe(true);
   });
 });

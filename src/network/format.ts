@@ -1,0 +1,101 @@
+/** netmap renderers: one line per allowed ordered pair (`SRC => DST : CONNS`), or the namespace matrix. */
+import { renderTable } from "../report/table.js";
+import type { Exposure } from "./exposure.js";
+import type { Connection, NamespaceMatrix } from "./model.js";
+
+export const NETMAP_FORMATS = ["txt", "json", "csv", "md", "dot"] as const;
+export type NetmapFormat = (typeof NETMAP_FORMATS)[number];
+
+export function renderConnections(connections: Connection[], format: NetmapFormat): string {
+  switch (format) {
+    case "txt":
+      return connections.map((c) => `${c.src} => ${c.dst} : ${c.conns}\n`).join("");
+    case "json":
+      return `${JSON.stringify({ connections: connections.map(connectionJSON) }, null, 2)}\n`;
+    case "csv":
+      return `src,dst,conn\n${connections.map((c) => [c.src, c.dst, c.conns.toString()].map(csvField).join(",")).join("\n")}${connections.length > 0 ? "\n" : ""}`;
+    case "md":
+      return `| src | dst | conn |\n|-----|-----|------|\n${connections.map((c) => `| ${c.src} | ${c.dst} | ${c.conns} |\n`).join("")}`;
+    case "dot":
+      return dot(connections.map((c) => ({ src: c.src, dst: c.dst, label: c.conns.toString() })));
+  }
+}
+
+export function connectionJSON(c: Connection) {
+  return { src: c.src, dst: c.dst, conn: c.conns.toString(), ports: c.conns.toJSON() };
+}
+
+export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, namespaces?: string[]): string {
+  const names = matrix.namespaces;
+  const shown = names.map((name, i) => ({ name, i })).filter(({ name }) => !namespaces || namespaces.includes(name));
+  const cell = (i: number, j: number) => matrix.status(i, j);
+  switch (format) {
+    case "txt": {
+      // Namespace names are case-sensitive: aligned by hand rather than through upper-casing renderTable.
+      const header = ["FROM \\ TO", ...shown.map((s) => s.name)];
+      const rows = shown.map((a) => [a.name, ...shown.map((b) => (cell(a.i, b.i) === "n/a" ? "-" : cell(a.i, b.i)))]);
+      const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+      return [header, ...rows]
+        .map((r) => r.map((c, k) => (k === r.length - 1 ? c : c.padEnd(widths[k]! + 3))).join("").trimEnd())
+        .join("\n")
+        .concat("\n");
+    }
+    case "json":
+      return `${JSON.stringify(
+        {
+          namespaces: shown.map((s) => s.name),
+          matrix: shown.flatMap((a) => shown.map((b) => ({ src: a.name, dst: b.name, status: cell(a.i, b.i) }))),
+        },
+        null,
+        2,
+      )}\n`;
+    case "csv":
+      return `src,dst,status\n${shown.flatMap((a) => shown.map((b) => `${csvField(a.name)},${csvField(b.name)},${cell(a.i, b.i)}`)).join("\n")}\n`;
+    case "md":
+      return `| from \\ to | ${shown.map((s) => s.name).join(" | ")} |\n|${"---|".repeat(shown.length + 1)}\n${shown
+        .map((a) => `| ${a.name} | ${shown.map((b) => cell(a.i, b.i)).join(" | ")} |\n`)
+        .join("")}`;
+    case "dot":
+      return dot(
+        shown.flatMap((a) =>
+          shown
+            .filter((b) => a.i !== b.i && (cell(a.i, b.i) === "full" || cell(a.i, b.i) === "partial"))
+            .map((b) => ({ src: a.name, dst: b.name, label: cell(a.i, b.i) })),
+        ),
+      );
+  }
+}
+
+export function renderExposure(rows: Exposure[], format: NetmapFormat): string {
+  const exposed = rows.filter((r) => r.fromAllNamespaces || r.fromOutside || !r.ingressIsolated || !r.egressIsolated);
+  const yes = (b: boolean) => (b ? "yes" : "no");
+  switch (format) {
+    case "json":
+      return `${JSON.stringify({ exposure: exposed }, null, 2)}\n`;
+    case "csv":
+      return `peer,from_all_namespaces,from_outside,ingress_isolated,egress_isolated\n${exposed
+        .map((r) => [r.peer, yes(r.fromAllNamespaces), yes(r.fromOutside), yes(r.ingressIsolated), yes(r.egressIsolated)].map(csvField).join(","))
+        .join("\n")}${exposed.length > 0 ? "\n" : ""}`;
+    case "md":
+      return `| peer | from all namespaces | from outside | ingress isolated | egress isolated |\n|---|---|---|---|---|\n${exposed
+        .map((r) => `| ${r.peer} | ${yes(r.fromAllNamespaces)} | ${yes(r.fromOutside)} | ${yes(r.ingressIsolated)} | ${yes(r.egressIsolated)} |\n`)
+        .join("")}`;
+    default:
+      return renderTable(
+        ["peer", "from all namespaces", "from outside", "ingress isolated", "egress isolated"],
+        exposed.map((r) => [r.peer, yes(r.fromAllNamespaces), yes(r.fromOutside), yes(r.ingressIsolated), yes(r.egressIsolated)]),
+      );
+  }
+}
+
+function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function dot(edges: { src: string; dst: string; label: string }[]): string {
+  const nodes = [...new Set(edges.flatMap((e) => [e.src, e.dst]))].sort();
+  const q = (s: string) => JSON.stringify(s);
+  return `digraph netmap {\n  rankdir=LR;\n  node [shape=box];\n${nodes
+    .map((n) => `  ${q(n)}${n.endsWith("[External]") ? " [shape=ellipse]" : ""};\n`)
+    .join("")}${edges.map((e) => `  ${q(e.src)} -> ${q(e.dst)} [label=${q(e.label)}];\n`).join("")}}\n`;
+}
