@@ -77,7 +77,7 @@ describe("canSchedule", () => {
 });
 
 describe("tolerates", () => {
-  const taint = { key: "dedicated", value: "team-a", effect: "NoSchedule" } as const;
+  const taint = { key: "dedicated", value: "team-a", effect: "NoSchedule" };
   it.each([
     ["Equal with the same value", { key: "dedicated", operator: "Equal", value: "team-a" }, true],
     ["an absent operator means Equal", { key: "dedicated", value: "team-a" }, true],
@@ -90,6 +90,6 @@ describe("tolerates", () => {
     ],
     ["an unknown operator tolerates nothing", { key: "dedicated", operator: "Gt", value: "1" }, false],
   ] as const)("%s", (_reason, toleration, expected) => {
-    expect(tolerates(toleration, taint)).toBe(expected);
+    expect(tolerates(toleration as Parameters<typeof tolerates>[0], taint)).toBe(expected);
   });
 });
