@@ -77,7 +77,7 @@ describe("canSchedule", () => {
 });
 
 describe("tolerates", () => {
-  const taint = { key: "dedicated", value: "team-a", effect: "NoSchedule" };
+  const taint = { key: "dedicated", value: "team-a", effect: "NoSchedule" } as const;
   it.each([
     ["Equal with the same value", { key: "dedicated", operator: "Equal", value: "team-a" }, true],
     ["an absent operator means Equal", { key: "dedicated", value: "team-a" }, true],
