@@ -6,6 +6,9 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { findingsOf } from "../network/findings.js";
+import { analyzeNetwork } from "../network/model.js";
+import type { NetworkOptions } from "../network/options.js";
 import {
   canEscapeToNode,
   namespacePolicy,
@@ -16,7 +19,16 @@ import {
 import { buildPolicy } from "../rbac/policy.js";
 import { apiPlane, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
-import { breachList, countBreaches, expandMatrix, type MatrixCell, NO_TENANT, PLANES, type PlaneBreaches } from "./matrix.js";
+import {
+  breachList,
+  countBreaches,
+  expandMatrix,
+  type MatrixCell,
+  NO_TENANT,
+  PLANES,
+  type PlaneBreaches,
+} from "./matrix.js";
+import { networkPlane } from "./network-plane.js";
 import { nodePlane } from "./node-plane.js";
 import type { Tenancy } from "./tenants.js";
 
@@ -133,13 +145,15 @@ export function assembleReport(
     summary: { planes, findings: counts },
     rows,
     matrixForm: cellCount <= MAX_FULL_CELLS ? "full" : "breaches",
-    matrix: cellCount <= MAX_FULL_CELLS ? expandMatrix(rows, names, results.planes) : breachList(results.planes),
+    matrix:
+      cellCount <= MAX_FULL_CELLS ? expandMatrix(rows, names, results.planes) : breachList(results.planes),
     findings,
   };
 }
 
 export interface AuditOptions {
   podSecurity?: PodSecurityOptions;
+  network?: NetworkOptions;
 }
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
@@ -154,12 +168,14 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     admitsEscapes: (namespace) => admitsEscapes(namespace, podSecurity.config),
     podCreators: podCreators(api, tenancy),
   });
-  const findings = [...podSecurityFindings(snapshot, podSecurity)];
+  const network = analyzeNetwork(snapshot, options.network);
+  const networkBreaches = networkPlane(network, tenancy);
+  const findings = [...findingsOf(network), ...podSecurityFindings(snapshot, podSecurity)];
   const hasUnassigned = [...api.breaches.keys(), ...node.keys()].includes(NO_TENANT);
   return assembleReport(
     tenancy,
     {
-      planes: { api: api.breaches, network: new Map(), node },
+      planes: { api: api.breaches, network: networkBreaches, node },
       findings,
       hasUnassigned,
     },

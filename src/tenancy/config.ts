@@ -7,6 +7,8 @@
  *   platform:
  *     namespaces: [kube-system, kube-public, kube-node-lease, ingress-nginx]   # default: every kube-* namespace
  *     admins: [{kind: Group, name: system:masters}, {kind: User, name: ops-admin}]
+ *     services:                                       # platform pods every tenant may reach (default: cluster DNS)
+ *       - {namespace: kube-system, podSelector: {matchLabels: {k8s-app: kube-dns}}, ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}
  *   tenants:
  *     - name: team-a
  *       namespaces: [team-a, team-a-dev]                  # by name, and/or
@@ -44,9 +46,29 @@ export interface TenantSpec {
   services: { nodePort: boolean; loadBalancer: boolean; externalIPs: boolean };
 }
 
+/** Platform pods that every tenant may reach on these ports (cluster DNS, an ingress controller's webhook…). */
+export interface PlatformService {
+  namespace: string;
+  podSelector: LabelSelector;
+  ports: { protocol: "TCP" | "UDP" | "SCTP"; port: number }[];
+}
+
+export const DEFAULT_PLATFORM_SERVICES: PlatformService[] = [
+  {
+    namespace: "kube-system",
+    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    ports: [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ],
+  },
+];
+
 export interface TenantConfig {
   /** Platform namespaces by name; undefined means every `kube-*` namespace. */
   platformNamespaces?: string[];
+  /** What tenants may reach in the platform without it being a breach. */
+  platformServices: PlatformService[];
   /** Identities never reported: they administer the platform. */
   admins: SubjectRef[];
   tenants: TenantSpec[];
@@ -55,7 +77,7 @@ export interface TenantConfig {
 export const DEFAULT_ADMINS: SubjectRef[] = [{ kind: "Group", name: "system:masters" }];
 
 export function defaultTenantConfig(): TenantConfig {
-  return { admins: DEFAULT_ADMINS, tenants: [] };
+  return { admins: DEFAULT_ADMINS, platformServices: DEFAULT_PLATFORM_SERVICES, tenants: [] };
 }
 
 export function parseTenantConfig(
@@ -94,6 +116,10 @@ export function parseTenantConfig(
       : strings(platform.namespaces, ["platform", "namespaces"], fail);
   const admins =
     platform.admins === undefined ? DEFAULT_ADMINS : subjects(platform.admins, ["platform", "admins"], fail);
+  const platformServices =
+    platform.services === undefined
+      ? DEFAULT_PLATFORM_SERVICES
+      : services(platform.services, ["platform", "services"], fail);
 
   const tenants: TenantSpec[] = [];
   const names = new Set<string>();
@@ -114,7 +140,7 @@ export function parseTenantConfig(
         fail(["tenants", i, "allowFrom"], `allowFrom names unknown tenant ${JSON.stringify(other)}`);
   });
   if (errors.length > 0) return { diagnostics: errors };
-  return { config: { platformNamespaces, admins, tenants }, diagnostics: [] };
+  return { config: { platformNamespaces, admins, platformServices, tenants }, diagnostics: [] };
 }
 
 function parseTenant(
@@ -164,6 +190,54 @@ function parseTenant(
       externalIPs: services.externalIPs === true,
     },
   };
+}
+
+function services(
+  value: unknown,
+  path: Path,
+  fail: (path: Path, message: string) => void,
+): PlatformService[] {
+  if (!Array.isArray(value)) {
+    fail(path, "must be a list of {namespace, podSelector, ports}");
+    return [];
+  }
+  const out: PlatformService[] = [];
+  for (const [i, raw] of value.entries()) {
+    const s = (raw ?? {}) as Record<string, unknown>;
+    const selector = compileSelector(s.podSelector as LabelSelector);
+    const ports = Array.isArray(s.ports) ? (s.ports as { protocol?: unknown; port?: unknown }[]) : [];
+    const portsValid = ports.every(
+      (p) =>
+        ["TCP", "UDP", "SCTP"].includes((p.protocol ?? "TCP") as string) &&
+        Number.isInteger(p.port) &&
+        (p.port as number) >= 1 &&
+        (p.port as number) <= 65535,
+    );
+    if (
+      typeof s.namespace !== "string" ||
+      s.podSelector === undefined ||
+      !selector.ok ||
+      ports.length === 0 ||
+      !portsValid
+    ) {
+      fail(
+        [...path, i],
+        selector.ok
+          ? "a platform service needs namespace, podSelector and ports [{protocol, port}]"
+          : selector.error,
+      );
+      continue;
+    }
+    out.push({
+      namespace: s.namespace,
+      podSelector: s.podSelector as LabelSelector,
+      ports: ports.map((p) => ({
+        protocol: (p.protocol ?? "TCP") as "TCP" | "UDP" | "SCTP",
+        port: p.port as number,
+      })),
+    });
+  }
+  return out;
 }
 
 function strings(value: unknown, path: Path, fail: (path: Path, message: string) => void): string[] {

@@ -13,7 +13,10 @@ export const NO_TENANT = "(no tenant)";
 
 export const PLANES: readonly Plane[] = ["api", "network", "node"];
 
-/** As `to`: every column but the row's own tenant. As `from`: every row but the column's own tenant. */
+/**
+ * As `to`: every column but the row's own tenant. As `from`: every tenant row but the column's own (never the
+ * NO_TENANT row: identities without a tenant own no pods, so what every tenant's pods reach is not theirs).
+ */
 export const ALL_TENANTS = "*";
 
 export interface MatrixCell {
@@ -43,12 +46,16 @@ export function addBreach(breaches: PlaneBreaches, from: string, to: string, evi
 export function lookup(breaches: PlaneBreaches, from: string, to: string): string[] | undefined {
   if (from === to) return undefined;
   const own = breaches.get(from);
-  const everyone = breaches.get(ALL_TENANTS);
+  const everyone = from === NO_TENANT ? undefined : breaches.get(ALL_TENANTS);
   return shortest([own?.get(to), own?.get(ALL_TENANTS), everyone?.get(to), everyone?.get(ALL_TENANTS)]);
 }
 
 /** Every ordered pair (rows × columns, self excluded) on every plane, in a stable order. */
-export function expandMatrix(rows: string[], columns: string[], planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
+export function expandMatrix(
+  rows: string[],
+  columns: string[],
+  planes: Record<Plane, PlaneBreaches>,
+): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const from of rows)
     for (const to of columns) {
@@ -84,11 +91,13 @@ export function countBreaches(rows: string[], columns: string[], breaches: Plane
   const columnSet = new Set(columns);
   const cells = rows.reduce((n, r) => n + columns.length - (columnSet.has(r) ? 1 : 0), 0);
   const everyone = breaches.get(ALL_TENANTS);
-  if (everyone?.has(ALL_TENANTS))
-    return { cells, breaches: cells, tenantsAffected: columns.filter((c) => rows.some((r) => r !== c)).length };
-  const reachedByAll = new Set([...(everyone?.keys() ?? [])].filter((c) => columnSet.has(c)));
+  const tenantRows = rows.filter((r) => r !== NO_TENANT);
+  const everywhere = everyone?.has(ALL_TENANTS) ?? false;
+  const reachedByAll = new Set(
+    everywhere ? columns : [...(everyone?.keys() ?? [])].filter((c) => columnSet.has(c)),
+  );
   const affected = new Set<string>();
-  for (const c of reachedByAll) if (rows.some((r) => r !== c)) affected.add(c);
+  for (const c of reachedByAll) if (tenantRows.some((r) => r !== c)) affected.add(c);
   let count = 0;
   const rowsReachingAll: string[] = [];
   for (const r of rows) {
@@ -98,11 +107,12 @@ export function countBreaches(rows: string[], columns: string[], breaches: Plane
       count += columns.length - (columnSet.has(r) ? 1 : 0);
       continue;
     }
-    count += reachedByAll.size - (reachedByAll.has(r) ? 1 : 0);
+    const fromAll = r === NO_TENANT ? new Set<string>() : reachedByAll;
+    count += fromAll.size - (fromAll.has(r) ? 1 : 0);
     for (const c of own?.keys() ?? []) {
       if (c === r || !columnSet.has(c)) continue;
       affected.add(c);
-      if (!reachedByAll.has(c)) count++;
+      if (!fromAll.has(c)) count++;
     }
   }
   for (const r of rowsReachingAll) for (const c of columns) if (c !== r) affected.add(c);

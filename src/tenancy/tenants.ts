@@ -6,7 +6,13 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import { selectorOrNothing } from "../model/selector.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { defaultTenantConfig, type SubjectRef, type TenantConfig, type TenantSpec } from "./config.js";
+import {
+  defaultTenantConfig,
+  type PlatformService,
+  type SubjectRef,
+  type TenantConfig,
+  type TenantSpec,
+} from "./config.js";
 
 export const PLATFORM = "platform";
 
@@ -25,6 +31,7 @@ export interface Tenancy {
   /** Namespace → tenant name (the platform's namespaces map to PLATFORM). */
   tenantOf: Map<string, string>;
   admins: SubjectRef[];
+  platformServices: PlatformService[];
 }
 
 export type TenantSource =
@@ -102,5 +109,8 @@ export function resolveTenants(
         severity: "warning",
         message: `tenant "${spec.name}" has no namespaces in the cluster`,
       });
-  return { tenancy: { tenants, tenantOf, admins: config.admins }, diagnostics };
+  return {
+    tenancy: { tenants, tenantOf, admins: config.admins, platformServices: config.platformServices },
+    diagnostics,
+  };
 }

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ALL_TENANTS, addBreach, countBreaches, expandMatrix, lookup, type PlaneBreaches } from "../../src/tenancy/matrix.js";
+import {
+  ALL_TENANTS,
+  addBreach,
+  countBreaches,
+  expandMatrix,
+  lookup,
+  type PlaneBreaches,
+} from "../../src/tenancy/matrix.js";
 
 const tenants = ["a", "b", "c", "d"];
 const rows = ["a", "b", "c", "(no tenant)"];
@@ -31,7 +38,9 @@ describe("the sparse matrix", () => {
         const breaches: PlaneBreaches = new Map();
         for (const [from, to] of pairs) addBreach(breaches, from, to, [`${from}->${to}`]);
         const empty: PlaneBreaches = new Map();
-        const cells = expandMatrix(rows, tenants, { api: breaches, network: empty, node: empty }).filter((c) => c.plane === "api");
+        const cells = expandMatrix(rows, tenants, { api: breaches, network: empty, node: empty }).filter(
+          (c) => c.plane === "api",
+        );
         const breached = cells.filter((c) => c.verdict === "breach");
         expect(countBreaches(rows, tenants, breaches)).toEqual({
           cells: cells.length,
