@@ -53,6 +53,26 @@ describe("parseTenantConfig", () => {
     );
   });
 
+  it("defaults the platform services tenants may reach to cluster DNS, and reads others", () => {
+    expect(parseTenantConfig(valid, "t.yaml").config?.platformServices).toEqual([
+      {
+        namespace: "kube-system",
+        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ]);
+    const custom = valid.replace(
+      "platform:\n",
+      "platform:\n  services:\n    - {namespace: ingress, podSelector: {matchLabels: {app: ingress}}, ports: [{port: 443}]}\n",
+    );
+    expect(parseTenantConfig(custom, "t.yaml").config?.platformServices).toEqual([
+      { namespace: "ingress", podSelector: { matchLabels: { app: "ingress" } }, ports: [{ protocol: "TCP", port: 443 }] },
+    ]);
+  });
+
   it("requires namespaces or a selector for each tenant", () => {
     const { diagnostics } = parseTenantConfig("kind: TenantConfig\ntenants:\n  - name: lonely\n", "t.yaml");
     expect(diagnostics[0]?.message).toBe('tenant "lonely" needs namespaces or a namespaceSelector');
