@@ -66,22 +66,38 @@ const planes = document.getElementById("planes");
 planes.append(el("tr", {}, el("th", {}, "Plane"), el("th", {}, "Breaches"), el("th", {}, "Tenants affected"), el("th", {}, "Isolation")));
 for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.score + "%")));
 const columns = report.tenants.map(t => t.name);
-const rows = [...new Set(report.matrix.map(c => c.from))];
-const cells = new Map();
-for (const c of report.matrix) { const k = c.from + "\\u0000" + c.to; if (!cells.has(k)) cells.set(k, []); cells.get(k).push(c); }
+const rows = report.rows;
+// In the "breaches" form an end may be "*": every row (never "(no tenant)") or every column.
+const stored = new Map();
+for (const c of report.matrix) { const k = c.from + "\\u0000" + c.to + "\\u0000" + c.plane; stored.set(k, c); }
+function cellsOf(from, to) {
+  return ["api", "network", "node"].map(plane => {
+    if (report.matrixForm === "full") return stored.get(from + "\\u0000" + to + "\\u0000" + plane);
+    const everyone = from === "(no tenant)" ? [] : ["*"];
+    for (const f of [from, ...everyone]) for (const t of [to, "*"]) {
+      const c = stored.get(f + "\\u0000" + t + "\\u0000" + plane);
+      if (c) return { ...c, from, to };
+    }
+    return { from, to, plane, verdict: "isolated", evidence: [] };
+  }).filter(Boolean);
+}
 const matrix = document.getElementById("matrix");
-matrix.append(el("tr", {}, el("th", {}, "from \\\\ to"), ...columns.map(c => el("th", {}, c))));
-for (const from of rows) {
-  const tr = el("tr", {}, el("th", {}, from));
-  for (const to of columns) {
-    if (from === to) { tr.append(el("td", { class: "cell self" }, "-")); continue; }
-    const list = cells.get(from + "\\u0000" + to) || [];
-    const breaches = list.filter(c => c.verdict === "breach");
-    const td = el("td", { class: "cell " + (breaches.length ? "b" + breaches.length : "iso"), "data-from": from, "data-to": to, title: from + " -> " + to }, breaches.map(c => letter[c.plane]).join("") || ".");
-    td.addEventListener("click", () => show(td, from, to, list));
-    tr.append(td);
+if (columns.length > 150) {
+  matrix.append(el("tr", {}, el("td", {}, columns.length + " tenants: too many for a heat-map; the findings below and -o json list every breach.")));
+} else {
+  matrix.append(el("tr", {}, el("th", {}, "from \\\\ to"), ...columns.map(c => el("th", {}, c))));
+  for (const from of rows) {
+    const tr = el("tr", {}, el("th", {}, from));
+    for (const to of columns) {
+      if (from === to) { tr.append(el("td", { class: "cell self" }, "-")); continue; }
+      const list = cellsOf(from, to);
+      const breaches = list.filter(c => c.verdict === "breach");
+      const td = el("td", { class: "cell " + (breaches.length ? "b" + breaches.length : "iso"), "data-from": from, "data-to": to, title: from + " -> " + to }, breaches.map(c => letter[c.plane]).join("") || ".");
+      td.addEventListener("click", () => show(td, from, to, list));
+      tr.append(td);
+    }
+    matrix.append(tr);
   }
-  matrix.append(tr);
 }
 function show(td, from, to, list) {
   for (const s of document.querySelectorAll("#matrix td.selected")) s.classList.remove("selected");
