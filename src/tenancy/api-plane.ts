@@ -10,6 +10,7 @@
  * `system:authenticated` or `system:serviceaccounts` reach every tenant's identities at once.
  */
 import type { PolicyRule, Subject } from "../model/objects.js";
+import type { Snapshot } from "../model/snapshot.js";
 import {
   ALL_AUTHENTICATED,
   ALL_SERVICE_ACCOUNTS,
@@ -73,13 +74,122 @@ export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
   return { breaches, tenantOfIdentity, grants, crossing };
 }
 
+/**
+ * Breaches through another identity's hands: a row that can exec into (or attach to) a pod, or create pods,
+ * in some namespace acts as that namespace's ServiceAccounts, and so reaches wherever they reach.
+ * (Identities of the row's own namespaces are its own already: this adds what crosses tenants.)
+ */
+export function addBorrowedBreaches(plane: ApiPlane, snapshot: Snapshot, tenancy: Tenancy): void {
+  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
+  const accountsUsedByPods = new Map<string, Map<string, string>>(); // namespace → SA → an example pod
+  for (const pod of snapshot.pods) {
+    const account = pod.spec?.serviceAccountName || "default";
+    const used = accountsUsedByPods.get(pod.metadata.namespace) ?? new Map<string, string>();
+    accountsUsedByPods.set(pod.metadata.namespace, used);
+    if (!used.has(account)) used.set(account, pod.metadata.name);
+  }
+  const accountsIn = new Map<string, Set<string>>();
+  for (const sa of snapshot.serviceAccounts) {
+    const set = accountsIn.get(sa.metadata.namespace) ?? new Set<string>(["default"]);
+    accountsIn.set(sa.metadata.namespace, set);
+    set.add(sa.metadata.name);
+  }
+  const crossingBy = new Map<string, ApiGrant[]>();
+  for (const grant of plane.crossing)
+    crossingBy.set(grant.identity, [...(crossingBy.get(grant.identity) ?? []), grant]);
+  if (crossingBy.size === 0) return;
+
+  const verbs = [
+    ["create", "pods", "exec"],
+    ["create", "pods", "attach"],
+    ["create", "pods", ""],
+  ] as const;
+  for (const grant of plane.grants) {
+    // A cluster-wide grant to exec or create pods already reaches every tenant directly.
+    if (grant.namespace === ALL_TENANTS) continue;
+    const namespace = grant.namespace;
+    const via = verbs.find(([verb, resource, subresource]) =>
+      ruleAllows(resourceAttributes(NOBODY, { verb, resource, subresource, namespace }), grant.rule),
+    );
+    if (!via) continue;
+    const borrowed: [string, string][] =
+      via[2] === ""
+        ? [...(accountsIn.get(namespace) ?? new Set(["default"]))].map((sa) => [
+            sa,
+            `a new pod that runs as it`,
+          ])
+        : [...(accountsUsedByPods.get(namespace) ?? new Map<string, string>())].map(([sa, pod]) => [
+            sa,
+            `pod ${namespace}/${pod}, which runs as it`,
+          ]);
+    for (const [account, how] of borrowed) {
+      const identity = formatSubject({ kind: "ServiceAccount", namespace, name: account });
+      if (identity === grant.identity) continue;
+      for (const theirs of crossingBy.get(identity) ?? []) {
+        const action = via[2] === "" ? "create pods" : `${via[2]} into pods`;
+        for (const from of grantHolders(grant.identity, plane.tenantOfIdentity, tenantRows)) {
+          const target =
+            theirs.namespace === ALL_TENANTS ? ALL_TENANTS : tenancy.tenantOf.get(theirs.namespace);
+          if (!target || target === from) continue;
+          addBreach(plane.breaches, from, target, [
+            ...grant.evidence,
+            `so ${grant.identity} can ${action} in namespace ${namespace}: ${how} (${identity})`,
+            ...theirs.evidence.slice(1),
+            theirs.namespace === ALL_TENANTS
+              ? "in every namespace, so in every tenant's"
+              : `in namespace ${theirs.namespace} (tenant ${target})`,
+          ]);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * For each matrix row: the namespaces whose Namespace object (and so its Pod Security labels) some identity of
+ * it may patch; the key ALL_TENANTS when it may patch every namespace.
+ */
+export function namespacePatchers(plane: ApiPlane, tenancy: Tenancy): Map<string, Map<string, string[]>> {
+  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
+  const out = new Map<string, Map<string, string[]>>();
+  for (const grant of plane.grants) {
+    // Cluster-wide: every namespace when the rule names none, else the namespaces it names.
+    const namespaces =
+      grant.namespace !== ALL_TENANTS
+        ? [grant.namespace]
+        : (grant.rule.resourceNames ?? []).length > 0
+          ? (grant.rule.resourceNames ?? [])
+          : [ALL_TENANTS];
+    for (const namespace of namespaces) {
+      const name = namespace === ALL_TENANTS ? "" : namespace;
+      const verb = ["patch", "update"].find((v) =>
+        ruleAllows(
+          resourceAttributes(NOBODY, { verb: v, resource: "namespaces", name, namespace: name }),
+          grant.rule,
+        ),
+      );
+      if (!verb) continue;
+      for (const row of grantHolders(grant.identity, plane.tenantOfIdentity, tenantRows)) {
+        const byNamespace = out.get(row) ?? new Map<string, string[]>();
+        out.set(row, byNamespace);
+        if (!byNamespace.has(namespace))
+          byNamespace.set(namespace, [
+            ...grant.evidence,
+            `so ${grant.identity} can ${verb} ${namespace === ALL_TENANTS ? "every namespace" : `namespace ${namespace}`} and set pod-security.kubernetes.io/enforce=privileged`,
+          ]);
+      }
+    }
+  }
+  return out;
+}
+
 /** Every binding subject × rule that reaches objects in a namespace, with its evidence chain. */
 function collectGrants(policy: Policy): ApiGrant[] {
   const grants: ApiGrant[] = [];
   const visit = (binding: Binding, namespace: string) => {
     const reference = roleReference(policy, binding);
     if (!reference.ok) return;
-    const rules = reference.rules.filter((rule) => reachesNamespacedObjects(rule, namespace === ALL_TENANTS));
+    const rules = reference.rules.filter(reachesNamespacedObjects);
     if (rules.length === 0) return;
     (binding.subjects ?? []).forEach((subject, subjectIndex) => {
       const identity = identityOf(subject, binding.metadata.namespace ?? "");
@@ -107,7 +217,7 @@ function collectGrants(policy: Policy): ApiGrant[] {
  * objects themselves, which belong to their tenant). Unknown resources count: custom resources are
  * usually namespaced, and missing a breach is worse than reporting one.
  */
-function reachesNamespacedObjects(rule: PolicyRule, clusterWide: boolean): boolean {
+function reachesNamespacedObjects(rule: PolicyRule): boolean {
   if ((rule.verbs ?? []).length === 0) return false;
   const groups = rule.apiGroups ?? [];
   return (rule.resources ?? []).some((resource) => {
@@ -115,7 +225,8 @@ function reachesNamespacedObjects(rule: PolicyRule, clusterWide: boolean): boole
     const base = resource.split("/")[0]!;
     const known = groups.map((group) => (group === "*" ? undefined : standardResource(base, group)));
     if (known.some((entry) => entry === undefined)) return true;
-    return known.some((entry) => entry!.namespaced || (clusterWide && entry!.resource === "namespaces"));
+    // A RoleBinding in namespace N can grant rights on the Namespace object N itself (the request carries N).
+    return known.some((entry) => entry!.namespaced || entry!.resource === "namespaces");
   });
 }
 

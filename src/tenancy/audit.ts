@@ -17,7 +17,7 @@ import {
   podSecurityFindings,
 } from "../podsecurity/index.js";
 import { buildPolicy } from "../rbac/policy.js";
-import { apiPlane, podCreators } from "./api-plane.js";
+import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
 import {
   breachList,
@@ -159,6 +159,7 @@ export interface AuditOptions {
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
   const api = apiPlane(buildPolicy(snapshot), tenancy);
+  addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
   const node = nodePlane(snapshot, tenancy, {
     escapes: (spec) => {
@@ -167,6 +168,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     },
     admitsEscapes: (namespace) => admitsEscapes(namespace, podSecurity.config),
     podCreators: podCreators(api, tenancy),
+    namespacePatchers: namespacePatchers(api, tenancy),
   });
   const network = analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);

@@ -19,6 +19,8 @@ export interface NodePlaneInputs {
   admitsEscapes(namespace: Namespace): { admits: boolean; why: string };
   /** Identities of each matrix row that can create pods (or pod controllers) in a namespace (ALL_TENANTS: any). */
   podCreators: Map<string, { namespace: string; evidence: string[] }[]>;
+  /** Namespaces each row may patch, so relabel to Pod Security privileged: row → namespace → evidence. */
+  namespacePatchers: Map<string, Map<string, string[]>>;
 }
 
 interface Workload {
@@ -100,13 +102,20 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
         namespace === ALL_TENANTS
           ? snapshot.namespaces
           : [namespaces.get(namespace)].filter((n) => n !== undefined);
-      const open = candidates.map((ns) => ({ ns, ...inputs.admitsEscapes(ns) })).find((c) => c.admits);
+      const open = candidates
+        .map((ns) => {
+          const patchable = inputs.namespacePatchers.get(from);
+          const relabel = patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS);
+          if (relabel) return { admits: true, why: relabel };
+          const { admits, why } = inputs.admitsEscapes(ns);
+          return { admits, why: [why] };
+        })
+        .find((c) => c.admits);
       if (!open) continue;
-      const why = open.why;
       for (const [to, { node, resident }] of anywhere)
         addBreach(breaches, from, to, [
           ...evidence,
-          why,
+          ...open.why,
           `a pod there may be privileged with hostPID and a hostPath of /, and its author picks the node`,
           `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`,
         ]);

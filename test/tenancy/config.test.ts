@@ -69,7 +69,11 @@ describe("parseTenantConfig", () => {
       "platform:\n  services:\n    - {namespace: ingress, podSelector: {matchLabels: {app: ingress}}, ports: [{port: 443}]}\n",
     );
     expect(parseTenantConfig(custom, "t.yaml").config?.platformServices).toEqual([
-      { namespace: "ingress", podSelector: { matchLabels: { app: "ingress" } }, ports: [{ protocol: "TCP", port: 443 }] },
+      {
+        namespace: "ingress",
+        podSelector: { matchLabels: { app: "ingress" } },
+        ports: [{ protocol: "TCP", port: 443 }],
+      },
     ]);
   });
 
