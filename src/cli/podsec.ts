@@ -77,9 +77,7 @@ Examples:
     .action(async (options: PodsecOptions) => {
       validateOutput(options.output, ["table", "json", "yaml"]);
       if (options.allNamespaces && options.namespace)
-        throw new UsageError(
-          "a resource cannot be retrieved by name across all namespaces: use -n or -A, not both",
-        );
+        throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
       const level = options.level === undefined ? undefined : flagLevel(options.level);
       const version = flagVersion(options.policyVersion ?? "latest");
       if (options.level === undefined && options.policyVersion !== "latest")
@@ -141,9 +139,14 @@ function readAdmissionConfig(file: string, depth = 0): PodSecurityConfig {
 
 type Snapshot = Awaited<ReturnType<typeof loadSource>>["snapshot"];
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Prints every subject's verdict; true when any is not allowed. */
 function printSubjects(snapshot: Snapshot, options: PodSecurityOptions, output: string): boolean {
-  const verdicts = evaluateSubjects(snapshot, options);
+  // kubectl's order: namespace, then kind, then name.
+  const verdicts = evaluateSubjects(snapshot, options).sort(
+    (a, b) => compare(a.namespace, b.namespace) || compare(a.kind, b.kind) || compare(a.name, b.name),
+  );
   const failed = verdicts.some((v) => !v.allowed);
   if (output !== "table") {
     printStructured(verdicts.map(subjectEntry), output);

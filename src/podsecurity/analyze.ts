@@ -5,10 +5,17 @@
 import type { ObjectRef } from "../model/finding.js";
 import type { Origin } from "../model/origin.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { compareLevels, LATEST, type Level, type LevelVersion, type Version } from "./api.js";
+import {
+  compareLevels,
+  LATEST,
+  type Level,
+  type LevelVersion,
+  levelVersionString,
+  type Version,
+} from "./api.js";
 import type { ForbiddenReason, ObjectMeta, PodSpec } from "./check.js";
 import { DEFAULT_CONFIG, type PodSecurityConfig } from "./config.js";
-import { defaultEvaluator, evaluatePod } from "./evaluate.js";
+import { defaultEvaluator, evaluatePod, type PodVerdict } from "./evaluate.js";
 import { type NamespacePolicy, namespacePolicy } from "./namespace-policy.js";
 import type { Evaluator } from "./registry.js";
 import { type PodSubject, podSubjects } from "./subjects.js";
@@ -24,6 +31,47 @@ export interface PodSecurityOptions {
   namespaces?: readonly string[];
   /** The check registry (default: every upstream check, no emulation). */
   evaluator?: Evaluator;
+  /** Shares verdicts between calls on the same snapshot (e.g. findings, then reports). */
+  judge?: Judge;
+}
+
+/**
+ * One analysis's memory: verdicts per pod spec and level:version (a namespace report asks about the same pod
+ * at enforce, audit, warn and each candidate level), and the subjects of each snapshot. Create one per analysis
+ * of a snapshot that does not change meanwhile (a watch-fed snapshot must use a fresh one after updates).
+ */
+export class Judge {
+  private readonly cache = new WeakMap<PodSpec, Map<string, PodVerdict>>();
+  private readonly subjectsOf = new WeakMap<Snapshot, PodSubject[]>();
+  constructor(readonly evaluator: Evaluator = defaultEvaluator) {}
+
+  subjects(snapshot: Snapshot): readonly PodSubject[] {
+    let subjects = this.subjectsOf.get(snapshot);
+    if (!subjects) {
+      subjects = podSubjects(snapshot);
+      this.subjectsOf.set(snapshot, subjects);
+    }
+    return subjects;
+  }
+
+  verdict(lv: LevelVersion, meta: ObjectMeta | undefined, spec: PodSpec): PodVerdict {
+    let bySpec = this.cache.get(spec);
+    if (!bySpec) {
+      bySpec = new Map();
+      this.cache.set(spec, bySpec);
+    }
+    const key = levelVersionString(lv);
+    let verdict = bySpec.get(key);
+    if (!verdict) {
+      verdict = evaluatePod(lv.level, lv.version, meta, spec, this.evaluator);
+      bySpec.set(key, verdict);
+    }
+    return verdict;
+  }
+}
+
+function judgeOf(options: PodSecurityOptions): Judge {
+  return options.judge ?? new Judge(options.evaluator);
 }
 
 export type Exemption = "namespace" | "runtimeClass";
@@ -86,10 +134,10 @@ export function exemptionOf(
 /** Every pod and workload template in scope, judged at the requested level or its namespace's enforce level. */
 export function evaluateSubjects(snapshot: Snapshot, options: PodSecurityOptions = {}): SubjectVerdict[] {
   const config = options.config ?? DEFAULT_CONFIG;
-  const evaluator = options.evaluator ?? defaultEvaluator;
+  const judge = judgeOf(options);
   const policies = namespacePolicies(snapshot, config);
   const verdicts: SubjectVerdict[] = [];
-  for (const subject of podSubjects(snapshot)) {
+  for (const subject of judge.subjects(snapshot)) {
     if (!inScope(subject.namespace, options)) continue;
     const nsPolicy = policyFor(policies, subject.namespace, config);
     const lv: LevelVersion = options.level
@@ -98,7 +146,7 @@ export function evaluateSubjects(snapshot: Snapshot, options: PodSecurityOptions
     const exempt = exemptionOf(subject, nsPolicy, config);
     const verdict = exempt
       ? { allowed: true, reasons: [], message: "" }
-      : evaluatePod(lv.level, lv.version, subject.meta, subject.spec, evaluator);
+      : judge.verdict(lv, subject.meta, subject.spec);
     verdicts.push({
       kind: subject.kind,
       namespace: subject.namespace,
@@ -108,7 +156,9 @@ export function evaluateSubjects(snapshot: Snapshot, options: PodSecurityOptions
       origin: subject.origin,
       policy: lv,
       exempt,
-      ...verdict,
+      allowed: verdict.allowed,
+      reasons: verdict.reasons,
+      message: verdict.message,
       subject,
     });
   }
@@ -127,10 +177,11 @@ export interface PodSpecRef {
 export function strictestSafeLevel(
   pods: readonly PodSpecRef[],
   version: Version = LATEST,
-  evaluator: Evaluator = defaultEvaluator,
+  evaluator: Evaluator | Judge = defaultEvaluator,
 ): Level {
+  const judge = evaluator instanceof Judge ? evaluator : new Judge(evaluator);
   for (const level of STRICTEST_FIRST) {
-    if (pods.every((p) => evaluatePod(level, version, p.meta, p.spec, evaluator).allowed)) return level;
+    if (pods.every((p) => judge.verdict({ level, version }, p.meta, p.spec).allowed)) return level;
   }
   return "privileged";
 }
@@ -161,10 +212,10 @@ export interface NamespaceReport {
 /** Per namespace in scope: its policy, what violates each mode, and the strictest level it could enforce today. */
 export function namespaceReports(snapshot: Snapshot, options: PodSecurityOptions = {}): NamespaceReport[] {
   const config = options.config ?? DEFAULT_CONFIG;
-  const evaluator = options.evaluator ?? defaultEvaluator;
+  const judge = judgeOf(options);
   const policies = namespacePolicies(snapshot, config);
   const byNamespace = new Map<string, PodSubject[]>();
-  for (const subject of podSubjects(snapshot)) {
+  for (const subject of judge.subjects(snapshot)) {
     const list = byNamespace.get(subject.namespace) ?? [];
     list.push(subject);
     byNamespace.set(subject.namespace, list);
@@ -179,18 +230,18 @@ export function namespaceReports(snapshot: Snapshot, options: PodSecurityOptions
     const mode = (lv: LevelVersion): ModeViolations => ({
       policy: lv,
       violations: judged.flatMap((s) => {
-        const verdict = evaluatePod(lv.level, lv.version, s.meta, s.spec, evaluator);
+        const verdict = judge.verdict(lv, s.meta, s.spec);
         return verdict.allowed ? [] : [{ display: s.display, message: verdict.message }];
       }),
     });
     const version = policy.enforce.version;
-    const strictest = strictestSafeLevel(judged, version, evaluator);
+    const strictest = strictestSafeLevel(judged, version, judge);
     const blockers = STRICTEST_FIRST.filter((level) => compareLevels(level, strictest) > 0)
       .reverse()
       .map((level) => ({
         level,
         subjects: judged
-          .filter((s) => !evaluatePod(level, version, s.meta, s.spec, evaluator).allowed)
+          .filter((s) => !judge.verdict({ level, version }, s.meta, s.spec).allowed)
           .map((s) => s.display),
       }));
     return {

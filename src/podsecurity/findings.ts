@@ -3,11 +3,12 @@
  * it), pods placed on control-plane nodes, subjects that violate their namespace's enforce level, and namespaces
  * that enforce nothing or less than they could.
  */
-import type { Finding, Severity } from "../model/finding.js";
+import { type Finding, type Severity, severityRank } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName } from "../model/workloads.js";
 import {
   evaluateSubjects,
+  Judge,
   type NamespaceReport,
   namespaceReports,
   type PodSecurityOptions,
@@ -15,7 +16,7 @@ import {
 import { compareLevels, ENFORCE_LEVEL_LABEL, type Level, levelVersionString } from "./api.js";
 import { DEFAULT_CONFIG } from "./config.js";
 import { canEscapeToNode, type EscapeEvidence, type EscapeKind, podSpecPath } from "./escape.js";
-import { controlPlanePlacement } from "./placement.js";
+import { controlPlanePlacement, indexControlPlane } from "./placement.js";
 import type { PodSubject } from "./subjects.js";
 
 /** Namespaces the platform itself runs privileged pods in: expected to enforce nothing. */
@@ -100,9 +101,25 @@ function escapeFindings(subject: PodSubject, report: NamespaceReport | undefined
   }));
 }
 
-const SEVERITY_ORDER: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
 function maxSeverity(severities: readonly Severity[]): Severity {
-  return severities.reduce((a, b) => (SEVERITY_ORDER.indexOf(b) > SEVERITY_ORDER.indexOf(a) ? b : a), "info");
+  return severities.reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a), "info");
+}
+
+/** The Finding fields in their declared order, so JSON output reads id first. */
+function ordered(f: Finding): Finding {
+  const { id, plane, severity, subject, object, message, evidence, remediation, resource, origin } = f;
+  return {
+    id,
+    plane,
+    severity,
+    subject,
+    object,
+    message,
+    evidence,
+    remediation,
+    ...(resource ? { resource } : {}),
+    ...(origin ? { origin } : {}),
+  };
 }
 
 function namespaceFindings(report: NamespaceReport): Finding[] {
@@ -189,15 +206,17 @@ function fallbackOf(label: string): string {
  */
 export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOptions = {}): Finding[] {
   const config = options.config ?? DEFAULT_CONFIG;
-  const reports = namespaceReports(snapshot, { ...options, level: undefined });
+  const judge = options.judge ?? new Judge(options.evaluator);
+  const reports = namespaceReports(snapshot, { ...options, judge, level: undefined });
   const byName = new Map(reports.map((r) => [r.name, r]));
   const findings: Finding[] = [];
-  for (const verdict of evaluateSubjects(snapshot, { ...options, config, level: undefined })) {
+  const controlPlane = indexControlPlane(snapshot.nodes);
+  for (const verdict of evaluateSubjects(snapshot, { ...options, config, judge, level: undefined })) {
     const subject = verdict.subject;
     if (subject.owner) continue; // its controller carries the same template
     const report = byName.get(subject.namespace);
     findings.push(...escapeFindings(subject, report));
-    const placement = controlPlanePlacement(subject.spec, snapshot.nodes, podSpecPath(subject.kind));
+    const placement = controlPlanePlacement(subject.spec, controlPlane, podSpecPath(subject.kind));
     if (placement.length > 0) {
       const system = SYSTEM_NAMESPACES.includes(subject.namespace);
       const pinned = placement.some((p) => p.pinned);
@@ -233,5 +252,5 @@ export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOpti
       });
   }
   for (const report of reports) findings.push(...namespaceFindings(report));
-  return findings;
+  return findings.map(ordered);
 }

@@ -52,16 +52,41 @@ function tolerates(toleration: NonNullable<PodSpec["tolerations"]>[number], tain
   }
 }
 
+/** The nodes split once, so placement is a per-pod lookup rather than a pass over every node. */
+export interface ControlPlaneIndex {
+  controlPlane: readonly Node[];
+  controlPlaneNames: ReadonlySet<string>;
+  workers: readonly Node[];
+  /** The control-plane taints that repel pods (NoSchedule/NoExecute), or kubeadm's when no node is known. */
+  taints: readonly Taint[];
+}
+
+export function indexControlPlane(nodes: readonly Node[]): ControlPlaneIndex {
+  const controlPlane = nodes.filter(isControlPlaneNode);
+  const taints: Taint[] = controlPlane.flatMap((n) =>
+    (n.spec?.taints ?? []).filter((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
+  );
+  return {
+    controlPlane,
+    controlPlaneNames: new Set(controlPlane.map((n) => n.metadata.name)),
+    workers: nodes.filter((n) => !isControlPlaneNode(n)),
+    taints: taints.length > 0 ? taints : DEFAULT_CONTROL_PLANE_TAINTS,
+  };
+}
+
+/** How the spec puts the pod on a control-plane node (pinned) or lets the scheduler put it there (tolerates). */
 export function controlPlanePlacement(
   spec: PodSpec,
-  nodes: readonly Node[],
+  nodes: readonly Node[] | ControlPlaneIndex,
   specPath = "spec",
 ): PlacementEvidence[] {
-  const controlPlane = nodes.filter(isControlPlaneNode);
-  const workers = nodes.filter((n) => !isControlPlaneNode(n));
+  if (!spec.nodeName && !spec.nodeSelector && !spec.affinity?.nodeAffinity && !spec.tolerations?.length)
+    return [];
+  const { controlPlane, controlPlaneNames, workers, taints } =
+    "taints" in nodes ? nodes : indexControlPlane(nodes);
   const evidence: PlacementEvidence[] = [];
 
-  if (spec.nodeName && controlPlane.some((n) => n.metadata.name === spec.nodeName))
+  if (spec.nodeName && controlPlaneNames.has(spec.nodeName))
     evidence.push({
       field: `${specPath}.nodeName=${spec.nodeName}`,
       detail: `bound to control-plane node ${spec.nodeName}`,
@@ -99,12 +124,8 @@ export function controlPlanePlacement(
       });
   });
 
-  const taints: Taint[] = controlPlane.flatMap((n) =>
-    (n.spec?.taints ?? []).filter((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
-  );
-  const candidates = taints.length > 0 ? taints : DEFAULT_CONTROL_PLANE_TAINTS;
   (spec.tolerations ?? []).forEach((toleration, i) => {
-    const tolerated = candidates.find((taint) => tolerates(toleration, taint));
+    const tolerated = taints.find((taint) => tolerates(toleration, taint));
     if (tolerated)
       evidence.push({
         field: `${specPath}.tolerations[${i}]`,

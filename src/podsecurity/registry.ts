@@ -2,7 +2,7 @@
  * The evaluator: which check implementations run for a level and version, in which order. It alone decides
  * ordering, version inflation and overrides; checks know nothing about each other. Upstream: policy/registry.go.
  */
-import { type LevelVersion, majorMinor, older, type Version, versionString } from "./api.js";
+import { type LevelVersion, majorMinor, older, sameVersion, type Version, versionString } from "./api.js";
 import type { Check, CheckPodFn, CheckResult, ObjectMeta, PodSpec, VersionedCheck } from "./check.js";
 
 export interface Evaluator {
@@ -115,10 +115,10 @@ function validateChecks(checks: readonly Check[]): void {
       if (versioned.minimumVersion.latest) throw new Error(`check ${check.id}: version cannot be 'latest'`);
       if (versioned.minimumVersion.major !== 1)
         throw new Error(`check ${check.id}: only major version 1 is supported`);
+      if (previous && sameVersion(previous, versioned.minimumVersion))
+        throw new Error(`check ${check.id}: duplicate version ${versionString(versioned.minimumVersion)}`);
       if (previous && !older(previous, versioned.minimumVersion))
-        throw new Error(
-          `check ${check.id}: versions must be strictly increasing (${versionString(versioned.minimumVersion)})`,
-        );
+        throw new Error(`check ${check.id}: versions must be strictly increasing`);
       previous = versioned.minimumVersion;
     }
   }

@@ -4,12 +4,11 @@
  */
 import type { ObjectRef } from "../model/finding.js";
 import type { ObjectMeta, PodSpec } from "../model/objects.js";
-
-type OwnerReference = NonNullable<ObjectMeta["ownerReferences"]>[number];
-
 import { type Origin, originOf } from "../model/origin.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName, podTemplateOf } from "../model/workloads.js";
+
+type OwnerReference = NonNullable<ObjectMeta["ownerReferences"]>[number];
 
 export interface PodSubject {
   kind: string;
@@ -44,18 +43,11 @@ export function podSubjects(snapshot: Snapshot): PodSubject[] {
   for (const workload of snapshot.workloads) {
     const template = podTemplateOf(workload);
     if (!template) continue;
-    subjects.push({
-      ...subject(workload, template.metadata, template.spec, false),
-      owner: ownerOf(workload),
-    });
+    subjects.push(subject(workload, template.metadata, template.spec, false, undefined, ownerOf(workload)));
   }
   for (const pod of snapshot.pods) {
     if (!pod.spec) continue;
-    subjects.push({
-      ...subject(pod, pod.metadata, pod.spec, true),
-      nodeName: pod.spec.nodeName,
-      owner: ownerOf(pod),
-    });
+    subjects.push(subject(pod, pod.metadata, pod.spec, true, pod.spec.nodeName, ownerOf(pod)));
   }
   return subjects;
 }
@@ -65,6 +57,8 @@ function subject(
   meta: ObjectMeta,
   spec: PodSpec,
   isPod: boolean,
+  nodeName: string | undefined,
+  owner: string | undefined,
 ): PodSubject {
   const { name, namespace } = object.metadata;
   return {
@@ -77,5 +71,7 @@ function subject(
     isPod,
     resource: { kind: object.kind, namespace, name },
     origin: originOf(object),
+    nodeName,
+    owner,
   };
 }

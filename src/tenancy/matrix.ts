@@ -30,24 +30,65 @@ export interface MatrixCell {
   evidence: string[];
 }
 
-/** One plane's breaches: `from → to → evidence`, either end possibly ALL_TENANTS. */
-export type PlaneBreaches = Map<string, Map<string, string[]>>;
+/**
+ * An evidence chain worked out only when someone reads it: explaining a connection costs far more than
+ * finding it, and a matrix of thousands of tenants is mostly counted, not read.
+ */
+export class LazyEvidence {
+  private made?: string[];
+  constructor(
+    /** How many links the chain will have (to keep the shortest without making it). */
+    readonly links: number,
+    private readonly make: () => string[],
+  ) {}
+  get chain(): string[] {
+    this.made ??= this.make();
+    return this.made;
+  }
+}
 
-export function addBreach(breaches: PlaneBreaches, from: string, to: string, evidence: string[]): void {
+export type Evidence = string[] | LazyEvidence;
+
+function links(evidence: Evidence): number {
+  return evidence instanceof LazyEvidence ? evidence.links : evidence.length;
+}
+
+function chain(evidence: Evidence): string[] {
+  return evidence instanceof LazyEvidence ? evidence.chain : evidence;
+}
+
+/** One plane's breaches: `from → to → evidence`, either end possibly ALL_TENANTS. */
+export type PlaneBreaches = Map<string, Map<string, Evidence>>;
+
+export function addBreach(breaches: PlaneBreaches, from: string, to: string, evidence: Evidence): void {
   if (from === to) return;
-  const row = breaches.get(from) ?? new Map<string, string[]>();
+  const row = breaches.get(from) ?? new Map<string, Evidence>();
   breaches.set(from, row);
   const previous = row.get(to);
   // Keep the shortest chain: it is the easiest to read and to fix first.
-  if (!previous || evidence.length < previous.length) row.set(to, evidence);
+  if (!previous || links(evidence) < links(previous)) row.set(to, evidence);
 }
 
 /** The evidence of a breach from `from` to `to`, if there is one. */
 export function lookup(breaches: PlaneBreaches, from: string, to: string): string[] | undefined {
+  const found = find(breaches, from, to);
+  return found && chain(found);
+}
+
+function find(breaches: PlaneBreaches, from: string, to: string): Evidence | undefined {
   if (from === to) return undefined;
   const own = breaches.get(from);
   const everyone = from === NO_TENANT ? undefined : breaches.get(ALL_TENANTS);
   return shortest([own?.get(to), own?.get(ALL_TENANTS), everyone?.get(to), everyone?.get(ALL_TENANTS)]);
+}
+
+/** A cell whose evidence is made when read (JSON.stringify reads it, as any enumerable property). */
+function cell(from: string, to: string, plane: Plane, evidence: Evidence | undefined): MatrixCell {
+  const out = { from, to, plane, verdict: evidence ? "breach" : "isolated" } as MatrixCell;
+  if (evidence instanceof LazyEvidence)
+    Object.defineProperty(out, "evidence", { get: () => evidence.chain, enumerable: true });
+  else out.evidence = evidence ?? [];
+  return out;
 }
 
 /** Every ordered pair (rows × columns, self excluded) on every plane, in a stable order. */
@@ -60,10 +101,7 @@ export function expandMatrix(
   for (const from of rows)
     for (const to of columns) {
       if (from === to) continue;
-      for (const plane of PLANES) {
-        const evidence = lookup(planes[plane], from, to);
-        cells.push({ from, to, plane, verdict: evidence ? "breach" : "isolated", evidence: evidence ?? [] });
-      }
+      for (const plane of PLANES) cells.push(cell(from, to, plane, find(planes[plane], from, to)));
     }
   return cells;
 }
@@ -73,7 +111,7 @@ export function breachList(planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const plane of PLANES)
     for (const [from, row] of planes[plane])
-      for (const [to, evidence] of row) cells.push({ from, to, plane, verdict: "breach", evidence });
+      for (const [to, evidence] of row) cells.push(cell(from, to, plane, evidence));
   return cells;
 }
 
@@ -119,8 +157,8 @@ export function countBreaches(rows: string[], columns: string[], breaches: Plane
   return { cells, breaches: count, tenantsAffected: affected.size };
 }
 
-function shortest(candidates: (string[] | undefined)[]): string[] | undefined {
-  let best: string[] | undefined;
-  for (const c of candidates) if (c && (!best || c.length < best.length)) best = c;
+function shortest(candidates: (Evidence | undefined)[]): Evidence | undefined {
+  let best: Evidence | undefined;
+  for (const c of candidates) if (c && (!best || links(c) < links(best))) best = c;
   return best;
 }

@@ -5,10 +5,11 @@
  * and stores a column reached by every row (or a row reaching every column) once, under ALL_TENANTS.
  */
 import { selectorOrNothing } from "../model/selector.js";
+import { Bitset } from "../network/bitset.js";
 import { ConnSet, PROTOCOLS } from "../network/conns.js";
 import type { NetworkModel } from "../network/model.js";
 import { reachEnds } from "../network/reach.js";
-import { ALL_TENANTS, addBreach, type PlaneBreaches } from "./matrix.js";
+import { ALL_TENANTS, addBreach, LazyEvidence, type PlaneBreaches } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreaches {
@@ -37,20 +38,50 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
   );
 
   // The first class pair seen for each tenant pair (-1: none); typed arrays keep 5 000 tenants in 200 MB.
+  // Walks each source class's candidate bitset and asks the evaluator for exact connections only until a
+  // tenant pair is known to be reached: the cost is the candidate bits plus one query per reached pair.
   const representativeSrc = new Int32Array(n * n).fill(-1);
   const representativeDst = new Int32Array(n * n);
-  model.forEachClassPair((s, d, conns) => {
-    const from = tenantOfClass[s]!;
-    const to = tenantOfClass[d]!;
-    if (from < 0 || to < 0 || from === to || !isRow[from] || conns.isEmpty()) return;
-    if (to === platformIndex && conns.subsetOf(allowedInPlatform[d]!)) return;
+  const record = (s: number, d: number, from: number, to: number) => {
     const pair = from * n + to;
-    if (representativeSrc[pair] !== -1) return;
     representativeSrc[pair] = s;
     representativeDst[pair] = d;
-  });
+  };
+  const podClassesOnNode = new Map<string, number[]>();
+  for (const c of classes)
+    if (c.kind === "pod")
+      for (const node of new Set(c.units.map((u) => u.node).filter((x) => x !== undefined)))
+        podClassesOnNode.set(node, [...(podClassesOnNode.get(node) ?? []), c.index]);
+  const any = new Bitset(classes.length);
+  const all = new Bitset(classes.length);
+  for (let s = 0; s < model.table.externalStart; s++) {
+    const from = tenantOfClass[s]!;
+    if (from < 0 || !isRow[from]) continue;
+    const source = classes[s]!;
+    // Traffic from a pod's own node is always allowed: a hostNetwork pod reaches every pod on its node.
+    if (source.kind === "host" && source.node && model.options.nodeLocalAllowed)
+      for (const d of podClassesOnNode.get(source.node) ?? []) {
+        const to = tenantOfClass[d]!;
+        if (to >= 0 && to !== from && representativeSrc[from * n + to] === -1 && to !== platformIndex)
+          record(s, d, from, to);
+      }
+    model.rows.rowInto(s, any, all);
+    for (
+      let d = any.nextSet(0, model.table.externalStart);
+      d >= 0;
+      d = any.nextSet(d + 1, model.table.externalStart)
+    ) {
+      const to = tenantOfClass[d]!;
+      if (to < 0 || to === from || representativeSrc[from * n + to] !== -1) continue;
+      const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
+      if (conns.isEmpty()) continue;
+      if (to === platformIndex && conns.subsetOf(allowedInPlatform[d]!)) continue;
+      record(s, d, from, to);
+    }
+  }
 
-  const evidence = (pair: number): string[] => {
+  const evidence = (pair: number) => new LazyEvidence(3, () => explain(pair));
+  const explain = (pair: number): string[] => {
     const src = classes[representativeSrc[pair]!]!.units[0]!;
     const dst = classes[representativeDst[pair]!]!.units[0]!;
     const conns = model.unitConns(src, dst);

@@ -174,3 +174,75 @@ describe("policyToEvaluate", () => {
     });
   });
 });
+
+describe("TestPolicyToEvaluate (upstream api/helpers_test.go)", () => {
+  const makeLabels = (...kvs: string[]) => {
+    const labels: Record<string, string> = { "other-label": "foo-bar" };
+    for (let i = 0; i < kvs.length; i += 2) labels[`pod-security.kubernetes.io/${kvs[i]}`] = kvs[i + 1]!;
+    return labels;
+  };
+  const P = "privileged:latest";
+  it.each([
+    ["simple enforce", makeLabels("enforce", "baseline"), ["baseline:latest", "baseline:latest", P], false],
+    ["simple warn", makeLabels("warn", "restricted"), [P, "restricted:latest", P], false],
+    ["simple audit", makeLabels("audit", "baseline"), [P, P, "baseline:latest"], false],
+    [
+      "enforce & warn",
+      makeLabels("enforce", "baseline", "warn", "restricted"),
+      ["baseline:latest", "restricted:latest", P],
+      false,
+    ],
+    [
+      "enforce version",
+      makeLabels("enforce", "baseline", "enforce-version", "v1.22"),
+      ["baseline:v1.22", "baseline:v1.22", P],
+      false,
+    ],
+    [
+      "enforce version & warn-version",
+      makeLabels("enforce", "baseline", "enforce-version", "v1.22", "warn-version", "latest"),
+      ["baseline:v1.22", "baseline:latest", P],
+      false,
+    ],
+    [
+      "enforce & warn-version",
+      makeLabels("enforce", "baseline", "warn-version", "v1.23"),
+      ["baseline:latest", "baseline:v1.23", P],
+      false,
+    ],
+    [
+      "fully specd",
+      makeLabels(
+        "enforce",
+        "baseline",
+        "enforce-version",
+        "v1.20",
+        "warn",
+        "restricted",
+        "warn-version",
+        "v1.21",
+        "audit",
+        "restricted",
+        "audit-version",
+        "v1.22",
+      ),
+      ["baseline:v1.20", "restricted:v1.21", "restricted:v1.22"],
+      false,
+    ],
+    [
+      "enforce no warn",
+      makeLabels("enforce", "baseline", "warn", "privileged"),
+      ["baseline:latest", P, P],
+      false,
+    ],
+    ["enforce warn error", makeLabels("enforce", "baseline", "warn", "foo"), ["baseline:latest", P, P], true],
+    ["enforce error", makeLabels("enforce", "foo"), ["restricted:latest", P, P], true],
+  ] as [string, Record<string, string>, [string, string, string], boolean][])(
+    "%s",
+    (_desc, labels, [enforce, warn, audit], expectErr) => {
+      const { policy, errors } = policyToEvaluate(labels);
+      expect(lv(policy)).toEqual({ enforce, warn, audit });
+      expect(errors.length > 0).toBe(expectErr);
+    },
+  );
+});

@@ -181,6 +181,7 @@ plugins:
       ["--admission-config", "/nonexistent.yaml"],
       'error: --admission-config: cannot read "/nonexistent.yaml"',
     ],
+    [["-n", "default", "-A"], "error: -n/--namespace and -A/--all-namespaces cannot be used together"],
   ])("rejects %j with exit 2", async (args, message) => {
     const { stderr, code } = await podsec(["--demo", ...args]);
     expect(code).toBe(2);

@@ -87,4 +87,34 @@ describe("evaluatePod", () => {
       },
     ]);
   });
+  it("reproduces a real restricted:latest warning for a node-exporter DaemonSet (kube-prometheus-stack)", () => {
+    // The template's shape as the chart renders it; its DaemonSet warning was reported verbatim.
+    const hostMount = (name: string, path: string) => ({ name, hostPath: { path } });
+    const spec: PodSpec = {
+      hostNetwork: true,
+      hostPID: true,
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 },
+      containers: [
+        {
+          name: "node-exporter",
+          ports: [{ containerPort: 9100, name: "http-metrics" }],
+          livenessProbe: { httpGet: { host: "127.0.0.1", path: "/", port: 9100 } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          volumeMounts: [
+            { name: "proc", mountPath: "/host/proc", readOnly: true },
+            { name: "sys", mountPath: "/host/sys", readOnly: true },
+            { name: "root", mountPath: "/host/root", readOnly: true },
+          ],
+        },
+        {
+          name: "kube-rbac-proxy",
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        },
+      ],
+      volumes: [hostMount("proc", "/proc"), hostMount("sys", "/sys"), hostMount("root", "/")],
+    };
+    expect(evaluatePod("restricted", LATEST, {}, spec).message).toBe(
+      'violates PodSecurity "restricted:latest": host namespaces (hostNetwork=true, hostPID=true), probe or lifecycle host (container "node-exporter" uses probe or lifecycle host "127.0.0.1"), restricted volume types (volumes "proc", "sys", "root" use restricted volume type "hostPath"), seccompProfile (pod or containers "node-exporter", "kube-rbac-proxy" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    );
+  });
 });

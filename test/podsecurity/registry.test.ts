@@ -28,6 +28,16 @@ const BASELINE_LATEST = [
   "windowsHostProcess",
 ];
 
+describe("TestValidChecks (upstream checks_test.go)", () => {
+  it("every default check is valid and every override names an existing check", () => {
+    expect(() => newEvaluator(DEFAULT_CHECKS)).not.toThrow();
+    const ids = new Set(DEFAULT_CHECKS.map((c) => c.id));
+    const overrides = DEFAULT_CHECKS.flatMap((c) => c.versions.flatMap((v) => v.overrideCheckIds ?? []));
+    expect(overrides.filter((id) => !ids.has(id))).toEqual([]);
+    expect(DEFAULT_CHECKS).toHaveLength(19);
+  });
+});
+
 describe("check ordering", () => {
   it("baseline runs its 12 checks sorted by ID in Go byte order (seLinuxOptions before seccompProfile_baseline)", () => {
     expect(ids("baseline", "latest")).toEqual(BASELINE_LATEST);

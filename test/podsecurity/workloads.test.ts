@@ -52,7 +52,7 @@ const manifests = [
 const yaml = manifests.map((m) => stringify(m)).join("---\n");
 const load = () => loadManifests(["-"], { readStdin: () => yaml, defaultNamespace: "team-a" });
 
-describe("every kind wrapping the same pod spec", () => {
+describe("every kind wrapping the same pod spec (without hostNetwork ports; see below)", () => {
   it("loads all nine kinds without diagnostics", () => {
     const { snapshot, diagnostics } = load();
     expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
@@ -108,5 +108,34 @@ describe("every kind wrapping the same pod spec", () => {
     expect(takeovers.map((f) => `${f.subject} ${formatOrigin(f.origin)}`).sort()).toEqual(
       manifests.map((m) => `team-a/x[${m.kind}] <stdin>:${starts.get(m.kind)}:1`).sort(),
     );
+  });
+});
+
+describe("API defaulting that differs between pods and templates", () => {
+  // src/model/defaults.ts applies SetDefaults_Pod's hostNetwork port defaulting to Pods only, as upstream does.
+  it("a hostNetwork pod's container ports become host ports; a Deployment template's do not (since v1.28)", () => {
+    const spec = {
+      hostNetwork: true,
+      containers: [{ name: "dns", image: "coredns", ports: [{ containerPort: 53 }] }],
+    };
+    const yaml = [
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "dns", namespace: "ops" }, spec },
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "dns", namespace: "ops" },
+        spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec } },
+      },
+    ]
+      .map((d) => stringify(d))
+      .join("---\n");
+    const { snapshot } = loadManifests(["-"], { readStdin: () => yaml });
+    const messages = Object.fromEntries(
+      evaluateSubjects(snapshot, { level: "baseline" }).map((v) => [v.kind, v.message]),
+    );
+    expect(messages).toEqual({
+      Pod: 'violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true), hostPort (container "dns" uses hostPort 53)',
+      Deployment: 'violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)',
+    });
   });
 });
