@@ -1,9 +1,7 @@
 /** `kubefence webhook serve|manifests`: wiring only — the server, cache and guardrails live in src/webhook. */
-import { readFileSync } from "node:fs";
-import { KubeConfig } from "@kubernetes/client-node";
+import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { Command } from "commander";
 import { stringify } from "yaml";
-import { startClusterCache } from "../webhook/cache.js";
 import { admissionContext } from "../webhook/context.js";
 import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
 import { webhookManifests } from "../webhook/manifests.js";
@@ -51,14 +49,18 @@ export function webhookCommand(): Command {
     .option("--bind-address <ip>", "address to listen on (127.0.0.1 to stay on loopback)", "0.0.0.0")
     .option(
       "--tenants <file>",
-      "tenants file (default: every non-kube-* namespace is a tenant at Pod Security baseline)",
+      "tenants file, re-read when it changes (default: every non-kube-* namespace is a tenant at Pod Security baseline)",
     )
     .option(
       "--kubeconfig <path>",
       "kubeconfig for the cluster cache (default: in-cluster, $KUBECONFIG or ~/.kube/config)",
     )
     .option("--context <name>", "kubeconfig context to use")
-    .option("--cert-poll-interval <ms>", "how often to check the certificate files for changes", "1000")
+    .option(
+      "--cert-poll-interval <ms>",
+      "how often to check the certificate and tenants files for changes",
+      "1000",
+    )
     .addHelpText(
       "after",
       `
@@ -137,8 +139,11 @@ async function serve(options: ServeOptions): Promise<void> {
     throw new UsageError(
       `--cert-poll-interval must be a number of milliseconds ≥ 10 (got "${options.certPollInterval}")`,
     );
-  const settings = loadSettings(options.tenants);
+  let settings = loadSettings(options.tenants);
 
+  // Loaded here, not at the top: the Kubernetes client takes most of a second to import, and only serve needs it.
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const { startClusterCache } = await import("../webhook/cache.js");
   const kubeconfig = new KubeConfig();
   try {
     if (options.kubeconfig) kubeconfig.loadFromFile(options.kubeconfig);
@@ -180,8 +185,35 @@ async function serve(options: ServeOptions): Promise<void> {
     await cache.stop();
     throw new UsageError(`cannot serve: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // A mounted ConfigMap changes in place: re-read the tenants file when it does, keep the old one if the new is invalid.
+  const tenantsFile = options.tenants;
+  const reloadTenants = () => {
+    if (tenantsFile === undefined) return;
+    try {
+      const { settings: next, diagnostics } = parseWebhookSettings(
+        readFileSync(tenantsFile, "utf8"),
+        tenantsFile,
+        GUARDRAIL_IDS,
+      );
+      if (next) {
+        settings = next;
+        writeLog({ level: "info", msg: "tenants file reloaded", file: tenantsFile });
+      } else
+        writeLog({
+          level: "warn",
+          msg: "tenants file not reloaded; keeping the previous one",
+          file: tenantsFile,
+          errors: diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic),
+        });
+    } catch (error) {
+      writeLog({ level: "warn", msg: "tenants file not reloaded", file: tenantsFile, error: String(error) });
+    }
+  };
+  if (tenantsFile !== undefined)
+    watchFile(tenantsFile, { interval: certPollMs, persistent: false }, reloadTenants);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
+      if (tenantsFile !== undefined) unwatchFile(tenantsFile, reloadTenants);
       writeLog({ level: "info", msg: `received ${signal}; shutting down` });
       process.off("SIGTERM", onTerm);
       process.off("SIGINT", onInt);
@@ -229,6 +261,6 @@ function manifests(options: ManifestsOptions): void {
   process.stdout.write(
     options.output === "json"
       ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
-      : objects.map((o) => stringify(o)).join("---\n"),
+      : objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join("---\n"),
   );
 }

@@ -9,7 +9,7 @@ import type { Namespace, Node, PodSpec } from "../model/objects.js";
 import { canSchedule } from "../model/scheduling.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName, podTemplateOf } from "../model/workloads.js";
-import { ALL_TENANTS, addBreach, type PlaneBreaches } from "./matrix.js";
+import { ALL_TENANTS, addBreach, LazyEvidence, type PlaneBreaches } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 export interface NodePlaneInputs {
@@ -52,41 +52,54 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
       ? [ANY_NODE]
       : nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
 
-  // Who runs (or may run) where: node → tenant → an example workload.
+  // Who runs (or may run) where: node → tenant → an example workload. Placements are worked out once.
   const residents = new Map<string, Map<string, string>>();
-  const workloads = workloadsOf(snapshot);
+  const workloads = workloadsOf(snapshot).map((w) => ({ ...w, nodes: placements(w.spec) }));
   for (const w of workloads) {
     const tenant = tenancy.tenantOf.get(w.namespace);
     if (!tenant) continue;
-    for (const node of placements(w.spec)) {
+    for (const node of w.nodes) {
       const byTenant = residents.get(node) ?? new Map<string, string>();
       residents.set(node, byTenant);
       if (!byTenant.has(tenant)) byTenant.set(tenant, w.name);
     }
   }
+  // A tenant without pods is not out of reach: nothing confines where its first pod will run.
+  const unconstrained = placements({ containers: [] });
+  for (const tenant of tenancy.tenants) {
+    if (unconstrained.length === 0 || [...residents.values()].some((byTenant) => byTenant.has(tenant.name)))
+      continue;
+    for (const node of unconstrained) {
+      const byTenant = residents.get(node) ?? new Map<string, string>();
+      residents.set(node, byTenant);
+      byTenant.set(tenant.name, `any pod of tenant ${tenant.name} (it has none yet)`);
+    }
+  }
+  const where = (node: string, resident: string) =>
+    `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`;
 
   const breaches: PlaneBreaches = new Map();
-  const reach = (from: string, node: string, evidence: string[]) => {
-    for (const [to, resident] of residents.get(node) ?? []) {
-      if (to === from) continue;
-      addBreach(breaches, from, to, [
-        ...evidence,
-        `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`,
-      ]);
-    }
-  };
-
-  // (a) Escaping pods that already exist.
+  // (a) Escaping pods that already exist: each source tenant's escape nodes, then who lives there. A pair
+  // is worked out once, whatever the number of nodes and escaping pods between them.
+  const escapes = new Map<string, Map<string, string>>(); // tenant → node → how
   for (const w of workloads) {
     const from = tenancy.tenantOf.get(w.namespace);
     if (!from || from === PLATFORM) continue;
     const why = inputs.escapes(w.spec);
     if (why.length === 0) continue;
-    for (const node of placements(w.spec))
-      reach(from, node, [
-        `${w.name} escapes to its node: ${why.join(", ")}`,
-        `it runs or can be scheduled on ${node}`,
-      ]);
+    const byNode = escapes.get(from) ?? new Map<string, string>();
+    escapes.set(from, byNode);
+    for (const node of w.nodes)
+      if (!byNode.has(node)) byNode.set(node, `${w.name} escapes to its node: ${why.join(", ")}`);
+  }
+  for (const [from, byNode] of escapes) {
+    const reached = new Set<string>([from]);
+    for (const [node, how] of byNode)
+      for (const [to, resident] of residents.get(node) ?? []) {
+        if (reached.has(to)) continue;
+        reached.add(to);
+        addBreach(breaches, from, to, [how, `it runs or can be scheduled on ${node}`, where(node, resident)]);
+      }
   }
 
   // (b) Identities that can create such pods: every node is theirs, so every tenant with a pod somewhere.
@@ -95,31 +108,47 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     for (const [tenant, resident] of byTenant)
       if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
+  const admitted = new Map<string, { admits: boolean; why: string }>();
+  const admits = (ns: Namespace) => {
+    let verdict = admitted.get(ns.metadata.name);
+    if (!verdict) admitted.set(ns.metadata.name, (verdict = inputs.admitsEscapes(ns)));
+    return verdict;
+  };
   for (const [from, creators] of inputs.podCreators) {
     if (from === PLATFORM) continue;
+    const patchable = inputs.namespacePatchers.get(from);
+    // The shortest way this row gets an escaping pod onto a node; then every tenant with a pod is reached.
+    let best: string[] | undefined;
     for (const { namespace, evidence } of creators) {
       const candidates =
         namespace === ALL_TENANTS
           ? snapshot.namespaces
           : [namespaces.get(namespace)].filter((n) => n !== undefined);
-      const open = candidates
-        .map((ns) => {
-          const patchable = inputs.namespacePatchers.get(from);
-          const relabel = patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS);
-          if (relabel) return { admits: true, why: relabel };
-          const { admits, why } = inputs.admitsEscapes(ns);
-          return { admits, why: [why] };
-        })
-        .find((c) => c.admits);
-      if (!open) continue;
-      for (const [to, { node, resident }] of anywhere)
-        addBreach(breaches, from, to, [
-          ...evidence,
-          ...open.why,
-          `a pod there may be privileged with hostPID and a hostPath of /, and its author picks the node`,
-          `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`,
-        ]);
+      let open: string[] | undefined;
+      for (const ns of candidates) {
+        const relabel = patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS);
+        const verdict = relabel ? undefined : admits(ns);
+        open = relabel ?? (verdict?.admits ? [verdict.why] : undefined);
+        if (open) break;
+      }
+      if (open && (!best || evidence.length + open.length < best.length)) best = [...evidence, ...open];
     }
+    if (!best) continue;
+    const chain = [
+      ...best,
+      "a pod there may be privileged with hostPID and a hostPath of /, and its author picks the node",
+    ];
+    const evidenceTo = (to: string) => {
+      const { node, resident } = anywhere.get(to)!;
+      return new LazyEvidence(chain.length + 1, () => [...chain, where(node, resident)]);
+    };
+    // Every other tenant may have a pod somewhere: one entry for the whole row.
+    if (tenancy.tenants.every((t) => t.name === from || anywhere.has(t.name))) {
+      const example = tenancy.tenants.find((t) => t.name !== from);
+      if (example) addBreach(breaches, from, ALL_TENANTS, evidenceTo(example.name));
+      continue;
+    }
+    for (const to of anywhere.keys()) addBreach(breaches, from, to, evidenceTo(to));
   }
   return breaches;
 }

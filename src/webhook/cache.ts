@@ -16,17 +16,8 @@ import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
 import type { Kind, KubeObject } from "../model/objects.js";
 import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
 import { admit } from "../sources/admit.js";
+import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
 import type { LogEntry } from "./server.js";
-
-/** What the guardrails read: tenants by namespace, RBAC for the after-state, NetworkPolicies. */
-export const DEFAULT_CACHED_KINDS: readonly Kind[] = [
-  "Namespace",
-  "Role",
-  "ClusterRole",
-  "RoleBinding",
-  "ClusterRoleBinding",
-  "NetworkPolicy",
-];
 
 export interface ClusterCacheOptions {
   kubeconfig: KubeConfig;
@@ -63,7 +54,9 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
     current = undefined;
   };
   const store = (info: KindInfo, raw: KubernetesObject) => {
-    const value = { ...raw, apiVersion: apiVersionOf(info), kind: info.kind };
+    // managedFields are often half of an object's size and no guardrail reads them.
+    const { managedFields: _, ...metadata } = (raw.metadata ?? {}) as Record<string, unknown>;
+    const value = { ...raw, apiVersion: apiVersionOf(info), kind: info.kind, metadata };
     const origin = { cluster: "watch" };
     const result = admit({ value, origin, locate: () => origin });
     if (result.type !== "object") {
@@ -95,7 +88,9 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
     informer.on("add", (o) => store(info, o));
     informer.on("update", (o) => store(info, o));
     informer.on("delete", (o) => remove(info, o));
+    let failedSince = false;
     informer.on("error", (error: unknown) => {
+      failedSince = true;
       if (stopped) return;
       log({ level: "warn", msg: "list/watch failed; restarting", kind: info.kind, error: describe(error) });
       const timer = setTimeout(() => {
@@ -103,10 +98,6 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
         if (!stopped) start();
       }, options.restartDelayMs ?? 2_000);
       timers.add(timer);
-    });
-    let failedSince = false;
-    informer.on("error", () => {
-      failedSince = true;
     });
     const start = () => {
       failedSince = false;

@@ -24,9 +24,18 @@ export interface AdmissionContext {
   tenantSpec(tenant: string): TenantSpec;
   /** Tenants whose identity the requester is: owner, or service account of one of its namespaces. */
   tenantsOfUser(user: UserInfo): Set<string>;
-  /** Platform administrators (tenants file) and the platform namespaces' service accounts. */
+  /** Platform administrators (tenants file), the platform namespaces' service accounts, control-plane components. */
   isPlatformUser(user: UserInfo): boolean;
 }
+
+/**
+ * Control-plane components that authenticate as themselves rather than as kube-system service accounts
+ * (kube-controller-manager without --use-service-account-credentials): the platform, like those accounts.
+ */
+export const CONTROL_PLANE_USERS: readonly string[] = [
+  "system:kube-controller-manager",
+  "system:kube-scheduler",
+];
 
 const cache = new WeakMap<Snapshot, WeakMap<WebhookSettings, AdmissionContext>>();
 
@@ -91,6 +100,7 @@ function buildContext(snapshot: Snapshot, settings: WebhookSettings): AdmissionC
 
   const isPlatformUser = (user: UserInfo): boolean => {
     if (settings.config.admins.some((admin) => subjectIs(admin, user))) return true;
+    if (CONTROL_PLANE_USERS.includes(user.username)) return true;
     const sa = serviceAccountOf(user.username);
     return sa !== undefined && tenantOfNamespace(sa.namespace) === PLATFORM;
   };

@@ -7,7 +7,7 @@
  */
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
-import { DEFAULT_CACHED_KINDS } from "./cache.js";
+import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
 

@@ -5,16 +5,26 @@
  * message, warned — plus failing closed when the webhook is down, certificate rotation, and the cache
  * following the cluster.
  */
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+
+import { spawn } from "node:child_process";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kindInfo } from "../../src/model/kinds.js";
 import { type ClusterCache, startClusterCache } from "../../src/webhook/cache.js";
 import { admissionContext } from "../../src/webhook/context.js";
-import { validatingWebhookConfiguration, WEBHOOK_NAME } from "../../src/webhook/manifests.js";
+import {
+  validatingWebhookConfiguration,
+  WEBHOOK_NAME,
+  webhookManifests,
+} from "../../src/webhook/manifests.js";
 import { type LogEntry, startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 import { makeCertificates, type TestCertificates } from "./certs.js";
+import { call } from "./client.js";
 import { settingsOf } from "./helpers.js";
 
 const TENANTS = `
@@ -327,6 +337,159 @@ describe("webhook round trip through kube-apiserver", () => {
       (r) => /denied the request: \[kubefence:pod-security\]/.test(r.body.message ?? ""),
     );
     expect(reply.body.message).toContain("host namespaces (hostIPC=true)");
+  });
+
+  it("accepts every object `webhook manifests` writes (server-side dry run)", async () => {
+    const docs = webhookManifests({
+      namespace: "kubefence-system",
+      image: "kubefence:test",
+      caBundle: certs.ca,
+      tenantsFile: TENANTS,
+    }) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace?: string };
+    }[];
+    expect((await api("POST", "/api/v1/namespaces", docs[0])).status).toBe(201);
+    const extra: Record<string, { plural: string; namespaced: boolean }> = {
+      ConfigMap: { plural: "configmaps", namespaced: true },
+      ValidatingWebhookConfiguration: { plural: "validatingwebhookconfigurations", namespaced: false },
+    };
+    for (const doc of docs.slice(1)) {
+      // policy/v1 PodDisruptionBudgets are served from v1.21; this API server is v1.20.
+      if (doc.kind === "PodDisruptionBudget") continue;
+      const info = kindInfo(doc.kind) ?? extra[doc.kind]!;
+      const base = doc.apiVersion.includes("/") ? `/apis/${doc.apiVersion}` : `/api/${doc.apiVersion}`;
+      const path = `${base}${info.namespaced ? `/namespaces/${doc.metadata.namespace}` : ""}/${info.plural}?dryRun=All`;
+      // The registration in use is called "kubefence" already; a dry run still checks names.
+      const object =
+        doc.kind === "ValidatingWebhookConfiguration"
+          ? { ...doc, metadata: { name: "kubefence-dry-run" } }
+          : doc;
+      const reply = await api("POST", path, object);
+      expect(reply.status, `${doc.kind}: ${reply.body.message}`).toBe(201);
+    }
+  });
+
+  it("kubefence webhook serve syncs, answers, follows its tenants file, and exits cleanly on SIGTERM", async () => {
+    const own = makeCertificates();
+    const tenantsFile = join(own.dir, "tenants.yaml");
+    writeFileSync(tenantsFile, TENANTS);
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        `${root}src/cli/main.ts`,
+        "webhook",
+        "serve",
+        "--bind-address",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--tls-cert-file",
+        own.certFile,
+        "--tls-private-key-file",
+        own.keyFile,
+        "--kubeconfig",
+        cluster.kubeconfig,
+        "--tenants",
+        tenantsFile,
+        "--cert-poll-interval",
+        "100",
+      ],
+      { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    try {
+      const lines: Record<string, unknown>[] = [];
+      let partial = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        const text = partial + chunk.toString();
+        const complete = text.split("\n");
+        partial = complete.pop() ?? "";
+        for (const line of complete.filter(Boolean)) lines.push(JSON.parse(line));
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      const serving = await eventually(async () => lines.find((l) => l.msg === "serving"), Boolean, 30_000);
+      const url = `https://${String(serving?.address)}`;
+      const ready = await eventually(
+        () => call(url, own.ca, "GET", "/readyz"),
+        (r) => r.status === 200,
+        30_000,
+      );
+      expect(ready.status).toBe(200);
+      const review = (uid: string, object: Record<string, unknown>) =>
+        call(
+          url,
+          own.ca,
+          "POST",
+          "/validate",
+          JSON.stringify({
+            apiVersion: "admission.k8s.io/v1",
+            kind: "AdmissionReview",
+            request: {
+              uid,
+              kind: { group: "", version: "v1", kind: object.kind },
+              resource: { group: "", version: "v1", resource: object.kind === "Pod" ? "pods" : "services" },
+              namespace: "team-a",
+              operation: "CREATE",
+              userInfo: { username: "alice", groups: ["system:authenticated"] },
+              object,
+            },
+          }),
+        ).then(
+          (reply) =>
+            JSON.parse(reply.body).response as { uid: string; allowed: boolean; warnings?: string[] },
+        );
+      expect(await review("from-cli", pod("p", { hostNetwork: true }))).toMatchObject({
+        uid: "from-cli",
+        allowed: false,
+      });
+      const logged = await eventually(
+        async () => lines.find((l) => l.msg === "review" && l.uid === "from-cli"),
+        Boolean,
+      );
+      expect(logged).toMatchObject({
+        level: "info",
+        tenant: "team-a",
+        allowed: false,
+        time: expect.any(String),
+      });
+
+      // service-exposure is in warn mode; switching the file to enforce takes effect without a restart.
+      const nodePort = {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "np", namespace: "team-a" },
+        spec: { type: "NodePort", ports: [{ port: 80 }] },
+      };
+      expect(await review("warned", nodePort)).toMatchObject({
+        allowed: true,
+        warnings: [expect.stringContaining("[kubefence:service-exposure]")],
+      });
+      writeFileSync(tenantsFile, TENANTS.replace("service-exposure: warn", "service-exposure: enforce"));
+      const enforced = await eventually(
+        () => review("enforced", nodePort),
+        (r) => !r.allowed,
+      );
+      expect(enforced.allowed).toBe(false);
+      expect(lines.map((l) => l.msg)).toContain("tenants file reloaded");
+      // A broken file is refused; the last good one stays in force.
+      writeFileSync(tenantsFile, "kind: Nope\n");
+      await eventually(
+        async () => lines.some((l) => l.msg === "tenants file not reloaded; keeping the previous one"),
+        Boolean,
+      );
+      expect((await review("still-enforced", nodePort)).allowed).toBe(false);
+
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(lines.map((l) => l.msg)).toContain("stopped");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(own.dir, { recursive: true, force: true });
+    }
   });
 
   it("fails closed in tenant namespaces when the webhook is down, while kube-system still works", async () => {

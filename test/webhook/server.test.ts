@@ -177,7 +177,7 @@ describe("webhook server", () => {
     copyFileSync(rotated.keyFile, certs.keyFile);
     copyFileSync(rotated.certFile, certs.certFile);
     let reply: Awaited<ReturnType<typeof call>> | undefined;
-    for (let i = 0; i < 100 && !reply; i++) {
+    for (let i = 0; i < 200 && !reply; i++) {
       reply = await call(server.url, rotated.ca, "GET", "/healthz").catch(() => undefined);
       if (!reply) await new Promise((r) => setTimeout(r, 50));
     }

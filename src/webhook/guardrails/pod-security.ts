@@ -6,6 +6,7 @@
  * create its pods is refused when it is written, not silently stuck later. Pod updates are judged only
  * when significant, as upstream (admission/admission.go isSignificantPodUpdate).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Container, ObjectMeta, Pod, PodSpec, Workload } from "../../model/objects.js";
 import { podTemplateOf } from "../../model/workloads.js";
 import {
@@ -47,6 +48,12 @@ export const podSecurity: Guardrail = {
       !isSignificantPodUpdate(object as Pod, request.oldObject as Pod)
     )
       return ALLOW;
+    if (
+      object.kind !== "Pod" &&
+      request.oldObject &&
+      templateUnchanged(object as Workload, request.oldObject as Workload)
+    )
+      return ALLOW;
     const lv = effectivePolicy(context, object.metadata.namespace!, request.tenant);
     const verdict = evaluatePod(lv.level, lv.version, target.metadata, target.spec);
     if (verdict.allowed) return ALLOW;
@@ -73,6 +80,15 @@ function podOf(object: Pod | Workload): { metadata: ObjectMeta; spec: PodSpec } 
   if (object.kind === "Pod")
     return object.spec ? { metadata: object.metadata, spec: object.spec } : undefined;
   return podTemplateOf(object);
+}
+
+/**
+ * A controller update that leaves the pod template alone (scaling, labels, the controllers' own
+ * bookkeeping) changes no pod: judging it would only block controllers working on objects that predate
+ * the webhook.
+ */
+export function templateUnchanged(workload: Workload, old: Workload): boolean {
+  return isDeepStrictEqual(podTemplateOf(workload), podTemplateOf(old));
 }
 
 /** admission/admission.go isSignificantPodUpdate: only image (and seccomp annotation) changes can alter the verdict. */

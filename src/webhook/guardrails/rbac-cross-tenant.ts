@@ -6,7 +6,7 @@
  * a breach. Bindings to `system:authenticated`, `system:unauthenticated` or `system:serviceaccounts`
  * reach the identities of every tenant and are denied outright.
  */
-import type { ClusterRole, KubeObject, RoleBinding, Subject } from "../../model/objects.js";
+import type { ClusterRole, KubeObject, PolicyRule, Subject } from "../../model/objects.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import {
   ALL_AUTHENTICATED,
@@ -15,9 +15,10 @@ import {
   type UserInfo,
 } from "../../rbac/attributes.js";
 import { type Authorizer, buildAuthorizer } from "../../rbac/authorizer.js";
+import type { Policy } from "../../rbac/policy.js";
 import { describeSubject } from "../../rbac/subjects.js";
 import { PLATFORM } from "../../tenancy/tenants.js";
-import { snapshotAfter } from "../after-state.js";
+import { afterStateAuthorizer } from "../after-state.js";
 import type { AdmissionContext } from "../context.js";
 import { ALLOW, deny, type Guardrail } from "../guardrail.js";
 
@@ -41,13 +42,19 @@ export const rbacCrossTenant: Guardrail = {
         );
     }
     const before = authorizerOf(context.snapshot);
-    const next = buildAuthorizer(snapshotAfter(context.snapshot, request.oldObject, after));
+    const scopes = scopesTouched(context.snapshot, after);
+    const next = afterStateAuthorizer(before, context.snapshot, after, scopes);
     const breaches: string[] = [];
-    for (const { subject, namespace } of affectedSubjects(context.snapshot, request.oldObject, after)) {
+    for (const { subject, namespace } of affectedSubjects(
+      context.snapshot,
+      before.policy,
+      request.oldObject,
+      after,
+    )) {
       const homes = subjectTenants(subject, namespace, context);
       if (homes.size === 0) continue; // not a tenant's identity
       const user = subjectUser(subject, namespace);
-      for (const scope of scopesTouched(context.snapshot, after)) {
+      for (const scope of scopes) {
         if (scope !== "" && homes.has(context.tenantOfNamespace(scope))) continue;
         const known = new Set(before.rulesFor(user, scope).rules.map(grantKey));
         for (const grant of next.rulesFor(user, scope).rules) {
@@ -57,7 +64,7 @@ export const rbacCrossTenant: Guardrail = {
               ? "at cluster scope (every namespace)"
               : `in namespace "${scope}" (${owner(context.tenantOfNamespace(scope))})`;
           breaches.push(
-            `${describeSubject(subject, namespace)} of ${[...homes].map(owner).join(", ")} would gain ${JSON.stringify(grant.rule)} ${where} via ${grant.description}`,
+            `${describeSubject(subject, namespace)} of ${[...homes].map(owner).join(", ")} would gain ${describeRule(grant.rule)} ${where} via ${grant.description}`,
           );
           break;
         }
@@ -84,6 +91,15 @@ export function authorizerOf(snapshot: Snapshot): Authorizer {
   return authorizer;
 }
 
+/** `get,list,watch on pods, services (API group "")`, `get on /healthz`. */
+export function describeRule(rule: PolicyRule): string {
+  const verbs = (rule.verbs ?? []).join(",");
+  if (rule.nonResourceURLs?.length) return `${verbs} on ${rule.nonResourceURLs.join(", ")}`;
+  const groups = (rule.apiGroups ?? []).map((g) => `"${g}"`).join(", ");
+  const names = rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : "";
+  return `${verbs} on ${(rule.resources ?? []).join(", ")}${names} (API group ${groups})`;
+}
+
 function owner(tenant: string): string {
   return tenant === PLATFORM ? "the platform" : `tenant "${tenant}"`;
 }
@@ -101,7 +117,8 @@ interface BoundSubject {
 /** Subjects of the changed binding, or of every binding that references the changed role. */
 function affectedSubjects(
   snapshot: Snapshot,
-  before: KubeObject | undefined,
+  policy: Policy,
+  old: KubeObject | undefined,
   after: KubeObject,
 ): BoundSubject[] {
   const out: BoundSubject[] = [];
@@ -113,16 +130,11 @@ function affectedSubjects(
     case "RoleBinding":
     case "ClusterRoleBinding":
       add(after);
-      if (before && (before.kind === "RoleBinding" || before.kind === "ClusterRoleBinding")) add(before);
+      if (old && (old.kind === "RoleBinding" || old.kind === "ClusterRoleBinding")) add(old);
       break;
     case "Role":
-      for (const b of snapshot.roleBindings)
-        if (
-          b.metadata.namespace === after.metadata.namespace &&
-          b.roleRef.kind === "Role" &&
-          b.roleRef.name === after.metadata.name
-        )
-          add(b);
+      for (const b of policy.roleBindingsByNamespace.get(after.metadata.namespace) ?? [])
+        if (b.roleRef.kind === "Role" && b.roleRef.name === after.metadata.name) add(b);
       break;
     case "ClusterRole": {
       const names = clusterRolesReached(snapshot, after);
@@ -149,7 +161,7 @@ function scopesTouched(snapshot: Snapshot, after: KubeObject): string[] {
   if (after.kind === "RoleBinding" || after.kind === "Role") scopes.add(after.metadata.namespace);
   if (after.kind === "ClusterRole") {
     const names = clusterRolesReached(snapshot, after);
-    for (const b of snapshot.roleBindings as RoleBinding[])
+    for (const b of snapshot.roleBindings)
       if (b.roleRef.kind === "ClusterRole" && names.has(b.roleRef.name)) scopes.add(b.metadata.namespace);
   }
   return [...scopes];

@@ -93,6 +93,34 @@ describe("pod-security guardrail", () => {
     ).toBe(false);
   });
 
+  it("lets controllers update a workload whose pod template they do not touch (e.g. one that predates the webhook)", () => {
+    const deployment = (replicas: number, hostPID: boolean) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "old", namespace: "team-a" },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: "x" } },
+        template: {
+          metadata: { labels: { app: "x" } },
+          spec: { hostPID, containers: [{ name: "c", image: "x" }] },
+        },
+      },
+    });
+    const scaled = request({
+      operation: "UPDATE",
+      object: deployment(3, true),
+      oldObject: deployment(1, true),
+    });
+    expect(decide(scaled, fixtureContext()).allowed).toBe(true);
+    const changed = request({
+      operation: "UPDATE",
+      object: deployment(1, true),
+      oldObject: deployment(1, false),
+    });
+    expect(decide(changed, fixtureContext()).allowed).toBe(false);
+  });
+
   it.each([
     ["same images", [{ name: "a", image: "x" }], [{ name: "a", image: "x" }], false],
     ["image changed", [{ name: "a", image: "y" }], [{ name: "a", image: "x" }], true],

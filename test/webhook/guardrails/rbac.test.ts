@@ -84,7 +84,9 @@ describe("rbac-cross-tenant guardrail (RBAC engine on the after-state)", () => {
     expect(message).toContain(
       '[kubefence:rbac-cross-tenant] RoleBinding "grant" would give identities of one tenant access into another tenant or the platform',
     );
-    expect(message).toContain('ServiceAccount "builder/team-b" of tenant "team-b" would gain');
+    expect(message).toContain(
+      'ServiceAccount "builder/team-b" of tenant "team-b" would gain get,list,watch on pods (API group "")',
+    );
     expect(message).toContain(
       'in namespace "team-a" (tenant "team-a") via RoleBinding "grant/team-a" of ClusterRole "pod-reader"',
     );
