@@ -2,16 +2,21 @@
 /** kubefence's command line: parsing and wiring only. Also runs as `kubectl fence` (the kubectl-fence bin). */
 import { basename } from "node:path";
 import { Command, CommanderError } from "commander";
+import { accessMatrixCommand } from "./access-matrix.js";
 import { auditCommand } from "./audit.js";
+import { canICommand } from "./can-i.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
 import { fixCommand } from "./fix.js";
 import { netmapCommand } from "./netmap.js";
 import { podsecCommand } from "./podsec.js";
 import { reachCommand } from "./reach.js";
+import { reviewCommand } from "./review.js";
 import { snapshotCommand } from "./snapshot.js";
 import { tenantCommand } from "./tenant.js";
+import { verifyCommand } from "./verify.js";
 import { VERSION, versionCommand } from "./version.js";
 import { webhookCommand } from "./webhook.js";
+import { whoCanCommand } from "./who-can.js";
 
 export function buildProgram(): Command {
   const asKubectlPlugin = basename(process.argv[1] ?? "").startsWith("kubectl-fence");
@@ -20,9 +25,15 @@ export function buildProgram(): Command {
       "Kubernetes multi-tenant isolation, visible, provable and enforced: RBAC, NetworkPolicy and Pod Security, exactly as Kubernetes decides them.",
     )
     .version(VERSION, "--version", "print the version")
+    // Options before a command belong to kubefence, after it to the command (podsec has its own --version).
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (text, write) => write(text) });
   program.addCommand(auditCommand());
+  program.addCommand(canICommand());
+  program.addCommand(whoCanCommand());
+  program.addCommand(accessMatrixCommand());
+  program.addCommand(reviewCommand());
   program.addCommand(fixCommand());
   program.addCommand(tenantCommand());
   program.addCommand(snapshotCommand());
@@ -30,9 +41,14 @@ export function buildProgram(): Command {
   program.addCommand(reachCommand());
   program.addCommand(netmapCommand());
   program.addCommand(webhookCommand());
+  program.addCommand(verifyCommand());
   program.addCommand(versionCommand());
-  for (const command of program.commands) command.exitOverride();
-  program.exitOverride();
+  // Usage errors anywhere in the tree (nested commands too) reach main() and exit 2, as kubectl does.
+  const override = (command: Command): void => {
+    command.exitOverride();
+    for (const child of command.commands) override(child);
+  };
+  override(program);
   return program;
 }
 

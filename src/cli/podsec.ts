@@ -29,7 +29,7 @@ import { addSourceOptions, loadSource, type SourceOptions } from "./source-optio
 interface PodsecOptions extends SourceOptions {
   allNamespaces?: boolean;
   level?: string;
-  policyVersion?: string;
+  version?: string;
   namespaces?: boolean;
   admissionConfig?: string;
   output: string;
@@ -45,7 +45,7 @@ export function podsecCommand(): Command {
       "--level <level>",
       "judge at this level (privileged, baseline, restricted) instead of each namespace's enforce label",
     )
-    .option("--policy-version <version>", "policy version for --level: latest or v1.NN", "latest")
+    .option("--version <version>", "policy version for --level: latest or v1.NN", "latest")
     .option(
       "--namespaces",
       "per namespace: enforce/audit/warn policy, what violates it, strictest safe level",
@@ -66,7 +66,7 @@ Examples:
   kubefence podsec -f k8s/ -R --level baseline
 
   # Restricted as of policy v1.30, one namespace, machine-readable
-  kubefence podsec --context prod -n shop --level restricted --policy-version v1.30 -o json
+  kubefence podsec --context prod -n shop --level restricted --version v1.30 -o json
 
   # Per namespace: enforce/audit/warn, violations, and the strictest level it could enforce today
   kubefence podsec --demo --namespaces
@@ -79,10 +79,10 @@ Examples:
       if (options.allNamespaces && options.namespace)
         throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
       const level = options.level === undefined ? undefined : flagLevel(options.level);
-      const version = flagVersion(options.policyVersion ?? "latest");
-      if (options.level === undefined && options.policyVersion !== "latest")
+      const version = flagVersion(options.version ?? "latest");
+      if (options.level === undefined && options.version !== "latest")
         throw new UsageError(
-          "--policy-version needs --level (without it each namespace's enforce-version applies)",
+          "--version needs --level (without it each namespace's enforce-version applies)",
         );
       const config = options.admissionConfig ? readAdmissionConfig(options.admissionConfig) : DEFAULT_CONFIG;
       const { snapshot } = await loadSource(options);
@@ -108,7 +108,7 @@ function flagLevel(value: string): Level {
 
 function flagVersion(value: string): Version {
   const parsed = parseVersion(value);
-  if (parsed.error) throw new UsageError(`invalid --policy-version "${value}": ${parsed.error}`);
+  if (parsed.error) throw new UsageError(`invalid --version "${value}": ${parsed.error}`);
   return parsed.value;
 }
 

@@ -100,7 +100,7 @@ describe("kubefence podsec", () => {
       "--demo",
       "--level",
       "restricted",
-      "--policy-version",
+      "--version",
       "v1.30",
       "-o",
       "json",
@@ -172,10 +172,10 @@ plugins:
       'error: invalid --level "strict": must be one of privileged, baseline, restricted',
     ],
     [
-      ["--level", "baseline", "--policy-version", "1.30"],
-      'error: invalid --policy-version "1.30": must be "latest" or "v1.x"',
+      ["--level", "baseline", "--version", "1.30"],
+      'error: invalid --version "1.30": must be "latest" or "v1.x"',
     ],
-    [["--policy-version", "v1.30"], "error: --policy-version needs --level"],
+    [["--version", "v1.30"], "error: --version needs --level"],
     [["-o", "wide"], 'error: unable to match a printer suitable for the output format "wide"'],
     [
       ["--admission-config", "/nonexistent.yaml"],
