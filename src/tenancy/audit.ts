@@ -6,6 +6,7 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { WORKLOAD_KINDS } from "../model/workloads.js";
 import { findingsOf } from "../network/findings.js";
 import { analyzeNetwork } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
@@ -48,33 +49,8 @@ export interface PlaneSummary {
 /** The kinds each plane's verdicts depend on. */
 const PLANE_KINDS: Record<Plane, readonly string[]> = {
   api: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace"],
-  network: [
-    "NetworkPolicy",
-    "Pod",
-    "Namespace",
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "ReplicationController",
-  ],
-  node: [
-    "Pod",
-    "Node",
-    "Namespace",
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "ReplicationController",
-    "PodTemplate",
-    "RoleBinding",
-    "ClusterRoleBinding",
-  ],
+  network: ["NetworkPolicy", "Pod", "Namespace", ...WORKLOAD_KINDS.filter((kind) => kind !== "PodTemplate")],
+  node: ["Pod", "Node", "Namespace", ...WORKLOAD_KINDS, "RoleBinding", "ClusterRoleBinding"],
 };
 
 export interface AuditReport {
