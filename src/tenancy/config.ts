@@ -20,6 +20,7 @@
  *       podSecurity: baseline                             # privileged | baseline | restricted (default baseline)
  *       allowFrom: [team-b]                               # tenants whose traffic team-a accepts
  *       services: {nodePort: false, loadBalancer: false, externalIPs: false}
+ *   guardrails: {pod-security: enforce, service-exposure: warn}   # webhook modes, read by src/webhook/settings.ts
  */
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { LabelSelector } from "../model/objects.js";
