@@ -10,40 +10,27 @@
  * warning says which answers that weakens. A kind the server does not serve at its stable version (404)
  * is retried at its older versions (CronJob is batch/v1beta1 before Kubernetes 1.21).
  */
-import { existsSync } from "node:fs";
-import { type Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { request as httpsRequest, type RequestOptions } from "node:https";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { apiVersionOf, KINDS, type KindInfo, kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
 import { buildSnapshot, type LoadResult } from "./build.js";
 import type { RawDocument } from "./documents.js";
-import { InputError } from "./manifests.js";
+import { connect, type KubeClient, type KubeClientOptions, LiveError, statusMessage } from "./kube-client.js";
 
-export interface LiveOptions {
-  kubeconfig?: string;
-  context?: string;
+export { LiveError };
+
+export interface LiveOptions extends KubeClientOptions {
   /** Report progress (kinds and objects listed) on a TTY; called with "" when done, to clear the line. */
   onProgress?: (message: string) => void;
   /** Objects per list request (`limit`); default 500, as kubectl's chunk size. */
   pageSize?: number;
   /** Kinds listed at once; default 4. */
   concurrency?: number;
-  /** Per-request timeout in milliseconds; default 30 000. */
-  timeoutMs?: number;
 }
-
-/** The cluster cannot be read at all (unreachable, bad credentials, no kubeconfig): exit code 2. */
-export class LiveError extends InputError {}
 
 const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_CONCURRENCY = 4;
-const DEFAULT_TIMEOUT_MS = 30_000;
-const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 /** What the answers lose when a kind cannot be listed; said in the warning. */
 const WEAKENS: Record<Kind, string> = {
@@ -73,14 +60,18 @@ const WEAKENS: Record<Kind, string> = {
 };
 
 export async function loadLive(options: LiveOptions): Promise<LoadResult> {
-  const { client, contextName } = await connect(options);
+  const client = await connect({
+    noKubeconfigHint: "; or read manifests with -f, or try --demo",
+    ...options,
+  });
+  const { contextName } = client;
   const origin: Origin = { cluster: contextName };
   const progress = options.onProgress ?? (() => {});
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
 
   // One cheap request first, so an unreachable server or bad credentials fail once, clearly.
   progress(`connecting to ${client.server} (context ${contextName})`);
-  await client.get("/version");
+  await client.request("GET", "/version");
 
   // Kept per kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same
   // cluster always gives the same snapshot (and `kubefence snapshot` the same file).
@@ -186,7 +177,7 @@ type ListOutcome =
 
 /** Lists every object of a kind at one version, following `continue` tokens. */
 async function listAll(
-  client: Client,
+  client: KubeClient,
   info: KindInfo,
   apiVersion: string,
   pageSize: number,
@@ -199,7 +190,7 @@ async function listAll(
   for (;;) {
     const query = new URLSearchParams({ limit: String(pageSize) });
     if (token) query.set("continue", token);
-    const answer = await client.get(`${base}?${query}`);
+    const answer = await client.request("GET", `${base}?${query}`);
     if (answer.status === 403) return { type: "forbidden", message: statusMessage(answer.body) };
     if (answer.status === 404) return { type: "notServed" };
     if (answer.status === 410 && !restarted) {
@@ -222,139 +213,6 @@ async function listAll(
   }
 }
 
-interface Client {
-  server: string;
-  get(path: string): Promise<{ status: number; body: unknown }>;
-}
-
-async function connect(options: LiveOptions): Promise<{ client: Client; contextName: string }> {
-  const { KubeConfig } = await import("@kubernetes/client-node");
-  const kc = new KubeConfig();
-  loadKubeConfig(kc, options.kubeconfig);
-  if (options.context) {
-    if (!kc.getContextObject(options.context))
-      throw new LiveError(`context "${options.context}" does not exist in the kubeconfig`);
-    kc.setCurrentContext(options.context);
-  }
-  const contextName = kc.getCurrentContext();
-  if (!contextName) throw new LiveError("the kubeconfig has no current context; pass --context NAME");
-  const context = kc.getContextObject(contextName);
-  if (!context) throw new LiveError(`context "${contextName}" does not exist in the kubeconfig`);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster)
-    throw new LiveError(
-      `context "${contextName}" names cluster "${context.cluster}", which the kubeconfig does not define`,
-    );
-
-  const base: RequestOptions = { method: "GET", headers: { Accept: "application/json" } };
-  try {
-    await kc.applyToHTTPSOptions(base);
-  } catch (error) {
-    throw new LiveError(`cannot use the credentials of context "${contextName}": ${messageOf(error)}`);
-  }
-  const server = cluster.server.replace(/\/+$/, "");
-  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return {
-    contextName,
-    client: {
-      server,
-      get: (path) => get(server, path, base, timeout, contextName),
-    },
-  };
-}
-
-/** kubectl's order: --kubeconfig, then $KUBECONFIG (the files that exist, merged), then ~/.kube/config, then in-cluster. */
-function loadKubeConfig(kc: KubeConfig, explicit: string | undefined): void {
-  const read = (into: KubeConfig, path: string): KubeConfig => {
-    try {
-      into.loadFromFile(path);
-    } catch (error) {
-      throw new LiveError(`cannot read kubeconfig "${path}": ${messageOf(error)}`);
-    }
-    return into;
-  };
-  if (explicit) {
-    if (!existsSync(explicit)) throw new LiveError(`the kubeconfig "${explicit}" does not exist`);
-    read(kc, explicit);
-    return;
-  }
-  const fromEnv = (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean);
-  if (fromEnv.length > 0) {
-    const [first, ...rest] = fromEnv.filter((path) => existsSync(path));
-    if (first === undefined)
-      throw new LiveError(`none of the kubeconfig files in KUBECONFIG exist (${fromEnv.join(delimiter)})`);
-    read(kc, first);
-    const Config = kc.constructor as new () => KubeConfig;
-    for (const path of rest) kc.mergeConfig(read(new Config(), path), true);
-    return;
-  }
-  const home = join(homedir(), ".kube", "config");
-  if (existsSync(home)) read(kc, home);
-  else if (existsSync(SERVICE_ACCOUNT_TOKEN) && process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-  else
-    throw new LiveError(
-      "no kubeconfig: pass --kubeconfig, set KUBECONFIG or create ~/.kube/config to read a live cluster; or read manifests with -f, or try --demo",
-    );
-}
-
-function get(
-  server: string,
-  path: string,
-  base: RequestOptions,
-  timeout: number,
-  contextName: string,
-): Promise<{ status: number; body: unknown }> {
-  const url = new URL(server + path);
-  const send = url.protocol === "http:" ? httpRequest : httpsRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(url, { ...base, agent: base.agent as Agent | undefined, timeout }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("error", (error) => reject(unreachable(url, error)));
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        const text = Buffer.concat(chunks).toString("utf8");
-        if (status === 401)
-          return reject(
-            new LiveError(
-              `You must be logged in to the server (Unauthorized): the credentials of context "${contextName}" were rejected by ${server}`,
-            ),
-          );
-        resolve({ status, body: parseBody(text, res.headers) });
-      });
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeout / 1000}s`)));
-    req.on("error", (error) => reject(unreachable(url, error)));
-    req.end();
-  });
-}
-
-function parseBody(text: string, headers: IncomingHttpHeaders): unknown {
-  if (!(headers["content-type"] ?? "").includes("json")) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** kubectl's wording for the usual ways a server cannot be reached. */
-function unreachable(url: URL, error: Error): LiveError {
-  const code = (error as { code?: string }).code;
-  if (code === "ECONNREFUSED")
-    return new LiveError(
-      `The connection to the server ${url.host} was refused - did you specify the right host or port?`,
-    );
-  return new LiveError(`Unable to connect to the server ${url.host}: ${error.message}`);
-}
-
-/** The message of a Kubernetes Status body, or a short form of whatever came back. */
-function statusMessage(body: unknown): string {
-  if (isRecord(body) && typeof body.message === "string") return body.message;
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
 async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
@@ -371,10 +229,6 @@ async function forEachLimited<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

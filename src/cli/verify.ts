@@ -1,0 +1,215 @@
+/**
+ * `kubefence verify`: against a live cluster, act as each tenant's owner (impersonation) and submit, with
+ * server-side dry run, what would break isolation; report what the cluster blocks and what it accepts.
+ * Wiring and HTTP only — which attempts, and what an answer means, live in src/verify.
+ */
+import { Command } from "commander";
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { Origin } from "../model/origin.js";
+import { buildSnapshot } from "../sources/build.js";
+import type { RawDocument } from "../sources/documents.js";
+import { connect, type KubeClient, LiveError, statusMessage } from "../sources/kube-client.js";
+import { InputError } from "../sources/manifests.js";
+import type { TenantConfig } from "../tenancy/config.js";
+import { resolveTenants } from "../tenancy/tenants.js";
+import { impersonationRefusal } from "../verify/classify.js";
+import { impersonationHeaders, impersonationOf } from "../verify/identity.js";
+import {
+  attemptResult,
+  planAttempts,
+  renderVerifyTable,
+  type TenantVerification,
+  tenantVerification,
+  verifyReport,
+} from "../verify/report.js";
+import { type VerifyTarget, verifyTargets } from "../verify/target.js";
+import { EXIT_NO, UsageError } from "./errors.js";
+import { printStructured, validateOutput } from "./output.js";
+import { formatDiagnostic } from "./source-options.js";
+import { readTenantSource } from "./tenant-options.js";
+
+interface VerifyOptions {
+  kubeconfig?: string;
+  context?: string;
+  tenants?: string;
+  tenant?: string;
+  output: string;
+}
+
+/** Tenants verified at once; each tenant's attempts go one after another. */
+const CONCURRENCY = 4;
+const PAGE_SIZE = 500;
+
+export function verifyCommand(): Command {
+  return new Command("verify")
+    .description(
+      "act as each tenant's owner and try, with server-side dry run, what would break isolation; exit 1 if the cluster accepts any",
+    )
+    .option(
+      "--kubeconfig <path>",
+      "kubeconfig file for the live cluster (default: $KUBECONFIG or ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use (default: the current context)")
+    .option("--tenants <file>", "tenants file (TenantConfig): the tenants, their namespaces and owners")
+    .option("--tenant <name>", "verify only this tenant of the tenants file")
+    .option("-o, --output <format>", "table, json or yaml", "table")
+    .addHelpText(
+      "after",
+      `
+For each tenant of the tenants file, kubefence acts as its first owner (Impersonate-User and
+Impersonate-Group headers) and submits with dryRun=All, so nothing is ever stored:
+  privileged-host-pod     a privileged pod with hostPID and the node's / mounted
+  host-network-pod        a pod with hostNetwork
+  node-port-service       a NodePort Service
+  cluster-admin-binding   a ClusterRoleBinding of cluster-admin to itself
+  cross-tenant-binding    a RoleBinding of admin in another tenant's namespace (or kube-system)
+  pod-security-relabel    its namespace relabelled pod-security.kubernetes.io/enforce=privileged
+  delete-default-deny     deletion of its namespace's default-deny NetworkPolicy
+Each is blocked (by RBAC, PodSecurity, ResourceQuota, an admission webhook, …) or ACCEPTED.
+Exit code 1 when any attempt is accepted or has nothing to attempt on (no default-deny policy);
+0 when every one is blocked. The user running verify needs the "impersonate" verb on users,
+groups and serviceaccounts (cluster-admin has it).
+
+Examples:
+  # Every tenant, as a CI gate after deploying the platform
+  kubefence verify --tenants tenants.yaml
+
+  # One tenant, on another context, as JSON
+  kubefence verify --context staging --tenants tenants.yaml --tenant team-a -o json`,
+    )
+    .action(async (options: VerifyOptions) => {
+      validateOutput(options.output, ["table", "json", "yaml"]);
+      if (!options.tenants)
+        throw new UsageError(
+          "--tenants FILE is required: verify acts as each tenant's owner, and the tenants file says who they are",
+        );
+      const source = readTenantSource({ tenants: options.tenants });
+      if (source.from !== "file") throw new UsageError("--tenants FILE is required");
+      const { config } = source;
+      if (options.tenant && !config.tenants.some((t) => t.name === options.tenant))
+        throw new UsageError(
+          `tenant "${options.tenant}" is not in the tenants file ${options.tenants} (tenants: ${config.tenants.map((t) => t.name).join(", ") || "none"})`,
+        );
+      const report = await asUsageErrors(() => verifyCluster(options, config));
+      if (options.output === "table") process.stdout.write(renderVerifyTable(report));
+      else printStructured(report, options.output);
+      if (!report.isolated) process.exitCode = EXIT_NO;
+    });
+}
+
+async function verifyCluster(options: VerifyOptions, config: TenantConfig) {
+  const client = await connect({ kubeconfig: options.kubeconfig, context: options.context });
+  const snapshot = await readNamespacesAndPolicies(client);
+  const resolved = resolveTenants(snapshot, { from: "file", config });
+  for (const d of resolved.diagnostics) if (d.severity !== "info") warn(d);
+  const plan = verifyTargets(snapshot, resolved.tenancy, config, options.tenant);
+  for (const u of plan.unverifiable)
+    process.stderr.write(`warning: tenant "${u.tenant}" cannot be verified: ${u.reason}\n`);
+
+  const progress = process.stderr.isTTY
+    ? (text: string) => process.stderr.write(`\r\x1b[K${text}`)
+    : () => {};
+  let done = 0;
+  const results = await mapLimited(plan.targets, CONCURRENCY, async (target) => {
+    const verified = await verifyTenant(client, target);
+    progress(`verified ${++done}/${plan.targets.length} tenants`);
+    return verified;
+  });
+  progress("");
+  return verifyReport({ server: client.server, context: client.contextName }, results, plan.unverifiable);
+}
+
+/** The tenant's attempts one after another, as its owner. */
+async function verifyTenant(client: KubeClient, target: VerifyTarget): Promise<TenantVerification> {
+  const impersonation = impersonationOf(target.actAs, target.tenant);
+  const results = [];
+  for (const planned of planAttempts(target)) {
+    if ("notApplicable" in planned.planned) {
+      results.push(attemptResult(planned));
+      continue;
+    }
+    const { request } = planned.planned;
+    const answer = await client.request(request.method, request.path, request.body, {
+      ...impersonationHeaders(impersonation),
+      ...(request.contentType ? { "Content-Type": request.contentType } : {}),
+    });
+    const refusal = impersonationRefusal(answer);
+    if (refusal)
+      throw new UsageError(
+        `cannot act as tenant "${target.tenant}"'s owner ${target.actAs.kind} "${target.actAs.name}": ${refusal}\n` +
+          `kubefence verify impersonates each tenant's owner, so the user of context "${client.contextName}" needs the "impersonate" verb on users, groups and serviceaccounts, e.g.:\n` +
+          "  kubectl create clusterrole kubefence-verify --verb=impersonate --resource=users,groups,serviceaccounts\n" +
+          "  kubectl create clusterrolebinding kubefence-verify --clusterrole=kubefence-verify --user=YOU",
+      );
+    results.push(attemptResult(planned, answer));
+  }
+  return tenantVerification(target, results);
+}
+
+/** Only what the plan needs: namespaces (tenants, Pod Security labels) and NetworkPolicies (default deny). */
+async function readNamespacesAndPolicies(client: KubeClient) {
+  const origin: Origin = { cluster: client.contextName };
+  const documents: RawDocument[] = [];
+  for (const [apiVersion, kind, path] of [
+    ["v1", "Namespace", "/api/v1/namespaces"],
+    ["networking.k8s.io/v1", "NetworkPolicy", "/apis/networking.k8s.io/v1/networkpolicies"],
+  ] as const)
+    for (const item of await listAll(client, path))
+      documents.push({ value: { apiVersion, kind, ...item }, origin, locate: () => origin });
+  const built = buildSnapshot(documents, { synthesizeNamespaces: false });
+  for (const d of built.diagnostics) if (d.severity !== "info") warn(d);
+  return built.snapshot;
+}
+
+async function listAll(client: KubeClient, path: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let token = "";
+  for (;;) {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (token) query.set("continue", token);
+    const answer = await client.request("GET", `${path}?${query}`);
+    const body = answer.body as { items?: unknown; metadata?: { continue?: unknown } } | undefined;
+    if (answer.status === 403)
+      throw new LiveError(
+        `${statusMessage(answer.body)}\nkubefence verify reads Namespaces and NetworkPolicies, then impersonates each tenant's owner: run it as a platform administrator`,
+      );
+    if (answer.status !== 200 || !Array.isArray(body?.items))
+      throw new LiveError(`listing ${path} failed: ${answer.status} ${statusMessage(answer.body)}`);
+    items.push(
+      ...body.items.filter((i): i is Record<string, unknown> => typeof i === "object" && i !== null),
+    );
+    const next = body.metadata?.continue;
+    if (typeof next !== "string" || next === "") return items;
+    token = next;
+  }
+}
+
+async function asUsageErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function warn(d: Diagnostic): void {
+  process.stderr.write(`${formatDiagnostic(d)}\n`);
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * One thing a tenant might try that would break isolation, as a request the API server can judge: always
+ * with server-side dry run (`dryRun=All`: admission runs in full, nothing is stored — for DELETE too).
+ * Attempts are data plus a pure `plan`; the registry (attempts/index.ts) alone decides which run, in order.
+ */
+import type { VerifyTarget } from "./target.js";
+
+export const DRY_RUN = "dryRun=All";
+/** Names of the objects the attempts submit start with this, so they are recognisable in audit logs. */
+export const VERIFY_PREFIX = "kubefence-verify";
+/** Label on every object an attempt submits. */
+export const VERIFY_LABEL = "kubefence.io/verify";
+
+export interface AttemptRequest {
+  method: "POST" | "PATCH" | "DELETE";
+  /** API path including `?dryRun=All`. */
+  path: string;
+  body?: Record<string, unknown>;
+  /** Content-Type of a PATCH body (merge or strategic merge patch). */
+  contentType?: string;
+  /** What kubectl prints when the server accepts it, e.g. `pod/x created (server dry run)`. */
+  acceptedAs: string;
+}
+
+/** The request to send, or why the attempt does not apply to this tenant (itself a weakness). */
+export type Planned = { request: AttemptRequest } | { notApplicable: string };
+
+export interface Attempt {
+  /** Stable id, e.g. `privileged-host-pod`. */
+  id: string;
+  /** What the tenant tries and why it would break isolation, in a sentence. */
+  summary: string;
+  plan(target: VerifyTarget): Planned;
+}
+
+export function dryRun(path: string): string {
+  return `${path}${path.includes("?") ? "&" : "?"}${DRY_RUN}`;
+}
+
+/**
+ * Requests and limits on every container an attempt submits, so a ResourceQuota that demands them
+ * (`failed quota: … must specify …`) cannot block the attempt for a reason a real tenant would simply comply
+ * with: only the controls that keep tenants apart should stop it.
+ */
+export const CONTAINER_RESOURCES = {
+  requests: { cpu: "100m", memory: "64Mi" },
+  limits: { cpu: "100m", memory: "64Mi" },
+};
+
+export function labels(target: VerifyTarget): Record<string, string> {
+  return { [VERIFY_LABEL]: target.tenant };
+}

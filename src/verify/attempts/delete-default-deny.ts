@@ -1,0 +1,26 @@
+/**
+ * NetworkPolicies only add allowances to each other, so the one way a tenant opens its namespace to every
+ * other tenant is to delete the policy that denies by default. Without one there is nothing to delete —
+ * and nothing isolating the namespace on the network plane, which is reported as a weakness.
+ */
+import { type Attempt, dryRun } from "../attempt.js";
+
+export const deleteDefaultDeny: Attempt = {
+  id: "delete-default-deny",
+  summary: "delete its namespace's default-deny NetworkPolicy, which opens it to every other tenant's pods",
+  plan(target) {
+    if (!target.defaultDeny)
+      return {
+        notApplicable: `n/a: no default-deny policy to delete: no NetworkPolicy in namespace "${target.namespace}" selects every pod and allows nothing, so the namespace is open on the network plane`,
+      };
+    return {
+      request: {
+        method: "DELETE",
+        path: dryRun(
+          `/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/${target.defaultDeny}`,
+        ),
+        acceptedAs: `networkpolicy.networking.k8s.io/${target.defaultDeny} deleted (server dry run)`,
+      },
+    };
+  },
+};
