@@ -156,7 +156,7 @@ class Generator {
 
   private hash(length: number): string {
     let out = "";
-    for (let i = 0; i < length; i++) out += this.pick([...HASH_ALPHABET]);
+    for (let i = 0; i < length; i++) out += HASH_ALPHABET[Math.floor(this.random() * HASH_ALPHABET.length)];
     return out;
   }
 

@@ -14,7 +14,8 @@
  * the peak RSS it reports (process.resourceUsage().maxRSS) belongs to that engine on that size alone.
  * `snapshot` is the generated cluster of the size being run (bench/generate.ts SIZES); it is generated
  * on first use and that time is not measured. `measure` runs `fn` once, after a GC when available, and
- * records its wall time; give `count` (and `unit`) to also get a throughput. Run one file directly with
+ * records its wall time; give `count` (and `unit`) to also get a throughput. `note(operation, detail)` adds
+ * a row that is not a timed run (latency percentiles, extrapolations). Run one file directly with
  * `npx tsx bench/<engine>.bench.ts --size medium`. Benchmarks are not tests: nothing here asserts.
  */
 import { writeFileSync } from "node:fs";
@@ -40,13 +41,17 @@ export interface BenchContext {
   readonly snapshot: Snapshot;
   /** Times one run of `fn` and returns its result. */
   measure<T>(operation: string, fn: () => T | Promise<T>, options?: MeasureOptions): Promise<T>;
+  /** A result that is not one timed run (latency percentiles, an extrapolation): a row with `detail` and no time. */
+  note(operation: string, detail: string): void;
 }
 
 export interface Measurement {
   operation: string;
-  ms: number;
+  /** Absent for a note. */
+  ms?: number;
   count?: number;
   unit?: string;
+  detail?: string;
 }
 
 /** What one bench process reports to `bench/run.ts`. */
@@ -83,6 +88,9 @@ export async function benchmark(name: string, run: (context: BenchContext) => un
       const value = await fn();
       measurements.push({ operation, ms: performance.now() - start, ...options });
       return value;
+    },
+    note(operation, detail) {
+      measurements.push({ operation, detail });
     },
   };
   let error: string | undefined;
@@ -142,7 +150,7 @@ export function renderResults(results: BenchResult[]): string {
   for (const r of results) {
     for (const m of r.measurements) {
       rows.push(
-        `| ${r.bench} | ${r.size} | ${m.operation} | ${formatTime(m.ms)} | ${formatThroughput(m)} | ${Math.round(r.peakRssMB)} |`,
+        `| ${r.bench} | ${r.size} | ${m.operation} | ${m.ms === undefined ? "" : formatTime(m.ms)} | ${m.detail ?? formatThroughput(m)} | ${Math.round(r.peakRssMB)} |`,
       );
     }
     if (r.error)
@@ -172,7 +180,7 @@ function formatTime(ms: number): string {
 }
 
 function formatThroughput(m: Measurement): string {
-  if (m.count === undefined || m.ms === 0) return "";
+  if (m.count === undefined || !m.ms) return "";
   const perSecond = (m.count * 1000) / m.ms;
   const text =
     perSecond >= 1e6

@@ -16,8 +16,8 @@ await benchmark("model", async (context) => {
   const objects = allObjects(snapshot).length;
   const dir = mkdtempSync(join(tmpdir(), "kubefence-model-bench-"));
   try {
-    // The yaml library reads ~1 MB/s and holds ~70 bytes of AST per input byte: a 300 MB YAML List (large)
-    // would take minutes and ~20 GB, so large measures JSON only (what `kubefence snapshot` writes).
+    // The yaml library reads ~1 MB/s: a 300 MB YAML List (large) would take five minutes, so large measures
+    // JSON only (what `kubefence snapshot` writes).
     const formats: ListFormat[] = context.size === "large" ? ["json"] : ["json", "yaml"];
     for (const format of formats) {
       const file = join(dir, `cluster.${format}`);

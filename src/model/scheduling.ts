@@ -9,7 +9,11 @@ import type { Node, PodSpec } from "./objects.js";
 type Taint = NonNullable<NonNullable<Node["spec"]>["taints"]>[number];
 type Toleration = NonNullable<PodSpec["tolerations"]>[number];
 type NodeSelectorTerm = NonNullable<
-  NonNullable<NonNullable<NonNullable<PodSpec["affinity"]>["nodeAffinity"]>["requiredDuringSchedulingIgnoredDuringExecution"]>
+  NonNullable<
+    NonNullable<
+      NonNullable<PodSpec["affinity"]>["nodeAffinity"]
+    >["requiredDuringSchedulingIgnoredDuringExecution"]
+  >
 >["nodeSelectorTerms"][number];
 type NodeSelectorRequirement = NonNullable<NodeSelectorTerm["matchExpressions"]>[number];
 
@@ -27,7 +31,9 @@ export function canSchedule(spec: PodSpec, node: Node): boolean {
 /** The first NoSchedule/NoExecute taint of the node that the tolerations do not tolerate. */
 export function untoleratedTaint(tolerations: Toleration[], node: Node): Taint | undefined {
   return (node.spec?.taints ?? []).find(
-    (taint) => (taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !tolerations.some((t) => tolerates(t, taint)),
+    (taint) =>
+      (taint.effect === "NoSchedule" || taint.effect === "NoExecute") &&
+      !tolerations.some((t) => tolerates(t, taint)),
   );
 }
 
@@ -73,7 +79,8 @@ function requirementMatches(r: NodeSelectorRequirement, value: string | undefine
       return value === undefined;
     case "Gt":
     case "Lt": {
-      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]!)) return false;
+      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]!))
+        return false;
       const [have, want] = [BigInt(value), BigInt(values[0]!)];
       return r.operator === "Gt" ? have > want : have < want;
     }

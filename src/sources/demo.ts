@@ -1,8 +1,8 @@
 /** The built-in demo cluster: `examples/demo/`, shipped inside the package, found from any directory. */
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { allObjects } from "../model/snapshot.js";
 import { originOf } from "../model/origin.js";
+import { allObjects } from "../model/snapshot.js";
 import type { LoadResult } from "./build.js";
 import { loadManifests } from "./manifests.js";
 
@@ -13,6 +13,8 @@ export const DEMO_DIR = fileURLToPath(new URL("../../examples/demo/", import.met
 export function loadDemo(): LoadResult {
   const result = loadManifests([DEMO_DIR]);
   const origins = [...allObjects(result.snapshot).map(originOf), ...result.diagnostics.map((d) => d.origin)];
-  for (const origin of origins) if (origin && "file" in origin && origin.file.startsWith(PACKAGE_ROOT)) origin.file = relative(PACKAGE_ROOT, origin.file);
+  for (const origin of origins)
+    if (origin && "file" in origin && origin.file.startsWith(PACKAGE_ROOT))
+      origin.file = relative(PACKAGE_ROOT, origin.file);
   return result;
 }

@@ -23,7 +23,7 @@ export function loadManifests(paths: string[], options: ManifestOptions = {}): L
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const file of expandPaths(paths, options.recursive ?? false)) {
-    const text = file === "-" ? (options.readStdin ?? readStdin)() : readFileSync(file, "utf8");
+    const text = file === "-" ? (options.readStdin ?? readStdin)() : readFile(file);
     const parsed = parseDocuments(text, file === "-" ? "<stdin>" : file);
     documents.push(...parsed.documents);
     diagnostics.push(...parsed.diagnostics);
@@ -76,6 +76,27 @@ function walk(dir: string, recursive: boolean): string[] {
     }
   }
   return out;
+}
+
+/** Go's wording for the errors kubectl prints (`error: open x.yaml: permission denied`). */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EISDIR: "is a directory",
+  ELOOP: "too many levels of symbolic links",
+};
+
+/** A file that cannot be read (a dangling symlink, no permission, over V8's 512 MB string limit) stops the run. */
+function readFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "ERR_STRING_TOO_LONG")
+      throw new InputError(`cannot read "${file}": larger than the 512 MB a file may have; split it`);
+    const reason = (code && ERRNO_TEXT[code]) ?? message;
+    throw new InputError(`open ${file}: ${reason}`);
+  }
 }
 
 function readStdin(): string {

@@ -110,8 +110,10 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
   const admitted = new Map<string, { admits: boolean; why: string }>();
   const admits = (ns: Namespace) => {
-    let verdict = admitted.get(ns.metadata.name);
-    if (!verdict) admitted.set(ns.metadata.name, (verdict = inputs.admitsEscapes(ns)));
+    const known = admitted.get(ns.metadata.name);
+    if (known) return known;
+    const verdict = inputs.admitsEscapes(ns);
+    admitted.set(ns.metadata.name, verdict);
     return verdict;
   };
   for (const [from, creators] of inputs.podCreators) {

@@ -37,12 +37,12 @@ describe("compound paths across planes", () => {
   });
 
   it("patching one's own Namespace relabels its Pod Security level: with pod create, that is a node escape", () => {
-    const escape = cell("team-d", "team-c", "node");
-    expect(escape.verdict).toBe("breach");
-    expect(escape.evidence).toContain(
+    const takeover = cell("team-d", "team-c", "node");
+    expect(takeover.verdict).toBe("breach");
+    expect(takeover.evidence).toContain(
       "so User:dave can patch namespace team-d and set pod-security.kubernetes.io/enforce=privileged",
     );
-    expect(escape.evidence).toContain("so User:dave can create pods in namespace team-d");
+    expect(takeover.evidence).toContain("so User:dave can create pods in namespace team-d");
   });
 
   it("a tenant that can create pods only where baseline is enforced, and cannot relabel, escapes nothing", () => {

@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { generateCluster, writeList } from "../../bench/generate.js";
+import { type Path, parseDocuments, parseYamlList, type RawDocument } from "../../src/sources/documents.js";
+
+/** Everything a document tells the rest of the pipeline: its value and where its parts were written. */
+function observe(doc: RawDocument, paths: Path[]) {
+  return { value: JSON.stringify(doc.value), origin: doc.origin, positions: paths.map((p) => doc.locate(p)) };
+}
+
+function itemPaths(doc: RawDocument): Path[] {
+  const items = (doc.value as { items: unknown[] }).items;
+  const paths: Path[] = [[], ["kind"], ["metadata"], ["items"]];
+  items.forEach((_, i) => {
+    paths.push(["items", i], ["items", i, "metadata", "name"], ["items", i, "spec"], ["items", i, "nope", 3]);
+  });
+  return paths;
+}
+
+/** The fast reader must be taken, and must equal the general reader exactly. */
+function expectSameAsWhole(text: string) {
+  const fast = parseYamlList(text, "f.yaml");
+  expect(fast, "the item-by-item reader was not taken").toBeDefined();
+  const whole = parseDocuments(text, "f.yaml", { listFastPath: false });
+  expect(whole.diagnostics).toEqual([]);
+  expect(whole.documents).toHaveLength(1);
+  const paths = itemPaths(whole.documents[0]!);
+  expect(observe(fast!, paths)).toEqual(observe(whole.documents[0]!, paths));
+}
+
+const item = (name: string, extra = "") =>
+  `- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: ${name}\n    namespace: apps\n${extra}`;
+
+describe("a YAML List read item by item equals the List read whole", () => {
+  it("kubectl get -o yaml output", () => {
+    expectSameAsWhole(readFileSync("test/sources/corpus/kubectl-get-list.yaml", "utf8"));
+  });
+
+  it("a generated cluster of 4 000 objects", async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on("data", (c: Buffer) => chunks.push(c));
+    await writeList(
+      generateCluster({
+        seed: 3,
+        tenants: 4,
+        namespacesPerTenant: 5,
+        deploymentsPerNamespace: 3,
+        replicas: 2,
+        policiesPerNamespace: 7,
+        bindingsPerNamespace: 5,
+        clusterRoleBindings: 10,
+      }),
+      "yaml",
+      out,
+    );
+    expectSameAsWhole(Buffer.concat(chunks).toString("utf8"));
+  });
+
+  it.each([
+    [
+      "items indented under the key",
+      `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: a}\n  - kind: Pod\n    metadata: {name: b}\n`,
+    ],
+    [
+      "items the last key, comments and blank lines between them",
+      `kind: List\napiVersion: v1\nitems:\n# first\n${item("a")}\n\n# second\n${item("b")}`,
+    ],
+    [
+      "block scalars, a |+ one keeping trailing blank lines",
+      `apiVersion: v1\nitems:\n${item("a", "  data:\n    script: |+\n      echo hi\n\n\n")}${item("b", "  data:\n    x: >-\n      folded\n      text\n")}kind: List\n`,
+    ],
+    [
+      "anchors and aliases inside one item",
+      `apiVersion: v1\nitems:\n${item("a", "  labels: &l {x: y}\n  selector: *l\n")}kind: List\n`,
+    ],
+    [
+      "a |+ scalar at the end of the file",
+      `apiVersion: v1\nkind: List\nitems:\n${item("a", "  data:\n    s: |+\n      x\n\n")}`,
+    ],
+    [
+      "a |+ scalar at the end of a file without final newline",
+      `apiVersion: v1\nkind: List\nitems:\n${item("a", "  data:\n    s: |+\n      x\n\n      y")}`,
+    ],
+    [
+      "CRLF line endings",
+      `apiVersion: v1\r\nitems:\r\n- kind: Pod\r\n  metadata:\r\n    name: a\r\n- kind: Pod\r\n  metadata:\r\n    name: b\r\nkind: List\r\n`,
+    ],
+    [
+      "an item that is not a mapping",
+      `apiVersion: v1\nitems:\n- just a string\n- - nested\n  - list\nkind: List\n`,
+    ],
+  ])("%s", (_reason, text) => {
+    expectSameAsWhole(text);
+  });
+
+  it.each([
+    [
+      "an alias to an anchor in another item",
+      `apiVersion: v1\nitems:\n${item("a", "  labels: &l {x: y}\n")}${item("b", "  labels: *l\n")}kind: List\n`,
+    ],
+    ["several documents", `${item("a")}---\napiVersion: v1\nitems:\n${item("b")}`],
+    ["a flow sequence", `apiVersion: v1\nitems: [{kind: Pod}]\nkind: List\n`],
+    ["an empty list", `apiVersion: v1\nitems: []\nkind: List\n`],
+    ["an item whose node starts on the next line", `apiVersion: v1\nitems:\n-\n  kind: Pod\nkind: List\n`],
+    ["items twice", `items:\n- a\nkind: List\nitems:\n- b\n`],
+    [
+      "an item that does not parse",
+      `apiVersion: v1\nitems:\n- kind: Pod\n  metadata: {name: [x\nkind: List\n`,
+    ],
+  ])("leaves %s to the general reader", (_reason, text) => {
+    expect(parseYamlList(text, "f.yaml")).toBeUndefined();
+  });
+
+  it("for any List the yaml library writes, in either sequence style", () => {
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.constantFrom("multi\nline\n", "trailing\n\n\n", "- dash", "# hash", "items:", "a: b", "'q'", ""),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, scalar, tie("map"), fc.array(tie("node"), { maxLength: 3 })),
+      map: fc.dictionary(fc.string({ minLength: 1 }), tie("node"), { maxKeys: 4 }),
+    }));
+    const items = fc.array(value.map, { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(items, fc.boolean(), (list, indentSeq) => {
+        const text = stringify({ apiVersion: "v1", items: list, kind: "List" }, { indentSeq });
+        if (!parseYamlList(text, "f.yaml")) return; // e.g. an empty first map printed as `- {}`: general reader
+        expectSameAsWhole(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("through parseDocuments, a broken item is reported as before", () => {
+    const text = `apiVersion: v1\nitems:\n- kind: Pod\n  metadata: {name: [x\n- kind: Pod\nkind: List\n`;
+    expect(parseDocuments(text, "f.yaml")).toEqual(parseDocuments(text, "f.yaml", { listFastPath: false }));
+  });
+});
