@@ -1,7 +1,13 @@
 /** `kubefence netmap`: every allowed connection, by workload, pod or namespace. I/O and printing only. */
 import { Command } from "commander";
 import { exposure } from "../network/exposure.js";
-import { NETMAP_FORMATS, type NetmapFormat, renderConnections, renderExposure, renderMatrix } from "../network/format.js";
+import {
+  NETMAP_FORMATS,
+  type NetmapFormat,
+  renderConnections,
+  renderExposure,
+  renderMatrix,
+} from "../network/format.js";
 import { analyzeNetwork, type NetworkModel } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import { UsageError } from "./errors.js";
@@ -22,7 +28,11 @@ export function addNetworkOptions(command: Command): Command {
       "whether ipBlocks match pod IPs (true: upstream e2e, Calico; false: Cilium, Terway)",
       "true",
     )
-    .option("--host-network <mode>", "hostNetwork pods: node (treated as their node, outside policy) or pod", "node")
+    .option(
+      "--host-network <mode>",
+      "hostNetwork pods: node (treated as their node, outside policy) or pod",
+      "node",
+    )
     .option("--node-local <bool>", "traffic from a pod's own node is always allowed", "true");
 }
 
@@ -59,7 +69,11 @@ interface NetmapOptions extends SourceOptions, NetworkFlags {
 export function netmapCommand(): Command {
   const command = new Command("netmap")
     .description("list every allowed connection under the NetworkPolicies: SRC => DST : CONNS")
-    .option("--level <level>", "workload (a workload and its pods are one peer), pod, or namespace (matrix)", "workload")
+    .option(
+      "--level <level>",
+      "workload (a workload and its pods are one peer), pod, or namespace (matrix)",
+      "workload",
+    )
     .option("-o, --output <format>", "txt, json, csv, md or dot", "txt")
     .option("--exposure", "workloads reachable from every namespace or from outside, and those not isolated")
     .addHelpText(
@@ -102,7 +116,9 @@ Examples:
         process.stdout.write(renderMatrix(model.namespaceMatrix(), format));
         return;
       }
-      process.stdout.write(renderConnections(model.connections(options.level as "pod" | "workload", namespace), format));
+      process.stdout.write(
+        renderConnections(model.connections(options.level as "pod" | "workload", namespace), format),
+      );
     });
   return addNetworkOptions(addSourceOptions(command));
 }

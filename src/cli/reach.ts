@@ -18,7 +18,10 @@ export function reachCommand(): Command {
   const command = new Command("reach")
     .description("can SRC open a connection to DST? per direction, with the policy and rule that decide")
     .argument("<src>", "NAMESPACE/POD, NAMESPACE/KIND/NAME (deploy, sts, ds, job, svc, …) or an IP")
-    .argument("<dst>", "NAMESPACE/POD, NAMESPACE/KIND/NAME (a Service is judged by its endpoint pods) or an IP")
+    .argument(
+      "<dst>",
+      "NAMESPACE/POD, NAMESPACE/KIND/NAME (a Service is judged by its endpoint pods) or an IP",
+    )
     .option("--port <port>", "destination port (for a Service: the Service's port)", "80")
     .option("--protocol <protocol>", "TCP, UDP or SCTP", "TCP")
     .option("-o, --output <format>", "text, json or yaml", "text")
@@ -31,7 +34,7 @@ Examples:
   # Can busybox reach the nginx Service on port 80 in the demo cluster?
   kubefence reach default/busybox network/svc/nginx --demo
 
-  # A Deployment to a StatefulSet on UDP 53, from manifests
+  # A Deployment to a StatefulSet on TCP 5432, from manifests
   kubefence reach -f k8s/ shop/deploy/web data/sts/db --port 5432
 
   # From the internet, machine-readable
@@ -43,12 +46,19 @@ Examples:
       if (!/^[0-9]+$/.test(options.port) || port < 1 || port > 65535)
         throw new UsageError(`--port must be a number between 1 and 65535 (got "${options.port}")`);
       const protocol = options.protocol.toUpperCase();
-      if (!isProtocol(protocol)) throw new UsageError(`--protocol must be TCP, UDP or SCTP (got "${options.protocol}")`);
+      if (!isProtocol(protocol))
+        throw new UsageError(`--protocol must be TCP, UDP or SCTP (got "${options.protocol}")`);
       const model = await loadNetwork(options);
       let answer: ReachAnswer;
       try {
         const namespace = options.namespace ?? "default";
-        answer = reach(model, resolveEnd(model, src, namespace), resolveEnd(model, dst, namespace), port, protocol);
+        answer = reach(
+          model,
+          resolveEnd(model, src, namespace),
+          resolveEnd(model, dst, namespace),
+          port,
+          protocol,
+        );
       } catch (error) {
         if (error instanceof ResolveError) throw new UsageError(error.message);
         throw error;
@@ -77,6 +87,7 @@ export function renderReach(answer: ReachAnswer): string {
 
 function sideLines(label: string, verdict: DirectionVerdict): string[] {
   const out = [`  ${`${label}:`.padEnd(9)}${verdict.allowed ? "allowed" : "denied"} — ${verdict.reason}`];
-  for (const miss of verdict.rejectedBy) out.push(`           ${miss.policy} ${label} rule ${miss.rule}: ${miss.why}`);
+  for (const miss of verdict.rejectedBy)
+    out.push(`           ${miss.policy} ${label} rule ${miss.rule}: ${miss.why}`);
   return out;
 }

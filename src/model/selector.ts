@@ -89,7 +89,8 @@ function compiled(requirements: Requirement[]): CompiledSelector {
     text: requirements.map(requirementText).join(","),
     matches(labels) {
       for (const r of sets) {
-        const value = labels?.[r.key];
+        // Own keys only: a label named "constructor" must not find Object.prototype.constructor.
+        const value = labels && Object.hasOwn(labels, r.key) ? labels[r.key] : undefined;
         const has = value !== undefined;
         switch (r.op) {
           case "=":

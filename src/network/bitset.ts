@@ -55,36 +55,55 @@ export class Bitset {
     return true;
   }
 
+  clear(i: number): void {
+    this.words[i >>> 5]! &= ~(1 << (i & 31));
+  }
+
   /** Any bit set in [from, to). */
   anyIn(from: number, to: number): boolean {
-    for (let i = from; i < to; ) {
-      const w = i >>> 5;
-      const bit = i & 31;
-      if (bit === 0 && i + 32 <= to) {
-        if (this.words[w] !== 0) return true;
-        i += 32;
-      } else {
-        if (this.has(i)) return true;
-        i++;
-      }
-    }
-    return false;
+    if (from >= to) return false;
+    const first = from >>> 5;
+    const last = (to - 1) >>> 5;
+    const words = this.words;
+    if (first === last) return (words[first]! & rangeMask(from & 31, ((to - 1) & 31) + 1)) !== 0;
+    if ((words[first]! & rangeMask(from & 31, 32)) !== 0) return true;
+    for (let w = first + 1; w < last; w++) if (words[w] !== 0) return true;
+    return (words[last]! & rangeMask(0, ((to - 1) & 31) + 1)) !== 0;
   }
 
   /** Every bit set in [from, to). */
   allIn(from: number, to: number): boolean {
-    for (let i = from; i < to; ) {
-      const w = i >>> 5;
-      const bit = i & 31;
-      if (bit === 0 && i + 32 <= to) {
-        if (this.words[w] !== 0xffffffff) return false;
-        i += 32;
-      } else {
-        if (!this.has(i)) return false;
-        i++;
-      }
+    if (from >= to) return true;
+    const first = from >>> 5;
+    const last = (to - 1) >>> 5;
+    const words = this.words;
+    if (first === last) {
+      const mask = rangeMask(from & 31, ((to - 1) & 31) + 1);
+      return (words[first]! & mask) >>> 0 === mask;
     }
-    return true;
+    const head = rangeMask(from & 31, 32);
+    if ((words[first]! & head) >>> 0 !== head) return false;
+    for (let w = first + 1; w < last; w++) if (words[w] !== 0xffffffff) return false;
+    const tail = rangeMask(0, ((to - 1) & 31) + 1);
+    return (words[last]! & tail) >>> 0 === tail;
+  }
+
+  /** The first set bit at or after `from` and before `to`, or -1. */
+  nextSet(from: number, to = this.size): number {
+    if (from >= to) return -1;
+    const words = this.words;
+    let w = from >>> 5;
+    let word = (words[w]! & ~((1 << (from & 31)) - 1)) >>> 0;
+    if ((from & 31) === 0) word = words[w]!;
+    const lastWord = (to - 1) >>> 5;
+    for (;;) {
+      if (word !== 0) {
+        const i = (w << 5) + (31 - Math.clz32(word & -word));
+        return i < to ? i : -1;
+      }
+      if (++w > lastWord) return -1;
+      word = words[w]!;
+    }
   }
 
   /** Indices of the set bits, ascending. */
@@ -99,14 +118,11 @@ export class Bitset {
       }
     }
   }
+}
 
-  count(): number {
-    let n = 0;
-    for (let w of this.words) {
-      w -= (w >>> 1) & 0x55555555;
-      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-      n += (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-    }
-    return n;
-  }
+/** Bits [lo, hi) of a word, unsigned. */
+function rangeMask(lo: number, hi: number): number {
+  const upper = hi === 32 ? 0xffffffff : ((1 << hi) - 1) >>> 0;
+  const lower = lo === 0 ? 0 : ((1 << lo) - 1) >>> 0;
+  return (upper & ~lower) >>> 0;
 }

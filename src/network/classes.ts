@@ -8,8 +8,8 @@
  */
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
-import type { CompiledPolicy } from "./policies.js";
 import { type CIDR, type Family, familyRange, type IPRange } from "./ip.js";
+import type { CompiledPolicy } from "./policies.js";
 import type { ContainerPort, Unit } from "./units.js";
 
 export type ClassKind = "pod" | "host" | "external";
@@ -56,7 +56,8 @@ export function buildAtoms(cidrs: CIDR[], families: Set<Family>): Atoms {
     const cuts = new Set<bigint>([space.first, space.last + 1n]);
     for (const c of cidrs) if (c.family === family) cuts.add(c.first).add(c.last + 1n);
     const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (let i = 0; i + 1 < sorted.length; i++) ranges.push({ family, first: sorted[i]!, last: sorted[i + 1]! - 1n });
+    for (let i = 0; i + 1 < sorted.length; i++)
+      ranges.push({ family, first: sorted[i]!, last: sorted[i + 1]! - 1n });
   }
   const atomOf = (family: Family, ip: bigint): number => {
     let lo = 0;
@@ -124,8 +125,14 @@ export function buildClasses(
     const host = u.hostNetwork && hostNetworkAsNode;
     if (host) key = `${u.namespace}\0host\0${u.node ?? ""}\0${atom}`;
     else {
-      const labels = keys.map((k) => (k in u.labels ? `${k}=${u.labels[k]}` : "")).join("\u0001");
-      const ports = u.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).sort().join(",");
+      let labels = "";
+      for (const k of keys) {
+        const v = u.labels[k];
+        labels += v === undefined ? "\u0001" : `${k}=${v}\u0001`;
+      }
+      let ports = "";
+      if (u.ports.length === 1) ports = portKey(u.ports[0]!);
+      else if (u.ports.length > 1) ports = u.ports.map(portKey).sort().join(",");
       key = `${u.namespace}\0pod\0${labels}\0${ports}\0${ipBlockMatchesPods ? atom : ""}`;
     }
     let c = byKey.get(key);
@@ -164,10 +171,16 @@ export function buildClasses(
   return { classes, namespaces, nsIndex, atoms, externalStart, classOfUnit };
 }
 
+function portKey(p: ContainerPort): string {
+  return `${p.name ?? ""}/${p.port}/${p.protocol}`;
+}
+
 /** Every label key a pod selector mentions: labels on other keys cannot change any selector's answer. */
 function selectorKeys(policies: CompiledPolicy[]): string[] {
   const keys = new Set<string>();
-  const add = (s: { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] } | undefined) => {
+  const add = (
+    s: { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] } | undefined,
+  ) => {
     for (const k of Object.keys(s?.matchLabels ?? {})) keys.add(k);
     for (const e of s?.matchExpressions ?? []) keys.add(e.key);
   };

@@ -22,7 +22,11 @@ export class ConnSet {
   static readonly all = new ConnSet({ TCP: ALL_RANGES, UDP: ALL_RANGES, SCTP: ALL_RANGES });
 
   /** One protocol, ports `from`–`to` (every port of the protocol when omitted). */
-  static of(protocol: Protocol, from: number = MIN_PORT, to: number = from === MIN_PORT ? MAX_PORT : from): ConnSet {
+  static of(
+    protocol: Protocol,
+    from: number = MIN_PORT,
+    to: number = from === MIN_PORT ? MAX_PORT : from,
+  ): ConnSet {
     const lo = Math.max(MIN_PORT, from);
     const hi = Math.min(MAX_PORT, to);
     if (lo > hi) return ConnSet.none;

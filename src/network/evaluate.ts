@@ -47,7 +47,8 @@ export class Evaluator {
     for (const ns of namespaces)
       for (const [k, v] of Object.entries(ns.labels)) push(this.nsLabelIndex, `${k}=${v}`, ns.index);
     for (const c of classes)
-      if (c.kind === "pod") for (const [k, v] of Object.entries(c.labels)) push(this.classLabelIndex, `${k}=${v}`, c.index);
+      if (c.kind === "pod")
+        for (const [k, v] of Object.entries(c.labels)) push(this.classLabelIndex, `${k}=${v}`, c.index);
   }
 
   /** Policies isolating a class for a direction (empty: not isolated; external and host classes never are). */
@@ -78,11 +79,13 @@ export class Evaluator {
     let out = ConnSet.none;
     for (const p of rule.ports) {
       if (p.port === undefined) out = out.union(ConnSet.of(p.protocol));
-      else if (typeof p.port === "number") out = out.union(ConnSet.of(p.protocol, p.port, p.endPort ?? p.port));
+      else if (typeof p.port === "number")
+        out = out.union(ConnSet.of(p.protocol, p.port, p.endPort ?? p.port));
       else if (dst.kind === "pod") {
         // A named port is the destination pod's: name, protocol and number must all match.
         for (const cp of dst.ports)
-          if (cp.name === p.port && cp.protocol === p.protocol) out = out.union(ConnSet.of(p.protocol, cp.port, cp.port));
+          if (cp.name === p.port && cp.protocol === p.protocol)
+            out = out.union(ConnSet.of(p.protocol, cp.port, cp.port));
       }
     }
     return out;
@@ -95,7 +98,8 @@ export class Evaluator {
     const d = this.table.classes[dst]!;
     let out = ConnSet.none;
     for (const policy of policies)
-      for (const rule of policy.egress) if (this.ruleMatches(rule, dst)) out = out.union(this.ruleConns(rule, d));
+      for (const rule of policy.egress)
+        if (this.ruleMatches(rule, dst)) out = out.union(this.ruleConns(rule, d));
     return out;
   }
 
@@ -106,7 +110,8 @@ export class Evaluator {
     const d = this.table.classes[dst]!;
     let out = ConnSet.none;
     for (const policy of policies)
-      for (const rule of policy.ingress) if (this.ruleMatches(rule, src)) out = out.union(this.ruleConns(rule, d));
+      for (const rule of policy.ingress)
+        if (this.ruleMatches(rule, src)) out = out.union(this.ruleConns(rule, d));
     return out;
   }
 
@@ -202,6 +207,10 @@ function candidatesOrNull(source: LabelSelector | undefined, index: Map<string, 
   return best;
 }
 
-function candidates(source: LabelSelector | undefined, index: Map<string, number[]>, count: number): number[] {
+function candidates(
+  source: LabelSelector | undefined,
+  index: Map<string, number[]>,
+  count: number,
+): number[] {
   return candidatesOrNull(source, index) ?? Array.from({ length: count }, (_, i) => i);
 }

@@ -7,10 +7,11 @@ import { stringify } from "yaml";
 import type { Finding } from "../model/finding.js";
 import { originOf } from "../model/origin.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
 import { analyzeNetwork, type NetworkModel } from "./model.js";
 import type { NetworkOptions } from "./options.js";
-import type { CompiledPolicy, Direction } from "./policies.js";
+import { apiServerRejection, type CompiledPolicy, type Direction } from "./policies.js";
 import type { Unit } from "./units.js";
 
 type FindingRule = (model: NetworkModel) => Finding[];
@@ -24,10 +25,24 @@ export function findingsOf(model: NetworkModel): Finding[] {
 }
 
 const policyRef = (p: CompiledPolicy) => `${p.namespace}/${p.name}`;
-const manifest = (objects: object[]) => objects.map((o) => stringify(o)).join("---\n");
+const manifest = (texts: string[]) => texts.join("---\n");
 
-function networkPolicy(namespace: string, name: string, spec: object) {
-  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec };
+/** A NetworkPolicy manifest as YAML; rendered once per shape, then only the namespace changes (thousands of findings). */
+const rendered = new Map<string, string>();
+const NAMESPACE_SLOT = "kubefence-namespace-slot";
+function networkPolicy(namespace: string, name: string, spec: object): string {
+  const key = `${name}\u0000${JSON.stringify(spec)}`;
+  let text = rendered.get(key);
+  if (text === undefined) {
+    text = stringify({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: NAMESPACE_SLOT },
+      spec,
+    });
+    rendered.set(key, text);
+  }
+  return text.replace(NAMESPACE_SLOT, namespace);
 }
 
 /** Policies the API server would reject: reported, and left out of every answer. */
@@ -38,7 +53,7 @@ const invalidPolicies: FindingRule = (model) =>
     severity: "medium",
     subject: `${policy.metadata.namespace}/${policy.metadata.name}[NetworkPolicy]`,
     object: `namespace ${policy.metadata.namespace}`,
-    message: `NetworkPolicy ${policy.metadata.namespace}/${policy.metadata.name} is invalid and would be rejected by the API server; it is left out of the analysis`,
+    message: `${apiServerRejection(policy.metadata.name, errors)} (namespace ${policy.metadata.namespace}); it is left out of the analysis`,
     evidence: errors,
     remediation: "Fix the fields named above (kubectl apply --dry-run=server reports the same errors).",
     resource: { kind: "NetworkPolicy", namespace: policy.metadata.namespace, name: policy.metadata.name },
@@ -79,8 +94,22 @@ const noDefaultDeny: FindingRule = (model) => {
   return out;
 };
 
+/**
+ * Pod classes up to which cross-namespace reachability is reported per workload (every class pair is
+ * examined); above it, per destination namespace from the namespace matrix, so huge clusters stay fast.
+ */
+export const PER_WORKLOAD_CLASS_LIMIT = 3000;
+
+/** Source lines shown in a cross-namespace finding's evidence. */
+const MAX_EXAMPLES = 20;
+
+const crossNamespace: FindingRule = (model) =>
+  model.table.externalStart <= PER_WORKLOAD_CLASS_LIMIT
+    ? crossNamespaceByWorkload(model)
+    : crossNamespaceByNamespace(model);
+
 /** Workloads reachable from other namespaces, with who, on which ports, why, and what closes it. */
-const crossNamespace: FindingRule = (model) => {
+const crossNamespaceByWorkload: FindingRule = (model) => {
   interface Source {
     units: Set<Unit>;
     conns: ConnSet;
@@ -96,25 +125,37 @@ const crossNamespace: FindingRule = (model) => {
         const c = model.nodeLocal(su, du) ? ConnSet.all : conns;
         if (c.isEmpty()) continue;
         let map = bySrcClass.get(du.peer.index);
-        if (!map) bySrcClass.set(du.peer.index, (map = new Map()));
+        if (!map) {
+          map = new Map();
+          bySrcClass.set(du.peer.index, map);
+        }
         let src = map.get(su.peer.index);
-        if (!src) map.set(su.peer.index, (src = { units: new Set(), conns: ConnSet.none }));
+        if (!src) {
+          src = { units: new Set(), conns: ConnSet.none };
+          map.set(su.peer.index, src);
+        }
         src.units.add(su);
         src.conns = src.conns.union(c);
       }
     }
   });
-  const otherNamespaces = (ns: string) => new Set(model.units.map((u) => u.namespace).filter((n) => n !== ns));
+  const otherNamespaces = (ns: string) =>
+    new Set(model.units.map((u) => u.namespace).filter((n) => n !== ns));
   const out: Finding[] = [];
   for (const [dstIndex, sources] of [...bySrcClass].sort(([a], [b]) => a - b)) {
     const dst = model.peers[dstIndex]!;
-    const srcPeers = [...sources.keys()].map((i) => model.peers[i]!).sort((a, b) => a.name.localeCompare(b.name));
+    const srcPeers = [...sources.keys()]
+      .map((i) => model.peers[i]!)
+      .sort((a, b) => a.name.localeCompare(b.name));
     const namespaces = new Set(srcPeers.map((p) => p.namespace));
     const all = otherNamespaces(dst.namespace);
     const fromEvery = [...all].every((n) => namespaces.has(n));
     const dstPorts = dst.units[0]!.ports;
-    const reachable = dstPorts.filter((p) => [...sources.values()].some((s) => s.conns.has(p.protocol, p.port)));
-    const portText = reachable.length > 0 ? ` on ${reachable.map((p) => `${p.protocol} ${p.port}`).join(", ")}` : "";
+    const reachable = dstPorts.filter((p) =>
+      [...sources.values()].some((s) => s.conns.has(p.protocol, p.port)),
+    );
+    const portText =
+      reachable.length > 0 ? ` on ${reachable.map((p) => `${p.protocol} ${p.port}`).join(", ")}` : "";
     const evidence: string[] = [];
     const dstClass = model.classOf(dst.units[0]!);
     const isolating = model.evaluator.applying(dstClass.index, "Ingress");
@@ -127,17 +168,24 @@ const crossNamespace: FindingRule = (model) => {
     const byRule = new Map<string, string[]>();
     for (const peer of srcPeers) {
       const src = sources.get(peer.index)!;
-      evidence.push(`${peer.name} => ${dst.name} : ${src.conns}`);
+      const shown = evidence.length - 1;
+      if (shown < MAX_EXAMPLES) evidence.push(`${peer.name} => ${dst.name} : ${src.conns}`);
+      else if (shown === MAX_EXAMPLES) evidence.push(`… and ${srcPeers.length - MAX_EXAMPLES} more sources`);
       const su = [...src.units][0]!;
       const local = dst.units.find((du) => model.nodeLocal(su, du));
       if (local) {
-        nodeLocal.push(`${peer.name} uses hostNetwork on ${local.node}, the node of ${local.name}: traffic from a pod's own node is always allowed, so no NetworkPolicy can close it (remove hostNetwork or schedule apart)`);
+        nodeLocal.push(
+          `${peer.name} uses hostNetwork on ${local.node}, the node of ${local.name}: traffic from a pod's own node is always allowed, so no NetworkPolicy can close it (remove hostNetwork or schedule apart)`,
+        );
         continue;
       }
       const sClass = model.classOf(su).index;
       for (const policy of isolating) {
         for (const rule of policy.ingress) {
-          if (model.evaluator.ruleMatches(rule, sClass) && !model.evaluator.ruleConns(rule, dstClass).isEmpty()) {
+          if (
+            model.evaluator.ruleMatches(rule, sClass) &&
+            !model.evaluator.ruleConns(rule, dstClass).isEmpty()
+          ) {
             const key = `${policyRef(policy)} ingress rule ${rule.index}`;
             byRule.set(key, [...(byRule.get(key) ?? []), peer.name]);
           }
@@ -148,27 +196,114 @@ const crossNamespace: FindingRule = (model) => {
     for (const [rule, peers] of byRule) evidence.push(`${rule} admits ${peers.join(", ")}`);
     let remediation: string;
     if (isolating.length === 0) {
-      remediation = `This NetworkPolicy isolates ${dst.namespace}'s pods for ingress and admits only pods of ${dst.namespace}; add rules for the other namespaces that must connect:\n${manifest([
-        networkPolicy(dst.namespace, "allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
-      ])}`;
+      remediation = `This NetworkPolicy isolates ${dst.namespace}'s pods for ingress and admits only pods of ${dst.namespace}; add rules for the other namespaces that must connect:\n${manifest(
+        [
+          networkPolicy(dst.namespace, "allow-same-namespace", {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: {} }] }],
+          }),
+        ],
+      )}`;
     } else {
       remediation = `Narrow the rules that admit other namespaces (${[...byRule.keys()].join("; ") || "none"}): give their from a namespaceSelector naming only the namespaces that must connect.`;
     }
     if (nodeLocal.length > 0 && isolating.length === 0)
       remediation += `It closes the gap for every source except the hostNetwork pods on ${dst.name}'s node (see the evidence): a node's own traffic is always allowed.`;
     if (nodeLocal.length > 0 && byRule.size === 0 && isolating.length > 0)
-      remediation = "Only hostNetwork pods on the same node reach it; NetworkPolicy cannot stop a node's own traffic: remove hostNetwork from those pods.";
+      remediation =
+        "Only hostNetwork pods on the same node reach it; NetworkPolicy cannot stop a node's own traffic: remove hostNetwork from those pods.";
     out.push({
       id: "network.cross-namespace",
       plane: "network",
       severity: fromEvery && all.size > 0 ? "high" : "medium",
-      subject: srcPeers.length <= 3 ? srcPeers.map((p) => p.name).join(", ") : `${srcPeers.length} workloads in ${namespaces.size} namespaces`,
+      subject:
+        srcPeers.length <= 3
+          ? srcPeers.map((p) => p.name).join(", ")
+          : `${srcPeers.length} workloads in ${namespaces.size} namespaces`,
       object: dst.name,
-      message: `${srcPeers.map((p) => p.name).slice(0, 5).join(", ")}${srcPeers.length > 5 ? ` and ${srcPeers.length - 5} more` : ""} (${fromEvery ? "every other namespace" : [...namespaces].sort().join(", ")}) can reach ${dst.name}${portText}`,
+      message: `${srcPeers
+        .map((p) => p.name)
+        .slice(0, 5)
+        .join(
+          ", ",
+        )}${srcPeers.length > 5 ? ` and ${srcPeers.length - 5} more` : ""} (${fromEvery ? "every other namespace" : [...namespaces].sort().join(", ")}) can reach ${dst.name}${portText}`,
       evidence,
       remediation,
       resource: { kind: dst.kind, namespace: dst.namespace, name: dst.object.metadata.name },
       origin: originOf(dst.object),
+    });
+  }
+  return out;
+};
+
+/** Namespaces other namespaces reach (large clusters): which, how (full or partial), one example, the fix. */
+export const crossNamespaceByNamespace: FindingRule = (model) => {
+  const matrix = model.namespaceMatrix();
+  const { namespaces, classes } = model.table;
+  const out: Finding[] = [];
+  const any = new Bitset(classes.length);
+  const all = new Bitset(classes.length);
+  const withPods = namespaces.filter((ns) => ns.end > ns.first);
+  for (const b of namespaces) {
+    const sources: typeof namespaces = [];
+    for (const a of namespaces) {
+      if (a === b) continue;
+      const status = matrix.status(a.index, b.index);
+      if (status === "full" || status === "partial") sources.push(a);
+    }
+    if (sources.length === 0) continue;
+    const fromEvery = sources.length === withPods.length - (b.end > b.first ? 1 : 0);
+    // One exact example: the first connecting class pair from the first source namespace.
+    let example: { s: number; d: number; conns: ConnSet } | undefined;
+    for (let s = sources[0]!.first; s < sources[0]!.end && !example; s++) {
+      model.rows.rowInto(s, any, all);
+      for (let d = any.nextSet(b.first, b.end); d >= 0 && !example; d = any.nextSet(d + 1, b.end)) {
+        const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
+        if (!conns.isEmpty()) example = { s, d, conns };
+      }
+    }
+    const open = [];
+    for (let d = b.first; d < b.end; d++)
+      if (classes[d]!.kind === "pod" && model.evaluator.applying(d, "Ingress").length === 0)
+        open.push(...new Set(classes[d]!.units.map((u) => u.peer.name)));
+    const list = sources.slice(0, 20).map((a) => `${a.name} (${matrix.status(a.index, b.index)})`);
+    const evidence = [
+      `namespaces reaching ${b.name}: ${list.join(", ")}${sources.length > 20 ? `, … (${sources.length - 20} more)` : ""}`,
+    ];
+    if (example) {
+      const src = classes[example.s]!.units[0]!;
+      const dst = classes[example.d]!.units[0]!;
+      evidence.push(`for example ${src.peer.name} => ${dst.peer.name} : ${example.conns}`);
+    }
+    if (open.length > 0)
+      evidence.push(
+        `not isolated for ingress (every source allowed): ${open.slice(0, 10).join(", ")}${open.length > 10 ? ", …" : ""}`,
+      );
+    out.push({
+      id: "network.cross-namespace",
+      plane: "network",
+      severity: fromEvery ? "high" : "medium",
+      subject: fromEvery
+        ? "every other namespace"
+        : `${sources.length} namespace${sources.length === 1 ? "" : "s"}`,
+      object: `namespace ${b.name}`,
+      message: `${fromEvery ? "every other namespace" : `${sources.length} other namespace${sources.length === 1 ? "" : "s"}`} can reach pods of namespace ${b.name}`,
+      evidence,
+      remediation:
+        open.length > 0
+          ? `Isolate ${b.name}'s pods for ingress, admitting only its own pods; then add rules for the namespaces that must connect:\n${manifest(
+              [
+                networkPolicy(b.name, "allow-same-namespace", {
+                  podSelector: {},
+                  policyTypes: ["Ingress"],
+                  ingress: [{ from: [{ podSelector: {} }] }],
+                }),
+              ],
+            )}`
+          : `Narrow the ingress rules of ${b.name}'s policies that admit other namespaces (kubefence reach SRC DST names them).`,
+      resource: { kind: "Namespace", name: b.name },
+      origin: b.object ? originOf(b.object) : undefined,
     });
   }
   return out;
@@ -179,7 +314,9 @@ const selectsNothing: FindingRule = (model) =>
   model.policies
     .filter((p) => {
       const ns = model.table.namespaces[model.table.nsIndex.get(p.namespace)!]!;
-      for (let i = ns.first; i < ns.end; i++) if (model.evaluator.ingressPolicies[i]!.includes(p) || model.evaluator.egressPolicies[i]!.includes(p)) return false;
+      for (let i = ns.first; i < ns.end; i++)
+        if (model.evaluator.ingressPolicies[i]!.includes(p) || model.evaluator.egressPolicies[i]!.includes(p))
+          return false;
       return true;
     })
     .map((p) => ({
@@ -189,7 +326,9 @@ const selectsNothing: FindingRule = (model) =>
       subject: `${policyRef(p)}[NetworkPolicy]`,
       object: `namespace ${p.namespace}`,
       message: `NetworkPolicy ${policyRef(p)} selects no pod (podSelector ${p.podSelector.text ? `{${p.podSelector.text}}` : "{}"} in namespace ${p.namespace}): it has no effect`,
-      evidence: [`no pod or workload template in namespace ${p.namespace} matches ${p.podSelector.text || "{}"}`],
+      evidence: [
+        `no pod or workload template in namespace ${p.namespace} matches ${p.podSelector.text || "{}"}`,
+      ],
       remediation: "Fix the podSelector (a typo in a label?) or delete the policy.",
       resource: { kind: "NetworkPolicy", namespace: p.namespace, name: p.name },
       origin: originOf(p.policy),
@@ -226,7 +365,7 @@ const peerMatchesNothing: FindingRule = (model) => {
 };
 
 /** Work budget for the shadowing check (subjects × peers × rules), so huge clusters stay fast. */
-const SHADOW_BUDGET = 2_000_000;
+const SHADOW_BUDGET = 500_000;
 
 /** A policy that changes nothing: every pod it selects is isolated by others that allow at least as much. */
 const shadowed: FindingRule = (model) => {
@@ -275,7 +414,9 @@ const shadowed: FindingRule = (model) => {
       subject: `${policyRef(p)}[NetworkPolicy]`,
       object: `namespace ${p.namespace}`,
       message: `NetworkPolicy ${policyRef(p)} is fully shadowed: removing it would change no connection`,
-      evidence: [`every pod it selects is isolated by ${[...by].sort().join(", ")}, whose rules allow at least everything it allows`],
+      evidence: [
+        `every pod it selects is isolated by ${[...by].sort().join(", ")}, whose rules allow at least everything it allows`,
+      ],
       remediation: "Delete it, or keep it deliberately as a safety net and say so in an annotation.",
       resource: { kind: "NetworkPolicy", namespace: p.namespace, name: p.name },
       origin: originOf(p.policy),
@@ -287,7 +428,10 @@ const shadowed: FindingRule = (model) => {
 /** Egress-isolated pods that cannot resolve names: no rule allows UDP 53 to the cluster DNS. */
 const dnsBlocked: FindingRule = (model) => {
   const dns = model.table.classes.filter(
-    (c) => c.kind === "pod" && c.namespace === "kube-system" && c.units.some((u) => u.labels["k8s-app"] === "kube-dns"),
+    (c) =>
+      c.kind === "pod" &&
+      c.namespace === "kube-system" &&
+      c.units.some((u) => u.labels["k8s-app"] === "kube-dns"),
   );
   const byNamespace = new Map<string, Set<string>>();
   const policiesOf = new Map<string, Set<string>>();

@@ -27,16 +27,26 @@ export function connectionJSON(c: Connection) {
 
 export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, namespaces?: string[]): string {
   const names = matrix.namespaces;
-  const shown = names.map((name, i) => ({ name, i })).filter(({ name }) => !namespaces || namespaces.includes(name));
+  const shown = names
+    .map((name, i) => ({ name, i }))
+    .filter(({ name }) => !namespaces || namespaces.includes(name));
   const cell = (i: number, j: number) => matrix.status(i, j);
   switch (format) {
     case "txt": {
       // Namespace names are case-sensitive: aligned by hand rather than through upper-casing renderTable.
       const header = ["FROM \\ TO", ...shown.map((s) => s.name)];
-      const rows = shown.map((a) => [a.name, ...shown.map((b) => (cell(a.i, b.i) === "n/a" ? "-" : cell(a.i, b.i)))]);
+      const rows = shown.map((a) => [
+        a.name,
+        ...shown.map((b) => (cell(a.i, b.i) === "n/a" ? "-" : cell(a.i, b.i))),
+      ]);
       const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
       return [header, ...rows]
-        .map((r) => r.map((c, k) => (k === r.length - 1 ? c : c.padEnd(widths[k]! + 3))).join("").trimEnd())
+        .map((r) =>
+          r
+            .map((c, k) => (k === r.length - 1 ? c : c.padEnd(widths[k]! + 3)))
+            .join("")
+            .trimEnd(),
+        )
         .join("\n")
         .concat("\n");
     }
@@ -44,7 +54,9 @@ export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, name
       return `${JSON.stringify(
         {
           namespaces: shown.map((s) => s.name),
-          matrix: shown.flatMap((a) => shown.map((b) => ({ src: a.name, dst: b.name, status: cell(a.i, b.i) }))),
+          matrix: shown.flatMap((a) =>
+            shown.map((b) => ({ src: a.name, dst: b.name, status: cell(a.i, b.i) })),
+          ),
         },
         null,
         2,
@@ -67,23 +79,44 @@ export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, name
 }
 
 export function renderExposure(rows: Exposure[], format: NetmapFormat): string {
-  const exposed = rows.filter((r) => r.fromAllNamespaces || r.fromOutside || !r.ingressIsolated || !r.egressIsolated);
+  const exposed = rows.filter(
+    (r) => r.fromAllNamespaces || r.fromOutside || !r.ingressIsolated || !r.egressIsolated,
+  );
   const yes = (b: boolean) => (b ? "yes" : "no");
   switch (format) {
     case "json":
       return `${JSON.stringify({ exposure: exposed }, null, 2)}\n`;
     case "csv":
       return `peer,from_all_namespaces,from_outside,ingress_isolated,egress_isolated\n${exposed
-        .map((r) => [r.peer, yes(r.fromAllNamespaces), yes(r.fromOutside), yes(r.ingressIsolated), yes(r.egressIsolated)].map(csvField).join(","))
+        .map((r) =>
+          [
+            r.peer,
+            yes(r.fromAllNamespaces),
+            yes(r.fromOutside),
+            yes(r.ingressIsolated),
+            yes(r.egressIsolated),
+          ]
+            .map(csvField)
+            .join(","),
+        )
         .join("\n")}${exposed.length > 0 ? "\n" : ""}`;
     case "md":
       return `| peer | from all namespaces | from outside | ingress isolated | egress isolated |\n|---|---|---|---|---|\n${exposed
-        .map((r) => `| ${r.peer} | ${yes(r.fromAllNamespaces)} | ${yes(r.fromOutside)} | ${yes(r.ingressIsolated)} | ${yes(r.egressIsolated)} |\n`)
+        .map(
+          (r) =>
+            `| ${r.peer} | ${yes(r.fromAllNamespaces)} | ${yes(r.fromOutside)} | ${yes(r.ingressIsolated)} | ${yes(r.egressIsolated)} |\n`,
+        )
         .join("")}`;
     default:
       return renderTable(
         ["peer", "from all namespaces", "from outside", "ingress isolated", "egress isolated"],
-        exposed.map((r) => [r.peer, yes(r.fromAllNamespaces), yes(r.fromOutside), yes(r.ingressIsolated), yes(r.egressIsolated)]),
+        exposed.map((r) => [
+          r.peer,
+          yes(r.fromAllNamespaces),
+          yes(r.fromOutside),
+          yes(r.ingressIsolated),
+          yes(r.egressIsolated),
+        ]),
       );
   }
 }

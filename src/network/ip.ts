@@ -35,16 +35,25 @@ export function parseIP(text: string): { family: Family; value: bigint } | undef
 }
 
 function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^[0-9]{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return undefined;
+    } else return undefined;
   }
-  return value;
+  if (digits === 0 || dots !== 3) return undefined;
+  return BigInt(value * 256 + octet);
 }
 
 function parseIPv6(text: string): bigint | undefined {
@@ -91,7 +100,13 @@ export function parseCIDR(text: string): CIDR | undefined {
   if (prefix > bits) return undefined;
   const hostMask = (1n << BigInt(bits - prefix)) - 1n;
   const first = ip.value & ~hostMask;
-  return { family: ip.family, first, last: first | hostMask, prefix, hostBitsSet: (ip.value & hostMask) !== 0n };
+  return {
+    family: ip.family,
+    first,
+    last: first | hostMask,
+    prefix,
+    hostBitsSet: (ip.value & hostMask) !== 0n,
+  };
 }
 
 export function formatIP(family: Family, value: bigint): string {
@@ -123,8 +138,4 @@ export function formatIP(family: Family, value: bigint): string {
 /** `a.b.c.d-e.f.g.h`, the form netmap prints external ranges in. */
 export function formatRange(range: IPRange): string {
   return `${formatIP(range.family, range.first)}-${formatIP(range.family, range.last)}`;
-}
-
-export function rangeContains(outer: IPRange, inner: IPRange): boolean {
-  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
 }

@@ -45,8 +45,9 @@ export class NetworkModel {
   readonly table: ClassTable;
   readonly evaluator: Evaluator;
   private rowsCache?: Rows;
-  /** Pod classes with a member on each node (for the node-local exemption). */
-  private readonly podClassesOnNode = new Map<string, Set<number>>();
+  private podClassesOnNodeCache?: Map<string, number[]>;
+  /** For each pod class, the node all its pods run on (undefined: several nodes, or unknown). */
+  private soleNode: (string | undefined)[] = [];
 
   constructor(
     readonly snapshot: Snapshot,
@@ -69,15 +70,28 @@ export class NetworkModel {
       this.options.hostNetwork === "node",
     );
     this.evaluator = new Evaluator(this.table, compiled.policies, this.options.ipBlockMatchesPods);
-    for (const c of this.table.classes) {
-      if (c.kind !== "pod") continue;
-      for (const u of c.units) {
-        if (!u.node) continue;
-        let set = this.podClassesOnNode.get(u.node);
-        if (!set) this.podClassesOnNode.set(u.node, (set = new Set()));
-        set.add(c.index);
+  }
+
+  /** Pod classes with a member on each node (for the node-local exemption), built on first need. */
+  private get podClassesOnNode(): Map<string, number[]> {
+    if (!this.podClassesOnNodeCache) {
+      const byNode = new Map<string, number[]>();
+      this.soleNode = this.table.classes.map(() => undefined);
+      for (const c of this.table.classes) {
+        if (c.kind !== "pod") continue;
+        let sole: string | undefined = c.units[0]?.node;
+        for (const u of c.units) {
+          if (u.node !== sole) sole = undefined;
+          if (!u.node) continue;
+          const list = byNode.get(u.node);
+          if (!list) byNode.set(u.node, [c.index]);
+          else if (list[list.length - 1] !== c.index) list.push(c.index);
+        }
+        this.soleNode[c.index] = sole;
       }
+      this.podClassesOnNodeCache = byNode;
     }
+    return this.podClassesOnNodeCache;
   }
 
   get rows(): Rows {
@@ -111,40 +125,64 @@ export class NetworkModel {
    * Self pairs are omitted. `namespace` keeps the pairs with an end in it.
    */
   connections(level: Level, namespace?: string): Connection[] {
-    const out: Connection[] = [];
-    const byPair = new Map<string, { src: string; dst: string; conns: ConnSet; srcAtom?: number; dstAtom?: number }>();
-    const add = (src: string, dst: string, conns: ConnSet, srcAtom?: number, dstAtom?: number) => {
-      const key = `${src}\0${dst}`;
-      const found = byPair.get(key);
-      if (found) found.conns = found.conns.union(conns);
-      else byPair.set(key, { src, dst, conns, srcAtom, dstAtom });
+    const { classes } = this.table;
+    // Ends are units (pod level) or peers (workload level), by index; a class lists its distinct ends.
+    const endsOfClass = classes.map((c) => [
+      ...new Set(c.units.map((u) => (level === "pod" ? u.index : u.peer.index))),
+    ]);
+    const endName = (i: number) => (level === "pod" ? this.units[i]!.name : this.peers[i]!.name);
+    const count = level === "pod" ? this.units.length : this.peers.length;
+    const pairs = new Map<number, ConnSet>();
+    const add = (src: number, dst: number, conns: ConnSet) => {
+      const key = src * count + dst;
+      const found = pairs.get(key);
+      if (!found) pairs.set(key, conns);
+      else if (!found.isAll()) pairs.set(key, found.union(conns));
     };
-    const nameOf = (u: Unit) => (level === "pod" ? u.name : u.peer.name);
+    const external: { src: string; dst: string; conns: ConnSet; srcAtom?: number; dstAtom?: number }[] = [];
+    const externalPairs = new Map<string, (typeof external)[number]>();
+    const addExternal = (src: string, dst: string, conns: ConnSet, srcAtom?: number, dstAtom?: number) => {
+      const key = `${src}\0${dst}`;
+      const found = externalPairs.get(key);
+      if (found) found.conns = found.conns.union(conns);
+      else externalPairs.set(key, { src, dst, conns, srcAtom, dstAtom });
+    };
     this.forEachClassPair((s, d, conns) => {
-      const sc = this.table.classes[s]!;
-      const dc = this.table.classes[d]!;
+      const sc = classes[s]!;
+      const dc = classes[d]!;
       if (namespace !== undefined && sc.namespace !== namespace && dc.namespace !== namespace) return;
       if (sc.kind === "external") {
-        for (const du of dc.units) add(this.externalName(sc.atom), nameOf(du), conns, sc.atom);
+        for (const e of endsOfClass[d]!) addExternal(this.externalName(sc.atom), endName(e), conns, sc.atom);
         return;
       }
       if (dc.kind === "external") {
-        for (const su of sc.units) add(nameOf(su), this.externalName(dc.atom), conns, undefined, dc.atom);
+        for (const e of endsOfClass[s]!)
+          addExternal(endName(e), this.externalName(dc.atom), conns, undefined, dc.atom);
         return;
       }
-      for (const su of sc.units) {
-        for (const du of dc.units) {
-          if (su === du) continue;
-          const src = nameOf(su);
-          const dst = nameOf(du);
-          if (src === dst) continue;
-          const c = this.nodeLocal(su, du) ? ConnSet.all : conns;
-          if (!c.isEmpty()) add(src, dst, c);
-        }
+      if (sc.kind === "host" && this.options.nodeLocalAllowed) {
+        // The node-local exemption differs pod by pod.
+        for (const su of sc.units)
+          for (const du of dc.units) {
+            if (su === du) continue;
+            const c = this.nodeLocal(su, du) ? ConnSet.all : conns;
+            const src = level === "pod" ? su.index : su.peer.index;
+            const dst = level === "pod" ? du.index : du.peer.index;
+            if (src !== dst && !c.isEmpty()) add(src, dst, c);
+          }
+        return;
       }
+      if (conns.isEmpty()) return;
+      for (const src of endsOfClass[s]!)
+        for (const dst of endsOfClass[d]!) if (src !== dst) add(src, dst, conns);
     });
-    for (const entry of mergeExternal([...byPair.values()], this.table.atoms.ranges)) out.push(entry);
-    return out.sort((a, b) => (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
+    const out: Connection[] = [];
+    for (const [key, conns] of pairs)
+      out.push({ src: endName(Math.floor(key / count)), dst: endName(key % count), conns });
+    out.push(...mergeExternal([...externalPairs.values()], this.table.atoms.ranges));
+    return out.sort((a, b) =>
+      a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0,
+    );
   }
 
   /**
@@ -154,85 +192,131 @@ export class NetworkModel {
    */
   forEachClassPair(visit: (src: number, dst: number, conns: ConnSet) => void): void {
     const { classes, externalStart } = this.table;
+    const any = new Bitset(classes.length);
+    const all = new Bitset(classes.length);
     for (let s = 0; s < classes.length; s++) {
       const sc = classes[s]!;
-      const row = this.rows.row(s);
-      const candidates = row.any;
-      const local = sc.kind === "host" && sc.node ? this.podClassesOnNode.get(sc.node) : undefined;
-      if (local && this.options.nodeLocalAllowed) {
-        for (const d of local) {
-          if (!candidates.has(d)) {
-            const conns = this.evaluator.conns(s, d);
-            visit(s, d, conns);
-          }
-        }
-      }
+      this.rows.rowInto(s, any, all);
+      const onNode =
+        sc.kind === "host" && sc.node && this.options.nodeLocalAllowed
+          ? this.podClassesOnNode.get(sc.node)
+          : undefined;
+      const local = onNode ? new Set(onNode) : undefined;
+      if (local) for (const d of local) if (!any.has(d)) visit(s, d, this.evaluator.conns(s, d));
       const limit = sc.kind === "external" ? externalStart : classes.length;
-      for (const d of candidates.indices(0, limit)) {
-        const conns = row.all.has(d) ? ConnSet.all : this.evaluator.conns(s, d);
+      for (let d = any.nextSet(0, limit); d >= 0; d = any.nextSet(d + 1, limit)) {
+        const conns = all.has(d) ? ConnSet.all : this.evaluator.conns(s, d);
         if (!conns.isEmpty() || (local?.has(d) ?? false)) visit(s, d, conns);
       }
     }
   }
 
-  /** Namespace × namespace: full (every pod pair, every connection), none, or partial. */
+  /**
+   * Namespace × namespace: full (every pod pair, every connection), none (no connection at all), partial, or
+   * n/a (no pair: a namespace without pods, or a single pod with itself). Row by row with bitsets; only
+   * namespace pairs whose answer the bitsets leave open are evaluated exactly.
+   */
   namespaceMatrix(): NamespaceMatrix {
-    const { namespaces, classes } = this.table;
+    const { namespaces, classes, externalStart } = this.table;
     const n = namespaces.length;
     const cells = new Uint8Array(n * n);
     const size = classes.length;
     const unitCount = namespaces.map((ns) => countUnits(classes, ns.first, ns.end));
+    const { widePorts, coverEgress, coverIngress } = this.rows;
+    // Namespaces with a class whose restricted rules might add up to everything (see Rows.coverEgress).
+    const coverFrom = new Uint8Array(n);
+    const coverTo = new Uint8Array(n);
+    if (widePorts)
+      for (const c of classes) {
+        if (c.ns < 0) continue;
+        if (coverEgress[c.index]) coverFrom[c.ns] = 1;
+        if (coverIngress[c.index]) coverTo[c.ns] = 1;
+      }
+    const fullAnd = new Bitset(size);
+    const anyOr = new Bitset(size);
+    const fullOr = new Bitset(size);
+    const sureOr = new Bitset(size);
+    const all = new Bitset(size);
+    // The `any` row of each class of the current source namespace, kept for the exact checks.
+    const anyRows: Bitset[] = [];
     for (const a of namespaces) {
-      const rows: { s: number; any: Bitset; all: Bitset }[] = [];
-      const fullAnd = Bitset.ones(size);
-      const anyOr = new Bitset(size);
-      const fullOr = new Bitset(size);
-      let exactNeeded = this.rows.widePorts;
+      const base = a.index * n;
+      if (unitCount[a.index] === 0) continue;
+      fullAnd.words.fill(0xffffffff);
+      anyOr.words.fill(0);
+      fullOr.words.fill(0);
+      let hosts = false;
       for (let s = a.first; s < a.end; s++) {
         const sc = classes[s]!;
-        const row = this.rows.row(s);
-        if (sc.kind === "host" && this.options.nodeLocalAllowed && sc.node && this.podClassesOnNode.has(sc.node))
-          exactNeeded = true;
-        // A class with one member paired with itself is only that pod to itself: no pair to judge.
-        if (sc.units.length === 1) {
-          row.all.set(s);
-          fullAnd.and(row.all);
-          row.all.words[s >>> 5]! &= ~(1 << (s & 31));
-          row.any.words[s >>> 5]! &= ~(1 << (s & 31));
-        } else fullAnd.and(row.all);
-        anyOr.or(row.any);
-        fullOr.or(row.all);
-        rows.push({ s, any: row.any, all: row.all });
-      }
-      for (const b of namespaces) {
-        const cell = a.index * n + b.index;
-        const unitsA = unitCount[a.index]!;
-        if (unitsA === 0 || unitCount[b.index] === 0 || (a === b && unitsA === 1)) {
-          cells[cell] = 3;
-          continue;
+        if (anyRows.length <= s - a.first) anyRows.push(new Bitset(size));
+        const any = anyRows[s - a.first]!;
+        this.rows.rowInto(s, any, all);
+        if (sc.kind === "host" && sc.node && this.options.nodeLocalAllowed) {
+          if (!hosts) sureOr.words.fill(0);
+          hosts = true;
+          this.overlayNodeLocal(sc.node, any, all, sureOr);
         }
-        if (!exactNeeded) {
-          if (fullAnd.allIn(b.first, b.end)) cells[cell] = 2;
-          else if (!anyOr.anyIn(b.first, b.end)) cells[cell] = 0;
-          else if (fullOr.anyIn(b.first, b.end)) cells[cell] = 1;
-          else cells[cell] = this.someAllowed(rows, b.first, b.end) ? 1 : 0;
-          continue;
-        }
-        cells[cell] = this.exactStatus(a.first, a.end, b.first, b.end);
+        // A class of one pod paired with itself is only that pod to itself: no pair to judge (neutral for
+        // fullAnd, absent from anyOr and fullOr).
+        accumulate(fullAnd, anyOr, fullOr, any, all, sc.units.length === 1 ? s : -1);
       }
+      // Only namespaces some class of `a` may reach need a look: the rest stay none.
+      for (let d = anyOr.nextSet(0, externalStart); d >= 0; ) {
+        const b = namespaces[classes[d]!.ns]!;
+        const cell = base + b.index;
+        if (coverFrom[a.index] || coverTo[b.index])
+          cells[cell] = this.exactStatus(a.first, a.end, b.first, b.end);
+        else if (fullAnd.allIn(b.first, b.end)) cells[cell] = 2;
+        // Not every pair is full (exact when no port entry can add up to everything), and some pair connects.
+        else if (fullOr.anyIn(b.first, b.end) || (hosts && sureOr.anyIn(b.first, b.end))) cells[cell] = 1;
+        else cells[cell] = this.someAllowed(a.first, a.end, b.first, b.end, anyRows) ? 1 : 0;
+        d = anyOr.nextSet(b.end, externalStart);
+      }
+      if (unitCount[a.index] === 1) cells[base + a.index] = 3;
     }
+    for (const b of namespaces) {
+      if (unitCount[b.index] !== 0) continue;
+      for (let i = 0; i < n; i++) cells[i * n + b.index] = 3;
+    }
+    for (const a of namespaces) if (unitCount[a.index] === 0) cells.fill(3, a.index * n, a.index * n + n);
     return {
       namespaces: namespaces.map((ns) => ns.name),
       status: (src, dst) => STATUS[cells[src * n + dst]!]!,
     };
   }
 
-  private someAllowed(rows: { s: number; any: Bitset }[], from: number, to: number): boolean {
-    for (const { s, any } of rows) for (const d of any.indices(from, to)) if (!this.evaluator.conns(s, d).isEmpty()) return true;
+  /**
+   * The node-local exemption for a hostNetwork class on `node`: pod classes whose every pod runs there are
+   * fully reachable, those with some pod there surely reachable.
+   */
+  private overlayNodeLocal(node: string, any: Bitset, all: Bitset, sure: Bitset): void {
+    const classes = this.podClassesOnNode.get(node) ?? [];
+    const soleNode = this.soleNode;
+    for (const d of classes) {
+      any.set(d);
+      sure.set(d);
+      if (soleNode[d] === node) all.set(d);
+    }
+  }
+
+  /** Some pair of classes in [aFirst, aEnd) × [bFirst, bEnd) has an allowed connection (exactly). */
+  private someAllowed(
+    aFirst: number,
+    aEnd: number,
+    bFirst: number,
+    bEnd: number,
+    anyRows: Bitset[],
+  ): boolean {
+    for (let s = aFirst; s < aEnd; s++) {
+      const any = anyRows[s - aFirst]!;
+      const single = this.table.classes[s]!.units.length === 1;
+      for (let d = any.nextSet(bFirst, bEnd); d >= 0; d = any.nextSet(d + 1, bEnd))
+        if (!(single && d === s) && !this.evaluator.conns(s, d).isEmpty()) return true;
+    }
     return false;
   }
 
-  /** Unit by unit (hostNetwork sources on a node, or port sets that might add up to everything). */
+  /** Unit by unit, for when port entries might add up to every connection. */
   private exactStatus(aFirst: number, aEnd: number, bFirst: number, bEnd: number): number {
     let full = true;
     let any = false;
@@ -252,6 +336,35 @@ export class NetworkModel {
       }
     }
     return full ? 2 : any ? 1 : 0;
+  }
+}
+
+/** fullAnd ∧= all, anyOr ∨= any, fullOr ∨= all in one pass; bit `self` (if ≥ 0) counts as full and absent. */
+function accumulate(
+  fullAnd: Bitset,
+  anyOr: Bitset,
+  fullOr: Bitset,
+  any: Bitset,
+  all: Bitset,
+  self: number,
+): void {
+  const F = fullAnd.words;
+  const O = anyOr.words;
+  const R = fullOr.words;
+  const A = any.words;
+  const L = all.words;
+  const selfWord = self >= 0 ? self >>> 5 : -1;
+  for (let w = 0; w < F.length; w++) {
+    if (w === selfWord) continue;
+    F[w]! &= L[w]!;
+    O[w]! |= A[w]!;
+    R[w]! |= L[w]!;
+  }
+  if (selfWord >= 0) {
+    const bit = 1 << (self & 31);
+    F[selfWord]! &= L[selfWord]! | bit;
+    O[selfWord]! |= A[selfWord]! & ~bit;
+    R[selfWord]! |= L[selfWord]! & ~bit;
   }
 }
 

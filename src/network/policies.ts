@@ -79,12 +79,20 @@ export function compilePolicies(input: readonly NetworkPolicy[]): CompiledPolici
     const where = `NetworkPolicy ${policy.metadata.namespace}/${policy.metadata.name}`;
     const { errors, warnings } = validateNetworkPolicy(policy);
     for (const w of warnings)
-      diagnostics.push({ severity: "warning", message: `${where}: ${w.message}`, origin: originOf(policy), field: w.field });
+      diagnostics.push({
+        severity: "warning",
+        message: `${where}: ${w.message}`,
+        origin: originOf(policy),
+        field: w.field,
+      });
     if (errors.length > 0) {
       invalid.push({ policy, errors: errors.map((e) => e.message) });
       diagnostics.push({
         severity: "error",
-        message: `${where} is invalid: [${errors.map((e) => e.message).join(", ")}]; the API server would reject it, so it is left out of the analysis`,
+        message: `${apiServerRejection(
+          policy.metadata.name,
+          errors.map((e) => e.message),
+        )} (namespace ${policy.metadata.namespace}); left out of the analysis`,
         origin: originOf(policy),
         field: errors[0]!.field,
       });
@@ -117,7 +125,9 @@ function compilePolicy(policy: NetworkPolicy, id: number): CompiledPolicy {
     list.map((rule, index) => ({
       index,
       peers:
-        rule.peers && rule.peers.length > 0 ? rule.peers.map((peer) => compilePeer(peer, namespace)) : undefined,
+        rule.peers && rule.peers.length > 0
+          ? rule.peers.map((peer) => compilePeer(peer, namespace))
+          : undefined,
       ports: (rule.ports ?? []).map(compilePort),
     }));
   return {
@@ -156,8 +166,14 @@ function compilePeer(peer: NetworkPolicyPeer, policyNamespace: string): Compiled
       ? "all namespaces"
       : `namespaces {${namespaceSelector.text}}`
     : `namespace ${policyNamespace}`;
-  const podText = podSelector ? (podSelector.everything ? "all pods" : `pods {${podSelector.text}}`) : "all pods";
-  const nsKey = namespaceSelector ? `ns:${namespaceSelector.text}${namespaceSelector.everything ? "*" : ""}` : `own:${policyNamespace}`;
+  const podText = podSelector
+    ? podSelector.everything
+      ? "all pods"
+      : `pods {${podSelector.text}}`
+    : "all pods";
+  const nsKey = namespaceSelector
+    ? `ns:${namespaceSelector.text}${namespaceSelector.everything ? "*" : ""}`
+    : `own:${policyNamespace}`;
   const podKey = podSelector ? `pod:${podSelector.text}${podSelector.everything ? "*" : ""}` : "pod:*";
   return {
     type: "selector",
@@ -169,4 +185,13 @@ function compilePeer(peer: NetworkPolicyPeer, policyNamespace: string): Compiled
     key: `${nsKey}|${podKey}`,
     text: `${podText} in ${nsText}`,
   };
+}
+
+/**
+ * The API server's words for a rejected object (apimachinery errors.NewInvalid with
+ * field.ErrorList.ToAggregate): one error bare, several in brackets.
+ */
+export function apiServerRejection(name: string, errors: string[]): string {
+  const detail = errors.length === 1 ? errors[0]! : `[${errors.join(", ")}]`;
+  return `NetworkPolicy.networking.k8s.io ${JSON.stringify(name)} is invalid: ${detail}`;
 }

@@ -3,8 +3,8 @@
  * (policy and rule index) admits the connection, or why none does.
  */
 import { ConnSet, type Protocol } from "./conns.js";
-import type { Direction } from "./policies.js";
 import type { NetworkModel } from "./model.js";
+import type { Direction } from "./policies.js";
 import type { Unit } from "./units.js";
 
 /** One end of a connection: a unit (pod, or a workload's template) or an external address. */
@@ -45,20 +45,30 @@ export interface ReachVerdict {
   ingress: DirectionVerdict;
 }
 
-export function endName(model: NetworkModel, end: End): string {
+export function endName(_model: NetworkModel, end: End): string {
   return end.type === "unit" ? end.unit.name : `${end.ip}[External]`;
 }
 
 function classIndex(model: NetworkModel, end: End): number {
-  return end.type === "unit" ? model.table.classOfUnit[end.unit.index]! : model.table.externalStart + end.atom;
+  return end.type === "unit"
+    ? model.table.classOfUnit[end.unit.index]!
+    : model.table.externalStart + end.atom;
 }
 
-export function reachEnds(model: NetworkModel, src: End, dst: End, port: number, protocol: Protocol): ReachVerdict {
+export function reachEnds(
+  model: NetworkModel,
+  src: End,
+  dst: End,
+  port: number,
+  protocol: Protocol,
+): ReachVerdict {
   const source = endName(model, src);
   const destination = endName(model, dst);
   const base = { source, destination, port, protocol };
   if (src.type === "unit" && dst.type === "unit" && src.unit === dst.unit) {
-    const self = exempt("a pod can always reach itself (the concept page: \"a pod cannot block access to itself\")");
+    const self = exempt(
+      'a pod can always reach itself (the concept page: "a pod cannot block access to itself")',
+    );
     return { ...base, allowed: true, egress: self, ingress: self };
   }
   const egress = side(model, "Egress", src, dst, port, protocol);
@@ -67,11 +77,26 @@ export function reachEnds(model: NetworkModel, src: End, dst: End, port: number,
 }
 
 function exempt(reason: string): DirectionVerdict {
-  return { allowed: true, evaluated: false, isolated: false, policies: [], allowedBy: [], rejectedBy: [], reason };
+  return {
+    allowed: true,
+    evaluated: false,
+    isolated: false,
+    policies: [],
+    allowedBy: [],
+    rejectedBy: [],
+    reason,
+  };
 }
 
 /** One direction: `subject`'s egress toward `other`, or `subject`'s ingress from `other`. */
-function side(model: NetworkModel, direction: Direction, subject: End, other: End, port: number, protocol: Protocol): DirectionVerdict {
+function side(
+  model: NetworkModel,
+  direction: Direction,
+  subject: End,
+  other: End,
+  port: number,
+  protocol: Protocol,
+): DirectionVerdict {
   const word = direction === "Egress" ? "egress" : "ingress";
   const subjectName = endName(model, subject);
   const otherName = endName(model, other);
@@ -114,7 +139,8 @@ function side(model: NetworkModel, direction: Direction, subject: End, other: En
         why.push(
           `its ${direction === "Egress" ? "to" : "from"} (${(rule.peers ?? []).map((p) => p.text).join("; ")}) does not select ${otherName}`,
         );
-      if (!ports.has(protocol, port)) why.push(portsMiss(rule.ports, ports, connection, dstClass.kind === "pod"));
+      if (!ports.has(protocol, port))
+        why.push(portsMiss(rule.ports, ports, connection, dstClass.kind === "pod"));
       rejectedBy.push({ policy: ref, rule: rule.index, why: why.join(", and ") });
     }
   }
@@ -137,7 +163,7 @@ function side(model: NetworkModel, direction: Direction, subject: End, other: En
     policies: names,
     allowedBy: [],
     rejectedBy,
-    reason: `${isolatedBy}; no ${word} rule allows ${connection} ${direction === "Egress" ? "to" : "from"} ${otherName}${rejectedBy.length === 0 ? " (the policies have no " + word + " rules: deny all)" : ""}`,
+    reason: `${isolatedBy}; no ${word} rule allows ${connection} ${direction === "Egress" ? "to" : "from"} ${otherName}${rejectedBy.length === 0 ? ` (the policies have no ${word} rules: deny all)` : ""}`,
   };
 }
 
@@ -149,7 +175,10 @@ function portsMiss(
 ): string {
   const named = ports.filter((p) => typeof p.port === "string");
   const listed = ports
-    .map((p) => `${p.protocol}${p.port === undefined ? "" : `/${p.port}${p.endPort !== undefined ? `-${p.endPort}` : ""}`}`)
+    .map(
+      (p) =>
+        `${p.protocol}${p.port === undefined ? "" : `/${p.port}${p.endPort !== undefined ? `-${p.endPort}` : ""}`}`,
+    )
     .join(", ");
   let text = `its ports (${listed}) do not include ${connection}`;
   if (named.length > 0) {

@@ -69,12 +69,20 @@ export function resolveEnd(model: NetworkModel, ref: string, defaultNamespace = 
     const alias = KIND_ALIASES[parts[1]!.toLowerCase()];
     if (!alias) throw new ResolveError(`the server doesn't have a resource type "${parts[1]}"`);
     kind = alias;
-  } else throw new ResolveError(`invalid reference ${JSON.stringify(ref)}: use NAMESPACE/POD, NAMESPACE/KIND/NAME or an IP`);
-  if (!name) throw new ResolveError(`invalid reference ${JSON.stringify(ref)}: use NAMESPACE/POD, NAMESPACE/KIND/NAME or an IP`);
+  } else
+    throw new ResolveError(
+      `invalid reference ${JSON.stringify(ref)}: use NAMESPACE/POD, NAMESPACE/KIND/NAME or an IP`,
+    );
+  if (!name)
+    throw new ResolveError(
+      `invalid reference ${JSON.stringify(ref)}: use NAMESPACE/POD, NAMESPACE/KIND/NAME or an IP`,
+    );
 
   if (kind === "Service") return resolveService(model, namespace, name);
   if (kind === "Pod") {
-    const unit = model.units.find((u) => u.object.kind === "Pod" && u.namespace === namespace && u.object.metadata.name === name);
+    const unit = model.units.find(
+      (u) => u.object.kind === "Pod" && u.namespace === namespace && u.object.metadata.name === name,
+    );
     if (!unit) throw new ResolveError(`pods "${name}" not found in namespace "${namespace}"`);
     return { name: unit.name, ends: [{ type: "unit", unit }] };
   }
@@ -89,10 +97,17 @@ export function resolveEnd(model: NetworkModel, ref: string, defaultNamespace = 
       (u.object.metadata.ownerReferences ?? []).some((o) => o.kind === kind && o.name === name),
   );
   if (units.length > 0) return { name: peerName, ends: units.map((unit) => ({ type: "unit", unit })) };
-  const exists = model.snapshot.workloads.some((w) => w.kind === kind && w.metadata.namespace === namespace && w.metadata.name === name);
+  const exists = model.snapshot.workloads.some(
+    (w) => w.kind === kind && w.metadata.namespace === namespace && w.metadata.name === name,
+  );
   const plural = `${kind.toLowerCase()}s`;
-  if (exists) throw new ResolveError(`${plural}.${groupOf(kind)} "${name}" in namespace "${namespace}" has no pod template to analyse`);
-  throw new ResolveError(`${plural}${groupOf(kind) ? `.${groupOf(kind)}` : ""} "${name}" not found in namespace "${namespace}"`);
+  if (exists)
+    throw new ResolveError(
+      `${plural}.${groupOf(kind)} "${name}" in namespace "${namespace}" has no pod template to analyse`,
+    );
+  throw new ResolveError(
+    `${plural}${groupOf(kind) ? `.${groupOf(kind)}` : ""} "${name}" not found in namespace "${namespace}"`,
+  );
 }
 
 function groupOf(kind: string): string {
@@ -102,7 +117,9 @@ function groupOf(kind: string): string {
 }
 
 function resolveService(model: NetworkModel, namespace: string, name: string): Resolved {
-  const service = model.snapshot.services.find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
+  const service = model.snapshot.services.find(
+    (s) => s.metadata.namespace === namespace && s.metadata.name === name,
+  );
   if (!service) throw new ResolveError(`services "${name}" not found in namespace "${namespace}"`);
   const selector = service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0)
@@ -115,12 +132,15 @@ function resolveService(model: NetworkModel, namespace: string, name: string): R
     name: `${namespace}/${name}[Service]`,
     ends: units.map((unit) => ({ type: "unit", unit })),
     targetPort: (end, port, protocol) => {
-      const entry = (service.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? "TCP") === protocol);
+      const entry = (service.spec?.ports ?? []).find(
+        (p) => p.port === port && (p.protocol ?? "TCP") === protocol,
+      );
       if (!entry || end.type !== "unit") return undefined;
       const target = entry.targetPort ?? entry.port;
       if (typeof target === "number") return target;
       if (/^[0-9]+$/.test(target)) return Number(target);
-      return end.unit.ports.find((p: Unit["ports"][number]) => p.name === target && p.protocol === protocol)?.port;
+      return end.unit.ports.find((p: Unit["ports"][number]) => p.name === target && p.protocol === protocol)
+        ?.port;
     },
   };
 }
@@ -134,16 +154,23 @@ export interface ReachAnswer extends ReachVerdict {
  * Judge SRC → DST on a port: allowed when some pod pair is allowed (a Service: some endpoint). For a Service
  * the port is the Service's; each endpoint is judged on the target port it maps to.
  */
-export function reach(model: NetworkModel, src: Resolved, dst: Resolved, port: number, protocol: Protocol): ReachAnswer {
+export function reach(
+  model: NetworkModel,
+  src: Resolved,
+  dst: Resolved,
+  port: number,
+  protocol: Protocol,
+): ReachAnswer {
   if (src.ends.length === 0) throw new ResolveError(`${src.name} has no pods`);
-  if (dst.ends.length === 0) throw new ResolveError(`${dst.name} has no endpoints: no pod matches its selector`);
+  if (dst.ends.length === 0)
+    throw new ResolveError(`${dst.name} has no endpoints: no pod matches its selector`);
   const verdicts: ReachVerdict[] = [];
   const seen = new Set<string>();
-  for (const s of src.ends) {
-    for (const d of dst.ends) {
-      const target = dst.targetPort ? dst.targetPort(d, port, protocol) : port;
-      if (target === undefined)
-        throw new ResolveError(`${dst.name} has no port ${port}/${protocol} mapping to ${d.type === "unit" ? d.unit.name : "it"}`);
+  for (const d of dst.ends) {
+    // A Service routes only to endpoints its port maps onto (a named targetPort the pod lacks: not an endpoint).
+    const target = dst.targetPort ? dst.targetPort(d, port, protocol) : port;
+    if (target === undefined) continue;
+    for (const s of src.ends) {
       const sc = s.type === "unit" ? `${model.table.classOfUnit[s.unit.index]}${s.unit.node}` : `x${s.atom}`;
       const dc = d.type === "unit" ? `${model.table.classOfUnit[d.unit.index]}${d.unit.node}` : `x${d.atom}`;
       const key = `${sc}>${dc}>${target}`;
@@ -152,6 +179,7 @@ export function reach(model: NetworkModel, src: Resolved, dst: Resolved, port: n
       verdicts.push(reachEnds(model, s, d, target, protocol));
     }
   }
+  if (verdicts.length === 0) throw new ResolveError(`${dst.name} has no port ${port}/${protocol}`);
   const chosen = verdicts.find((v) => v.allowed) ?? verdicts[0]!;
   const answer: ReachAnswer = { ...chosen, source: src.name, destination: dst.name, port, protocol };
   if (verdicts.length > 1) answer.pairs = verdicts;

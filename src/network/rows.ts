@@ -8,8 +8,9 @@
  *   destinations of every peer that selects it, plus every destination not isolated for ingress.
  */
 import { Bitset } from "./bitset.js";
+import { ConnSet } from "./conns.js";
 import type { Evaluator } from "./evaluate.js";
-import type { CompiledPeer } from "./policies.js";
+import type { CompiledPeer, CompiledRule } from "./policies.js";
 
 interface Side {
   any: Bitset;
@@ -30,15 +31,41 @@ export class Rows {
   private readonly ingressBaseAll: Bitset;
   /** For each source class, the ingress groups whose peer selects it. */
   private readonly groupsOf: Group[][];
-  /** True when some port entry is protocol-wide or a range: unions of restricted rules might cover everything. */
+  /**
+   * Per class: the port-restricted rules of its egress (coverEgress) or ingress (coverIngress) policies could
+   * add up to every connection (named ports counted as any port of their protocol). Only pairs touching such
+   * a class can be fully allowed without a port-less rule, so only they need the exact evaluator to say "full".
+   */
+  readonly coverEgress: Uint8Array;
+  readonly coverIngress: Uint8Array;
+  /** Some class has coverEgress or coverIngress. */
   readonly widePorts: boolean;
 
   constructor(private readonly evaluator: Evaluator) {
     const size = evaluator.size;
     this.ones = Bitset.ones(size);
-    this.widePorts = evaluator.policies.some((p) =>
-      [...p.ingress, ...p.egress].some((r) => r.ports.some((port) => port.port === undefined || port.endPort !== undefined)),
-    );
+    this.coverEgress = new Uint8Array(size);
+    this.coverIngress = new Uint8Array(size);
+    const covers = (rules: CompiledRule[]) => {
+      let union = ConnSet.none;
+      for (const rule of rules)
+        for (const p of rule.ports)
+          union = union.union(
+            typeof p.port === "number"
+              ? ConnSet.of(p.protocol, p.port, p.endPort ?? p.port)
+              : ConnSet.of(p.protocol),
+          );
+      return union.isAll();
+    };
+    let wide = false;
+    for (let c = 0; c < size; c++) {
+      const egress = evaluator.egressPolicies[c]!;
+      const ingress = evaluator.ingressPolicies[c]!;
+      if (egress.length > 0 && covers(egress.flatMap((p) => p.egress))) this.coverEgress[c] = 1;
+      if (ingress.length > 0 && covers(ingress.flatMap((p) => p.ingress))) this.coverIngress[c] = 1;
+      wide ||= this.coverEgress[c] === 1 || this.coverIngress[c] === 1;
+    }
+    this.widePorts = wide;
 
     // Destinations not isolated for ingress accept everything; rules with no peers accept every source.
     this.ingressBaseAny = new Bitset(size);
@@ -82,19 +109,6 @@ export class Rows {
     }
   }
 
-  /** Destinations whose ingress may admit (any) / admits everything (all) from source class s. */
-  ingressFrom(s: number): Side {
-    const any = this.ingressBaseAny.clone();
-    const all = this.ingressBaseAll.clone();
-    for (const g of this.groupsOf[s]!) {
-      if (g.anyBits) any.or(g.anyBits);
-      else for (const d of g.any) any.set(d);
-      if (g.allBits) all.or(g.allBits);
-      else for (const d of g.all) all.set(d);
-    }
-    return { any, all };
-  }
-
   /** Destinations s's egress may allow (any) / allows everything to (all). */
   egressOf(s: number): Side {
     const policies = this.evaluator.egressPolicies[s]!;
@@ -102,7 +116,9 @@ export class Rows {
     const parts: string[] = [];
     for (const p of policies)
       for (const rule of p.egress)
-        parts.push(`${rule.ports.length === 0 ? "A" : "R"}${rule.peers ? rule.peers.map((x) => x.key).join("\u0002") : "*"}`);
+        parts.push(
+          `${rule.ports.length === 0 ? "A" : "R"}${rule.peers ? rule.peers.map((x) => x.key).join("\u0002") : "*"}`,
+        );
     const key = parts.sort().join("\u0001");
     let side = this.egressCache.get(key);
     if (!side) {
@@ -130,12 +146,39 @@ export class Rows {
     return side;
   }
 
-  /** Both sides for source class s. */
-  row(s: number): Side {
-    const e = this.egressOf(s);
-    const i = this.ingressFrom(s);
-    return { any: i.any.and(e.any), all: i.all.and(e.all) };
+  /** Both sides for source class s, written into `any` and `all` (no allocation: the matrix's hot loop). */
+  rowInto(s: number, any: Bitset, all: Bitset): void {
+    const A = any.words;
+    const L = all.words;
+    const baseAny = this.ingressBaseAny.words;
+    const baseAll = this.ingressBaseAll.words;
+    const isolated = this.evaluator.egressPolicies[s]!.length > 0;
+    // (ingress base ∪ groups) ∧ egress, as (base ∧ egress) ∪ (groups ∧ egress): one pass over the words.
+    const e = isolated ? this.egressOf(s) : undefined;
+    if (e) {
+      const eAny = e.any.words;
+      const eAll = e.all.words;
+      for (let w = 0; w < A.length; w++) {
+        A[w] = baseAny[w]! & eAny[w]!;
+        L[w] = baseAll[w]! & eAll[w]!;
+      }
+    } else {
+      A.set(baseAny);
+      L.set(baseAll);
+    }
+    for (const g of this.groupsOf[s]!) {
+      if (g.anyBits) orMasked(A, g.anyBits.words, e?.any.words);
+      else for (const d of g.any) if (!e || e.any.has(d)) any.set(d);
+      if (g.allBits) orMasked(L, g.allBits.words, e?.all.words);
+      else for (const d of g.all) if (!e || e.all.has(d)) all.set(d);
+    }
   }
+}
+
+/** target |= bits ∧ mask (mask absent: everything). */
+function orMasked(target: Uint32Array, bits: Uint32Array, mask: Uint32Array | undefined): void {
+  if (mask) for (let w = 0; w < target.length; w++) target[w]! |= bits[w]! & mask[w]!;
+  else for (let w = 0; w < target.length; w++) target[w]! |= bits[w]!;
 }
 
 function fromList(size: number, list: number[]): Bitset {

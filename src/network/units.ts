@@ -7,8 +7,8 @@
  * Pods without an IP get a synthetic one from the pod CIDR option; hostNetwork pods take their node's IP.
  */
 import type { Container, LabelSelector, Pod, Workload } from "../model/objects.js";
-import type { Snapshot } from "../model/snapshot.js";
 import { selectorFromMap, selectorOrNothing } from "../model/selector.js";
+import type { Snapshot } from "../model/snapshot.js";
 import { peerName, podTemplateOf } from "../model/workloads.js";
 import type { Protocol } from "./conns.js";
 import { type Family, formatIP, parseCIDR, parseIP } from "./ip.js";
@@ -58,9 +58,20 @@ export interface UnitOptions {
 export const DEFAULT_UNIT_OPTIONS: UnitOptions = { podCIDR: "10.244.0.0/16", nodeCIDR: "172.18.0.0/16" };
 
 /** Workload kinds that run pods and so are peers (a PodTemplate runs nothing). */
-const PEER_KINDS = new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
+const PEER_KINDS = new Set([
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+  "ReplicationController",
+]);
 
-export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UNIT_OPTIONS): { units: Unit[]; peers: Peer[] } {
+export function buildUnits(
+  snapshot: Snapshot,
+  options: UnitOptions = DEFAULT_UNIT_OPTIONS,
+): { units: Unit[]; peers: Peer[] } {
   const workloads = snapshot.workloads.filter((w) => PEER_KINDS.has(w.kind));
   const byKey = new Map<string, Workload>();
   for (const w of workloads) byKey.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w);
@@ -79,14 +90,28 @@ export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UN
     const cut = name.lastIndexOf("-");
     return cut > 0 ? byKey.get(`${kind}/${namespace}/${name.slice(0, cut)}`) : undefined;
   };
-  const selectorMatches = workloads.map((w) => ({ workload: w, matches: workloadSelector(w) }));
+  // Compiled on first need: only pods without ownerReferences are matched by selector.
+  let selectorMatches:
+    | { workload: Workload; matches: (labels: Record<string, string>) => boolean }[]
+    | undefined;
+  const matchBySelector = (ns: string, labels: Record<string, string>) => {
+    selectorMatches ??= workloads.map((w) => ({ workload: w, matches: workloadSelector(w) }));
+    return selectorMatches.find((m) => m.workload.metadata.namespace === ns && m.matches(labels));
+  };
 
   const peers: Peer[] = [];
   const peerOf = new Map<object, Peer>();
   const peerFor = (object: Pod | Workload): Peer => {
     let peer = peerOf.get(object);
     if (!peer) {
-      peer = { index: peers.length, name: peerName(object), kind: object.kind, namespace: object.metadata.namespace, object, units: [] };
+      peer = {
+        index: peers.length,
+        name: peerName(object),
+        kind: object.kind,
+        namespace: object.metadata.namespace,
+        object,
+        units: [],
+      };
       peers.push(peer);
       peerOf.set(object, peer);
     }
@@ -95,15 +120,24 @@ export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UN
 
   const units: Unit[] = [];
   const ips = new IPAllocator(options, snapshot);
-  const addUnit = (object: Pod | Workload, peer: Peer, name: string, spec: Pod["spec"], labels: Record<string, string>, ipText: string | undefined) => {
+  const addUnit = (
+    object: Pod | Workload,
+    peer: Peer,
+    name: string,
+    spec: Pod["spec"],
+    labels: Record<string, string>,
+    ipText: string | undefined,
+  ) => {
     const hostNetwork = spec?.hostNetwork === true;
     const node = spec?.nodeName || undefined;
     let ip = ipText ? parseIP(ipText) : undefined;
+    let text = ip ? ipText : undefined;
     let synthetic = false;
     if (hostNetwork) {
       const nodeIP = ips.nodeIP(node);
       ip = nodeIP.ip;
       synthetic = nodeIP.synthetic;
+      text = undefined;
     }
     if (!ip) {
       ip = ips.synthetic();
@@ -114,10 +148,10 @@ export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UN
       name,
       namespace: object.metadata.namespace,
       labels,
-      ports: containerPorts([...(spec?.containers ?? []), ...(spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always")]),
+      ports: containerPorts(spec),
       family: ip.family,
       ip: ip.value,
-      ipText: formatIP(ip.family, ip.value),
+      ipText: text ?? formatIP(ip.family, ip.value),
       syntheticIP: synthetic,
       hostNetwork,
       node,
@@ -136,14 +170,21 @@ export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UN
     const ref = controllerOf(pod.metadata.ownerReferences);
     if (ref) owner = topOwner(ref.kind, ns, ref.name);
     if (!owner && !ref) {
-      const match = selectorMatches.find((m) => m.workload.metadata.namespace === ns && m.matches(labels));
+      const match = matchBySelector(ns, labels);
       if (match) {
         const up = controllerOf(match.workload.metadata.ownerReferences);
         owner = (up && topOwner(up.kind, ns, up.name)) || match.workload;
       }
     }
     if (owner) owned.add(owner);
-    addUnit(pod, peerFor(owner ?? pod), peerName(pod), pod.spec, labels, pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip);
+    addUnit(
+      pod,
+      peerFor(owner ?? pod),
+      peerName(pod),
+      pod.spec,
+      labels,
+      pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip,
+    );
   }
   for (const workload of workloads) {
     if (owned.has(workload)) continue;
@@ -153,9 +194,19 @@ export function buildUnits(snapshot: Snapshot, options: UnitOptions = DEFAULT_UN
     if (top && top !== workload) continue;
     const template = podTemplateOf(workload);
     if (!template) continue;
-    addUnit(workload, peerFor(workload), peerName(workload), template.spec, template.metadata.labels ?? {}, undefined);
+    addUnit(
+      workload,
+      peerFor(workload),
+      peerName(workload),
+      template.spec,
+      template.metadata.labels ?? {},
+      undefined,
+    );
   }
-  return { units, peers: peers.filter((p) => p.units.length > 0).map((p, index) => Object.assign(p, { index })) };
+  return {
+    units,
+    peers: peers.filter((p) => p.units.length > 0).map((p, index) => Object.assign(p, { index })),
+  };
 }
 
 function controllerOf(refs: { kind: string; name: string; controller?: boolean }[] | undefined) {
@@ -190,17 +241,27 @@ function workloadSelector(workload: Workload): (labels: Record<string, string>) 
   return (labels) => !compiled.everything && compiled.matches(labels);
 }
 
-function containerPorts(containers: Container[]): ContainerPort[] {
+/** Container ports of the containers and of restartable init containers (sidecars), protocol defaulted. */
+function containerPorts(spec: Pod["spec"]): ContainerPort[] {
   const out: ContainerPort[] = [];
-  for (const c of containers)
-    for (const p of c.ports ?? [])
-      out.push({ ...(p.name ? { name: p.name } : {}), port: p.containerPort, protocol: (p.protocol ?? "TCP") as Protocol });
+  const add = (c: Container) => {
+    const ports = c.ports;
+    if (ports)
+      for (const p of ports)
+        out.push({
+          name: p.name || undefined,
+          port: p.containerPort,
+          protocol: (p.protocol ?? "TCP") as Protocol,
+        });
+  };
+  for (const c of spec?.containers ?? []) add(c);
+  for (const c of spec?.initContainers ?? []) if (c.restartPolicy === "Always") add(c);
   return out;
 }
 
 /** Hands out IPs nobody in the snapshot uses: synthetic pod IPs and node IPs. */
 class IPAllocator {
-  private readonly used = new Set<string>();
+  private usedCache?: Set<string>;
   private nextPod: bigint;
   private readonly lastPod: bigint;
   private nextNode: bigint;
@@ -208,7 +269,10 @@ class IPAllocator {
   private readonly nodeFamily: Family;
   private readonly nodes = new Map<string, { ip: { family: Family; value: bigint }; synthetic: boolean }>();
 
-  constructor(options: UnitOptions, snapshot: Snapshot) {
+  constructor(
+    options: UnitOptions,
+    private readonly snapshot: Snapshot,
+  ) {
     const pod = parseCIDR(options.podCIDR) ?? parseCIDR(DEFAULT_UNIT_OPTIONS.podCIDR)!;
     const node = parseCIDR(options.nodeCIDR) ?? parseCIDR(DEFAULT_UNIT_OPTIONS.nodeCIDR)!;
     this.podFamily = pod.family;
@@ -216,19 +280,26 @@ class IPAllocator {
     this.nextPod = pod.first + 2n;
     this.lastPod = pod.last;
     this.nextNode = node.first + 2n;
-    for (const p of snapshot.pods) if (p.status?.podIP) this.used.add(p.status.podIP);
     for (const n of snapshot.nodes) {
       const address = n.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
       const ip = address ? parseIP(address) : undefined;
-      if (ip) {
-        this.used.add(address!);
-        this.nodes.set(n.metadata.name, { ip, synthetic: false });
-      }
+      if (ip) this.nodes.set(n.metadata.name, { ip, synthetic: false });
     }
   }
 
+  /** Addresses taken by pods and nodes, built only when a synthetic address is first needed. */
+  private get used(): Set<string> {
+    if (!this.usedCache) {
+      this.usedCache = new Set();
+      for (const p of this.snapshot.pods) if (p.status?.podIP) this.usedCache.add(p.status.podIP);
+      for (const n of this.nodes.values()) this.usedCache.add(formatIP(n.ip.family, n.ip.value));
+    }
+    return this.usedCache;
+  }
+
   synthetic(): { family: Family; value: bigint } {
-    while (this.nextPod < this.lastPod && this.used.has(formatIP(this.podFamily, this.nextPod))) this.nextPod++;
+    while (this.nextPod < this.lastPod && this.used.has(formatIP(this.podFamily, this.nextPod)))
+      this.nextPod++;
     return { family: this.podFamily, value: this.nextPod++ };
   }
 

@@ -65,7 +65,10 @@ export function validateNetworkPolicy(policy: NetworkPolicy): PolicyValidation {
       (rule.ports ?? []).forEach((port, j) => {
         errors.push(...validatePort(port, `${rulePath}.ports[${j}]`));
       });
-      const peers = (direction === "ingress" ? (rule as { from?: NetworkPolicyPeer[] }).from : (rule as { to?: NetworkPolicyPeer[] }).to) ?? [];
+      const peers =
+        (direction === "ingress"
+          ? (rule as { from?: NetworkPolicyPeer[] }).from
+          : (rule as { to?: NetworkPolicyPeer[] }).to) ?? [];
       peers.forEach((peer, j) => {
         const peerPath = `${rulePath}.${peersField}[${j}]`;
         errors.push(...validatePeer(peer, peerPath));
@@ -100,7 +103,8 @@ export function validatePort(port: NetworkPolicyPort, path: string): FieldError[
     if (typeof value === "number") {
       for (const msg of isValidPortNum(value)) errors.push(invalid(`${path}.port`, value, msg));
       if (endPort !== undefined && endPort !== null) {
-        if (endPort < value) errors.push(invalid(`${path}.endPort`, endPort, "must be greater than or equal to `port`"));
+        if (endPort < value)
+          errors.push(invalid(`${path}.endPort`, endPort, "must be greater than or equal to `port`"));
         for (const msg of isValidPortNum(endPort)) errors.push(invalid(`${path}.endPort`, endPort, msg));
       }
     } else {
@@ -131,7 +135,8 @@ export function validatePeer(peer: NetworkPolicyPeer, path: string): FieldError[
     errors.push(...validateIPBlock(peer.ipBlock, `${path}.ipBlock`));
   }
   if (fields === 0) errors.push(required(path, "must specify a peer"));
-  else if (fields > 1 && peer.ipBlock) errors.push(forbidden(path, "may not specify both ipBlock and another peer"));
+  else if (fields > 1 && peer.ipBlock)
+    errors.push(forbidden(path, "may not specify both ipBlock and another peer"));
   return errors;
 }
 
@@ -147,7 +152,8 @@ export function validateIPBlock(block: { cidr: string; except?: string[] }, path
       errors.push(invalid(`${path}.except[${i}]`, text, CIDR_MESSAGE));
       return;
     }
-    const contained = except.family === cidr.family && cidr.first <= except.first && except.first <= cidr.last;
+    const contained =
+      except.family === cidr.family && cidr.first <= except.first && except.first <= cidr.last;
     if (!contained || cidr.prefix >= except.prefix)
       errors.push(invalid(`${path}.except[${i}]`, text, "must be a strict subset of `cidr`"));
   });
@@ -171,12 +177,17 @@ function cidrWarnings(block: { cidr: string; except?: string[] }, path: string):
     }
   };
   check(block.cidr, `${path}.cidr`);
-  (block.except ?? []).forEach((text, i) => check(text, `${path}.except[${i}]`));
+  (block.except ?? []).forEach((text, i) => {
+    check(text, `${path}.except[${i}]`);
+  });
   return out;
 }
 
 /** ValidateLabelSelector (with label values in expressions checked, as for new objects). */
-export function validateLabelSelector(selector: LabelSelector | undefined | null, path: string): FieldError[] {
+export function validateLabelSelector(
+  selector: LabelSelector | undefined | null,
+  path: string,
+): FieldError[] {
   if (!selector) return [];
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
@@ -195,7 +206,9 @@ export function validateLabelSelector(selector: LabelSelector | undefined | null
       case "Exists":
       case "DoesNotExist":
         if (values.length > 0)
-          errors.push(forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+          errors.push(
+            forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+          );
         break;
       default:
         errors.push(invalid(`${at}.operator`, expression.operator, "not a valid selector operator"));
@@ -217,17 +230,21 @@ const maxLenError = (n: number) => `must be no more than ${n} characters`;
 
 /** IsValidPortNum. */
 export function isValidPortNum(port: number): string[] {
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : ["must be between 1 and 65535, inclusive"];
+  return Number.isInteger(port) && port >= 1 && port <= 65535
+    ? []
+    : ["must be between 1 and 65535, inclusive"];
 }
 
 /** IsValidPortName (IANA_SVC_NAME). */
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
   if (port.length > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(port)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+  if (!/^[-a-z0-9]+$/.test(port))
+    errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
   if (!/[a-z]/.test(port)) errs.push("must contain at least one letter (a-z)");
   if (port.includes("--")) errs.push("must not contain consecutive hyphens");
-  if (port.length > 0 && (port.startsWith("-") || port.endsWith("-"))) errs.push("must not begin or end with a hyphen");
+  if (port.length > 0 && (port.startsWith("-") || port.endsWith("-")))
+    errs.push("must not begin or end with a hyphen");
   return errs;
 }
 
@@ -264,7 +281,9 @@ export function isQualifiedName(value: string): string[] {
   if (name.length === 0) errs.push("name part must be non-empty");
   else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
   if (!QUALIFIED_NAME.test(name))
-    errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")}`);
+    errs.push(
+      `name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")}`,
+    );
   return errs;
 }
 
@@ -288,5 +307,9 @@ export function isValidLabelValue(value: string): string[] {
 /** field.ErrorList.ToAggregate drops duplicate messages. */
 function dedupe(errors: FieldError[]): FieldError[] {
   const seen = new Set<string>();
-  return errors.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true)));
+  return errors.filter((e) => {
+    if (seen.has(e.message)) return false;
+    seen.add(e.message);
+    return true;
+  });
 }

@@ -253,3 +253,12 @@ describe("selectorFromMap (Service spec.selector, ReplicationController)", () =>
     expect(selectorFromMap({}).matches({ any: "x" })).toBe(true);
   });
 });
+
+describe("selectors on inherited property names", () => {
+  it("a key named like an Object.prototype property is absent unless the object has it", () => {
+    const result = compileSelector({ matchExpressions: [{ key: "constructor", operator: "Exists" }] });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.selector.matches({ app: "web" })).toBe(false);
+    expect(result.selector.matches({ constructor: "x" })).toBe(true);
+  });
+});

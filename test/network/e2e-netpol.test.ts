@@ -23,7 +23,12 @@ type Rule = Record<string, unknown>;
 type Policy = { ns: string; name: string; spec: Record<string, unknown> };
 
 /** GenNetworkPolicyWithNameAndPodSelector / …PodMatchLabel with SetSpecIngressRules / SetSpecEgressRules. */
-function gen(ns: string, name: string, podSelector: object, rules: { ingress?: Rule[]; egress?: Rule[] }): Policy {
+function gen(
+  ns: string,
+  name: string,
+  podSelector: object,
+  rules: { ingress?: Rule[]; egress?: Rule[] },
+): Policy {
   const spec: Record<string, unknown> = { podSelector };
   const types: string[] = [];
   if (rules.ingress) {
@@ -57,7 +62,8 @@ class Reachability {
   }
   expectPeer(from: Peer, to: Peer, value: boolean): this {
     for (const a of this.pods)
-      for (const b of this.pods) if (this.matches(from, a) && this.matches(to, b)) this.expected.set(`${a}>${b}`, value);
+      for (const b of this.pods)
+        if (this.matches(from, a) && this.matches(to, b)) this.expected.set(`${a}>${b}`, value);
     return this;
   }
   expectAllIngress(pod: string, value: boolean): this {
@@ -121,29 +127,48 @@ function cluster(c: Case, step: Step): unknown[] {
       spec: {
         selector: { pod: name },
         ports: c.ports.flatMap((port) =>
-          c.protocols.map((protocol) => ({ name: `service-port-${protocol.toLowerCase()}-${port}`, protocol, port })),
+          c.protocols.map((protocol) => ({
+            name: `service-port-${protocol.toLowerCase()}-${port}`,
+            protocol,
+            port,
+          })),
         ),
       },
     });
   }
   for (const p of step.policies)
-    objects.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.name, namespace: p.ns }, spec: p.spec });
+    objects.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: p.name, namespace: p.ns },
+      spec: p.spec,
+    });
   return objects;
 }
 
 function run(c: Case) {
   for (const [i, step] of c.steps.entries()) {
     const model = analyzeNetwork(snapshotOf(cluster(c, step)));
-    expect(model.diagnostics.filter((d) => d.severity === "error"), `step ${i + 1}`).toEqual([]);
+    expect(
+      model.diagnostics.filter((d) => d.severity === "error"),
+      `step ${i + 1}`,
+    ).toEqual([]);
     const want = step.reachability(new Reachability(c.pods));
     const wrong: string[] = [];
     for (const from of c.pods) {
       for (const to of c.pods) {
         if (from === to) continue; // ignoreLoopback
         const [ns, name] = to.split("/") as [string, string];
-        const answer = reach(model, resolveEnd(model, from), resolveEnd(model, `${ns}/svc/s-${ns}-${name}`), step.port, step.protocol);
+        const answer = reach(
+          model,
+          resolveEnd(model, from),
+          resolveEnd(model, `${ns}/svc/s-${ns}-${name}`),
+          step.port,
+          step.protocol,
+        );
         const expected = want.expected.get(`${from}>${to}`)!;
-        if (answer.allowed !== expected) wrong.push(`${from} -> ${to}: expected ${expected}, got ${answer.allowed}`);
+        if (answer.allowed !== expected)
+          wrong.push(`${from} -> ${to}: expected ${expected}, got ${answer.allowed}`);
       }
     }
     expect(wrong, `step ${i + 1} (${step.protocol}/${step.port})`).toEqual([]);
@@ -159,7 +184,14 @@ const cases: Case[] = [
     protocols: [TCP],
     ports: [80],
     pods: ["x/a", "x/b", "y/a", "y/b"],
-    steps: [{ policies: [gen("x", "deny-ingress", {}, { ingress: [] })], port: 80, protocol: TCP, reachability: r((x) => x.expectPeer({}, { ns: "x" }, false)) }],
+    steps: [
+      {
+        policies: [gen("x", "deny-ingress", {}, { ingress: [] })],
+        port: 80,
+        protocol: TCP,
+        reachability: r((x) => x.expectPeer({}, { ns: "x" }, false)),
+      },
+    ],
   },
   {
     name: "should support a 'default-deny-all' policy",
@@ -182,7 +214,11 @@ const cases: Case[] = [
     pods: ["x/a", "x/b", "x/c", "y/a"],
     steps: [
       {
-        policies: [gen("x", "x-a-allows-x-b", match({ pod: "a" }), { ingress: [{ from: [{ podSelector: match({ pod: "b" }) }] }] })],
+        policies: [
+          gen("x", "x-a-allows-x-b", match({ pod: "a" }), {
+            ingress: [{ from: [{ podSelector: match({ pod: "b" }) }] }],
+          }),
+        ],
         port: 80,
         protocol: TCP,
         reachability: r((x) => x.expectAllIngress("x/a", false).expect("x/b", "x/a", true)),
@@ -198,7 +234,9 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "deny-all", {}, { ingress: [] }),
-          gen("x", "allow-all-to-a", match({ pod: "a" }), { ingress: [{ from: [{ podSelector: {}, namespaceSelector: {} }] }] }),
+          gen("x", "allow-all-to-a", match({ pod: "a" }), {
+            ingress: [{ from: [{ podSelector: {}, namespaceSelector: {} }] }],
+          }),
         ],
         port: 80,
         protocol: TCP,
@@ -213,7 +251,11 @@ const cases: Case[] = [
     pods: ["x/a", "x/b", "y/a", "z/a"],
     steps: [
       {
-        policies: [gen("x", "allow-from-another-ns", match({ pod: "a" }), { ingress: [{ from: [{ namespaceSelector: { matchLabels: {} } }] }] })],
+        policies: [
+          gen("x", "allow-from-another-ns", match({ pod: "a" }), {
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: {} } }] }],
+          }),
+        ],
         port: 80,
         protocol: TCP,
         reachability: r(),
@@ -227,10 +269,18 @@ const cases: Case[] = [
     pods: ["x/a", "x/b", "y/a", "z/a"],
     steps: [
       {
-        policies: [gen("x", "allow-client-a-via-ns-selector", match({ pod: "a" }), { ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }] }] })],
+        policies: [
+          gen("x", "allow-client-a-via-ns-selector", match({ pod: "a" }), {
+            ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }] }],
+          }),
+        ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+        reachability: r((x) =>
+          x
+            .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+            .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+        ),
       },
     ],
   },
@@ -243,7 +293,13 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "x-a-allows-x-b", match({ pod: "a" }), {
-            ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: "pod", operator: "In", values: ["b"] }] } }] }],
+            ingress: [
+              {
+                from: [
+                  { podSelector: { matchExpressions: [{ key: "pod", operator: "In", values: ["b"] }] } },
+                ],
+              },
+            ],
           }),
         ],
         port: 80,
@@ -261,12 +317,24 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "allow-ns-y-match-selector", match({ pod: "a" }), {
-            ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: NSKEY, operator: "In", values: ["y"] }] } }] }],
+            ingress: [
+              {
+                from: [
+                  {
+                    namespaceSelector: { matchExpressions: [{ key: NSKEY, operator: "In", values: ["y"] }] },
+                  },
+                ],
+              },
+            ],
           }),
         ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+        reachability: r((x) =>
+          x
+            .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+            .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+        ),
       },
     ],
   },
@@ -282,7 +350,11 @@ const cases: Case[] = [
             ingress: [
               {
                 from: [
-                  { namespaceSelector: { matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["x"] }] } },
+                  {
+                    namespaceSelector: {
+                      matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["x"] }],
+                    },
+                  },
                   { podSelector: match({ pod: "b" }) },
                 ],
               },
@@ -308,7 +380,9 @@ const cases: Case[] = [
               {
                 from: [
                   {
-                    namespaceSelector: { matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["x"] }] },
+                    namespaceSelector: {
+                      matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["x"] }],
+                    },
                     podSelector: match({ pod: "b" }),
                   },
                 ],
@@ -318,7 +392,9 @@ const cases: Case[] = [
         ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectAllIngress("x/a", false).expect("y/b", "x/a", true).expect("z/b", "x/a", true)),
+        reachability: r((x) =>
+          x.expectAllIngress("x/a", false).expect("y/b", "x/a", true).expect("z/b", "x/a", true),
+        ),
       },
     ],
   },
@@ -335,7 +411,9 @@ const cases: Case[] = [
               {
                 from: [
                   {
-                    namespaceSelector: { matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["x"] }] },
+                    namespaceSelector: {
+                      matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["x"] }],
+                    },
                     podSelector: { matchExpressions: [{ key: "pod", operator: "In", values: ["b", "c"] }] },
                   },
                 ],
@@ -345,7 +423,9 @@ const cases: Case[] = [
         ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expect("y/a", "x/a", false)),
+        reachability: r((x) =>
+          x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expect("y/a", "x/a", false),
+        ),
       },
     ],
   },
@@ -363,7 +443,9 @@ const cases: Case[] = [
         ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectAllIngress("x/a", false).expect("x/b", "x/a", true).expect("x/c", "x/a", true)),
+        reachability: r((x) =>
+          x.expectAllIngress("x/a", false).expect("x/b", "x/a", true).expect("x/c", "x/a", true),
+        ),
       },
     ],
   },
@@ -376,7 +458,9 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "allow-ns-y-pod-a-via-namespace-pod-selector", match({ pod: "a" }), {
-            ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] }],
+            ingress: [
+              { from: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] },
+            ],
           }),
         ],
         port: 80,
@@ -394,7 +478,12 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "allow-client-a-via-ns-selector", match({ pod: "a" }), {
-            ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 81, protocol: "TCP" }] }],
+            ingress: [
+              {
+                from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }],
+                ports: [{ port: 81, protocol: "TCP" }],
+              },
+            ],
           }),
         ],
         port: 81,
@@ -410,10 +499,14 @@ const cases: Case[] = [
   },
   (() => {
     const allow81 = gen("x", "allow-client-a-via-ns-selector", match({ pod: "a" }), {
-      ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 81, protocol: "TCP" }] }],
+      ingress: [
+        { from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 81, protocol: "TCP" }] },
+      ],
     });
     const allow80 = gen("x", "allow-client-a-via-ns-selector-80", match({ pod: "a" }), {
-      ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 80, protocol: "TCP" }] }],
+      ingress: [
+        { from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 80, protocol: "TCP" }] },
+      ],
     });
     const allow = r((x) =>
       x
@@ -428,7 +521,12 @@ const cases: Case[] = [
       pods: ["x/a", "x/b", "y/a", "y/b", "z/a"],
       steps: [
         { policies: [allow81], port: 81, protocol: TCP, reachability: allow },
-        { policies: [allow81], port: 80, protocol: TCP, reachability: r((x) => x.expectAllIngress("x/a", false)) },
+        {
+          policies: [allow81],
+          port: 80,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllIngress("x/a", false)),
+        },
         { policies: [allow81, allow80], port: 80, protocol: TCP, reachability: allow },
       ],
     };
@@ -438,7 +536,12 @@ const cases: Case[] = [
     protocols: [TCP],
     ports: [80, 81],
     pods: ["x/a", "x/b", "y/a"],
-    steps: [80, 81].map((port) => ({ policies: [gen("x", "allow-all", match({}), { ingress: [{}] })], port, protocol: TCP, reachability: r() })),
+    steps: [80, 81].map((port) => ({
+      policies: [gen("x", "allow-all", match({}), { ingress: [{}] })],
+      port,
+      protocol: TCP,
+      reachability: r(),
+    })),
   },
   {
     name: "should allow ingress access on one named port",
@@ -446,7 +549,12 @@ const cases: Case[] = [
     ports: [80, 81],
     pods: ["x/a", "x/b", "y/a"],
     steps: [
-      { policies: [gen("x", "allow-all", match({}), { ingress: [{ ports: [{ port: "serve-81-tcp" }] }] })], port: 81, protocol: TCP, reachability: r() },
+      {
+        policies: [gen("x", "allow-all", match({}), { ingress: [{ ports: [{ port: "serve-81-tcp" }] }] })],
+        port: 81,
+        protocol: TCP,
+        reachability: r(),
+      },
       {
         policies: [gen("x", "allow-all", match({}), { ingress: [{ ports: [{ port: "serve-81-tcp" }] }] })],
         port: 80,
@@ -457,7 +565,12 @@ const cases: Case[] = [
   },
   (() => {
     const policy = gen("x", "allow-client-a-via-ns-selector-80", match({ pod: "a" }), {
-      ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: "serve-80-tcp", protocol: "TCP" }] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }],
+          ports: [{ port: "serve-80-tcp", protocol: "TCP" }],
+        },
+      ],
     });
     return {
       name: "should allow ingress access from namespace on one named port",
@@ -469,9 +582,18 @@ const cases: Case[] = [
           policies: [policy],
           port: 80,
           protocol: TCP,
-          reachability: r((x) => x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+          reachability: r((x) =>
+            x
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
         },
-        { policies: [policy], port: 81, protocol: TCP, reachability: r((x) => x.expectAllIngress("x/a", false)) },
+        {
+          policies: [policy],
+          port: 81,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllIngress("x/a", false)),
+        },
       ],
     };
   })(),
@@ -484,7 +606,12 @@ const cases: Case[] = [
       pods: ["x/a", "y/a"],
       steps: [
         { policies: [policy], port: 80, protocol: TCP, reachability: r() },
-        { policies: [policy], port: 81, protocol: TCP, reachability: r((x) => x.expectPeer({ ns: "x" }, {}, false)) },
+        {
+          policies: [policy],
+          port: 81,
+          protocol: TCP,
+          reachability: r((x) => x.expectPeer({ ns: "x" }, {}, false)),
+        },
       ],
     };
   })(),
@@ -494,7 +621,12 @@ const cases: Case[] = [
     ports: [81],
     pods: ["x/a", "y/a"],
     steps: [
-      { policies: [gen("x", "allow-all-mutate-to-deny-all", match({}), { ingress: [{}] })], port: 81, protocol: TCP, reachability: r() },
+      {
+        policies: [gen("x", "allow-all-mutate-to-deny-all", match({}), { ingress: [{}] })],
+        port: 81,
+        protocol: TCP,
+        reachability: r(),
+      },
       {
         // policy.Spec.Ingress = []: policyTypes stays [Ingress]
         policies: [gen("x", "allow-all-mutate-to-deny-all", match({}), { ingress: [] })],
@@ -505,14 +637,21 @@ const cases: Case[] = [
     ],
   },
   (() => {
-    const policy = gen("x", "allow-client-a-via-ns-selector", match({ pod: "a" }), { ingress: [{ from: [{ namespaceSelector: match({ ns2: "updated" }) }] }] });
+    const policy = gen("x", "allow-client-a-via-ns-selector", match({ pod: "a" }), {
+      ingress: [{ from: [{ namespaceSelector: match({ ns2: "updated" }) }] }],
+    });
     return {
       name: "should allow ingress access from updated namespace",
       protocols: [TCP],
       ports: [80],
       pods: ["x/a", "y/a"],
       steps: [
-        { policies: [policy], port: 80, protocol: TCP, reachability: r((x) => x.expectAllIngress("x/a", false)) },
+        {
+          policies: [policy],
+          port: 80,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllIngress("x/a", false)),
+        },
         {
           policies: [policy],
           nsLabels: { y: { ns2: "updated" } },
@@ -524,14 +663,21 @@ const cases: Case[] = [
     };
   })(),
   (() => {
-    const policy = gen("x", "allow-client-a-via-pod-selector", match({ pod: "a" }), { ingress: [{ from: [{ podSelector: match({ pod: "b", pod2: "updated" }) }] }] });
+    const policy = gen("x", "allow-client-a-via-pod-selector", match({ pod: "a" }), {
+      ingress: [{ from: [{ podSelector: match({ pod: "b", pod2: "updated" }) }] }],
+    });
     return {
       name: "should allow ingress access from updated pod",
       protocols: [TCP],
       ports: [80],
       pods: ["x/a", "x/b"],
       steps: [
-        { policies: [policy], port: 80, protocol: TCP, reachability: r((x) => x.expectAllIngress("x/a", false)) },
+        {
+          policies: [policy],
+          port: 80,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllIngress("x/a", false)),
+        },
         {
           policies: [policy],
           podLabels: { "x/b": { pod: "b", pod2: "updated" } },
@@ -549,15 +695,21 @@ const cases: Case[] = [
     pods: ["x/a", "x/b", "y/a", "z/a"],
     steps: [
       {
-        policies: [gen("x", "deny-empty-policy", {}, { ingress: [{ from: [{ podSelector: { matchLabels: {} } }] }] })],
+        policies: [
+          gen("x", "deny-empty-policy", {}, { ingress: [{ from: [{ podSelector: { matchLabels: {} } }] }] }),
+        ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectPeer({ ns: "y" }, { ns: "x" }, false).expectPeer({ ns: "z" }, { ns: "x" }, false)),
+        reachability: r((x) =>
+          x.expectPeer({ ns: "y" }, { ns: "x" }, false).expectPeer({ ns: "z" }, { ns: "x" }, false),
+        ),
       },
     ],
   },
   (() => {
-    const policy = gen("x", "deny-ingress-via-label-selector", match({ target: "isolated" }), { ingress: [] });
+    const policy = gen("x", "deny-ingress-via-label-selector", match({ target: "isolated" }), {
+      ingress: [],
+    });
     return {
       name: "should deny ingress access to updated pod",
       protocols: [TCP],
@@ -565,7 +717,13 @@ const cases: Case[] = [
       pods: ["x/a", "y/a"],
       steps: [
         { policies: [policy], port: 80, protocol: TCP, reachability: r() },
-        { policies: [policy], podLabels: { "x/a": { target: "isolated" } }, port: 80, protocol: TCP, reachability: r((x) => x.expectAllIngress("x/a", false)) },
+        {
+          policies: [policy],
+          podLabels: { "x/a": { target: "isolated" } },
+          port: 80,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllIngress("x/a", false)),
+        },
       ],
     };
   })(),
@@ -574,14 +732,28 @@ const cases: Case[] = [
     protocols: [TCP],
     ports: [80],
     pods: ["x/a", "x/b", "y/a"],
-    steps: [{ policies: [gen("x", "deny-egress-pod-a", match({ pod: "a" }), { egress: [] })], port: 80, protocol: TCP, reachability: r((x) => x.expectAllEgress("x/a", false)) }],
+    steps: [
+      {
+        policies: [gen("x", "deny-egress-pod-a", match({ pod: "a" }), { egress: [] })],
+        port: 80,
+        protocol: TCP,
+        reachability: r((x) => x.expectAllEgress("x/a", false)),
+      },
+    ],
   },
   {
     name: "should deny egress from all pods in a namespace",
     protocols: [TCP],
     ports: [80],
     pods: ["x/a", "x/b", "y/a"],
-    steps: [{ policies: [gen("x", "deny-egress-ns-x", {}, { egress: [] })], port: 80, protocol: TCP, reachability: r((x) => x.expectPeer({ ns: "x" }, {}, false)) }],
+    steps: [
+      {
+        policies: [gen("x", "deny-egress-ns-x", {}, { egress: [] })],
+        port: 80,
+        protocol: TCP,
+        reachability: r((x) => x.expectPeer({ ns: "x" }, {}, false)),
+      },
+    ],
   },
   (() => {
     const policy: Policy = {
@@ -600,18 +772,27 @@ const cases: Case[] = [
       ports: [80, 81],
       pods: ["x/a", "x/b", "x/c", "y/a"],
       steps: [
-        { policies: [policy], port: 80, protocol: TCP, reachability: r((x) => x.expectAllIngress("x/a", false).expect("x/b", "x/a", true)) },
+        {
+          policies: [policy],
+          port: 80,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllIngress("x/a", false).expect("x/b", "x/a", true)),
+        },
         {
           policies: [policy],
           port: 81,
           protocol: TCP,
-          reachability: r((x) => x.expectAllIngress("x/a", false).expectAllEgress("x/a", false).expect("x/b", "x/a", true)),
+          reachability: r((x) =>
+            x.expectAllIngress("x/a", false).expectAllEgress("x/a", false).expect("x/b", "x/a", true),
+          ),
         },
       ],
     };
   })(),
   (() => {
-    const ingressRule = { from: [{ namespaceSelector: match({ [NSKEY]: "x" }), podSelector: match({ pod: "a" }) }] };
+    const ingressRule = {
+      from: [{ namespaceSelector: match({ [NSKEY]: "x" }), podSelector: match({ pod: "a" }) }],
+    };
     return {
       name: "should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)",
       protocols: [TCP],
@@ -620,7 +801,11 @@ const cases: Case[] = [
       steps: [
         {
           policies: [
-            gen("x", "allow-to-ns-y-pod-a", match({ pod: "a" }), { egress: [{ to: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] }] }),
+            gen("x", "allow-to-ns-y-pod-a", match({ pod: "a" }), {
+              egress: [
+                { to: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] },
+              ],
+            }),
             gen("y", "allow-from-xa-on-ya-match-selector", match({ pod: "a" }), { ingress: [ingressRule] }),
             gen("y", "allow-from-xa-on-yb-match-selector", match({ pod: "b" }), { ingress: [ingressRule] }),
           ],
@@ -644,7 +829,13 @@ const cases: Case[] = [
     pods: ["x/a", "y/a", "y/b"],
     steps: [
       {
-        policies: [gen("x", "allow-to-ns-y-pod-a", match({ pod: "a" }), { egress: [{ to: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] }] })],
+        policies: [
+          gen("x", "allow-to-ns-y-pod-a", match({ pod: "a" }), {
+            egress: [
+              { to: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] },
+            ],
+          }),
+        ],
         port: 80,
         protocol: TCP,
         reachability: r((x) => x.expectAllEgress("x/a", false).expect("x/a", "y/a", true)),
@@ -652,7 +843,9 @@ const cases: Case[] = [
     ],
   },
   (() => {
-    const policy = gen("x", "allow-ingress-by-proto", match({ pod: "a" }), { ingress: [{ ports: [{ protocol: "TCP" }] }] });
+    const policy = gen("x", "allow-ingress-by-proto", match({ pod: "a" }), {
+      ingress: [{ ports: [{ protocol: "TCP" }] }],
+    });
     return {
       name: "should enforce ingress policy allowing any port traffic to a server on a specific protocol",
       protocols: [TCP, "UDP"],
@@ -660,7 +853,12 @@ const cases: Case[] = [
       pods: ["x/a", "y/a"],
       steps: [
         { policies: [policy], port: 80, protocol: TCP, reachability: r() },
-        { policies: [policy], port: 80, protocol: "UDP", reachability: r((x) => x.expectPeer({}, { ns: "x", pod: "a" }, false)) },
+        {
+          policies: [policy],
+          port: 80,
+          protocol: "UDP",
+          reachability: r((x) => x.expectPeer({}, { ns: "x", pod: "a" }, false)),
+        },
       ],
     };
   })(),
@@ -672,8 +870,18 @@ const cases: Case[] = [
       ports: [81],
       pods: ["x/a", "y/a"],
       steps: [
-        { policies: [only80], port: 81, protocol: TCP, reachability: r((x) => x.expectPeer({}, { ns: "x" }, false)) },
-        { policies: [only80, gen("x", "allow-ingress", match({}), { ingress: [{}] })], port: 81, protocol: TCP, reachability: r() },
+        {
+          policies: [only80],
+          port: 81,
+          protocol: TCP,
+          reachability: r((x) => x.expectPeer({}, { ns: "x" }, false)),
+        },
+        {
+          policies: [only80, gen("x", "allow-ingress", match({}), { ingress: [{}] })],
+          port: 81,
+          protocol: TCP,
+          reachability: r(),
+        },
       ],
     };
   })(),
@@ -685,8 +893,18 @@ const cases: Case[] = [
       ports: [81],
       pods: ["x/a", "y/a"],
       steps: [
-        { policies: [only80], port: 81, protocol: TCP, reachability: r((x) => x.expectPeer({ ns: "x" }, {}, false)) },
-        { policies: [only80, gen("x", "allow-egress", match({}), { egress: [{}] })], port: 81, protocol: TCP, reachability: r() },
+        {
+          policies: [only80],
+          port: 81,
+          protocol: TCP,
+          reachability: r((x) => x.expectPeer({ ns: "x" }, {}, false)),
+        },
+        {
+          policies: [only80, gen("x", "allow-egress", match({}), { egress: [{}] })],
+          port: 81,
+          protocol: TCP,
+          reachability: r(),
+        },
       ],
     };
   })(),
@@ -712,7 +930,11 @@ const cases: Case[] = [
     pods: ["x/a", "y/a", "y/b"],
     steps: [
       {
-        policies: [gen("x", "allow-client-a-via-cidr-egress-rule", match({ pod: "a" }), { egress: [{ to: [{ ipBlock: { cidr: `${ipOf("y/b")}/32` } }] }] })],
+        policies: [
+          gen("x", "allow-client-a-via-cidr-egress-rule", match({ pod: "a" }), {
+            egress: [{ to: [{ ipBlock: { cidr: `${ipOf("y/b")}/32` } }] }],
+          }),
+        ],
         port: 80,
         protocol: TCP,
         reachability: r((x) => x.expectAllEgress("x/a", false).expect("x/a", "y/b", true)),
@@ -743,7 +965,9 @@ const cases: Case[] = [
       egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/4", except: [`${ipOf("x/b")}/32`] } }] }],
     });
     // UpdatePolicy with the same name: the second policy replaces the first.
-    const second = gen("x", "allow-client-a-via-cidr-egress-rule", match({ pod: "a" }), { egress: [{ to: [{ ipBlock: { cidr: `${ipOf("x/b")}/32` } }] }] });
+    const second = gen("x", "allow-client-a-via-cidr-egress-rule", match({ pod: "a" }), {
+      egress: [{ to: [{ ipBlock: { cidr: `${ipOf("x/b")}/32` } }] }],
+    });
     return {
       name: "should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Except is allowed",
       protocols: [TCP],
@@ -751,7 +975,12 @@ const cases: Case[] = [
       pods: ["x/a", "x/b", "x/c"],
       steps: [
         { policies: [first], port: 80, protocol: TCP, reachability: r((x) => x.expect("x/a", "x/b", false)) },
-        { policies: [second], port: 80, protocol: TCP, reachability: r((x) => x.expectAllEgress("x/a", false).expect("x/a", "x/b", true)) },
+        {
+          policies: [second],
+          port: 80,
+          protocol: TCP,
+          reachability: r((x) => x.expectAllEgress("x/a", false).expect("x/a", "x/b", true)),
+        },
       ],
     };
   })(),
@@ -765,7 +994,10 @@ const cases: Case[] = [
       steps: [
         { policies: [egress], port: 80, protocol: TCP, reachability: r() },
         {
-          policies: [egress, gen("x", "deny-ingress-via-label-selector", match({ pod: "a" }), { ingress: [] })],
+          policies: [
+            egress,
+            gen("x", "deny-ingress-via-label-selector", match({ pod: "a" }), { ingress: [] }),
+          ],
           port: 80,
           protocol: TCP,
           reachability: r((x) => x.expectAllIngress("x/a", false)),
@@ -782,7 +1014,9 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "deny-ingress", {}, { ingress: [] }),
-          gen("x", "allow-only-sctp-ingress-on-port-81", match({ pod: "a" }), { ingress: [{ ports: [{ port: 81, protocol: "SCTP" }] }] }),
+          gen("x", "allow-only-sctp-ingress-on-port-81", match({ pod: "a" }), {
+            ingress: [{ ports: [{ port: 81, protocol: "SCTP" }] }],
+          }),
         ],
         port: 81,
         protocol: TCP,
@@ -797,7 +1031,11 @@ const cases: Case[] = [
     pods: ["x/a", "y/a"],
     steps: [
       {
-        policies: [gen("x", "allow-only-sctp-ingress-on-port-80", match({ pod: "a" }), { ingress: [{ ports: [{ port: 80, protocol: "SCTP" }] }] })],
+        policies: [
+          gen("x", "allow-only-sctp-ingress-on-port-80", match({ pod: "a" }), {
+            ingress: [{ ports: [{ port: 80, protocol: "SCTP" }] }],
+          }),
+        ],
         port: 81,
         protocol: TCP,
         reachability: r((x) => x.expectAllIngress("x/a", false)),
@@ -811,7 +1049,11 @@ const cases: Case[] = [
     pods: ["x/a", "y/a"],
     steps: [
       {
-        policies: [gen("x", "allow-only-udp-ingress-on-port-81", match({ pod: "a" }), { ingress: [{ ports: [{ port: 81, protocol: "UDP" }] }] })],
+        policies: [
+          gen("x", "allow-only-udp-ingress-on-port-81", match({ pod: "a" }), {
+            ingress: [{ ports: [{ port: 81, protocol: "UDP" }] }],
+          }),
+        ],
         port: 81,
         protocol: TCP,
         reachability: r((x) => x.expectAllIngress("x/a", false)),
@@ -826,11 +1068,17 @@ const cases: Case[] = [
     steps: [
       {
         policies: [
-          gen("x", "allow-client-a-via-ns-selector-for-immutable-ns-label", match({ pod: "a" }), { ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }] }] }),
+          gen("x", "allow-client-a-via-ns-selector-for-immutable-ns-label", match({ pod: "a" }), {
+            ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }] }],
+          }),
         ],
         port: 80,
         protocol: TCP,
-        reachability: r((x) => x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+        reachability: r((x) =>
+          x
+            .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+            .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+        ),
       },
     ],
   },
@@ -843,7 +1091,17 @@ const cases: Case[] = [
       {
         policies: [
           gen("x", "allow-ns-y-match-selector-for-immutable-ns-label", match({ pod: "a" }), {
-            egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["y"] }] } }] }],
+            egress: [
+              {
+                to: [
+                  {
+                    namespaceSelector: {
+                      matchExpressions: [{ key: NSKEY, operator: "NotIn", values: ["y"] }],
+                    },
+                  },
+                ],
+              },
+            ],
           }),
         ],
         port: 80,
@@ -862,7 +1120,14 @@ function protocolCases(protocol: Protocol): Case[] {
       protocols: [protocol],
       ports: [80],
       pods: ["x/a", "x/b", "y/a", "y/b"],
-      steps: [{ policies: [gen("x", "deny-all", {}, { ingress: [] })], port: 80, protocol, reachability: r((x) => x.expectPeer({}, { ns: "x" }, false)) }],
+      steps: [
+        {
+          policies: [gen("x", "deny-all", {}, { ingress: [] })],
+          port: 80,
+          protocol,
+          reachability: r((x) => x.expectPeer({}, { ns: "x" }, false)),
+        },
+      ],
     },
     {
       name: "should enforce policy based on Ports",
@@ -873,12 +1138,18 @@ function protocolCases(protocol: Protocol): Case[] {
         {
           policies: [
             gen("x", "allow-ingress-on-port-81-ns-x", match({ pod: "a" }), {
-              ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 81, protocol }] }],
+              ingress: [
+                { from: [{ namespaceSelector: match({ [NSKEY]: "y" }) }], ports: [{ port: 81, protocol }] },
+              ],
             }),
           ],
           port: 81,
           protocol,
-          reachability: r((x) => x.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+          reachability: r((x) =>
+            x
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
         },
       ],
     },
@@ -891,7 +1162,9 @@ function protocolCases(protocol: Protocol): Case[] {
         {
           policies: [
             gen("x", "allow-ns-y-pod-a-via-namespace-pod-selector", match({ pod: "a" }), {
-              ingress: [{ from: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] }],
+              ingress: [
+                { from: [{ namespaceSelector: match({ [NSKEY]: "y" }), podSelector: match({ pod: "a" }) }] },
+              ],
             }),
           ],
           port: 80,

@@ -13,7 +13,11 @@ export interface RefOptions {
   nodeLocalAllowed: boolean;
 }
 
-export const REF_DEFAULTS: RefOptions = { ipBlockMatchesPods: true, hostNetworkAsNode: true, nodeLocalAllowed: true };
+export const REF_DEFAULTS: RefOptions = {
+  ipBlockMatchesPods: true,
+  hostNetworkAsNode: true,
+  nodeLocalAllowed: true,
+};
 
 export type RefEnd = { pod: Pod } | { ip: string };
 
@@ -26,33 +30,59 @@ export function refAllowed(
   options: RefOptions = REF_DEFAULTS,
 ): boolean {
   if ("pod" in src && "pod" in dst && src.pod === dst.pod) return true;
-  return refEgress(snapshot, src, dst, port, protocol, options) && refIngress(snapshot, src, dst, port, protocol, options);
+  return (
+    refEgress(snapshot, src, dst, port, protocol, options) &&
+    refIngress(snapshot, src, dst, port, protocol, options)
+  );
 }
 
-const isHost = (end: RefEnd, o: RefOptions) => "pod" in end && o.hostNetworkAsNode && end.pod.spec?.hostNetwork === true;
+const isHost = (end: RefEnd, o: RefOptions) =>
+  "pod" in end && o.hostNetworkAsNode && end.pod.spec?.hostNetwork === true;
 
-function refEgress(s: Snapshot, src: RefEnd, dst: RefEnd, port: number, protocol: string, o: RefOptions): boolean {
+function refEgress(
+  s: Snapshot,
+  src: RefEnd,
+  dst: RefEnd,
+  port: number,
+  protocol: string,
+  o: RefOptions,
+): boolean {
   if (!("pod" in src) || isHost(src, o)) return true;
   const policies = s.networkPolicies.filter((p) => applies(p, src.pod, "Egress"));
   if (policies.length === 0) return true;
   return policies.some((p) =>
     (p.spec?.egress ?? []).some(
       (rule) =>
-        peersMatch(s, rule.to, p.metadata.namespace, dst, o) && portsMatch(rule.ports, dst, port, protocol, o),
+        peersMatch(s, rule.to, p.metadata.namespace, dst, o) &&
+        portsMatch(rule.ports, dst, port, protocol, o),
     ),
   );
 }
 
-function refIngress(s: Snapshot, src: RefEnd, dst: RefEnd, port: number, protocol: string, o: RefOptions): boolean {
+function refIngress(
+  s: Snapshot,
+  src: RefEnd,
+  dst: RefEnd,
+  port: number,
+  protocol: string,
+  o: RefOptions,
+): boolean {
   if (!("pod" in dst) || isHost(dst, o)) return true;
   const policies = s.networkPolicies.filter((p) => applies(p, dst.pod, "Ingress"));
   if (policies.length === 0) return true;
-  if (o.nodeLocalAllowed && "pod" in src && isHost(src, o) && src.pod.spec?.nodeName && src.pod.spec.nodeName === dst.pod.spec?.nodeName)
+  if (
+    o.nodeLocalAllowed &&
+    "pod" in src &&
+    isHost(src, o) &&
+    src.pod.spec?.nodeName &&
+    src.pod.spec.nodeName === dst.pod.spec?.nodeName
+  )
     return true;
   return policies.some((p) =>
     (p.spec?.ingress ?? []).some(
       (rule) =>
-        peersMatch(s, rule.from, p.metadata.namespace, src, o) && portsMatch(rule.ports, dst, port, protocol, o),
+        peersMatch(s, rule.from, p.metadata.namespace, src, o) &&
+        portsMatch(rule.ports, dst, port, protocol, o),
     ),
   );
 }
@@ -65,7 +95,13 @@ function applies(policy: NetworkPolicy, pod: Pod, direction: "Ingress" | "Egress
   );
 }
 
-function peersMatch(s: Snapshot, peers: NetworkPolicyPeer[] | undefined, policyNs: string, end: RefEnd, o: RefOptions): boolean {
+function peersMatch(
+  s: Snapshot,
+  peers: NetworkPolicyPeer[] | undefined,
+  policyNs: string,
+  end: RefEnd,
+  o: RefOptions,
+): boolean {
   if (!peers || peers.length === 0) return true;
   return peers.some((peer) => {
     if (peer.ipBlock) {
@@ -91,7 +127,13 @@ function peersMatch(s: Snapshot, peers: NetworkPolicyPeer[] | undefined, policyN
   });
 }
 
-function portsMatch(ports: NetworkPolicyPort[] | undefined, dst: RefEnd, port: number, protocol: string, o: RefOptions): boolean {
+function portsMatch(
+  ports: NetworkPolicyPort[] | undefined,
+  dst: RefEnd,
+  port: number,
+  protocol: string,
+  o: RefOptions,
+): boolean {
   if (!ports || ports.length === 0) return true;
   return ports.some((p) => {
     if ((p.protocol ?? "TCP") !== protocol) return false;
@@ -99,7 +141,9 @@ function portsMatch(ports: NetworkPolicyPort[] | undefined, dst: RefEnd, port: n
     if (typeof p.port === "number") return p.port <= port && port <= (p.endPort ?? p.port);
     if (!("pod" in dst) || isHost(dst, o)) return false;
     return (dst.pod.spec?.containers ?? []).some((c) =>
-      (c.ports ?? []).some((cp) => cp.name === p.port && (cp.protocol ?? "TCP") === protocol && cp.containerPort === port),
+      (c.ports ?? []).some(
+        (cp) => cp.name === p.port && (cp.protocol ?? "TCP") === protocol && cp.containerPort === port,
+      ),
     );
   });
 }
@@ -118,7 +162,7 @@ function inCIDR(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split("/");
   const n = Number(bits);
   const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
-  return ((v4(ip) & mask) >>> 0) === ((v4(base!) & mask) >>> 0);
+  return (v4(ip) & mask) >>> 0 === (v4(base!) & mask) >>> 0;
 }
 
 function v4(ip: string): number {

@@ -38,7 +38,10 @@ describe("defaulting and isolation", () => {
   });
 
   it("a policy only isolates pods of its own namespace that its podSelector matches", () => {
-    const m = model([...base, policy("x/p", { podSelector: { matchLabels: { pod: "a" } }, policyTypes: ["Ingress"] })]);
+    const m = model([
+      ...base,
+      policy("x/p", { podSelector: { matchLabels: { pod: "a" } }, policyTypes: ["Ingress"] }),
+    ]);
     expect(allowed(m, "x/b", "x/a")).toBe(false);
     expect(allowed(m, "x/a", "x/b")).toBe(true);
     expect(allowed(m, "x/a", "y/a")).toBe(true); // y/a also has label pod=a but lives elsewhere
@@ -53,8 +56,14 @@ describe("defaulting and isolation", () => {
   it("rules of all applying policies are unioned", () => {
     const m = model([
       ...base,
-      policy("x/from-b", { podSelector: { matchLabels: { pod: "a" } }, ingress: [{ from: [{ podSelector: { matchLabels: { pod: "b" } } }] }] }),
-      policy("x/from-y", { podSelector: { matchLabels: { pod: "a" } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: "y" } } }] }] }),
+      policy("x/from-b", {
+        podSelector: { matchLabels: { pod: "a" } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { pod: "b" } } }] }],
+      }),
+      policy("x/from-y", {
+        podSelector: { matchLabels: { pod: "a" } },
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: "y" } } }] }],
+      }),
     ]);
     expect(allowed(m, "x/b", "x/a")).toBe(true);
     expect(allowed(m, "y/a", "x/a")).toBe(true);
@@ -97,13 +106,20 @@ describe("peers", () => {
   });
 
   it("namespaceSelector and podSelector in one peer are ANDed", () => {
-    const m = model(rule([{ namespaceSelector: { matchLabels: { ns: "y" } }, podSelector: { matchLabels: { pod: "b" } } }]));
+    const m = model(
+      rule([{ namespaceSelector: { matchLabels: { ns: "y" } }, podSelector: { matchLabels: { pod: "b" } } }]),
+    );
     expect(allowed(m, "y/a", "x/a")).toBe(false); // namespace matches, pod does not
     expect(allowed(m, "x/b", "x/a")).toBe(false); // pod matches, namespace does not
   });
 
   it("two peers in one list are ORed", () => {
-    const m = model(rule([{ namespaceSelector: { matchLabels: { ns: "y" } } }, { podSelector: { matchLabels: { pod: "b" } } }]));
+    const m = model(
+      rule([
+        { namespaceSelector: { matchLabels: { ns: "y" } } },
+        { podSelector: { matchLabels: { pod: "b" } } },
+      ]),
+    );
     expect(allowed(m, "y/a", "x/a")).toBe(true);
     expect(allowed(m, "x/b", "x/a")).toBe(true);
     expect(allowed(m, "z/b", "x/a")).toBe(false);
@@ -123,7 +139,10 @@ describe("peers", () => {
   it("NotIn and DoesNotExist match absent keys", () => {
     const m = model(
       rule([
-        { namespaceSelector: { matchExpressions: [{ key: "team", operator: "DoesNotExist" }] }, podSelector: { matchExpressions: [{ key: "pod", operator: "NotIn", values: ["a"] }] } },
+        {
+          namespaceSelector: { matchExpressions: [{ key: "team", operator: "DoesNotExist" }] },
+          podSelector: { matchExpressions: [{ key: "pod", operator: "NotIn", values: ["a"] }] },
+        },
       ]),
     );
     expect(allowed(m, "z/b", "x/a")).toBe(true);
@@ -148,7 +167,10 @@ describe("peers", () => {
   it("except only removes from its peer; another policy can still allow the excepted IP", () => {
     const m = model([
       ...rule([{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.0.1.1/32"] } }]),
-      policy("x/q", { podSelector: { matchLabels: { pod: "a" } }, ingress: [{ from: [{ ipBlock: { cidr: "10.0.1.1/32" } }] }] }),
+      policy("x/q", {
+        podSelector: { matchLabels: { pod: "a" } },
+        ingress: [{ from: [{ ipBlock: { cidr: "10.0.1.1/32" } }] }],
+      }),
     ]);
     expect(allowed(m, "y/a", "x/a")).toBe(true);
   });
@@ -167,7 +189,10 @@ describe("ports", () => {
       ],
     }),
   ];
-  const ingressPorts = (ports: unknown[]) => [...web, policy("x/p", { podSelector: { matchLabels: { pod: "server" } }, ingress: [{ ports }] })];
+  const ingressPorts = (ports: unknown[]) => [
+    ...web,
+    policy("x/p", { podSelector: { matchLabels: { pod: "server" } }, ingress: [{ ports }] }),
+  ];
 
   it("a numeric port admits only that port and protocol", () => {
     const m = model(ingressPorts([{ port: 8080 }]));
@@ -204,7 +229,14 @@ describe("ports", () => {
   });
 
   it("named ports in egress rules resolve against the destination pod", () => {
-    const m = model([...web, policy("x/p", { podSelector: { matchLabels: { pod: "client" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: "http" }] }] })]);
+    const m = model([
+      ...web,
+      policy("x/p", {
+        podSelector: { matchLabels: { pod: "client" } },
+        policyTypes: ["Egress"],
+        egress: [{ ports: [{ port: "http" }] }],
+      }),
+    ]);
     expect(allowed(m, "x/client", "x/server", 8080)).toBe(true);
     expect(allowed(m, "x/client", "x/server", 80)).toBe(false);
     expect(allowed(m, "x/client", "1.1.1.1", 8080)).toBe(false); // no container ports outside the cluster
@@ -220,8 +252,18 @@ describe("ports", () => {
 describe("implementation-defined corners", () => {
   const hosts = [
     namespace("x"),
-    { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { addresses: [{ type: "InternalIP", address: "192.168.0.1" }] } },
-    { apiVersion: "v1", kind: "Node", metadata: { name: "n2" }, status: { addresses: [{ type: "InternalIP", address: "192.168.0.2" }] } },
+    {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "n1" },
+      status: { addresses: [{ type: "InternalIP", address: "192.168.0.1" }] },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "n2" },
+      status: { addresses: [{ type: "InternalIP", address: "192.168.0.2" }] },
+    },
     pod("x/server", { ip: "10.0.0.2", node: "n1" }),
     pod("x/host-same", { hostNetwork: true, node: "n1" }),
     pod("x/host-other", { hostNetwork: true, node: "n2" }),
@@ -242,7 +284,13 @@ describe("implementation-defined corners", () => {
   });
 
   it("an ipBlock matches a hostNetwork pod by its node IP", () => {
-    const m = model([...hosts, policy("x/from-n2", { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "192.168.0.2/32" } }] }] })]);
+    const m = model([
+      ...hosts,
+      policy("x/from-n2", {
+        podSelector: {},
+        ingress: [{ from: [{ ipBlock: { cidr: "192.168.0.2/32" } }] }],
+      }),
+    ]);
     expect(allowed(m, "x/host-other", "x/server")).toBe(true);
   });
 

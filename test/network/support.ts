@@ -36,7 +36,9 @@ export function pod(ref: string, shape: PodShape = {}) {
     spec: {
       ...(shape.node ? { nodeName: shape.node } : {}),
       ...(shape.hostNetwork ? { hostNetwork: true } : {}),
-      containers: [{ name: "c", image: "agnhost", ports: shape.ports ?? [{ name: "http", containerPort: 80 }] }],
+      containers: [
+        { name: "c", image: "agnhost", ports: shape.ports ?? [{ name: "http", containerPort: 80 }] },
+      ],
     },
     ...(shape.ip ? { status: { podIP: shape.ip } } : {}),
   };
@@ -53,7 +55,12 @@ export function node(name: string, ip: string) {
 
 export function policy(ref: string, spec: Record<string, unknown>) {
   const [ns, name] = ref.split("/") as [string, string];
-  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace: ns }, spec };
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace: ns },
+    spec,
+  };
 }
 
 export function model(objects: unknown[], options: NetworkOptions = {}): NetworkModel {
@@ -61,6 +68,12 @@ export function model(objects: unknown[], options: NetworkOptions = {}): Network
 }
 
 /** Is SRC → DST allowed on PORT/PROTOCOL (names as `reach` takes them)? */
-export function allowed(m: NetworkModel, src: string, dst: string, port = 80, protocol: "TCP" | "UDP" | "SCTP" = "TCP") {
+export function allowed(
+  m: NetworkModel,
+  src: string,
+  dst: string,
+  port = 80,
+  protocol: "TCP" | "UDP" | "SCTP" = "TCP",
+) {
   return reach(m, resolveEnd(m, src), resolveEnd(m, dst), port, protocol).allowed;
 }

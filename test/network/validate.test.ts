@@ -61,7 +61,10 @@ describe("validateNetworkPolicy", () => {
     ],
     [
       "except outside cidr",
-      { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["192.168.0.0/16"] } }] }] },
+      {
+        podSelector: {},
+        egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["192.168.0.0/16"] } }] }],
+      },
       'spec.egress[0].to[0].ipBlock.except[0]: Invalid value: "192.168.0.0/16": must be a strict subset of `cidr`',
     ],
     [
@@ -76,7 +79,18 @@ describe("validateNetworkPolicy", () => {
     ],
     [
       "operators are validated",
-      { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: "team", operator: "Equals", values: ["a"] }] } }] }] },
+      {
+        podSelector: {},
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchExpressions: [{ key: "team", operator: "Equals", values: ["a"] }] },
+              },
+            ],
+          },
+        ],
+      },
       'spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator',
     ],
   ])("%s", (_reason, spec, message) => {
@@ -85,7 +99,15 @@ describe("validateNetworkPolicy", () => {
 
   it("accepts a valid policy, and CIDRs with host bits (with a warning)", () => {
     const result = validateNetworkPolicy(
-      policy("x/p", { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.1/8" } }], ports: [{ port: 80, endPort: 90 }, { port: "serve-80-tcp" }] }] }) as unknown as NetworkPolicy,
+      policy("x/p", {
+        podSelector: {},
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: "10.0.0.1/8" } }],
+            ports: [{ port: 80, endPort: 90 }, { port: "serve-80-tcp" }],
+          },
+        ],
+      }) as unknown as NetworkPolicy,
     );
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.message)).toEqual([
@@ -94,10 +116,15 @@ describe("validateNetworkPolicy", () => {
   });
 
   it("an invalid policy is reported and left out of evaluation", () => {
-    const m = model([namespace("x"), pod("x/a", { ip: "10.0.0.1" }), pod("x/b", { ip: "10.0.0.2" }), policy("x/bad", { podSelector: {}, ingress: [{ from: [{}] }] })]);
+    const m = model([
+      namespace("x"),
+      pod("x/a", { ip: "10.0.0.1" }),
+      pod("x/b", { ip: "10.0.0.2" }),
+      policy("x/bad", { podSelector: {}, ingress: [{ from: [{}] }] }),
+    ]);
     expect(m.policies).toEqual([]);
     expect(m.diagnostics.map((d) => d.message)).toEqual([
-      "NetworkPolicy x/bad is invalid: [spec.ingress[0].from[0]: Required value: must specify a peer]; the API server would reject it, so it is left out of the analysis",
+      'NetworkPolicy.networking.k8s.io "bad" is invalid: spec.ingress[0].from[0]: Required value: must specify a peer (namespace x); left out of the analysis',
     ]);
     expect(m.evaluator.conns(0, 1).isAll()).toBe(true);
   });
