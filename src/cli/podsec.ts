@@ -81,9 +81,7 @@ Examples:
       const level = options.level === undefined ? undefined : flagLevel(options.level);
       const version = flagVersion(options.version ?? "latest");
       if (options.level === undefined && options.version !== "latest")
-        throw new UsageError(
-          "--version needs --level (without it each namespace's enforce-version applies)",
-        );
+        throw new UsageError("--version needs --level (without it each namespace's enforce-version applies)");
       const config = options.admissionConfig ? readAdmissionConfig(options.admissionConfig) : DEFAULT_CONFIG;
       const { snapshot } = await loadSource(options);
       const engineOptions: PodSecurityOptions = {
