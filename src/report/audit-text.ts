@@ -48,10 +48,15 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
   for (const plane of PLANES) {
     const unread = report.summary.planes[plane].unreadKinds;
     if (unread.length > 0)
-      out.push(colors.yellow(`The ${plane} plane is incomplete: ${unread.join(", ")} could not be read, so its "isolated" verdicts may be wrong.`));
+      out.push(
+        colors.yellow(
+          `The ${plane} plane is incomplete: ${unread.join(", ")} could not be read, so its "isolated" verdicts may be wrong.`,
+        ),
+      );
   }
   const columns = report.tenants.map((t) => t.name);
-  if (report.matrixForm === "full" && columns.length <= MAX_GRID_COLUMNS) out.push(renderGrid(report, columns, colors));
+  if (report.matrixForm === "full" && columns.length <= MAX_GRID_COLUMNS)
+    out.push(renderGrid(report, columns, colors));
   else out.push(renderBreachList(report, colors));
   if (report.rows.includes(NO_TENANT))
     out.push(`${NO_TENANT}: identities bound outside every tenant that are not platform administrators.`, "");
@@ -81,7 +86,10 @@ function renderGrid(report: AuditReport, columns: string[], colors: Colors): str
   }
   const grid = renderTable(
     ["FROM \\ TO", ...columns],
-    report.rows.map((from) => [from, ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? ".")))]),
+    report.rows.map((from) => [
+      from,
+      ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? "."))),
+    ]),
     { upperCaseHeaders: false },
   );
   const painted = grid
@@ -98,7 +106,10 @@ function renderBreachList(report: AuditReport, colors: Colors): string {
   const rows = breaches
     .slice(0, MAX_LISTED_BREACHES)
     .map((c) => [name(c.from), name(c.to), c.plane, c.evidence[c.evidence.length > 1 ? 1 : 0] ?? ""]);
-  const more = breaches.length > MAX_LISTED_BREACHES ? `… and ${breaches.length - MAX_LISTED_BREACHES} more (-o json lists all)\n` : "";
+  const more =
+    breaches.length > MAX_LISTED_BREACHES
+      ? `… and ${breaches.length - MAX_LISTED_BREACHES} more (-o json lists all)\n`
+      : "";
   return `Breaches between tenants (${report.tenants.length} tenants: too many for a grid)\n${renderTable(["from", "to", "plane", "via"], rows)}${more}`;
 }
 
@@ -112,7 +123,8 @@ function renderFinding(f: Finding, colors: Colors): string {
         : severity;
   const lines = [`${painted} ${f.id}  ${colors.bold(f.subject)} -> ${f.object}`, `         ${f.message}`];
   for (const e of f.evidence) lines.push(colors.dim(`         - ${e}`));
-  lines.push(`         fix: ${f.remediation}`);
+  // Multi-line remediations (a manifest to apply) stay under the finding.
+  lines.push(`         fix: ${f.remediation.trimEnd().replace(/\n/g, "\n              ")}`);
   if (f.origin) lines.push(colors.dim(`         at ${formatOrigin(f.origin)}`));
   return `${lines.join("\n")}\n`;
 }

@@ -17,7 +17,8 @@ import {
   type PodSecurityOptions,
   podSecurityFindings,
 } from "../podsecurity/index.js";
-import { buildPolicy } from "../rbac/policy.js";
+import { buildAuthorizer } from "../rbac/authorizer.js";
+import { rbacFindings } from "../rbac/findings/index.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
 import {
@@ -134,7 +135,8 @@ export interface AuditOptions {
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
-  const api = apiPlane(buildPolicy(snapshot), tenancy);
+  const authorizer = buildAuthorizer(snapshot);
+  const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
   const node = nodePlane(snapshot, tenancy, {
@@ -148,7 +150,11 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   });
   const network = analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);
-  const findings = [...findingsOf(network), ...podSecurityFindings(snapshot, podSecurity)];
+  const findings = [
+    ...rbacFindings(snapshot, authorizer),
+    ...findingsOf(network),
+    ...podSecurityFindings(snapshot, podSecurity),
+  ];
   const hasUnassigned = [...api.breaches.keys(), ...node.keys()].includes(NO_TENANT);
   return assembleReport(
     tenancy,
