@@ -16,6 +16,8 @@ export interface SourceOptions {
   context?: string;
   namespace?: string;
   strict?: boolean;
+  /** false with --no-builtin-rbac: manifests get no built-in Roles/ClusterRoles/bindings (see src/rbac/builtin.ts). */
+  builtinRbac?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -36,6 +38,7 @@ export function addSourceOptions(command: Command): Command {
     )
     .option("--context <name>", "kubeconfig context to use (default: the current context)")
     .option("--strict", "treat input warnings and errors as fatal (exit code 2)")
+    .option("--no-builtin-rbac", "do not add the built-in RBAC objects every cluster has to manifests")
     .option(
       "-n, --namespace <namespace>",
       "the namespace in question; also where manifest objects that name none land (default: default)",

@@ -32,7 +32,11 @@ export interface SubjectRulesReviewStatus {
 
 const nonEmpty = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
 
-export function subjectRulesReview(authorizer: Authorizer, user: UserInfo, namespace: string): SubjectRulesReviewStatus {
+export function subjectRulesReview(
+  authorizer: Authorizer,
+  user: UserInfo,
+  namespace: string,
+): SubjectRulesReviewStatus {
   const { rules, errors } = authorizer.rulesFor(user, namespace);
   const resourceRules: ResourceRule[] = [];
   const nonResourceRules: NonResourceRule[] = [];
@@ -126,7 +130,10 @@ export function accessListRules(status: SubjectRulesReviewStatus): PolicyRule[] 
 }
 
 /** kubectl `describe.CombineResourceGroup`: `pods`, `deployments.apps/scale`, `*.*`. */
-export function combineResourceGroup(resources: readonly string[] | undefined, groups: readonly string[] | undefined): string {
+export function combineResourceGroup(
+  resources: readonly string[] | undefined,
+  groups: readonly string[] | undefined,
+): string {
   if (!resources || resources.length === 0) return "";
   const [resource, sub] = splitOnce(resources[0]!, "/");
   let combined = resource;
@@ -162,12 +169,19 @@ export function goTabwriter(lines: readonly (readonly string[])[]): string {
   for (let c = 0; c < columns; c++)
     widths.push(Math.max(6, ...lines.filter((l) => l.length - 1 > c).map((l) => width(l[c]!) + 3)));
   return lines
-    .map((line) => line.map((cell, c) => (c < line.length - 1 ? cell + " ".repeat(widths[c]! - width(cell)) : cell)).join(""))
+    .map((line) =>
+      line
+        .map((cell, c) => (c < line.length - 1 ? cell + " ".repeat(widths[c]! - width(cell)) : cell))
+        .join(""),
+    )
     .map((text) => `${text}\n`)
     .join("");
 }
 
-export function renderAccessList(rules: readonly PolicyRule[], options: { noHeaders?: boolean } = {}): string {
+export function renderAccessList(
+  rules: readonly PolicyRule[],
+  options: { noHeaders?: boolean } = {},
+): string {
   const rows = accessListTable(rules);
   return goTabwriter(options.noHeaders ? rows : [ACCESS_LIST_HEADERS, ...rows]);
 }

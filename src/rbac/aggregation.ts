@@ -33,8 +33,10 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
   const clusterRoles = input.map((role) => (role.aggregationRule ? { ...role } : role));
   const byName = [...clusterRoles].sort((a, b) => compareStrings(a.metadata.name, b.metadata.name));
   const invalid: AggregationResult["invalid"] = [];
-  const aggregating: { role: ClusterRole; selectors: ((labels: Record<string, string> | undefined) => boolean)[] }[] =
-    [];
+  const aggregating: {
+    role: ClusterRole;
+    selectors: ((labels: Record<string, string> | undefined) => boolean)[];
+  }[] = [];
   for (const role of clusterRoles) {
     if (!role.aggregationRule) continue;
     const selectors = [];

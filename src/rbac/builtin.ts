@@ -22,21 +22,24 @@ interface BuiltinData {
 
 const DATA_FILE = new URL("../../data/builtin-rbac.json", import.meta.url);
 
-let loaded: BuiltinData | undefined;
+let text: string | undefined;
 const builtinObjects = new WeakSet<object>();
 
-export function builtinRbac(): Readonly<BuiltinData> {
-  if (!loaded) {
-    const data = JSON.parse(readFileSync(DATA_FILE, "utf8")) as BuiltinData;
-    const origin = { file: `<built-in RBAC of Kubernetes ${data.kubernetesVersion}>`, line: 0, column: 0 };
-    for (const object of [...data.clusterRoles, ...data.clusterRoleBindings, ...data.roles, ...data.roleBindings]) {
-      setOrigin(object, origin);
-      builtinObjects.add(object);
-      Object.freeze(object);
-    }
-    loaded = data;
+/** A fresh copy of the built-in objects (callers may default or annotate them without affecting others). */
+export function builtinRbac(): BuiltinData {
+  text ??= readFileSync(DATA_FILE, "utf8");
+  const data = JSON.parse(text) as BuiltinData;
+  const origin = { file: `<built-in RBAC of Kubernetes ${data.kubernetesVersion}>`, line: 0, column: 0 };
+  for (const object of [
+    ...data.clusterRoles,
+    ...data.clusterRoleBindings,
+    ...data.roles,
+    ...data.roleBindings,
+  ]) {
+    setOrigin(object, origin);
+    builtinObjects.add(object);
   }
-  return loaded;
+  return data;
 }
 
 /** The Kubernetes version the built-in objects were captured from, e.g. `v1.20.2`. */

@@ -4,11 +4,14 @@
  */
 
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
+/** Printable ASCII without quote or backslash: quoted as-is (the common case, kept fast). */
+const SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 const hex = (value: number, digits: number) => value.toString(16).padStart(digits, "0");
 
 /** Go `%q` / `strconv.Quote`: double-quoted, with Go escapes for quotes, backslashes and unprintable runes. */
 export function goQuote(text: string): string {
+  if (SAFE.test(text)) return `"${text}"`;
   let out = '"';
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -41,8 +44,7 @@ export function goQuote(text: string): string {
         out += "\\v";
         continue;
     }
-    if (char === " " || (code > 0x7f && PRINTABLE.test(char)) || (code > 0x20 && code < 0x7f))
-      out += char;
+    if (char === " " || (code > 0x7f && PRINTABLE.test(char)) || (code > 0x20 && code < 0x7f)) out += char;
     else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`;
     else if (code < 0x10000) out += `\\u${hex(code, 4)}`;
     else out += `\\U${hex(code, 8)}`;

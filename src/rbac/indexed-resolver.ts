@@ -1,121 +1,115 @@
 /**
  * The same resolution as `plainResolver`, fast: bindings indexed by the username or group each subject
- * stands for (per namespace for RoleBindings), role references resolved once, and the applicable rule
- * sources of a (user, namespace) cached. Candidates are visited in snapshot order so the visit sequence —
- * and therefore every decision and reason — equals the plain version (proven by a property test).
+ * stands for (per namespace for RoleBindings) and role references resolved once, so a request looks at
+ * only the bindings that name its user or one of its groups. Candidates are visited in snapshot order, so
+ * the visit sequence — and therefore every decision and reason — equals the plain version (proven by a
+ * property test). Nothing is cached per user: a lookup is a few map reads, and memory stays flat.
  */
-import type { PolicyRule } from "../model/objects.js";
 import type { UserInfo } from "./attributes.js";
-import { type Binding, type Policy, type RoleReference, type RuleSource, roleReference } from "./policy.js";
-import type { RuleResolver, RuleVisitor } from "./resolver.js";
+import { type CompiledRule, compileRule } from "./compiled-rule.js";
+import { type Binding, type Policy, type RoleReference, roleReference } from "./policy.js";
+import type { RuleResolver } from "./resolver.js";
 import { appliesTo, subjectUsername } from "./subjects.js";
 
-type Entry = { source: RuleSource; rules: readonly PolicyRule[] } | { error: string };
-
-interface BindingIndex {
+/** The bindings of one scope (all ClusterRoleBindings, or one namespace's RoleBindings), indexed. */
+export interface BindingIndex {
   bindings: readonly Binding[];
-  refs: RoleReference[];
-  /** `u:USERNAME` / `g:GROUP` → positions in `bindings`, ascending. */
-  bySubject: Map<string, number[]>;
+  /** Role reference of each binding, resolved once. */
+  refs: readonly RoleReference[];
+  /** The rules of each resolved reference, compiled for the hot path (undefined where unresolved). */
+  compiled: readonly (readonly CompiledRule[] | undefined)[];
+  /** Username a User or ServiceAccount subject stands for → binding positions, ascending. */
+  byUser: ReadonlyMap<string, readonly number[]>;
+  /** Group name → binding positions, ascending. */
+  byGroup: ReadonlyMap<string, readonly number[]>;
+  /** "" for ClusterRoleBindings. */
   namespace: string;
 }
 
-const CACHE_LIMIT = 50_000;
+function add(map: Map<string, number[]>, key: string, position: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [position]);
+  else if (list[list.length - 1] !== position) list.push(position);
+}
 
-function indexBindings(bindings: readonly Binding[], namespace: string, policy: Policy): BindingIndex {
-  const bySubject = new Map<string, number[]>();
+export function indexBindings(bindings: readonly Binding[], namespace: string, policy: Policy): BindingIndex {
+  const byUser = new Map<string, number[]>();
+  const byGroup = new Map<string, number[]>();
   bindings.forEach((binding, position) => {
     for (const subject of binding.subjects ?? []) {
-      let key: string;
-      if (subject.kind === "Group") key = `g:${subject.name}`;
+      if (subject.kind === "Group") add(byGroup, subject.name, position);
       else {
         const username = subjectUsername(subject, namespace);
-        if (username === undefined) continue;
-        key = `u:${username}`;
+        if (username !== undefined) add(byUser, username, position);
       }
-      const list = bySubject.get(key);
-      if (!list) bySubject.set(key, [position]);
-      else if (list[list.length - 1] !== position) list.push(position);
     }
   });
-  return { bindings, refs: bindings.map((b) => roleReference(policy, b)), bySubject, namespace };
-}
-
-function candidates(index: BindingIndex, user: UserInfo): number[] {
-  const lists: number[][] = [];
-  const own = index.bySubject.get(`u:${user.name}`);
-  if (own) lists.push(own);
-  for (const group of user.groups) {
-    const list = index.bySubject.get(`g:${group}`);
-    if (list) lists.push(list);
-  }
-  if (lists.length === 0) return [];
-  if (lists.length === 1) return lists[0]!;
-  return [...new Set(lists.flat())].sort((a, b) => a - b);
-}
-
-function entriesFor(index: BindingIndex, user: UserInfo): Entry[] {
-  const entries: Entry[] = [];
-  for (const position of candidates(index, user)) {
-    const binding = index.bindings[position]!;
-    const subjectIndex = appliesTo(user, binding.subjects, index.namespace);
-    if (subjectIndex < 0) continue;
-    const ref = index.refs[position]!;
-    if (!ref.ok) entries.push({ error: ref.error });
-    else entries.push({ source: { binding, subjectIndex, role: ref.role }, rules: ref.rules });
-  }
-  return entries;
-}
-
-function visitEntries(entries: readonly Entry[], visitor: RuleVisitor): boolean {
-  for (const entry of entries) {
-    if ("error" in entry) {
-      if (!visitor(undefined, undefined, entry.error)) return false;
-      continue;
+  const refs = bindings.map((b) => roleReference(policy, b));
+  const compiledByRole = new Map<object, CompiledRule[]>();
+  const compiled = refs.map((ref) => {
+    if (!ref.ok) return undefined;
+    let rules = compiledByRole.get(ref.role);
+    if (!rules) {
+      rules = ref.rules.map(compileRule);
+      compiledByRole.set(ref.role, rules);
     }
-    for (const rule of entry.rules) if (!visitor(entry.source, rule, undefined)) return false;
+    return rules;
+  });
+  return { bindings, refs, compiled, byUser, byGroup, namespace };
+}
+
+const NONE: readonly number[] = [];
+
+/** Positions of the bindings naming the user or one of its groups, ascending (= snapshot order). */
+export function candidates(index: BindingIndex, user: UserInfo): readonly number[] {
+  let single: readonly number[] | undefined = index.byUser.get(user.name);
+  let merged: Set<number> | undefined;
+  for (const group of user.groups) {
+    const list = index.byGroup.get(group);
+    if (!list) continue;
+    if (!single) single = list;
+    else {
+      merged ??= new Set(single);
+      for (const position of list) merged.add(position);
+    }
   }
-  return true;
+  if (merged) return [...merged].sort((a, b) => a - b);
+  return single ?? NONE;
 }
 
 export interface IndexedResolver {
   resolve: RuleResolver;
+  /** The scopes a request in `namespace` consults, in order: ClusterRoleBindings, then the namespace's RoleBindings. */
+  scopes(namespace: string): readonly BindingIndex[];
   /** Namespaces that have at least one RoleBinding. */
   namespacesWithBindings(): string[];
 }
 
 export function indexedResolver(policy: Policy): IndexedResolver {
   const cluster = indexBindings(policy.clusterRoleBindings, "", policy);
-  const namespaced = new Map<string, BindingIndex>();
-  const namespaceIndex = (namespace: string): BindingIndex | undefined => {
-    let index = namespaced.get(namespace);
-    if (!index) {
-      const bindings = policy.roleBindingsByNamespace.get(namespace);
-      if (!bindings) return undefined;
-      index = indexBindings(bindings, namespace, policy);
-      namespaced.set(namespace, index);
-    }
-    return index;
-  };
-  const cache = new Map<string, Entry[]>();
-  const cached = (key: string, compute: () => Entry[]): Entry[] => {
-    let entries = cache.get(key);
-    if (!entries) {
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      entries = compute();
-      cache.set(key, entries);
-    }
-    return entries;
-  };
+  const clusterOnly = [cluster];
+  const namespaced = new Map<string, readonly BindingIndex[]>();
+  for (const [namespace, bindings] of policy.roleBindingsByNamespace)
+    namespaced.set(namespace, [cluster, indexBindings(bindings, namespace, policy)]);
+  const scopes = (namespace: string) =>
+    namespace === "" ? clusterOnly : (namespaced.get(namespace) ?? clusterOnly);
 
   return {
+    scopes,
     resolve(user, namespace, visitor) {
-      const userKey = `${user.name}\u0000${user.groups.join("\u0000")}`;
-      if (!visitEntries(cached(`\u0001${userKey}`, () => entriesFor(cluster, user)), visitor)) return;
-      if (namespace === "") return;
-      const index = namespaceIndex(namespace);
-      if (!index) return;
-      visitEntries(cached(`${namespace}\u0001${userKey}`, () => entriesFor(index, user)), visitor);
+      for (const index of scopes(namespace))
+        for (const position of candidates(index, user)) {
+          const binding = index.bindings[position]!;
+          const subjectIndex = appliesTo(user, binding.subjects, index.namespace);
+          if (subjectIndex < 0) continue;
+          const ref = index.refs[position]!;
+          if (!ref.ok) {
+            if (!visitor(undefined, undefined, ref.error)) return;
+            continue;
+          }
+          const source = { binding, subjectIndex, role: ref.role };
+          for (const rule of ref.rules) if (!visitor(source, rule, undefined)) return;
+        }
     },
     namespacesWithBindings: () => [...policy.roleBindingsByNamespace.keys()],
   };

@@ -27,7 +27,7 @@ export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
  */
 export function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
   for (const r of rule.resources ?? []) {
-    if (r === ALL || r === combined || (r.endsWith("/*") && combined.startsWith(r.slice(0, -1)))) return true;
+    if (r === ALL || r === combined) return true;
     // Go: len(r) == len(sub)+2 && HasPrefix(r, "*/") && HasSuffix(r, sub)
     if (
       subresource.length > 0 &&
@@ -61,12 +61,16 @@ export function combinedResource(attributes: RequestAttributes): string {
   return attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
 }
 
-export function ruleAllows(attributes: RequestAttributes, rule: PolicyRule): boolean {
+export function ruleAllows(
+  attributes: RequestAttributes,
+  rule: PolicyRule,
+  combined: string = combinedResource(attributes),
+): boolean {
   if (attributes.resourceRequest) {
     return (
       verbMatches(rule, attributes.verb) &&
       apiGroupMatches(rule, attributes.apiGroup) &&
-      resourceMatches(rule, combinedResource(attributes), attributes.subresource) &&
+      resourceMatches(rule, combined, attributes.subresource) &&
       resourceNameMatches(rule, attributes.name)
     );
   }

@@ -19,7 +19,9 @@ export interface Policy {
   aggregation: AggregationResult;
 }
 
-export function buildPolicy(snapshot: Pick<Snapshot, "roles" | "clusterRoles" | "roleBindings" | "clusterRoleBindings">): Policy {
+export function buildPolicy(
+  snapshot: Pick<Snapshot, "roles" | "clusterRoles" | "roleBindings" | "clusterRoleBindings">,
+): Policy {
   const aggregation = aggregateClusterRoles(snapshot.clusterRoles);
   const roleBindingsByNamespace = new Map<string, RoleBinding[]>();
   for (const binding of snapshot.roleBindings) {
@@ -65,7 +67,8 @@ export function roleReference(policy: Policy, binding: Binding): RoleReference {
   }
   if (kind === "ClusterRole") {
     const role = policy.clusterRoles.get(name);
-    if (!role) return { ok: false, error: `clusterrole.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+    if (!role)
+      return { ok: false, error: `clusterrole.rbac.authorization.k8s.io ${goQuote(name)} not found` };
     return { ok: true, role, rules: role.rules ?? NO_RULES };
   }
   return { ok: false, error: `unsupported role reference kind: ${goQuote(kind)}` };

@@ -10,7 +10,11 @@ import { type Policy, type RuleSource, roleReference } from "./policy.js";
 import { appliesTo } from "./subjects.js";
 
 /** Called for each rule (with its source) or resolution error; return false to stop. */
-export type RuleVisitor = (source: RuleSource | undefined, rule: PolicyRule | undefined, error: string | undefined) => boolean;
+export type RuleVisitor = (
+  source: RuleSource | undefined,
+  rule: PolicyRule | undefined,
+  error: string | undefined,
+) => boolean;
 
 export type RuleResolver = (user: UserInfo, namespace: string, visitor: RuleVisitor) => void;
 

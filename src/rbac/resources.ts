@@ -26,7 +26,15 @@ const r = (
   shortNames: string[],
   subresources: string[],
   modern?: boolean,
-): StandardResource => ({ resource, group, kind, namespaced, shortNames, subresources, ...(modern ? { modern } : {}) });
+): StandardResource => ({
+  resource,
+  group,
+  kind,
+  namespaced,
+  shortNames,
+  subresources,
+  ...(modern ? { modern } : {}),
+});
 
 export const STANDARD_RESOURCES: readonly StandardResource[] = [
   r("bindings", "", "Binding", true, [], []),
@@ -39,7 +47,14 @@ export const STANDARD_RESOURCES: readonly StandardResource[] = [
   r("nodes", "", "Node", false, ["no"], ["proxy", "status"]),
   r("persistentvolumeclaims", "", "PersistentVolumeClaim", true, ["pvc"], ["status"]),
   r("persistentvolumes", "", "PersistentVolume", false, ["pv"], ["status"]),
-  r("pods", "", "Pod", true, ["po"], ["attach", "binding", "eviction", "exec", "log", "portforward", "proxy", "status"]),
+  r(
+    "pods",
+    "",
+    "Pod",
+    true,
+    ["po"],
+    ["attach", "binding", "eviction", "exec", "log", "portforward", "proxy", "status"],
+  ),
   r("podtemplates", "", "PodTemplate", true, [], []),
   r("replicationcontrollers", "", "ReplicationController", true, ["rc"], ["scale", "status"]),
   r("resourcequotas", "", "ResourceQuota", true, ["quota"], ["status"]),
@@ -62,7 +77,14 @@ export const STANDARD_RESOURCES: readonly StandardResource[] = [
   r("horizontalpodautoscalers", "autoscaling", "HorizontalPodAutoscaler", true, ["hpa"], ["status"]),
   r("jobs", "batch", "Job", true, [], ["status"]),
   r("cronjobs", "batch", "CronJob", true, ["cj"], ["status"]),
-  r("certificatesigningrequests", "certificates.k8s.io", "CertificateSigningRequest", false, ["csr"], ["approval", "status"]),
+  r(
+    "certificatesigningrequests",
+    "certificates.k8s.io",
+    "CertificateSigningRequest",
+    false,
+    ["csr"],
+    ["approval", "status"],
+  ),
   r("ingressclasses", "networking.k8s.io", "IngressClass", false, [], []),
   r("ingresses", "networking.k8s.io", "Ingress", true, ["ing"], ["status"]),
   r("networkpolicies", "networking.k8s.io", "NetworkPolicy", true, ["netpol"], []),
@@ -80,17 +102,62 @@ export const STANDARD_RESOURCES: readonly StandardResource[] = [
   r("storageclasses", "storage.k8s.io", "StorageClass", false, ["sc"], []),
   r("volumeattachments", "storage.k8s.io", "VolumeAttachment", false, [], ["status"]),
   r("csistoragecapacities", "storage.k8s.io", "CSIStorageCapacity", true, [], [], true),
-  r("mutatingwebhookconfigurations", "admissionregistration.k8s.io", "MutatingWebhookConfiguration", false, [], []),
-  r("validatingwebhookconfigurations", "admissionregistration.k8s.io", "ValidatingWebhookConfiguration", false, [], []),
-  r("validatingadmissionpolicies", "admissionregistration.k8s.io", "ValidatingAdmissionPolicy", false, [], ["status"], true),
-  r("validatingadmissionpolicybindings", "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding", false, [], [], true),
-  r("customresourcedefinitions", "apiextensions.k8s.io", "CustomResourceDefinition", false, ["crd", "crds"], ["status"]),
+  r(
+    "mutatingwebhookconfigurations",
+    "admissionregistration.k8s.io",
+    "MutatingWebhookConfiguration",
+    false,
+    [],
+    [],
+  ),
+  r(
+    "validatingwebhookconfigurations",
+    "admissionregistration.k8s.io",
+    "ValidatingWebhookConfiguration",
+    false,
+    [],
+    [],
+  ),
+  r(
+    "validatingadmissionpolicies",
+    "admissionregistration.k8s.io",
+    "ValidatingAdmissionPolicy",
+    false,
+    [],
+    ["status"],
+    true,
+  ),
+  r(
+    "validatingadmissionpolicybindings",
+    "admissionregistration.k8s.io",
+    "ValidatingAdmissionPolicyBinding",
+    false,
+    [],
+    [],
+    true,
+  ),
+  r(
+    "customresourcedefinitions",
+    "apiextensions.k8s.io",
+    "CustomResourceDefinition",
+    false,
+    ["crd", "crds"],
+    ["status"],
+  ),
   r("priorityclasses", "scheduling.k8s.io", "PriorityClass", false, ["pc"], []),
   r("leases", "coordination.k8s.io", "Lease", true, [], []),
   r("runtimeclasses", "node.k8s.io", "RuntimeClass", false, [], []),
   r("endpointslices", "discovery.k8s.io", "EndpointSlice", true, [], []),
   r("flowschemas", "flowcontrol.apiserver.k8s.io", "FlowSchema", false, [], ["status"]),
-  r("prioritylevelconfigurations", "flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration", false, [], ["status"]),];
+  r(
+    "prioritylevelconfigurations",
+    "flowcontrol.apiserver.k8s.io",
+    "PriorityLevelConfiguration",
+    false,
+    [],
+    ["status"],
+  ),
+];
 
 /** The versions each group serves (for `resource.version.group` arguments). */
 const GROUP_VERSIONS: Record<string, readonly string[]> = {
@@ -184,7 +251,9 @@ function expandShortcut(resource: string, group: string): { resource: string; gr
   const short = STANDARD_RESOURCES.find((e) => inGroup(e) && e.shortNames.includes(resource));
   if (short) return { resource: short.resource, group: short.group };
   if (group === "") return { resource, group };
-  const prefixed = STANDARD_RESOURCES.find((e) => e.group.startsWith(group) && e.shortNames.includes(resource));
+  const prefixed = STANDARD_RESOURCES.find(
+    (e) => e.group.startsWith(group) && e.shortNames.includes(resource),
+  );
   return prefixed ? { resource: prefixed.resource, group: prefixed.group } : { resource, group };
 }
 

@@ -58,13 +58,15 @@ export function reviewAttributes(review: SubjectAccessReview): ReviewAttributes 
     );
   if (!resource && !nonResource)
     errors.push(
-      "spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified",
+      'spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
     );
   const user = str(spec.user);
   const groupList = spec.groups ?? spec.group ?? [];
   const groups = Array.isArray(groupList) ? groupList.filter((g): g is string => typeof g === "string") : [];
   if (user === "" && groups.length === 0)
-    errors.push(`spec.user: Invalid value: ${goQuote(user)}: at least one of user or group must be specified`);
+    errors.push(
+      `spec.user: Invalid value: ${goQuote(user)}: at least one of user or group must be specified`,
+    );
   if (errors.length > 0) return { ok: false, errors };
   const info = { name: user, groups };
   if (resource)
@@ -99,9 +101,14 @@ export function reviewAttributes(review: SubjectAccessReview): ReviewAttributes 
 }
 
 /** The status the API server returns: `allowed`, and `reason` only when non-empty (omitempty). */
-export function reviewStatus(authorizer: Authorizer, attributes: RequestAttributes): SubjectAccessReviewStatus {
+export function reviewStatus(
+  authorizer: Authorizer,
+  attributes: RequestAttributes,
+): SubjectAccessReviewStatus {
   const decision = authorizer.authorize(attributes);
-  return decision.reason ? { allowed: decision.allowed, reason: decision.reason } : { allowed: decision.allowed };
+  return decision.reason
+    ? { allowed: decision.allowed, reason: decision.reason }
+    : { allowed: decision.allowed };
 }
 
 /** The review with its status filled in (a new object; the input is not changed). */
@@ -112,4 +119,26 @@ export function answerReview(
   const attributes = reviewAttributes(review);
   if (!attributes.ok) return attributes;
   return { ok: true, review: { ...review, status: reviewStatus(authorizer, attributes.attributes) } };
+}
+
+export type LineAnswer =
+  | { ok: true; line: string }
+  | { ok: false; errors: string[]; review: SubjectAccessReview };
+
+/**
+ * One JSON line in, the answered JSON line out — the `review` hot path. The status is spliced in before the
+ * closing brace, so the rest of the line stays byte-for-byte as given; a line that already has a `status`
+ * is re-serialised instead.
+ */
+export function answerReviewLine(authorizer: Authorizer, line: string): LineAnswer {
+  const review = JSON.parse(line) as SubjectAccessReview;
+  const attributes = reviewAttributes(review);
+  if (!attributes.ok) return { ok: false, errors: attributes.errors, review };
+  const status = reviewStatus(authorizer, attributes.attributes);
+  const end = line.lastIndexOf("}");
+  if (review.status !== undefined || end < 0)
+    return { ok: true, line: JSON.stringify({ ...review, status }) };
+  const body = line.slice(0, end).trimEnd();
+  const separator = body.endsWith("{") ? "" : ",";
+  return { ok: true, line: `${body}${separator}"status":${JSON.stringify(status)}}` };
 }

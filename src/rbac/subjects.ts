@@ -3,7 +3,7 @@
  * (`appliesTo`, `appliesToUser`, `describeSubject`).
  */
 import type { Subject } from "../model/objects.js";
-import { type UserInfo, serviceAccountUsername } from "./attributes.js";
+import { serviceAccountUsername, type UserInfo } from "./attributes.js";
 import { goQuote } from "./go-format.js";
 
 /**

@@ -14,7 +14,14 @@ import { rbacSnapshot } from "./fixtures.js";
 describe("kubectl auth can-i --list rendering", () => {
   it("reproduces kubectl's own TestRunAccessList output byte for byte", () => {
     const rules = accessListRules({
-      resourceRules: [{ verbs: ["get", "list"], apiGroups: ["*"], resources: ["job", "pod"], resourceNames: ["test-resource"] }],
+      resourceRules: [
+        {
+          verbs: ["get", "list"],
+          apiGroups: ["*"],
+          resources: ["job", "pod"],
+          resourceNames: ["test-resource"],
+        },
+      ],
       nonResourceRules: [{ verbs: ["get"], nonResourceURLs: ["/apis/*", "/version"] }],
       incomplete: false,
     });
@@ -53,7 +60,7 @@ describe("kubectl auth can-i --list rendering", () => {
     ]);
   });
 
-  it("sorts by PolicyRule.String(), verbs first, where [\"\"] prints as []", () => {
+  it('sorts by PolicyRule.String(), verbs first, where [""] prints as []', () => {
     expect(policyRuleString({ verbs: ["get"], apiGroups: [""], resources: ["pods"] })).toBe(
       "&PolicyRule{Verbs:[get],APIGroups:[],Resources:[pods],ResourceNames:[],NonResourceURLs:[],}",
     );
@@ -61,10 +68,18 @@ describe("kubectl auth can-i --list rendering", () => {
 
   it("shows what every authenticated user may do on a stock v1.20 cluster, duplicates included", () => {
     const authorizer = buildAuthorizer(withBuiltinRbac(rbacSnapshot({})));
-    const status = subjectRulesReview(authorizer, { name: "nobody", groups: ["system:authenticated"] }, "default");
+    const status = subjectRulesReview(
+      authorizer,
+      { name: "nobody", groups: ["system:authenticated"] },
+      "default",
+    );
     const text = renderAccessList(accessListRules(status));
-    expect(text.split("\n")[0]).toBe("Resources                                       Non-Resource URLs   Resource Names   Verbs");
-    expect(text).toContain("selfsubjectaccessreviews.authorization.k8s.io   []                  []               [create]");
+    expect(text.split("\n")[0]).toBe(
+      "Resources                                       Non-Resource URLs   Resource Names   Verbs",
+    );
+    expect(text).toContain(
+      "selfsubjectaccessreviews.authorization.k8s.io   []                  []               [create]",
+    );
     expect(text.match(/\[\/healthz\]/g)).toHaveLength(2);
   });
 });

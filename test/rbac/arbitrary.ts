@@ -6,7 +6,15 @@
  * controller's steady state of a cycle depends on timing.
  */
 import fc from "fast-check";
-import type { ClusterRole, ClusterRoleBinding, LabelSelector, PolicyRule, Role, RoleBinding, Subject } from "../../src/model/objects.js";
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  LabelSelector,
+  PolicyRule,
+  Role,
+  RoleBinding,
+  Subject,
+} from "../../src/model/objects.js";
 import type { RequestAttributes } from "../../src/rbac/attributes.js";
 import { clusterRole, clusterRoleBinding, group, role, roleBinding, sa, user } from "./fixtures.js";
 
@@ -16,7 +24,18 @@ const GROUPS = ["g1", "g2", "system:authenticated", "system:serviceaccounts", "s
 const SA_NAMES = ["sa1", "sa2"];
 const VERBS = ["get", "list", "create", "delete", "escalate", "*"];
 const API_GROUPS = ["", "apps", "*"];
-const RESOURCES = ["pods", "pods/log", "pods/*", "*/scale", "*", "deployments", "deployments/scale", "secrets", "nodes", "namespaces"];
+const RESOURCES = [
+  "pods",
+  "pods/log",
+  "pods/*",
+  "*/scale",
+  "*",
+  "deployments",
+  "deployments/scale",
+  "secrets",
+  "nodes",
+  "namespaces",
+];
 const RESOURCE_NAMES = ["web", "db", "ns-a"];
 const URLS = ["/healthz", "/apis/*", "/api*", "*", "/metrics"];
 
@@ -32,13 +51,19 @@ const resourceRule: fc.Arbitrary<PolicyRule> = fc
   })
   .map(({ resourceNames, ...rule }) => (resourceNames ? { ...rule, resourceNames } : rule));
 
-const urlRule: fc.Arbitrary<PolicyRule> = fc.record({ verbs: subset(["get", "post", "*"]), nonResourceURLs: subset(URLS) });
+const urlRule: fc.Arbitrary<PolicyRule> = fc.record({
+  verbs: subset(["get", "post", "*"]),
+  nonResourceURLs: subset(URLS),
+});
 
 const roleRules = fc.array(resourceRule, { minLength: 0, maxLength: 3 });
-const clusterRoleRules = fc.array(fc.oneof({ arbitrary: resourceRule, weight: 3 }, { arbitrary: urlRule, weight: 1 }), {
-  minLength: 0,
-  maxLength: 3,
-});
+const clusterRoleRules = fc.array(
+  fc.oneof({ arbitrary: resourceRule, weight: 3 }, { arbitrary: urlRule, weight: 1 }),
+  {
+    minLength: 0,
+    maxLength: 3,
+  },
+);
 
 const subjectArb = (namespaced: boolean): fc.Arbitrary<Subject> =>
   fc.oneof(
@@ -47,7 +72,9 @@ const subjectArb = (namespaced: boolean): fc.Arbitrary<Subject> =>
     fc
       .record({
         name: fc.constantFrom(...SA_NAMES),
-        namespace: namespaced ? fc.option(fc.constantFrom(...NAMESPACES), { nil: undefined }) : fc.constantFrom(...NAMESPACES),
+        namespace: namespaced
+          ? fc.option(fc.constantFrom(...NAMESPACES), { nil: undefined })
+          : fc.constantFrom(...NAMESPACES),
       })
       .map(({ name, namespace }) => sa(name, namespace)),
     // a User subject spelled as a service account username
@@ -61,7 +88,12 @@ const ROLE_NAMES = ["r0", "r1"];
 /** Names bindings may reference: generated ones, built-in ones, and ones that never exist. */
 const REFERENCED_CLUSTER_ROLES = [...CLUSTER_ROLE_NAMES, "m0", "m1", "t0", "view", "edit", "missing"];
 
-const baseLabels = fc.constantFrom<Record<string, string> | undefined>(undefined, { agg: "a" }, { agg: "b" }, { agg: "a", x: "1" });
+const baseLabels = fc.constantFrom<Record<string, string> | undefined>(
+  undefined,
+  { agg: "a" },
+  { agg: "b" },
+  { agg: "a", x: "1" },
+);
 const baseSelector = fc.constantFrom<LabelSelector>(
   { matchLabels: { agg: "a" } },
   { matchLabels: { agg: "b" } },
@@ -78,10 +110,17 @@ export interface RbacPolicy {
 
 export const policyArb: fc.Arbitrary<RbacPolicy> = fc
   .record({
-    base: fc.uniqueArray(fc.record({ name: fc.constantFrom(...CLUSTER_ROLE_NAMES), rules: clusterRoleRules, labels: baseLabels }), {
-      selector: (r) => r.name,
-      maxLength: 4,
-    }),
+    base: fc.uniqueArray(
+      fc.record({
+        name: fc.constantFrom(...CLUSTER_ROLE_NAMES),
+        rules: clusterRoleRules,
+        labels: baseLabels,
+      }),
+      {
+        selector: (r) => r.name,
+        maxLength: 4,
+      },
+    ),
     mids: fc.uniqueArray(
       fc.record({
         name: fc.constantFrom("m0", "m1"),
@@ -91,17 +130,37 @@ export const policyArb: fc.Arbitrary<RbacPolicy> = fc
       }),
       { selector: (r) => r.name, maxLength: 2 },
     ),
-    top: fc.option(fc.array(fc.constantFrom<LabelSelector>({ matchLabels: { lvl: "mid" } }, { matchLabels: { agg: "a" } }), { minLength: 1, maxLength: 2 }), {
-      nil: undefined,
-    }),
-    roles: fc.uniqueArray(fc.record({ namespace: fc.constantFrom(...NAMESPACES), name: fc.constantFrom(...ROLE_NAMES), rules: roleRules }), {
-      selector: (r) => `${r.namespace}/${r.name}`,
-      maxLength: 3,
-    }),
-    crbs: fc.uniqueArray(fc.record({ name: fc.constantFrom("crb0", "crb1", "crb2"), role: fc.constantFrom(...REFERENCED_CLUSTER_ROLES), subjects: subjects(false) }), {
-      selector: (b) => b.name,
-      maxLength: 3,
-    }),
+    top: fc.option(
+      fc.array(
+        fc.constantFrom<LabelSelector>({ matchLabels: { lvl: "mid" } }, { matchLabels: { agg: "a" } }),
+        { minLength: 1, maxLength: 2 },
+      ),
+      {
+        nil: undefined,
+      },
+    ),
+    roles: fc.uniqueArray(
+      fc.record({
+        namespace: fc.constantFrom(...NAMESPACES),
+        name: fc.constantFrom(...ROLE_NAMES),
+        rules: roleRules,
+      }),
+      {
+        selector: (r) => `${r.namespace}/${r.name}`,
+        maxLength: 3,
+      },
+    ),
+    crbs: fc.uniqueArray(
+      fc.record({
+        name: fc.constantFrom("crb0", "crb1", "crb2"),
+        role: fc.constantFrom(...REFERENCED_CLUSTER_ROLES),
+        subjects: subjects(false),
+      }),
+      {
+        selector: (b) => b.name,
+        maxLength: 3,
+      },
+    ),
     rbs: fc.uniqueArray(
       fc.record({
         namespace: fc.constantFrom(...NAMESPACES),
@@ -120,7 +179,10 @@ export const policyArb: fc.Arbitrary<RbacPolicy> = fc
       ...base.map((r) => clusterRole(r.name, r.rules, r.labels ? { labels: r.labels } : {})),
       ...mids.map((m) =>
         clusterRole(m.name, m.rules, {
-          labels: { lvl: "mid", ...(m.toView ? { "rbac.authorization.k8s.io/aggregate-to-view": "true" } : {}) },
+          labels: {
+            lvl: "mid",
+            ...(m.toView ? { "rbac.authorization.k8s.io/aggregate-to-view": "true" } : {}),
+          },
           selectors: m.selectors,
         }),
       ),
@@ -169,7 +231,16 @@ export const requestArb: fc.Arbitrary<RequestAttributes> = fc.oneof(
       resource: fc.constant(""),
       subresource: fc.constant(""),
       name: fc.constant(""),
-      path: fc.constantFrom("/healthz", "/healthz/x", "/apis", "/apis/v1", "/api", "/metrics", "/version", "/x"),
+      path: fc.constantFrom(
+        "/healthz",
+        "/healthz/x",
+        "/apis",
+        "/apis/v1",
+        "/api",
+        "/metrics",
+        "/version",
+        "/x",
+      ),
     }),
   },
 );

@@ -60,6 +60,8 @@ export function clusterRoleBinding(name: string, roleName: string, subjects: Sub
   };
 }
 
-export function rbacSnapshot(parts: Partial<Pick<Snapshot, "roles" | "clusterRoles" | "roleBindings" | "clusterRoleBindings">>): Snapshot {
+export function rbacSnapshot(
+  parts: Partial<Pick<Snapshot, "roles" | "clusterRoles" | "roleBindings" | "clusterRoleBindings">>,
+): Snapshot {
   return { ...emptySnapshot(), ...parts };
 }

@@ -33,9 +33,12 @@ describe("apiGroupMatches", () => {
     [[""], "apps", false, "apps is not core"],
     [undefined, "", false, "absent apiGroups match nothing"],
     [["Apps"], "apps", false, "case-sensitive"],
-  ] as [string[] | undefined, string, boolean, string][])("%j vs %j → %s (%s)", (apiGroups, group, expected) => {
-    expect(apiGroupMatches({ verbs: [], apiGroups }, group)).toBe(expected);
-  });
+  ] as [string[] | undefined, string, boolean, string][])(
+    "%j vs %j → %s (%s)",
+    (apiGroups, group, expected) => {
+      expect(apiGroupMatches({ verbs: [], apiGroups }, group)).toBe(expected);
+    },
+  );
 });
 
 describe("resourceMatches", () => {
@@ -69,9 +72,12 @@ describe("resourceNameMatches", () => {
     [["web"], "", false, "a name-restricted rule never allows an unnamed request (create, list)"],
     [[""], "", true, "the empty name literally listed matches unnamed requests"],
     [["Web"], "web", false, "case-sensitive"],
-  ] as [string[] | undefined, string, boolean, string][])("%j vs %j → %s (%s)", (resourceNames, name, expected) => {
-    expect(resourceNameMatches({ verbs: [], resourceNames }, name)).toBe(expected);
-  });
+  ] as [string[] | undefined, string, boolean, string][])(
+    "%j vs %j → %s (%s)",
+    (resourceNames, name, expected) => {
+      expect(resourceNameMatches({ verbs: [], resourceNames }, name)).toBe(expected);
+    },
+  );
 });
 
 describe("nonResourceURLMatches", () => {
@@ -98,12 +104,12 @@ describe("ruleAllows", () => {
   });
   it("denies when any one field does not match", () => {
     expect(ruleAllows(resourceAttributes(user, { verb: "delete", resource: "pods" }), podReader)).toBe(false);
-    expect(ruleAllows(resourceAttributes(user, { verb: "get", apiGroup: "apps", resource: "pods" }), podReader)).toBe(
-      false,
-    );
-    expect(ruleAllows(resourceAttributes(user, { verb: "get", resource: "pods", subresource: "log" }), podReader)).toBe(
-      false,
-    );
+    expect(
+      ruleAllows(resourceAttributes(user, { verb: "get", apiGroup: "apps", resource: "pods" }), podReader),
+    ).toBe(false);
+    expect(
+      ruleAllows(resourceAttributes(user, { verb: "get", resource: "pods", subresource: "log" }), podReader),
+    ).toBe(false);
   });
   it("never matches a resource request with a nonResourceURL rule, nor the reverse", () => {
     const urls = { verbs: ["*"], nonResourceURLs: ["*"] };
@@ -114,6 +120,8 @@ describe("ruleAllows", () => {
   it("create on a collection carries no name, so resourceNames can never allow it", () => {
     const named = { ...podReader, verbs: ["create"], resourceNames: ["web"] };
     expect(ruleAllows(resourceAttributes(user, { verb: "create", resource: "pods" }), named)).toBe(false);
-    expect(ruleAllows(resourceAttributes(user, { verb: "create", resource: "pods", name: "web" }), named)).toBe(true);
+    expect(
+      ruleAllows(resourceAttributes(user, { verb: "create", resource: "pods", name: "web" }), named),
+    ).toBe(true);
   });
 });

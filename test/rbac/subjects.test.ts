@@ -19,7 +19,13 @@ describe("appliesToUser (rule.go)", () => {
     [sa("robot"), robot, "ns1", true, "namespace-less ServiceAccount takes the RoleBinding's namespace"],
     [sa("robot"), robot, "ns2", false, "…and only that namespace"],
     [sa("robot", "ns1"), robot, "ns2", true, "an explicit namespace wins over the binding's"],
-    [user("system:serviceaccount:ns1:robot"), robot, "", true, "a User subject with the SA's username matches it"],
+    [
+      user("system:serviceaccount:ns1:robot"),
+      robot,
+      "",
+      true,
+      "a User subject with the SA's username matches it",
+    ],
     [{ kind: "Robot", name: "alice" }, alice, "", false, "unknown kinds match nothing"],
   ])("%j → %s (%s)", (subject, info, namespace, expected) => {
     expect(appliesToUser(info, subject, namespace)).toBe(expected);
@@ -49,7 +55,10 @@ describe("describeSubject", () => {
 describe("impersonatedUser (kubectl --as)", () => {
   it("adds system:authenticated, as impersonation does", () => {
     expect(impersonatedUser("bob")).toEqual({ name: "bob", groups: ["system:authenticated"] });
-    expect(impersonatedUser("bob", ["dev"])).toEqual({ name: "bob", groups: ["dev", "system:authenticated"] });
+    expect(impersonatedUser("bob", ["dev"])).toEqual({
+      name: "bob",
+      groups: ["dev", "system:authenticated"],
+    });
     expect(impersonatedUser("bob", ["system:authenticated"]).groups).toEqual(["system:authenticated"]);
     expect(impersonatedUser("bob", ["system:unauthenticated"]).groups).toEqual(["system:unauthenticated"]);
   });

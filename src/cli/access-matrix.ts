@@ -1,0 +1,136 @@
+/** `kubefence access-matrix`: a subject's resources × verbs grid, or a resource's subjects × namespaces grid. */
+import { Command } from "commander";
+import {
+  bindingSubjects,
+  DEFAULT_MATRIX_VERBS,
+  resourceMatrix,
+  subjectMatrix,
+} from "../rbac/access-matrix.js";
+import type { RequestAttributes } from "../rbac/attributes.js";
+import { buildAuthorizer } from "../rbac/authorizer.js";
+import { renderTable } from "../report/table.js";
+import { loadRbacSnapshot, parseRequest, requestNamespace, userFromOptions } from "./can-i.js";
+import { UsageError } from "./errors.js";
+import { printStructured, validateOutput } from "./output.js";
+import { addSourceOptions, type SourceOptions } from "./source-options.js";
+
+interface MatrixOptions extends SourceOptions {
+  as?: string;
+  asGroup: string[];
+  resource?: string;
+  verb: string;
+  verbs: string;
+  output: string;
+  allowedOnly?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const mark = (allowed: boolean) => (allowed ? "✔" : "✖");
+
+export function accessMatrixCommand(): Command {
+  const command = new Command("access-matrix")
+    .description(
+      "grid of who may do what: a subject's resources × verbs, or a resource's subjects × namespaces",
+    )
+    .option("--as <user>", "subject mode: the user (system:serviceaccount:NS:NAME for a service account)")
+    .option("--as-group <group>", "subject mode: a group of the user (repeatable)", collect, [])
+    .option("--verbs <list>", "subject mode: comma-separated verbs", DEFAULT_MATRIX_VERBS.join(","))
+    .option("--resource <type>", "resource mode: TYPE or TYPE/SUBRESOURCE (pods, secrets, pods/exec, …)")
+    .option("--verb <verb>", "resource mode: the verb", "get")
+    .option("--allowed-only", "subject mode: hide resources with no allowed verb")
+    .option("-o, --output <format>", "table, json or yaml", "table")
+    .addHelpText(
+      "after",
+      `
+Subject mode (--as/--as-group): every standard resource × verb for the subject in -n NAMESPACE (default
+"default"); cluster-scoped resources are checked at cluster scope. Resource mode (--resource): every subject
+named by a binding × every namespace (and cluster scope), for --verb. Each cell is the authorizer's answer.
+
+Examples:
+  # What may bob do in kube-system? (demo cluster)
+  kubefence access-matrix --as bob -n kube-system --demo --allowed-only
+
+  # Who may read pods, in which namespace?
+  kubefence access-matrix --resource pods --verb list --demo
+
+  kubefence access-matrix --resource secrets -f k8s/ -o json`,
+    )
+    .action(async (options: MatrixOptions) => {
+      validateOutput(options.output, ["table", "json", "yaml"]);
+      const subjectMode = options.as !== undefined || options.asGroup.length > 0;
+      if (subjectMode === (options.resource !== undefined))
+        throw new UsageError(
+          "give either --as/--as-group (a subject's grid) or --resource (a resource's grid)",
+        );
+      const snapshot = await loadRbacSnapshot(options);
+      const authorizer = buildAuthorizer(snapshot);
+
+      if (subjectMode) {
+        const user = userFromOptions(options);
+        const verbs = options.verbs
+          .split(",")
+          .map((v) => v.trim())
+          .filter(Boolean);
+        const namespace = await requestNamespace(options);
+        let rows = subjectMatrix(authorizer, user, namespace, { verbs });
+        if (options.allowedOnly) rows = rows.filter((r) => Object.values(r.verbs).some(Boolean));
+        if (options.output !== "table") {
+          printStructured({ user, namespace, verbs, resources: rows }, options.output);
+          return;
+        }
+        process.stdout.write(
+          renderTable(
+            ["name", ...verbs],
+            rows.map((r) => [
+              r.group ? `${r.resource}.${r.group}` : r.resource,
+              ...verbs.map((v) => mark(r.verbs[v]!)),
+            ]),
+          ),
+        );
+        return;
+      }
+
+      const parsed = parseRequest([options.verb, options.resource!], { namespace: "x" });
+      for (const warning of parsed.warnings)
+        if (!warning.includes("namespace scoped")) process.stderr.write(`Warning: ${warning}\n`);
+      const clusterScoped = parsed.warnings.some((w) => w.includes("is not namespace scoped"));
+      const namespaces = clusterScoped
+        ? [""]
+        : ["", ...snapshot.namespaces.map((n) => n.metadata.name).sort()];
+      const { namespace: _, ...request } = parsed.attributes;
+      const subjects = bindingSubjects(authorizer);
+      const rows = resourceMatrix(
+        authorizer,
+        request as Omit<RequestAttributes, "user" | "namespace">,
+        namespaces,
+        subjects,
+      );
+      if (options.output !== "table") {
+        printStructured(
+          {
+            request,
+            namespaces,
+            subjects: rows.map((r) => ({
+              kind: r.subject.kind,
+              name: r.subject.name,
+              ...(r.subject.namespace ? { namespace: r.subject.namespace } : {}),
+              allowed: r.namespaces,
+            })),
+          },
+          options.output,
+        );
+        return;
+      }
+      const label = (ns: string) => (ns === "" ? "(cluster)" : ns);
+      process.stdout.write(
+        renderTable(
+          ["subject", ...namespaces.map(label)],
+          rows.map((r) => [
+            `${r.subject.kind}/${r.subject.namespace ? `${r.subject.namespace}/` : ""}${r.subject.name}`,
+            ...namespaces.map((ns) => mark(r.namespaces[ns]!)),
+          ]),
+        ),
+      );
+    });
+  return addSourceOptions(command);
+}

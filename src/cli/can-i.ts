@@ -1,0 +1,247 @@
+/** `kubefence can-i`: kubectl auth can-i, answered from a snapshot with the API server's exact semantics. */
+import { Command } from "commander";
+import type { Snapshot } from "../model/snapshot.js";
+import { accessListRules, renderAccessList, subjectRulesReview } from "../rbac/access-list.js";
+import {
+  impersonatedUser,
+  nonResourceAttributes,
+  type RequestAttributes,
+  resourceAttributes,
+  type UserInfo,
+} from "../rbac/attributes.js";
+import { buildAuthorizer } from "../rbac/authorizer.js";
+import { withBuiltinRbac } from "../rbac/builtin.js";
+import { explainDecision } from "../rbac/explain.js";
+import { forbiddenMessage } from "../rbac/forbidden.js";
+import { resolveType } from "../rbac/resources.js";
+import { EXIT_NO, EXIT_OK, UsageError } from "./errors.js";
+import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+
+interface CanIOptions extends SourceOptions {
+  allNamespaces?: boolean;
+  as?: string;
+  asGroup: string[];
+  subresource?: string;
+  quiet?: boolean;
+  list?: boolean;
+  noHeaders?: boolean;
+  headers?: boolean;
+  explain?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+
+/**
+ * The namespace in question, as kubectl picks it: -n, else (live cluster) the kubeconfig context's
+ * namespace, else "default".
+ */
+export async function requestNamespace(options: SourceOptions): Promise<string> {
+  if (options.namespace) return options.namespace;
+  if (options.demo || options.filename.length > 0) return "default";
+  try {
+    const { KubeConfig } = await import("@kubernetes/client-node");
+    const kc = new KubeConfig();
+    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+    else kc.loadFromDefault();
+    const context = kc.getContextObject(options.context ?? kc.getCurrentContext());
+    return context?.namespace || "default";
+  } catch {
+    return "default"; // loading the live source reports kubeconfig problems properly
+  }
+}
+
+/** The snapshot the RBAC commands reason about: manifests get the built-in RBAC unless --no-builtin-rbac. */
+export async function loadRbacSnapshot(options: SourceOptions): Promise<Snapshot> {
+  const { snapshot } = await loadSource(options);
+  const unread = snapshot.missingKinds.filter((k) => RBAC_KINDS.includes(k));
+  if (unread.length > 0)
+    process.stderr.write(
+      `Warning: could not read ${unread.join(", ")} from the cluster; answers miss whatever they grant\n`,
+    );
+  const fromManifests = options.demo || options.filename.length > 0;
+  return fromManifests && options.builtinRbac !== false ? withBuiltinRbac(snapshot) : snapshot;
+}
+
+/** `--as` / `--as-group` → the user the API server would see when impersonating (adds system:authenticated). */
+export function userFromOptions(options: { as?: string; asGroup: string[] }): UserInfo {
+  if (options.as === undefined && options.asGroup.length === 0)
+    throw new UsageError(
+      "kubefence answers for a subject: give --as USER (system:serviceaccount:NS:NAME for a service account) and/or --as-group GROUP",
+    );
+  return impersonatedUser(options.as ?? "", options.asGroup);
+}
+
+export const KNOWN_RESOURCE_VERBS = new Set([
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+  "use",
+  "bind",
+  "impersonate",
+  "*",
+  "approve",
+  "sign",
+  "escalate",
+  "attest",
+]);
+const KNOWN_URL_VERBS = new Set(["get", "put", "post", "head", "options", "delete", "patch", "*"]);
+
+export interface ParsedRequest {
+  attributes: Omit<RequestAttributes, "user">;
+  warnings: string[];
+}
+
+/**
+ * kubectl's arguments: `VERB TYPE[/NAME]`, `VERB /url`, and (kubefence) `VERB TYPE[/SUBRESOURCE] NAME`.
+ * With two arguments `TYPE/X` is the subresource X when X is one of the type's subresources (pods/log),
+ * else the name, as kubectl reads it.
+ */
+export function parseRequest(
+  args: string[],
+  options: { namespace: string; subresource?: string; allNamespaces?: boolean },
+): ParsedRequest {
+  const [verb, target, third] = args;
+  if (verb === undefined || target === undefined)
+    throw new UsageError("you must specify two arguments: verb resource or verb resource/resourceName.");
+  if (target.startsWith("/")) {
+    if (options.subresource) throw new UsageError("--subresource can not be used with NonResourceURL");
+    if (third !== undefined)
+      throw new UsageError("NonResourceURL and ResourceName can not specified together");
+    const warnings = KNOWN_URL_VERBS.has(verb) ? [] : [`verb '${verb}' is not a known verb`];
+    const { user: _, ...attributes } = nonResourceAttributes({ name: "", groups: [] }, verb, target);
+    return { attributes, warnings };
+  }
+  const slash = target.indexOf("/");
+  const typeArg = slash < 0 ? target : target.slice(0, slash);
+  const after = slash < 0 ? undefined : target.slice(slash + 1);
+  const type = resolveType(typeArg);
+  const warnings = [...type.warnings];
+  let name = third ?? "";
+  let subresource = options.subresource ?? "";
+  if (after !== undefined) {
+    if (third !== undefined || type.known?.subresources.includes(after)) {
+      if (options.subresource && options.subresource !== after)
+        throw new UsageError(`--subresource ${options.subresource} conflicts with ${target}`);
+      subresource = after;
+    } else name = after;
+  }
+  const namespace = options.allNamespaces ? "" : options.namespace;
+  if (type.known && !type.known.namespaced && !options.allNamespaces)
+    warnings.push(
+      type.group === ""
+        ? `resource '${type.resource}' is not namespace scoped`
+        : `resource '${type.resource}' is not namespace scoped in group '${type.group}'`,
+    );
+  if (!KNOWN_RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
+  const { user: _, ...attributes } = resourceAttributes(
+    { name: "", groups: [] },
+    {
+      verb,
+      namespace,
+      apiGroup: type.group,
+      resource: type.resource,
+      subresource,
+      name,
+    },
+  );
+  return { attributes, warnings };
+}
+
+export function canICommand(): Command {
+  const command = new Command("can-i")
+    .description("check whether a subject may perform an action, exactly as the API server's RBAC decides")
+    .argument("[verb]", "get, list, create, … or * ")
+    .argument("[type]", "TYPE, TYPE/NAME, TYPE/SUBRESOURCE or /non-resource-url")
+    .argument("[name]", "the object's name (with TYPE or TYPE/SUBRESOURCE)")
+    .option("-A, --all-namespaces", "check at cluster scope (only ClusterRoleBindings count)")
+    .option("--as <user>", "the user to check (system:serviceaccount:NS:NAME for a service account)")
+    .option("--as-group <group>", "a group of the user (repeatable)", collect, [])
+    .option("--subresource <name>", "subresource, e.g. log, exec, scale")
+    .option("-q, --quiet", "print nothing; the exit code is the answer")
+    .option("--list", "list everything the user may do in the namespace (as kubectl auth can-i --list)")
+    .option("--no-headers", "with --list: omit the header line")
+    .option(
+      "--explain",
+      "show the binding → role → rule that allowed it, or what applied and why nothing did",
+    )
+    .addHelpText(
+      "after",
+      `
+The answer is the API server's: yes (exit 0) or no (exit 1); usage errors exit 2. --as adds the group
+system:authenticated, as kubectl --as (impersonation) does. On "no" the Forbidden message the API server
+would return goes to stderr. Manifests (-f, --demo) include the built-in RBAC of every cluster
+(cluster-admin, admin/edit/view, system:basic-user, …) unless --no-builtin-rbac.
+
+Examples:
+  # Can bob list pods in kube-system? (demo cluster)
+  kubefence can-i list pods -n kube-system --as bob --demo
+
+  # Why? binding → role → rule
+  kubefence can-i list pods -n kube-system --as bob --demo --explain
+
+  # Subresources, names, groups, service accounts, non-resource URLs
+  kubefence can-i create pods/exec web -n test-namespace --as alice --demo
+  kubefence can-i get deployments.apps/scale -n prod --as-group devs --as carol -f k8s/
+  kubefence can-i create pods -n ci --as system:serviceaccount:ci:builder -f k8s/
+  kubefence can-i get /healthz --as alice --demo
+
+  # Everything alice may do in test-namespace (kubectl auth can-i --list)
+  kubefence can-i --list -n test-namespace --as alice --demo`,
+    )
+    .action(
+      async (
+        verb: string | undefined,
+        type: string | undefined,
+        name: string | undefined,
+        options: CanIOptions,
+      ) => {
+        const args = [verb, type, name].filter((a): a is string => a !== undefined);
+        const namespace = await requestNamespace(options);
+        if (options.list) {
+          if (args.length > 0) throw new UsageError("list option must be specified with no arguments");
+          if (options.quiet || options.allNamespaces || options.subresource)
+            throw new UsageError(
+              "list option can't be specified with neither quiet, all-namespaces nor subresource options",
+            );
+        } else if (options.headers === false)
+          throw new UsageError("--no-headers cannot be set without --list specified");
+        const user = userFromOptions(options);
+        const request = options.list
+          ? undefined
+          : parseRequest(args, {
+              namespace,
+              subresource: options.subresource,
+              allNamespaces: options.allNamespaces,
+            });
+        const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
+
+        if (!request) {
+          const status = subjectRulesReview(authorizer, user, namespace);
+          process.stdout.write(
+            renderAccessList(accessListRules(status), { noHeaders: options.headers === false }),
+          );
+          process.exitCode = EXIT_OK;
+          return;
+        }
+        for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
+        const attributes = { ...request.attributes, user } as RequestAttributes;
+        const decision = authorizer.authorize(attributes);
+        if (!options.quiet) {
+          if (decision.allowed) process.stdout.write("yes\n");
+          else process.stdout.write(decision.reason ? `no - ${decision.reason}\n` : "no\n");
+          if (options.explain)
+            process.stdout.write(`${explainDecision(authorizer, attributes, decision).join("\n")}\n`);
+          if (!decision.allowed) process.stderr.write(`${forbiddenMessage(attributes, decision.reason)}\n`);
+        }
+        process.exitCode = decision.allowed ? EXIT_OK : EXIT_NO;
+      },
+    );
+  return addSourceOptions(command);
+}

@@ -1,0 +1,74 @@
+/** `kubefence who-can`: every User, Group and ServiceAccount allowed to make a request, with what grants it. */
+import { Command } from "commander";
+import type { RequestAttributes } from "../rbac/attributes.js";
+import { buildAuthorizer } from "../rbac/authorizer.js";
+import { type AllowedSubject, whoCan } from "../rbac/who-can.js";
+import { renderTable } from "../report/table.js";
+import { loadRbacSnapshot, parseRequest, requestNamespace } from "./can-i.js";
+import { printStructured, validateOutput } from "./output.js";
+import { addSourceOptions, type SourceOptions } from "./source-options.js";
+
+interface WhoCanOptions extends SourceOptions {
+  allNamespaces?: boolean;
+  subresource?: string;
+  output: string;
+}
+
+function row(subject: AllowedSubject): string[] {
+  const binding = subject.binding
+    ? `${subject.binding.kind}/${subject.binding.namespace ? `${subject.binding.namespace}/` : ""}${subject.binding.name}`
+    : "(superuser: allowed before RBAC)";
+  const role = subject.role ? `${subject.role.kind}/${subject.role.name}` : "";
+  return [subject.kind, subject.name, subject.namespace ?? "", binding, role];
+}
+
+export function whoCanCommand(): Command {
+  const command = new Command("who-can")
+    .description("list every subject allowed to perform an action, with the binding and role that grant it")
+    .argument("<verb>", "get, list, create, … or *")
+    .argument("<type>", "TYPE, TYPE/NAME, TYPE/SUBRESOURCE or /non-resource-url")
+    .argument("[name]", "the object's name")
+    .option("-A, --all-namespaces", "at cluster scope: only ClusterRoleBindings count")
+    .option("--subresource <name>", "subresource, e.g. log, exec, scale")
+    .option("-o, --output <format>", "table, json or yaml", "table")
+    .addHelpText(
+      "after",
+      `
+Groups are listed as groups: a binding to system:authenticated means every authenticated user. The group
+system:masters is always listed (the API server allows it everything before RBAC). Bindings whose role
+does not exist grant nothing; they are reported on stderr.
+
+Examples:
+  # Who can read pods in kube-system? (demo cluster)
+  kubefence who-can list pods -n kube-system --demo
+
+  # Who can exec into pods, read secrets, or bind roles in a namespace?
+  kubefence who-can create pods/exec -n prod -f k8s/
+  kubefence who-can get secrets -n prod -f k8s/ -o json
+  kubefence who-can bind clusterroles -n prod -f k8s/`,
+    )
+    .action(async (verb: string, type: string, name: string | undefined, options: WhoCanOptions) => {
+      validateOutput(options.output, ["table", "json", "yaml"]);
+      const args = [verb, type, ...(name === undefined ? [] : [name])];
+      const request = parseRequest(args, {
+        namespace: await requestNamespace(options),
+        subresource: options.subresource,
+        allNamespaces: options.allNamespaces,
+      });
+      for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
+      const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
+      const result = whoCan(authorizer, request.attributes as Omit<RequestAttributes, "user">);
+      for (const e of result.errors)
+        process.stderr.write(`Warning: ${e.binding} grants nothing: ${e.error}\n`);
+      if (options.output === "table")
+        process.stdout.write(
+          renderTable(["kind", "name", "sa-namespace", "binding", "role"], result.subjects.map(row)),
+        );
+      else
+        printStructured(
+          { request: request.attributes, subjects: result.subjects, errors: result.errors },
+          options.output,
+        );
+    });
+  return addSourceOptions(command);
+}

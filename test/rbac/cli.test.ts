@@ -1,0 +1,307 @@
+/** can-i, who-can, review and access-matrix on the demo cluster: output, exit codes, errors. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { describe, expect, it, vi } from "vitest";
+import { accessMatrixCommand } from "../../src/cli/access-matrix.js";
+import { canICommand } from "../../src/cli/can-i.js";
+import { EXIT_USAGE, UsageError } from "../../src/cli/errors.js";
+import { reviewCommand } from "../../src/cli/review.js";
+import { whoCanCommand } from "../../src/cli/who-can.js";
+
+interface Run {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs a command in-process, mapping errors to exit codes as main.ts does. */
+async function run(make: () => Command, args: string[]): Promise<Run> {
+  const result: Run = { stdout: "", stderr: "", code: 0 };
+  const capture = (key: "stdout" | "stderr") => (chunk: string | Uint8Array) => {
+    result[key] += String(chunk);
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture("stdout"));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture("stderr"));
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await make()
+      .exitOverride()
+      .configureOutput({
+        writeOut: (t) => {
+          result.stdout += t;
+        },
+        writeErr: (t) => {
+          result.stderr += t;
+        },
+      })
+      .parseAsync(args, { from: "user" });
+    result.code = process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      result.stderr += `error: ${error.message}\n`;
+      result.code = EXIT_USAGE;
+    } else if (error && typeof error === "object" && "exitCode" in error) result.code = EXIT_USAGE;
+    else throw error;
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = saved;
+  }
+  return result;
+}
+
+describe("kubefence can-i", () => {
+  it("says yes (exit 0) for bob listing pods in kube-system", async () => {
+    const r = await run(canICommand, ["list", "pods", "-n", "kube-system", "--as", "bob", "--demo"]);
+    expect(r).toMatchObject({ stdout: "yes\n", code: 0 });
+  });
+
+  it("says no (exit 1) for alice, with the API server's Forbidden message on stderr", async () => {
+    const r = await run(canICommand, ["list", "pods", "-n", "kube-system", "--as", "alice", "--demo"]);
+    expect(r.stdout).toBe("no\n");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "kube-system"\n',
+    );
+  });
+
+  it("-q prints nothing", async () => {
+    const r = await run(canICommand, ["get", "pods", "-q", "--as", "alice", "--demo"]);
+    expect(r).toEqual({ stdout: "", stderr: "", code: 1 });
+  });
+
+  it("resolves short names, singulars and resource.group, and names subresources", async () => {
+    for (const type of ["po", "pod", "pods", "pods.", "pods.apps"])
+      expect(
+        (await run(canICommand, ["get", type, "-n", "test-namespace", "--as", "alice", "--demo"])).code,
+        type,
+      ).toBe(type === "pods.apps" ? 1 : 0);
+    const exec = await run(canICommand, [
+      "create",
+      "pods/exec",
+      "web",
+      "-n",
+      "test-namespace",
+      "--as",
+      "alice",
+      "--demo",
+    ]);
+    expect(exec.stderr).toContain(
+      'pods "web" is forbidden: User "alice" cannot create resource "pods/exec" in API group "" in the namespace "test-namespace"',
+    );
+    const deploy = await run(canICommand, [
+      "list",
+      "deploy",
+      "-n",
+      "test-namespace",
+      "--as",
+      "alice",
+      "--demo",
+    ]);
+    expect(deploy.stderr).toContain(
+      'deployments.apps is forbidden: User "alice" cannot list resource "deployments" in API group "apps"',
+    );
+  });
+
+  it("warns like kubectl about cluster-scoped resources and unknown types", async () => {
+    const nodes = await run(canICommand, ["get", "nodes", "--as", "bob", "--demo"]);
+    expect(nodes.stderr).toContain("Warning: resource 'nodes' is not namespace scoped");
+    const widget = await run(canICommand, ["get", "widgets", "--as", "bob", "--demo"]);
+    expect(widget.stderr).toContain("Warning: the server doesn't have a resource type 'widgets'");
+  });
+
+  it("answers non-resource URLs from the built-in discovery roles", async () => {
+    expect((await run(canICommand, ["get", "/healthz", "--as", "alice", "--demo"])).stdout).toBe("yes\n");
+    const metrics = await run(canICommand, ["get", "/metrics", "--as", "alice", "--demo"]);
+    expect(metrics.stderr).toBe('forbidden: User "alice" cannot get path "/metrics"\n');
+    expect(
+      (await run(canICommand, ["get", "/healthz", "--as", "alice", "--demo", "--no-builtin-rbac"])).code,
+    ).toBe(1);
+  });
+
+  it("--explain names binding, role and rule", async () => {
+    const r = await run(canICommand, ["list", "pods", "-A", "--as", "bob", "--demo", "--explain"]);
+    expect(r.stdout).toContain(
+      'allowed by ClusterRoleBinding "pod-reader-binding" of ClusterRole "pod-reader" to User "bob"',
+    );
+    expect(r.stdout).toContain('rule:    verbs=[get list watch] apiGroups=[""] resources=[pods]');
+  });
+
+  it("--list prints kubectl's table", async () => {
+    const r = await run(canICommand, ["--list", "-n", "test-namespace", "--as", "alice", "--demo"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "Resources                                       Non-Resource URLs   Resource Names   Verbs",
+    );
+    expect(r.stdout).toContain(
+      "pods                                            []                  []               [get list watch]",
+    );
+  });
+
+  it("rejects bad usage with exit 2", async () => {
+    expect((await run(canICommand, ["get", "pods", "--demo"])).code).toBe(2);
+    expect((await run(canICommand, ["--list", "pods", "--as", "a", "--demo"])).stderr).toContain(
+      "list option must be specified with no arguments",
+    );
+    expect((await run(canICommand, ["get", "--as", "a", "--demo"])).code).toBe(2);
+  });
+});
+
+describe("kubefence who-can", () => {
+  it("lists bob, and system:masters, for pods in kube-system but not alice", async () => {
+    const r = await run(whoCanCommand, ["list", "pods", "-n", "kube-system", "--demo"]);
+    expect(r.stdout).toMatch(/^User +bob +ClusterRoleBinding\/pod-reader-binding +ClusterRole\/pod-reader$/m);
+    expect(r.stdout).toMatch(/^Group +system:masters +\(superuser/m);
+    expect(r.stdout).not.toContain("alice");
+    const tenant = await run(whoCanCommand, ["list", "pods", "-n", "test-namespace", "--demo", "-o", "json"]);
+    const names = (JSON.parse(tenant.stdout) as { subjects: { name: string }[] }).subjects.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(["alice", "bob", "system:masters"]));
+  });
+});
+
+describe("kubefence review", () => {
+  const sar = (spec: object) => ({
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SubjectAccessReview",
+    spec,
+  });
+  const file = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), "kubefence-review-")), "in");
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("answers JSON lines with JSON lines, in order, user exactly as given", async () => {
+    const input = [
+      sar({ user: "bob", resourceAttributes: { verb: "list", resource: "pods", namespace: "kube-system" } }),
+      sar({
+        user: "alice",
+        resourceAttributes: { verb: "list", resource: "pods", namespace: "kube-system" },
+      }),
+      sar({ user: "alice", nonResourceAttributes: { verb: "get", path: "/healthz" } }),
+      sar({
+        user: "alice",
+        groups: ["system:authenticated"],
+        nonResourceAttributes: { verb: "get", path: "/healthz" },
+      }),
+    ];
+    const r = await run(reviewCommand, [
+      "--requests",
+      file(input.map((x) => JSON.stringify(x)).join("\n")),
+      "--demo",
+    ]);
+    const out = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { status: object });
+    expect(out.map((o) => o.status)).toEqual([
+      {
+        allowed: true,
+        reason:
+          'RBAC: allowed by ClusterRoleBinding "pod-reader-binding" of ClusterRole "pod-reader" to User "bob"',
+      },
+      { allowed: false },
+      { allowed: false },
+      {
+        allowed: true,
+        reason:
+          'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"',
+      },
+    ]);
+  });
+
+  it("answers a List with a List and YAML with YAML; invalid reviews exit 2", async () => {
+    const list = {
+      apiVersion: "v1",
+      kind: "List",
+      items: [sar({ user: "bob", resourceAttributes: { verb: "get", resource: "pods", namespace: "x" } })],
+    };
+    const r = await run(reviewCommand, ["--requests", file(JSON.stringify(list, null, 2)), "--demo"]);
+    expect(
+      (JSON.parse(r.stdout) as { items: { status: { allowed: boolean } }[] }).items[0]!.status.allowed,
+    ).toBe(true);
+    const yaml = await run(reviewCommand, [
+      "--requests",
+      file(
+        "apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n  user: bob\n  resourceAttributes: {verb: delete, resource: pods}\n",
+      ),
+      "--demo",
+    ]);
+    expect(yaml.stdout).toContain("allowed: false");
+    const bad = await run(reviewCommand, [
+      "--requests",
+      file(JSON.stringify(sar({ resourceAttributes: { verb: "get" } }))),
+      "--demo",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("at least one of user or group must be specified");
+  });
+});
+
+describe("kubefence access-matrix", () => {
+  it("shows a subject's resources × verbs", async () => {
+    const r = await run(accessMatrixCommand, [
+      "--as",
+      "alice",
+      "-n",
+      "test-namespace",
+      "--demo",
+      "--allowed-only",
+    ]);
+    expect(r.stdout).toContain("pods");
+    expect(r.stdout.split("\n")[0]).toMatch(/^NAME\s+GET\s+LIST\s+WATCH\s+CREATE/);
+  });
+
+  it("shows a resource's subjects × namespaces, as JSON too", async () => {
+    const r = await run(accessMatrixCommand, [
+      "--resource",
+      "pods",
+      "--verb",
+      "list",
+      "--demo",
+      "-o",
+      "json",
+    ]);
+    const out = JSON.parse(r.stdout) as {
+      subjects: { kind: string; name: string; allowed: Record<string, boolean> }[];
+    };
+    const bob = out.subjects.find((s) => s.name === "bob")!;
+    const alice = out.subjects.find((s) => s.name === "alice")!;
+    expect(bob.allowed["kube-system"]).toBe(true);
+    expect(alice.allowed["kube-system"]).toBe(false);
+    expect(alice.allowed["test-namespace"]).toBe(true);
+  });
+});
+
+describe("kubefence review, JSON lines", () => {
+  const path = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), "kubefence-review-")), "in.jsonl");
+    writeFileSync(file, text);
+    return file;
+  };
+  it("keeps each line byte for byte and appends the status", async () => {
+    const a =
+      '{"kind":"SubjectAccessReview", "spec":{"user":"bob","resourceAttributes":{"verb":"get","resource":"pods","namespace":"x"}}}';
+    const b =
+      '{"kind":"SubjectAccessReview","spec":{"user":"eve","nonResourceAttributes":{"verb":"get","path":"/x"}},"status":{"allowed":true}}';
+    const r = await run(reviewCommand, ["--requests", path(`${a}\n${b}\n`), "--demo", "--no-builtin-rbac"]);
+    const [first, second] = r.stdout.trimEnd().split("\n");
+    expect(first).toBe(
+      `${a.slice(0, -1)},"status":{"allowed":true,"reason":"RBAC: allowed by ClusterRoleBinding \\"pod-reader-binding\\" of ClusterRole \\"pod-reader\\" to User \\"bob\\""}}`,
+    );
+    expect(JSON.parse(second!)).toMatchObject({ status: { allowed: false } });
+  });
+  it("reports a broken line as a usage error", async () => {
+    const r = await run(reviewCommand, [
+      "--requests",
+      path('{"kind":"SubjectAccessReview"}\n{oops}\n'),
+      "--demo",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 2:");
+  });
+});
