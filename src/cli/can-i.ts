@@ -10,7 +10,6 @@ import {
   type UserInfo,
 } from "../rbac/attributes.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
-import { withBuiltinRbac } from "../rbac/builtin.js";
 import { explainDecision } from "../rbac/explain.js";
 import { forbiddenMessage } from "../rbac/forbidden.js";
 import { resolveType } from "../rbac/resources.js";
@@ -52,7 +51,7 @@ export async function requestNamespace(options: SourceOptions): Promise<string> 
   }
 }
 
-/** The snapshot the RBAC commands reason about: manifests get the built-in RBAC unless --no-builtin-rbac. */
+/** The snapshot the RBAC commands reason about (loadSource adds the built-in RBAC to manifests), with a warning for unread RBAC kinds. */
 export async function loadRbacSnapshot(options: SourceOptions): Promise<Snapshot> {
   const { snapshot } = await loadSource(options);
   const unread = snapshot.missingKinds.filter((k) => RBAC_KINDS.includes(k));
@@ -60,8 +59,7 @@ export async function loadRbacSnapshot(options: SourceOptions): Promise<Snapshot
     process.stderr.write(
       `Warning: could not read ${unread.join(", ")} from the cluster; answers miss whatever they grant\n`,
     );
-  const fromManifests = options.demo || options.filename.length > 0;
-  return fromManifests && options.builtinRbac !== false ? withBuiltinRbac(snapshot) : snapshot;
+  return snapshot;
 }
 
 /** `--as` / `--as-group` → the user the API server would see when impersonating (adds system:authenticated). */

@@ -45,7 +45,8 @@ Examples:
     )
     .action(async (options: SnapshotOptions) => {
       validateOutput(options.output, ["json", "yaml"]);
-      const { snapshot } = await loadSource(options);
+      // What was read, as read: the built-in RBAC a cluster would add is not part of the manifests.
+      const { snapshot } = await loadSource({ ...options, builtinRbac: false });
       if (snapshot.missingKinds.length > 0)
         process.stderr.write(
           `warning: the snapshot lacks ${snapshot.missingKinds.join(", ")} (not readable with these credentials); analysis of the saved file cannot know that\n`,

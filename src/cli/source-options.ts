@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { formatOrigin } from "../model/origin.js";
+import { withBuiltinRbac } from "../rbac/builtin.js";
 import type { LoadResult } from "../sources/build.js";
 import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
@@ -72,6 +73,9 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
     if (error instanceof InputError) throw new UsageError(error.message);
     throw error;
   }
+  // Manifests are analysed as the cluster they are applied to would hold them: with its built-in RBAC.
+  if ((options.demo || options.filename.length > 0) && options.builtinRbac !== false)
+    result = { ...result, snapshot: withBuiltinRbac(result.snapshot) };
   reportDiagnostics(result.diagnostics);
   if (options.strict) {
     const fatal = result.diagnostics.filter((d) => d.severity !== "info").length;
