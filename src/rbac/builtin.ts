@@ -49,8 +49,14 @@ export function builtinRbacVersion(): string {
 
 /** true for an object that came from the built-in data (not from the user's manifests or cluster). */
 export function isBuiltin(object: object): boolean {
-  return builtinObjects.has(object);
+  if (builtinObjects.has(object)) return true;
+  // A live cluster's own copies: the API server labels every bootstrap RBAC object so.
+  const labels = (object as { metadata?: { labels?: Record<string, string> } }).metadata?.labels;
+  return labels?.[BOOTSTRAPPING_LABEL] === "rbac-defaults";
 }
+
+/** The label the API server's RBAC bootstrap puts on every built-in role and binding (bootstrappolicy). */
+export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 
 /**
  * The snapshot plus the built-in Roles, ClusterRoles and bindings, as the cluster would hold them once the
