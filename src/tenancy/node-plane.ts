@@ -45,68 +45,134 @@ function workloadsOf(snapshot: Snapshot): Workload[] {
 /** With no Node objects read, every pod may share the one node we know nothing about. */
 const ANY_NODE = "(any node: no Node objects were read)";
 
+/** Where one tenant's pods run or may run, and an example of each. */
+interface Presence {
+  /** On every node an unconstrained pod may land on (the common case): an example workload. */
+  everywhere?: string;
+  /** Other nodes it is pinned or constrained to: node → example workload. */
+  nodes: Map<string, string>;
+}
+
+/**
+ * Placements are worked out once per distinct set of scheduling constraints (a cluster has few), and a
+ * tenant's presence is kept as "everywhere unconstrained pods go" plus its specific nodes, so memory grows
+ * with pods, not with pods × nodes or tenants × nodes.
+ */
 export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlaneInputs): PlaneBreaches {
   const nodes = snapshot.nodes;
-  const placements = (spec: PodSpec): string[] =>
-    nodes.length === 0
-      ? [ANY_NODE]
-      : nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
+  const cache = new Map<string, readonly string[]>();
+  const placements = (spec: PodSpec): readonly string[] => {
+    if (nodes.length === 0) return [ANY_NODE];
+    const key = JSON.stringify([
+      spec.nodeName,
+      spec.nodeSelector,
+      spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
+      spec.tolerations,
+    ]);
+    const known = cache.get(key);
+    if (known) return known;
+    const found = nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
+    cache.set(key, found);
+    return found;
+  };
+  const unconstrained = placements({ containers: [] });
+  const unconstrainedSet = new Set(unconstrained);
+  const coversUnconstrained = (nodesOf: readonly string[]) =>
+    nodesOf === unconstrained ||
+    (unconstrained.length > 0 && unconstrained.every((n) => nodesOf.includes(n)));
 
-  // Who runs (or may run) where: node → tenant → an example workload. Placements are worked out once.
-  const residents = new Map<string, Map<string, string>>();
-  const workloads = workloadsOf(snapshot).map((w) => ({ ...w, nodes: placements(w.spec) }));
-  for (const w of workloads) {
+  const presence = new Map<string, Presence>();
+  const presenceOf = (tenant: string) => {
+    const known = presence.get(tenant);
+    if (known) return known;
+    const created: Presence = { nodes: new Map() };
+    presence.set(tenant, created);
+    return created;
+  };
+  const onNode = new Map<string, Map<string, string>>(); // specific node → tenant → example
+  // Escapes: tenant → whether it escapes onto every unconstrained node (with how), and its specific nodes.
+  const escapes = new Map<string, { everywhere?: { how: string }; nodes: Map<string, string> }>();
+  for (const w of workloadsOf(snapshot)) {
     const tenant = tenancy.tenantOf.get(w.namespace);
     if (!tenant) continue;
-    for (const node of w.nodes) {
-      const byTenant = residents.get(node) ?? new Map<string, string>();
-      residents.set(node, byTenant);
-      if (!byTenant.has(tenant)) byTenant.set(tenant, w.name);
+    const where = placements(w.spec);
+    const p = presenceOf(tenant);
+    const covers = coversUnconstrained(where);
+    if (covers) p.everywhere ??= w.name;
+    for (const node of where) {
+      if (covers && unconstrainedSet.has(node)) continue;
+      if (!p.nodes.has(node)) p.nodes.set(node, w.name);
+      const tenants = onNode.get(node) ?? new Map<string, string>();
+      onNode.set(node, tenants);
+      if (!tenants.has(tenant)) tenants.set(tenant, w.name);
     }
-  }
-  // A tenant without pods is not out of reach: nothing confines where its first pod will run.
-  const unconstrained = placements({ containers: [] });
-  for (const tenant of tenancy.tenants) {
-    if (unconstrained.length === 0 || [...residents.values()].some((byTenant) => byTenant.has(tenant.name)))
-      continue;
-    for (const node of unconstrained) {
-      const byTenant = residents.get(node) ?? new Map<string, string>();
-      residents.set(node, byTenant);
-      byTenant.set(tenant.name, `any pod of tenant ${tenant.name} (it has none yet)`);
-    }
-  }
-  const where = (node: string, resident: string) =>
-    `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`;
-
-  const breaches: PlaneBreaches = new Map();
-  // (a) Escaping pods that already exist: each source tenant's escape nodes, then who lives there. A pair
-  // is worked out once, whatever the number of nodes and escaping pods between them.
-  const escapes = new Map<string, Map<string, string>>(); // tenant → node → how
-  for (const w of workloads) {
-    const from = tenancy.tenantOf.get(w.namespace);
-    if (!from || from === PLATFORM) continue;
+    if (tenant === PLATFORM) continue;
     const why = inputs.escapes(w.spec);
     if (why.length === 0) continue;
-    const byNode = escapes.get(from) ?? new Map<string, string>();
-    escapes.set(from, byNode);
-    for (const node of w.nodes)
-      if (!byNode.has(node)) byNode.set(node, `${w.name} escapes to its node: ${why.join(", ")}`);
+    const how = `${w.name} escapes to its node: ${why.join(", ")}`;
+    const e = escapes.get(tenant) ?? { nodes: new Map<string, string>() };
+    escapes.set(tenant, e);
+    if (covers) e.everywhere ??= { how };
+    for (const node of where)
+      if (!(covers && unconstrainedSet.has(node)) && !e.nodes.has(node)) e.nodes.set(node, how);
   }
-  for (const [from, byNode] of escapes) {
-    const reached = new Set<string>([from]);
-    for (const [node, how] of byNode)
-      for (const [to, resident] of residents.get(node) ?? []) {
-        if (reached.has(to)) continue;
-        reached.add(to);
-        addBreach(breaches, from, to, [how, `it runs or can be scheduled on ${node}`, where(node, resident)]);
-      }
+  // A tenant without pods is not out of reach: nothing confines where its first pod will run.
+  for (const tenant of tenancy.tenants)
+    if (!presence.has(tenant.name) && unconstrained.length > 0)
+      presenceOf(tenant.name).everywhere = `any pod of tenant ${tenant.name} (it has none yet)`;
+
+  const onNodeText = (node: string, resident: string) =>
+    `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`;
+  /** A resident of `to` on a node of the given escape, as [node, example]; undefined when none. */
+  const meeting = (
+    to: string,
+    escaping: { everywhere?: unknown; nodes: Map<string, string> },
+  ): [string, string] | undefined => {
+    const p = presence.get(to);
+    if (!p) return undefined;
+    if (escaping.everywhere) {
+      if (p.everywhere) return [unconstrained[0]!, p.everywhere];
+      for (const [node, example] of p.nodes) if (unconstrainedSet.has(node)) return [node, example];
+    }
+    for (const [node] of escaping.nodes) {
+      const example =
+        p.nodes.get(node) ?? (p.everywhere && unconstrainedSet.has(node) ? p.everywhere : undefined);
+      if (example) return [node, example];
+    }
+    return undefined;
+  };
+
+  const breaches: PlaneBreaches = new Map();
+  // (a) Escaping pods that already exist.
+  for (const [from, escaping] of escapes) {
+    const reached: [string, string, string][] = [];
+    for (const tenant of tenancy.tenants) {
+      if (tenant.name === from) continue;
+      const met = meeting(tenant.name, escaping);
+      if (met) reached.push([tenant.name, ...met]);
+    }
+    const evidence = ([, node, resident]: [string, string, string]) => {
+      const how = escaping.nodes.get(node) ?? escaping.everywhere!.how;
+      return new LazyEvidence(3, () => [
+        how,
+        `it runs or can be scheduled on ${node}`,
+        onNodeText(node, resident),
+      ]);
+    };
+    // Every other tenant reached: one entry for the whole row.
+    if (reached.length > 0 && reached.length === tenancy.tenants.length - 1)
+      addBreach(breaches, from, ALL_TENANTS, evidence(reached[0]!));
+    else for (const r of reached) addBreach(breaches, from, r[0], evidence(r));
   }
 
   // (b) Identities that can create such pods: every node is theirs, so every tenant with a pod somewhere.
   const anywhere = new Map<string, { node: string; resident: string }>();
-  for (const [node, byTenant] of residents)
-    for (const [tenant, resident] of byTenant)
-      if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });
+  for (const [tenant, p] of presence) {
+    if (p.everywhere) anywhere.set(tenant, { node: unconstrained[0]!, resident: p.everywhere });
+    else
+      for (const [node, resident] of p.nodes)
+        if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });
+  }
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
   const admitted = new Map<string, { admits: boolean; why: string }>();
   const admits = (ns: Namespace) => {
@@ -142,7 +208,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     ];
     const evidenceTo = (to: string) => {
       const { node, resident } = anywhere.get(to)!;
-      return new LazyEvidence(chain.length + 1, () => [...chain, where(node, resident)]);
+      return new LazyEvidence(chain.length + 1, () => [...chain, onNodeText(node, resident)]);
     };
     // Every other tenant may have a pod somewhere: one entry for the whole row.
     if (tenancy.tenants.every((t) => t.name === from || anywhere.has(t.name))) {
