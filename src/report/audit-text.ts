@@ -1,7 +1,7 @@
 /** The audit report for people: a one-screen summary, the tenant × tenant matrix, then findings by severity. */
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { formatOrigin } from "../model/origin.js";
-import type { AuditReport } from "../tenancy/audit.js";
+import { type AuditReport, firstBreaches } from "../tenancy/audit.js";
 import { ALL_TENANTS, NO_TENANT, PLANES } from "../tenancy/matrix.js";
 import { renderTable } from "./table.js";
 
@@ -100,16 +100,16 @@ function renderGrid(report: AuditReport, columns: string[], colors: Colors): str
 }
 
 function renderBreachList(report: AuditReport, colors: Colors): string {
-  const breaches = report.matrix.filter((c) => c.verdict === "breach");
-  if (breaches.length === 0) return `${colors.green("Every tenant pair is isolated on every plane.")}\n`;
+  const { cells, total } = firstBreaches(report, MAX_LISTED_BREACHES);
+  if (total === 0) return `${colors.green("Every tenant pair is isolated on every plane.")}\n`;
   const name = (end: string) => (end === ALL_TENANTS ? "every tenant" : end);
-  const rows = breaches
-    .slice(0, MAX_LISTED_BREACHES)
-    .map((c) => [name(c.from), name(c.to), c.plane, c.evidence[c.evidence.length > 1 ? 1 : 0] ?? ""]);
-  const more =
-    breaches.length > MAX_LISTED_BREACHES
-      ? `… and ${breaches.length - MAX_LISTED_BREACHES} more (-o json lists all)\n`
-      : "";
+  const rows = cells.map((c) => [
+    name(c.from),
+    name(c.to),
+    c.plane,
+    c.evidence[c.evidence.length > 1 ? 1 : 0] ?? "",
+  ]);
+  const more = total > cells.length ? `… and ${total - cells.length} more (-o json lists all)\n` : "";
   return `Breaches between tenants (${report.tenants.length} tenants: too many for a grid)\n${renderTable(["from", "to", "plane", "via"], rows)}${more}`;
 }
 

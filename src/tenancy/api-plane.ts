@@ -21,7 +21,7 @@ import { ruleAllows } from "../rbac/matchers.js";
 import { type Binding, describeSource, type Policy, roleReference } from "../rbac/policy.js";
 import { standardResource } from "../rbac/resources.js";
 import { formatSubject } from "./config.js";
-import { ALL_TENANTS, addBreach, NO_TENANT, type PlaneBreaches } from "./matrix.js";
+import { ALL_TENANTS, BreachMap, NO_TENANT } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 /** Groups every identity of some kind belongs to: a grant to them is a grant to every tenant. */
@@ -38,7 +38,7 @@ export interface ApiGrant {
 }
 
 export interface ApiPlane {
-  breaches: PlaneBreaches;
+  breaches: BreachMap;
   /** Identity (`User:bob`) → tenant name, NO_TENANT, or PLATFORM for administrators. */
   tenantOfIdentity: Map<string, string>;
   grants: ApiGrant[];
@@ -49,7 +49,7 @@ export interface ApiPlane {
 export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
   const grants = collectGrants(policy);
   const tenantOfIdentity = assignIdentities(grants, tenancy);
-  const breaches: PlaneBreaches = new Map();
+  const breaches = new BreachMap();
   const crossing = new Set<ApiGrant>();
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
 
@@ -57,16 +57,13 @@ export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
     const fromTenants = grantHolders(grant.identity, tenantOfIdentity, tenantRows);
     for (const from of fromTenants) {
       if (grant.namespace === ALL_TENANTS) {
-        addBreach(breaches, from, ALL_TENANTS, [
-          ...grant.evidence,
-          `in every namespace, so in every tenant's`,
-        ]);
+        breaches.add(from, ALL_TENANTS, [...grant.evidence, `in every namespace, so in every tenant's`]);
         crossing.add(grant);
         continue;
       }
       const to = tenancy.tenantOf.get(grant.namespace);
       if (to && to !== from) {
-        addBreach(breaches, from, to, [...grant.evidence, `in namespace ${grant.namespace} (tenant ${to})`]);
+        breaches.add(from, to, [...grant.evidence, `in namespace ${grant.namespace} (tenant ${to})`]);
         crossing.add(grant);
       }
     }
@@ -131,7 +128,7 @@ export function addBorrowedBreaches(plane: ApiPlane, snapshot: Snapshot, tenancy
           const target =
             theirs.namespace === ALL_TENANTS ? ALL_TENANTS : tenancy.tenantOf.get(theirs.namespace);
           if (!target || target === from) continue;
-          addBreach(plane.breaches, from, target, [
+          plane.breaches.add(from, target, [
             ...grant.evidence,
             `so ${grant.identity} can ${action} in namespace ${namespace}: ${how} (${identity})`,
             ...theirs.evidence.slice(1),

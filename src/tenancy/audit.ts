@@ -23,7 +23,7 @@ import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from ".
 import type { SubjectRef } from "./config.js";
 import {
   breachList,
-  countBreaches,
+  evidenceChain,
   expandMatrix,
   type MatrixCell,
   NO_TENANT,
@@ -92,7 +92,7 @@ export function assembleReport(
   const planes = {} as Record<Plane, PlaneSummary>;
   let cellCount = 0;
   for (const plane of PLANES) {
-    const { cells, breaches, tenantsAffected } = countBreaches(rows, names, results.planes[plane]);
+    const { cells, breaches, tenantsAffected } = results.planes[plane].count(rows, names);
     cellCount += cells;
     planes[plane] = {
       breaches,
@@ -110,7 +110,8 @@ export function assembleReport(
   const counts = Object.fromEntries(
     SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
-  return {
+  const full = cellCount <= MAX_FULL_CELLS;
+  const report = {
     apiVersion: AUDIT_API_VERSION,
     kind: "AuditReport",
     tenants: tenancy.tenants.map((t) => ({
@@ -121,11 +122,39 @@ export function assembleReport(
     })),
     summary: { planes, findings: counts },
     rows,
-    matrixForm: cellCount <= MAX_FULL_CELLS ? "full" : "breaches",
-    matrix:
-      cellCount <= MAX_FULL_CELLS ? expandMatrix(rows, names, results.planes) : breachList(results.planes),
-    findings,
-  };
+    matrixForm: full ? "full" : "breaches",
+  } as Omit<AuditReport, "matrix" | "findings">;
+  // The cells are made when read (for -o json, the grid, the HTML): a large matrix is mostly counted.
+  let matrix: MatrixCell[] | undefined;
+  Object.defineProperty(report, "matrix", {
+    enumerable: true,
+    get: () => {
+      matrix ??= full ? expandMatrix(rows, names, results.planes) : breachList(results.planes);
+      return matrix;
+    },
+  });
+  Object.defineProperty(report, BREACHES, { value: results.planes, enumerable: false });
+  return Object.assign(report, { findings }) as AuditReport;
+}
+
+const BREACHES = Symbol("kubefence.breaches");
+
+/** The first `limit` breaches as stored, without making every cell (the text report's list). */
+export function firstBreaches(report: AuditReport, limit: number): { cells: MatrixCell[]; total: number } {
+  const planes = (report as unknown as { [BREACHES]?: Record<Plane, PlaneBreaches> })[BREACHES];
+  if (!planes) {
+    const breaches = report.matrix.filter((c) => c.verdict === "breach");
+    return { cells: breaches.slice(0, limit), total: breaches.length };
+  }
+  const cells: MatrixCell[] = [];
+  let total = 0;
+  for (const plane of PLANES)
+    for (const [from, to, evidence] of planes[plane].stored()) {
+      total++;
+      if (cells.length < limit)
+        cells.push({ from, to, plane, verdict: "breach", evidence: evidenceChain(evidence) });
+    }
+  return { cells, total };
 }
 
 export interface AuditOptions {
@@ -155,7 +184,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...findingsOf(network),
     ...podSecurityFindings(snapshot, podSecurity),
   ];
-  const hasUnassigned = [...api.breaches.keys(), ...node.keys()].includes(NO_TENANT);
+  const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   return assembleReport(
     tenancy,
     {

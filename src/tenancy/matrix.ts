@@ -53,33 +53,97 @@ function links(evidence: Evidence): number {
   return evidence instanceof LazyEvidence ? evidence.links : evidence.length;
 }
 
-function chain(evidence: Evidence): string[] {
+export function evidenceChain(evidence: Evidence): string[] {
   return evidence instanceof LazyEvidence ? evidence.chain : evidence;
 }
 
-/** One plane's breaches: `from → to → evidence`, either end possibly ALL_TENANTS. */
-export type PlaneBreaches = Map<string, Map<string, Evidence>>;
+/** One plane's breaches, however a plane stores them. */
+export interface PlaneBreaches {
+  /** The shortest evidence of a breach from a matrix row to a column (exact names), if any. */
+  find(from: string, to: string): Evidence | undefined;
+  /** Every breach as stored; either end may be ALL_TENANTS. */
+  stored(): Iterable<[from: string, to: string, evidence: Evidence]>;
+  /** Whether some breach starts at this row. */
+  hasRow(row: string): boolean;
+  /** Exact counts over these rows and columns, without materializing the cells. */
+  count(rows: string[], columns: string[]): PlaneCounts;
+}
 
-export function addBreach(breaches: PlaneBreaches, from: string, to: string, evidence: Evidence): void {
-  if (from === to) return;
-  const row = breaches.get(from) ?? new Map<string, Evidence>();
-  breaches.set(from, row);
-  const previous = row.get(to);
-  // Keep the shortest chain: it is the easiest to read and to fix first.
-  if (!previous || links(evidence) < links(previous)) row.set(to, evidence);
+export interface PlaneCounts {
+  /** Cells (ordered pairs, self excluded). */
+  cells: number;
+  /** Cells with a breach. */
+  breaches: number;
+  /** Columns reached from at least one other row. */
+  tenantsAffected: number;
+}
+
+/** Breaches kept sparsely, `from → to → evidence`, either end possibly ALL_TENANTS: the API and node planes. */
+export class BreachMap implements PlaneBreaches {
+  private readonly byRow = new Map<string, Map<string, Evidence>>();
+
+  add(from: string, to: string, evidence: Evidence): void {
+    if (from === to) return;
+    const row = this.byRow.get(from) ?? new Map<string, Evidence>();
+    this.byRow.set(from, row);
+    const previous = row.get(to);
+    // Keep the shortest chain: it is the easiest to read and to fix first.
+    if (!previous || links(evidence) < links(previous)) row.set(to, evidence);
+  }
+
+  find(from: string, to: string): Evidence | undefined {
+    if (from === to) return undefined;
+    const own = this.byRow.get(from);
+    const everyone = from === NO_TENANT ? undefined : this.byRow.get(ALL_TENANTS);
+    return shortest([own?.get(to), own?.get(ALL_TENANTS), everyone?.get(to), everyone?.get(ALL_TENANTS)]);
+  }
+
+  *stored(): Iterable<[string, string, Evidence]> {
+    for (const [from, row] of this.byRow) for (const [to, evidence] of row) yield [from, to, evidence];
+  }
+
+  hasRow(row: string): boolean {
+    return this.byRow.has(row);
+  }
+
+  /** O(rows + stored breaches). */
+  count(rows: string[], columns: string[]): PlaneCounts {
+    const columnSet = new Set(columns);
+    const cells = rows.reduce((n, r) => n + columns.length - (columnSet.has(r) ? 1 : 0), 0);
+    const everyone = this.byRow.get(ALL_TENANTS);
+    const tenantRows = rows.filter((r) => r !== NO_TENANT);
+    const everywhere = everyone?.has(ALL_TENANTS) ?? false;
+    const reachedByAll = new Set(
+      everywhere ? columns : [...(everyone?.keys() ?? [])].filter((c) => columnSet.has(c)),
+    );
+    const affected = new Set<string>();
+    for (const c of reachedByAll) if (tenantRows.some((r) => r !== c)) affected.add(c);
+    let count = 0;
+    const rowsReachingAll: string[] = [];
+    for (const r of rows) {
+      const own = this.byRow.get(r);
+      if (own?.has(ALL_TENANTS)) {
+        rowsReachingAll.push(r);
+        count += columns.length - (columnSet.has(r) ? 1 : 0);
+        continue;
+      }
+      const fromAll = r === NO_TENANT ? new Set<string>() : reachedByAll;
+      count += fromAll.size - (fromAll.has(r) ? 1 : 0);
+      for (const c of own?.keys() ?? []) {
+        if (c === r || !columnSet.has(c)) continue;
+        affected.add(c);
+        if (!fromAll.has(c)) count++;
+      }
+    }
+    for (const r of rowsReachingAll) for (const c of columns) if (c !== r) affected.add(c);
+    return { cells, breaches: count, tenantsAffected: affected.size };
+  }
 }
 
 /** The evidence of a breach from `from` to `to`, if there is one. */
 export function lookup(breaches: PlaneBreaches, from: string, to: string): string[] | undefined {
-  const found = find(breaches, from, to);
-  return found && chain(found);
-}
-
-function find(breaches: PlaneBreaches, from: string, to: string): Evidence | undefined {
-  if (from === to) return undefined;
-  const own = breaches.get(from);
-  const everyone = from === NO_TENANT ? undefined : breaches.get(ALL_TENANTS);
-  return shortest([own?.get(to), own?.get(ALL_TENANTS), everyone?.get(to), everyone?.get(ALL_TENANTS)]);
+  const found = breaches.find(from, to);
+  return found && evidenceChain(found);
 }
 
 /** A cell whose evidence is made when read (JSON.stringify reads it, as any enumerable property). */
@@ -101,7 +165,7 @@ export function expandMatrix(
   for (const from of rows)
     for (const to of columns) {
       if (from === to) continue;
-      for (const plane of PLANES) cells.push(cell(from, to, plane, find(planes[plane], from, to)));
+      for (const plane of PLANES) cells.push(cell(from, to, plane, planes[plane].find(from, to)));
     }
   return cells;
 }
@@ -110,51 +174,8 @@ export function expandMatrix(
 export function breachList(planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const plane of PLANES)
-    for (const [from, row] of planes[plane])
-      for (const [to, evidence] of row) cells.push(cell(from, to, plane, evidence));
+    for (const [from, to, evidence] of planes[plane].stored()) cells.push(cell(from, to, plane, evidence));
   return cells;
-}
-
-export interface PlaneCounts {
-  /** Cells (ordered pairs, self excluded). */
-  cells: number;
-  /** Cells with a breach. */
-  breaches: number;
-  /** Columns reached from at least one other row. */
-  tenantsAffected: number;
-}
-
-/** Exact counts without materializing the cells: O(rows + stored breaches). */
-export function countBreaches(rows: string[], columns: string[], breaches: PlaneBreaches): PlaneCounts {
-  const columnSet = new Set(columns);
-  const cells = rows.reduce((n, r) => n + columns.length - (columnSet.has(r) ? 1 : 0), 0);
-  const everyone = breaches.get(ALL_TENANTS);
-  const tenantRows = rows.filter((r) => r !== NO_TENANT);
-  const everywhere = everyone?.has(ALL_TENANTS) ?? false;
-  const reachedByAll = new Set(
-    everywhere ? columns : [...(everyone?.keys() ?? [])].filter((c) => columnSet.has(c)),
-  );
-  const affected = new Set<string>();
-  for (const c of reachedByAll) if (tenantRows.some((r) => r !== c)) affected.add(c);
-  let count = 0;
-  const rowsReachingAll: string[] = [];
-  for (const r of rows) {
-    const own = breaches.get(r);
-    if (own?.has(ALL_TENANTS)) {
-      rowsReachingAll.push(r);
-      count += columns.length - (columnSet.has(r) ? 1 : 0);
-      continue;
-    }
-    const fromAll = r === NO_TENANT ? new Set<string>() : reachedByAll;
-    count += fromAll.size - (fromAll.has(r) ? 1 : 0);
-    for (const c of own?.keys() ?? []) {
-      if (c === r || !columnSet.has(c)) continue;
-      affected.add(c);
-      if (!fromAll.has(c)) count++;
-    }
-  }
-  for (const r of rowsReachingAll) for (const c of columns) if (c !== r) affected.add(c);
-  return { cells, breaches: count, tenantsAffected: affected.size };
 }
 
 function shortest(candidates: (Evidence | undefined)[]): Evidence | undefined {

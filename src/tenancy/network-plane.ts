@@ -9,7 +9,7 @@ import { Bitset } from "../network/bitset.js";
 import { ConnSet, PROTOCOLS } from "../network/conns.js";
 import type { NetworkModel } from "../network/model.js";
 import { reachEnds } from "../network/reach.js";
-import { ALL_TENANTS, addBreach, LazyEvidence, type PlaneBreaches } from "./matrix.js";
+import { ALL_TENANTS, type Evidence, LazyEvidence, type PlaneBreaches, type PlaneCounts } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreaches {
@@ -80,7 +80,6 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     }
   }
 
-  const evidence = (pair: number) => new LazyEvidence(3, () => explain(pair));
   const explain = (pair: number): string[] => {
     const src = classes[representativeSrc[pair]!]!.units[0]!;
     const dst = classes[representativeDst[pair]!]!.units[0]!;
@@ -101,21 +100,88 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     ];
   };
 
-  const rows = columns.map((_, i) => i).filter((i) => isRow[i]);
-  const reaches = (from: number, to: number) => from !== to && representativeSrc[from * n + to] !== -1;
-  const breaches: PlaneBreaches = new Map();
-  // A column every other row reaches: one entry from ALL_TENANTS (a pod no ingress policy isolates, typically).
-  const reachedByAll = new Set<number>();
-  for (let to = 0; to < n; to++) {
-    const others = rows.filter((r) => r !== to);
-    if (others.length > 1 && others.every((from) => reaches(from, to))) {
-      reachedByAll.add(to);
-      addBreach(breaches, ALL_TENANTS, columns[to]!, evidence(others[0]! * n + to));
+  return new ReachedPairs(columns, isRow, representativeSrc, explain);
+}
+
+/**
+ * The network plane's breaches, kept as found: one representative class pair per tenant pair in typed
+ * arrays (never a map entry per pair: 5 000 tenants can have millions of reaching pairs), explained lazily.
+ * A column that every other row reaches is listed once, from ALL_TENANTS.
+ */
+class ReachedPairs implements PlaneBreaches {
+  private readonly index: Map<string, number>;
+  private readonly n: number;
+  private readonly reachedByAll: Set<number>;
+
+  constructor(
+    private readonly columns: string[],
+    private readonly isRow: boolean[],
+    private readonly representative: Int32Array,
+    private readonly explain: (pair: number) => string[],
+  ) {
+    this.n = columns.length;
+    this.index = new Map(columns.map((name, i) => [name, i]));
+    const rows = columns.map((_, i) => i).filter((i) => isRow[i]);
+    this.reachedByAll = new Set<number>();
+    for (let to = 0; to < this.n; to++) {
+      const others = rows.filter((r) => r !== to);
+      if (others.length > 1 && others.every((from) => this.reaches(from, to))) this.reachedByAll.add(to);
     }
   }
-  for (const from of rows) {
-    const targets = columns.map((_, to) => to).filter((to) => reaches(from, to) && !reachedByAll.has(to));
-    for (const to of targets) addBreach(breaches, columns[from]!, columns[to]!, evidence(from * n + to));
+
+  private reaches(from: number, to: number): boolean {
+    return from !== to && this.representative[from * this.n + to] !== -1;
   }
-  return breaches;
+
+  private evidence(from: number, to: number): LazyEvidence {
+    return new LazyEvidence(3, () => this.explain(from * this.n + to));
+  }
+
+  find(from: string, to: string): Evidence | undefined {
+    const f = this.index.get(from);
+    const t = this.index.get(to);
+    return f !== undefined && t !== undefined && this.isRow[f] && this.reaches(f, t)
+      ? this.evidence(f, t)
+      : undefined;
+  }
+
+  *stored(): Iterable<[string, string, Evidence]> {
+    const rows = this.columns.map((_, i) => i).filter((i) => this.isRow[i]);
+    for (const to of this.reachedByAll) {
+      const from = rows.find((r) => r !== to)!;
+      yield [ALL_TENANTS, this.columns[to]!, this.evidence(from, to)];
+    }
+    for (const from of rows)
+      for (let to = 0; to < this.n; to++)
+        if (!this.reachedByAll.has(to) && this.reaches(from, to))
+          yield [this.columns[from]!, this.columns[to]!, this.evidence(from, to)];
+  }
+
+  hasRow(row: string): boolean {
+    const i = this.index.get(row);
+    if (i === undefined || !this.isRow[i]) return false;
+    for (let to = 0; to < this.n; to++) if (this.reaches(i, to)) return true;
+    return false;
+  }
+
+  /** O(rows × columns) over a typed array. */
+  count(rows: string[], columns: string[]): PlaneCounts {
+    const cols = columns.map((c) => this.index.get(c));
+    const affected = new Set<number>();
+    let cells = 0;
+    let breaches = 0;
+    for (const row of rows) {
+      const f = this.index.get(row);
+      for (let j = 0; j < cols.length; j++) {
+        if (columns[j] === row) continue;
+        cells++;
+        const t = cols[j];
+        if (f !== undefined && t !== undefined && this.isRow[f] && this.reaches(f, t)) {
+          breaches++;
+          affected.add(j);
+        }
+      }
+    }
+    return { cells, breaches, tenantsAffected: affected.size };
+  }
 }

@@ -9,7 +9,7 @@ import type { Namespace, Node, PodSpec } from "../model/objects.js";
 import { canSchedule } from "../model/scheduling.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName, podTemplateOf } from "../model/workloads.js";
-import { ALL_TENANTS, addBreach, LazyEvidence, type PlaneBreaches } from "./matrix.js";
+import { ALL_TENANTS, BreachMap, LazyEvidence } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 export interface NodePlaneInputs {
@@ -58,7 +58,7 @@ interface Presence {
  * tenant's presence is kept as "everywhere unconstrained pods go" plus its specific nodes, so memory grows
  * with pods, not with pods × nodes or tenants × nodes.
  */
-export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlaneInputs): PlaneBreaches {
+export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlaneInputs): BreachMap {
   const nodes = snapshot.nodes;
   const cache = new Map<string, readonly string[]>();
   const placements = (spec: PodSpec): readonly string[] => {
@@ -142,7 +142,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     return undefined;
   };
 
-  const breaches: PlaneBreaches = new Map();
+  const breaches = new BreachMap();
   // (a) Escaping pods that already exist.
   for (const [from, escaping] of escapes) {
     const reached: [string, string, string][] = [];
@@ -161,8 +161,8 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     };
     // Every other tenant reached: one entry for the whole row.
     if (reached.length > 0 && reached.length === tenancy.tenants.length - 1)
-      addBreach(breaches, from, ALL_TENANTS, evidence(reached[0]!));
-    else for (const r of reached) addBreach(breaches, from, r[0], evidence(r));
+      breaches.add(from, ALL_TENANTS, evidence(reached[0]!));
+    else for (const r of reached) breaches.add(from, r[0], evidence(r));
   }
 
   // (b) Identities that can create such pods: every node is theirs, so every tenant with a pod somewhere.
@@ -213,10 +213,10 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     // Every other tenant may have a pod somewhere: one entry for the whole row.
     if (tenancy.tenants.every((t) => t.name === from || anywhere.has(t.name))) {
       const example = tenancy.tenants.find((t) => t.name !== from);
-      if (example) addBreach(breaches, from, ALL_TENANTS, evidenceTo(example.name));
+      if (example) breaches.add(from, ALL_TENANTS, evidenceTo(example.name));
       continue;
     }
-    for (const to of anywhere.keys()) addBreach(breaches, from, to, evidenceTo(to));
+    for (const to of anywhere.keys()) breaches.add(from, to, evidenceTo(to));
   }
   return breaches;
 }

@@ -57,3 +57,16 @@ describe("audit of a partial snapshot", () => {
     expect(planes.node.unreadKinds).toEqual(["RoleBinding"]);
   });
 });
+
+describe("the summary counts", () => {
+  it("equal what the full matrix lists, on every plane", () => {
+    for (const plane of ["api", "network", "node"] as const) {
+      const cells = report.matrix.filter((c) => c.plane === plane);
+      const breaches = cells.filter((c) => c.verdict === "breach");
+      expect(report.summary.planes[plane].breaches, plane).toBe(breaches.length);
+      expect(report.summary.planes[plane].tenantsAffected, plane).toBe(
+        new Set(breaches.map((c) => c.to)).size,
+      );
+    }
+  });
+});

@@ -1,13 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  ALL_TENANTS,
-  addBreach,
-  countBreaches,
-  expandMatrix,
-  lookup,
-  type PlaneBreaches,
-} from "../../src/tenancy/matrix.js";
+import { ALL_TENANTS, BreachMap, expandMatrix, lookup } from "../../src/tenancy/matrix.js";
 
 const tenants = ["a", "b", "c", "d"];
 const rows = ["a", "b", "c", "(no tenant)"];
@@ -15,9 +8,9 @@ const end = fc.constantFrom(...tenants, "(no tenant)", ALL_TENANTS);
 
 describe("the sparse matrix", () => {
   it("a breach to ALL_TENANTS reaches every column but the row's own; one from ALL_TENANTS comes from every row", () => {
-    const breaches: PlaneBreaches = new Map();
-    addBreach(breaches, "a", ALL_TENANTS, ["grant"]);
-    addBreach(breaches, ALL_TENANTS, "d", ["open pod"]);
+    const breaches = new BreachMap();
+    breaches.add("a", ALL_TENANTS, ["grant"]);
+    breaches.add(ALL_TENANTS, "d", ["open pod"]);
     expect(lookup(breaches, "a", "b")).toEqual(["grant"]);
     expect(lookup(breaches, "a", "a")).toBeUndefined();
     expect(lookup(breaches, "b", "d")).toEqual(["open pod"]);
@@ -25,24 +18,24 @@ describe("the sparse matrix", () => {
   });
 
   it("keeps the shortest evidence chain for a pair", () => {
-    const breaches: PlaneBreaches = new Map();
-    addBreach(breaches, "a", "b", ["1", "2", "3"]);
-    addBreach(breaches, "a", "b", ["1"]);
-    addBreach(breaches, "a", "b", ["1", "2"]);
+    const breaches = new BreachMap();
+    breaches.add("a", "b", ["1", "2", "3"]);
+    breaches.add("a", "b", ["1"]);
+    breaches.add("a", "b", ["1", "2"]);
     expect(lookup(breaches, "a", "b")).toEqual(["1"]);
   });
 
   it("counts breaches and affected tenants exactly as the expanded matrix does", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(end, end), { maxLength: 12 }), (pairs) => {
-        const breaches: PlaneBreaches = new Map();
-        for (const [from, to] of pairs) addBreach(breaches, from, to, [`${from}->${to}`]);
-        const empty: PlaneBreaches = new Map();
+        const breaches = new BreachMap();
+        for (const [from, to] of pairs) breaches.add(from, to, [`${from}->${to}`]);
+        const empty = new BreachMap();
         const cells = expandMatrix(rows, tenants, { api: breaches, network: empty, node: empty }).filter(
           (c) => c.plane === "api",
         );
         const breached = cells.filter((c) => c.verdict === "breach");
-        expect(countBreaches(rows, tenants, breaches)).toEqual({
+        expect(breaches.count(rows, tenants)).toEqual({
           cells: cells.length,
           breaches: breached.length,
           tenantsAffected: new Set(breached.map((c) => c.to)).size,
