@@ -63,12 +63,13 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   const cache = new Map<string, readonly string[]>();
   const placements = (spec: PodSpec): readonly string[] => {
     if (nodes.length === 0) return [ANY_NODE];
-    const key = JSON.stringify([
-      spec.nodeName,
+    const constraints = [
       spec.nodeSelector,
       spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
       spec.tolerations,
-    ]);
+    ];
+    // Most pods carry no constraints but their nodeName: a cheap key for them.
+    const key = `${spec.nodeName ?? ""}\u0000${constraints.some((c) => c !== undefined) ? JSON.stringify(constraints) : ""}`;
     const known = cache.get(key);
     if (known) return known;
     const found = nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
@@ -144,7 +145,28 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
 
   const breaches = new BreachMap();
   // (a) Escaping pods that already exist.
+  // When every tenant may run pods on any unconstrained node, an escape onto those nodes reaches them all.
+  const othersEverywhere = tenancy.tenants.filter((t) => presence.get(t.name)?.everywhere).length;
   for (const [from, escaping] of escapes) {
+    if (
+      escaping.everywhere &&
+      othersEverywhere - (presence.get(from)?.everywhere ? 1 : 0) === tenancy.tenants.length - 1
+    ) {
+      const example = tenancy.tenants.find((t) => t.name !== from)!;
+      const resident = presence.get(example.name)!.everywhere!;
+      const node = unconstrained[0]!;
+      const how = escaping.everywhere.how;
+      breaches.add(
+        from,
+        ALL_TENANTS,
+        new LazyEvidence(3, () => [
+          how,
+          `it runs or can be scheduled on ${node}`,
+          onNodeText(node, resident),
+        ]),
+      );
+      continue;
+    }
     const reached: [string, string, string][] = [];
     for (const tenant of tenancy.tenants) {
       if (tenant.name === from) continue;
