@@ -1,3 +1,4 @@
+import { kindInfo } from "./kinds.js";
 import type { ObjectMeta, PodSpec, Workload } from "./objects.js";
 
 export const WORKLOAD_KINDS = [
@@ -10,6 +11,17 @@ export const WORKLOAD_KINDS = [
   "ReplicationController",
   "PodTemplate",
 ] as const;
+
+/** The workload kinds that run pods (a PodTemplate only describes them). */
+export const POD_CONTROLLER_KINDS = WORKLOAD_KINDS.filter((kind) => kind !== "PodTemplate");
+
+/** `[apiGroup, resource]` of every pod controller: creating one runs pods of the creator's choosing. */
+export const POD_CONTROLLER_RESOURCES: readonly (readonly [string, string])[] = POD_CONTROLLER_KINDS.map(
+  (kind) => {
+    const info = kindInfo(kind)!;
+    return [info.group, info.plural] as const;
+  },
+);
 
 export interface PodTemplate {
   metadata: ObjectMeta;

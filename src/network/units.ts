@@ -6,10 +6,11 @@
  *   ownerReferences, up to the top-most owner, or by the workload's selector), a bare pod is `ns/name[Pod]`.
  * Pods without an IP get a synthetic one from the pod CIDR option; hostNetwork pods take their node's IP.
  */
+
 import type { Container, LabelSelector, Pod, Workload } from "../model/objects.js";
 import { selectorFromMap, selectorOrNothing } from "../model/selector.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { peerName, podTemplateOf } from "../model/workloads.js";
+import { POD_CONTROLLER_KINDS, peerName, podTemplateOf } from "../model/workloads.js";
 import type { Protocol } from "./conns.js";
 import { type Family, formatIP, parseCIDR, parseIP } from "./ip.js";
 
@@ -58,15 +59,7 @@ export interface UnitOptions {
 export const DEFAULT_UNIT_OPTIONS: UnitOptions = { podCIDR: "10.244.0.0/16", nodeCIDR: "172.18.0.0/16" };
 
 /** Workload kinds that run pods and so are peers (a PodTemplate runs nothing). */
-const PEER_KINDS = new Set([
-  "Deployment",
-  "ReplicaSet",
-  "StatefulSet",
-  "DaemonSet",
-  "Job",
-  "CronJob",
-  "ReplicationController",
-]);
+const PEER_KINDS = new Set<string>(POD_CONTROLLER_KINDS);
 
 export function buildUnits(
   snapshot: Snapshot,

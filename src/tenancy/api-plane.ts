@@ -11,6 +11,7 @@
  */
 import type { PolicyRule, Subject } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { POD_CONTROLLER_RESOURCES } from "../model/workloads.js";
 import {
   ALL_AUTHENTICATED,
   ALL_SERVICE_ACCOUNTS,
@@ -303,16 +304,7 @@ export function formatRule(rule: PolicyRule): string {
 }
 
 /** Resources whose create runs a pod of the creator's choosing. */
-const POD_CREATING: readonly [string, string][] = [
-  ["", "pods"],
-  ["apps", "deployments"],
-  ["apps", "replicasets"],
-  ["apps", "statefulsets"],
-  ["apps", "daemonsets"],
-  ["batch", "jobs"],
-  ["batch", "cronjobs"],
-  ["", "replicationcontrollers"],
-];
+const POD_CREATING: readonly (readonly [string, string])[] = [["", "pods"], ...POD_CONTROLLER_RESOURCES];
 
 /** For each matrix row: the namespaces where some identity of it can create pods or pod controllers. */
 export function podCreators(

@@ -6,7 +6,7 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { WORKLOAD_KINDS } from "../model/workloads.js";
+import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
 import { findingsOf } from "../network/findings.js";
 import { analyzeNetwork } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
@@ -50,7 +50,7 @@ export interface PlaneSummary {
 /** The kinds each plane's verdicts depend on. */
 const PLANE_KINDS: Record<Plane, readonly string[]> = {
   api: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace"],
-  network: ["NetworkPolicy", "Pod", "Namespace", ...WORKLOAD_KINDS.filter((kind) => kind !== "PodTemplate")],
+  network: ["NetworkPolicy", "Pod", "Namespace", ...POD_CONTROLLER_KINDS],
   node: ["Pod", "Node", "Namespace", ...WORKLOAD_KINDS, "RoleBinding", "ClusterRoleBinding"],
 };
 

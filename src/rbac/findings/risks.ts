@@ -4,7 +4,9 @@
  * checked with the exact matcher (`ruleAllows`), never by string membership — `pods/*` grants no exec.
  * Predicates follow /work/shared/semantics/rbac.md §4 (R1–R5, W1–W6, N1, C1–C2).
  */
+
 import type { Severity } from "../../model/finding.js";
+import { POD_CONTROLLER_RESOURCES } from "../../model/workloads.js";
 
 export interface RiskRequest {
   verb: string;
@@ -47,15 +49,7 @@ const rbac = (verb: string, resource: string): RiskRequest => ({
   name: "some",
 });
 
-const WORKLOADS: [string, string][] = [
-  ["apps", "deployments"],
-  ["apps", "replicasets"],
-  ["apps", "statefulsets"],
-  ["apps", "daemonsets"],
-  ["batch", "jobs"],
-  ["batch", "cronjobs"],
-  ["", "replicationcontrollers"],
-];
+const WORKLOADS = POD_CONTROLLER_RESOURCES;
 
 export const RISKS: readonly Risk[] = [
   {

@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Container, ObjectMeta, Pod, PodSpec, Workload } from "../../model/objects.js";
-import { podTemplateOf } from "../../model/workloads.js";
+import { podTemplateOf, WORKLOAD_KINDS } from "../../model/workloads.js";
 import {
   compareLevels,
   LATEST,
@@ -21,16 +21,7 @@ import { goQuote } from "../../rbac/go-format.js";
 import type { AdmissionContext } from "../context.js";
 import { ALLOW, deny, type Guardrail } from "../guardrail.js";
 
-export const POD_CONTROLLER_KINDS = [
-  "Deployment",
-  "ReplicaSet",
-  "StatefulSet",
-  "DaemonSet",
-  "Job",
-  "CronJob",
-  "ReplicationController",
-  "PodTemplate",
-] as const;
+export const POD_CONTROLLER_KINDS = WORKLOAD_KINDS;
 
 export const podSecurity: Guardrail = {
   id: "pod-security",
