@@ -2,56 +2,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Command } from "commander";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { UsageError } from "../../src/cli/errors.js";
 import { netmapCommand } from "../../src/cli/netmap.js";
 import { reachCommand } from "../../src/cli/reach.js";
+import { runCommand } from "../support/run-command.js";
 import { namespace, pod, policy } from "./support.js";
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Runs a command in-process, mapping errors to exit codes as main.ts does. */
-async function run(make: () => Command, args: string[]): Promise<Run> {
-  const result: Run = { stdout: "", stderr: "", code: 0 };
-  const capture = (key: "stdout" | "stderr") => (chunk: string | Uint8Array) => {
-    result[key] += String(chunk);
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture("stdout"));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture("stderr"));
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await make()
-      .exitOverride()
-      .configureOutput({
-        writeOut: (t) => {
-          result.stdout += t;
-        },
-        writeErr: (t) => {
-          result.stderr += t;
-        },
-      })
-      .parseAsync(args, { from: "user" });
-    result.code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      result.stderr += `error: ${error.message}\n`;
-      result.code = 2;
-    } else throw error;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = saved;
-  }
-  return result;
-}
+const run = runCommand;
 
 function fixture(objects: unknown[]): string {
   const dir = mkdtempSync(join(tmpdir(), "kubefence-net-"));

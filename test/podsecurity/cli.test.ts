@@ -1,61 +1,18 @@
 /** `kubefence podsec`, run from source as a user runs it: output, exit codes, usage errors. */
+
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CommanderError } from "commander";
-import { describe, expect, it, vi } from "vitest";
-import { UsageError } from "../../src/cli/errors.js";
+import { describe, expect, it } from "vitest";
 import { podsecCommand } from "../../src/cli/podsec.js";
 import type { NamespaceEntry, SubjectEntry } from "../../src/podsecurity/report.js";
+import { type Run, runCommand } from "../support/run-command.js";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Runs the command in-process, mapping errors to exit codes as main.ts does. */
-async function podsec(args: string[]): Promise<Run> {
-  const run: Run = { stdout: "", stderr: "", code: 0 };
-  const capture = (key: "stdout" | "stderr") => (chunk: string | Uint8Array) => {
-    run[key] += String(chunk);
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture("stdout"));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture("stderr"));
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    const command = podsecCommand()
-      .exitOverride()
-      .configureOutput({
-        writeOut: (text) => {
-          run.stdout += text;
-        },
-        writeErr: (text) => {
-          run.stderr += text;
-        },
-      });
-    await command.parseAsync(args, { from: "user" });
-    run.code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      run.stderr += `error: ${error.message}\n`;
-      run.code = 2;
-    } else if (error instanceof CommanderError) {
-      run.code = error.exitCode === 0 ? 0 : 2;
-    } else throw error;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = saved;
-  }
-  return run;
-}
+const podsec = (args: string[]) => runCommand(podsecCommand, args);
 
 /** Runs the real binary from source: proves the command is wired into main.ts. */
 function kubefence(args: string[]): Promise<Run> {

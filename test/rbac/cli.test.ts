@@ -2,57 +2,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Command } from "commander";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accessMatrixCommand } from "../../src/cli/access-matrix.js";
 import { canICommand } from "../../src/cli/can-i.js";
-import { EXIT_USAGE, UsageError } from "../../src/cli/errors.js";
 import { reviewCommand } from "../../src/cli/review.js";
 import { whoCanCommand } from "../../src/cli/who-can.js";
+import { runCommand } from "../support/run-command.js";
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Runs a command in-process, mapping errors to exit codes as main.ts does. */
-async function run(make: () => Command, args: string[]): Promise<Run> {
-  const result: Run = { stdout: "", stderr: "", code: 0 };
-  const capture = (key: "stdout" | "stderr") => (chunk: string | Uint8Array) => {
-    result[key] += String(chunk);
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture("stdout"));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture("stderr"));
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await make()
-      .exitOverride()
-      .configureOutput({
-        writeOut: (t) => {
-          result.stdout += t;
-        },
-        writeErr: (t) => {
-          result.stderr += t;
-        },
-      })
-      .parseAsync(args, { from: "user" });
-    result.code = process.exitCode === undefined ? 0 : Number(process.exitCode);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      result.stderr += `error: ${error.message}\n`;
-      result.code = EXIT_USAGE;
-    } else if (error && typeof error === "object" && "exitCode" in error) result.code = EXIT_USAGE;
-    else throw error;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = saved;
-  }
-  return result;
-}
+const run = runCommand;
 
 describe("kubefence can-i", () => {
   it("says yes (exit 0) for bob listing pods in kube-system", async () => {
