@@ -27,13 +27,23 @@ interface Workload {
   name: string;
   namespace: string;
   spec: PodSpec;
+  /** A pod whose controller is in the snapshot: the controller's template is judged for escapes instead. */
+  controlled?: boolean;
 }
 
 /** Pods, and workloads' templates (owned pods are not repeated: the workload speaks for them). */
 function workloadsOf(snapshot: Snapshot): Workload[] {
   const out: Workload[] = [];
-  for (const pod of snapshot.pods)
-    if (pod.spec) out.push({ name: peerName(pod), namespace: pod.metadata.namespace, spec: pod.spec });
+  const controllers = new Set(
+    snapshot.workloads.map((w) => `${w.metadata.namespace}/${w.kind}/${w.metadata.name}`),
+  );
+  for (const pod of snapshot.pods) {
+    if (!pod.spec) continue;
+    const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+    const controlled =
+      owner !== undefined && controllers.has(`${pod.metadata.namespace}/${owner.kind}/${owner.name}`);
+    out.push({ name: peerName(pod), namespace: pod.metadata.namespace, spec: pod.spec, controlled });
+  }
   for (const workload of snapshot.workloads) {
     const template = podTemplateOf(workload);
     if (template)
@@ -108,6 +118,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
       if (!tenants.has(tenant)) tenants.set(tenant, w.name);
     }
     if (tenant === PLATFORM) continue;
+    if (w.controlled) continue;
     const why = inputs.escapes(w.spec);
     if (why.length === 0) continue;
     const how = `${w.name} escapes to its node: ${why.join(", ")}`;
