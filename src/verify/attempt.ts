@@ -50,3 +50,36 @@ export const CONTAINER_RESOURCES = {
 export function labels(target: VerifyTarget): Record<string, string> {
   return { [VERIFY_LABEL]: target.tenant };
 }
+
+/** A dry-run pod creation in the target's namespace: one busybox container (with `container` merged in). */
+export function podRequest(
+  target: VerifyTarget,
+  name: string,
+  spec: Record<string, unknown>,
+  container: Record<string, unknown>,
+): Planned {
+  return {
+    request: {
+      method: "POST",
+      path: dryRun(`/api/v1/namespaces/${target.namespace}/pods`),
+      body: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: target.namespace, labels: labels(target) },
+        spec: {
+          ...spec,
+          restartPolicy: "Never",
+          containers: [
+            {
+              image: "busybox:1.36",
+              command: ["sleep", "3600"],
+              ...container,
+              resources: CONTAINER_RESOURCES,
+            },
+          ],
+        },
+      },
+      acceptedAs: `pod/${name} created (server dry run)`,
+    },
+  };
+}
