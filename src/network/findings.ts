@@ -30,6 +30,26 @@ const manifest = (texts: string[]) => texts.join("---\n");
 /** A NetworkPolicy manifest as YAML; rendered once per shape, then only the namespace changes (thousands of findings). */
 const rendered = new Map<string, string>();
 const NAMESPACE_SLOT = "kubefence-namespace-slot";
+/** Egress from every pod of a namespace to the cluster DNS (kube-system's kube-dns pods) on port 53. */
+export const ALLOW_DNS_SPEC = {
+  podSelector: {},
+  policyTypes: ["Egress"],
+  egress: [
+    {
+      to: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+          podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        },
+      ],
+      ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ],
+    },
+  ],
+};
+
 function networkPolicy(namespace: string, name: string, spec: object): string {
   const key = `${name}\u0000${JSON.stringify(spec)}`;
   let text = rendered.get(key);
@@ -463,24 +483,7 @@ const dnsBlocked: FindingRule = (model) => {
       `no egress rule allows UDP 53 to ${dns.length > 0 ? "kube-system pods labelled k8s-app=kube-dns" : "any destination"}: ${[...peers].sort().slice(0, 10).join(", ")}`,
     ],
     remediation: `Allow DNS egress for the namespace:\n${manifest([
-      networkPolicy(namespace, "allow-dns", {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-              },
-            ],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-        ],
-      }),
+      networkPolicy(namespace, "allow-dns", ALLOW_DNS_SPEC),
     ])}`,
     resource: { kind: "Namespace", name: namespace },
   }));

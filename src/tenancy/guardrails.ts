@@ -6,6 +6,7 @@
  * - quota: a ResourceQuota (no NodePorts or LoadBalancers unless asked) and a LimitRange.
  * Objects kubefence manages carry `kubefence.io/managed: "true"` so the webhook can protect them.
  */
+import { ALLOW_DNS_SPEC } from "../network/findings.js";
 import type { PodSecurityLevel, SubjectRef } from "./config.js";
 
 export const TENANT_LABEL = "kubefence.io/tenant";
@@ -79,24 +80,8 @@ export function tenantManifests(init: TenantInit): Manifest[] {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
         metadata: meta("allow-dns"),
-        spec: {
-          podSelector: {},
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [
-                {
-                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                },
-              ],
-              ports: [
-                { protocol: "UDP", port: 53 },
-                { protocol: "TCP", port: 53 },
-              ],
-            },
-          ],
-        },
+        // structuredClone: every manifest gets its own copy, so editing one output never edits another.
+        spec: structuredClone(ALLOW_DNS_SPEC),
       },
       {
         apiVersion: "v1",
