@@ -9,6 +9,7 @@ export function versionCommand(): Command {
   return new Command("version")
     .description("print kubefence's version")
     .option("-o, --output <format>", "json for machines")
+    .addHelpText("after", "\nExamples:\n  kubefence version\n  kubefence version -o json")
     .action((options: { output?: string }) => {
       const info = { kubefence: VERSION, node: process.version };
       process.stdout.write(
