@@ -7,9 +7,8 @@ import { stringify } from "yaml";
 import type { Finding } from "../model/finding.js";
 import { originOf } from "../model/origin.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
-import { analyzeNetwork, type NetworkModel } from "./model.js";
+import { analyzeNetwork, connects, type NetworkModel } from "./model.js";
 import type { NetworkOptions } from "./options.js";
 import { apiServerRejection, type CompiledPolicy, type Direction } from "./policies.js";
 import type { Unit } from "./units.js";
@@ -262,40 +261,31 @@ export const crossNamespaceByNamespace: FindingRule = (model) => {
   const matrix = model.namespaceMatrix();
   const { namespaces, classes } = model.table;
   const out: Finding[] = [];
-  const any = new Bitset(classes.length);
-  const all = new Bitset(classes.length);
   const withPods = namespaces.filter((ns) => ns.end > ns.first);
+  // Per destination namespace: how many others reach it, and the first few, in one pass over the rows.
+  const reachedBy = new Int32Array(namespaces.length);
+  const shown: number[][] = namespaces.map(() => []);
+  for (const a of namespaces) {
+    const codes = matrix.codes(a.index);
+    for (let b = 0; b < codes.length; b++)
+      if (b !== a.index && connects(codes[b]!) && reachedBy[b]!++ < MAX_EXAMPLES) shown[b]!.push(a.index);
+  }
   for (const b of namespaces) {
-    const sources: typeof namespaces = [];
-    for (const a of namespaces) {
-      if (a === b) continue;
-      const status = matrix.status(a.index, b.index);
-      if (status === "full" || status === "partial") sources.push(a);
-    }
-    if (sources.length === 0) continue;
-    const fromEvery = sources.length === withPods.length - (b.end > b.first ? 1 : 0);
-    // One exact example: the first connecting class pair from the first source namespace.
-    let example: { s: number; d: number; conns: ConnSet } | undefined;
-    for (let s = sources[0]!.first; s < sources[0]!.end && !example; s++) {
-      model.rows.rowInto(s, any, all);
-      for (let d = any.nextSet(b.first, b.end); d >= 0 && !example; d = any.nextSet(d + 1, b.end)) {
-        const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
-        if (!conns.isEmpty()) example = { s, d, conns };
-      }
-    }
+    const count = reachedBy[b.index]!;
+    if (count === 0) continue;
+    const sources = shown[b.index]!.map((i) => namespaces[i]!);
+    const fromEvery = count === withPods.length - (b.end > b.first ? 1 : 0);
+    const example = model.firstConnection(sources[0]!.index, b.index);
     const open = [];
     for (let d = b.first; d < b.end; d++)
       if (classes[d]!.kind === "pod" && model.evaluator.applying(d, "Ingress").length === 0)
         open.push(...new Set(classes[d]!.units.map((u) => u.peer.name)));
-    const list = sources.slice(0, 20).map((a) => `${a.name} (${matrix.status(a.index, b.index)})`);
+    const list = sources.map((a) => `${a.name} (${matrix.status(a.index, b.index)})`);
     const evidence = [
-      `namespaces reaching ${b.name}: ${list.join(", ")}${sources.length > 20 ? `, … (${sources.length - 20} more)` : ""}`,
+      `namespaces reaching ${b.name}: ${list.join(", ")}${count > MAX_EXAMPLES ? `, … (${count - MAX_EXAMPLES} more)` : ""}`,
     ];
-    if (example) {
-      const src = classes[example.s]!.units[0]!;
-      const dst = classes[example.d]!.units[0]!;
-      evidence.push(`for example ${src.peer.name} => ${dst.peer.name} : ${example.conns}`);
-    }
+    if (example)
+      evidence.push(`for example ${example.src.peer.name} => ${example.dst.peer.name} : ${example.conns}`);
     if (open.length > 0)
       evidence.push(
         `not isolated for ingress (every source allowed): ${open.slice(0, 10).join(", ")}${open.length > 10 ? ", …" : ""}`,
@@ -304,11 +294,9 @@ export const crossNamespaceByNamespace: FindingRule = (model) => {
       id: "network.cross-namespace",
       plane: "network",
       severity: fromEvery ? "high" : "medium",
-      subject: fromEvery
-        ? "every other namespace"
-        : `${sources.length} namespace${sources.length === 1 ? "" : "s"}`,
+      subject: fromEvery ? "every other namespace" : `${count} namespace${count === 1 ? "" : "s"}`,
       object: `namespace ${b.name}`,
-      message: `${fromEvery ? "every other namespace" : `${sources.length} other namespace${sources.length === 1 ? "" : "s"}`} can reach pods of namespace ${b.name}`,
+      message: `${fromEvery ? "every other namespace" : `${count} other namespace${count === 1 ? "" : "s"}`} can reach pods of namespace ${b.name}`,
       evidence,
       remediation:
         open.length > 0

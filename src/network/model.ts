@@ -30,9 +30,15 @@ export interface NamespaceMatrix {
   namespaces: string[];
   /** status(src, dst) by namespace index. */
   status(src: number, dst: number): MatrixStatus;
+  /** src's row as status codes (indexes into MATRIX_STATUSES), for scans of every pair without a call each. */
+  codes(src: number): Uint8Array;
 }
 
-const STATUS: MatrixStatus[] = ["none", "partial", "full", "n/a"];
+/** The statuses by code: 1 (partial) and 2 (full) are the codes of namespace pairs with some connection. */
+export const MATRIX_STATUSES: readonly MatrixStatus[] = ["none", "partial", "full", "n/a"];
+
+/** Whether a status code of NamespaceMatrix.codes means some connection. */
+export const connects = (code: number): boolean => code === 1 || code === 2;
 
 export class NetworkModel {
   readonly options: ResolvedNetworkOptions;
@@ -45,6 +51,9 @@ export class NetworkModel {
   readonly table: ClassTable;
   readonly evaluator: Evaluator;
   private rowsCache?: Rows;
+  private namespaceMatrixCache?: NamespaceMatrix;
+  /** Rows for one-off questions, allocated once. */
+  private scratch?: { any: Bitset; all: Bitset };
   private podClassesOnNodeCache?: Map<string, number[]>;
   /** For each pod class, the node all its pods run on (undefined: several nodes, or unknown). */
   private soleNode: (string | undefined)[] = [];
@@ -212,11 +221,49 @@ export class NetworkModel {
   }
 
   /**
+   * An example connection from a pod or workload of namespace `a` to one of namespace `b` (table indexes):
+   * the first a policy allows, in class order, else the first the node-local exemption allows.
+   */
+  firstConnection(a: number, b: number): { src: Unit; dst: Unit; conns: ConnSet } | undefined {
+    const { classes, namespaces } = this.table;
+    const from = namespaces[a]!;
+    const to = namespaces[b]!;
+    this.scratch ??= { any: new Bitset(classes.length), all: new Bitset(classes.length) };
+    const { any, all } = this.scratch;
+    for (let s = from.first; s < from.end; s++) {
+      this.rows.rowInto(s, any, all, to.first, to.end);
+      const src = classes[s]!.units[0]!;
+      for (let d = any.nextSet(to.first, to.end); d >= 0; d = any.nextSet(d + 1, to.end)) {
+        const dst = classes[d]!.units.find((u) => u !== src);
+        const conns = all.has(d) ? ConnSet.all : this.evaluator.conns(s, d);
+        if (dst && !conns.isEmpty()) return { src, dst, conns };
+      }
+    }
+    if (!this.options.nodeLocalAllowed) return undefined;
+    for (let s = from.first; s < from.end; s++) {
+      if (classes[s]!.kind !== "host") continue;
+      for (const src of classes[s]!.units) {
+        for (const d of this.podClassesOnNode.get(src.node ?? "") ?? []) {
+          if (d < to.first || d >= to.end) continue;
+          const dst = classes[d]!.units.find((u) => u.node === src.node);
+          if (dst) return { src, dst, conns: ConnSet.all };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
    * Namespace × namespace: full (every pod pair, every connection), none (no connection at all), partial, or
    * n/a (no pair: a namespace without pods, or a single pod with itself). Row by row with bitsets; only
-   * namespace pairs whose answer the bitsets leave open are evaluated exactly.
+   * namespace pairs whose answer the bitsets leave open are evaluated exactly. Worked out once per model.
    */
   namespaceMatrix(): NamespaceMatrix {
+    this.namespaceMatrixCache ??= this.buildNamespaceMatrix();
+    return this.namespaceMatrixCache;
+  }
+
+  private buildNamespaceMatrix(): NamespaceMatrix {
     const { namespaces, classes, externalStart } = this.table;
     const n = namespaces.length;
     const cells = new Uint8Array(n * n);
@@ -281,7 +328,8 @@ export class NetworkModel {
     for (const a of namespaces) if (unitCount[a.index] === 0) cells.fill(3, a.index * n, a.index * n + n);
     return {
       namespaces: namespaces.map((ns) => ns.name),
-      status: (src, dst) => STATUS[cells[src * n + dst]!]!,
+      status: (src, dst) => MATRIX_STATUSES[cells[src * n + dst]!]!,
+      codes: (src) => cells.subarray(src * n, src * n + n),
     };
   }
 

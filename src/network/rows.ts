@@ -146,10 +146,16 @@ export class Rows {
     return side;
   }
 
-  /** Both sides for source class s, written into `any` and `all` (no allocation: the matrix's hot loop). */
-  rowInto(s: number, any: Bitset, all: Bitset): void {
+  /**
+   * Both sides for source class s, written into `any` and `all` (no allocation: the matrix's hot loop). Given
+   * a class range [first, end), only the bits in it are written (the rest are left as they were): questions
+   * about one namespace's classes then cost that namespace's words, not the whole row.
+   */
+  rowInto(s: number, any: Bitset, all: Bitset, first = 0, end = this.evaluator.size): void {
     const A = any.words;
     const L = all.words;
+    const w0 = first >>> 5;
+    const w1 = (end + 31) >>> 5;
     const baseAny = this.ingressBaseAny.words;
     const baseAll = this.ingressBaseAll.words;
     const isolated = this.evaluator.egressPolicies[s]!.length > 0;
@@ -158,27 +164,36 @@ export class Rows {
     if (e) {
       const eAny = e.any.words;
       const eAll = e.all.words;
-      for (let w = 0; w < A.length; w++) {
+      for (let w = w0; w < w1; w++) {
         A[w] = baseAny[w]! & eAny[w]!;
         L[w] = baseAll[w]! & eAll[w]!;
       }
     } else {
-      A.set(baseAny);
-      L.set(baseAll);
+      A.set(baseAny.subarray(w0, w1), w0);
+      L.set(baseAll.subarray(w0, w1), w0);
     }
+    // Bits of the boundary words outside [first, end) may be set too: harmless, as they are never read.
+    const lo = w0 << 5;
+    const hi = w1 << 5;
     for (const g of this.groupsOf[s]!) {
-      if (g.anyBits) orMasked(A, g.anyBits.words, e?.any.words);
-      else for (const d of g.any) if (!e || e.any.has(d)) any.set(d);
-      if (g.allBits) orMasked(L, g.allBits.words, e?.all.words);
-      else for (const d of g.all) if (!e || e.all.has(d)) all.set(d);
+      if (g.anyBits) orMasked(A, g.anyBits.words, e?.any.words, w0, w1);
+      else for (const d of g.any) if (d >= lo && d < hi && (!e || e.any.has(d))) any.set(d);
+      if (g.allBits) orMasked(L, g.allBits.words, e?.all.words, w0, w1);
+      else for (const d of g.all) if (d >= lo && d < hi && (!e || e.all.has(d))) all.set(d);
     }
   }
 }
 
-/** target |= bits ∧ mask (mask absent: everything). */
-function orMasked(target: Uint32Array, bits: Uint32Array, mask: Uint32Array | undefined): void {
-  if (mask) for (let w = 0; w < target.length; w++) target[w]! |= bits[w]! & mask[w]!;
-  else for (let w = 0; w < target.length; w++) target[w]! |= bits[w]!;
+/** target |= bits ∧ mask (mask absent: everything), over words [w0, w1). */
+function orMasked(
+  target: Uint32Array,
+  bits: Uint32Array,
+  mask: Uint32Array | undefined,
+  w0: number,
+  w1: number,
+): void {
+  if (mask) for (let w = w0; w < w1; w++) target[w]! |= bits[w]! & mask[w]!;
+  else for (let w = w0; w < w1; w++) target[w]! |= bits[w]!;
 }
 
 function fromList(size: number, list: number[]): Bitset {

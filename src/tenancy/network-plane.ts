@@ -1,88 +1,111 @@
 /**
  * The network plane of the matrix: a tenant reaches another when some pod or workload of its namespaces
- * may open a connection to one of the other's, as the NetworkPolicy engine decides it. Walks the engine's
- * equivalence classes (not pods), keeps one representative connection per tenant pair for the evidence,
- * and stores a column reached by every row (or a row reaching every column) once, under ALL_TENANTS.
+ * may open a connection to one of the other's, as the NetworkPolicy engine decides it. Read from the
+ * engine's namespace matrix (which audit's network findings share); only pairs into the platform are
+ * walked class by class, since what every tenant may reach there (cluster DNS) is not a breach. One
+ * example connection per tenant pair is found, and explained, only when its evidence is read.
  */
 import { selectorOrNothing } from "../model/selector.js";
 import { Bitset } from "../network/bitset.js";
 import { ConnSet, PROTOCOLS } from "../network/conns.js";
-import type { NetworkModel } from "../network/model.js";
+import { connects, type NetworkModel } from "../network/model.js";
 import { reachEnds } from "../network/reach.js";
+import type { Unit } from "../network/units.js";
 import { ALL_TENANTS, type Evidence, LazyEvidence, type PlaneBreaches, type PlaneCounts } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
+
+interface Connection {
+  src: Unit;
+  dst: Unit;
+  conns: ConnSet;
+}
 
 export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreaches {
   const columns = tenancy.tenants.map((t) => t.name);
   const columnIndex = new Map(columns.map((name, i) => [name, i]));
   const isRow = tenancy.tenants.map((t) => !t.platform);
   const n = columns.length;
-  const classes = model.table.classes;
-  const tenantOfClass = classes.map((c) =>
-    c.kind === "external" || !c.namespace
-      ? -1
-      : (columnIndex.get(tenancy.tenantOf.get(c.namespace) ?? "") ?? -1),
+  const { classes, namespaces } = model.table;
+  const tenantOfNamespace = namespaces.map(
+    (ns) => columnIndex.get(tenancy.tenantOf.get(ns.name) ?? "") ?? -1,
   );
+  const namespacesOf: number[][] = columns.map(() => []);
+  for (const ns of namespaces)
+    if (tenantOfNamespace[ns.index]! >= 0) namespacesOf[tenantOfNamespace[ns.index]!]!.push(ns.index);
+  const platformIndex = columnIndex.get(PLATFORM) ?? -1;
+  const platformNamespaces = platformIndex < 0 ? [] : namespacesOf[platformIndex]!;
 
   // What every tenant may reach in the platform (cluster DNS by default) is not a breach.
-  const platformIndex = columnIndex.get(PLATFORM) ?? -1;
   const services = tenancy.platformServices.map((svc) => ({
     namespace: svc.namespace,
     selector: selectorOrNothing(svc.podSelector),
     conns: svc.ports.reduce((set, p) => set.union(ConnSet.of(p.protocol, p.port)), ConnSet.none),
   }));
-  const allowedInPlatform = classes.map((c) =>
+  const allowedInPlatform = (d: number) =>
     services
-      .filter((svc) => c.namespace === svc.namespace && svc.selector.matches(c.labels))
-      .reduce((set, svc) => set.union(svc.conns), ConnSet.none),
-  );
-
-  // The first class pair seen for each tenant pair (-1: none); typed arrays keep 5 000 tenants in 200 MB.
-  // Walks each source class's candidate bitset and asks the evaluator for exact connections only until a
-  // tenant pair is known to be reached: the cost is the candidate bits plus one query per reached pair.
-  const representativeSrc = new Int32Array(n * n).fill(-1);
-  const representativeDst = new Int32Array(n * n);
-  const record = (s: number, d: number, from: number, to: number) => {
-    const pair = from * n + to;
-    representativeSrc[pair] = s;
-    representativeDst[pair] = d;
-  };
-  const podClassesOnNode = new Map<string, number[]>();
-  for (const c of classes)
-    if (c.kind === "pod")
-      for (const node of new Set(c.units.map((u) => u.node).filter((x) => x !== undefined)))
-        podClassesOnNode.set(node, [...(podClassesOnNode.get(node) ?? []), c.index]);
+      .filter((svc) => classes[d]!.namespace === svc.namespace && svc.selector.matches(classes[d]!.labels))
+      .reduce((set, svc) => set.union(svc.conns), ConnSet.none);
+  const allowedCache = new Map<number, ConnSet>();
   const any = new Bitset(classes.length);
   const all = new Bitset(classes.length);
-  for (let s = 0; s < model.table.externalStart; s++) {
-    const from = tenantOfClass[s]!;
-    if (from < 0 || !isRow[from]) continue;
-    const source = classes[s]!;
-    // Traffic from a pod's own node is always allowed: a hostNetwork pod reaches every pod on its node.
-    if (source.kind === "host" && source.node && model.options.nodeLocalAllowed)
-      for (const d of podClassesOnNode.get(source.node) ?? []) {
-        const to = tenantOfClass[d]!;
-        if (to >= 0 && to !== from && representativeSrc[from * n + to] === -1 && to !== platformIndex)
-          record(s, d, from, to);
+  /** A connection from namespace a into the platform beyond what every tenant may reach there. */
+  const intoPlatform = (a: number): Connection | undefined => {
+    const { first, end } = namespaces[a]!;
+    for (let s = first; s < end; s++) {
+      for (const p of platformNamespaces) {
+        const to = namespaces[p]!;
+        model.rows.rowInto(s, any, all, to.first, to.end);
+        for (let d = any.nextSet(to.first, to.end); d >= 0; d = any.nextSet(d + 1, to.end)) {
+          const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
+          const allowed = allowedCache.get(d) ?? allowedInPlatform(d);
+          allowedCache.set(d, allowed);
+          if (!conns.isEmpty() && !conns.subsetOf(allowed))
+            return { src: classes[s]!.units[0]!, dst: classes[d]!.units[0]!, conns };
+        }
       }
-    model.rows.rowInto(s, any, all);
-    for (
-      let d = any.nextSet(0, model.table.externalStart);
-      d >= 0;
-      d = any.nextSet(d + 1, model.table.externalStart)
-    ) {
-      const to = tenantOfClass[d]!;
-      if (to < 0 || to === from || representativeSrc[from * n + to] !== -1) continue;
-      const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
-      if (conns.isEmpty()) continue;
-      if (to === platformIndex && conns.subsetOf(allowedInPlatform[d]!)) continue;
-      record(s, d, from, to);
     }
+    return undefined;
+  };
+
+  // Tenant pairs as a byte each: 5 000 tenants take 25 MB, whatever the number of reaching pairs.
+  const matrix = model.namespaceMatrix();
+  const reached = new Uint8Array(n * n);
+  for (const a of namespaces) {
+    const from = tenantOfNamespace[a.index]!;
+    if (from < 0 || !isRow[from]) continue;
+    const codes = matrix.codes(a.index);
+    const base = from * n;
+    for (let b = 0; b < codes.length; b++) {
+      if (!connects(codes[b]!)) continue;
+      const to = tenantOfNamespace[b]!;
+      if (to >= 0 && to !== from && to !== platformIndex) reached[base + to] = 1;
+    }
+    if (
+      platformIndex >= 0 &&
+      reached[base + platformIndex] === 0 &&
+      platformNamespaces.some((p) => connects(codes[p]!)) &&
+      intoPlatform(a.index)
+    )
+      reached[base + platformIndex] = 1;
   }
 
-  const explain = (pair: number): string[] => {
-    const src = classes[representativeSrc[pair]!]!.units[0]!;
-    const dst = classes[representativeDst[pair]!]!.units[0]!;
+  const example = (from: number, to: number): Connection | undefined => {
+    for (const a of namespacesOf[from]!) {
+      if (to === platformIndex) {
+        const found = intoPlatform(a);
+        if (found) return found;
+        continue;
+      }
+      const codes = matrix.codes(a);
+      for (const b of namespacesOf[to]!) {
+        const found = connects(codes[b]!) ? model.firstConnection(a, b) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const explain = (from: number, to: number): string[] => {
+    const { src, dst } = example(from, to)!;
     const conns = model.unitConns(src, dst);
     const protocol = PROTOCOLS.find((p) => conns.portRanges(p).length > 0) ?? "TCP";
     const port = conns.portRanges(protocol)[0]?.[0] ?? 1;
@@ -100,12 +123,12 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     ];
   };
 
-  return new ReachedPairs(columns, isRow, representativeSrc, explain);
+  return new ReachedPairs(columns, isRow, reached, explain);
 }
 
 /**
- * The network plane's breaches, kept as found: one representative class pair per tenant pair in typed
- * arrays (never a map entry per pair: 5 000 tenants can have millions of reaching pairs), explained lazily.
+ * The network plane's breaches, kept as found: a byte per tenant pair (never a map entry per pair: 5 000
+ * tenants can have millions of reaching pairs), explained lazily.
  * A column that every other row reaches is listed once, from ALL_TENANTS.
  */
 class ReachedPairs implements PlaneBreaches {
@@ -116,8 +139,8 @@ class ReachedPairs implements PlaneBreaches {
   constructor(
     private readonly columns: string[],
     private readonly isRow: boolean[],
-    private readonly representative: Int32Array,
-    private readonly explain: (pair: number) => string[],
+    private readonly reached: Uint8Array,
+    private readonly explain: (from: number, to: number) => string[],
   ) {
     this.n = columns.length;
     this.index = new Map(columns.map((name, i) => [name, i]));
@@ -130,11 +153,11 @@ class ReachedPairs implements PlaneBreaches {
   }
 
   private reaches(from: number, to: number): boolean {
-    return from !== to && this.representative[from * this.n + to] !== -1;
+    return from !== to && this.reached[from * this.n + to] === 1;
   }
 
   private evidence(from: number, to: number): LazyEvidence {
-    return new LazyEvidence(3, () => this.explain(from * this.n + to));
+    return new LazyEvidence(3, () => this.explain(from, to));
   }
 
   find(from: string, to: string): Evidence | undefined {
