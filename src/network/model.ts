@@ -30,7 +30,10 @@ export interface NamespaceMatrix {
   namespaces: string[];
   /** status(src, dst) by namespace index. */
   status(src: number, dst: number): MatrixStatus;
-  /** src's row as status codes (indexes into MATRIX_STATUSES), for scans of every pair without a call each. */
+  /**
+   * src's row as status codes (indexes into MATRIX_STATUSES), for scans of every pair without a call each;
+   * the array is reused by the next call.
+   */
   codes(src: number): Uint8Array;
 }
 
@@ -266,7 +269,7 @@ export class NetworkModel {
   private buildNamespaceMatrix(): NamespaceMatrix {
     const { namespaces, classes, externalStart } = this.table;
     const n = namespaces.length;
-    const cells = new Uint8Array(n * n);
+    const cells = new StatusCells(n);
     const size = classes.length;
     const unitCount = namespaces.map((ns) => countUnits(classes, ns.first, ns.end));
     const { widePorts, coverEgress, coverIngress } = this.rows;
@@ -284,52 +287,74 @@ export class NetworkModel {
     const fullOr = new Bitset(size);
     const sureOr = new Bitset(size);
     const all = new Bitset(size);
-    // The `any` row of each class of the current source namespace, kept for the exact checks.
+    // The `any` row of each class of the current source namespace (anyRows[s - a.first], possibly shared by
+    // classes with the same row), kept for the exact checks; rowPool holds the bitsets.
     const anyRows: Bitset[] = [];
+    const rowPool: Bitset[] = [];
+    // Classes of the namespace whose row was accumulated: a later class with the same row adds nothing (∧ and
+    // ∨ are idempotent), except at the first one's own bit when that was neutral (a class of one pod).
+    const accumulated: { s: number; single: boolean; any: boolean; all: boolean }[] = [];
     for (const a of namespaces) {
-      const base = a.index * n;
       if (unitCount[a.index] === 0) continue;
       fullAnd.words.fill(0xffffffff);
       anyOr.words.fill(0);
       fullOr.words.fill(0);
       let hosts = false;
+      let pooled = 0;
+      accumulated.length = 0;
       for (let s = a.first; s < a.end; s++) {
         const sc = classes[s]!;
-        if (anyRows.length <= s - a.first) anyRows.push(new Bitset(size));
-        const any = anyRows[s - a.first]!;
+        const host = sc.kind === "host" && sc.node !== undefined && this.options.nodeLocalAllowed;
+        const same = host ? undefined : accumulated.find((t) => this.rows.sameRow(s, t.s));
+        if (same) {
+          anyRows[s - a.first] = anyRows[same.s - a.first]!;
+          if (same.single) {
+            if (!same.all) fullAnd.clear(same.s);
+            if (same.any) anyOr.set(same.s);
+            if (same.all) fullOr.set(same.s);
+          }
+          continue;
+        }
+        if (rowPool.length <= pooled) rowPool.push(new Bitset(size));
+        const any = rowPool[pooled++]!;
+        anyRows[s - a.first] = any;
         this.rows.rowInto(s, any, all);
-        if (sc.kind === "host" && sc.node && this.options.nodeLocalAllowed) {
+        if (host) {
           if (!hosts) sureOr.words.fill(0);
           hosts = true;
-          this.overlayNodeLocal(sc.node, any, all, sureOr);
+          this.overlayNodeLocal(sc.node!, any, all, sureOr);
         }
         // A class of one pod paired with itself is only that pod to itself: no pair to judge (neutral for
         // fullAnd, absent from anyOr and fullOr).
-        accumulate(fullAnd, anyOr, fullOr, any, all, sc.units.length === 1 ? s : -1);
+        const single = sc.units.length === 1;
+        accumulate(fullAnd, anyOr, fullOr, any, all, single ? s : -1);
+        if (!host && accumulated.length < 64)
+          accumulated.push({ s, single, any: any.has(s), all: all.has(s) });
       }
       // Only namespaces some class of `a` may reach need a look: the rest stay none.
       for (let d = anyOr.nextSet(0, externalStart); d >= 0; ) {
         const b = namespaces[classes[d]!.ns]!;
-        const cell = base + b.index;
         if (coverFrom[a.index] || coverTo[b.index])
-          cells[cell] = this.exactStatus(a.first, a.end, b.first, b.end);
-        else if (fullAnd.allIn(b.first, b.end)) cells[cell] = 2;
+          cells.set(a.index, b.index, this.exactStatus(a.first, a.end, b.first, b.end));
+        else if (fullAnd.allIn(b.first, b.end)) cells.set(a.index, b.index, 2);
         // Not every pair is full (exact when no port entry can add up to everything), and some pair connects.
-        else if (fullOr.anyIn(b.first, b.end) || (hosts && sureOr.anyIn(b.first, b.end))) cells[cell] = 1;
-        else cells[cell] = this.someAllowed(a.first, a.end, b.first, b.end, anyRows) ? 1 : 0;
+        else if (fullOr.anyIn(b.first, b.end) || (hosts && sureOr.anyIn(b.first, b.end)))
+          cells.set(a.index, b.index, 1);
+        else cells.set(a.index, b.index, this.someAllowed(a.first, a.end, b.first, b.end, anyRows) ? 1 : 0);
         d = anyOr.nextSet(b.end, externalStart);
       }
-      if (unitCount[a.index] === 1) cells[base + a.index] = 3;
+      if (unitCount[a.index] === 1) cells.set(a.index, a.index, 3);
     }
     for (const b of namespaces) {
       if (unitCount[b.index] !== 0) continue;
-      for (let i = 0; i < n; i++) cells[i * n + b.index] = 3;
+      for (let i = 0; i < n; i++) cells.set(i, b.index, 3);
     }
-    for (const a of namespaces) if (unitCount[a.index] === 0) cells.fill(3, a.index * n, a.index * n + n);
+    for (const a of namespaces)
+      if (unitCount[a.index] === 0) for (let b = 0; b < n; b++) cells.set(a.index, b, 3);
     return {
       namespaces: namespaces.map((ns) => ns.name),
-      status: (src, dst) => MATRIX_STATUSES[cells[src * n + dst]!]!,
-      codes: (src) => cells.subarray(src * n, src * n + n),
+      status: (src, dst) => MATRIX_STATUSES[cells.get(src, dst)]!,
+      codes: (src) => cells.row(src),
     };
   }
 
@@ -420,6 +445,33 @@ function countUnits(classes: EndpointClass[], from: number, to: number): number 
   let n = 0;
   for (let i = from; i < to; i++) n += classes[i]!.units.length;
   return n;
+}
+
+/** n × n two-bit status codes, four to a byte: 10 000 namespaces take 25 MB. */
+class StatusCells {
+  private readonly bytes: Uint8Array;
+  private readonly decoded: Uint8Array;
+  constructor(private readonly n: number) {
+    this.bytes = new Uint8Array(Math.ceil((n * n) / 4));
+    this.decoded = new Uint8Array(n);
+  }
+
+  set(src: number, dst: number, code: number): void {
+    const i = src * this.n + dst;
+    const shift = (i & 3) << 1;
+    this.bytes[i >>> 2] = (this.bytes[i >>> 2]! & ~(3 << shift)) | (code << shift);
+  }
+
+  get(src: number, dst: number): number {
+    const i = src * this.n + dst;
+    return (this.bytes[i >>> 2]! >>> ((i & 3) << 1)) & 3;
+  }
+
+  /** src's row, decoded into one buffer that the next call overwrites. */
+  row(src: number): Uint8Array {
+    for (let dst = 0; dst < this.n; dst++) this.decoded[dst] = this.get(src, dst);
+    return this.decoded;
+  }
 }
 
 /** Adjacent external ranges with the same other end and the same connections become one range. */

@@ -26,7 +26,11 @@ interface Group {
 
 export class Rows {
   private readonly egressCache = new Map<string, Side>();
+  /** egressOf per class, once worked out (classes share few distinct egress rule sets). */
+  private readonly egressOfClass: (Side | undefined)[] = [];
   private readonly ones: Bitset;
+  /** The egress side of a class no egress policy isolates: everything. */
+  private readonly unisolated: Side;
   private readonly ingressBaseAny: Bitset;
   private readonly ingressBaseAll: Bitset;
   /** For each source class, the ingress groups whose peer selects it. */
@@ -44,6 +48,7 @@ export class Rows {
   constructor(private readonly evaluator: Evaluator) {
     const size = evaluator.size;
     this.ones = Bitset.ones(size);
+    this.unisolated = { any: this.ones, all: this.ones };
     this.coverEgress = new Uint8Array(size);
     this.coverIngress = new Uint8Array(size);
     const covers = (rules: CompiledRule[]) => {
@@ -109,10 +114,30 @@ export class Rows {
     }
   }
 
+  /**
+   * Whether classes s and t have the same row (same egress rule set, selected by the same ingress peers):
+   * a namespace's classes often differ only as destinations, so the namespace matrix skips repeated rows.
+   */
+  sameRow(s: number, t: number): boolean {
+    if (this.egressOf(s) !== this.egressOf(t)) return false;
+    const a = this.groupsOf[s]!;
+    const b = this.groupsOf[t]!;
+    return a.length === b.length && a.every((g, i) => g === b[i]);
+  }
+
   /** Destinations s's egress may allow (any) / allows everything to (all). */
   egressOf(s: number): Side {
+    let side = this.egressOfClass[s];
+    if (!side) {
+      side = this.egressSide(s);
+      this.egressOfClass[s] = side;
+    }
+    return side;
+  }
+
+  private egressSide(s: number): Side {
     const policies = this.evaluator.egressPolicies[s]!;
-    if (policies.length === 0) return { any: this.ones, all: this.ones };
+    if (policies.length === 0) return this.unisolated;
     const parts: string[] = [];
     for (const p of policies)
       for (const rule of p.egress)

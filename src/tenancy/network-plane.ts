@@ -67,9 +67,9 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     return undefined;
   };
 
-  // Tenant pairs as a byte each: 5 000 tenants take 25 MB, whatever the number of reaching pairs.
+  // Tenant pairs as a bit each: 5 000 tenants take 3 MB, whatever the number of reaching pairs.
   const matrix = model.namespaceMatrix();
-  const reached = new Uint8Array(n * n);
+  const reached = new Bitset(n * n);
   for (const a of namespaces) {
     const from = tenantOfNamespace[a.index]!;
     if (from < 0 || !isRow[from]) continue;
@@ -78,15 +78,15 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     for (let b = 0; b < codes.length; b++) {
       if (!connects(codes[b]!)) continue;
       const to = tenantOfNamespace[b]!;
-      if (to >= 0 && to !== from && to !== platformIndex) reached[base + to] = 1;
+      if (to >= 0 && to !== from && to !== platformIndex) reached.set(base + to);
     }
     if (
       platformIndex >= 0 &&
-      reached[base + platformIndex] === 0 &&
+      !reached.has(base + platformIndex) &&
       platformNamespaces.some((p) => connects(codes[p]!)) &&
       intoPlatform(a.index)
     )
-      reached[base + platformIndex] = 1;
+      reached.set(base + platformIndex);
   }
 
   const example = (from: number, to: number): Connection | undefined => {
@@ -127,7 +127,7 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
 }
 
 /**
- * The network plane's breaches, kept as found: a byte per tenant pair (never a map entry per pair: 5 000
+ * The network plane's breaches, kept as found: a bit per tenant pair (never a map entry per pair: 5 000
  * tenants can have millions of reaching pairs), explained lazily.
  * A column that every other row reaches is listed once, from ALL_TENANTS.
  */
@@ -139,7 +139,7 @@ class ReachedPairs implements PlaneBreaches {
   constructor(
     private readonly columns: string[],
     private readonly isRow: boolean[],
-    private readonly reached: Uint8Array,
+    private readonly reached: Bitset,
     private readonly explain: (from: number, to: number) => string[],
   ) {
     this.n = columns.length;
@@ -153,7 +153,7 @@ class ReachedPairs implements PlaneBreaches {
   }
 
   private reaches(from: number, to: number): boolean {
-    return from !== to && this.reached[from * this.n + to] === 1;
+    return from !== to && this.reached.has(from * this.n + to);
   }
 
   private evidence(from: number, to: number): LazyEvidence {
