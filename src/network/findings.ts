@@ -267,7 +267,7 @@ export const crossNamespaceByNamespace: FindingRule = (model) => {
   const shown: number[][] = namespaces.map(() => []);
   for (const a of namespaces) {
     const codes = matrix.codes(a.index);
-    for (let b = 0; b < codes.length; b++)
+    for (let b = 0; b < namespaces.length; b++)
       if (b !== a.index && connects(codes[b]!) && reachedBy[b]!++ < MAX_EXAMPLES) shown[b]!.push(a.index);
   }
   for (const b of namespaces) {

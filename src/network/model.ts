@@ -31,8 +31,8 @@ export interface NamespaceMatrix {
   /** status(src, dst) by namespace index. */
   status(src: number, dst: number): MatrixStatus;
   /**
-   * src's row as status codes (indexes into MATRIX_STATUSES), for scans of every pair without a call each;
-   * the array is reused by the next call.
+   * src's row as status codes (indexes into MATRIX_STATUSES; the first `namespaces.length` count), for scans
+   * of every pair without a call each; the array is reused by the next call.
    */
   codes(src: number): Uint8Array;
 }
@@ -447,29 +447,38 @@ function countUnits(classes: EndpointClass[], from: number, to: number): number 
   return n;
 }
 
-/** n × n two-bit status codes, four to a byte: 10 000 namespaces take 25 MB. */
+/** n × n two-bit status codes, four to a byte, each row starting on a byte: 10 000 namespaces take 25 MB. */
 class StatusCells {
   private readonly bytes: Uint8Array;
+  private readonly rowBytes: number;
   private readonly decoded: Uint8Array;
-  constructor(private readonly n: number) {
-    this.bytes = new Uint8Array(Math.ceil((n * n) / 4));
-    this.decoded = new Uint8Array(n);
+  constructor(n: number) {
+    this.rowBytes = Math.ceil(n / 4);
+    this.bytes = new Uint8Array(this.rowBytes * n);
+    this.decoded = new Uint8Array(this.rowBytes * 4);
   }
 
   set(src: number, dst: number, code: number): void {
-    const i = src * this.n + dst;
-    const shift = (i & 3) << 1;
-    this.bytes[i >>> 2] = (this.bytes[i >>> 2]! & ~(3 << shift)) | (code << shift);
+    const i = src * this.rowBytes + (dst >>> 2);
+    const shift = (dst & 3) << 1;
+    this.bytes[i] = (this.bytes[i]! & ~(3 << shift)) | (code << shift);
   }
 
   get(src: number, dst: number): number {
-    const i = src * this.n + dst;
-    return (this.bytes[i >>> 2]! >>> ((i & 3) << 1)) & 3;
+    return (this.bytes[src * this.rowBytes + (dst >>> 2)]! >>> ((dst & 3) << 1)) & 3;
   }
 
-  /** src's row, decoded into one buffer that the next call overwrites. */
+  /** src's row, decoded into one buffer that the next call overwrites (past n: padding, 0). */
   row(src: number): Uint8Array {
-    for (let dst = 0; dst < this.n; dst++) this.decoded[dst] = this.get(src, dst);
+    const start = src * this.rowBytes;
+    for (let k = 0; k < this.rowBytes; k++) {
+      const byte = this.bytes[start + k]!;
+      const at = k << 2;
+      this.decoded[at] = byte & 3;
+      this.decoded[at + 1] = (byte >>> 2) & 3;
+      this.decoded[at + 2] = (byte >>> 4) & 3;
+      this.decoded[at + 3] = byte >>> 6;
+    }
     return this.decoded;
   }
 }

@@ -17,6 +17,7 @@ interface Side {
   all: Bitset;
 }
 
+/** The destinations one ingress peer opens (any) or fully opens (all), ascending; as bits when dense. */
 interface Group {
   any: number[];
   all: number[];
@@ -194,18 +195,38 @@ export class Rows {
         L[w] = baseAll[w]! & eAll[w]!;
       }
     } else {
-      A.set(baseAny.subarray(w0, w1), w0);
-      L.set(baseAll.subarray(w0, w1), w0);
+      for (let w = w0; w < w1; w++) {
+        A[w] = baseAny[w]!;
+        L[w] = baseAll[w]!;
+      }
     }
     // Bits of the boundary words outside [first, end) may be set too: harmless, as they are never read.
     const lo = w0 << 5;
     const hi = w1 << 5;
     for (const g of this.groupsOf[s]!) {
       if (g.anyBits) orMasked(A, g.anyBits.words, e?.any.words, w0, w1);
-      else for (const d of g.any) if (d >= lo && d < hi && (!e || e.any.has(d))) any.set(d);
+      else setListed(any, g.any, lo, hi, e?.any);
       if (g.allBits) orMasked(L, g.allBits.words, e?.all.words, w0, w1);
-      else for (const d of g.all) if (d >= lo && d < hi && (!e || e.all.has(d))) all.set(d);
+      else setListed(all, g.all, lo, hi, e?.all);
     }
+  }
+}
+
+/** Sets the bits of `sorted` (ascending) that lie in [lo, hi) and in `mask` (absent: everything). */
+function setListed(target: Bitset, sorted: number[], lo: number, hi: number, mask: Bitset | undefined): void {
+  let i = 0;
+  if (lo > 0) {
+    // Binary search for the first entry ≥ lo: a range query touches only its part of a long list.
+    let top = sorted.length;
+    while (i < top) {
+      const mid = (i + top) >>> 1;
+      if (sorted[mid]! < lo) i = mid + 1;
+      else top = mid;
+    }
+  }
+  for (; i < sorted.length && sorted[i]! < hi; i++) {
+    const d = sorted[i]!;
+    if (!mask || mask.has(d)) target.set(d);
   }
 }
 

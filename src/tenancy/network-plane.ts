@@ -75,7 +75,7 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     if (from < 0 || !isRow[from]) continue;
     const codes = matrix.codes(a.index);
     const base = from * n;
-    for (let b = 0; b < codes.length; b++) {
+    for (let b = 0; b < namespaces.length; b++) {
       if (!connects(codes[b]!)) continue;
       const to = tenantOfNamespace[b]!;
       if (to >= 0 && to !== from && to !== platformIndex) reached.set(base + to);
