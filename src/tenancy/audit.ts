@@ -101,12 +101,19 @@ export function assembleReport(
       unreadKinds: PLANE_KINDS[plane].filter((kind) => missingKinds.includes(kind)),
     };
   }
-  const findings = [...results.findings].sort(
-    (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      a.plane.localeCompare(b.plane) ||
-      a.id.localeCompare(b.id),
-  );
+  // By severity, then plane and id in locale order: ranked once per distinct id (localeCompare per comparison
+  // would dominate sorting 100 000 findings).
+  const ids = [...new Set(results.findings.map((f) => `${f.plane}\u0000${f.id}`))].sort((a, b) => {
+    const [planeA, idA] = a.split("\u0000") as [string, string];
+    const [planeB, idB] = b.split("\u0000") as [string, string];
+    return planeA.localeCompare(planeB) || idA.localeCompare(idB);
+  });
+  const idRank = new Map(ids.map((key, i) => [key, i]));
+  const rank = (f: Finding) => idRank.get(`${f.plane}\u0000${f.id}`)!;
+  const findings = results.findings
+    .map((f) => ({ f, severity: severityRank(f.severity), id: rank(f) }))
+    .sort((a, b) => b.severity - a.severity || a.id - b.id)
+    .map(({ f }) => f);
   const counts = Object.fromEntries(
     SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
