@@ -29,6 +29,9 @@ export class Rows {
   private readonly egressCache = new Map<string, Side>();
   /** egressOf per class, once worked out (classes share few distinct egress rule sets). */
   private readonly egressOfClass: (Side | undefined)[] = [];
+  private readonly connsKeys: (string | undefined)[] = [];
+  /** Small ids for policies and groups, for connsKey. */
+  private readonly objectIds = new Map<object, number>();
   private readonly ones: Bitset;
   /** The egress side of a class no egress policy isolates: everything. */
   private readonly unisolated: Side;
@@ -116,14 +119,24 @@ export class Rows {
   }
 
   /**
-   * Whether classes s and t have the same row (same egress rule set, selected by the same ingress peers):
-   * a namespace's classes often differ only as destinations, so the namespace matrix skips repeated rows.
+   * Equal for classes with the same policy-allowed connections to every destination: the same egress
+   * policies, and selected by the same ingress rule peers (the node-local exemption aside). A namespace's
+   * classes often differ only as destinations, so whole-cluster walks judge each key once.
    */
-  sameRow(s: number, t: number): boolean {
-    if (this.egressOf(s) !== this.egressOf(t)) return false;
-    const a = this.groupsOf[s]!;
-    const b = this.groupsOf[t]!;
-    return a.length === b.length && a.every((g, i) => g === b[i]);
+  connsKey(s: number): string {
+    let key = this.connsKeys[s];
+    if (key === undefined) {
+      const ids = this.objectIds;
+      const id = (o: object) => {
+        const known = ids.get(o);
+        if (known !== undefined) return known;
+        ids.set(o, ids.size);
+        return ids.size - 1;
+      };
+      key = `${this.evaluator.egressPolicies[s]!.map(id).join(",")}|${this.groupsOf[s]!.map(id).join(",")}`;
+      this.connsKeys[s] = key;
+    }
+    return key;
   }
 
   /** Destinations s's egress may allow (any) / allows everything to (all). */

@@ -48,22 +48,34 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
   const allowedCache = new Map<number, ConnSet>();
   const any = new Bitset(classes.length);
   const all = new Bitset(classes.length);
-  /** A connection from namespace a into the platform beyond what every tenant may reach there. */
-  const intoPlatform = (a: number): Connection | undefined => {
-    const { first, end } = namespaces[a]!;
-    for (let s = first; s < end; s++) {
-      for (const p of platformNamespaces) {
-        const to = namespaces[p]!;
-        model.rows.rowInto(s, any, all, to.first, to.end);
-        for (let d = any.nextSet(to.first, to.end); d >= 0; d = any.nextSet(d + 1, to.end)) {
-          const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
-          const allowed = allowedCache.get(d) ?? allowedInPlatform(d);
-          allowedCache.set(d, allowed);
-          if (!conns.isEmpty() && !conns.subsetOf(allowed))
-            return { src: classes[s]!.units[0]!, dst: classes[d]!.units[0]!, conns };
-        }
+  /** A connection from class s into the platform beyond what every tenant may reach there. */
+  const beyondPlatformServices = (s: number): Connection | undefined => {
+    for (const p of platformNamespaces) {
+      const to = namespaces[p]!;
+      model.rows.rowInto(s, any, all, to.first, to.end);
+      for (let d = any.nextSet(to.first, to.end); d >= 0; d = any.nextSet(d + 1, to.end)) {
+        const conns = all.has(d) ? ConnSet.all : model.evaluator.conns(s, d);
+        const allowed = allowedCache.get(d) ?? allowedInPlatform(d);
+        allowedCache.set(d, allowed);
+        if (!conns.isEmpty() && !conns.subsetOf(allowed))
+          return { src: classes[s]!.units[0]!, dst: classes[d]!.units[0]!, conns };
       }
     }
+    return undefined;
+  };
+  // Classes with the same connections get the same answer: judged once per key (a few thousand, not 50 000).
+  const judged = new Map<string, boolean>();
+  const reachesPlatform = (s: number): boolean => {
+    const key = model.rows.connsKey(s);
+    const known = judged.get(key);
+    if (known !== undefined) return known;
+    const verdict = beyondPlatformServices(s) !== undefined;
+    judged.set(key, verdict);
+    return verdict;
+  };
+  /** The first class of namespace a that reaches the platform beyond its services. */
+  const intoPlatform = (a: number): number | undefined => {
+    for (let s = namespaces[a]!.first; s < namespaces[a]!.end; s++) if (reachesPlatform(s)) return s;
     return undefined;
   };
 
@@ -84,7 +96,7 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
       platformIndex >= 0 &&
       !reached.has(base + platformIndex) &&
       platformNamespaces.some((p) => connects(codes[p]!)) &&
-      intoPlatform(a.index)
+      intoPlatform(a.index) !== undefined
     )
       reached.set(base + platformIndex);
   }
@@ -92,8 +104,8 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
   const example = (from: number, to: number): Connection | undefined => {
     for (const a of namespacesOf[from]!) {
       if (to === platformIndex) {
-        const found = intoPlatform(a);
-        if (found) return found;
+        const s = intoPlatform(a);
+        if (s !== undefined) return beyondPlatformServices(s);
         continue;
       }
       const codes = matrix.codes(a);
