@@ -305,7 +305,9 @@ export class NetworkModel {
       for (let s = a.first; s < a.end; s++) {
         const sc = classes[s]!;
         const host = sc.kind === "host" && sc.node !== undefined && this.options.nodeLocalAllowed;
-        const same = host ? undefined : accumulated.find((t) => this.rows.connsKey(s) === this.rows.connsKey(t.s));
+        const same = host
+          ? undefined
+          : accumulated.find((t) => this.rows.connsKey(s) === this.rows.connsKey(t.s));
         if (same) {
           anyRows[s - a.first] = anyRows[same.s - a.first]!;
           if (same.single) {

@@ -32,7 +32,15 @@ function add(map: Map<string, number[]>, key: string, position: number): void {
   else if (list[list.length - 1] !== position) list.push(position);
 }
 
-export function indexBindings(bindings: readonly Binding[], namespace: string, policy: Policy): BindingIndex {
+/** Compiled rules by role: shared by every index, as thousands of namespaces bind the same ClusterRoles. */
+type CompiledRoles = Map<object, readonly CompiledRule[]>;
+
+export function indexBindings(
+  bindings: readonly Binding[],
+  namespace: string,
+  policy: Policy,
+  compiledByRole: CompiledRoles = new Map(),
+): BindingIndex {
   const byUser = new Map<string, number[]>();
   const byGroup = new Map<string, number[]>();
   bindings.forEach((binding, position) => {
@@ -45,7 +53,6 @@ export function indexBindings(bindings: readonly Binding[], namespace: string, p
     }
   });
   const refs = bindings.map((b) => roleReference(policy, b));
-  const compiledByRole = new Map<object, CompiledRule[]>();
   const compiled = refs.map((ref) => {
     if (!ref.ok) return undefined;
     let rules = compiledByRole.get(ref.role);
@@ -86,11 +93,12 @@ export interface IndexedResolver {
 }
 
 export function indexedResolver(policy: Policy): IndexedResolver {
-  const cluster = indexBindings(policy.clusterRoleBindings, "", policy);
+  const compiledByRole: CompiledRoles = new Map();
+  const cluster = indexBindings(policy.clusterRoleBindings, "", policy, compiledByRole);
   const clusterOnly = [cluster];
   const namespaced = new Map<string, readonly BindingIndex[]>();
   for (const [namespace, bindings] of policy.roleBindingsByNamespace)
-    namespaced.set(namespace, [cluster, indexBindings(bindings, namespace, policy)]);
+    namespaced.set(namespace, [cluster, indexBindings(bindings, namespace, policy, compiledByRole)]);
   const scopes = (namespace: string) =>
     namespace === "" ? clusterOnly : (namespaced.get(namespace) ?? clusterOnly);
 

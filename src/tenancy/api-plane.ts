@@ -9,7 +9,7 @@
  * (the file's admins, and Kubernetes' own `system:` identities) are never reported. Grants to
  * `system:authenticated` or `system:serviceaccounts` reach every tenant's identities at once.
  */
-import type { PolicyRule, Subject } from "../model/objects.js";
+import type { ClusterRole, PolicyRule, Role, Subject } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_RESOURCES } from "../model/workloads.js";
 import {
@@ -18,11 +18,17 @@ import {
   ALL_UNAUTHENTICATED,
   resourceAttributes,
 } from "../rbac/attributes.js";
-import { ruleAllows } from "../rbac/matchers.js";
+import {
+  apiGroupMatches,
+  resourceMatches,
+  resourceNameMatches,
+  ruleAllows,
+  verbMatches,
+} from "../rbac/matchers.js";
 import { type Binding, describeSource, type Policy, roleReference } from "../rbac/policy.js";
 import { standardResource } from "../rbac/resources.js";
 import { formatSubject } from "./config.js";
-import { ALL_TENANTS, BreachMap, NO_TENANT } from "./matrix.js";
+import { ALL_TENANTS, BreachMap, LazyEvidence, NO_TENANT } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 /** Groups every identity of some kind belongs to: a grant to them is a grant to every tenant. */
@@ -32,10 +38,10 @@ export interface ApiGrant {
   identity: string;
   binding: Binding;
   subjectIndex: number;
+  role: Role | ClusterRole;
   /** The namespace the grant applies in, or ALL_TENANTS for a ClusterRoleBinding. */
   namespace: string;
   rule: PolicyRule;
-  evidence: string[];
 }
 
 export interface ApiPlane {
@@ -47,30 +53,63 @@ export interface ApiPlane {
   crossing: Set<ApiGrant>;
 }
 
+/**
+ * identity → binding → rule, the links every API-plane chain starts with. Made only when a chain is read:
+ * a large cluster has hundreds of thousands of grants, and few are ever explained.
+ */
+function grantEvidence(grant: ApiGrant): string[] {
+  return [grant.identity, describeSource(grant), `rule: ${formatRule(grant.rule)}`];
+}
+/** The length of grantEvidence, known without making it. */
+const GRANT_LINKS = 3;
+
+/** The last link of a breach by a grant: where it applies. */
+function reachText(namespace: string, tenant: string): string {
+  return namespace === ALL_TENANTS
+    ? "in every namespace, so in every tenant's"
+    : `in namespace ${namespace} (tenant ${tenant})`;
+}
+
 export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
   const grants = collectGrants(policy);
   const tenantOfIdentity = assignIdentities(grants, tenancy);
   const breaches = new BreachMap();
   const crossing = new Set<ApiGrant>();
-  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
+  const holders = grantHolders(tenantOfIdentity, tenancy);
 
+  // Columns already reached from every row by a grant to a group everyone is in (the only grants that speak
+  // for several rows): another such grant adds nothing, as its chain is no shorter and the first is kept.
+  const reachedByEveryone = new Set<string>();
   for (const grant of grants) {
-    const fromTenants = grantHolders(grant.identity, tenantOfIdentity, tenantRows);
-    for (const from of fromTenants) {
-      if (grant.namespace === ALL_TENANTS) {
-        breaches.add(from, ALL_TENANTS, [...grant.evidence, `in every namespace, so in every tenant's`]);
-        crossing.add(grant);
-        continue;
-      }
-      const to = tenancy.tenantOf.get(grant.namespace);
-      if (to && to !== from) {
-        breaches.add(from, to, [...grant.evidence, `in namespace ${grant.namespace} (tenant ${to})`]);
-        crossing.add(grant);
-      }
+    const to = grant.namespace === ALL_TENANTS ? ALL_TENANTS : tenancy.tenantOf.get(grant.namespace);
+    if (!to) continue;
+    const rows = holders(grant.identity);
+    if (rows.length > 1 && reachedByEveryone.has(to)) {
+      crossing.add(grant);
+      continue;
+    }
+    if (rows.length > 1) reachedByEveryone.add(to);
+    // One chain per grant, shared by every row it speaks for.
+    let evidence: LazyEvidence | undefined;
+    for (const from of rows) {
+      if (to === from) continue;
+      evidence ??= new LazyEvidence(GRANT_LINKS + 1, () => [
+        ...grantEvidence(grant),
+        reachText(grant.namespace, to),
+      ]);
+      breaches.add(from, to, evidence);
+      crossing.add(grant);
     }
   }
   return { breaches, tenantOfIdentity, grants, crossing };
 }
+
+/** How a rule lets its holder act as a namespace's ServiceAccounts, if it does. */
+const BORROWING = [
+  { verb: "create", subresource: "exec", action: "exec into pods" },
+  { verb: "create", subresource: "attach", action: "attach into pods" },
+  { verb: "create", subresource: "", action: "create pods" },
+] as const;
 
 /**
  * Breaches through another identity's hands: a row that can exec into (or attach to) a pod, or create pods,
@@ -78,9 +117,23 @@ export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
  * (Identities of the row's own namespaces are its own already: this adds what crosses tenants.)
  */
 export function addBorrowedBreaches(plane: ApiPlane, snapshot: Snapshot, tenancy: Tenancy): void {
-  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
+  // Only ServiceAccounts that cross tenants themselves can lend anything: namespace → account → their grants.
+  const crossingAccounts = new Map<string, Map<string, ApiGrant[]>>();
+  for (const grant of plane.crossing) {
+    const subject = grant.binding.subjects![grant.subjectIndex]!;
+    if (subject.kind !== "ServiceAccount") continue;
+    const namespace = subject.namespace || (grant.binding.metadata.namespace ?? "");
+    const accounts = crossingAccounts.get(namespace) ?? new Map<string, ApiGrant[]>();
+    crossingAccounts.set(namespace, accounts);
+    const theirs = accounts.get(subject.name);
+    if (theirs) theirs.push(grant);
+    else accounts.set(subject.name, [grant]);
+  }
+  if (crossingAccounts.size === 0) return;
+
   const accountsUsedByPods = new Map<string, Map<string, string>>(); // namespace → SA → an example pod
   for (const pod of snapshot.pods) {
+    if (!crossingAccounts.has(pod.metadata.namespace)) continue;
     const account = pod.spec?.serviceAccountName || "default";
     const used = accountsUsedByPods.get(pod.metadata.namespace) ?? new Map<string, string>();
     accountsUsedByPods.set(pod.metadata.namespace, used);
@@ -88,55 +141,52 @@ export function addBorrowedBreaches(plane: ApiPlane, snapshot: Snapshot, tenancy
   }
   const accountsIn = new Map<string, Set<string>>();
   for (const sa of snapshot.serviceAccounts) {
+    if (!crossingAccounts.has(sa.metadata.namespace)) continue;
     const set = accountsIn.get(sa.metadata.namespace) ?? new Set<string>(["default"]);
     accountsIn.set(sa.metadata.namespace, set);
     set.add(sa.metadata.name);
   }
-  const crossingBy = new Map<string, ApiGrant[]>();
-  for (const grant of plane.crossing)
-    crossingBy.set(grant.identity, [...(crossingBy.get(grant.identity) ?? []), grant]);
-  if (crossingBy.size === 0) return;
 
-  const verbs = [
-    ["create", "pods", "exec"],
-    ["create", "pods", "attach"],
-    ["create", "pods", ""],
-  ] as const;
+  const holders = grantHolders(plane.tenantOfIdentity, tenancy);
+  const borrowingOf = verdictPerRule((rule) =>
+    BORROWING.find(({ verb, subresource }) =>
+      ruleAllows(resourceAttributes(NOBODY, { verb, resource: "pods", subresource }), rule),
+    ),
+  );
   for (const grant of plane.grants) {
     // A cluster-wide grant to exec or create pods already reaches every tenant directly.
     if (grant.namespace === ALL_TENANTS) continue;
     const namespace = grant.namespace;
-    const via = verbs.find(([verb, resource, subresource]) =>
-      ruleAllows(resourceAttributes(NOBODY, { verb, resource, subresource, namespace }), grant.rule),
-    );
+    const lenders = crossingAccounts.get(namespace);
+    if (!lenders) continue;
+    const via = borrowingOf(grant.rule);
     if (!via) continue;
     const borrowed: [string, string][] =
-      via[2] === ""
-        ? [...(accountsIn.get(namespace) ?? new Set(["default"]))].map((sa) => [
-            sa,
-            `a new pod that runs as it`,
-          ])
-        : [...(accountsUsedByPods.get(namespace) ?? new Map<string, string>())].map(([sa, pod]) => [
+      via.subresource === ""
+        ? [...(accountsIn.get(namespace) ?? ["default"])].map((sa) => [sa, "a new pod that runs as it"])
+        : [...(accountsUsedByPods.get(namespace) ?? [])].map(([sa, pod]) => [
             sa,
             `pod ${namespace}/${pod}, which runs as it`,
           ]);
     for (const [account, how] of borrowed) {
+      const theirGrants = lenders.get(account);
+      if (!theirGrants) continue;
       const identity = formatSubject({ kind: "ServiceAccount", namespace, name: account });
       if (identity === grant.identity) continue;
-      for (const theirs of crossingBy.get(identity) ?? []) {
-        const action = via[2] === "" ? "create pods" : `${via[2]} into pods`;
-        for (const from of grantHolders(grant.identity, plane.tenantOfIdentity, tenantRows)) {
-          const target =
-            theirs.namespace === ALL_TENANTS ? ALL_TENANTS : tenancy.tenantOf.get(theirs.namespace);
-          if (!target || target === from) continue;
-          plane.breaches.add(from, target, [
-            ...grant.evidence,
-            `so ${grant.identity} can ${action} in namespace ${namespace}: ${how} (${identity})`,
-            ...theirs.evidence.slice(1),
-            theirs.namespace === ALL_TENANTS
-              ? "in every namespace, so in every tenant's"
-              : `in namespace ${theirs.namespace} (tenant ${target})`,
+      for (const theirs of theirGrants) {
+        const target =
+          theirs.namespace === ALL_TENANTS ? ALL_TENANTS : tenancy.tenantOf.get(theirs.namespace);
+        if (!target) continue;
+        let evidence: LazyEvidence | undefined;
+        for (const from of holders(grant.identity)) {
+          if (target === from) continue;
+          evidence ??= new LazyEvidence(GRANT_LINKS + 1 + (GRANT_LINKS - 1) + 1, () => [
+            ...grantEvidence(grant),
+            `so ${grant.identity} can ${via.action} in namespace ${namespace}: ${how} (${identity})`,
+            ...grantEvidence(theirs).slice(1),
+            reachText(theirs.namespace, target),
           ]);
+          plane.breaches.add(from, target, evidence);
         }
       }
     }
@@ -147,61 +197,62 @@ export function addBorrowedBreaches(plane: ApiPlane, snapshot: Snapshot, tenancy
  * For each matrix row: the namespaces whose Namespace object (and so its Pod Security labels) some identity of
  * it may patch; the key ALL_TENANTS when it may patch every namespace.
  */
-export function namespacePatchers(plane: ApiPlane, tenancy: Tenancy): Map<string, Map<string, string[]>> {
-  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
-  const out = new Map<string, Map<string, string[]>>();
+export function namespacePatchers(plane: ApiPlane, tenancy: Tenancy): Map<string, Map<string, LazyEvidence>> {
+  const holders = grantHolders(plane.tenantOfIdentity, tenancy);
+  // ruleAllows on Namespace objects, split: the rule's verb, group and resource once per rule; its names
+  // (the namespace's own name is the request's) per namespace below.
+  const patchVerbOf = verdictPerRule((rule) =>
+    apiGroupMatches(rule, "") && resourceMatches(rule, "namespaces", "")
+      ? ["patch", "update"].find((verb) => verbMatches(rule, verb))
+      : undefined,
+  );
+  const out = new Map<string, Map<string, LazyEvidence>>();
   for (const grant of plane.grants) {
+    const verb = patchVerbOf(grant.rule);
+    if (!verb) continue;
+    const rows = holders(grant.identity);
+    if (rows.length === 0) continue;
     // Cluster-wide: every namespace when the rule names none, else the namespaces it names.
+    const names = grant.rule.resourceNames ?? [];
     const namespaces =
-      grant.namespace !== ALL_TENANTS
-        ? [grant.namespace]
-        : (grant.rule.resourceNames ?? []).length > 0
-          ? (grant.rule.resourceNames ?? [])
-          : [ALL_TENANTS];
+      grant.namespace !== ALL_TENANTS ? [grant.namespace] : names.length > 0 ? names : [ALL_TENANTS];
     for (const namespace of namespaces) {
-      const name = namespace === ALL_TENANTS ? "" : namespace;
-      const verb = ["patch", "update"].find((v) =>
-        ruleAllows(
-          resourceAttributes(NOBODY, { verb: v, resource: "namespaces", name, namespace: name }),
-          grant.rule,
-        ),
-      );
-      if (!verb) continue;
-      for (const row of grantHolders(grant.identity, plane.tenantOfIdentity, tenantRows)) {
-        const byNamespace = out.get(row) ?? new Map<string, string[]>();
+      if (!resourceNameMatches(grant.rule, namespace === ALL_TENANTS ? "" : namespace)) continue;
+      let evidence: LazyEvidence | undefined;
+      for (const row of rows) {
+        const byNamespace = out.get(row) ?? new Map<string, LazyEvidence>();
         out.set(row, byNamespace);
-        if (!byNamespace.has(namespace))
-          byNamespace.set(namespace, [
-            ...grant.evidence,
-            `so ${grant.identity} can ${verb} ${namespace === ALL_TENANTS ? "every namespace" : `namespace ${namespace}`} and set pod-security.kubernetes.io/enforce=privileged`,
-          ]);
+        if (byNamespace.has(namespace)) continue;
+        evidence ??= new LazyEvidence(GRANT_LINKS + 1, () => [
+          ...grantEvidence(grant),
+          `so ${grant.identity} can ${verb} ${namespace === ALL_TENANTS ? "every namespace" : `namespace ${namespace}`} and set pod-security.kubernetes.io/enforce=privileged`,
+        ]);
+        byNamespace.set(namespace, evidence);
       }
     }
   }
   return out;
 }
 
-/** Every binding subject × rule that reaches objects in a namespace, with its evidence chain. */
+/** Every binding subject × rule that reaches objects in a namespace. */
 function collectGrants(policy: Policy): ApiGrant[] {
   const grants: ApiGrant[] = [];
+  // Bindings to one ClusterRole share its rules array: filter it once.
+  const reaching = new Map<readonly PolicyRule[], PolicyRule[]>();
   const visit = (binding: Binding, namespace: string) => {
     const reference = roleReference(policy, binding);
     if (!reference.ok) return;
-    const rules = reference.rules.filter(reachesNamespacedObjects);
+    let rules = reaching.get(reference.rules);
+    if (!rules) {
+      rules = reference.rules.filter(reachesNamespacedObjects);
+      reaching.set(reference.rules, rules);
+    }
     if (rules.length === 0) return;
+    const role = reference.role;
     (binding.subjects ?? []).forEach((subject, subjectIndex) => {
       const identity = identityOf(subject, binding.metadata.namespace ?? "");
       if (!identity) return;
-      const via = describeSource({ binding, subjectIndex, role: reference.role });
-      for (const rule of rules)
-        grants.push({
-          identity,
-          binding,
-          subjectIndex,
-          namespace,
-          rule,
-          evidence: [identity, via, `rule: ${formatRule(rule)}`],
-        });
+      for (const rule of rules) grants.push({ identity, binding, subjectIndex, role, namespace, rule });
     });
   };
   for (const binding of policy.clusterRoleBindings) visit(binding, ALL_TENANTS);
@@ -279,17 +330,38 @@ function ownerTenant(identity: string, reached: Set<string>, tenancy: Tenancy): 
   return NO_TENANT;
 }
 
-/** The matrix rows a grant to this identity speaks for. */
+/**
+ * The matrix rows a grant to an identity speaks for, worked out once per identity: every row for the
+ * groups everyone is in, else the identity's tenant (none for administrators).
+ */
 function grantHolders(
-  identity: string,
   tenantOfIdentity: Map<string, string>,
-  tenantRows: string[],
-): string[] {
-  const [kind, ...rest] = identity.split(":");
-  if (kind === "Group" && EVERYONE_GROUPS.has(rest.join(":"))) return [...tenantRows, NO_TENANT];
-  const tenant = tenantOfIdentity.get(identity);
-  if (!tenant || tenant === PLATFORM) return [];
-  return [tenant];
+  tenancy: Tenancy,
+): (identity: string) => readonly string[] {
+  const everyone = [...tenancy.tenants.filter((t) => !t.platform).map((t) => t.name), NO_TENANT];
+  const known = new Map<string, readonly string[]>();
+  return (identity) => {
+    let rows = known.get(identity);
+    if (!rows) {
+      const tenant = tenantOfIdentity.get(identity);
+      if (identity.startsWith("Group:") && EVERYONE_GROUPS.has(identity.slice("Group:".length)))
+        rows = everyone;
+      else rows = !tenant || tenant === PLATFORM ? [] : [tenant];
+      known.set(identity, rows);
+    }
+    return rows;
+  };
+}
+
+/** A verdict that depends on the rule alone, made once per rule object: rules repeat across thousands of bindings. */
+function verdictPerRule<T>(verdict: (rule: PolicyRule) => T): (rule: PolicyRule) => T {
+  const known = new Map<PolicyRule, T>();
+  return (rule) => {
+    if (known.has(rule)) return known.get(rule) as T;
+    const made = verdict(rule);
+    known.set(rule, made);
+    return made;
+  };
 }
 
 /** `get, list, watch pods (API group core)` — a rule in one line, for evidence. */
@@ -306,34 +378,40 @@ export function formatRule(rule: PolicyRule): string {
 /** Resources whose create runs a pod of the creator's choosing. */
 const POD_CREATING: readonly (readonly [string, string])[] = [["", "pods"], ...POD_CONTROLLER_RESOURCES];
 
+/** Where some identity of a matrix row can create pods (or pod controllers), and how. */
+export interface PodCreator {
+  /** A namespace, or ALL_TENANTS for any namespace. */
+  namespace: string;
+  evidence: LazyEvidence;
+}
+
 /** For each matrix row: the namespaces where some identity of it can create pods or pod controllers. */
-export function podCreators(
-  plane: ApiPlane,
-  tenancy: Tenancy,
-): Map<string, { namespace: string; evidence: string[] }[]> {
-  const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
-  const out = new Map<string, { namespace: string; evidence: string[] }[]>();
+export function podCreators(plane: ApiPlane, tenancy: Tenancy): Map<string, PodCreator[]> {
+  const holders = grantHolders(plane.tenantOfIdentity, tenancy);
+  // The request's namespace plays no part in matching a rule.
+  const createsOf = verdictPerRule((rule) =>
+    POD_CREATING.find(([group, resource]) =>
+      ruleAllows(resourceAttributes(NOBODY, { verb: "create", apiGroup: group, resource }), rule),
+    ),
+  );
+  const out = new Map<string, PodCreator[]>();
   for (const grant of plane.grants) {
-    const creates = POD_CREATING.find(([group, resource]) =>
-      ruleAllows(
-        resourceAttributes(NOBODY, {
-          verb: "create",
-          apiGroup: group,
-          resource,
-          namespace: grant.namespace === ALL_TENANTS ? "" : grant.namespace,
-        }),
-        grant.rule,
-      ),
-    );
+    const creates = createsOf(grant.rule);
     if (!creates) continue;
-    const where = grant.namespace === ALL_TENANTS ? "any namespace" : `namespace ${grant.namespace}`;
-    for (const row of grantHolders(grant.identity, plane.tenantOfIdentity, tenantRows)) {
-      const list = out.get(row) ?? [];
-      out.set(row, list);
-      list.push({
-        namespace: grant.namespace,
-        evidence: [...grant.evidence, `so ${grant.identity} can create ${creates[1]} in ${where}`],
-      });
+    const rows = holders(grant.identity);
+    if (rows.length === 0) continue;
+    // One entry per grant, shared by every row it speaks for.
+    const entry: PodCreator = {
+      namespace: grant.namespace,
+      evidence: new LazyEvidence(GRANT_LINKS + 1, () => [
+        ...grantEvidence(grant),
+        `so ${grant.identity} can create ${creates[1]} in ${grant.namespace === ALL_TENANTS ? "any namespace" : `namespace ${grant.namespace}`}`,
+      ]),
+    };
+    for (const row of rows) {
+      const list = out.get(row);
+      if (list) list.push(entry);
+      else out.set(row, [entry]);
     }
   }
   return out;

@@ -84,8 +84,11 @@ export class BreachMap implements PlaneBreaches {
 
   add(from: string, to: string, evidence: Evidence): void {
     if (from === to) return;
-    const row = this.byRow.get(from) ?? new Map<string, Evidence>();
-    this.byRow.set(from, row);
+    let row = this.byRow.get(from);
+    if (!row) {
+      row = new Map<string, Evidence>();
+      this.byRow.set(from, row);
+    }
     const previous = row.get(to);
     // Keep the shortest chain: it is the easiest to read and to fix first.
     if (!previous || links(evidence) < links(previous)) row.set(to, evidence);

@@ -18,9 +18,9 @@ export interface NodePlaneInputs {
   /** Whether the namespace's enforced Pod Security level admits a pod that escapes (privileged, or no label). */
   admitsEscapes(namespace: Namespace): { admits: boolean; why: string };
   /** Identities of each matrix row that can create pods (or pod controllers) in a namespace (ALL_TENANTS: any). */
-  podCreators: Map<string, { namespace: string; evidence: string[] }[]>;
+  podCreators: Map<string, { namespace: string; evidence: LazyEvidence }[]>;
   /** Namespaces each row may patch, so relabel to Pod Security privileged: row → namespace → evidence. */
-  namespacePatchers: Map<string, Map<string, string[]>>;
+  namespacePatchers: Map<string, Map<string, LazyEvidence>>;
 }
 
 interface Workload {
@@ -32,24 +32,28 @@ interface Workload {
 }
 
 /** Pods, and workloads' templates (owned pods are not repeated: the workload speaks for them). */
-function workloadsOf(snapshot: Snapshot): Workload[] {
-  const out: Workload[] = [];
-  const controllers = new Set(
-    snapshot.workloads.map((w) => `${w.metadata.namespace}/${w.kind}/${w.metadata.name}`),
-  );
+function* workloadsOf(snapshot: Snapshot): Generator<Workload> {
+  const controllers = new Map<string, Map<string, Set<string>>>(); // namespace → kind → names
+  for (const w of snapshot.workloads) {
+    const byKind = controllers.get(w.metadata.namespace) ?? new Map<string, Set<string>>();
+    controllers.set(w.metadata.namespace, byKind);
+    const names = byKind.get(w.kind) ?? new Set<string>();
+    byKind.set(w.kind, names);
+    names.add(w.metadata.name);
+  }
   for (const pod of snapshot.pods) {
     if (!pod.spec) continue;
     const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
     const controlled =
-      owner !== undefined && controllers.has(`${pod.metadata.namespace}/${owner.kind}/${owner.name}`);
-    out.push({ name: peerName(pod), namespace: pod.metadata.namespace, spec: pod.spec, controlled });
+      owner !== undefined &&
+      (controllers.get(pod.metadata.namespace)?.get(owner.kind)?.has(owner.name) ?? false);
+    yield { name: peerName(pod), namespace: pod.metadata.namespace, spec: pod.spec, controlled };
   }
   for (const workload of snapshot.workloads) {
     const template = podTemplateOf(workload);
     if (template)
-      out.push({ name: peerName(workload), namespace: workload.metadata.namespace, spec: template.spec });
+      yield { name: peerName(workload), namespace: workload.metadata.namespace, spec: template.spec };
   }
-  return out;
 }
 
 /** With no Node objects read, every pod may share the one node we know nothing about. */
@@ -63,6 +67,15 @@ interface Presence {
   nodes: Map<string, string>;
 }
 
+/** The nodes pods with some scheduling constraints may run on. */
+interface Placement {
+  nodes: readonly string[];
+  /** Whether they include every node an unconstrained pod may land on. */
+  covers: boolean;
+  /** The nodes that "everywhere unconstrained pods go" does not already say (all of them unless it covers). */
+  specific: readonly string[];
+}
+
 /**
  * Placements are worked out once per distinct set of scheduling constraints (a cluster has few), and a
  * tenant's presence is kept as "everywhere unconstrained pods go" plus its specific nodes, so memory grows
@@ -70,27 +83,35 @@ interface Presence {
  */
 export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlaneInputs): BreachMap {
   const nodes = snapshot.nodes;
-  const cache = new Map<string, readonly string[]>();
-  const placements = (spec: PodSpec): readonly string[] => {
-    if (nodes.length === 0) return [ANY_NODE];
-    const constraints = [
-      spec.nodeSelector,
-      spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
-      spec.tolerations,
-    ];
-    // Most pods carry no constraints but their nodeName: a cheap key for them.
-    const key = `${spec.nodeName ?? ""}\u0000${constraints.some((c) => c !== undefined) ? JSON.stringify(constraints) : ""}`;
-    const known = cache.get(key);
-    if (known) return known;
-    const found = nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
-    cache.set(key, found);
-    return found;
-  };
-  const unconstrained = placements({ containers: [] });
+  const schedulable = (spec: PodSpec) =>
+    nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
+  const unconstrained = nodes.length === 0 ? [ANY_NODE] : schedulable({ containers: [] });
   const unconstrainedSet = new Set(unconstrained);
-  const coversUnconstrained = (nodesOf: readonly string[]) =>
-    nodesOf === unconstrained ||
-    (unconstrained.length > 0 && unconstrained.every((n) => nodesOf.includes(n)));
+  const placed = (found: readonly string[]): Placement => {
+    const covers =
+      found === unconstrained || (unconstrained.length > 0 && unconstrained.every((n) => found.includes(n)));
+    return { nodes: found, covers, specific: covers ? found.filter((n) => !unconstrainedSet.has(n)) : found };
+  };
+  const everywhere = placed(unconstrained);
+  const byNodeName = new Map<string, Placement>([["", everywhere]]);
+  const byConstraints = new Map<string, Placement>();
+  const placementOf = (spec: PodSpec): Placement => {
+    if (nodes.length === 0) return everywhere;
+    const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+    // Most pods carry no constraints but their nodeName: keyed by it alone, without building a key.
+    const constrained =
+      spec.nodeSelector !== undefined || required !== undefined || spec.tolerations !== undefined;
+    const cache = constrained ? byConstraints : byNodeName;
+    const key = constrained
+      ? `${spec.nodeName ?? ""}\u0000${JSON.stringify([spec.nodeSelector, required, spec.tolerations])}`
+      : (spec.nodeName ?? "");
+    let known = cache.get(key);
+    if (!known) {
+      known = placed(schedulable(spec));
+      cache.set(key, known);
+    }
+    return known;
+  };
 
   const presence = new Map<string, Presence>();
   const presenceOf = (tenant: string) => {
@@ -100,23 +121,15 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     presence.set(tenant, created);
     return created;
   };
-  const onNode = new Map<string, Map<string, string>>(); // specific node → tenant → example
   // Escapes: tenant → whether it escapes onto every unconstrained node (with how), and its specific nodes.
   const escapes = new Map<string, { everywhere?: { how: string }; nodes: Map<string, string> }>();
   for (const w of workloadsOf(snapshot)) {
     const tenant = tenancy.tenantOf.get(w.namespace);
     if (!tenant) continue;
-    const where = placements(w.spec);
+    const { covers, specific } = placementOf(w.spec);
     const p = presenceOf(tenant);
-    const covers = coversUnconstrained(where);
     if (covers) p.everywhere ??= w.name;
-    for (const node of where) {
-      if (covers && unconstrainedSet.has(node)) continue;
-      if (!p.nodes.has(node)) p.nodes.set(node, w.name);
-      const tenants = onNode.get(node) ?? new Map<string, string>();
-      onNode.set(node, tenants);
-      if (!tenants.has(tenant)) tenants.set(tenant, w.name);
-    }
+    for (const node of specific) if (!p.nodes.has(node)) p.nodes.set(node, w.name);
     if (tenant === PLATFORM) continue;
     if (w.controlled) continue;
     const why = inputs.escapes(w.spec);
@@ -125,8 +138,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     const e = escapes.get(tenant) ?? { nodes: new Map<string, string>() };
     escapes.set(tenant, e);
     if (covers) e.everywhere ??= { how };
-    for (const node of where)
-      if (!(covers && unconstrainedSet.has(node)) && !e.nodes.has(node)) e.nodes.set(node, how);
+    for (const node of specific) if (!e.nodes.has(node)) e.nodes.set(node, how);
   }
   // A tenant without pods is not out of reach: nothing confines where its first pod will run.
   for (const tenant of tenancy.tenants)
@@ -207,44 +219,58 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
         if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });
   }
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
-  const admitted = new Map<string, { admits: boolean; why: string }>();
+  const admitted = new Map<string, LazyEvidence | undefined>();
+  /** Why Pod Security admits an escaping pod in this namespace as it is labelled, if it does. */
   const admits = (ns: Namespace) => {
-    const known = admitted.get(ns.metadata.name);
-    if (known) return known;
-    const verdict = inputs.admitsEscapes(ns);
-    admitted.set(ns.metadata.name, verdict);
+    const name = ns.metadata.name;
+    if (admitted.has(name)) return admitted.get(name);
+    const { admits, why } = inputs.admitsEscapes(ns);
+    const verdict = admits ? new LazyEvidence(1, () => [why]) : undefined;
+    admitted.set(name, verdict);
     return verdict;
   };
+  /** How a pod of a row in `namespace` (ALL_TENANTS: the first that will do) may escape, if it may. */
+  const opening = (namespace: string, patchable: Map<string, LazyEvidence> | undefined) => {
+    const only = namespaces.get(namespace);
+    const candidates = namespace === ALL_TENANTS ? snapshot.namespaces : only ? [only] : [];
+    for (const ns of candidates) {
+      const open = patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS) ?? admits(ns);
+      if (open) return open;
+    }
+    return undefined;
+  };
+  // Most rows may relabel no namespace: for them the answer depends on the namespace alone.
+  const unpatched = new Map<string, LazyEvidence | undefined>();
+  const openingUnpatched = (namespace: string) => {
+    if (unpatched.has(namespace)) return unpatched.get(namespace);
+    const open = opening(namespace, undefined);
+    unpatched.set(namespace, open);
+    return open;
+  };
+  const unreached = tenancy.tenants.filter((t) => !anywhere.has(t.name));
   for (const [from, creators] of inputs.podCreators) {
     if (from === PLATFORM) continue;
     const patchable = inputs.namespacePatchers.get(from);
     // The shortest way this row gets an escaping pod onto a node; then every tenant with a pod is reached.
-    let best: string[] | undefined;
+    let best: { links: number; create: LazyEvidence; open: LazyEvidence } | undefined;
     for (const { namespace, evidence } of creators) {
-      const candidates =
-        namespace === ALL_TENANTS
-          ? snapshot.namespaces
-          : [namespaces.get(namespace)].filter((n) => n !== undefined);
-      let open: string[] | undefined;
-      for (const ns of candidates) {
-        const relabel = patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS);
-        const verdict = relabel ? undefined : admits(ns);
-        open = relabel ?? (verdict?.admits ? [verdict.why] : undefined);
-        if (open) break;
-      }
-      if (open && (!best || evidence.length + open.length < best.length)) best = [...evidence, ...open];
+      const open = patchable ? opening(namespace, patchable) : openingUnpatched(namespace);
+      if (open && (!best || evidence.links + open.links < best.links))
+        best = { links: evidence.links + open.links, create: evidence, open };
     }
     if (!best) continue;
-    const chain = [
-      ...best,
-      "a pod there may be privileged with hostPID and a hostPath of /, and its author picks the node",
-    ];
+    const { links, create, open } = best;
     const evidenceTo = (to: string) => {
       const { node, resident } = anywhere.get(to)!;
-      return new LazyEvidence(chain.length + 1, () => [...chain, onNodeText(node, resident)]);
+      return new LazyEvidence(links + 2, () => [
+        ...create.chain,
+        ...open.chain,
+        "a pod there may be privileged with hostPID and a hostPath of /, and its author picks the node",
+        onNodeText(node, resident),
+      ]);
     };
     // Every other tenant may have a pod somewhere: one entry for the whole row.
-    if (tenancy.tenants.every((t) => t.name === from || anywhere.has(t.name))) {
+    if (unreached.every((t) => t.name === from)) {
       const example = tenancy.tenants.find((t) => t.name !== from);
       if (example) breaches.add(from, ALL_TENANTS, evidenceTo(example.name));
       continue;

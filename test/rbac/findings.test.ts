@@ -164,6 +164,26 @@ describe("rbacFindings", () => {
     ).toEqual(["rbac.patch-namespace high User:eve"]);
   });
 
+  it("one ClusterRole bound in two namespaces: a risk that names the namespace is judged in each", () => {
+    const snapshot = rbacSnapshot({
+      clusterRoles: [
+        clusterRole("relabel-t1", [
+          { verbs: ["patch"], apiGroups: [""], resources: ["namespaces"], resourceNames: ["t1"] },
+          { verbs: ["get"], apiGroups: [""], resources: ["secrets"] },
+        ]),
+      ],
+      roleBindings: [
+        roleBinding("t1", "b", { kind: "ClusterRole", name: "relabel-t1" }, [user("eve")]),
+        roleBinding("t2", "b", { kind: "ClusterRole", name: "relabel-t1" }, [user("mallory")]),
+      ],
+    });
+    expect(ids(snapshot)).toEqual([
+      "rbac.read-secrets medium User:eve",
+      "rbac.patch-namespace high User:eve",
+      "rbac.read-secrets medium User:mallory",
+    ]);
+  });
+
   it("cluster-scoped risks bound by a RoleBinding are inert and not reported", () => {
     const snapshot = rbacSnapshot({
       clusterRoles: [clusterRole("proxy", [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }])],
