@@ -157,10 +157,12 @@ class ReachedPairs implements PlaneBreaches {
     this.n = columns.length;
     this.index = new Map(columns.map((name, i) => [name, i]));
     const rows = columns.map((_, i) => i).filter((i) => isRow[i]);
+    const reachers = new Int32Array(this.n);
+    for (const from of rows) for (let to = 0; to < this.n; to++) if (this.reaches(from, to)) reachers[to]!++;
     this.reachedByAll = new Set<number>();
     for (let to = 0; to < this.n; to++) {
-      const others = rows.filter((r) => r !== to);
-      if (others.length > 1 && others.every((from) => this.reaches(from, to))) this.reachedByAll.add(to);
+      const others = rows.length - (isRow[to] ? 1 : 0);
+      if (others > 1 && reachers[to] === others) this.reachedByAll.add(to);
     }
   }
 
@@ -199,24 +201,24 @@ class ReachedPairs implements PlaneBreaches {
     return false;
   }
 
-  /** O(rows × columns) over a typed array. */
+  /** O(rows × columns) over a bitset. */
   count(rows: string[], columns: string[]): PlaneCounts {
-    const cols = columns.map((c) => this.index.get(c));
-    const affected = new Set<number>();
+    const cols = columns.map((c) => this.index.get(c) ?? -1);
+    const columnSet = new Set(columns);
+    const affected = new Uint8Array(columns.length);
     let cells = 0;
     let breaches = 0;
     for (const row of rows) {
+      cells += columns.length - (columnSet.has(row) ? 1 : 0);
       const f = this.index.get(row);
+      if (f === undefined || !this.isRow[f]) continue;
       for (let j = 0; j < cols.length; j++) {
-        if (columns[j] === row) continue;
-        cells++;
-        const t = cols[j];
-        if (f !== undefined && t !== undefined && this.isRow[f] && this.reaches(f, t)) {
+        if (cols[j]! >= 0 && this.reaches(f, cols[j]!)) {
           breaches++;
-          affected.add(j);
+          affected[j] = 1;
         }
       }
     }
-    return { cells, breaches, tenantsAffected: affected.size };
+    return { cells, breaches, tenantsAffected: affected.reduce((sum, a) => sum + a, 0) };
   }
 }
