@@ -5,20 +5,13 @@
 import type { ObjectRef } from "../model/finding.js";
 import type { Origin } from "../model/origin.js";
 import type { Snapshot } from "../model/snapshot.js";
-import {
-  compareLevels,
-  LATEST,
-  type Level,
-  type LevelVersion,
-  levelVersionString,
-  type Version,
-} from "./api.js";
+import { LATEST, type Level, type LevelVersion, sameVersion, type Version } from "./api.js";
 import type { ForbiddenReason, ObjectMeta, PodSpec } from "./check.js";
 import { DEFAULT_CONFIG, type PodSecurityConfig } from "./config.js";
 import { defaultEvaluator, evaluatePod, type PodVerdict } from "./evaluate.js";
 import { type NamespacePolicy, namespacePolicy } from "./namespace-policy.js";
 import type { Evaluator } from "./registry.js";
-import { type PodSubject, podSubjects } from "./subjects.js";
+import { judgedAs, type PodSubject, podSubjects } from "./subjects.js";
 
 export interface PodSecurityOptions {
   /** Defaults and exemptions, as the PodSecurityConfiguration gives them (default: privileged:latest, none). */
@@ -35,13 +28,17 @@ export interface PodSecurityOptions {
   judge?: Judge;
 }
 
+/** The verdicts on one pod spec so far: a report asks at most a handful of level:versions, so a list will do. */
+type Verdicts = { level: Level; version: Version; verdict: PodVerdict }[];
+
 /**
  * One analysis's memory: verdicts per pod spec and level:version (a namespace report asks about the same pod
- * at enforce, audit, warn and each candidate level), and the subjects of each snapshot. Create one per analysis
- * of a snapshot that does not change meanwhile (a watch-fed snapshot must use a fresh one after updates).
+ * at enforce, audit, warn and each candidate level), and the subjects of each snapshot. Subjects whose checks
+ * see the same input share their verdicts. Create one per analysis of a snapshot that does not change meanwhile
+ * (a watch-fed snapshot must use a fresh one after updates).
  */
 export class Judge {
-  private readonly cache = new WeakMap<PodSpec, Map<string, PodVerdict>>();
+  private readonly cache = new WeakMap<PodSpec, Verdicts>();
   private readonly subjectsOf = new WeakMap<Snapshot, PodSubject[]>();
   constructor(readonly evaluator: Evaluator = defaultEvaluator) {}
 
@@ -49,24 +46,58 @@ export class Judge {
     let subjects = this.subjectsOf.get(snapshot);
     if (!subjects) {
       subjects = podSubjects(snapshot);
+      this.shareVerdicts(subjects);
       this.subjectsOf.set(snapshot, subjects);
     }
     return subjects;
   }
 
   verdict(lv: LevelVersion, meta: ObjectMeta | undefined, spec: PodSpec): PodVerdict {
-    let bySpec = this.cache.get(spec);
-    if (!bySpec) {
-      bySpec = new Map();
-      this.cache.set(spec, bySpec);
-    }
-    const key = levelVersionString(lv);
-    let verdict = bySpec.get(key);
-    if (!verdict) {
-      verdict = evaluatePod(lv.level, lv.version, meta, spec, this.evaluator);
-      bySpec.set(key, verdict);
-    }
+    const verdicts = this.verdictsOf(spec);
+    for (const known of verdicts)
+      if (known.level === lv.level && sameVersion(known.version, lv.version)) return known.verdict;
+    const verdict = evaluatePod(lv.level, lv.version, meta, spec, this.evaluator);
+    verdicts.push({ level: lv.level, version: lv.version, verdict });
     return verdict;
+  }
+
+  // Reports ask about one spec at several levels in a row: remembering the last spares most lookups.
+  private lastSpec?: PodSpec;
+  private lastVerdicts: Verdicts = [];
+
+  private verdictsOf(spec: PodSpec): Verdicts {
+    if (spec === this.lastSpec) return this.lastVerdicts;
+    let verdicts = this.cache.get(spec);
+    if (!verdicts) {
+      verdicts = [];
+      this.cache.set(spec, verdicts);
+    }
+    this.lastSpec = spec;
+    this.lastVerdicts = verdicts;
+    return verdicts;
+  }
+
+  /** The verdict on a subject: its own, or the one on the owner template it is the same pod as. */
+  verdictOf(lv: LevelVersion, subject: PodSubject): PodVerdict {
+    const judged = judgedAs(subject);
+    return this.verdict(lv, judged.meta, judged.spec);
+  }
+
+  /**
+   * Tenants often run the same templates: judging each distinct one once is most of the work saved at scale
+   * (pods and ReplicaSets mostly share their owner's, see sameAsOwner).
+   */
+  private shareVerdicts(subjects: readonly PodSubject[]): void {
+    const byContent = new Map<string, Verdicts>();
+    for (const subject of subjects) {
+      if (subject.sameAsOwner) continue;
+      // Same JSON, same input to the checks.
+      const key = JSON.stringify([subject.meta.annotations, subject.spec]);
+      const verdicts = byContent.get(key) ?? this.cache.get(subject.spec) ?? [];
+      byContent.set(key, verdicts);
+      this.cache.set(subject.spec, verdicts);
+    }
+    this.lastSpec = undefined; // its list may have been replaced
   }
 }
 
@@ -144,9 +175,7 @@ export function evaluateSubjects(snapshot: Snapshot, options: PodSecurityOptions
       ? { level: options.level, version: options.version ?? LATEST }
       : nsPolicy.enforce;
     const exempt = exemptionOf(subject, nsPolicy, config);
-    const verdict = exempt
-      ? { allowed: true, reasons: [], message: "" }
-      : judge.verdict(lv, subject.meta, subject.spec);
+    const verdict = exempt ? { allowed: true, reasons: [], message: "" } : judge.verdictOf(lv, subject);
     verdicts.push({
       kind: subject.kind,
       namespace: subject.namespace,
@@ -216,9 +245,9 @@ export function namespaceReports(snapshot: Snapshot, options: PodSecurityOptions
   const policies = namespacePolicies(snapshot, config);
   const byNamespace = new Map<string, PodSubject[]>();
   for (const subject of judge.subjects(snapshot)) {
-    const list = byNamespace.get(subject.namespace) ?? [];
-    list.push(subject);
-    byNamespace.set(subject.namespace, list);
+    const list = byNamespace.get(subject.namespace);
+    if (list) list.push(subject);
+    else byNamespace.set(subject.namespace, [subject]);
   }
   const names = [...new Set([...snapshot.namespaces.map((n) => n.metadata.name), ...byNamespace.keys()])]
     .filter((name) => inScope(name, options))
@@ -226,34 +255,45 @@ export function namespaceReports(snapshot: Snapshot, options: PodSecurityOptions
   return names.map((name) => {
     const policy = policyFor(policies, name, config);
     const subjects = byNamespace.get(name) ?? [];
-    const judged = subjects.filter((s) => !exemptionOf(s, policy, config));
-    const mode = (lv: LevelVersion): ModeViolations => ({
-      policy: lv,
-      violations: judged.flatMap((s) => {
-        const verdict = judge.verdict(lv, s.meta, s.spec);
-        return verdict.allowed ? [] : [{ display: s.display, message: verdict.message }];
-      }),
-    });
-    const version = policy.enforce.version;
-    const strictest = strictestSafeLevel(judged, version, judge);
-    const blockers = STRICTEST_FIRST.filter((level) => compareLevels(level, strictest) > 0)
+    const modes = [policy.enforce, policy.audit, policy.warn].map(
+      (lv): ModeViolations => ({ policy: lv, violations: [] }),
+    );
+    // Who each level stricter than privileged would reject, at the enforce version.
+    const candidates = (["restricted", "baseline"] as const).map((level) => ({
+      lv: { level, version: policy.enforce.version },
+      rejects: [] as string[],
+    }));
+    const exempt: string[] = [];
+    // One pass per subject, asking about it at every level in turn: the judge finds its verdicts once.
+    for (const s of subjects) {
+      if (exemptionOf(s, policy, config)) {
+        exempt.push(s.display);
+        continue;
+      }
+      for (const mode of modes) {
+        const verdict = judge.verdictOf(mode.policy, s);
+        if (!verdict.allowed) mode.violations.push({ display: s.display, message: verdict.message });
+      }
+      for (const { lv, rejects } of candidates) if (!judge.verdictOf(lv, s).allowed) rejects.push(s.display);
+    }
+    // The strictest level that rejects nobody; the blockers are what each stricter level rejects.
+    const safe = candidates.findIndex((c) => c.rejects.length === 0);
+    const strictest = safe === -1 ? "privileged" : candidates[safe]!.lv.level;
+    const blockers = candidates
+      .slice(0, safe === -1 ? undefined : safe)
       .reverse()
-      .map((level) => ({
-        level,
-        subjects: judged
-          .filter((s) => !judge.verdict({ level, version }, s.meta, s.spec).allowed)
-          .map((s) => s.display),
-      }));
+      .map(({ lv, rejects }) => ({ level: lv.level, subjects: rejects }));
+    const [enforce, audit, warn] = modes as [ModeViolations, ModeViolations, ModeViolations];
     return {
       name,
       policy,
       subjects: subjects.length,
-      enforce: mode(policy.enforce),
-      audit: mode(policy.audit),
-      warn: mode(policy.warn),
+      enforce,
+      audit,
+      warn,
       strictestSafeLevel: strictest,
       blockers,
-      exempt: subjects.filter((s) => exemptionOf(s, policy, config)).map((s) => s.display),
+      exempt,
     };
   });
 }

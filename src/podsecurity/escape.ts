@@ -126,21 +126,22 @@ export function normalizeHostPath(path: string): string {
 
 interface IndexedContainer {
   container: Container;
-  path: string;
+  list: "initContainers" | "containers" | "ephemeralContainers";
+  index: number;
 }
 
-function indexedContainers(spec: PodSpec, specPath: string): IndexedContainer[] {
-  return [
-    ...(spec.initContainers ?? []).map((c, i) => ({
-      container: c,
-      path: `${specPath}.initContainers[${i}]`,
-    })),
-    ...(spec.containers ?? []).map((c, i) => ({ container: c, path: `${specPath}.containers[${i}]` })),
-    ...(spec.ephemeralContainers ?? []).map((c, i) => ({
-      container: c as Container,
-      path: `${specPath}.ephemeralContainers[${i}]`,
-    })),
-  ];
+function indexedContainers(spec: PodSpec): IndexedContainer[] {
+  const out: IndexedContainer[] = [];
+  for (const list of ["initContainers", "containers", "ephemeralContainers"] as const)
+    (spec[list] ?? []).forEach((container, index) => {
+      out.push({ container: container as Container, list, index });
+    });
+  return out;
+}
+
+/** Built only for evidence: most pods have none, and a path per container adds up at scale. */
+function pathOf(specPath: string, { list, index }: IndexedContainer): string {
+  return `${specPath}.${list}[${index}]`;
 }
 
 /** `SYS_ADMIN` from `CAP_SYS_ADMIN` or `sys_admin`: runtimes accept both spellings. */
@@ -162,15 +163,16 @@ export interface EscapeOptions {
 export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): EscapeEvidence[] {
   const specPath = options.specPath ?? "spec";
   const evidence: EscapeEvidence[] = [];
-  const containers = indexedContainers(spec, specPath);
+  const containers = indexedContainers(spec);
   const anyPrivileged = containers.some(({ container }) => container.securityContext?.privileged === true);
 
-  for (const { container, path } of containers) {
+  for (const indexed of containers) {
+    const { container } = indexed;
     const sc = container.securityContext;
     if (sc?.privileged === true)
       evidence.push({
         kind: "privileged",
-        field: `${path}.securityContext.privileged=true`,
+        field: `${pathOf(specPath, indexed)}.securityContext.privileged=true`,
         summary: "privileged",
         detail: `container "${container.name}" is privileged: every host device and capability, no seccomp or AppArmor confinement`,
         severity: "critical",
@@ -187,11 +189,12 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
       severity: "critical",
       takeover: true,
     });
-  for (const { container, path } of containers) {
+  for (const indexed of containers) {
+    const { container } = indexed;
     if (container.securityContext?.windowsOptions?.hostProcess === true)
       evidence.push({
         kind: "host-process",
-        field: `${path}.securityContext.windowsOptions.hostProcess=true`,
+        field: `${pathOf(specPath, indexed)}.securityContext.windowsOptions.hostProcess=true`,
         summary: "hostProcess",
         detail: `container "${container.name}" is a Windows HostProcess container: runs on the node, outside any container`,
         severity: "critical",
@@ -199,7 +202,8 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
         container: container.name,
       });
   }
-  for (const { container, path } of containers) {
+  for (const indexed of containers) {
+    const { container } = indexed;
     const added = container.securityContext?.capabilities?.add ?? [];
     added.forEach((raw, i) => {
       const capability = normalizeCapability(raw);
@@ -212,7 +216,7 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
         (capability === "NET_ADMIN" && spec.hostNetwork === true);
       evidence.push({
         kind: "capability",
-        field: `${path}.securityContext.capabilities.add[${i}]=${raw}`,
+        field: `${pathOf(specPath, indexed)}.securityContext.capabilities.add[${i}]=${raw}`,
         summary: capability,
         detail: `container "${container.name}" adds ${capability}: ${danger.detail}${escalated ? (capability === "SYS_PTRACE" ? ", and with hostPID that includes every host process" : ", and with hostNetwork that is the node's own network") : ""}`,
         severity: escalated ? "critical" : danger.severity,
@@ -308,12 +312,13 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
       takeover: false,
     });
   if (spec.hostUsers !== false) {
-    for (const { container, path } of containers) {
+    for (const indexed of containers) {
+      const { container } = indexed;
       const procMount = container.securityContext?.procMount;
       if (procMount && procMount !== "Default")
         evidence.push({
           kind: "proc-mount",
-          field: `${path}.securityContext.procMount=${procMount}`,
+          field: `${pathOf(specPath, indexed)}.securityContext.procMount=${procMount}`,
           summary: `procMount ${procMount}`,
           detail: `container "${container.name}" sees /proc unmasked outside a user namespace`,
           severity: "medium",

@@ -7,7 +7,7 @@ import { type Finding, type Severity, severityRank } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName } from "../model/workloads.js";
 import {
-  evaluateSubjects,
+  exemptionOf,
   Judge,
   type NamespaceReport,
   namespaceReports,
@@ -54,7 +54,7 @@ function labelCommand(namespace: string, level: Level): string {
   return `kubectl label namespace ${namespace} ${ENFORCE_LEVEL_LABEL}=${level}`;
 }
 
-function escapeFindings(subject: PodSubject, report: NamespaceReport | undefined): Finding[] {
+function escapeFindings(subject: PodSubject, report: NamespaceReport): Finding[] {
   const evidence = canEscapeToNode(subject.spec, { specPath: podSpecPath(subject.kind) });
   if (evidence.length === 0) return [];
   const base = {
@@ -67,10 +67,10 @@ function escapeFindings(subject: PodSubject, report: NamespaceReport | undefined
   // pods in their namespace, which the API plane reports.
   const system = SYSTEM_NAMESPACES.includes(subject.namespace);
   const severity = (s: Severity): Severity => (system ? "low" : s);
-  const enforced = report?.policy.enforce.level ?? "privileged";
+  const enforced = report.policy.enforce.level;
   const guard = system
     ? `; expected for a platform component in ${subject.namespace}: allow no tenant to create or exec into pods there`
-    : enforced === "privileged" && !report?.policy.exempt
+    : enforced === "privileged" && !report.policy.exempt
       ? `; then enforce baseline on namespace ${subject.namespace}: ${labelCommand(subject.namespace, "baseline")}`
       : "";
   const lines = (items: EscapeEvidence[]) => items.map((e) => `${e.field}: ${e.detail}`);
@@ -133,7 +133,8 @@ function namespaceFindings(report: NamespaceReport): Finding[] {
   };
   const safe = report.strictestSafeLevel;
   const firstBlockers = report.blockers[0];
-  const advice =
+  // Only some namespaces get advice: build it for those alone (blocker lists can be long).
+  const advice = () =>
     safe === "privileged"
       ? `no level stricter than privileged admits its current pods (${firstBlockers?.subjects.join(", ")} ${(firstBlockers?.subjects.length ?? 0) === 1 ? "violates" : "violate"} baseline): fix those, then ${labelCommand(report.name, "baseline")}`
       : `${labelCommand(report.name, safe)} (admits every current pod and workload${safe === "baseline" && firstBlockers?.subjects.length ? `; restricted would reject ${firstBlockers.subjects.join(", ")}` : ""})`;
@@ -159,7 +160,7 @@ function namespaceFindings(report: NamespaceReport): Finding[] {
       evidence: ["exemptions.namespaces includes it"],
       remediation: system
         ? "expected for platform namespaces; keep tenants out of it"
-        : `remove it from exemptions.namespaces and ${advice}`,
+        : `remove it from exemptions.namespaces and ${advice()}`,
     });
   } else if (report.policy.enforce.level === "privileged") {
     const labelled = report.policy.enforceLabelled;
@@ -177,7 +178,7 @@ function namespaceFindings(report: NamespaceReport): Finding[] {
           : `no metadata.labels["${ENFORCE_LEVEL_LABEL}"]; the default is ${levelVersionString(report.policy.enforce)}`,
         `strictest level its ${report.subjects} current pods and workloads allow: ${safe}`,
       ],
-      remediation: system ? `platform namespace: restrict who may create pods in it; ${advice}` : advice,
+      remediation: system ? `platform namespace: restrict who may create pods in it; ${advice()}` : advice(),
     });
   } else if (safe !== "privileged" && compareLevels(safe, report.policy.enforce.level) > 0) {
     findings.push({
@@ -207,14 +208,14 @@ function fallbackOf(label: string): string {
 export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOptions = {}): Finding[] {
   const config = options.config ?? DEFAULT_CONFIG;
   const judge = options.judge ?? new Judge(options.evaluator);
-  const reports = namespaceReports(snapshot, { ...options, judge, level: undefined });
+  const reports = namespaceReports(snapshot, { ...options, config, judge, level: undefined });
   const byName = new Map(reports.map((r) => [r.name, r]));
   const findings: Finding[] = [];
   const controlPlane = indexControlPlane(snapshot.nodes);
-  for (const verdict of evaluateSubjects(snapshot, { ...options, config, judge, level: undefined })) {
-    const subject = verdict.subject;
+  for (const subject of judge.subjects(snapshot)) {
     if (subject.owner) continue; // its controller carries the same template
     const report = byName.get(subject.namespace);
+    if (!report) continue; // not in scope
     findings.push(...escapeFindings(subject, report));
     const placement = controlPlanePlacement(subject.spec, controlPlane, podSpecPath(subject.kind));
     if (placement.length > 0) {
@@ -235,7 +236,10 @@ export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOpti
         origin: subject.origin,
       });
     }
-    if (!verdict.allowed && verdict.policy.level !== "privileged")
+    const enforce = report.policy.enforce;
+    if (enforce.level === "privileged" || exemptionOf(subject, report.policy, config)) continue;
+    const verdict = judge.verdictOf(enforce, subject);
+    if (!verdict.allowed)
       findings.push({
         id: "node.enforce-violation",
         plane: "node",
@@ -246,7 +250,7 @@ export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOpti
           ? `${subject.display} ${verdict.message} (it predates the label or was admitted by an exemption)`
           : `${subject.display}: its pods will be rejected: ${verdict.message}`,
         evidence: verdict.reasons.map((r) => (r.detail ? `${r.reason}: ${r.detail}` : r.reason)),
-        remediation: `change the pod spec to meet ${levelVersionString(verdict.policy)}`,
+        remediation: `change the pod spec to meet ${levelVersionString(enforce)}`,
         resource: subject.resource,
         origin: subject.origin,
       });
