@@ -1,13 +1,14 @@
 import { Command, Option } from "commander";
 import { SEVERITIES, type Severity, severityRank } from "../model/finding.js";
 import { renderAuditText } from "../report/audit-text.js";
+import { writeAuditDocument } from "../report/audit-document.js";
 import { renderHtml } from "../report/html.js";
 import { summarizeLoad } from "../report/load-summary.js";
 import { renderSarif } from "../report/sarif.js";
 import { runAudit } from "../tenancy/audit.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO } from "./errors.js";
-import { printStructured, validateOutput } from "./output.js";
+import { validateOutput } from "./output.js";
 import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
 import { VERSION } from "./version.js";
@@ -58,7 +59,12 @@ Examples:
           process.stdout.write(renderHtml(report));
           break;
         default:
-          printStructured({ ...report, load: summarizeLoad(snapshot, diagnostics) }, options.output);
+          writeAuditDocument(
+            report,
+            { load: summarizeLoad(snapshot, diagnostics) },
+            options.output as "json" | "yaml",
+            (chunk) => process.stdout.write(chunk),
+          );
       }
       if (options.failOn) {
         const threshold = severityRank(options.failOn);

@@ -8,7 +8,11 @@ export function validateOutput(output: string, allowed: string[]): void {
     );
 }
 
-/** `-o json` / `-o yaml`. */
+/** `-o json` / `-o yaml` (plain YAML: a repeated object is written again, never as an anchor and alias). */
 export function printStructured(value: unknown, output: string): void {
-  process.stdout.write(output === "yaml" ? stringify(value) : `${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(
+    output === "yaml"
+      ? stringify(value, { aliasDuplicateObjects: false })
+      : `${JSON.stringify(value, null, 2)}\n`,
+  );
 }

@@ -4,9 +4,23 @@
  */
 import type { AuditReport } from "../tenancy/audit.js";
 
+/** Above this many tenants the page shows no heat-map, so it carries no matrix cells (they can be millions). */
+const HEATMAP_MAX_TENANTS = 150;
+
 export function renderHtml(report: AuditReport, title = "kubefence audit"): string {
+  const heatMap = report.tenants.length <= HEATMAP_MAX_TENANTS;
+  const shown = {
+    apiVersion: report.apiVersion,
+    kind: report.kind,
+    tenants: report.tenants,
+    summary: report.summary,
+    rows: report.rows,
+    matrixForm: report.matrixForm,
+    matrix: heatMap ? report.matrix : [],
+    findings: report.findings,
+  };
   // `<` is escaped so no string inside the report can close the script element.
-  const data = JSON.stringify(report).replace(/</g, "\\u003c");
+  const data = JSON.stringify(shown).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -82,7 +96,7 @@ function cellsOf(from, to) {
   }).filter(Boolean);
 }
 const matrix = document.getElementById("matrix");
-if (columns.length > 150) {
+if (columns.length > ${HEATMAP_MAX_TENANTS}) {
   matrix.append(el("tr", {}, el("td", {}, columns.length + " tenants: too many for a heat-map; the findings below and -o json list every breach.")));
 } else {
   matrix.append(el("tr", {}, el("th", {}, "from \\\\ to"), ...columns.map(c => el("th", {}, c))));

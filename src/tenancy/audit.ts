@@ -131,20 +131,33 @@ export function assembleReport(
     rows,
     matrixForm: full ? "full" : "breaches",
   } as Omit<AuditReport, "matrix" | "findings">;
-  // The cells are made when read (for -o json, the grid, the HTML): a large matrix is mostly counted.
+  // The cells are made when read (for the grid, the HTML): a large matrix is mostly counted, and streamed
+  // (matrixCells) rather than held when written out.
+  const cells = () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes));
   let matrix: MatrixCell[] | undefined;
   Object.defineProperty(report, "matrix", {
     enumerable: true,
     get: () => {
-      matrix ??= full ? expandMatrix(rows, names, results.planes) : breachList(results.planes);
+      matrix ??= [...cells()];
       return matrix;
     },
   });
   Object.defineProperty(report, BREACHES, { value: results.planes, enumerable: false });
+  Object.defineProperty(report, CELLS, { value: cells, enumerable: false });
   return Object.assign(report, { findings }) as AuditReport;
 }
 
 const BREACHES = Symbol("kubefence.breaches");
+const CELLS = Symbol("kubefence.cells");
+
+/**
+ * The report's matrix cells one at a time, each dropped once the caller moves on: writing the matrix of
+ * thousands of tenants (millions of breaches) never holds it whole.
+ */
+export function matrixCells(report: AuditReport): Iterable<MatrixCell> {
+  const made = (report as unknown as { [CELLS]?: () => Iterable<MatrixCell> })[CELLS];
+  return made ? made() : report.matrix;
+}
 
 /** The first `limit` breaches as stored, without making every cell (the text report's list). */
 export function firstBreaches(report: AuditReport, limit: number): { cells: MatrixCell[]; total: number } {

@@ -158,27 +158,23 @@ function cell(from: string, to: string, plane: Plane, evidence: Evidence | undef
   return out;
 }
 
-/** Every ordered pair (rows × columns, self excluded) on every plane, in a stable order. */
-export function expandMatrix(
+/** Every ordered pair (rows × columns, self excluded) on every plane, in a stable order, made one by one. */
+export function* expandMatrix(
   rows: string[],
   columns: string[],
   planes: Record<Plane, PlaneBreaches>,
-): MatrixCell[] {
-  const cells: MatrixCell[] = [];
+): Generator<MatrixCell> {
   for (const from of rows)
     for (const to of columns) {
       if (from === to) continue;
-      for (const plane of PLANES) cells.push(cell(from, to, plane, planes[plane].find(from, to)));
+      for (const plane of PLANES) yield cell(from, to, plane, planes[plane].find(from, to));
     }
-  return cells;
 }
 
-/** Only the breaches, as stored (ends may be ALL_TENANTS): the matrix of a cluster with many tenants. */
-export function breachList(planes: Record<Plane, PlaneBreaches>): MatrixCell[] {
-  const cells: MatrixCell[] = [];
+/** Only the breaches, as stored (ends may be ALL_TENANTS), made one by one: the matrix of many tenants. */
+export function* breachList(planes: Record<Plane, PlaneBreaches>): Generator<MatrixCell> {
   for (const plane of PLANES)
-    for (const [from, to, evidence] of planes[plane].stored()) cells.push(cell(from, to, plane, evidence));
-  return cells;
+    for (const [from, to, evidence] of planes[plane].stored()) yield cell(from, to, plane, evidence);
 }
 
 function shortest(candidates: (Evidence | undefined)[]): Evidence | undefined {

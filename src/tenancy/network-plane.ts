@@ -108,9 +108,9 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
         if (s !== undefined) return beyondPlatformServices(s);
         continue;
       }
-      const codes = matrix.codes(a);
       for (const b of namespacesOf[to]!) {
-        const found = connects(codes[b]!) ? model.firstConnection(a, b) : undefined;
+        const status = matrix.status(a, b);
+        const found = status === "full" || status === "partial" ? model.firstConnection(a, b) : undefined;
         if (found) return found;
       }
     }

@@ -31,7 +31,7 @@ describe("the sparse matrix", () => {
         const breaches = new BreachMap();
         for (const [from, to] of pairs) breaches.add(from, to, [`${from}->${to}`]);
         const empty = new BreachMap();
-        const cells = expandMatrix(rows, tenants, { api: breaches, network: empty, node: empty }).filter(
+        const cells = [...expandMatrix(rows, tenants, { api: breaches, network: empty, node: empty })].filter(
           (c) => c.plane === "api",
         );
         const breached = cells.filter((c) => c.verdict === "breach");

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { generateCluster, SIZES } from "../../bench/generate.js";
+import { withBuiltinRbac } from "../../src/rbac/builtin.js";
+import { writeAuditDocument } from "../../src/report/audit-document.js";
+import { loadDemo } from "../../src/sources/demo.js";
+import { type AuditReport, runAudit } from "../../src/tenancy/audit.js";
+import { resolveTenants } from "../../src/tenancy/tenants.js";
+
+function audit(snapshot: ReturnType<typeof loadDemo>["snapshot"]): AuditReport {
+  const withRbac = withBuiltinRbac(snapshot);
+  return runAudit(withRbac, resolveTenants(withRbac, { from: "namespace" }).tenancy);
+}
+
+function written(report: AuditReport, format: "json" | "yaml"): { text: string; chunks: number } {
+  const chunks: string[] = [];
+  writeAuditDocument(report, { load: { files: 1 } }, format, (chunk) => chunks.push(chunk));
+  return { text: chunks.join(""), chunks: chunks.length };
+}
+
+describe("writeAuditDocument", () => {
+  const demo = audit(loadDemo().snapshot);
+  // 102 namespaces, one tenant each: beyond MAX_FULL_CELLS, so the matrix lists breaches with "*" ends.
+  const generated = audit(generateCluster(SIZES.small));
+
+  it("writes the same JSON, byte for byte, as JSON.stringify of the whole document", () => {
+    for (const report of [demo, generated]) {
+      const expected = `${JSON.stringify({ ...report, load: { files: 1 } }, null, 2)}\n`;
+      expect(written(report, "json").text).toBe(expected);
+    }
+    expect(generated.matrixForm).toBe("breaches");
+    expect(demo.matrixForm).toBe("full");
+  });
+
+  it("writes YAML that reads back as the same document", () => {
+    for (const report of [demo, generated]) {
+      const doc = parse(written(report, "yaml").text);
+      expect(doc).toEqual(JSON.parse(JSON.stringify({ ...report, load: { files: 1 } })));
+    }
+  });
+
+  it("writes an empty matrix as an empty list", () => {
+    const empty = { ...demo, matrix: [] } as AuditReport;
+    expect(JSON.parse(written(empty, "json").text).matrix).toEqual([]);
+    expect(parse(written(empty, "yaml").text).matrix).toEqual([]);
+  });
+
+  it("hands the document over in chunks, not as one string", () => {
+    const { text, chunks } = written(generated, "json");
+    expect(text.length).toBeGreaterThan(1 << 20);
+    expect(chunks).toBeGreaterThan(1);
+  });
+});
