@@ -113,7 +113,7 @@ Examples:
         return;
       }
       if (options.level === "namespace") {
-        process.stdout.write(renderMatrix(model.namespaceMatrix(), format));
+        process.stdout.write(renderMatrix(model.namespaceMatrix(), format, namespace));
         return;
       }
       process.stdout.write(

@@ -25,20 +25,31 @@ export function connectionJSON(c: Connection) {
   return { src: c.src, dst: c.dst, conn: c.conns.toString(), ports: c.conns.toJSON() };
 }
 
-export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, namespaces?: string[]): string {
-  const names = matrix.namespaces;
-  const shown = names
-    .map((name, i) => ({ name, i }))
-    .filter(({ name }) => !namespaces || namespaces.includes(name));
+/**
+ * The namespace matrix. With `focus` (netmap -n), only the pairs with an end in that namespace — what it
+ * reaches and what reaches it — as a list (a grid of one row and one column would hide the rest).
+ */
+export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, focus?: string): string {
+  const shown = matrix.namespaces.map((name, i) => ({ name, i }));
   const cell = (i: number, j: number) => matrix.status(i, j);
+  const f = focus === undefined ? -1 : matrix.namespaces.indexOf(focus);
+  const pairs = (
+    f < 0
+      ? shown.flatMap((a) => shown.map((b) => [a, b] as const))
+      : [
+          ...shown.map((b) => [shown[f]!, b] as const),
+          ...shown.filter((a) => a.i !== f).map((a) => [a, shown[f]!] as const),
+        ]
+  ).map(([a, b]) => ({ src: a.name, dst: b.name, status: cell(a.i, b.i) }));
+  const shownStatus = (status: string) => (status === "n/a" ? "-" : status);
   switch (format) {
     case "txt": {
       // Namespace names are case-sensitive: aligned by hand rather than through upper-casing renderTable.
-      const header = ["FROM \\ TO", ...shown.map((s) => s.name)];
-      const rows = shown.map((a) => [
-        a.name,
-        ...shown.map((b) => (cell(a.i, b.i) === "n/a" ? "-" : cell(a.i, b.i))),
-      ]);
+      const header = f < 0 ? ["FROM \\ TO", ...shown.map((s) => s.name)] : ["FROM", "TO", "STATUS"];
+      const rows =
+        f < 0
+          ? shown.map((a) => [a.name, ...shown.map((b) => shownStatus(cell(a.i, b.i)))])
+          : pairs.map((p) => [p.src, p.dst, shownStatus(p.status)]);
       const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
       return [header, ...rows]
         .map((r) =>
@@ -51,29 +62,20 @@ export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, name
         .concat("\n");
     }
     case "json":
-      return `${JSON.stringify(
-        {
-          namespaces: shown.map((s) => s.name),
-          matrix: shown.flatMap((a) =>
-            shown.map((b) => ({ src: a.name, dst: b.name, status: cell(a.i, b.i) })),
-          ),
-        },
-        null,
-        2,
-      )}\n`;
+      return `${JSON.stringify({ namespaces: shown.map((s) => s.name), matrix: pairs }, null, 2)}\n`;
     case "csv":
-      return `src,dst,status\n${shown.flatMap((a) => shown.map((b) => `${csvField(a.name)},${csvField(b.name)},${cell(a.i, b.i)}`)).join("\n")}\n`;
+      return `src,dst,status\n${pairs.map((p) => `${csvField(p.src)},${csvField(p.dst)},${p.status}`).join("\n")}\n`;
     case "md":
+      if (f >= 0)
+        return `| from | to | status |\n|---|---|---|\n${pairs.map((p) => `| ${p.src} | ${p.dst} | ${p.status} |\n`).join("")}`;
       return `| from \\ to | ${shown.map((s) => s.name).join(" | ")} |\n|${"---|".repeat(shown.length + 1)}\n${shown
         .map((a) => `| ${a.name} | ${shown.map((b) => cell(a.i, b.i)).join(" | ")} |\n`)
         .join("")}`;
     case "dot":
       return dot(
-        shown.flatMap((a) =>
-          shown
-            .filter((b) => a.i !== b.i && (cell(a.i, b.i) === "full" || cell(a.i, b.i) === "partial"))
-            .map((b) => ({ src: a.name, dst: b.name, label: cell(a.i, b.i) })),
-        ),
+        pairs
+          .filter((p) => p.src !== p.dst && (p.status === "full" || p.status === "partial"))
+          .map((p) => ({ src: p.src, dst: p.dst, label: p.status })),
       );
   }
 }

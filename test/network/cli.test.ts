@@ -116,6 +116,21 @@ describe("kubefence netmap", () => {
     );
   });
 
+  it("--level namespace -n lists what the namespace reaches and what reaches it", async () => {
+    const r = await run(netmapCommand, ["-f", isolated, "--level", "namespace", "-n", "y"]);
+    expect(r.stdout).toBe(
+      ["FROM   TO   STATUS", "y      x    none", "y      y    -", "x      y    full", ""].join("\n"),
+    );
+    const json = JSON.parse(
+      (await run(netmapCommand, ["-f", isolated, "--level", "namespace", "-n", "x", "-o", "json"])).stdout,
+    );
+    expect(json.matrix).toEqual([
+      { src: "x", dst: "x", status: "n/a" },
+      { src: "x", dst: "y", status: "full" },
+      { src: "y", dst: "x", status: "none" },
+    ]);
+  });
+
   it("-o csv, md, json and dot render the same connections", async () => {
     expect((await run(netmapCommand, ["-f", isolated, "-o", "csv"])).stdout.split("\n")[0]).toBe(
       "src,dst,conn",
