@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { SEVERITIES, type Severity, severityRank } from "../model/finding.js";
-import { renderAuditText } from "../report/audit-text.js";
 import { writeAuditDocument } from "../report/audit-document.js";
+import { renderAuditText } from "../report/audit-text.js";
 import { renderHtml } from "../report/html.js";
 import { summarizeLoad } from "../report/load-summary.js";
 import { renderSarif } from "../report/sarif.js";
