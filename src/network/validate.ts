@@ -2,18 +2,21 @@
  * NetworkPolicy validation as the API server does it, with its messages, so an invalid manifest is reported
  * the way `kubectl apply` would reject it. Mirrors kubernetes/kubernetes
  * pkg/apis/networking/validation/validation.go (ValidateNetworkPolicySpec, ValidateNetworkPolicyPort,
- * ValidateNetworkPolicyPeer, ValidateIPBlock), apimachinery meta/v1/validation (ValidateLabelSelector) and
- * util/validation (IsValidPortNum, IsValidPortName, IsQualifiedName, IsValidLabelValue); error text as
- * util/validation/field/errors.go prints it.
+ * ValidateNetworkPolicyPeer, ValidateIPBlock) and util/validation (IsValidPortNum, IsValidPortName). Field
+ * errors, label keys and values and label selectors (shared with the manifest sources): src/model/validation.ts.
+ * Selectors here check the values of matchExpressions, as current API servers do for new objects.
  */
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../model/objects.js";
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../model/objects.js";
+import {
+  type FieldError,
+  fieldForbidden as forbidden,
+  fieldInvalid as invalid,
+  maxLenError,
+  fieldNotSupported as notSupported,
+  fieldRequired as required,
+  validateLabelSelector,
+} from "../model/validation.js";
 import { formatIP, parseCIDR } from "./ip.js";
-
-/** One field error, e.g. `spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: …`. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 /** A warning the API server would return with a successful create (not a rejection). */
 export interface FieldWarning {
@@ -25,30 +28,6 @@ export interface PolicyValidation {
   errors: FieldError[];
   warnings: FieldWarning[];
 }
-
-type Value = string | number | boolean | undefined | null;
-
-function quote(value: Value): string {
-  if (value === undefined || value === null) return "null";
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
-const invalid = (field: string, value: Value, detail: string): FieldError => ({
-  field,
-  message: `${field}: Invalid value: ${quote(value)}: ${detail}`,
-});
-const notSupported = (field: string, value: Value, supported: string[]): FieldError => ({
-  field,
-  message: `${field}: Unsupported value: ${quote(value)}: supported values: ${supported.map((s) => JSON.stringify(s)).join(", ")}`,
-});
-const required = (field: string, detail: string): FieldError => ({
-  field,
-  message: `${field}: Required value${detail ? `: ${detail}` : ""}`,
-});
-const forbidden = (field: string, detail: string): FieldError => ({
-  field,
-  message: `${field}: Forbidden: ${detail}`,
-});
 
 export function validateNetworkPolicy(policy: NetworkPolicy): PolicyValidation {
   const errors: FieldError[] = [];
@@ -183,51 +162,6 @@ function cidrWarnings(block: { cidr: string; except?: string[] }, path: string):
   return out;
 }
 
-/** ValidateLabelSelector (with label values in expressions checked, as for new objects). */
-export function validateLabelSelector(
-  selector: LabelSelector | undefined | null,
-  path: string,
-): FieldError[] {
-  if (!selector) return [];
-  const errors: FieldError[] = [];
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    for (const msg of isQualifiedName(key)) errors.push(invalid(`${path}.matchLabels`, key, msg));
-    for (const msg of isValidLabelValue(value)) errors.push(invalid(`${path}.matchLabels`, value, msg));
-  }
-  (selector.matchExpressions ?? []).forEach((expression, i) => {
-    const at = `${path}.matchExpressions[${i}]`;
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case "In":
-      case "NotIn":
-        if (values.length === 0)
-          errors.push(required(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-        break;
-      case "Exists":
-      case "DoesNotExist":
-        if (values.length > 0)
-          errors.push(
-            forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-          );
-        break;
-      default:
-        errors.push(invalid(`${at}.operator`, expression.operator, "not a valid selector operator"));
-    }
-    for (const msg of isQualifiedName(expression.key)) errors.push(invalid(`${at}.key`, expression.key, msg));
-    values.forEach((value, j) => {
-      for (const msg of isValidLabelValue(value)) errors.push(invalid(`${at}.values[${j}]`, value, msg));
-    });
-  });
-  return errors;
-}
-
-function regexError(msg: string, format: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${format}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format}')`;
-}
-
-const maxLenError = (n: number) => `must be no more than ${n} characters`;
-
 /** IsValidPortNum. */
 export function isValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535
@@ -245,62 +179,6 @@ export function isValidPortName(port: string): string[] {
   if (port.includes("--")) errs.push("must not contain consecutive hyphens");
   if (port.length > 0 && (port.startsWith("-") || port.endsWith("-")))
     errs.push("must not begin or end with a hyphen");
-  return errs;
-}
-
-const QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-const QUALIFIED_NAME = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const QUALIFIED_NAME_MSG =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-
-/** IsQualifiedName: label keys. */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split("/");
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push("prefix part must be non-empty");
-    else {
-      if (prefix.length > 253) errs.push(`prefix part ${maxLenError(253)}`);
-      if (!DNS1123_SUBDOMAIN.test(prefix))
-        errs.push(
-          `prefix part ${regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, "example.com")}`,
-        );
-    }
-  } else {
-    return [
-      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  if (name.length === 0) errs.push("name part must be non-empty");
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!QUALIFIED_NAME.test(name))
-    errs.push(
-      `name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")}`,
-    );
-  return errs;
-}
-
-/** IsValidLabelValue. */
-export function isValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (value.length > 0 && !QUALIFIED_NAME.test(value))
-    errs.push(
-      regexError(
-        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        `(${QUALIFIED_NAME_FMT})?`,
-        "MyValue",
-        "my_value",
-        "12345",
-      ),
-    );
   return errs;
 }
 

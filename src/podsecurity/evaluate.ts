@@ -2,7 +2,7 @@
  * One pod spec against one level and version, with the verdict worded as the admission plugin words it.
  * Upstream: admission/admission.go EvaluatePod (`violates PodSecurity %q: %s`).
  */
-import { goQuote } from "../rbac/go-format.js";
+import { goQuote } from "../model/go-format.js";
 import { type Level, type LevelVersion, levelVersionString, type Version } from "./api.js";
 import {
   aggregateCheckResults,

@@ -1,7 +1,7 @@
 /**
  * The small helpers every check shares. Upstream: policy/helpers.go, policy/visitor.go.
  */
-import { goQuote } from "../rbac/go-format.js";
+import { goQuote } from "../model/go-format.js";
 import type { Container, PodSpec } from "./check.js";
 
 export { goQuote };

@@ -5,10 +5,11 @@
  * `BreakdownRule`/`CompactRules`, `SortableRuleSlice` by `PolicyRule.String()`, `describe.CombineResourceGroup`,
  * cli-runtime's tabwriter). system:masters is not a rule resolver upstream, so its power is not listed.
  */
+
+import { aggregateErrors, goList } from "../model/go-format.js";
 import type { PolicyRule } from "../model/objects.js";
 import type { UserInfo } from "./attributes.js";
 import type { Authorizer } from "./authorizer.js";
-import { aggregateErrors, goList } from "./go-format.js";
 
 export interface ResourceRule {
   verbs: string[];

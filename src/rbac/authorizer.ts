@@ -5,11 +5,12 @@
  * `Authorize`): the first rule that allows wins with reason `RBAC: allowed by <source>`; otherwise no
  * opinion (a denial), with reason `RBAC: <resolution errors>` when some binding could not be resolved.
  */
+
+import { aggregateErrors } from "../model/go-format.js";
 import type { PolicyRule } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { MASTERS, type RequestAttributes, type UserInfo } from "./attributes.js";
 import { compiledAllows } from "./compiled-rule.js";
-import { aggregateErrors } from "./go-format.js";
 import { type BindingIndex, candidates, indexedResolver } from "./indexed-resolver.js";
 import { combinedResource, ruleAllows } from "./matchers.js";
 import { buildPolicy, describeSource, type Policy, type RuleSource } from "./policy.js";

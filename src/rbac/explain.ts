@@ -3,12 +3,12 @@
  * the bindings that apply to the user there and the fact that none of their rules matches.
  */
 
+import { goList } from "../model/go-format.js";
 import type { PolicyRule } from "../model/objects.js";
 import { formatOrigin, originOf } from "../model/origin.js";
 import type { RequestAttributes } from "./attributes.js";
 import type { Authorizer, Decision } from "./authorizer.js";
 import { isBuiltin } from "./builtin.js";
-import { goList } from "./go-format.js";
 import type { Binding } from "./policy.js";
 
 /** A rule as it reads in YAML: `verbs=[get list] apiGroups=[""] resources=[pods]`. */

@@ -3,8 +3,9 @@
  * `pkg/endpoints/handlers/responsewriters/errors.go` (`forbiddenMessage`, `ForbiddenStatusError`) and
  * apimachinery `errors.NewForbidden` with `GroupResource.String()`.
  */
+
+import { goQuote } from "../model/go-format.js";
 import type { RequestAttributes } from "./attributes.js";
-import { goQuote } from "./go-format.js";
 
 /** errors.go's sanitizer, applied to the message before the reason is appended. */
 function sanitize(text: string): string {

@@ -3,10 +3,11 @@
  * after aggregation, Roles and ClusterRoles by name, RoleBindings by namespace (each list in snapshot order,
  * the stand-in for the informer's order, which upstream leaves unspecified).
  */
+
+import { goQuote } from "../model/go-format.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { type AggregationResult, aggregateClusterRoles } from "./aggregation.js";
-import { goQuote } from "./go-format.js";
 import { describeSubject } from "./subjects.js";
 
 export interface Policy {

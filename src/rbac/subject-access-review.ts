@@ -4,9 +4,10 @@
  * `pkg/registry/authorization/util/helpers.go` (`AuthorizationAttributesFrom`): the user is exactly
  * spec.user/spec.groups, nothing is added; validation as `pkg/apis/authorization/validation`.
  */
+
+import { goQuote } from "../model/go-format.js";
 import type { RequestAttributes } from "./attributes.js";
 import type { Authorizer } from "./authorizer.js";
-import { goQuote } from "./go-format.js";
 
 export interface ResourceAttributesSpec {
   namespace?: string;

@@ -2,9 +2,10 @@
  * Does a binding subject name this user? kubernetes/kubernetes `pkg/registry/rbac/validation/rule.go`
  * (`appliesTo`, `appliesToUser`, `describeSubject`).
  */
+
+import { goQuote } from "../model/go-format.js";
 import type { Subject } from "../model/objects.js";
 import { serviceAccountUsername, type UserInfo } from "./attributes.js";
-import { goQuote } from "./go-format.js";
 
 /**
  * The username a subject stands for, when it stands for one: a User by name, a ServiceAccount as

@@ -1,7 +1,8 @@
 /**
  * The boundary: a raw document becomes a typed, defaulted object, or a diagnostic saying exactly which
  * field of which file:line is wrong. Field types are checked against Kubernetes' OpenAPI schema
- * (kubernetes-models); nothing past this point sees an untyped value.
+ * (kubernetes-models), labels as the API server validates them (labels.ts); nothing past this point sees an
+ * untyped value, nor an object the API server would have rejected for its labels.
  */
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
@@ -26,7 +27,10 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
 import type { Kind, KubeObject } from "../model/objects.js";
 import { setOrigin } from "../model/origin.js";
+import { type FieldError, invalidObjectMessage } from "../model/validation.js";
+import { validateNetworkPolicy } from "../network/validate.js";
 import type { Path, RawDocument } from "./documents.js";
+import { labelErrors } from "./labels.js";
 
 type Validator = new (data: never) => { validate(): void };
 
@@ -139,6 +143,23 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
     };
   }
 
+  // What the API server validates beyond field types, where kubefence checks it: labels and selectors.
+  const invalid = apiServerErrors(object as unknown as KubeObject);
+  if (invalid.length > 0) {
+    const at = invalid[0]!.at ?? [];
+    return {
+      type: "rejected",
+      diagnostics: [
+        {
+          severity: "error",
+          message: `${invalidObjectMessage(kind, info.group, String(metadata.name), invalid)}; document skipped`,
+          origin: doc.locate(at),
+          field: fieldPath(at) || undefined,
+        },
+      ],
+    };
+  }
+
   if (info.namespaced) {
     object.metadata.namespace ??= options.defaultNamespace ?? "default";
   } else if (object.metadata.namespace !== undefined) {
@@ -152,6 +173,18 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
   const typed = setOrigin(object as unknown as KubeObject, doc.origin);
   return { type: "object", object: typed, diagnostics };
+}
+
+/**
+ * The API server's validation errors for an object of the right shape, in its order. A NetworkPolicy's spec
+ * is validated later, where it is compiled (src/network/policies.ts), unless its labels already reject it:
+ * then its message names every error, as the API server's does.
+ */
+function apiServerErrors(object: KubeObject): FieldError[] {
+  const errors = labelErrors(object);
+  if (errors.length > 0 && object.kind === "NetworkPolicy")
+    errors.push(...validateNetworkPolicy(object).errors);
+  return errors;
 }
 
 function acceptsVersion(info: KindInfo, apiVersion: string): boolean {

@@ -7,6 +7,7 @@
  * when significant, as upstream (admission/admission.go isSignificantPodUpdate).
  */
 import { isDeepStrictEqual } from "node:util";
+import { goQuote } from "../../model/go-format.js";
 import type { Container, ObjectMeta, Pod, PodSpec, Workload } from "../../model/objects.js";
 import { podTemplateOf, WORKLOAD_KINDS } from "../../model/workloads.js";
 import {
@@ -17,7 +18,6 @@ import {
   policyToEvaluate,
 } from "../../podsecurity/api.js";
 import { evaluatePod } from "../../podsecurity/evaluate.js";
-import { goQuote } from "../../rbac/go-format.js";
 import type { AdmissionContext } from "../context.js";
 import { ALLOW, deny, type Guardrail } from "../guardrail.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregateErrors, goList, goQuote } from "../../src/rbac/go-format.js";
+import { aggregateErrors, goList, goQuote } from "../../src/model/go-format.js";
 
 describe("goQuote (Go %q)", () => {
   it.each([
