@@ -4,6 +4,7 @@
  * API server's keys turns any node escape into a cluster takeover (kyverno `restrict-controlplane-scheduling`).
  */
 import type { Node, PodSpec } from "../model/objects.js";
+import { tolerates } from "../model/scheduling.js";
 import { selectorFromMap } from "../model/selector.js";
 
 export const CONTROL_PLANE_ROLE_LABELS = [
@@ -17,11 +18,7 @@ const DEFAULT_CONTROL_PLANE_TAINTS: Taint[] = CONTROL_PLANE_ROLE_LABELS.map((key
   effect: "NoSchedule",
 }));
 
-interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
+type Taint = NonNullable<NonNullable<Node["spec"]>["taints"]>[number];
 
 export interface PlacementEvidence {
   field: string;
@@ -36,20 +33,6 @@ export function isControlPlaneNode(node: Node): boolean {
     CONTROL_PLANE_ROLE_LABELS.some((key) => Object.hasOwn(labels, key)) ||
     (node.spec?.taints ?? []).some((t) => CONTROL_PLANE_ROLE_LABELS.includes(t.key))
   );
-}
-
-/** core/v1 Toleration.ToleratesTaint. */
-function tolerates(toleration: NonNullable<PodSpec["tolerations"]>[number], taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? "Equal") {
-    case "Exists":
-      return true;
-    case "Equal":
-      return !toleration.key ? false : (toleration.value ?? "") === (taint.value ?? "");
-    default:
-      return false;
-  }
 }
 
 /** The nodes split once, so placement is a per-pod lookup rather than a pass over every node. */
