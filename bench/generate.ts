@@ -103,7 +103,7 @@ const TIERS = ["web", "api", "worker", "db"] as const;
 const HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"; // the alphabet of upstream rand.SafeEncodeString
 
 /** mulberry32: a tiny seeded PRNG; good enough for shapes, and identical on every platform. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

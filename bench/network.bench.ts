@@ -6,23 +6,12 @@
 import { analyzeNetwork } from "../src/network/model.js";
 import { reachEnds } from "../src/network/reach.js";
 import { refAllowed } from "../test/network/reference.js";
+import { prng } from "./generate.js";
 import { benchmark } from "./harness.js";
 
 const QUERIES = 100_000;
 /** The reference evaluator scans every policy per query: fewer queries, scaled per query in the report. */
 const REFERENCE_QUERIES = { small: 2_000, medium: 500, large: 50 } as const;
-
-/** mulberry32, so every run asks the same questions. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 await benchmark("network", async (context) => {
   const { measure } = context;
@@ -55,7 +44,7 @@ await benchmark("network", async (context) => {
     });
   }
 
-  const next = random(42);
+  const next = prng(42); // seeded: every run asks the same questions
   const pick = () => model.units[Math.floor(next() * model.units.length)]!;
   const pairs = Array.from({ length: QUERIES }, () => [pick(), pick()] as const);
   await measure(
