@@ -23,7 +23,6 @@ import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from ".
 import type { SubjectRef } from "./config.js";
 import {
   breachList,
-  evidenceChain,
   expandMatrix,
   type MatrixCell,
   NO_TENANT,
@@ -168,12 +167,7 @@ export function firstBreaches(report: AuditReport, limit: number): { cells: Matr
   }
   const cells: MatrixCell[] = [];
   let total = 0;
-  for (const plane of PLANES)
-    for (const [from, to, evidence] of planes[plane].stored()) {
-      total++;
-      if (cells.length < limit)
-        cells.push({ from, to, plane, verdict: "breach", evidence: evidenceChain(evidence) });
-    }
+  for (const cell of breachList(planes)) if (total++ < limit) cells.push(cell);
   return { cells, total };
 }
 
