@@ -7,7 +7,6 @@
  * applied to the test server): the SAR rate is measured on a sample and extrapolated to every cell.
  */
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { KubeObject } from "../src/model/objects.js";
 import type { Snapshot } from "../src/model/snapshot.js";
@@ -155,9 +154,8 @@ async function liveComparison(
   matrixMs: number,
   measure: Parameters<Parameters<typeof benchmark>[1]>[0]["measure"],
 ): Promise<void> {
-  const cache = process.env.KUBEFENCE_CACHE ?? join(homedir(), ".cache", "kubefence");
-  if (!existsSync(join(cache, "k8s-v1.20.2", "bin", "kube-apiserver"))) return;
-  const { startTestCluster } = await import("../test/support/cluster.js");
+  const { startTestCluster, testBinDir } = await import("../test/support/cluster.js");
+  if (!existsSync(join(testBinDir(), "kube-apiserver"))) return;
   const cluster = await startTestCluster();
   try {
     const strip = (o: KubeObject) => ({

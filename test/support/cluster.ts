@@ -1,7 +1,7 @@
 /**
- * A real Kubernetes control plane on loopback for tests: etcd (Debian's etcd-server), kube-apiserver and
- * kube-controller-manager v1.20.2 (built by scripts/install-test-apiserver.sh). Each test file that needs
- * one starts its own in beforeAll and stops it in afterAll:
+ * A real Kubernetes control plane on loopback for tests: etcd, kube-apiserver and kube-controller-manager at
+ * the release pinned in test/cluster/go.mod (v1.37), built from Go modules by scripts/install-test-cluster.sh.
+ * Each test file that needs one starts its own in beforeAll and stops it in afterAll:
  *
  *   let cluster: TestCluster;
  *   beforeAll(async () => { cluster = await startTestCluster(); });
@@ -14,18 +14,21 @@
  * provisioning it, send impersonation headers through the admin instead:
  * `cluster.request("GET", path, undefined, { "Impersonate-User": "x", "Impersonate-Group": "g" })`.
  *
- * Authorization is RBAC only; the ServiceAccount admission plugin is off (no token controller runs); the
- * controller manager runs only clusterrole-aggregation and serviceaccount, so the aggregated admin/edit/view
- * ClusterRoles and every namespace's `default` ServiceAccount exist as in a real cluster. No scheduler, no
- * kubelet: pods stay Pending, which is all the API plane needs.
+ * Authorization is RBAC only. Admission is the server's default set, PodSecurity included (as in every real
+ * cluster: a namespace's pod-security.kubernetes.io labels are enforced), less ServiceAccount (no token
+ * controller runs, so pods are not given token volumes). The controller manager runs the ClusterRole
+ * aggregation, ServiceAccount and Namespace controllers, so the aggregated admin/edit/view ClusterRoles and
+ * every namespace's `default` ServiceAccount exist and a deleted namespace is emptied and goes away, as in a
+ * real cluster. No scheduler, no kubelet: pods stay Pending, which is all the API plane needs.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface TestCluster {
   /** `https://127.0.0.1:PORT` */
@@ -38,7 +41,7 @@ export interface TestCluster {
   caFile: string;
   /** The cluster's own temporary directory (removed by stop()). */
   dir: string;
-  /** Runs kubectl (KUBECTL or `kubectl` on PATH) with the admin kubeconfig. */
+  /** Runs kubectl (the one built at the cluster's version, or $KUBECTL) with the admin kubeconfig. */
   kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
   /** One API request as the admin; `headers` may add impersonation or replace Authorization. */
   request<T = unknown>(
@@ -73,21 +76,55 @@ export const DEFAULT_USERS: readonly TestUser[] = ["alice", "bob", "carol", "dav
   (name) => ({ name }),
 );
 
-const K8S_VERSION = "v1.20.2";
 const STARTUP_TIMEOUT_MS = 120_000;
+const PINS = fileURLToPath(new URL("../cluster/", import.meta.url));
 
-export function testBinaries(): { apiserver: string; controllerManager: string; etcd: string } {
+/** The Kubernetes release the test cluster runs, as test/cluster/go.mod pins it (e.g. `v1.37.2`). */
+export const TEST_KUBERNETES_VERSION = pinnedVersion();
+
+function pinnedVersion(): string {
+  const match = /^\s*k8s\.io\/kubernetes (v1\.\d+\.\d+)/m.exec(readFileSync(join(PINS, "go.mod"), "utf8"));
+  if (!match?.[1]) throw new Error(`test/cluster/go.mod pins no k8s.io/kubernetes version`);
+  return match[1];
+}
+
+export interface TestBinaries {
+  apiserver: string;
+  controllerManager: string;
+  scheduler: string;
+  kubectl: string;
+  etcd: string;
+}
+
+/**
+ * Where scripts/install-test-cluster.sh put the binaries for the current pins: a directory named by the
+ * version and a hash of go.mod and go.sum (scripts/test-cluster-bin.sh computes the same name).
+ */
+export function testBinDir(): string {
   const cache = process.env.KUBEFENCE_CACHE ?? join(homedir(), ".cache", "kubefence");
-  const bin = join(cache, `k8s-${K8S_VERSION}`, "bin");
-  const apiserver = join(bin, "kube-apiserver");
-  const controllerManager = join(bin, "kube-controller-manager");
-  const etcd = process.env.ETCD ?? "/usr/bin/etcd";
-  const missing = [apiserver, controllerManager, etcd].filter((path) => !existsSync(path));
+  const pins = createHash("sha256")
+    .update(readFileSync(join(PINS, "go.mod")))
+    .update(readFileSync(join(PINS, "go.sum")))
+    .digest("hex")
+    .slice(0, 12);
+  return join(cache, `k8s-${TEST_KUBERNETES_VERSION}-${pins}`, "bin");
+}
+
+export function testBinaries(): TestBinaries {
+  const bin = testBinDir();
+  const binaries: TestBinaries = {
+    apiserver: join(bin, "kube-apiserver"),
+    controllerManager: join(bin, "kube-controller-manager"),
+    scheduler: join(bin, "kube-scheduler"),
+    kubectl: join(bin, "kubectl"),
+    etcd: join(bin, "etcd"),
+  };
+  const missing = Object.values(binaries).filter((path) => !existsSync(path));
   if (missing.length > 0)
     throw new Error(
-      `the test Kubernetes API server is not installed (missing ${missing.join(", ")}); run scripts/install-test-apiserver.sh (builds kube-apiserver ${K8S_VERSION} once, cached in ${cache})`,
+      `the test Kubernetes cluster is not installed (missing ${missing.join(", ")}); run scripts/install-test-cluster.sh (builds Kubernetes ${TEST_KUBERNETES_VERSION} from Go modules once, cached in ${bin})`,
     );
-  return { apiserver, controllerManager, etcd };
+  return binaries;
 }
 
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
@@ -166,8 +203,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
+      // A loopback address may not be an endpoint of the `kubernetes` Service; no pod here needs it.
+      "--endpoint-reconciler-type=none",
       `--secure-port=${apiPort}`,
-      "--insecure-port=0",
       `--cert-dir=${join(dir, "certs")}`,
       `--token-auth-file=${join(dir, "tokens.csv")}`,
       "--authorization-mode=RBAC",
@@ -193,11 +231,10 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
 
     launch("kube-controller-manager", binaries.controllerManager, [
       `--kubeconfig=${kubeconfig}`,
-      "--controllers=clusterrole-aggregation,serviceaccount",
+      "--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller",
       "--leader-elect=false",
       "--bind-address=127.0.0.1",
       `--secure-port=${kcmPort}`,
-      "--port=0",
       "--v=0",
     ]);
     watchdog = startWatchdog(processes, dir);
@@ -237,7 +274,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       token,
       caFile,
       dir,
-      kubectl: (args, input) => runKubectl(["--kubeconfig", kubeconfig, ...args], input),
+      kubectl: (args, input) => runKubectl(binaries.kubectl, ["--kubeconfig", kubeconfig, ...args], input),
       request,
       apply: (objects) => applyObjects(request, objects),
       userToken: (user, groups = []) => provisioned(users, user, groups).token,
@@ -491,12 +528,13 @@ function describe(body: unknown): string {
 }
 
 function runKubectl(
+  kubectl: string,
   args: string[],
   input?: string,
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
     const child = execFile(
-      process.env.KUBECTL ?? "kubectl",
+      process.env.KUBECTL ?? kubectl,
       args,
       { maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
