@@ -1,7 +1,8 @@
 /**
  * Captures the built-in (bootstrap) RBAC objects every cluster has — cluster-admin, admin/edit/view with
  * aggregation, system:basic-user, system:discovery, the controller roles and their bindings — from a real
- * kube-apiserver (the test control plane, v1.20.2) into data/builtin-rbac.json.
+ * kube-apiserver (the test control plane, at the version test/cluster/go.mod pins) into
+ * data/builtin-rbac/v1.MINOR.json. Older versions' files stay as they were captured.
  *
  *   npx tsx scripts/capture-builtin-rbac.ts
  *
@@ -12,7 +13,6 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startTestCluster } from "../test/support/cluster.js";
 
-const OUT = fileURLToPath(new URL("../data/builtin-rbac.json", import.meta.url));
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
 interface Item {
@@ -40,6 +40,9 @@ const byKey = (a: Item, b: Item) => {
 const cluster = await startTestCluster();
 try {
   const version = (await cluster.request<{ gitVersion: string }>("GET", "/version")).body.gitVersion;
+  const minor = /^v1\.(\d+)\./.exec(version)?.[1];
+  if (!minor) throw new Error(`unexpected server version ${version}`);
+  const OUT = fileURLToPath(new URL(`../data/builtin-rbac/v1.${minor}.json`, import.meta.url));
   const list = async (plural: string, kind: string) => {
     const answer = await cluster.request<{ items: Item[] }>("GET", `${RBAC}/${plural}`);
     if (answer.status !== 200) throw new Error(`GET ${plural}: ${answer.status}`);

@@ -1,6 +1,14 @@
 /** The flags that choose what to read (-f/-R, --demo, or the live cluster) and how, shared by every command. */
 import type { Command } from "commander";
 import type { Diagnostic } from "../model/diagnostic.js";
+import {
+  DEFAULT_KUBE_VERSION,
+  formatKubeVersion,
+  isKnownKubeVersion,
+  KNOWN_KUBE_VERSIONS,
+  type KubeVersion,
+  parseKubeVersion,
+} from "../model/kube-version.js";
 import { formatOrigin } from "../model/origin.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
 import type { LoadResult } from "../sources/build.js";
@@ -19,6 +27,8 @@ export interface SourceOptions {
   strict?: boolean;
   /** false with --no-builtin-rbac: manifests get no built-in Roles/ClusterRoles/bindings (see src/rbac/builtin.ts). */
   builtinRbac?: boolean;
+  /** --kube-version, as typed: the version manifests are read as. */
+  kubeVersion?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -41,6 +51,10 @@ export function addSourceOptions(command: Command): Command {
     .option("--strict", "treat input warnings and errors as fatal (exit code 2)")
     .option("--no-builtin-rbac", "do not add the built-in RBAC objects every cluster has to manifests")
     .option(
+      "--kube-version <version>",
+      `read manifests as an API server of this Kubernetes version would: its built-in RBAC, defaulting and validation messages (known: ${KNOWN_KUBE_VERSIONS.map(formatKubeVersion).join(", ")}; default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}; a live cluster uses its own)`,
+    )
+    .option(
       "-n, --namespace <namespace>",
       "the namespace in question; also where manifest objects that name none land (default: default)",
     );
@@ -53,13 +67,20 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
     throw new UsageError(
       "--kubeconfig and --context select a live cluster; they cannot be used with -f or --demo",
     );
+  const manifests = options.demo || options.filename.length > 0;
+  if (options.kubeVersion !== undefined && !manifests)
+    throw new UsageError(
+      "--kube-version is for manifests (-f or --demo); a live cluster is read as the version it reports",
+    );
+  const kubeVersion = manifestKubeVersion(options.kubeVersion);
   let result: LoadResult;
   try {
-    if (options.demo) result = loadDemo();
+    if (options.demo) result = loadDemo({ kubeVersion });
     else if (options.filename.length > 0)
       result = loadManifests(options.filename, {
         recursive: options.recursive,
         defaultNamespace: options.namespace,
+        kubeVersion,
       });
     else
       result = await loadLive({
@@ -74,8 +95,8 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
     throw error;
   }
   // Manifests are analysed as the cluster they are applied to would hold them: with its built-in RBAC.
-  if ((options.demo || options.filename.length > 0) && options.builtinRbac !== false)
-    result = { ...result, snapshot: withBuiltinRbac(result.snapshot) };
+  if (manifests && options.builtinRbac !== false)
+    result = { ...result, snapshot: withBuiltinRbac(result.snapshot, kubeVersion) };
   reportDiagnostics(result.diagnostics);
   if (options.strict) {
     const fatal = result.diagnostics.filter((d) => d.severity !== "info").length;
@@ -83,6 +104,22 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
       throw new UsageError(`--strict: ${fatal} input problem${fatal === 1 ? "" : "s"} (see above)`);
   }
   return result;
+}
+
+/** `--kube-version`, checked: a version kubefence has the built-in RBAC of, or a usage error saying which are. */
+export function manifestKubeVersion(text: string | undefined): KubeVersion {
+  if (text === undefined) return DEFAULT_KUBE_VERSION;
+  const known = KNOWN_KUBE_VERSIONS.map(formatKubeVersion).join(", ");
+  const version = parseKubeVersion(text);
+  if (!version)
+    throw new UsageError(
+      `--kube-version ${JSON.stringify(text)}: not a Kubernetes version (e.g. 1.37; known: ${known})`,
+    );
+  if (!isKnownKubeVersion(version))
+    throw new UsageError(
+      `--kube-version ${formatKubeVersion(version)}: kubefence has no data for this version (known: ${known})`,
+    );
+  return version;
 }
 
 export function reportDiagnostics(diagnostics: Diagnostic[]): void {

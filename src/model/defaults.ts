@@ -5,16 +5,18 @@
  * mutates an object just admitted by a source (never one an engine holds). Upstream:
  * pkg/apis/core/v1/defaults.go, pkg/apis/networking/v1/defaults.go.
  */
+import { atLeast, DEFAULT_KUBE_VERSION, type KubeVersion } from "./kube-version.js";
 import type { KubeObject, NetworkPolicy, PodSpec, ReplicationController, Service } from "./objects.js";
 import { podTemplateOf } from "./workloads.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-export function applyDefaults(object: KubeObject): void {
+export function applyDefaults(object: KubeObject, version: KubeVersion = DEFAULT_KUBE_VERSION): void {
   switch (object.kind) {
     case "Namespace":
       // Set by the API server on every namespace since v1.21 (NamespaceDefaultLabelName).
-      object.metadata.labels = { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: object.metadata.name };
+      if (atLeast(version, 21))
+        object.metadata.labels = { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: object.metadata.name };
       return;
     case "Pod":
       if (object.spec) {

@@ -25,6 +25,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { applyDefaults } from "../model/defaults.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Kind, KubeObject } from "../model/objects.js";
 import { setOrigin } from "../model/origin.js";
 import { type FieldError, invalidObjectMessage } from "../model/validation.js";
@@ -64,6 +65,8 @@ export type Admission =
 export interface AdmitOptions {
   /** Namespace for namespaced objects that name none (`-n`); `default` otherwise. */
   defaultNamespace?: string;
+  /** The API server version whose defaulting and validation apply (`--kube-version`; a live server's own). */
+  kubeVersion?: KubeVersion;
 }
 
 export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
@@ -125,7 +128,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   // The API server defaults before it validates: `protocol: ""` becomes TCP and is then valid. Defaulting
   // an object of the wrong shape may throw; validation below then says what is wrong with it.
   try {
-    applyDefaults(object as unknown as KubeObject);
+    applyDefaults(object as unknown as KubeObject, options.kubeVersion ?? DEFAULT_KUBE_VERSION);
   } catch {}
   try {
     new MODELS[info.kind](object as never).validate();

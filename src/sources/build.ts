@@ -7,6 +7,7 @@
 import { applyDefaults } from "../model/defaults.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { kindInfo } from "../model/kinds.js";
+import type { KubeVersion } from "../model/kube-version.js";
 import type { KubeObject, Namespace } from "../model/objects.js";
 import { formatOrigin, originOf, setOrigin } from "../model/origin.js";
 import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
@@ -64,11 +65,11 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
     const field = kindInfo(object.kind)!.field;
     (snapshot[field] as KubeObject[]).push(object);
   }
-  if (options.synthesizeNamespaces) diagnostics.push(...synthesizeNamespaces(snapshot));
+  if (options.synthesizeNamespaces) diagnostics.push(...synthesizeNamespaces(snapshot, options.kubeVersion));
   return { snapshot, diagnostics };
 }
 
-function synthesizeNamespaces(snapshot: Snapshot): Diagnostic[] {
+function synthesizeNamespaces(snapshot: Snapshot, kubeVersion: KubeVersion | undefined): Diagnostic[] {
   const declared = new Set(snapshot.namespaces.map((ns) => ns.metadata.name));
   const referenced = new Map<string, number>();
   for (const field of [
@@ -91,11 +92,11 @@ function synthesizeNamespaces(snapshot: Snapshot): Diagnostic[] {
       { apiVersion: "v1", kind: "Namespace", metadata: { name } } as Namespace,
       { file: "<synthesized>", line: 0, column: 0 },
     );
-    applyDefaults(namespace);
+    applyDefaults(namespace, kubeVersion);
     snapshot.namespaces.push(namespace);
     diagnostics.push({
       severity: "info",
-      message: `namespace "${name}" is not declared but ${count} object${count === 1 ? "" : "s"} live${count === 1 ? "s" : ""} in it; assumed to exist with no labels other than kubernetes.io/metadata.name`,
+      message: `namespace "${name}" is not declared but ${count} object${count === 1 ? "" : "s"} live${count === 1 ? "s" : ""} in it; assumed to exist with no labels${namespace.metadata.labels ? " other than kubernetes.io/metadata.name" : ""}`,
     });
   }
   return diagnostics;

@@ -4,14 +4,14 @@ import { fileURLToPath } from "node:url";
 import { originOf } from "../model/origin.js";
 import { allObjects } from "../model/snapshot.js";
 import type { LoadResult } from "./build.js";
-import { loadManifests } from "./manifests.js";
+import { loadManifests, type ManifestOptions } from "./manifests.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEMO_DIR = fileURLToPath(new URL("../../examples/demo/", import.meta.url));
 
 /** Origins name files relative to the package (`examples/demo/20-workloads.yaml`), wherever it is installed. */
-export function loadDemo(): LoadResult {
-  const result = loadManifests([DEMO_DIR]);
+export function loadDemo(options: Pick<ManifestOptions, "kubeVersion"> = {}): LoadResult {
+  const result = loadManifests([DEMO_DIR], options);
   const origins = [...allObjects(result.snapshot).map(originOf), ...result.diagnostics.map((d) => d.origin)];
   for (const origin of origins)
     if (origin && "file" in origin && origin.file.startsWith(PACKAGE_ROOT))

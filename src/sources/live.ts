@@ -12,11 +12,19 @@
  */
 import type { Diagnostic } from "../model/diagnostic.js";
 import { apiVersionOf, KINDS, type KindInfo, kindInfo } from "../model/kinds.js";
+import { type KubeVersion, parseKubeVersion } from "../model/kube-version.js";
 import type { Kind } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
 import { buildSnapshot, type LoadResult } from "./build.js";
 import type { RawDocument } from "./documents.js";
-import { connect, type KubeClient, type KubeClientOptions, LiveError, statusMessage } from "./kube-client.js";
+import {
+  connect,
+  type KubeClient,
+  type KubeClientOptions,
+  type KubeResponse,
+  LiveError,
+  statusMessage,
+} from "./kube-client.js";
 
 export { LiveError };
 
@@ -59,6 +67,19 @@ const WEAKENS: Record<Kind, string> = {
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings",
 };
 
+/** The server's version from /version (`gitVersion`, or major/minor as some distributions print them: `37+`). */
+function serverVersion(answer: KubeResponse): KubeVersion | undefined {
+  if (answer.status !== 200 || !isRecord(answer.body)) return undefined;
+  const { gitVersion, major, minor } = answer.body;
+  if (typeof gitVersion === "string") {
+    const parsed = parseKubeVersion(gitVersion);
+    if (parsed) return parsed;
+  }
+  if (major === "1" && typeof minor === "string" && /^\d+\+?$/.test(minor))
+    return { major: 1, minor: Number.parseInt(minor, 10) };
+  return undefined;
+}
+
 export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   const client = await connect({
     noKubeconfigHint: "; or read manifests with -f, or try --demo",
@@ -71,7 +92,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
 
   // One cheap request first, so an unreachable server or bad credentials fail once, clearly.
   progress(`connecting to ${client.server} (context ${contextName})`);
-  await client.request("GET", "/version");
+  const kubeVersion = serverVersion(await client.request("GET", "/version"));
 
   // Kept per kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same
   // cluster always gives the same snapshot (and `kubefence snapshot` the same file).
@@ -128,7 +149,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
 
   const built = buildSnapshot(
     KINDS.flatMap((k) => documents.get(k.kind) ?? []),
-    { synthesizeNamespaces: false },
+    { synthesizeNamespaces: false, kubeVersion },
   );
   built.snapshot.missingKinds = KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
   const listing = KINDS.flatMap((k) => said.get(k.kind) ?? []);
