@@ -171,8 +171,10 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   // When every tenant may run pods on any unconstrained node, an escape onto those nodes reaches them all.
   const othersEverywhere = tenancy.tenants.filter((t) => presence.get(t.name)?.everywhere).length;
   for (const [from, escaping] of escapes) {
+    // (With no other tenant at all there is nobody to reach: a lone tenant's escape breaches no cell.)
     if (
       escaping.everywhere &&
+      tenancy.tenants.length > 1 &&
       othersEverywhere - (presence.get(from)?.everywhere ? 1 : 0) === tenancy.tenants.length - 1
     ) {
       const example = tenancy.tenants.find((t) => t.name !== from)!;
