@@ -5,7 +5,7 @@ import { Command, CommanderError } from "commander";
 import { accessMatrixCommand } from "./access-matrix.js";
 import { auditCommand } from "./audit.js";
 import { canICommand } from "./can-i.js";
-import { EXIT_USAGE, UsageError } from "./errors.js";
+import { EXIT_BROKEN_PIPE, EXIT_USAGE, UsageError } from "./errors.js";
 import { fixCommand } from "./fix.js";
 import { netmapCommand } from "./netmap.js";
 import { podsecCommand } from "./podsec.js";
@@ -69,6 +69,17 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 }
+
+/**
+ * The reader went away (`kubefence … | head`): stop quietly with the status a process killed by SIGPIPE has
+ * (128 + 13), as `yes | head` does, instead of Node's unhandled EPIPE stack trace. Nothing more can be said
+ * on a closed stdout, and stderr may be the same pipe.
+ */
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
+    throw error;
+  });
 
 main(process.argv).then(
   (code) => {
