@@ -11,7 +11,7 @@ import { buildAuthorizer } from "../rbac/authorizer.js";
 import { renderTable } from "../report/table.js";
 import { loadRbacSnapshot, parseRequest, requestNamespace, userFromOptions } from "./can-i.js";
 import { UsageError } from "./errors.js";
-import { printStructured, validateOutput } from "./output.js";
+import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
 
 interface MatrixOptions extends SourceOptions {
@@ -78,7 +78,7 @@ Examples:
           printStructured({ user, namespace, verbs, resources: rows }, options.output);
           return;
         }
-        process.stdout.write(
+        writeText(
           renderTable(
             ["name", ...verbs],
             rows.map((r) => [
@@ -122,7 +122,7 @@ Examples:
         return;
       }
       const label = (ns: string) => (ns === "" ? "(cluster)" : ns);
-      process.stdout.write(
+      writeText(
         renderTable(
           ["subject", ...namespaces.map(label)],
           rows.map((r) => [

@@ -14,6 +14,7 @@ import { explainDecision } from "../rbac/explain.js";
 import { forbiddenMessage } from "../rbac/forbidden.js";
 import { resolveType } from "../rbac/resources.js";
 import { EXIT_NO, EXIT_OK, UsageError } from "./errors.js";
+import { writeText } from "./output.js";
 import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
 
 interface CanIOptions extends SourceOptions {
@@ -222,9 +223,7 @@ Examples:
 
         if (!request) {
           const status = subjectRulesReview(authorizer, user, namespace);
-          process.stdout.write(
-            renderAccessList(accessListRules(status), { noHeaders: options.headers === false }),
-          );
+          writeText(renderAccessList(accessListRules(status), { noHeaders: options.headers === false }));
           process.exitCode = EXIT_OK;
           return;
         }
@@ -232,10 +231,9 @@ Examples:
         const attributes = { ...request.attributes, user } as RequestAttributes;
         const decision = authorizer.authorize(attributes);
         if (!options.quiet) {
-          if (decision.allowed) process.stdout.write("yes\n");
-          else process.stdout.write(decision.reason ? `no - ${decision.reason}\n` : "no\n");
-          if (options.explain)
-            process.stdout.write(`${explainDecision(authorizer, attributes, decision).join("\n")}\n`);
+          if (decision.allowed) writeText("yes\n");
+          else writeText(decision.reason ? `no - ${decision.reason}\n` : "no\n");
+          if (options.explain) writeText(`${explainDecision(authorizer, attributes, decision).join("\n")}\n`);
           if (!decision.allowed) process.stderr.write(`${forbiddenMessage(attributes, decision.reason)}\n`);
         }
         process.exitCode = decision.allowed ? EXIT_OK : EXIT_NO;

@@ -1,9 +1,10 @@
 import { Command } from "commander";
 import { stringify } from "yaml";
+import { terminalSafe } from "../report/terminal.js";
 import { runAudit } from "../tenancy/audit.js";
 import { planFixes } from "../tenancy/fixes.js";
 import { TENANT_LABEL } from "../tenancy/guardrails.js";
-import { printStructured, validateOutput } from "./output.js";
+import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
 
@@ -46,7 +47,7 @@ Examples:
       });
       if (options.output === "json") return printStructured(plan, "json");
       if (plan.fixes.length === 0) {
-        process.stdout.write("# kubefence fix: nothing to fix, every tenant pair is isolated\n");
+        writeText("# kubefence fix: nothing to fix, every tenant pair is isolated\n");
         return;
       }
       const deletes = plan.fixes.flatMap((f) => f.delete);
@@ -54,16 +55,19 @@ Examples:
         `# kubefence fix: ${plan.fixes.length} change${plan.fixes.length === 1 ? "" : "s"}. Review, then: kubectl apply -f <this file>`,
         ...deletes.map(
           (r) =>
-            `# and delete: kubectl delete ${r.kind.toLowerCase()} ${r.name}${r.namespace ? ` -n ${r.namespace}` : ""}`,
+            `# and delete: kubectl delete ${r.kind.toLowerCase()} ${terminalSafe(r.name)}${r.namespace ? ` -n ${terminalSafe(r.namespace)}` : ""}`,
         ),
       ];
+      // A comment is one line: a subject's name with a newline must not add lines (or objects) to the file.
       const documents = plan.fixes.flatMap((fix) =>
-        fix.apply.map((m, i) => `${i === 0 ? `# ${fix.plane}: ${fix.reason}\n` : ""}${stringify(m)}`),
+        fix.apply.map(
+          (m, i) => `${i === 0 ? `# ${fix.plane}: ${terminalSafe(fix.reason)}\n` : ""}${stringify(m)}`,
+        ),
       );
       const deleteOnly = plan.fixes
         .filter((f) => f.apply.length === 0)
-        .map((f) => `# ${f.plane}: ${f.reason}`);
-      process.stdout.write(
+        .map((f) => `# ${f.plane}: ${terminalSafe(f.reason)}`);
+      writeText(
         `${[...header, ...deleteOnly].join("\n")}\n${documents.length > 0 ? `---\n${documents.join("---\n")}` : ""}`,
       );
     });

@@ -11,7 +11,7 @@ import {
 import { analyzeNetwork, type NetworkModel } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import { UsageError } from "./errors.js";
-import { validateOutput } from "./output.js";
+import { validateOutput, writeText } from "./output.js";
 import { addSourceOptions, loadSource, reportDiagnostics, type SourceOptions } from "./source-options.js";
 
 export interface NetworkFlags {
@@ -105,20 +105,20 @@ Examples:
       const model = await loadNetwork(options);
       const format = options.output as NetmapFormat;
       const namespace = options.namespace;
+      // JSON escapes control characters itself; every other format is text for people or tools.
+      const write = (text: string) => (format === "json" ? process.stdout.write(text) : writeText(text));
       if (namespace !== undefined && !model.table.nsIndex.has(namespace))
         throw new UsageError(`namespaces "${namespace}" not found`);
       if (options.exposure) {
         const rows = exposure(model).filter((r) => namespace === undefined || r.namespace === namespace);
-        process.stdout.write(renderExposure(rows, format));
+        write(renderExposure(rows, format));
         return;
       }
       if (options.level === "namespace") {
-        process.stdout.write(renderMatrix(model.namespaceMatrix(), format, namespace));
+        write(renderMatrix(model.namespaceMatrix(), format, namespace));
         return;
       }
-      process.stdout.write(
-        renderConnections(model.connections(options.level as "pod" | "workload", namespace), format),
-      );
+      write(renderConnections(model.connections(options.level as "pod" | "workload", namespace), format));
     });
   return addNetworkOptions(addSourceOptions(command));
 }

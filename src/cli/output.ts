@@ -1,5 +1,11 @@
 import { stringify } from "yaml";
+import { terminalSafeText } from "../report/terminal.js";
 import { UsageError } from "./errors.js";
+
+/** Text for people on stdout, with any control character a cluster supplied made visible (report/terminal). */
+export function writeText(text: string): void {
+  process.stdout.write(terminalSafeText(text));
+}
 
 export function validateOutput(output: string, allowed: string[]): void {
   if (!allowed.includes(output))

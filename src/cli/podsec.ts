@@ -23,7 +23,7 @@ import {
 } from "../podsecurity/index.js";
 import { renderTable } from "../report/table.js";
 import { EXIT_NO, UsageError } from "./errors.js";
-import { printStructured, validateOutput } from "./output.js";
+import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
 
 interface PodsecOptions extends SourceOptions {
@@ -151,7 +151,7 @@ function printSubjects(snapshot: Snapshot, options: PodSecurityOptions, output: 
     return failed;
   }
   if (verdicts.length === 0) {
-    process.stdout.write("No pods or workloads found.\n");
+    writeText("No pods or workloads found.\n");
     return false;
   }
   const rows = verdicts.map((v) => [
@@ -163,16 +163,13 @@ function printSubjects(snapshot: Snapshot, options: PodSecurityOptions, output: 
     strictestSafeLevel([v.subject], v.policy.version),
     v.reasons.map((r) => r.reason).join(", "),
   ]);
-  process.stdout.write(
-    renderTable(["namespace", "kind", "name", "policy", "allowed", "meets", "reasons"], rows),
-  );
+  writeText(renderTable(["namespace", "kind", "name", "policy", "allowed", "meets", "reasons"], rows));
   const denied = verdicts.filter((v) => !v.allowed);
   if (denied.length > 0) {
-    process.stdout.write("\n");
-    for (const v of denied)
-      process.stdout.write(`${v.display} (${formatOrigin(v.origin)}):\n  ${v.message}\n`);
+    writeText("\n");
+    for (const v of denied) writeText(`${v.display} (${formatOrigin(v.origin)}):\n  ${v.message}\n`);
   }
-  process.stdout.write("\nMEETS is the strictest level each passes (at the policy's version).\n");
+  writeText("\nMEETS is the strictest level each passes (at the policy's version).\n");
   return failed;
 }
 
@@ -205,8 +202,8 @@ function printNamespaces(snapshot: Snapshot, options: PodSecurityOptions, output
     if (options.level) row.push(String(atLevel.filter((v) => v.namespace === r.name).length));
     return row;
   });
-  process.stdout.write(renderTable(headers, rows));
-  process.stdout.write("\nVIOLATIONS counts pods and workloads violating enforce/audit/warn.\n");
+  writeText(renderTable(headers, rows));
+  writeText("\nVIOLATIONS counts pods and workloads violating enforce/audit/warn.\n");
   for (const r of reports) {
     const lines: string[] = [];
     for (const error of r.policy.errors)
@@ -214,7 +211,7 @@ function printNamespaces(snapshot: Snapshot, options: PodSecurityOptions, output
     for (const m of ["enforce", "audit", "warn"] as const)
       for (const v of r[m].violations) lines.push(`  ${m}: ${v.display}: ${v.message}`);
     for (const b of r.blockers) lines.push(`  ${b.level} would reject: ${b.subjects.join(", ")}`);
-    if (lines.length > 0) process.stdout.write(`\n${r.name}:\n${lines.join("\n")}\n`);
+    if (lines.length > 0) writeText(`\n${r.name}:\n${lines.join("\n")}\n`);
   }
   return failed;
 }

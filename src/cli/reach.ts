@@ -5,7 +5,7 @@ import type { DirectionVerdict, ReachVerdict } from "../network/reach.js";
 import { type ReachAnswer, ResolveError, reach, resolveEnd } from "../network/resolve.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { addNetworkOptions, loadNetwork, type NetworkFlags } from "./netmap.js";
-import { printStructured, validateOutput } from "./output.js";
+import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
 
 interface ReachOptions extends SourceOptions, NetworkFlags {
@@ -63,7 +63,7 @@ Examples:
         if (error instanceof ResolveError) throw new UsageError(error.message);
         throw error;
       }
-      if (options.output === "text") process.stdout.write(renderReach(answer));
+      if (options.output === "text") writeText(renderReach(answer));
       else printStructured(answer, options.output);
       if (!answer.allowed) process.exitCode = EXIT_NO;
     });

@@ -2,13 +2,16 @@
  * `kubefence review`: SubjectAccessReviews in, the same reviews with `status` out — the batch and
  * differential interface. JSON lines in → JSON lines out; one JSON object or List → the same; YAML → YAML.
  */
+
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { parseAllDocuments, stringify } from "yaml";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { answerReview, answerReviewLine, type SubjectAccessReview } from "../rbac/subject-access-review.js";
+import { terminalSafeText } from "../report/terminal.js";
 import { loadRbacSnapshot } from "./can-i.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
+import { writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
 
 interface ReviewOptions extends SourceOptions {
@@ -160,13 +163,13 @@ Examples:
           else {
             bad++;
             const message = invalidMessage(answer.errors);
-            process.stderr.write(`error: review ${i + 1}: ${message}\n`);
+            process.stderr.write(terminalSafeText(`error: review ${i + 1}: ${message}\n`));
             out.push(
               JSON.stringify({ ...answer.review, status: { allowed: false, evaluationError: message } }),
             );
           }
         });
-        process.stdout.write(out.length > 0 ? `${out.join("\n")}\n` : "");
+        writeText(out.length > 0 ? `${out.join("\n")}\n` : "");
         if (bad > 0) process.exitCode = EXIT_USAGE;
         return;
       }
@@ -177,7 +180,7 @@ Examples:
         if (answer.ok) return answer.review;
         invalid++;
         const message = invalidMessage(answer.errors);
-        process.stderr.write(`error: review ${i + 1}: ${message}\n`);
+        process.stderr.write(terminalSafeText(`error: review ${i + 1}: ${message}\n`));
         return { ...review, status: { allowed: false, evaluationError: message } };
       });
       process.stdout.write(formatReviews(parsed.format, parsed.rebuild(answered)));

@@ -11,6 +11,7 @@ import {
 } from "../model/kube-version.js";
 import { formatOrigin } from "../model/origin.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
+import { terminalSafe } from "../report/terminal.js";
 import type { LoadResult } from "../sources/build.js";
 import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
@@ -123,7 +124,7 @@ export function manifestKubeVersion(text: string | undefined): KubeVersion {
 }
 
 export function reportDiagnostics(diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  for (const d of diagnostics) process.stderr.write(`${terminalSafe(formatDiagnostic(d))}\n`);
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

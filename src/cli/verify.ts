@@ -24,7 +24,7 @@ import {
 } from "../verify/report.js";
 import { type VerifyTarget, verifyTargets } from "../verify/target.js";
 import { EXIT_NO, UsageError } from "./errors.js";
-import { printStructured, validateOutput } from "./output.js";
+import { printStructured, validateOutput, writeText } from "./output.js";
 import { formatDiagnostic } from "./source-options.js";
 import { readTenantSource } from "./tenant-options.js";
 
@@ -91,7 +91,7 @@ Examples:
           `tenant "${options.tenant}" is not in the tenants file ${options.tenants} (tenants: ${config.tenants.map((t) => t.name).join(", ") || "none"})`,
         );
       const report = await asUsageErrors(() => verifyCluster(options, config));
-      if (options.output === "table") process.stdout.write(renderVerifyTable(report));
+      if (options.output === "table") writeText(renderVerifyTable(report));
       else printStructured(report, options.output);
       if (!report.isolated) process.exitCode = EXIT_NO;
     });

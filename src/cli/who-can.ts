@@ -1,11 +1,13 @@
 /** `kubefence who-can`: every User, Group and ServiceAccount allowed to make a request, with what grants it. */
+
 import { Command } from "commander";
 import type { RequestAttributes } from "../rbac/attributes.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { type AllowedSubject, whoCan } from "../rbac/who-can.js";
 import { renderTable } from "../report/table.js";
+import { terminalSafeText } from "../report/terminal.js";
 import { loadRbacSnapshot, parseRequest, requestNamespace } from "./can-i.js";
-import { printStructured, validateOutput } from "./output.js";
+import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
 
 interface WhoCanOptions extends SourceOptions {
@@ -59,11 +61,9 @@ Examples:
       const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
       const result = whoCan(authorizer, request.attributes as Omit<RequestAttributes, "user">);
       for (const e of result.errors)
-        process.stderr.write(`Warning: ${e.binding} grants nothing: ${e.error}\n`);
+        process.stderr.write(terminalSafeText(`Warning: ${e.binding} grants nothing: ${e.error}\n`));
       if (options.output === "table")
-        process.stdout.write(
-          renderTable(["kind", "name", "sa-namespace", "binding", "role"], result.subjects.map(row)),
-        );
+        writeText(renderTable(["kind", "name", "sa-namespace", "binding", "role"], result.subjects.map(row)));
       else
         printStructured(
           { request: request.attributes, subjects: result.subjects, errors: result.errors },

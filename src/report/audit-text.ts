@@ -4,6 +4,7 @@ import { formatOrigin } from "../model/origin.js";
 import { type AuditReport, firstBreaches } from "../tenancy/audit.js";
 import { ALL_TENANTS, NO_TENANT, PLANES } from "../tenancy/matrix.js";
 import { renderTable } from "./table.js";
+import { terminalSafe, terminalSafeText } from "./terminal.js";
 
 export interface Colors {
   red(text: string): string;
@@ -50,7 +51,7 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     if (unread.length > 0)
       out.push(
         colors.yellow(
-          `The ${plane} plane is incomplete: ${unread.join(", ")} could not be read, so its "isolated" verdicts may be wrong.`,
+          `The ${plane} plane is incomplete: ${terminalSafe(unread.join(", "))} could not be read, so its "isolated" verdicts may be wrong.`,
         ),
       );
   }
@@ -121,10 +122,13 @@ function renderFinding(f: Finding, colors: Colors): string {
       : f.severity === "medium"
         ? colors.yellow(severity)
         : severity;
-  const lines = [`${painted} ${f.id}  ${colors.bold(f.subject)} -> ${f.object}`, `         ${f.message}`];
-  for (const e of f.evidence) lines.push(colors.dim(`         - ${e}`));
+  const lines = [
+    `${painted} ${f.id}  ${colors.bold(terminalSafe(f.subject))} -> ${terminalSafe(f.object)}`,
+    `         ${terminalSafe(f.message)}`,
+  ];
+  for (const e of f.evidence) lines.push(colors.dim(`         - ${terminalSafe(e)}`));
   // Multi-line remediations (a manifest to apply) stay under the finding.
-  lines.push(`         fix: ${f.remediation.trimEnd().replace(/\n/g, "\n              ")}`);
-  if (f.origin) lines.push(colors.dim(`         at ${formatOrigin(f.origin)}`));
+  lines.push(`         fix: ${terminalSafeText(f.remediation.trimEnd()).replace(/\n/g, "\n              ")}`);
+  if (f.origin) lines.push(colors.dim(`         at ${terminalSafe(formatOrigin(f.origin))}`));
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,13 @@
-/** kubectl-style tables: upper-case headers, columns aligned by spaces, no borders. */
+/** kubectl-style tables: upper-case headers, columns aligned by spaces, no borders; cells made terminal-safe. */
+import { terminalSafe } from "./terminal.js";
+
 export function renderTable(
-  headers: string[],
-  rows: string[][],
+  headerCells: string[],
+  cellRows: string[][],
   options: { upperCaseHeaders?: boolean } = {},
 ): string {
+  const headers = headerCells.map(terminalSafe);
+  const rows = cellRows.map((row) => row.map(terminalSafe));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells
