@@ -127,7 +127,7 @@ export function buildClasses(
     else {
       let labels = "";
       for (const k of keys) {
-        const v = u.labels[k];
+        const v = Object.hasOwn(u.labels, k) ? u.labels[k] : undefined;
         labels += v === undefined ? "\u0001" : `${k}=${v}\u0001`;
       }
       let ports = "";

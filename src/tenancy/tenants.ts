@@ -83,7 +83,10 @@ export function resolveTenants(
   }
   for (const ns of namespaces) {
     if (tenantOf.has(ns.name)) continue;
-    const label = source.from === "label" ? ns.labels?.[source.key] : undefined;
+    const label =
+      source.from === "label" && ns.labels && Object.hasOwn(ns.labels, source.key)
+        ? ns.labels[source.key]
+        : undefined;
     tenantOf.set(ns.name, label || ns.name);
     if (source.from === "file")
       diagnostics.push({

@@ -17,11 +17,12 @@ import { type Binding, roleReference } from "../policy.js";
 import { STANDARD_RESOURCES } from "../resources.js";
 import { RISKS, type Risk, type RiskRequest } from "./risks.js";
 
-const BROAD_GROUPS: Record<string, Severity> = {
-  "system:unauthenticated": "critical",
-  "system:authenticated": "high",
-  "system:serviceaccounts": "high",
-};
+// A Map, not an object: a group named `constructor` or `__proto__` must not find Object.prototype's members.
+const BROAD_GROUPS = new Map<string, Severity>([
+  ["system:unauthenticated", "critical"],
+  ["system:authenticated", "high"],
+  ["system:serviceaccounts", "high"],
+]);
 
 export function subjectLabel(subject: Subject, bindingNamespace: string): string {
   if (subject.kind === "ServiceAccount")
@@ -210,11 +211,12 @@ export function rbacFindings(
     }
 
     for (const subject of subjects) {
-      if (subject.kind === "Group" && BROAD_GROUPS[subject.name] && ref.rules.length > 0)
+      const broad = subject.kind === "Group" ? BROAD_GROUPS.get(subject.name) : undefined;
+      if (broad && ref.rules.length > 0)
         findings.push(
           finding({
             id: "rbac.broad-group",
-            severity: BROAD_GROUPS[subject.name]!,
+            severity: broad,
             subject: subjectLabel(subject, namespace),
             object: namespace ? `namespace ${namespace}` : "cluster",
             message: `${bindingName(binding)} grants ${ref.role.kind} ${ref.role.metadata.name} to every member of ${subject.name} ${where}`,
