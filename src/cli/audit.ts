@@ -16,6 +16,7 @@ import { VERSION } from "./version.js";
 interface AuditOptions extends SourceOptions, TenantOptions {
   output: string;
   failOn?: Severity;
+  allowIncomplete?: boolean;
 }
 
 export function auditCommand(): Command {
@@ -23,10 +24,12 @@ export function auditCommand(): Command {
     .description("tenant-by-tenant isolation on the API, network and node planes, with evidence and fixes")
     .option("-o, --output <format>", "table, json, yaml, sarif or html", "table")
     .addOption(
-      new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices(
-        SEVERITIES,
-      ),
+      new Option(
+        "--fail-on <severity>",
+        "exit 1 when a finding is at or above this severity, or when input could not be read (a skipped document, a kind not listed)",
+      ).choices(SEVERITIES),
     )
+    .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
     .addHelpText(
       "after",
       `
@@ -68,7 +71,30 @@ Examples:
       }
       if (options.failOn) {
         const threshold = severityRank(options.failOn);
-        if (report.findings.some((f) => severityRank(f.severity) >= threshold)) process.exitCode = EXIT_NO;
+        const tripped = report.findings.filter((f) => severityRank(f.severity) >= threshold).length;
+        const gate = `kubefence audit: --fail-on ${options.failOn}`;
+        if (tripped > 0) {
+          process.stderr.write(
+            `${gate}: ${tripped} finding${tripped === 1 ? "" : "s"} at or above ${options.failOn}\n`,
+          );
+          process.exitCode = EXIT_NO;
+        }
+        // The gate cannot vouch for what it did not read: a skipped document may hold the pod, binding or
+        // policy that matters, an unlisted kind leaves a plane unknown.
+        const skipped = diagnostics.filter((d) => d.severity === "error").length;
+        const unlisted = snapshot.missingKinds;
+        if (!options.allowIncomplete && (skipped > 0 || unlisted.length > 0)) {
+          const what = [
+            skipped > 0 ? `${skipped} document${skipped === 1 ? " was" : "s were"} skipped` : "",
+            unlisted.length > 0 ? `${unlisted.join(", ")} could not be read` : "",
+          ]
+            .filter(Boolean)
+            .join(" and ");
+          process.stderr.write(
+            `${gate}: ${what} (see above), so the input was not fully judged; --allow-incomplete accepts that\n`,
+          );
+          process.exitCode = EXIT_NO;
+        }
       }
     });
   return addSourceOptions(addTenantOptions(command));

@@ -10,6 +10,7 @@ import {
   parseKubeVersion,
 } from "../model/kube-version.js";
 import { formatOrigin } from "../model/origin.js";
+import { allObjects, type Snapshot } from "../model/snapshot.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
 import { terminalSafe } from "../report/terminal.js";
 import type { LoadResult } from "../sources/build.js";
@@ -95,6 +96,14 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
     if (error instanceof InputError) throw new UsageError(error.message);
     throw error;
   }
+  // Reading nothing is a broken pipeline or a wrong path, never an empty (and so "isolated") cluster.
+  if (options.filename.length > 0 && isEmpty(result.snapshot)) {
+    reportDiagnostics(result.diagnostics);
+    const unread = result.diagnostics.filter((d) => d.severity === "error").length;
+    throw new UsageError(
+      `no Kubernetes objects read from ${options.filename.join(", ")}${unread > 0 ? ` (${unread} document${unread === 1 ? "" : "s"} could not be read, see above)` : ""}`,
+    );
+  }
   // Manifests are analysed as the cluster they are applied to would hold them: with its built-in RBAC.
   if (manifests && options.builtinRbac !== false)
     result = { ...result, snapshot: withBuiltinRbac(result.snapshot, kubeVersion) };
@@ -105,6 +114,10 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
       throw new UsageError(`--strict: ${fatal} input problem${fatal === 1 ? "" : "s"} (see above)`);
   }
   return result;
+}
+
+function isEmpty(snapshot: Snapshot): boolean {
+  return allObjects(snapshot).length === 0 && Object.keys(snapshot.unknownKinds).length === 0;
 }
 
 /** `--kube-version`, checked: a version kubefence has the built-in RBAC of, or a usage error saying which are. */
