@@ -471,9 +471,14 @@ describe("kubefence verify against a real kube-apiserver", () => {
     it("a webhook that is down still blocks (failing closed), and the report says it was not a decision", async () => {
       await server!.close();
       server = undefined;
-      const { report, code } = await verify(["--tenant", "team-a"]);
+      const { report, code } = await verify();
       expect(code).toBe(0);
       expect(outcomes(report)["team-a"]!["privileged-host-pod"]).toBe(
+        `blocked by webhook-failure ${WEBHOOK_NAME}`,
+      );
+      // PodSecurity, which refuses before any webhook is called, needs none to be up.
+      expect(outcomes(report)["team-b"]!["privileged-host-pod"]).toBe("blocked by pod-security");
+      expect(outcomes(report)["team-b"]!["node-port-service"]).toBe(
         `blocked by webhook-failure ${WEBHOOK_NAME}`,
       );
       expect(outcomes(report)["team-a"]!["cluster-admin-binding"]).toBe("blocked by rbac");
