@@ -77,13 +77,18 @@ function mechanismOf(status: number, message: string): { blockedBy: Mechanism; n
 
 /**
  * The server's refusal to let the caller impersonate (the impersonation filter answers 403 before the
- * request is even authorized): `users "alice" is forbidden: User "carol" cannot impersonate resource
- * "users" in API group "" at the cluster scope`. Undefined for any other answer.
+ * request is even authorized). Legacy impersonation (every version) checks the `impersonate` verb:
+ * `users "alice" is forbidden: User "carol" cannot impersonate resource "users" in API group "" at the
+ * cluster scope`. From v1.36 (ConstrainedImpersonation, beta; staging/src/k8s.io/apiserver/pkg/endpoints/
+ * filters/impersonation/mode.go) the constrained modes are tried first and the first mode's refusal is the
+ * answer: `pods is forbidden: User "carol" cannot impersonate-on:user-info:create resource "pods" …`, or
+ * `users.authentication.k8s.io "alice" is forbidden: User "carol" cannot impersonate:user-info resource
+ * "users" …`. Undefined for any other answer: no attempt's own verb is an impersonation verb.
  */
 export function impersonationRefusal(answer: { status: number; body: unknown }): string | undefined {
   if (answer.status !== 403) return undefined;
   const message = messageOf(answer.body, answer.status);
-  return / cannot impersonate resource "/.test(message) ? message : undefined;
+  return / cannot impersonate(?::[a-z-]+|-on:[a-z-]+:[a-z]+)? resource "/.test(message) ? message : undefined;
 }
 
 /** A Status body's message; else the body's text, shortened; else the HTTP status. */

@@ -10,7 +10,7 @@ import { LiveError, loadLive } from "../../src/sources/live.js";
 import { loadManifests } from "../../src/sources/manifests.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
-/** Besides the demo: a tenant with RBAC, a NetworkPolicy, a Deployment, a CronJob at the version 1.20 serves, a Secret. */
+/** Besides the demo: a tenant with RBAC, a NetworkPolicy, a Deployment, a CronJob, a Secret. */
 const SECRET_VALUE = "kubefence-must-never-read-this";
 const EXTRA: object[] = [
   { apiVersion: "v1", kind: "Namespace", metadata: { name: "tenant-a", labels: { tenant: "a" } } },
@@ -80,7 +80,7 @@ const EXTRA: object[] = [
     },
   },
   {
-    apiVersion: "batch/v1beta1",
+    apiVersion: "batch/v1",
     kind: "CronJob",
     metadata: { name: "nightly", namespace: "tenant-a" },
     spec: {
@@ -191,23 +191,26 @@ describe("live source against a real kube-apiserver", () => {
   });
 
   it("applies the same defaulting as the manifest source (namespace name label, policyTypes)", async () => {
+    // The server (v1.21+) sets the name label itself; the manifest source adds it as that version would.
+    const raw = await cluster.request<{ metadata: { labels?: Record<string, string> } }>(
+      "GET",
+      "/api/v1/namespaces/tenant-a",
+    );
+    expect(raw.body.metadata.labels).toEqual({ tenant: "a", "kubernetes.io/metadata.name": "tenant-a" });
     const { snapshot } = await loadLive({ kubeconfig: cluster.kubeconfig });
     const tenant = snapshot.namespaces.find((n) => n.metadata.name === "tenant-a");
-    // Kubernetes 1.20 does not set this label yet; the defaulting adds it, as newer servers do.
     expect(tenant?.metadata.labels).toEqual({ tenant: "a", "kubernetes.io/metadata.name": "tenant-a" });
     expect(
       snapshot.networkPolicies.find((p) => p.metadata.name === "default-deny")?.spec?.policyTypes,
     ).toEqual(["Ingress"]);
   });
 
-  it("falls back to an older served version: CronJob is only batch/v1beta1 on Kubernetes 1.20", async () => {
+  it("reads every kind at its stable version, which this server serves, and has nothing to say", async () => {
     const { snapshot, diagnostics } = await loadLive({ kubeconfig: cluster.kubeconfig });
     const cronJob = snapshot.workloads.find((w) => w.kind === "CronJob");
     expect(cronJob?.metadata.name).toBe("nightly");
     expect(cronJob?.apiVersion).toBe("batch/v1");
-    expect(diagnostics.map((d) => d.message)).toEqual([
-      "this cluster serves CronJob only as batch/v1beta1; 1 object read as batch/v1",
-    ]);
+    expect(diagnostics).toEqual([]);
   });
 
   it("never reads Secrets", async () => {

@@ -69,6 +69,8 @@ export interface TestUser {
 export interface TestClusterOptions {
   /** Users to provision besides the admin and DEFAULT_USERS. */
   users?: TestUser[];
+  /** The API server's `--runtime-config`, e.g. `batch/v1=false` to stop serving an API group version. */
+  runtimeConfig?: string;
 }
 
 /** Provisioned in every test cluster, with no groups of their own. */
@@ -216,6 +218,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       "--service-cluster-ip-range=10.0.0.0/24",
       "--v=0",
+      ...(options.runtimeConfig ? [`--runtime-config=${options.runtimeConfig}`] : []),
     ]);
     const server = `https://127.0.0.1:${apiPort}`;
     const caFile = join(dir, "certs", "apiserver.crt");

@@ -130,9 +130,25 @@ describe("classifyAnswer", () => {
 });
 
 describe("impersonationRefusal", () => {
-  it("recognises the impersonation filter's 403", () => {
-    const message =
-      'users "alice" is forbidden: User "carol" cannot impersonate resource "users" in API group "" at the cluster scope';
+  it.each([
+    [
+      "legacy impersonation (every version)",
+      'users "alice" is forbidden: User "carol" cannot impersonate resource "users" in API group "" at the cluster scope',
+    ],
+    // v1.36+ (ConstrainedImpersonation): the first constrained mode's refusal, as the v1.37.2 test server writes it.
+    [
+      "the impersonate-on check of a user (v1.36+)",
+      'pods is forbidden: User "carol" cannot impersonate-on:user-info:create resource "pods" in API group "" in the namespace "team-a"',
+    ],
+    [
+      "the impersonate-on check of a service account (v1.36+)",
+      'pods is forbidden: User "carol" cannot impersonate-on:serviceaccount:create resource "pods" in API group "" in the namespace "default"',
+    ],
+    [
+      "the impersonate:user-info check of the user (v1.36+)",
+      'users.authentication.k8s.io "alice" is forbidden: User "carol" cannot impersonate:user-info resource "users" in API group "authentication.k8s.io" at the cluster scope',
+    ],
+  ])("recognises the impersonation filter's 403: %s", (_case, message) => {
     expect(impersonationRefusal(status(403, message))).toBe(message);
   });
 

@@ -1,10 +1,14 @@
 /**
- * `kubefence verify` against a real kube-apiserver (v1.20.2 on loopback), in three stages of one cluster:
+ * `kubefence verify` against a real kube-apiserver (the test cluster's version, on loopback), in three
+ * stages of one cluster:
  * 1. tenant owners made cluster-admin (how many clusters start): every breach is accepted;
- * 2. the guardrails of `tenant init` applied instead (namespaced admin, quota, default-deny policies):
- *    RBAC and the ResourceQuota block what they can, the pods and the policy deletion still pass
- *    (v1.20 has no Pod Security Admission);
- * 3. the kubefence admission webhook registered too: every attempt is blocked, and the report says by what.
+ * 2. the guardrails of `tenant init` applied instead (namespaced admin, quota, default-deny policies, Pod
+ *    Security labels): RBAC, the ResourceQuota and Pod Security admission block what they govern, the
+ *    policy deletion still passes;
+ * 3. the kubefence admission webhook registered too, and team-a's namespace stripped of its Pod Security
+ *    labels (so it is privileged and only the webhook can stop its pods): every attempt is blocked, and the
+ *    report says by what — the PodSecurity plugin for the labelled namespaces' pods (it runs before
+ *    admission webhooks, which then never see them), the webhook for team-a's.
  * Also: nothing is ever persisted, and a caller who may not impersonate gets a clear error.
  */
 import { execFile } from "node:child_process";
@@ -251,7 +255,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it("with the guardrails of tenant init: RBAC and the ResourceQuota block, pods and policy deletion still pass", async () => {
+  it("with the guardrails of tenant init: RBAC, the ResourceQuota and PodSecurity block, policy deletion still passes", async () => {
     for (const tenant of VERIFIED)
       expect(
         (
@@ -278,8 +282,8 @@ describe("kubefence verify against a real kube-apiserver", () => {
     const { report, code } = await verify();
     expect(code).toBe(1);
     const expected = {
-      "privileged-host-pod": "ACCEPTED",
-      "host-network-pod": "ACCEPTED",
+      "privileged-host-pod": "blocked by pod-security",
+      "host-network-pod": "blocked by pod-security",
       "node-port-service": "blocked by quota",
       "cluster-admin-binding": "blocked by rbac",
       "cross-tenant-binding": "blocked by rbac",
@@ -287,6 +291,12 @@ describe("kubefence verify against a real kube-apiserver", () => {
       "delete-default-deny": "ACCEPTED",
     };
     expect(outcomes(report)).toEqual({ "team-a": expected, "team-b": expected, "team-c": expected });
+    expect(message(report, "team-a", "privileged-host-pod")).toBe(
+      'pods "kubefence-verify-host-escape" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true), hostPath volumes (volume "host"), privileged (container "escape" must not set securityContext.privileged=true)',
+    );
+    expect(message(report, "team-b", "host-network-pod")).toBe(
+      'pods "kubefence-verify-host-network" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)',
+    );
     expect(message(report, "team-a", "node-port-service")).toBe(
       'services "kubefence-verify-node-port" is forbidden: exceeded quota: team-a-quota, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0',
     );
@@ -323,13 +333,27 @@ describe("kubefence verify against a real kube-apiserver", () => {
       certs = makeCertificates();
       const { settings, diagnostics } = parseWebhookSettings(TENANTS, "tenants.yaml", GUARDRAIL_IDS);
       if (!settings) throw new Error(diagnostics.map((d) => d.message).join("\n"));
-      // v1.21+ sets this label itself; the webhook configuration excludes kube-system by it.
-      await cluster.request(
+      // team-a's namespace loses its Pod Security labels (as one made outside tenant init would lack them):
+      // PodSecurity then admits any pod there, and only the webhook, which judges by the tenant, stops it.
+      const stripped = await cluster.request(
         "PATCH",
-        "/api/v1/namespaces/kube-system",
-        { metadata: { labels: { "kubernetes.io/metadata.name": "kube-system" } } },
+        "/api/v1/namespaces/team-a",
+        {
+          metadata: {
+            labels: Object.fromEntries(
+              ["enforce", "audit", "warn"].flatMap((mode) => [
+                [`pod-security.kubernetes.io/${mode}`, null],
+                [`pod-security.kubernetes.io/${mode}-version`, null],
+              ]),
+            ),
+          },
+        },
         { "Content-Type": "application/merge-patch+json" },
       );
+      expect(stripped.status).toBe(200);
+      expect(
+        Object.keys((stripped.body as { metadata: { labels: Record<string, string> } }).metadata.labels),
+      ).not.toContain("pod-security.kubernetes.io/enforce");
       const kubeconfig = new KubeConfig();
       kubeconfig.loadFromFile(cluster.kubeconfig);
       cache = startClusterCache({ kubeconfig, log: () => {}, restartDelayMs: 200 });
@@ -386,24 +410,32 @@ describe("kubefence verify against a real kube-apiserver", () => {
       if (certs) rmSync(certs.dir, { recursive: true, force: true });
     });
 
-    it("blocks every attempt and says by what: RBAC, the webhook (exit 0)", async () => {
+    it("blocks every attempt and says by what: PodSecurity, RBAC, the webhook (exit 0)", async () => {
       const { report, code } = await verify();
-      const expected = {
-        "privileged-host-pod": `blocked by webhook ${WEBHOOK_NAME}`,
-        "host-network-pod": `blocked by webhook ${WEBHOOK_NAME}`,
+      const expected = (pods: string) => ({
+        "privileged-host-pod": pods,
+        "host-network-pod": pods,
         "node-port-service": `blocked by webhook ${WEBHOOK_NAME}`,
         "cluster-admin-binding": "blocked by rbac",
         "cross-tenant-binding": "blocked by rbac",
         "pod-security-relabel": "blocked by rbac",
         "delete-default-deny": `blocked by webhook ${WEBHOOK_NAME}`,
-      };
-      expect(outcomes(report)).toEqual({ "team-a": expected, "team-b": expected, "team-c": expected });
+      });
+      expect(outcomes(report)).toEqual({
+        "team-a": expected(`blocked by webhook ${WEBHOOK_NAME}`),
+        "team-b": expected("blocked by pod-security"),
+        "team-c": expected("blocked by pod-security"),
+      });
       expect(code).toBe(0);
       expect(report.isolated).toBe(true);
       expect(message(report, "team-a", "privileged-host-pod")).toMatch(
         new RegExp(
           `^admission webhook "${WEBHOOK_NAME}" denied the request: \\[kubefence:pod-security\\] pods "kubefence-verify-host-escape" is forbidden: violates PodSecurity "baseline:latest": `,
         ),
+      );
+      // The PodSecurity plugin's own refusal: it runs before admission webhooks and stops the request there.
+      expect(message(report, "team-b", "privileged-host-pod")).toBe(
+        'pods "kubefence-verify-host-escape" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true), hostPath volumes (volume "host"), privileged (container "escape" must not set securityContext.privileged=true)',
       );
       expect(message(report, "team-a", "delete-default-deny")).toContain(
         'NetworkPolicy "default-deny-all" in namespace "team-a" is managed by kubefence',
@@ -439,9 +471,14 @@ describe("kubefence verify against a real kube-apiserver", () => {
     it("a webhook that is down still blocks (failing closed), and the report says it was not a decision", async () => {
       await server!.close();
       server = undefined;
-      const { report, code } = await verify(["--tenant", "team-a"]);
+      const { report, code } = await verify();
       expect(code).toBe(0);
       expect(outcomes(report)["team-a"]!["privileged-host-pod"]).toBe(
+        `blocked by webhook-failure ${WEBHOOK_NAME}`,
+      );
+      // PodSecurity, which refuses before any webhook is called, needs none to be up.
+      expect(outcomes(report)["team-b"]!["privileged-host-pod"]).toBe("blocked by pod-security");
+      expect(outcomes(report)["team-b"]!["node-port-service"]).toBe(
         `blocked by webhook-failure ${WEBHOOK_NAME}`,
       );
       expect(outcomes(report)["team-a"]!["cluster-admin-binding"]).toBe("blocked by rbac");
@@ -464,9 +501,42 @@ describe("kubefence verify against a real kube-apiserver", () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
+    // v1.36+ tries constrained impersonation first (impersonate-on:<mode>:<verb> on the request itself) and
+    // answers with that mode's refusal; legacy impersonation, tried last, would have said "cannot impersonate".
     expect(run.stderr).toContain(
-      'error: cannot act as tenant "team-a"\'s owner User "alice": users "alice" is forbidden: User "carol" cannot impersonate resource "users" in API group "" at the cluster scope',
+      'error: cannot act as tenant "team-a"\'s owner User "alice": pods is forbidden: User "carol" cannot impersonate-on:user-info:create resource "pods" in API group "" in the namespace "team-a"',
     );
     expect(run.stderr).toContain('needs the "impersonate" verb on users, groups and serviceaccounts');
+  });
+
+  it("with the impersonate verb the error names, that caller verifies as the admin does", async () => {
+    const asAdmin = await verify();
+    for (const args of [
+      [
+        "create",
+        "clusterrole",
+        "kubefence-verify",
+        "--verb=impersonate",
+        "--resource=users,groups,serviceaccounts",
+      ],
+      ["create", "clusterrolebinding", "kubefence-verify", "--clusterrole=kubefence-verify", "--user=carol"],
+    ])
+      expect((await cluster.kubectl(args)).code).toBe(0);
+    const run = await kubefence([
+      "verify",
+      "--kubeconfig",
+      await cluster.userKubeconfig("carol"),
+      "--tenants",
+      tenantsFile,
+      "-o",
+      "json",
+    ]);
+    expect(run.stderr).toBe(
+      'warning: tenant "team-d" cannot be verified: the tenants file names no owners for it, so there is no one to act as (add owners:)\n',
+    );
+    expect(run.code).toBe(asAdmin.code);
+    const asCarol = JSON.parse(run.stdout) as VerifyReport;
+    expect(outcomes(asCarol)).toEqual(outcomes(asAdmin.report));
+    expect(Object.values(outcomes(asCarol)).flatMap((byId) => Object.values(byId))).toContain("ACCEPTED");
   });
 });
