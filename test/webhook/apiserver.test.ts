@@ -314,7 +314,7 @@ describe("webhook round trip through kube-apiserver", () => {
     );
     expect(widened.status).toBe(403);
     expect(widened.body.message).toContain(
-      '[kubefence:rbac-cross-tenant] Role "reader" would give identities of one tenant access into another tenant or the platform: ServiceAccount "builder/team-b" of tenant "team-b" would gain',
+      '[kubefence:rbac-cross-tenant] Role "reader" would give identities of one tenant access into another tenant or the platform: ServiceAccount:team-b/builder of tenant "team-b" would gain',
     );
   });
 

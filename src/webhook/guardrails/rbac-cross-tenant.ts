@@ -16,7 +16,7 @@ import {
 } from "../../rbac/attributes.js";
 import { type Authorizer, buildAuthorizer } from "../../rbac/authorizer.js";
 import type { Policy } from "../../rbac/policy.js";
-import { describeSubject } from "../../rbac/subjects.js";
+import { subjectLabel } from "../../rbac/findings/index.js";
 import { PLATFORM } from "../../tenancy/tenants.js";
 import { afterStateAuthorizer } from "../after-state.js";
 import type { AdmissionContext } from "../context.js";
@@ -64,7 +64,7 @@ export const rbacCrossTenant: Guardrail = {
               ? "at cluster scope (every namespace)"
               : `in namespace "${scope}" (${owner(context.tenantOfNamespace(scope))})`;
           breaches.push(
-            `${describeSubject(subject, namespace)} of ${[...homes].map(owner).join(", ")} would gain ${describeRule(grant.rule)} ${where} via ${grant.description}`,
+            `${subjectLabel(subject, namespace)} of ${[...homes].map(owner).join(", ")} would gain ${describeRule(grant.rule)} ${where} via ${grant.description}`,
           );
           break;
         }

@@ -85,7 +85,7 @@ describe("rbac-cross-tenant guardrail (RBAC engine on the after-state)", () => {
       '[kubefence:rbac-cross-tenant] RoleBinding "grant" would give identities of one tenant access into another tenant or the platform',
     );
     expect(message).toContain(
-      'ServiceAccount "builder/team-b" of tenant "team-b" would gain get,list,watch on pods (API group "")',
+      'ServiceAccount:team-b/builder of tenant "team-b" would gain get,list,watch on pods (API group "")',
     );
     expect(message).toContain(
       'in namespace "team-a" (tenant "team-a") via RoleBinding "grant/team-a" of ClusterRole "pod-reader"',
@@ -141,7 +141,7 @@ describe("rbac-cross-tenant guardrail (RBAC engine on the after-state)", () => {
       rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
     };
     const decision = decide(request({ operation: "UPDATE", object: widened, oldObject: old }), context);
-    expect(decision.status?.message).toContain('ServiceAccount "ci/team-a" of tenant "team-a" would gain');
+    expect(decision.status?.message).toContain('ServiceAccount:team-a/ci of tenant "team-a" would gain');
     expect(decision.status?.message).toContain("at cluster scope (every namespace)");
   });
 });
