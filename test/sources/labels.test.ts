@@ -131,6 +131,19 @@ describe("labels the API server rejects", () => {
     expect(load([file], { major: 1, minor: 20 }).problems.map(text)).toEqual([job("characters")]);
   });
 
+  it("the README's example: the v1.37 and the v1.20 words for one file", () => {
+    const corpus = "test/sources/corpus/label-versions.yaml";
+    const value = "0123456789abcdef".repeat(4);
+    expect(load([corpus]).problems.map(text)).toEqual([
+      `${corpus}:7:59: Deployment.apps "api" is invalid: [spec.selector.matchExpressions[0].values[0]: Invalid value: "front end": ${VALUE}, spec.selector: Invalid value: {"matchLabels":{"app":"api"},"matchExpressions":[{"key":"tier","operator":"In","values":["front end"]}]}: invalid label selector]; document skipped`,
+      `${corpus}:17:19: Pod "web" is invalid: metadata.labels: Invalid value: "${value}": must be no more than 63 bytes; document skipped`,
+    ]);
+    expect(load([corpus], { major: 1, minor: 20 }).problems.map(text)).toEqual([
+      `${corpus}:6:5: Deployment.apps "api" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"api"}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"tier", Operator:"In", Values:[]string{"front end"}}}}: invalid label selector; document skipped`,
+      `${corpus}:17:19: Pod "web" is invalid: metadata.labels: Invalid value: "${value}": must be no more than 63 characters; document skipped`,
+    ]);
+  });
+
   it("an item of a JSON List is located at its own line", () => {
     const file = write(
       "list.json",
