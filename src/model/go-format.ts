@@ -1,6 +1,6 @@
 /**
  * Go's formatting verbs as the API server uses them in messages, so kubefence's text is byte-identical:
- * `%q` (strconv.Quote), `%v` of a `[]string`, and apimachinery's error aggregate.
+ * `%q` (strconv.Quote), `%v` of a `[]string`, encoding/json of a string, and apimachinery's error aggregate.
  */
 
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
@@ -50,6 +50,14 @@ export function goQuote(text: string): string {
     else out += `\\U${hex(code, 8)}`;
   }
   return `${out}"`;
+}
+
+/**
+ * Go `json.Marshal` of a string: JSON.stringify's escapes (short forms, lower-case `\u00xx`), plus the HTML
+ * characters and the two line separators Go escapes too.
+ */
+export function goJsonString(text: string): string {
+  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${hex(char.codePointAt(0)!, 4)}`);
 }
 
 /** Go `%v` of a `[]string`: `[a b]`; nil and empty both print `[]`. */

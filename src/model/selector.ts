@@ -2,8 +2,13 @@
  * Label selectors, evaluated here and nowhere else (apimachinery `metav1.LabelSelectorAsSelector` and
  * `labels.Requirement`): an absent selector selects nothing, an empty one `{}` selects everything,
  * matchLabels and matchExpressions are ANDed; In/NotIn need values, Exists/DoesNotExist must have none.
+ * A selector that does not parse says why in v1.37's words (labels.NewRequirement's field errors), whatever
+ * version manifests are read as: its callers (tenant config, ClusterRole aggregation, the webhook) have no
+ * v1.20 message to keep.
  */
+import { aggregateErrors, goJsonString, goQuote } from "./go-format.js";
 import type { LabelSelector } from "./objects.js";
+import { fieldInvalid, isQualifiedName, isValidLabelValue } from "./validation.js";
 
 export type Labels = Record<string, string> | undefined;
 
@@ -19,7 +24,10 @@ export interface CompiledSelector {
 
 export type SelectorResult = { ok: true; selector: CompiledSelector } | { ok: false; error: string };
 
-type Requirement = { key: string; op: "=" | "in" | "notin" | "exists" | "!"; values: string[] };
+type Operator = "=" | "in" | "notin" | "exists" | "!";
+type Requirement = { key: string; op: Operator; values: string[] };
+
+const OPERATORS = { In: "in", NotIn: "notin", Exists: "exists", DoesNotExist: "!" } as const;
 
 const NOTHING: CompiledSelector = { matches: () => false, everything: false, nothing: true, text: "<none>" };
 const EVERYTHING: CompiledSelector = { matches: () => true, everything: true, nothing: false, text: "" };
@@ -33,38 +41,20 @@ export function compileSelector(selector: LabelSelector | null | undefined): Sel
 
   const requirements: Requirement[] = [];
   for (const [key, value] of Object.entries(matchLabels)) {
-    const error = validateKey(key) ?? validateValue(value, key);
+    const error = requirementError(key, "=", [value]);
     if (error) return { ok: false, error };
     requirements.push({ key, op: "=", values: [value] });
   }
   for (const expression of expressions) {
     const { key, operator } = expression;
     const values = expression.values ?? [];
-    // Upstream maps the operator first, then NewRequirement validates the key, then the values.
-    if (!["In", "NotIn", "Exists", "DoesNotExist"].includes(operator))
-      return { ok: false, error: `${goQuote(operator ?? "")} is not a valid label selector operator` };
-    const keyError = validateKey(key);
-    if (keyError) return { ok: false, error: keyError };
-    switch (operator) {
-      case "In":
-      case "NotIn":
-        if (values.length === 0)
-          return { ok: false, error: "for 'in', 'notin' operators, values set can't be empty" };
-        for (const value of values) {
-          const error = validateValue(value, key);
-          if (error) return { ok: false, error };
-        }
-        requirements.push({
-          key,
-          op: operator === "In" ? "in" : "notin",
-          values: [...new Set(values)].sort(),
-        });
-        break;
-      default:
-        if (values.length > 0)
-          return { ok: false, error: "values set must be empty for exists and does not exist" };
-        requirements.push({ key, op: operator === "Exists" ? "exists" : "!", values: [] });
-    }
+    // The operator is mapped before NewRequirement checks anything.
+    const op = Object.hasOwn(OPERATORS, operator) ? OPERATORS[operator as keyof typeof OPERATORS] : undefined;
+    if (!op) return { ok: false, error: `${goQuote(operator ?? "")} is not a valid label selector operator` };
+    const error = requirementError(key, op, values);
+    if (error) return { ok: false, error };
+    // Printed sorted, duplicates kept (Requirement.String); valid values are ASCII, so sort() is byte order.
+    requirements.push({ key, op, values: op === "in" || op === "notin" ? [...values].sort() : [] });
   }
   requirements.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { ok: true, selector: compiled(requirements) };
@@ -128,73 +118,28 @@ function requirementText(r: Requirement): string {
   }
 }
 
-const QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
-const DNS1123_SUBDOMAIN_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const NAME = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const LABEL_VALUE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const QUALIFIED_NAME_ERR =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-/** apimachinery `validation.RegexError`: `MSG (e.g. 'a',  or 'b', regex used for validation is 'RE')`. */
-function regexError(message: string, format: string, ...examples: string[]): string {
-  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format}')`;
-}
-
 /**
- * `labels.validateLabelKey` over apimachinery `validation.IsQualifiedName`, worded as upstream
- * (staging/src/k8s.io/apimachinery/pkg/labels/selector.go, pkg/util/validation/validation.go, v1.20).
+ * labels.NewRequirement's errors, aggregated: the key (`key: Invalid value: …`), the number of values, then
+ * each value (`values[0][KEY]: Invalid value: …`), an error's messages joined by "; ".
  */
-export function validateKey(key: string): string | undefined {
+function requirementError(key: string, op: Operator, values: readonly string[]): string | undefined {
   const errors: string[] = [];
-  const parts = key.split("/");
-  let name: string;
-  if (parts.length === 1) {
-    name = key;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errors.push("prefix part must be non-empty");
-    else {
-      if (prefix.length > 253) errors.push("prefix part must be no more than 253 characters");
-      if (!DNS1123_SUBDOMAIN.test(prefix))
-        errors.push(
-          `prefix part ${regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, "example.com")}`,
-        );
-    }
-  } else {
-    return `invalid label key ${goQuote(key)}: a qualified name ${regexError(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`;
-  }
-  if (name.length === 0) errors.push("name part must be non-empty");
-  else if (name.length > 63) errors.push("name part must be no more than 63 characters");
-  if (!NAME.test(name))
+  const keyErrors = isQualifiedName(key);
+  if (keyErrors.length > 0) errors.push(fieldInvalid("key", key, keyErrors.join("; ")).message);
+  // The values as Go's []string: nil (no values) marshals as null.
+  const list = { rendered: values.length === 0 ? "null" : `[${values.map(goJsonString).join(",")}]` };
+  if ((op === "in" || op === "notin") && values.length === 0)
     errors.push(
-      `name part ${regexError(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")}`,
+      fieldInvalid("values", list, "for 'in', 'notin' operators, values set can't be empty").message,
     );
-  return errors.length > 0 ? `invalid label key ${goQuote(key)}: ${errors.join("; ")}` : undefined;
-}
-
-/** `labels.validateLabelValue` over apimachinery `validation.IsValidLabelValue` (v1.20 wording). */
-export function validateValue(value: string, key = ""): string | undefined {
-  const errors: string[] = [];
-  if (value.length > 63) errors.push("must be no more than 63 characters");
-  if (!LABEL_VALUE.test(value))
+  if ((op === "exists" || op === "!") && values.length > 0)
     errors.push(
-      regexError(
-        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        LABEL_VALUE_FMT,
-        "MyValue",
-        "my_value",
-        "12345",
-      ),
+      fieldInvalid("values", list, "values set must be empty for exists and does not exist").message,
     );
-  return errors.length > 0
-    ? `invalid label value: ${goQuote(value)}: at key: ${goQuote(key)}: ${errors.join("; ")}`
-    : undefined;
-}
-
-/** Go's `%q` for the strings that reach these messages (JSON quoting agrees on printable ASCII). */
-function goQuote(text: string): string {
-  return JSON.stringify(text);
+  values.forEach((value, i) => {
+    const valueErrors = isValidLabelValue(value);
+    if (valueErrors.length > 0)
+      errors.push(fieldInvalid(`values[${i}][${key}]`, value, valueErrors.join("; ")).message);
+  });
+  return errors.length > 0 ? aggregateErrors(errors) : undefined;
 }

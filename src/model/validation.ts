@@ -1,13 +1,20 @@
 /**
  * The API server's validation that more than one kind shares, worded as the API server words it, so a
  * manifest it would reject is reported with its own message. One home for: field errors as
- * apimachinery util/validation/field/errors.go prints them; label keys and values (util/validation
- * IsQualifiedName, IsValidLabelValue, IsDNS1123Subdomain); label maps and selectors (apis/meta/v1/validation
+ * apimachinery util/validation/field/errors.go prints them; label keys and values (api/validate/content
+ * IsLabelKey, IsLabelValue over util/validation); label maps and selectors (apis/meta/v1/validation
  * ValidateLabels, ValidateLabelSelector; apis/meta/v1 LabelSelectorAsSelector); the rejection itself
- * (api/errors NewInvalid). The wording is that of the API server the differential tests run (v1.20); newer
- * versions word a few of these differently (e.g. "must be no more than 63 bytes").
+ * (api/errors NewInvalid).
+ *
+ * The wording is v1.37's (the version the differential tests run), and v1.20's where the two differ by a
+ * word, chosen by the version manifests are read as: label lengths in "bytes" (v1.20: "characters"), a key
+ * with two slashes "a valid label key" (v1.20: "a qualified name") — the release between the two that
+ * changed these is not pinned down, so every version before 1.37 keeps v1.20's; a selector quoted in an
+ * error as JSON from 1.34 (kubernetes/kubernetes#132314; before: Go's `%#v`). Lengths outside labels
+ * (util/validation MaxLenError, e.g. a port name) still say "characters" in v1.37.
  */
-import { aggregateErrors, goQuote } from "./go-format.js";
+import { aggregateErrors, goJsonString, goQuote } from "./go-format.js";
+import { atLeast, DEFAULT_KUBE_VERSION, type KubeVersion } from "./kube-version.js";
 import type { LabelSelector } from "./objects.js";
 
 /** One field error, e.g. `metadata.labels: Invalid value: "bad key": name part must consist of …`. */
@@ -21,18 +28,18 @@ export interface FieldError {
 
 export type DocumentPath = readonly (string | number)[];
 
-/** A value as Go's `%#v` already printed it (a struct), not quoted again. */
-export interface GoSyntax {
-  goSyntax: string;
+/** A composite value (a struct) already rendered as the API server renders it, not quoted again. */
+export interface RenderedValue {
+  rendered: string;
 }
 
-export type FieldValue = string | number | boolean | undefined | null | GoSyntax;
+export type FieldValue = string | number | boolean | undefined | null | RenderedValue;
 
-/** ErrorBody: strings `%q`, simple types `%v`, nil `null`, structs `%#v`. */
+/** ErrorBody: strings `%q`, simple types `%v`, nil `null`, structs rendered by the caller. */
 function formatValue(value: FieldValue): string {
   if (value === undefined || value === null) return "null";
   if (typeof value === "string") return goQuote(value);
-  if (typeof value === "object") return value.goSyntax;
+  if (typeof value === "object") return value.rendered;
   return String(value);
 }
 
@@ -85,8 +92,16 @@ export function regexError(msg: string, format: string, ...examples: string[]): 
   return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format}')`;
 }
 
-/** MaxLenError. */
+/** util/validation MaxLenError, which every length check but the labels' uses (v1.20 and v1.37 alike). */
 export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
+
+/** Labels' own wording, in api/validate/content since (at the latest) v1.37. */
+const CONTENT_WORDING_SINCE = 37;
+
+/** The length error of label keys, values and key prefixes: content.MaxLenError counts bytes, and says so. */
+function labelMaxLenError(n: number, version: KubeVersion): string {
+  return atLeast(version, CONTENT_WORDING_SINCE) ? `must be no more than ${n} bytes` : maxLenError(n);
+}
 
 /** Go's len(): UTF-8 bytes, which is what the length limits count. */
 function byteLength(value: string): number {
@@ -106,17 +121,21 @@ const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 const DNS1123_SUBDOMAIN_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
-/** IsDNS1123Subdomain. */
+/** util/validation IsDNS1123Subdomain (object names and the like: "characters"). */
 export function isDNS1123Subdomain(value: string): string[] {
+  return dns1123SubdomainErrors(value, maxLenError(253));
+}
+
+function dns1123SubdomainErrors(value: string, tooLong: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(tooLong);
   if (!DNS1123_SUBDOMAIN.test(value))
     errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
   return errs;
 }
 
-/** IsQualifiedName: a label key, `[prefix/]name`. */
-export function isQualifiedName(value: string): string[] {
+/** content.IsLabelKey (v1.20: util/validation IsQualifiedName): a label key, `[prefix/]name`. */
+export function isQualifiedName(value: string, version: KubeVersion = DEFAULT_KUBE_VERSION): string[] {
   const errs: string[] = [];
   const parts = value.split("/");
   let name: string;
@@ -126,14 +145,17 @@ export function isQualifiedName(value: string): string[] {
     const prefix = parts[0]!;
     name = parts[1]!;
     if (prefix.length === 0) errs.push("prefix part must be non-empty");
-    else for (const msg of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${msg}`);
+    else
+      for (const msg of dns1123SubdomainErrors(prefix, labelMaxLenError(253, version)))
+        errs.push(`prefix part ${msg}`);
   } else {
+    const noun = atLeast(version, CONTENT_WORDING_SINCE) ? "a valid label key" : "a qualified name";
     return [
-      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      `${noun} ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   if (name.length === 0) errs.push("name part must be non-empty");
-  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
+  else if (byteLength(name) > 63) errs.push(`name part ${labelMaxLenError(63, version)}`);
   if (!QUALIFIED_NAME.test(name))
     errs.push(
       `name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")}`,
@@ -141,37 +163,44 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
-/** IsValidLabelValue: empty, or at most 63 characters that start and end alphanumeric. */
-export function isValidLabelValue(value: string): string[] {
+/** content.IsLabelValue: empty, or at most 63 bytes that start and end alphanumeric. */
+export function isValidLabelValue(value: string, version: KubeVersion = DEFAULT_KUBE_VERSION): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (byteLength(value) > 63) errs.push(labelMaxLenError(63, version));
   if (value.length > 0 && !QUALIFIED_NAME.test(value))
     errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
   return errs;
 }
 
+export interface LabelValidationOptions {
+  /** Where the map or selector is in the document (for file:line). */
+  at?: DocumentPath;
+  /** The API server version whose wording applies; v1.37 when not said. */
+  version?: KubeVersion;
+}
+
 /**
  * ValidateLabels: every key a qualified name, every value a label value, each error at `field` (the
- * map itself: `metadata.labels: Invalid value: "bad key": …`). `at`: where the map is in the document.
+ * map itself: `metadata.labels: Invalid value: "bad key": …`).
  */
 export function validateLabels(
   labels: Readonly<Record<string, string>> | undefined | null,
   field: string,
-  at?: DocumentPath,
+  { at, version = DEFAULT_KUBE_VERSION }: LabelValidationOptions = {},
 ): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(labels ?? {})) {
     const where = at && [...at, key];
-    for (const msg of isQualifiedName(key)) errors.push(fieldInvalid(field, key, msg, where));
-    for (const msg of isValidLabelValue(value)) errors.push(fieldInvalid(field, value, msg, where));
+    for (const msg of isQualifiedName(key, version)) errors.push(fieldInvalid(field, key, msg, where));
+    for (const msg of isValidLabelValue(value, version)) errors.push(fieldInvalid(field, value, msg, where));
   }
   return errors;
 }
 
-export interface LabelSelectorValidationOptions {
+export interface LabelSelectorValidationOptions extends LabelValidationOptions {
   /**
-   * Leave the values of matchExpressions unchecked (upstream LabelSelectorValidationOptions). v1.20 checks
-   * them nowhere but LabelSelectorAsSelector; current servers check them for new objects.
+   * Leave the values of matchExpressions unchecked (upstream LabelSelectorValidationOptions): API servers
+   * before v1.26 check them nowhere but LabelSelectorAsSelector; later ones check them for new objects.
    */
   allowInvalidLabelValueInSelector?: boolean;
 }
@@ -181,10 +210,13 @@ export function validateLabelSelector(
   selector: LabelSelector | undefined | null,
   field: string,
   options: LabelSelectorValidationOptions = {},
-  at?: DocumentPath,
 ): FieldError[] {
   if (!selector) return [];
-  const errors = validateLabels(selector.matchLabels, `${field}.matchLabels`, at && [...at, "matchLabels"]);
+  const { at, version = DEFAULT_KUBE_VERSION } = options;
+  const errors = validateLabels(selector.matchLabels, `${field}.matchLabels`, {
+    at: at && [...at, "matchLabels"],
+    version,
+  });
   (selector.matchExpressions ?? []).forEach((expression, i) => {
     const path = `${field}.matchExpressions[${i}]`;
     const where = at && [...at, "matchExpressions", i];
@@ -223,11 +255,11 @@ export function validateLabelSelector(
           ),
         );
     }
-    for (const msg of isQualifiedName(expression.key))
+    for (const msg of isQualifiedName(expression.key, version))
       errors.push(fieldInvalid(`${path}.key`, expression.key, msg, where && [...where, "key"]));
     if (!options.allowInvalidLabelValueInSelector)
       values.forEach((value, j) => {
-        for (const msg of isValidLabelValue(value))
+        for (const msg of isValidLabelValue(value, version))
           errors.push(fieldInvalid(`${path}.values[${j}]`, value, msg, where && [...where, "values", j]));
       });
   });
@@ -256,12 +288,52 @@ export function labelSelectorParses(selector: LabelSelector | undefined | null):
   return true;
 }
 
+/** Field errors quote a struct as JSON from v1.34 (kubernetes/kubernetes#132314), as Go's `%#v` before. */
+const JSON_FIELD_VALUES_SINCE = 34;
+
+/** A LabelSelector as a field error quotes it (`spec.selector: Invalid value: {"matchLabels":…}`). */
+export function labelSelectorValue(
+  selector: LabelSelector,
+  version: KubeVersion = DEFAULT_KUBE_VERSION,
+): RenderedValue {
+  return {
+    rendered: atLeast(version, JSON_FIELD_VALUES_SINCE)
+      ? jsonLabelSelector(selector)
+      : goLabelSelector(selector),
+  };
+}
+
 /**
- * A LabelSelector as Go's `%#v` prints it in a field error:
+ * encoding/json of a metav1.LabelSelector: fields in struct order, empty maps and lists left out
+ * (omitempty), map keys in byte order.
+ */
+function jsonLabelSelector(selector: LabelSelector): string {
+  const fields: string[] = [];
+  const labels = selector.matchLabels ?? {};
+  const keys = Object.keys(labels).sort(compareBytes);
+  if (keys.length > 0)
+    fields.push(
+      `"matchLabels":{${keys.map((key) => `${goJsonString(key)}:${goJsonString(labels[key]!)}`).join(",")}}`,
+    );
+  const expressions = selector.matchExpressions ?? [];
+  if (expressions.length > 0)
+    fields.push(
+      `"matchExpressions":[${expressions
+        .map((e) => {
+          const values = e.values?.length ? `,"values":[${e.values.map(goJsonString).join(",")}]` : "";
+          return `{"key":${goJsonString(e.key)},"operator":${goJsonString(e.operator)}${values}}`;
+        })
+        .join(",")}]`,
+    );
+  return `{${fields.join(",")}}`;
+}
+
+/**
+ * Go's `%#v` of a LabelSelector:
  * `v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`.
  * An absent map or list is `(nil)`, an empty one `{}`; map keys in byte order, as fmt sorts them.
  */
-export function goLabelSelector(selector: LabelSelector): GoSyntax {
+function goLabelSelector(selector: LabelSelector): string {
   const labels = selector.matchLabels;
   const matchLabels =
     labels == null
@@ -282,7 +354,7 @@ export function goLabelSelector(selector: LabelSelector): GoSyntax {
               }}`,
           )
           .join(", ")}}`;
-  return { goSyntax: `v1.LabelSelector{MatchLabels:${matchLabels}, MatchExpressions:${matchExpressions}}` };
+  return `v1.LabelSelector{MatchLabels:${matchLabels}, MatchExpressions:${matchExpressions}}`;
 }
 
 function compareBytes(a: string, b: string): number {

@@ -127,8 +127,9 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   };
   // The API server defaults before it validates: `protocol: ""` becomes TCP and is then valid. Defaulting
   // an object of the wrong shape may throw; validation below then says what is wrong with it.
+  const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   try {
-    applyDefaults(object as unknown as KubeObject, options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+    applyDefaults(object as unknown as KubeObject, version);
   } catch {}
   try {
     new MODELS[info.kind](object as never).validate();
@@ -147,7 +148,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
 
   // What the API server validates beyond field types, where kubefence checks it: labels and selectors.
-  const invalid = apiServerErrors(object as unknown as KubeObject);
+  const invalid = apiServerErrors(object as unknown as KubeObject, version);
   if (invalid.length > 0) {
     const at = invalid[0]!.at ?? [];
     return {
@@ -183,8 +184,8 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
  * is validated later, where it is compiled (src/network/policies.ts), unless its labels already reject it:
  * then its message names every error, as the API server's does.
  */
-function apiServerErrors(object: KubeObject): FieldError[] {
-  const errors = labelErrors(object);
+function apiServerErrors(object: KubeObject, version: KubeVersion): FieldError[] {
+  const errors = labelErrors(object, version);
   if (errors.length > 0 && object.kind === "NetworkPolicy")
     errors.push(...validateNetworkPolicy(object).errors);
   return errors;

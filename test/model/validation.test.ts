@@ -1,18 +1,24 @@
 /**
  * Label keys, label values and selectors as the API server validates them, with its messages written out
- * by hand from apimachinery util/validation (v1.20): the explanation. The proof is
- * test/sources/labels-apiserver.test.ts, which asks the real API server.
+ * by hand from apimachinery api/validate/content and util/validation (v1.37, and v1.20 where its words
+ * differ): the explanation. The proof is test/sources/labels-apiserver.test.ts, which asks the real API
+ * server (v1.37).
  */
 import { describe, expect, it } from "vitest";
+import type { KubeVersion } from "../../src/model/kube-version.js";
 import type { LabelSelector } from "../../src/model/objects.js";
 import {
-  goLabelSelector,
   invalidObjectMessage,
   isQualifiedName,
   isValidLabelValue,
   labelSelectorParses,
+  labelSelectorValue,
+  validateLabelSelector,
   validateLabels,
 } from "../../src/model/validation.js";
+
+const V1_20: KubeVersion = { major: 1, minor: 20 };
+const V1_37: KubeVersion = { major: 1, minor: 37 };
 
 const x = (n: number) => "x".repeat(n);
 
@@ -20,6 +26,8 @@ const NAME_PART =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const PREFIX_PART =
   "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const TWO_SLASHES =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 const VALUE =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
@@ -36,10 +44,10 @@ describe("isQualifiedName (label keys)", () => {
 
   it.each([
     ["bad key", "a space", [NAME_PART]],
-    [x(64), "a 64-character name part", ["name part must be no more than 63 characters"]],
+    [x(64), "a 64-character name part", ["name part must be no more than 63 bytes"]],
     ["Example.com/app", "a prefix with upper case is not a DNS-1123 subdomain", [PREFIX_PART]],
     ["a_b/app", "a prefix with '_'", [PREFIX_PART]],
-    [`${x(254)}/a`, "a 254-character prefix", ["prefix part must be no more than 253 characters"]],
+    [`${x(254)}/a`, "a 254-character prefix", ["prefix part must be no more than 253 bytes"]],
     ["/app", "an empty prefix", ["prefix part must be non-empty"]],
     ["example.com/", "an empty name part", ["name part must be non-empty", NAME_PART]],
     ["", "the empty key", ["name part must be non-empty", NAME_PART]],
@@ -47,17 +55,25 @@ describe("isQualifiedName (label keys)", () => {
     [
       "é".repeat(32),
       "64 bytes: lengths count bytes, as Go's len()",
-      ["name part must be no more than 63 characters", NAME_PART],
+      ["name part must be no more than 63 bytes", NAME_PART],
     ],
-    [
-      "a/b/c",
-      "two slashes",
-      [
-        "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-      ],
-    ],
+    ["a/b/c", "two slashes", [`a valid label key ${TWO_SLASHES}`]],
   ])("%j is invalid: %s", (key, _reason, messages) => {
     expect(isQualifiedName(key)).toEqual(messages);
+    expect(isQualifiedName(key, V1_37)).toEqual(messages);
+  });
+
+  it.each([
+    [x(64), "a 64-character name part", ["name part must be no more than 63 characters"]],
+    [`${x(254)}/a`, "a 254-character prefix", ["prefix part must be no more than 253 characters"]],
+    [
+      "é".repeat(32),
+      "64 bytes, counted as bytes but called characters",
+      ["name part must be no more than 63 characters", NAME_PART],
+    ],
+    ["a/b/c", "two slashes: a qualified name", [`a qualified name ${TWO_SLASHES}`]],
+  ])("v1.20 words %j differently: %s", (key, _reason, messages) => {
+    expect(isQualifiedName(key, V1_20)).toEqual(messages);
   });
 });
 
@@ -77,11 +93,18 @@ describe("isValidLabelValue", () => {
     ["web.", "ending with '.'", [VALUE]],
     ["a b", "a space", [VALUE]],
     ["example.com/web", "a '/'", [VALUE]],
-    [x(64), "64 characters", ["must be no more than 63 characters"]],
-    [`${x(63)}!`, "too long and a bad character: both", ["must be no more than 63 characters", VALUE]],
-    ["é".repeat(32), "64 bytes", ["must be no more than 63 characters", VALUE]],
+    [x(64), "64 characters", ["must be no more than 63 bytes"]],
+    [`${x(63)}!`, "too long and a bad character: both", ["must be no more than 63 bytes", VALUE]],
+    ["é".repeat(32), "64 bytes", ["must be no more than 63 bytes", VALUE]],
   ])("%j is invalid: %s", (value, _reason, messages) => {
     expect(isValidLabelValue(value)).toEqual(messages);
+  });
+
+  it.each([
+    [x(64), "64 characters", ["must be no more than 63 characters"]],
+    ["é".repeat(32), "64 bytes", ["must be no more than 63 characters", VALUE]],
+  ])("v1.20 words %j differently: %s", (value, _reason, messages) => {
+    expect(isValidLabelValue(value, V1_20)).toEqual(messages);
   });
 });
 
@@ -95,7 +118,9 @@ describe("validateLabels", () => {
 
   it("locates each error at its label when told where the map is", () => {
     expect(
-      validateLabels({ "x!": "v" }, "spec.template.labels", ["spec", "template", "metadata", "labels"]),
+      validateLabels({ "x!": "v" }, "spec.template.labels", {
+        at: ["spec", "template", "metadata", "labels"],
+      }),
     ).toEqual([
       {
         field: "spec.template.labels",
@@ -107,6 +132,21 @@ describe("validateLabels", () => {
 
   it("no labels, no errors", () => {
     expect(validateLabels(undefined, "metadata.labels")).toEqual([]);
+  });
+
+  it("words the lengths as the version read as", () => {
+    expect(validateLabels({ app: x(64) }, "metadata.labels", { version: V1_20 })).toEqual([
+      {
+        field: "metadata.labels",
+        message: `metadata.labels: Invalid value: "${x(64)}": must be no more than 63 characters`,
+      },
+    ]);
+    expect(validateLabels({ app: x(64) }, "metadata.labels", { version: V1_37 })).toEqual([
+      {
+        field: "metadata.labels",
+        message: `metadata.labels: Invalid value: "${x(64)}": must be no more than 63 bytes`,
+      },
+    ]);
   });
 });
 
@@ -132,19 +172,53 @@ describe("label selectors", () => {
     expect(labelSelectorParses(selector)).toBe(parses);
   });
 
-  it("prints a selector as Go's %#v: nil and empty told apart, map keys sorted", () => {
-    expect(goLabelSelector({ matchLabels: { b: "2", a: "-1" } }).goSyntax).toBe(
+  it("checks the values of matchExpressions unless told not to", () => {
+    const selector = { matchExpressions: [{ key: "k", operator: "In", values: ["ok", "x y"] }] };
+    expect(validateLabelSelector(selector, "spec.selector").map((e) => e.message)).toEqual([
+      `spec.selector.matchExpressions[0].values[1]: Invalid value: "x y": ${VALUE}`,
+    ]);
+    expect(
+      validateLabelSelector(selector, "spec.selector", { allowInvalidLabelValueInSelector: true }),
+    ).toEqual([]);
+  });
+
+  it("quotes a selector as JSON (v1.37): Go's escapes, empty fields left out, map keys in byte order", () => {
+    expect(labelSelectorValue({ matchLabels: { b: "2", a: "-1", "<&>": 'é"\t' } }).rendered).toBe(
+      '{"matchLabels":{"\\u003c\\u0026\\u003e":"é\\"\\t","a":"-1","b":"2"}}',
+    );
+    expect(
+      labelSelectorValue(
+        {
+          matchLabels: {},
+          matchExpressions: [
+            { key: "k", operator: "In", values: ["x y", "z"] },
+            { key: "e", operator: "Exists" },
+            { key: "n", operator: "NotIn", values: [] },
+          ],
+        },
+        V1_37,
+      ).rendered,
+    ).toBe(
+      '{"matchExpressions":[{"key":"k","operator":"In","values":["x y","z"]},{"key":"e","operator":"Exists"},{"key":"n","operator":"NotIn"}]}',
+    );
+  });
+
+  it("quotes a selector as Go's %#v (v1.20): nil and empty told apart, map keys sorted", () => {
+    expect(labelSelectorValue({ matchLabels: { b: "2", a: "-1" } }, V1_20).rendered).toBe(
       'v1.LabelSelector{MatchLabels:map[string]string{"a":"-1", "b":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}',
     );
     expect(
-      goLabelSelector({
-        matchLabels: {},
-        matchExpressions: [
-          { key: "k", operator: "In", values: ["x y", "z"] },
-          { key: "e", operator: "Exists" },
-          { key: "n", operator: "NotIn", values: [] },
-        ],
-      }).goSyntax,
+      labelSelectorValue(
+        {
+          matchLabels: {},
+          matchExpressions: [
+            { key: "k", operator: "In", values: ["x y", "z"] },
+            { key: "e", operator: "Exists" },
+            { key: "n", operator: "NotIn", values: [] },
+          ],
+        },
+        V1_20,
+      ).rendered,
     ).toBe(
       'v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"k", Operator:"In", Values:[]string{"x y", "z"}}, v1.LabelSelectorRequirement{Key:"e", Operator:"Exists", Values:[]string(nil)}, v1.LabelSelectorRequirement{Key:"n", Operator:"NotIn", Values:[]string{}}}}',
     );

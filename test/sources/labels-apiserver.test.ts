@@ -1,5 +1,5 @@
 /**
- * The proof for label validation: every object below is sent to the real kube-apiserver (v1.20.2) with
+ * The proof for label validation: every object below is sent to the real kube-apiserver (v1.37.2) with
  * dryRun=All, and the message it rejects the object with must equal the one kubefence's loader gives (less
  * "; document skipped"); objects it accepts must load. Then random label keys and values, one per Pod,
  * the same way. Each map below holds at most one bad label: the API server walks a Go map, in random
@@ -205,6 +205,13 @@ const REJECTED: [string, Manifest][] = [
     }),
   ],
   [
+    "Deployment selector value quoted in JSON as Go escapes it: HTML characters, a quote, a tab, non-ASCII",
+    apps("Deployment", {
+      selector: { matchLabels: { app: '<a&"é\tb>' } },
+      template: template({ app: '<a&"é\tb>' }),
+    }),
+  ],
+  [
     "ReplicaSet selector key",
     apps("ReplicaSet", { selector: { matchLabels: { "a b": "w" } }, template: template({ "a b": "w" }) }),
   ],
@@ -219,6 +226,26 @@ const REJECTED: [string, Manifest][] = [
   [
     "StatefulSet template",
     apps("StatefulSet", { selector: { matchLabels: { a: "w" } }, template: template({ a: "w", k: "v!" }) }),
+  ],
+  [
+    "StatefulSet expression value: checked, and the selector error without detail",
+    apps("StatefulSet", {
+      selector: {
+        matchLabels: { a: "w" },
+        matchExpressions: [{ key: "a", operator: "NotIn", values: ["x!"] }],
+      },
+      template: template({ a: "w" }),
+    }),
+  ],
+  [
+    "DaemonSet expression value: checked for a new object",
+    apps("DaemonSet", {
+      selector: {
+        matchLabels: { a: "w" },
+        matchExpressions: [{ key: "a", operator: "NotIn", values: ["x!"] }],
+      },
+      template: template({ a: "w" }),
+    }),
   ],
   [
     "DaemonSet selector and template both",
@@ -240,13 +267,35 @@ const REJECTED: [string, Manifest][] = [
     ),
   ],
   [
+    "Job with a manual selector: its expression values are checked",
+    job(
+      {
+        manualSelector: true,
+        selector: {
+          matchLabels: { a: "b" },
+          matchExpressions: [{ key: "a", operator: "NotIn", values: ["x y"] }],
+        },
+        template: { metadata: { labels: { a: "b" } }, spec: jobPodSpec },
+      },
+      { labels: { a: "b" } },
+    ),
+  ],
+  [
+    "Job named with 64 characters whose template has labels: its own labels are that map, job-name and all",
+    job({ template: { metadata: { labels: { a: "b" } }, spec: jobPodSpec } }, { name: x(64) }),
+  ],
+  [
+    "Job named with 64 characters whose template has empty labels: the same",
+    job({ template: { metadata: { labels: {} }, spec: jobPodSpec } }, { name: x(64) }),
+  ],
+  [
     "Job named with 64 characters: its pods' job-name label is too long",
     job({ template: { spec: jobPodSpec } }, { name: x(64) }),
   ],
   [
     "CronJob: metadata.labels and the job's pod template, not the jobTemplate's own labels",
     {
-      apiVersion: "batch/v1beta1",
+      apiVersion: "batch/v1",
       kind: "CronJob",
       metadata: { name: "cj", labels: { "m k": "v" } },
       spec: {
@@ -281,9 +330,7 @@ async function apiServer(object: Manifest): Promise<string | undefined> {
   const { status, body } = await cluster.request<{ message?: string }>("POST", collection(object), object);
   if (status === 201) return undefined;
   expect(status, JSON.stringify(body)).toBe(422);
-  // v1.20 names NetworkPolicy's group by the first it was registered in; kubefence, as the network
-  // analysis already does, by the version it reads.
-  return body.message?.replace(/^NetworkPolicy\.extensions /, "NetworkPolicy.networking.k8s.io ");
+  return body.message;
 }
 
 /** kubefence's verdict, the same way. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/model/diagnostic.js";
+import type { KubeVersion } from "../../src/model/kube-version.js";
 import { loadManifests } from "../../src/sources/manifests.js";
 
 const FILE = "test/sources/corpus/bad-labels.yaml";
@@ -32,8 +33,8 @@ function text(d: Diagnostic): string {
   return `${o && "file" in o ? `${o.file}:${o.line}:${o.column}: ` : ""}${d.message}`;
 }
 
-function load(paths: string[]) {
-  const { snapshot, diagnostics } = loadManifests(paths);
+function load(paths: string[], kubeVersion?: KubeVersion) {
+  const { snapshot, diagnostics } = loadManifests(paths, kubeVersion ? { kubeVersion } : {});
   return { snapshot, problems: diagnostics.filter((d) => d.severity !== "info"), diagnostics };
 }
 
@@ -83,7 +84,63 @@ describe("labels the API server rejects", () => {
       ].join("\n"),
     );
     expect(load([file]).problems.map(text)).toEqual([
+      `${file}:5:19: Deployment.apps "api" is invalid: [metadata.labels: Invalid value: "a b": ${VALUE}, spec.selector.matchLabels: Invalid value: "api!": ${VALUE}, spec.selector: Invalid value: {"matchLabels":{"app":"api!"}}: invalid label selector]; document skipped`,
+    ]);
+    // v1.20 quoted the selector as Go's %#v.
+    expect(load([file], { major: 1, minor: 20 }).problems.map(text)).toEqual([
       `${file}:5:19: Deployment.apps "api" is invalid: [metadata.labels: Invalid value: "a b": ${VALUE}, spec.selector.matchLabels: Invalid value: "api!": ${VALUE}, spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"api!"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: invalid label selector]; document skipped`,
+    ]);
+  });
+
+  it("reads the version's rules: selector expression values, length wording", () => {
+    const file = write(
+      "versions.yaml",
+      [
+        "apiVersion: apps/v1",
+        "kind: DaemonSet",
+        "metadata: {name: d, namespace: x}",
+        "spec:",
+        "  selector:",
+        "    matchLabels: {app: d}",
+        "    matchExpressions: [{key: tier, operator: NotIn, values: [a b]}]",
+        "  template:",
+        "    metadata: {labels: {app: d}}",
+        "    spec: {containers: [{name: c, image: i}]}",
+        "---",
+        "apiVersion: batch/v1",
+        "kind: Job",
+        `metadata: {name: ${"j".repeat(64)}, namespace: x}`,
+        "spec:",
+        "  template:",
+        "    metadata: {labels: {app: j}}",
+        "    spec: {restartPolicy: Never, containers: [{name: c, image: i}]}",
+        "",
+      ].join("\n"),
+    );
+    // The Job's own labels are its template's label map, job-name (the Job's name) added.
+    const job = (unit: string) => {
+      const tooLong = `Invalid value: "${"j".repeat(64)}": must be no more than 63 ${unit}`;
+      return `${file}:14:11: Job.batch "${"j".repeat(64)}" is invalid: [metadata.labels: ${tooLong}, spec.template.labels: ${tooLong}]; document skipped`;
+    };
+    // v1.37 checks the values of a new object's matchExpressions.
+    expect(load([file]).problems.map(text)).toEqual([
+      `${file}:7:62: DaemonSet.apps "d" is invalid: spec.selector.matchExpressions[0].values[0]: Invalid value: "a b": ${VALUE}; document skipped`,
+      job("bytes"),
+    ]);
+    // v1.20 did not, and worded the limit in "characters".
+    expect(load([file], { major: 1, minor: 20 }).problems.map(text)).toEqual([job("characters")]);
+  });
+
+  it("the README's example: the v1.37 and the v1.20 words for one file", () => {
+    const corpus = "test/sources/corpus/label-versions.yaml";
+    const value = "0123456789abcdef".repeat(4);
+    expect(load([corpus]).problems.map(text)).toEqual([
+      `${corpus}:7:59: Deployment.apps "api" is invalid: [spec.selector.matchExpressions[0].values[0]: Invalid value: "front end": ${VALUE}, spec.selector: Invalid value: {"matchLabels":{"app":"api"},"matchExpressions":[{"key":"tier","operator":"In","values":["front end"]}]}: invalid label selector]; document skipped`,
+      `${corpus}:17:19: Pod "web" is invalid: metadata.labels: Invalid value: "${value}": must be no more than 63 bytes; document skipped`,
+    ]);
+    expect(load([corpus], { major: 1, minor: 20 }).problems.map(text)).toEqual([
+      `${corpus}:6:5: Deployment.apps "api" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"api"}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"tier", Operator:"In", Values:[]string{"front end"}}}}: invalid label selector; document skipped`,
+      `${corpus}:17:19: Pod "web" is invalid: metadata.labels: Invalid value: "${value}": must be no more than 63 characters; document skipped`,
     ]);
   });
 

@@ -49,7 +49,7 @@ describe("parseTenantConfig", () => {
       "{matchExpressions: [{key: tenant, operator: In}]}",
     );
     expect(parseTenantConfig(text, "t.yaml").diagnostics[0]?.message).toBe(
-      "for 'in', 'notin' operators, values set can't be empty",
+      "values: Invalid value: null: for 'in', 'notin' operators, values set can't be empty",
     );
   });
 
