@@ -15,8 +15,8 @@ import {
   type UserInfo,
 } from "../../rbac/attributes.js";
 import { type Authorizer, buildAuthorizer } from "../../rbac/authorizer.js";
-import type { Policy } from "../../rbac/policy.js";
 import { subjectLabel } from "../../rbac/findings/index.js";
+import type { Policy } from "../../rbac/policy.js";
 import { PLATFORM } from "../../tenancy/tenants.js";
 import { afterStateAuthorizer } from "../after-state.js";
 import type { AdmissionContext } from "../context.js";
