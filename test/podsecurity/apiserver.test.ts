@@ -26,21 +26,47 @@ import { startTestCluster, type TestCluster } from "../support/cluster.js";
 let cluster: TestCluster;
 let agent: Agent;
 
-/** Policy versions: the oldest ParseVersion accepts (v1.0), ones where checks change, and latest. */
-const VERSIONS = ["v1.0", "v1.22", "v1.25", "v1.30", "v1.34", "latest"] as const;
+/**
+ * Policy versions: every pod at latest and at one of the others — the oldest ParseVersion accepts (v1.0),
+ * ones just before checks change (v1.22: before runAsUser; v1.25: Windows exemptions, capabilities; v1.30:
+ * before the SELinux and sysctl updates; v1.34: before the user-namespace relaxations), and one newer than
+ * the server, which evaluates as latest but keeps its own name in the message.
+ */
+const OLDER_VERSIONS = ["v1.0", "v1.22", "v1.25", "v1.30", "v1.34", "v1.99"] as const;
+const VERSIONS = [...OLDER_VERSIONS, "latest"] as const;
 const REFERENCE_NS = "psa-reference";
 const BATCH = 50;
 const RUNS = Number(process.env.KUBEFENCE_PSA_RUNS ?? 104); // 5 200 pods, of which a few are invalid
 const MIN_JUDGED = 5_000;
 const IN_FLIGHT = 12;
 const SEED = Number(process.env.KUBEFENCE_PSA_SEED ?? 1_372_020);
+const EPHEMERAL_PODS = 200;
+const PATCH = { "Content-Type": "application/strategic-merge-patch+json" };
+/** Pods whose ephemeral containers are added: created while every namespace is unlabelled. */
+const EPHEMERAL_NAMESPACES: TestNamespace[] = [
+  { name: "e-reference", labels: {} },
+  {
+    name: "e-b-latest",
+    labels: {
+      "pod-security.kubernetes.io/enforce": "baseline",
+      "pod-security.kubernetes.io/warn": "restricted",
+    },
+  },
+  { name: "e-r-latest", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+];
+const HOST_PID_POD: Pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "host-pid" },
+  spec: { hostPID: true, containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] },
+};
 
 interface TestNamespace {
   name: string;
   labels: Record<string, string>;
 }
 
-const NAMESPACES: TestNamespace[] = VERSIONS.flatMap((version) => {
+const namespacesAt = (version: string): TestNamespace[] => {
   const v = version.replace(".", "-");
   return [
     {
@@ -60,13 +86,18 @@ const NAMESPACES: TestNamespace[] = VERSIONS.flatMap((version) => {
       },
     },
   ];
-});
+};
+const NAMESPACES: TestNamespace[] = VERSIONS.flatMap(namespacesAt);
 
 beforeAll(async () => {
   cluster = await startTestCluster();
   agent = cluster.keepAliveAgent(IN_FLIGHT);
   await cluster.apply(
-    [{ name: REFERENCE_NS, labels: {} }, ...NAMESPACES].map((ns) => ({
+    [
+      { name: REFERENCE_NS, labels: {} },
+      ...NAMESPACES,
+      ...EPHEMERAL_NAMESPACES.map((ns) => ({ ...ns, labels: {} })),
+    ].map((ns) => ({
       apiVersion: "v1",
       kind: "Namespace",
       metadata: { name: ns.name, labels: ns.labels },
@@ -109,6 +140,7 @@ const RISKY_CAPABILITIES = [
   "",
   " ALL",
   'x"y',
+  "tab\tin",
   "back\\slash",
   "ünïcode",
 ];
@@ -213,13 +245,19 @@ const lifecycle = fc.record(
   { requiredKeys: [] },
 );
 
+/** Numbers whose text order is not their numeric order, and the ends of the range. */
+const PORT_NUMBERS = [1, 53, 80, 443, 999, 1000, 8080, 9376, 10000, 10250, 65535];
 interface PortChoice {
+  containerPort: number;
   hostPort: "none" | "zero" | "same" | "other";
+  otherPort: number;
   protocol: "TCP" | "UDP";
 }
 const ports = fc.array(
   fc.record({
+    containerPort: some(PORT_NUMBERS),
     hostPort: mostly(["none", "zero"] as const, ["same", "other"] as const),
+    otherPort: some(PORT_NUMBERS),
     protocol: some(["TCP", "UDP"] as const),
   }),
   { maxLength: 2 },
@@ -444,27 +482,34 @@ function validContext(
 
 /** A pod the API server's validation accepts (mostly: the reference request filters the rest). */
 function buildPod(name: string, choice: PodChoice): Pod {
-  let port = 1000;
-  const hostNetwork = choice.hostProcess || (choice.hostUsers !== false && choice.hostNetwork === true);
+  const hostPortsUsed = new Set<string>();
+  const hostNetwork =
+    choice.hostProcess ||
+    ((choice.hostUsers !== false || choice.os === "windows") && choice.hostNetwork === true);
   const annotations: Record<string, string> = {};
   const containerOf = (c: ContainerChoice, containerName: string, init: boolean, index: number) => {
     const out: Record<string, unknown> = { name: containerName, image: "registry.k8s.io/pause:3.10" };
     const sidecar = init && c.sidecar;
     if (sidecar) out.restartPolicy = "Always";
     if (c.ports.length > 0)
-      out.ports = c.ports.map((p) => {
-        const containerPort = port++;
-        const entry: Record<string, unknown> = { containerPort, protocol: p.protocol };
+      out.ports = c.ports.flatMap((p) => {
+        const { containerPort, protocol } = p;
+        const entry: Record<string, unknown> = { containerPort, protocol };
         if (p.hostPort === "zero") entry.hostPort = 0;
         if (p.hostPort === "same") entry.hostPort = containerPort;
-        if (p.hostPort === "other") entry.hostPort = hostNetwork ? containerPort : containerPort + 20_000;
-        return entry;
+        if (p.hostPort === "other") entry.hostPort = hostNetwork ? containerPort : p.otherPort;
+        // A host port (with host networking: every port) is taken once per protocol.
+        const taken = `${(entry.hostPort as number) || (hostNetwork ? containerPort : 0)}/${protocol}`;
+        if (!taken.startsWith("0/")) {
+          if (hostPortsUsed.has(taken)) return [];
+          hostPortsUsed.add(taken);
+        }
+        return [entry];
       });
     const securityContext = validContext(c.securityContext, choice);
     if (securityContext) out.securityContext = securityContext;
     if (!init || sidecar) {
       Object.assign(out, c.probes);
-      if (init) delete out.livenessProbe, delete out.readinessProbe;
       if (c.lifecycle) out.lifecycle = c.lifecycle;
     }
     // An annotation and the field it stood for must agree.
@@ -585,97 +630,240 @@ function warningTexts(headers: [string, string][]): string[] {
   return texts;
 }
 
-/** What the warning recorder sends for a warning it was given: all of it, unless 4096 runes were exceeded. */
-function recordedWarning(text: string, others: readonly string[]): string {
+/**
+ * What the warning recorder sends for a warning it was given (filters/warning.go): all of it, unless 4096
+ * runes were exceeded; nothing if it holds a control character (net.NewWarningHeader refuses it).
+ */
+function recordedWarning(text: string, others: readonly string[]): string | undefined {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) return undefined;
   const runes = (s: string) => [...s].length;
   const total = others.reduce((sum, other) => sum + runes(other), 0) + runes(text);
   return total <= 4096 ? text : [...text].slice(0, 256).join("");
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The property.
+// The comparison.
 
-const stats = { generated: 0, invalid: 0, judged: 0, denied: 0, warned: 0, truncated: 0 };
+const stats = {
+  generated: 0,
+  invalid: 0,
+  judged: 0,
+  denied: 0,
+  baselineAllowed: 0,
+  restrictedAllowed: 0,
+  warned: 0,
+  truncated: 0,
+};
 const invalidReasons = new Map<string, number>();
-const reasonsSeen = new Map<string, number>();
 
-async function judge(pod: Pod): Promise<string | undefined> {
-  stats.generated++;
-  const reference = await dryRunCreate(REFERENCE_NS, pod);
-  if (reference.status !== 201) {
-    if (reference.status !== 422)
-      return `reference namespace: unexpected ${reference.status} ${reference.body.message}`;
-    stats.invalid++;
-    for (const reason of (reference.body.message ?? "")
-      .replace(/^.*?is invalid: \[?/, "")
-      .replace(/\]$/, "")
-      .split(/, (?=spec|metadata)/)) {
-      const key = reason.replace(/\[\d+\]/g, "[*]").slice(0, 200);
-      invalidReasons.set(key, (invalidReasons.get(key) ?? 0) + 1);
-    }
-    return undefined;
+function noteInvalid(message: string | undefined): undefined {
+  stats.invalid++;
+  for (const reason of (message ?? "")
+    .replace(/^.*?is invalid: \[?/, "")
+    .replace(/\]$/, "")
+    .split(/, (?=spec|metadata)/)) {
+    const key = reason.replace(/\[\d+\]/g, "[*]").slice(0, 200);
+    invalidReasons.set(key, (invalidReasons.get(key) ?? 0) + 1);
   }
-  stats.judged++;
-  const admitted = { metadata: reference.body.metadata!, spec: reference.body.spec! };
-  const failures = await Promise.all(
-    NAMESPACES.map(async (ns) => {
-      const answer = await dryRunCreate(ns.name, pod);
-      const verdict = admitPodSpec(policyToEvaluate(ns.labels).policy, admitted.metadata, admitted.spec);
-      const serverPsa = answer.warnings.filter((w) => w.startsWith("would violate PodSecurity "));
-      const others = answer.warnings.filter((w) => !w.startsWith("would violate PodSecurity "));
-      const ours = {
-        status: verdict.allowed ? 201 : 403,
-        message: verdict.allowed ? undefined : `pods "${pod.metadata.name}" is forbidden: ${verdict.message}`,
-        warnings: verdict.warnings.map((w) => recordedWarning(w, others)),
-      };
-      const theirs = {
-        status: answer.status,
-        message: answer.status === 201 ? undefined : answer.body.message,
-        warnings: serverPsa,
-      };
-      if (answer.status === 403) stats.denied++;
-      if (ns.name === "b-latest")
-        for (const r of verdict.message.replace(/^[^:]*: /, "").split(/, (?![^(]*\))/))
-          reasonsSeen.set(r.replace(/ \(.*/, ""), (reasonsSeen.get(r.replace(/ \(.*/, "")) ?? 0) + 1);
-      if (serverPsa.length > 0) stats.warned++;
-      if (ours.warnings.some((w, i) => w !== verdict.warnings[i])) stats.truncated++;
-      if (JSON.stringify(ours) === JSON.stringify(theirs)) return undefined;
-      return [
-        `namespace ${ns.name} ${JSON.stringify(ns.labels)}`,
-        `  kube-apiserver: ${JSON.stringify(theirs)}`,
-        `  kubefence:      ${JSON.stringify(ours)}`,
-      ].join("\n");
-    }),
-  );
-  const found = failures.filter(Boolean);
-  if (found.length === 0) return undefined;
+  return undefined;
+}
+
+/**
+ * The server's answer in one labelled namespace against kubefence's verdict on the pod as admitted there;
+ * a description of the difference, or undefined.
+ */
+function compare(ns: TestNamespace, podName: string, answer: Answer, admitted: Admitted): string | undefined {
+  const verdict = admitPodSpec(policyToEvaluate(ns.labels).policy, admitted.metadata, admitted.spec);
+  const psa = (w: string) => w.startsWith("would violate PodSecurity ");
+  const others = answer.warnings.filter((w) => !psa(w));
+  const ours = {
+    allowed: verdict.allowed,
+    message: verdict.allowed ? undefined : `pods ${JSON.stringify(podName)} is forbidden: ${verdict.message}`,
+    warnings: verdict.warnings.flatMap((w) => recordedWarning(w, others) ?? []),
+  };
+  const theirs = {
+    allowed: answer.status === 200 || answer.status === 201,
+    message: answer.status === 200 || answer.status === 201 ? undefined : answer.body.message,
+    warnings: answer.warnings.filter(psa),
+  };
+  if (!theirs.allowed) stats.denied++;
+  else if (ns.labels["pod-security.kubernetes.io/enforce"] === "baseline") stats.baselineAllowed++;
+  else stats.restrictedAllowed++;
+  if (theirs.warnings.length > 0) stats.warned++;
+  if (ours.warnings.some((w, i) => w !== verdict.warnings[i])) stats.truncated++;
+  if (theirs.allowed && answer.status !== 201 && answer.status !== 200) return `unexpected ${answer.status}`;
+  if (!theirs.allowed && answer.status !== 403) return `unexpected ${answer.status}: ${answer.body.message}`;
+  if (JSON.stringify(ours) === JSON.stringify(theirs)) return undefined;
   return [
-    `pod sent: ${JSON.stringify(pod)}`,
-    `as admitted: ${JSON.stringify({ metadata: { annotations: admitted.metadata.annotations }, spec: admitted.spec })}`,
-    ...found,
+    `namespace ${ns.name} ${JSON.stringify(ns.labels)}`,
+    `  kube-apiserver: ${JSON.stringify(theirs)}`,
+    `  kubefence:      ${JSON.stringify(ours)}`,
   ].join("\n");
 }
 
+interface Admitted {
+  metadata: ObjectMeta;
+  spec: PodSpec;
+}
+
+function disagreement(pod: unknown, admitted: Admitted, found: (string | undefined)[]): string | undefined {
+  const differences = found.filter(Boolean);
+  if (differences.length === 0) return undefined;
+  return [
+    `pod sent: ${JSON.stringify(pod)}`,
+    `as admitted: ${JSON.stringify({ metadata: { annotations: admitted.metadata.annotations }, spec: admitted.spec })}`,
+    ...differences,
+  ].join("\n");
+}
+
+/** One pod: the reference namespace, then both namespaces at latest and at its other version. */
+async function judge(pod: Pod, version: string): Promise<string | undefined> {
+  stats.generated++;
+  const reference = await dryRunCreate(REFERENCE_NS, pod);
+  if (reference.status === 422) return noteInvalid(reference.body.message);
+  if (reference.status !== 201) return `reference namespace: ${reference.status} ${reference.body.message}`;
+  stats.judged++;
+  const admitted = { metadata: reference.body.metadata!, spec: reference.body.spec! };
+  const namespaces = [...namespacesAt("latest"), ...namespacesAt(version)];
+  const found = await Promise.all(
+    namespaces.map(async (ns) => compare(ns, pod.metadata.name, await dryRunCreate(ns.name, pod), admitted)),
+  );
+  return disagreement(pod, admitted, found);
+}
+
+function report(what: string, started: number): void {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `PodSecurity differential, ${what}: ${stats.judged} pods judged (${stats.invalid} of ${stats.generated} rejected by validation), ${requests} requests, ${stats.denied} denials, allowed ${stats.baselineAllowed} times by baseline and ${stats.restrictedAllowed} by restricted, ${stats.warned} warnings (${stats.truncated} truncated), ${seconds} s`,
+  );
+  if (invalidReasons.size > 0) console.log([...invalidReasons].sort((a, b) => b[1] - a[1]).slice(0, 20));
+}
+
+function resetStats(): void {
+  for (const key of Object.keys(stats) as (keyof typeof stats)[]) stats[key] = 0;
+  invalidReasons.clear();
+  requests = 0;
+}
+
 describe("Pod Security: kubefence against kube-apiserver's PodSecurity admission plugin", () => {
-  it(`judges ${RUNS * BATCH} random pods at baseline and restricted, versions ${VERSIONS.join(", ")}, as the server does`, async () => {
+  it(`judges ${RUNS * BATCH} random pods at baseline and restricted (enforce, and warn), latest and ${OLDER_VERSIONS.join(", ")}, as the server does`, async () => {
+    resetStats();
     let batch = 0;
     const started = Date.now();
     await fc.assert(
-      fc.asyncProperty(fc.array(podChoice, { minLength: BATCH, maxLength: BATCH }), async (choices) => {
-        batch++;
-        const results = await Promise.all(choices.map((c, i) => judge(buildPod(`p-${batch}-${i}`, c))));
-        const failure = results.find(Boolean);
-        if (failure) throw new Error(`kube-apiserver and kubefence disagree:\n${failure}`);
-      }),
-      { seed: SEED, numRuns: RUNS },
+      fc.asyncProperty(
+        fc.array(fc.tuple(podChoice, some(OLDER_VERSIONS)), { minLength: BATCH, maxLength: BATCH }),
+        async (choices) => {
+          batch++;
+          const results = await Promise.all(
+            choices.map(([choice, version], i) => judge(buildPod(`p-${batch}-${i}`, choice), version)),
+          );
+          const failure = results.find(Boolean);
+          if (failure) throw new Error(`kube-apiserver and kubefence disagree:\n${failure}`);
+        },
+      ),
+      // No shrinking: each step would re-send a batch; the failure names the one pod, both texts and the seed.
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(
-      `PodSecurity differential: ${stats.judged} pods judged (${stats.invalid} of ${stats.generated} rejected by validation), ${requests} requests, ${stats.denied} denials, ${stats.warned} warnings (${stats.truncated} truncated), ${seconds} s`,
-    );
-    console.log(reasonsSeen);
-    if (invalidReasons.size > 0) console.log([...invalidReasons].sort((a, b) => b[1] - a[1]).slice(0, 40));
+    report("pods created", started);
     expect(stats.judged).toBeGreaterThanOrEqual(MIN_JUDGED);
     expect(stats.invalid / stats.generated).toBeLessThan(0.05);
-  }, 900_000);
+    // Every outcome was seen, many times: denials, pods each level allows, restricted's warnings.
+    expect(
+      Math.min(stats.denied, stats.baselineAllowed, stats.restrictedAllowed, stats.warned),
+    ).toBeGreaterThan(100);
+  }, 600_000);
+
+  /**
+   * Ephemeral containers cannot be set on create, only through the pods/ephemeralcontainers subresource, which
+   * Pod Security evaluates like a create (the whole pod, ephemeral containers included). So each pod is created
+   * for real in three namespaces while they are unlabelled, two of them are then labelled, and the ephemeral
+   * containers are added with dryRun=All: in the unlabelled one, for the pod as admitted, and in the others.
+   */
+  it(`judges ${EPHEMERAL_PODS} random pods given ephemeral containers, as the server does`, async () => {
+    resetStats();
+    const started = Date.now();
+    const samples = fc.sample(fc.tuple(podChoice, fc.array(container, { minLength: 1, maxLength: 2 })), {
+      seed: SEED,
+      numRuns: EPHEMERAL_PODS,
+    });
+    const [reference, ...labelled] = EPHEMERAL_NAMESPACES;
+    const created = await Promise.all(
+      samples.map(async ([choice, ephemeral], i) => {
+        const pod = buildPod(`e-${i}`, choice);
+        const answers = await Promise.all(
+          EPHEMERAL_NAMESPACES.map((ns) =>
+            limited(() => cluster.request(`POST`, `/api/v1/namespaces/${ns.name}/pods`, pod, {}, { agent })),
+          ),
+        );
+        requests += answers.length;
+        if (answers.some((a) => a.status !== 201)) return undefined;
+        const ephemeralContainers = ephemeral.map((c, j) => {
+          const securityContext = validContext(c.securityContext, choice);
+          return {
+            name: `debug${j}`,
+            image: "registry.k8s.io/pause:3.10",
+            ...(j === 0 ? { targetContainerName: "c0" } : {}),
+            ...(securityContext ? { securityContext } : {}),
+          };
+        });
+        return { pod, patch: { spec: { ephemeralContainers } } };
+      }),
+    );
+    for (const ns of labelled)
+      expect(
+        (
+          await cluster.request(
+            "PATCH",
+            `/api/v1/namespaces/${ns.name}`,
+            { metadata: { labels: ns.labels } },
+            PATCH,
+          )
+        ).status,
+      ).toBe(200);
+    // Admission reads namespaces from an informer: wait until it sees the labels (a hostPID pod is refused).
+    for (const ns of labelled)
+      await expect
+        .poll(async () => (await dryRunCreate(ns.name, HOST_PID_POD)).status, {
+          timeout: 30_000,
+          interval: 100,
+        })
+        .toBe(403);
+
+    const addEphemeral = async (ns: TestNamespace, name: string, patch: object): Promise<Answer> => {
+      const answer = await limited(() =>
+        cluster.request<Answer["body"]>(
+          "PATCH",
+          `/api/v1/namespaces/${ns.name}/pods/${name}/ephemeralcontainers?dryRun=All`,
+          patch,
+          PATCH,
+          { agent },
+        ),
+      );
+      requests++;
+      return { status: answer.status, body: answer.body, warnings: warningTexts(answer.headers ?? []) };
+    };
+    const failures = await Promise.all(
+      created.map(async (entry) => {
+        if (!entry) return undefined;
+        stats.generated++;
+        const name = entry.pod.metadata.name;
+        const admittedAnswer = await addEphemeral(reference!, name, entry.patch);
+        if (admittedAnswer.status === 422) return noteInvalid(admittedAnswer.body.message);
+        if (admittedAnswer.status !== 200)
+          return `reference: ${admittedAnswer.status} ${admittedAnswer.body.message}`;
+        stats.judged++;
+        const admitted = { metadata: admittedAnswer.body.metadata!, spec: admittedAnswer.body.spec! };
+        const found = await Promise.all(
+          labelled.map(async (ns) => compare(ns, name, await addEphemeral(ns, name, entry.patch), admitted)),
+        );
+        return disagreement({ ...entry.pod, patch: entry.patch }, admitted, found);
+      }),
+    );
+    report("ephemeral containers added", started);
+    const failure = failures.find(Boolean);
+    if (failure) throw new Error(`kube-apiserver and kubefence disagree (seed ${SEED}):\n${failure}`);
+    expect(created.filter(Boolean).length).toBeGreaterThan(EPHEMERAL_PODS * 0.95);
+    expect(stats.judged).toBeGreaterThan(EPHEMERAL_PODS * 0.9);
+  }, 300_000);
 });
