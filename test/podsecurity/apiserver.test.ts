@@ -11,7 +11,8 @@
  *
  * Every labelled namespace `b-V` enforces baseline:V and warns restricted:V: a pod baseline denies gives
  * baseline's message; one it allows gives restricted's warning (admission adds no warning to a request it
- * denies). Namespace `r-V` enforces restricted:V. So each pod costs 1 + 2 × versions requests.
+ * denies). Namespace `r-V` enforces restricted:V. Each pod goes to both at latest and at one older (or newer)
+ * version: 5 requests. Ephemeral containers, which a create cannot carry, are judged in the second test.
  *
  * The pods come from fast-check with a fixed seed (KUBEFENCE_PSA_SEED overrides it); a disagreement fails the
  * property with the pod, the server's text and kubefence's, and fast-check prints the seed and path to replay.
