@@ -1,7 +1,7 @@
 /** The combined verdict and message, worded as the admission plugin words it (admission.go, checks.go). */
 import { describe, expect, it } from "vitest";
-import { LATEST, majorMinor } from "../../src/podsecurity/api.js";
-import { evaluatePod } from "../../src/podsecurity/evaluate.js";
+import { LATEST, majorMinor, policyToEvaluate } from "../../src/podsecurity/api.js";
+import { admitPodSpec, evaluatePod, warningMessage } from "../../src/podsecurity/evaluate.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import type { PodSpec } from "./support.js";
 
@@ -116,5 +116,71 @@ describe("evaluatePod", () => {
     expect(evaluatePod("restricted", LATEST, {}, spec).message).toBe(
       'violates PodSecurity "restricted:latest": host namespaces (hostNetwork=true, hostPID=true), probe or lifecycle host (container "node-exporter" uses probe or lifecycle host "127.0.0.1"), restricted volume types (volumes "proc", "sys", "root" use restricted volume type "hostPath"), seccompProfile (pod or containers "node-exporter", "kube-rbac-proxy" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     );
+  });
+});
+
+describe("admitPodSpec", () => {
+  const policy = (labels: Record<string, string>) => policyToEvaluate(labels).policy;
+  const hostPid: PodSpec = { hostPID: true, containers: [{ name: "c" }] };
+  const plain: PodSpec = { containers: [{ name: "c" }] };
+
+  it("a pod enforce denies gets the enforce message and no warning, even when warn would say more", () => {
+    const verdict = admitPodSpec(
+      policy({
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+      }),
+      {},
+      hostPid,
+    );
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.message).toBe('violates PodSecurity "baseline:latest": host namespaces (hostPID=true)');
+    expect(verdict.warnings).toEqual([]);
+  });
+
+  it("a pod enforce allows gets warn's violations, worded `would violate`, at warn's own version", () => {
+    const verdict = admitPodSpec(
+      policy({
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": "v1.0",
+      }),
+      {},
+      plain,
+    );
+    expect(verdict).toEqual({
+      allowed: true,
+      message: "",
+      warnings: [
+        'would violate PodSecurity "restricted:v1.0": runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true)',
+      ],
+      audit: "",
+    });
+  });
+
+  it("audit is recorded whether or not enforce denies, and never warns", () => {
+    const verdict = admitPodSpec(
+      policy({
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/audit": "baseline",
+      }),
+      {},
+      hostPid,
+    );
+    expect(verdict.audit).toBe('would violate PodSecurity "baseline:latest": host namespaces (hostPID=true)');
+    expect(admitPodSpec(policy({ "pod-security.kubernetes.io/audit": "baseline" }), {}, hostPid)).toEqual({
+      allowed: true,
+      message: "",
+      warnings: [],
+      audit: 'would violate PodSecurity "baseline:latest": host namespaces (hostPID=true)',
+    });
+  });
+
+  it("warningMessage words a violation as the warn and audit modes do", () => {
+    expect(
+      warningMessage({ level: "baseline", version: majorMinor(1, 30) }, [
+        { reason: "privileged", detail: "" },
+      ]),
+    ).toBe('would violate PodSecurity "baseline:v1.30": privileged');
   });
 });

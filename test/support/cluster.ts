@@ -24,7 +24,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpsRequest } from "node:https";
+import { type Agent, Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,13 +43,24 @@ export interface TestCluster {
   dir: string;
   /** Runs kubectl (the one built at the cluster's version, or $KUBECTL) with the admin kubeconfig. */
   kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
-  /** One API request as the admin; `headers` may add impersonation or replace Authorization. */
+  /**
+   * One API request as the admin; `headers` may add impersonation or replace Authorization. The answer's
+   * `headers` holds every response header as sent, in order ([name, value] pairs, names lower-cased): a
+   * header sent twice, such as `Warning`, appears twice. `options.agent` sends it through an agent of the
+   * caller's (e.g. a keep-alive one made by `keepAliveAgent()`).
+   */
   request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: T }>;
+    options?: RequestOptions,
+  ): Promise<Response<T>>;
+  /**
+   * An HTTPS agent that keeps up to `maxSockets` connections to this server open between requests, trusting
+   * its CA. The caller destroys it when done.
+   */
+  keepAliveAgent(maxSockets: number): Agent;
   /** Creates each object, or replaces it if it exists; namespaces first. Throws on any other failure. */
   apply(objects: object[]): Promise<void>;
   /** A kubeconfig that authenticates as a provisioned user (static token). Throws for one not provisioned. */
@@ -58,6 +69,17 @@ export interface TestCluster {
   userToken(user: string, groups?: string[]): string;
   /** Kills etcd, the API server and the controller manager, and removes `dir`. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface RequestOptions {
+  agent?: Agent;
+}
+
+export interface Response<T = unknown> {
+  status: number;
+  body: T;
+  /** Every response header as received: [lower-cased name, value], in order, repeats kept. */
+  headers?: [string, string][];
 }
 
 export interface TestUser {
@@ -268,8 +290,13 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       },
     );
 
-    const request = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-      rawRequest(server, caFile, token, method, path, body, headers) as Promise<{ status: number; body: T }>;
+    const request = <T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+      options?: RequestOptions,
+    ) => rawRequest(server, caFile, token, method, path, body, headers, options) as Promise<Response<T>>;
 
     const cluster: TestCluster = {
       server,
@@ -279,6 +306,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       dir,
       kubectl: (args, input) => runKubectl(binaries.kubectl, ["--kubeconfig", kubeconfig, ...args], input),
       request,
+      keepAliveAgent: (maxSockets) =>
+        new HttpsAgent({ keepAlive: true, maxSockets, ca: readFileSync(caFile) }),
       apply: (objects) => applyObjects(request, objects),
       userToken: (user, groups = []) => provisioned(users, user, groups).token,
       async userKubeconfig(user, groups = []) {
@@ -428,14 +457,15 @@ function rawRequest(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: unknown }> {
+  options: RequestOptions = {},
+): Promise<Response> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpsRequest(
       `${server}${path}`,
       {
         method,
-        ca: readFileSync(caFile),
+        ...(options.agent ? { agent: options.agent } : { ca: readFileSync(caFile) }),
         headers: {
           Authorization: `Bearer ${token}`,
           Accept: "application/json",
@@ -455,7 +485,10 @@ function rawRequest(
           } catch {
             // plain text (e.g. /readyz says "ok")
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
+          const received: [string, string][] = [];
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+            received.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: received });
         });
       },
     );
