@@ -5,6 +5,7 @@
  * mutates an object just admitted by a source (never one an engine holds). Upstream:
  * pkg/apis/core/v1/defaults.go, pkg/apis/networking/v1/defaults.go.
  */
+import { goTrimSpace } from "./go-format.js";
 import { atLeast, DEFAULT_KUBE_VERSION, type KubeVersion } from "./kube-version.js";
 import type { KubeObject, NetworkPolicy, PodSpec, ReplicationController, Service } from "./objects.js";
 import { podTemplateOf } from "./workloads.js";
@@ -22,6 +23,7 @@ export function applyDefaults(object: KubeObject, version: KubeVersion = DEFAULT
       if (object.spec) {
         defaultPodSpec(object.spec);
         if (object.spec.hostNetwork) defaultHostNetworkPorts(object.spec);
+        if (atLeast(version, 30)) syncAppArmorAnnotations(object.metadata.annotations, object.spec);
       }
       return;
     case "Service":
@@ -108,4 +110,51 @@ export function defaultReplicationController(controller: ReplicationController):
   if (!labels || !controller.spec) return;
   if (Object.keys(controller.spec.selector ?? {}).length === 0) controller.spec.selector = { ...labels };
   if (Object.keys(controller.metadata.labels ?? {}).length === 0) controller.metadata.labels = { ...labels };
+}
+
+const APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+type AppArmorProfile = NonNullable<NonNullable<PodSpec["securityContext"]>["appArmorProfile"]>;
+
+/**
+ * A Pod created with the deprecated per-container AppArmor annotation gets the matching appArmorProfile
+ * field too (pkg/registry/core/pod/strategy.go applyAppArmorVersionSkew, since v1.30): when the container
+ * has no profile of its own, the annotation's value maps to a valid profile, and that profile differs from
+ * the pod's. Windows pods are left alone. Only Pods: a workload's template is stored as written, and its pods
+ * get the copy when they are created.
+ */
+function syncAppArmorAnnotations(annotations: Record<string, string> | undefined, spec: PodSpec): void {
+  if (!annotations || spec.os?.name === "windows") return;
+  const podProfile = spec.securityContext?.appArmorProfile;
+  for (const container of [
+    ...(spec.initContainers ?? []),
+    ...(spec.containers ?? []),
+    ...(spec.ephemeralContainers ?? []),
+  ]) {
+    const key = APPARMOR_ANNOTATION_PREFIX + container.name;
+    if (!Object.hasOwn(annotations, key) || container.securityContext?.appArmorProfile) continue;
+    const profile = appArmorFieldForAnnotation(annotations[key]!);
+    if (!profile || sameProfile(profile, podProfile)) continue;
+    container.securityContext = { ...container.securityContext, appArmorProfile: profile };
+  }
+}
+
+/** ApparmorFieldForAnnotation, keeping only what ValidateAppArmorProfileField accepts. */
+function appArmorFieldForAnnotation(annotation: string): AppArmorProfile | undefined {
+  if (annotation === "unconfined") return { type: "Unconfined" };
+  if (annotation === "runtime/default") return { type: "RuntimeDefault" };
+  if (!annotation.startsWith("localhost/")) return undefined;
+  const localhostProfile = annotation.slice("localhost/".length);
+  const valid =
+    localhostProfile !== "" &&
+    goTrimSpace(localhostProfile) === localhostProfile &&
+    Buffer.byteLength(localhostProfile) <= 4095;
+  return valid ? { type: "Localhost", localhostProfile } : undefined;
+}
+
+function sameProfile(a: AppArmorProfile, b: AppArmorProfile | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.type === b.type &&
+    (a.localhostProfile ?? undefined) === (b.localhostProfile ?? undefined)
+  );
 }

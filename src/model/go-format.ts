@@ -74,3 +74,12 @@ export function aggregateErrors(messages: readonly string[]): string {
   const seen = [...new Set(messages)];
   return seen.length === 1 ? seen[0]! : `[${seen.join(", ")}]`;
 }
+
+// unicode.IsSpace: the Latin-1 spaces (TAB, LF, VT, FF, CR, space, NEL, NBSP) and category Z.
+const GO_SPACE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
+
+/** strings.TrimSpace (Go's idea of white space, which is not JavaScript's: NEL is one, BOM is not). */
+export function goTrimSpace(text: string): string {
+  return text.replace(GO_TRIM, "");
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregateErrors, goList, goQuote } from "../../src/model/go-format.js";
+import { aggregateErrors, goList, goQuote, goTrimSpace } from "../../src/model/go-format.js";
 
 describe("goQuote (Go %q)", () => {
   it.each([
@@ -33,5 +33,17 @@ describe("aggregateErrors (apimachinery aggregate)", () => {
     expect(aggregateErrors(["a", "b"])).toBe("[a, b]");
     expect(aggregateErrors(["a", "a"])).toBe("a");
     expect(aggregateErrors(["a", "b", "a"])).toBe("[a, b]");
+  });
+});
+
+describe("goTrimSpace (strings.TrimSpace)", () => {
+  it.each([
+    ["ASCII spaces", " \t\n\v\f\rx \r\n", "x"],
+    ["NEL is a space in Go (not in JavaScript's trim)", "\u0085x\u0085", "x"],
+    ["BOM is not a space in Go (it is in JavaScript's trim)", "\ufeffx\ufeff", "\ufeffx\ufeff"],
+    ["category Z", "\u00a0\u2000\u3000x\u202f", "x"],
+    ["inner spaces stay", " a b ", "a b"],
+  ])("%s", (_, input, expected) => {
+    expect(goTrimSpace(input)).toBe(expected);
   });
 });

@@ -22,7 +22,15 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObjectMeta, PodSpec } from "../../src/model/objects.js";
 import { admitPodSpec, policyToEvaluate } from "../../src/podsecurity/index.js";
+import { buildSnapshot } from "../../src/sources/build.js";
+import { parseDocuments } from "../../src/sources/documents.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
+
+/** Pods as kubefence reads them from a manifest (admission's validation and defaulting included). */
+function loadManifestText(text: string) {
+  return buildSnapshot(parseDocuments(text, "pods.yaml").documents, { synthesizeNamespaces: true }).snapshot
+    .pods;
+}
 
 let cluster: TestCluster;
 let agent: Agent;
@@ -867,4 +875,69 @@ describe("Pod Security: kubefence against kube-apiserver's PodSecurity admission
     expect(created.filter(Boolean).length).toBeGreaterThan(EPHEMERAL_PODS * 0.95);
     expect(stats.judged).toBeGreaterThan(EPHEMERAL_PODS * 0.9);
   }, 300_000);
+
+  /**
+   * kubefence judges a manifest's Pod as the server stores it: the deprecated AppArmor annotations are copied to
+   * the fields as PrepareForCreate copies them. Each pod below is read as a manifest and dry-run created, and
+   * every container's appArmorProfile must come out the same. (Pods the server rejects for their annotation —
+   * an unknown profile value, an annotation that contradicts the field — are not here: kubefence does not
+   * validate AppArmor annotations.)
+   */
+  it("reads a manifest's Pod with AppArmor annotations as the server stores it", async () => {
+    const key = (container: string) => `container.apparmor.security.beta.kubernetes.io/${container}`;
+    const cases: { name: string; annotations: Record<string, string>; spec?: Record<string, unknown> }[] = [
+      { name: "unconfined", annotations: { [key("a")]: "unconfined" } },
+      { name: "runtime-default", annotations: { [key("a")]: "runtime/default" } },
+      { name: "localhost", annotations: { [key("a")]: "localhost/my-profile" } },
+      { name: "localhost-empty", annotations: { [key("a")]: "localhost/" } },
+      { name: "localhost-padded", annotations: { [key("a")]: "localhost/ padded" } },
+      {
+        name: "init-container",
+        annotations: { [key("i")]: "unconfined" },
+        spec: { initContainers: [{ name: "i", image: "busybox" }] },
+      },
+      {
+        name: "own-field-wins",
+        annotations: { [key("a")]: "localhost/x" },
+        spec: {
+          containers: [
+            {
+              name: "a",
+              image: "busybox",
+              securityContext: { appArmorProfile: { type: "Localhost", localhostProfile: "x" } },
+            },
+          ],
+        },
+      },
+      {
+        name: "same-as-pod",
+        annotations: { [key("a")]: "runtime/default" },
+        spec: { securityContext: { appArmorProfile: { type: "RuntimeDefault" } } },
+      },
+      {
+        name: "differs-from-pod",
+        annotations: { [key("a")]: "unconfined" },
+        spec: { securityContext: { appArmorProfile: { type: "RuntimeDefault" } } },
+      },
+      { name: "windows", annotations: { [key("a")]: "unconfined" }, spec: { os: { name: "windows" } } },
+    ];
+    const manifests = cases.map((c) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: c.name, namespace: REFERENCE_NS, annotations: c.annotations },
+      spec: { containers: [{ name: "a", image: "busybox" }], ...c.spec },
+    }));
+    const read = loadManifestText(manifests.map((m) => JSON.stringify(m)).join("\n---\n"));
+    const profiles = (spec: PodSpec | undefined) =>
+      [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => [
+        c.name,
+        c.securityContext?.appArmorProfile ?? null,
+      ]);
+    for (const manifest of manifests) {
+      const server = await dryRunCreate(REFERENCE_NS, manifest as unknown as Pod);
+      expect(server.status, `${manifest.metadata.name}: ${server.body.message}`).toBe(201);
+      const ours = read.find((p) => p.metadata.name === manifest.metadata.name);
+      expect(profiles(ours?.spec), manifest.metadata.name).toEqual(profiles(server.body.spec));
+    }
+  });
 });
