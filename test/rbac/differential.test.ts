@@ -436,7 +436,7 @@ describe("can-i TYPE resolution vs kubectl's RESTMapper", () => {
   it("resolves every standard resource's plural, singular, short names and resource.group as kubectl does on the same server", async () => {
     // One probe user per resource, allowed `get` on exactly that group/resource: kubectl says yes for a form
     // as that user iff kubectl resolved the form to the resource kubefence resolves it to.
-    const served = STANDARD_RESOURCES.filter((r) => !r.modern);
+    const served = STANDARD_RESOURCES.filter((r) => !r.legacy);
     const probe = (r: { group: string; resource: string }) => `probe.${r.resource}.${r.group || "core"}`;
     const rbac = "rbac.authorization.k8s.io";
     const meta = (name: string) => ({ name, labels: { [LABEL]: "1" } });
