@@ -1,10 +1,9 @@
 /** `kubefence who-can`: every User, Group and ServiceAccount allowed to make a request, with what grants it. */
 import { Command } from "commander";
 import type { RequestAttributes } from "../rbac/attributes.js";
-import { buildAuthorizer } from "../rbac/authorizer.js";
 import { type AllowedSubject, whoCan } from "../rbac/who-can.js";
 import { renderTable } from "../report/table.js";
-import { loadRbacSnapshot, parseRequest, requestNamespace } from "./can-i.js";
+import { loadRbac, parseRequest, requestNamespace } from "./can-i.js";
 import { printStructured, validateOutput } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
 
@@ -56,7 +55,7 @@ Examples:
         allNamespaces: options.allNamespaces,
       });
       for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
-      const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
+      const { authorizer } = await loadRbac(options);
       const result = whoCan(authorizer, request.attributes as Omit<RequestAttributes, "user">);
       for (const e of result.errors)
         process.stderr.write(`Warning: ${e.binding} grants nothing: ${e.error}\n`);
