@@ -214,8 +214,9 @@ async function uninstall(): Promise<void> {
     if (answer.status !== 200) throw new Error(`DELETE ${path}: ${answer.status}`);
   }
   // Since v1.21 the aggregation controller writes by server-side apply, which creates what is not there: a
-  // sync still in flight for an aggregating role just deleted re-creates it (unlabelled, rules only, no
-  // aggregationRule). Delete such strays until five reads in a row find none.
+  // sync still in flight for an aggregating role just deleted re-creates it (unlabelled, no aggregationRule,
+  // the rules that sync computed, often none — but a binding to it no longer misses its role). Delete such
+  // strays until five reads in a row find none.
   let streak = 0;
   await until("ClusterRoles re-created by the aggregation controller to stay deleted", async () => {
     const list = await cluster.request<{ items: { metadata: { name: string } }[] }>(
