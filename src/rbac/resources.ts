@@ -9,6 +9,8 @@
  * clusters of either version resolve them.
  */
 
+import { GROUP_VERSIONS, STANDARD_RESOURCES } from "./standard-resources.js";
+
 export interface StandardResource {
   resource: string;
   group: string;
@@ -19,8 +21,6 @@ export interface StandardResource {
   /** Served by v1.20, no longer by v1.37 (extensions/v1beta1 Ingress, PodSecurityPolicy). */
   legacy?: boolean;
 }
-
-import { GROUP_VERSIONS, STANDARD_RESOURCES } from "./standard-resources.js";
 
 export { STANDARD_RESOURCES };
 
