@@ -7,9 +7,8 @@ import {
   subjectMatrix,
 } from "../rbac/access-matrix.js";
 import type { RequestAttributes } from "../rbac/attributes.js";
-import { buildAuthorizer } from "../rbac/authorizer.js";
 import { renderTable } from "../report/table.js";
-import { loadRbacSnapshot, parseRequest, requestNamespace, userFromOptions } from "./can-i.js";
+import { loadRbac, parseRequest, requestNamespace, userFromOptions } from "./can-i.js";
 import { UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
@@ -62,8 +61,7 @@ Examples:
         throw new UsageError(
           "give either --as/--as-group (a subject's grid) or --resource (a resource's grid)",
         );
-      const snapshot = await loadRbacSnapshot(options);
-      const authorizer = buildAuthorizer(snapshot);
+      const { snapshot, authorizer } = await loadRbac(options);
 
       if (subjectMode) {
         const user = userFromOptions(options);

@@ -9,13 +9,13 @@ import {
   resourceAttributes,
   type UserInfo,
 } from "../rbac/attributes.js";
-import { buildAuthorizer } from "../rbac/authorizer.js";
+import { type Authorizer, buildAuthorizer } from "../rbac/authorizer.js";
 import { explainDecision } from "../rbac/explain.js";
 import { forbiddenMessage } from "../rbac/forbidden.js";
 import { resolveType } from "../rbac/resources.js";
 import { EXIT_NO, EXIT_OK, UsageError } from "./errors.js";
 import { writeText } from "./output.js";
-import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 
 interface CanIOptions extends SourceOptions {
   allNamespaces?: boolean;
@@ -52,15 +52,23 @@ export async function requestNamespace(options: SourceOptions): Promise<string> 
   }
 }
 
-/** The snapshot the RBAC commands reason about (loadSource adds the built-in RBAC to manifests), with a warning for unread RBAC kinds. */
-export async function loadRbacSnapshot(options: SourceOptions): Promise<Snapshot> {
+/**
+ * The snapshot the RBAC commands reason about (loadSource adds the built-in RBAC of --kube-version to
+ * manifests) and its authorizer, which words its reasons as that version's API server does (a live cluster:
+ * the default version's wording), with a warning for unread RBAC kinds.
+ */
+export async function loadRbac(
+  options: SourceOptions,
+): Promise<{ snapshot: Snapshot; authorizer: Authorizer }> {
   const { snapshot } = await loadSource(options);
   const unread = snapshot.missingKinds.filter((k) => RBAC_KINDS.includes(k));
   if (unread.length > 0)
     process.stderr.write(
       `Warning: could not read ${unread.join(", ")} from the cluster; answers miss whatever they grant\n`,
     );
-  return snapshot;
+  const manifests = options.demo || options.filename.length > 0;
+  const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
+  return { snapshot, authorizer: buildAuthorizer(snapshot, { kubeVersion }) };
 }
 
 /** `--as` / `--as-group` → the user the API server would see when impersonating (adds system:authenticated). */
@@ -219,7 +227,7 @@ Examples:
               subresource: options.subresource,
               allNamespaces: options.allNamespaces,
             });
-        const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
+        const { authorizer } = await loadRbac(options);
 
         if (!request) {
           const status = subjectRulesReview(authorizer, user, namespace);

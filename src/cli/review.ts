@@ -6,10 +6,9 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { parseAllDocuments, stringify } from "yaml";
-import { buildAuthorizer } from "../rbac/authorizer.js";
 import { answerReview, answerReviewLine, type SubjectAccessReview } from "../rbac/subject-access-review.js";
 import { terminalSafeText } from "../report/terminal.js";
-import { loadRbacSnapshot } from "./can-i.js";
+import { loadRbac } from "./can-i.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
 import { writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
@@ -145,7 +144,7 @@ Examples:
       } catch (error) {
         throw new UsageError(`cannot read --requests ${path}: ${(error as Error).message}`);
       }
-      const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
+      const { authorizer } = await loadRbac(options);
       const invalidMessage = (errors: string[]) =>
         `SubjectAccessReview.authorization.k8s.io "" is invalid: ${errors.join(", ")}`;
       const jsonLines = jsonLinesOf(text);

@@ -2,11 +2,10 @@
 
 import { Command } from "commander";
 import type { RequestAttributes } from "../rbac/attributes.js";
-import { buildAuthorizer } from "../rbac/authorizer.js";
 import { type AllowedSubject, whoCan } from "../rbac/who-can.js";
 import { renderTable } from "../report/table.js";
 import { terminalSafeText } from "../report/terminal.js";
-import { loadRbacSnapshot, parseRequest, requestNamespace } from "./can-i.js";
+import { loadRbac, parseRequest, requestNamespace } from "./can-i.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, type SourceOptions } from "./source-options.js";
 
@@ -58,7 +57,7 @@ Examples:
         allNamespaces: options.allNamespaces,
       });
       for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
-      const authorizer = buildAuthorizer(await loadRbacSnapshot(options));
+      const { authorizer } = await loadRbac(options);
       const result = whoCan(authorizer, request.attributes as Omit<RequestAttributes, "user">);
       for (const e of result.errors)
         process.stderr.write(terminalSafeText(`Warning: ${e.binding} grants nothing: ${e.error}\n`));

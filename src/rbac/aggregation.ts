@@ -5,6 +5,13 @@
  * unless an equal one (nil and empty lists equal) is already there; the result REPLACES the role's rules.
  * The controller re-syncs every aggregating role on any change, so nested aggregation settles; we iterate
  * the same sync until nothing changes.
+ *
+ * Since v1.21 (kubernetes#99462) the controller writes with a forced server-side apply of `rules` only
+ * (`applyClusterRoles`), and an empty result is an apply with no `rules` at all: that takes nothing away
+ * from the role's creator, so a role whose selectors select no rules keeps the rules it was created with
+ * (they are only dropped if the controller itself had set them). v1.20's controller replaced them with an
+ * empty list by Update; kubefence follows v1.21+ (the snapshot does not say its version here, and the
+ * difference needs an aggregating role created with rules of its own that selects nothing).
  */
 import type { ClusterRole, PolicyRule } from "../model/objects.js";
 import { compileSelector } from "../model/selector.js";
@@ -55,6 +62,8 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
 
   const bound = aggregating.length + 2;
   let converged = aggregating.length === 0;
+  // Roles whose `rules` the controller has applied (server-side apply field ownership).
+  const applied = new Set<ClusterRole>();
   for (let round = 0; round < bound && !converged; round++) {
     converged = true;
     for (const { role, selectors } of aggregating) {
@@ -71,10 +80,11 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
           }
         }
       }
-      if (!sameRules(rules, role.rules ?? [])) {
-        role.rules = rules;
-        converged = false;
-      }
+      if (sameRules(rules, role.rules ?? [])) continue;
+      if (rules.length === 0 && !applied.has(role)) continue; // an apply without rules leaves the creator's
+      if (rules.length > 0) applied.add(role);
+      role.rules = rules;
+      converged = false;
     }
   }
   return { clusterRoles, invalid, converged };

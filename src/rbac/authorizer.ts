@@ -4,9 +4,14 @@
  * `authorizerfactory.NewPrivilegedGroups`), then RBAC (`plugin/pkg/auth/authorizer/rbac/rbac.go`
  * `Authorize`): the first rule that allows wins with reason `RBAC: allowed by <source>`; otherwise no
  * opinion (a denial), with reason `RBAC: <resolution errors>` when some binding could not be resolved.
+ * When no authorizer allows, apiserver's union authorizer (`pkg/authorization/union`) joins the reasons
+ * and, since v1.37 (kubernetes#137513, named authorizers), prefixes each with its authorizer's name —
+ * `rbac` for `--authorization-mode=RBAC` — so a v1.37 denial says `rbac: RBAC: …`; an allow's reason is
+ * the allowing authorizer's own, unprefixed.
  */
 
 import { aggregateErrors } from "../model/go-format.js";
+import { atLeast, DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { PolicyRule } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { MASTERS, type RequestAttributes, type UserInfo } from "./attributes.js";
@@ -51,6 +56,15 @@ export interface Authorizer {
 export interface AuthorizerOptions {
   /** Use the plain resolver (every binding each time); the indexed one is the default. */
   plain?: boolean;
+  /** The API server version whose wording reasons follow (default DEFAULT_KUBE_VERSION). */
+  kubeVersion?: KubeVersion;
+}
+
+/** A denial's reason as the union authorizer of `version` words RBAC's resolution errors ("" for none). */
+export function denialReason(errors: readonly string[], version: KubeVersion = DEFAULT_KUBE_VERSION): string {
+  if (errors.length === 0) return "";
+  const rbac = `RBAC: ${aggregateErrors(errors)}`;
+  return atLeast(version, 37) ? `rbac: ${rbac}` : rbac;
 }
 
 export function buildAuthorizer(
@@ -58,9 +72,10 @@ export function buildAuthorizer(
   options: AuthorizerOptions = {},
 ): Authorizer {
   const policy = buildPolicy(snapshot);
-  if (options.plain) return authorizerFor(policy, plainResolver(policy));
+  const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  if (options.plain) return authorizerFor(policy, plainResolver(policy), undefined, version);
   const indexed = indexedResolver(policy);
-  return authorizerFor(policy, indexed.resolve, indexed.scopes);
+  return authorizerFor(policy, indexed.resolve, indexed.scopes, version);
 }
 
 /** describeSource per binding and subject index, computed once. */
@@ -85,6 +100,7 @@ export function authorizerFor(
   policy: Policy,
   resolve: RuleResolver,
   scopes?: (namespace: string) => readonly BindingIndex[],
+  version: KubeVersion = DEFAULT_KUBE_VERSION,
 ): Authorizer {
   const fast = (attributes: RequestAttributes): Decision => {
     const combined = combinedResource(attributes);
@@ -118,7 +134,7 @@ export function authorizerFor(
           }
       }
     return errors
-      ? { allowed: false, reason: `RBAC: ${aggregateErrors(errors)}`, errors }
+      ? { allowed: false, reason: denialReason(errors, version), errors }
       : { allowed: false, reason: "", errors: [] };
   };
   return {
@@ -139,7 +155,7 @@ export function authorizerFor(
         return true;
       });
       if (via) return { allowed: true, reason: `RBAC: allowed by ${via.description}`, via, errors: [] };
-      return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : "", errors };
+      return { allowed: false, reason: denialReason(errors, version), errors };
     },
     rulesFor(user, namespace) {
       const rules: Grant[] = [];

@@ -19,6 +19,20 @@ describe("aggregateClusterRoles (clusterroleaggregation controller)", () => {
     expect(rulesOf(clusterRoles, "agg")).toEqual([read("a"), read("z")]);
   });
 
+  it("keeps the role's own rules when its selectors select none (v1.21+: an apply without rules takes none away)", () => {
+    const { clusterRoles } = aggregateClusterRoles([
+      clusterRole("agg", [read("own")], {
+        selectors: [{ matchLabels: { a: "1" } }],
+        labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" },
+      }),
+      clusterRole("unlabelled", [read("u")]),
+      clusterRole("empty", [], { labels: { a: "1" } }),
+    ]);
+    expect(rulesOf(clusterRoles, "agg")).toEqual([read("own")]);
+    const policy = buildPolicy(withBuiltinRbac(rbacSnapshot({ clusterRoles })));
+    expect(policy.clusterRoles.get("view")!.rules).toContainEqual(read("own"));
+  });
+
   it("drops exact duplicates (nil and empty lists equal) but keeps reordered ones", () => {
     const { clusterRoles } = aggregateClusterRoles([
       clusterRole("agg", [], { selectors: [{ matchLabels: { a: "1" } }] }),

@@ -147,12 +147,20 @@ describe("buildAuthorizer", () => {
     );
     expect(decision).toMatchObject({
       allowed: false,
-      reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "missing" not found',
+      reason: 'rbac: RBAC: clusterrole.rbac.authorization.k8s.io "missing" not found',
     });
     const ghost = authorizer.authorize(
       resourceAttributes(alice, { verb: "get", resource: "secrets", namespace: "ns2" }),
     );
-    expect(ghost.reason).toBe('RBAC: role.rbac.authorization.k8s.io "nope" not found');
+    expect(ghost.reason).toBe('rbac: RBAC: role.rbac.authorization.k8s.io "nope" not found');
+  });
+
+  it("v1.20's union authorizer did not prefix the denial reason with the authorizer's name", () => {
+    const v120 = buildAuthorizer(snapshot, { kubeVersion: { major: 1, minor: 20 } });
+    const carol = { name: "carol", groups: [] };
+    expect(
+      v120.authorize(resourceAttributes(carol, { verb: "get", resource: "pods", namespace: "ns1" })).reason,
+    ).toBe('RBAC: clusterrole.rbac.authorization.k8s.io "missing" not found');
   });
 
   it("a plain denial has no reason", () => {
@@ -178,7 +186,7 @@ describe("buildAuthorizer", () => {
       odd.authorize(
         resourceAttributes({ name: "", groups: ["g"] }, { verb: "get", resource: "pods", namespace: "ns1" }),
       ).reason,
-    ).toBe('RBAC: unsupported role reference kind: "Thing"');
+    ).toBe('rbac: RBAC: unsupported role reference kind: "Thing"');
   });
 });
 

@@ -234,6 +234,74 @@ describe("kubefence access-matrix", () => {
   });
 });
 
+describe("--kube-version on the RBAC commands", () => {
+  const v120 = ["--kube-version", "1.20"];
+  const SSR = "selfsubjectreviews.authentication.k8s.io";
+
+  it("can-i --list shows the bootstrap rules of that version (v1.37's system:basic-user lets everyone create selfsubjectreviews, v1.20's did not)", async () => {
+    const args = ["--list", "--as", "alice", "-n", "test-namespace", "--demo"];
+    const row = /^selfsubjectreviews\.authentication\.k8s\.io +\[\] +\[\] +\[create\]$/m;
+    expect((await run(canICommand, args)).stdout).toMatch(row);
+    expect((await run(canICommand, [...args, ...v120])).stdout).not.toMatch(row);
+    expect((await run(canICommand, [...args, ...v120])).stdout).toContain("pods ");
+  });
+
+  it("can-i, who-can, access-matrix and review answer from that version's built-in RBAC", async () => {
+    const ask = ["create", SSR, "--as", "alice", "--demo"];
+    expect((await run(canICommand, ask)).code).toBe(0);
+    expect((await run(canICommand, [...ask, ...v120])).code).toBe(1);
+    const basicUser = /^Group +system:authenticated +ClusterRoleBinding\/system:basic-user /m;
+    expect((await run(whoCanCommand, ["create", SSR, "--demo"])).stdout).toMatch(basicUser);
+    expect((await run(whoCanCommand, ["create", SSR, "--demo", ...v120])).stdout).not.toMatch(basicUser);
+    const matrix = ["--as", "alice", "-n", "test-namespace", "--demo", "--allowed-only"];
+    expect((await run(accessMatrixCommand, matrix)).stdout).toContain(SSR);
+    expect((await run(accessMatrixCommand, [...matrix, ...v120])).stdout).not.toContain(SSR);
+    const path = join(mkdtempSync(join(tmpdir(), "kubefence-review-")), "in");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SubjectAccessReview",
+        spec: {
+          user: "alice",
+          groups: ["system:authenticated"],
+          resourceAttributes: {
+            verb: "create",
+            group: "authentication.k8s.io",
+            resource: "selfsubjectreviews",
+          },
+        },
+      }),
+    );
+    const allowed = (text: string) => (JSON.parse(text) as { status: { allowed: boolean } }).status.allowed;
+    expect(allowed((await run(reviewCommand, ["--requests", path, "--demo"])).stdout)).toBe(true);
+    expect(allowed((await run(reviewCommand, ["--requests", path, "--demo", ...v120])).stdout)).toBe(false);
+  });
+
+  it("words a denial's reason as that version's API server (v1.37 names the authorizer: rbac: RBAC: …)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "kubefence-version-")), "rbac.yaml");
+    writeFileSync(
+      path,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dangling}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: gone}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: carol}]
+`,
+    );
+    const ask = ["get", "secrets", "-n", "x", "--as", "carol", "-f", path];
+    const reason = 'RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found';
+    expect((await run(canICommand, ask)).stdout).toBe(`no - rbac: ${reason}\n`);
+    expect((await run(canICommand, [...ask, ...v120])).stdout).toBe(`no - ${reason}\n`);
+  });
+
+  it("can-i --help says which versions are known", async () => {
+    const help = (await run(canICommand, ["--help"])).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--kube-version <version>");
+    expect(help).toContain("(known: 1.20, 1.37; default 1.37; a live cluster uses its own)");
+  });
+});
+
 describe("kubefence review, JSON lines", () => {
   const path = (text: string) => {
     const file = join(mkdtempSync(join(tmpdir(), "kubefence-review-")), "in.jsonl");

@@ -16,6 +16,9 @@ describe("resolveType (kubectl's RESTMapper for can-i)", () => {
     ["ingresses.extensions", "ingresses", "extensions"],
     ["netpol", "networkpolicies", "networking.k8s.io"],
     ["cj", "cronjobs", "batch"],
+    ["vac", "volumeattributesclasses", "storage.k8s.io"],
+    ["clustertrustbundle", "clustertrustbundles", "certificates.k8s.io"],
+    ["psp", "podsecuritypolicies", "policy"],
     ["*", "*", ""],
   ])("%s → %s in %j", (argument, resource, group) => {
     expect(resolveType(argument)).toMatchObject({ resource, group, warnings: [] });

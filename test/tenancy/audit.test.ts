@@ -48,6 +48,44 @@ describe("audit of the demo cluster", () => {
   });
 });
 
+describe("API plane scope of a cluster-wide grant", () => {
+  const grant = (resource: string, group: string) => {
+    const rbac = "rbac.authorization.k8s.io";
+    const granted = withBuiltinRbac({
+      ...loadDemo().snapshot,
+      clusterRoles: [
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: "ClusterRole",
+          metadata: { name: "reader" },
+          rules: [{ verbs: ["get", "list"], apiGroups: [group], resources: [resource] }],
+        },
+      ],
+      clusterRoleBindings: [
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: "ClusterRoleBinding",
+          metadata: { name: "reader" },
+          roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "reader" },
+          subjects: [{ kind: "ServiceAccount", name: "default", namespace: "test-namespace" }],
+        },
+      ],
+    });
+    const audit = runAudit(granted, resolveTenants(granted, { from: "namespace" }).tenancy);
+    return audit.matrix.filter((c) => c.from === "test-namespace" && c.plane === "api").map((c) => c.verdict);
+  };
+
+  it("reaches no tenant over a cluster-scoped resource (discovery says so)", () => {
+    expect(grant("clustertrustbundles", "certificates.k8s.io")).toEqual(["isolated", "isolated", "isolated"]);
+    expect(grant("nodes", "")).toEqual(["isolated", "isolated", "isolated"]);
+  });
+
+  it("reaches every tenant over a namespaced resource, and over one it does not know (conservatively)", () => {
+    expect(grant("configmaps", "")).toEqual(["breach", "breach", "breach"]);
+    expect(grant("widgets", "example.com")).toEqual(["breach", "breach", "breach"]);
+  });
+});
+
 describe("audit of a partial snapshot", () => {
   it("marks the planes whose inputs could not be read, instead of calling them isolated", () => {
     const partial = { ...snapshot, missingKinds: ["RoleBinding", "NetworkPolicy"] };
