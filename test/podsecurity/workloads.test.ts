@@ -18,7 +18,16 @@ const template = {
     initContainers: [
       { name: "setup", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } },
     ],
-    containers: [{ name: "app", image: "busybox", ports: [{ containerPort: 80, hostPort: 8080 }] }],
+    // The field matches the annotation, so the API server's copy of the annotation to a Pod's field (which a
+    // template does not get) changes nothing: see "API defaulting that differs" below.
+    containers: [
+      {
+        name: "app",
+        image: "busybox",
+        ports: [{ containerPort: 80, hostPort: 8080 }],
+        securityContext: { appArmorProfile: { type: "Unconfined" } },
+      },
+    ],
     volumes: [{ name: "sock", hostPath: { path: "/var/run/docker.sock" } }, { name: "scratch" }],
   },
 };
@@ -82,10 +91,10 @@ describe("every kind wrapping the same pod spec (without hostNetwork ports; see 
     });
   }
 
-  it("the baseline message covers annotations, init containers, host ports and host paths (a source-less volume is an emptyDir)", () => {
+  it("the baseline message covers annotations and fields, init containers, host ports and host paths (a source-less volume is an emptyDir)", () => {
     const [verdict] = evaluateSubjects(load().snapshot, { level: "baseline" });
     expect(verdict!.message).toBe(
-      'violates PodSecurity "baseline:latest": forbidden AppArmor profile (annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/app="unconfined""), non-default capabilities (container "setup" must not include "SYS_ADMIN" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes (volume "sock"), hostPort (container "app" uses hostPort 8080)',
+      'violates PodSecurity "baseline:latest": forbidden AppArmor profiles (container "app" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined""), non-default capabilities (container "setup" must not include "SYS_ADMIN" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes (volume "sock"), hostPort (container "app" uses hostPort 8080)',
     );
   });
 
@@ -112,6 +121,35 @@ describe("every kind wrapping the same pod spec (without hostNetwork ports; see 
 });
 
 describe("API defaulting that differs between pods and templates", () => {
+  // And its AppArmor annotation sync (PrepareForCreate) to Pods only: a template is stored as written.
+  it("a Pod's AppArmor annotation is judged as the field it is copied to too; a Deployment template's is not", () => {
+    const metadata = { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } };
+    const spec = { containers: [{ name: "app", image: "busybox" }] };
+    const yaml = [
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "x", namespace: "ops", ...metadata }, spec },
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "x", namespace: "ops" },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: { metadata: { labels: { a: "b" }, ...metadata }, spec },
+        },
+      },
+    ]
+      .map((d) => stringify(d))
+      .join("---\n");
+    const { snapshot } = loadManifests(["-"], { readStdin: () => yaml });
+    const messages = Object.fromEntries(
+      evaluateSubjects(snapshot, { level: "baseline" }).map((v) => [v.kind, v.message]),
+    );
+    expect(messages).toEqual({
+      Pod: 'violates PodSecurity "baseline:latest": forbidden AppArmor profiles (container "app" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined"")',
+      Deployment:
+        'violates PodSecurity "baseline:latest": forbidden AppArmor profile (annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/app="unconfined"")',
+    });
+  });
+
   // src/model/defaults.ts applies SetDefaults_Pod's hostNetwork port defaulting to Pods only, as upstream does.
   it("a hostNetwork pod's container ports become host ports; a Deployment template's do not (since v1.28)", () => {
     const spec = {
