@@ -106,7 +106,7 @@ function side(
   const cls = model.classOf(unit);
   if (cls.kind === "host")
     return exempt(
-      `${subjectName} uses hostNetwork: NetworkPolicy treats it as its node${unit.node ? ` ${unit.node}` : ""} (${unit.ipText}), which no policy selects`,
+      `${subjectName} uses hostNetwork: NetworkPolicy treats it as its node${unit.node ? ` ${unit.node}` : ""} (${unit.syntheticIP ? `its address was not read; ${unit.ipText} stands for it here` : unit.ipText}), which no policy selects`,
     );
   const evaluator = model.evaluator;
   const policies = evaluator.applying(cls.index, direction);

@@ -54,6 +54,14 @@ export function resolveEnd(model: NetworkModel, ref: string, defaultNamespace = 
       model.units.find((u) => u.ipText === ref && !u.hostNetwork && !u.syntheticIP) ??
       model.units.find((u) => u.ipText === ref && !u.syntheticIP);
     if (unit) return { name: unit.name, ends: [{ type: "unit", unit }] };
+    // A Service's cluster IP is rewritten to an endpoint's address (kube-proxy's DNAT) before any policy sees
+    // the packet: it is the Service, not an address outside the cluster.
+    const service = model.snapshot.services.find((s) =>
+      [s.spec?.clusterIP, ...(s.spec?.clusterIPs ?? [])].some(
+        (clusterIP) => clusterIP && sameIP(clusterIP, ip),
+      ),
+    );
+    if (service) return resolveService(model, service.metadata.namespace, service.metadata.name);
     const atom = model.table.atoms.atomOf(ip.family, ip.value);
     return { name: `${ref}[External]`, ends: [{ type: "external", atom, ip: ref }] };
   }
@@ -108,6 +116,11 @@ export function resolveEnd(model: NetworkModel, ref: string, defaultNamespace = 
   throw new ResolveError(
     `${plural}${groupOf(kind) ? `.${groupOf(kind)}` : ""} "${name}" not found in namespace "${namespace}"`,
   );
+}
+
+function sameIP(text: string, ip: NonNullable<ReturnType<typeof parseIP>>): boolean {
+  const other = parseIP(text);
+  return other !== undefined && other.family === ip.family && other.value === ip.value;
 }
 
 function groupOf(kind: string): string {
