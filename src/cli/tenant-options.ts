@@ -1,7 +1,9 @@
 /** The flags that say who the tenants are (--tenants FILE, --tenant-label KEY), shared by audit and fix. */
+
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Snapshot } from "../model/snapshot.js";
+import { terminalSafe } from "../report/terminal.js";
 import { parseTenantConfig } from "../tenancy/config.js";
 import { resolveTenants, type Tenancy, type TenantSource } from "../tenancy/tenants.js";
 import { UsageError } from "./errors.js";
@@ -40,6 +42,6 @@ export function readTenantSource(options: TenantOptions): TenantSource {
 
 export function tenantsOf(snapshot: Snapshot, source: TenantSource): Tenancy {
   const resolved = resolveTenants(snapshot, source);
-  for (const d of resolved.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  for (const d of resolved.diagnostics) process.stderr.write(`${terminalSafe(formatDiagnostic(d))}\n`);
   return resolved.tenancy;
 }

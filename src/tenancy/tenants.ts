@@ -1,5 +1,6 @@
 /**
- * Tenants on a snapshot: from a tenants file, from a namespace label, or one per namespace. `kube-*`
+ * Tenants on a snapshot: from a tenants file, from a namespace label, or one per namespace (grouped by the
+ * `kubefence.io/tenant` label where a namespace carries it, as `tenant init` writes it). `kube-*`
  * namespaces (or the file's platform namespaces) form the platform; every other namespace belongs to
  * exactly one tenant, so nothing is left out of the matrix.
  */
@@ -13,6 +14,7 @@ import {
   type TenantConfig,
   type TenantSpec,
 } from "./config.js";
+import { TENANT_LABEL } from "./guardrails.js";
 
 export const PLATFORM = "platform";
 
@@ -81,12 +83,15 @@ export function resolveTenants(
       }
     }
   }
+  // One tenant per namespace, unless a namespace names its tenant with the label `tenant init` writes.
+  const labelKey =
+    source.from === "label" ? source.key : source.from === "namespace" ? TENANT_LABEL : undefined;
+  let labelled = 0;
   for (const ns of namespaces) {
     if (tenantOf.has(ns.name)) continue;
     const label =
-      source.from === "label" && ns.labels && Object.hasOwn(ns.labels, source.key)
-        ? ns.labels[source.key]
-        : undefined;
+      labelKey && ns.labels && Object.hasOwn(ns.labels, labelKey) ? ns.labels[labelKey] : undefined;
+    if (label) labelled++;
     tenantOf.set(ns.name, label || ns.name);
     if (source.from === "file")
       diagnostics.push({
@@ -95,6 +100,11 @@ export function resolveTenants(
       });
   }
 
+  if (source.from === "namespace" && labelled > 0)
+    diagnostics.push({
+      severity: "info",
+      message: `${labelled} namespace${labelled === 1 ? "" : "s"} name${labelled === 1 ? "s its" : " their"} tenant with the ${TENANT_LABEL} label (as kubefence tenant init writes it): grouped by it; every other namespace is a tenant of its own`,
+    });
   const byTenant = new Map<string, string[]>();
   for (const [ns, tenant] of tenantOf) byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), ns]);
   const tenants: Tenant[] = [...byTenant]

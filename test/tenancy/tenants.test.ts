@@ -16,6 +16,22 @@ describe("resolveTenants", () => {
     ]);
   });
 
+  it("by default groups namespaces by the kubefence.io/tenant label tenant init writes (team-a and team-a-dev are one tenant), and says so", () => {
+    const labelled = structuredClone(snapshot);
+    for (const ns of labelled.namespaces)
+      if (ns.metadata.name === "network" || ns.metadata.name === "test-namespace")
+        ns.metadata.labels = { ...ns.metadata.labels, "kubefence.io/tenant": "web" };
+    const { tenancy, diagnostics } = resolveTenants(labelled, { from: "namespace" });
+    expect(tenancy.tenants.map((t) => [t.name, t.namespaces])).toEqual([
+      ["platform", ["kube-system"]],
+      ["default", ["default"]],
+      ["web", ["network", "test-namespace"]],
+    ]);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      "2 namespaces name their tenant with the kubefence.io/tenant label (as kubefence tenant init writes it): grouped by it; every other namespace is a tenant of its own",
+    ]);
+  });
+
   it("groups namespaces by a label; unlabelled namespaces stay tenants of their own", () => {
     const labelled = structuredClone(snapshot);
     for (const ns of labelled.namespaces)
