@@ -28,7 +28,7 @@ export function readTenantSource(options: TenantOptions): TenantSource {
   if (options.tenants && options.tenantLabel)
     throw new UsageError("--tenants and --tenant-label cannot be used together");
   if (options.tenantLabel) return { from: "label", key: options.tenantLabel };
-  if (!options.tenants) return { from: "namespace" };
+  if (!options.tenants) return { from: "namespace", byTenantLabel: true };
   let text: string;
   try {
     text = readFileSync(options.tenants, "utf8");

@@ -39,7 +39,11 @@ export interface Tenancy {
 export type TenantSource =
   | { from: "file"; config: TenantConfig }
   | { from: "label"; key: string }
-  | { from: "namespace" };
+  /**
+   * One tenant per namespace; with `byTenantLabel`, namespaces carrying `kubefence.io/tenant` are grouped by it
+   * (what the CLI reads; the webhook's default stays one per namespace, as it must not let a label decide).
+   */
+  | { from: "namespace"; byTenantLabel?: boolean };
 
 export function resolveTenants(
   snapshot: Snapshot,

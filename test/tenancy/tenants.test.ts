@@ -16,17 +16,19 @@ describe("resolveTenants", () => {
     ]);
   });
 
-  it("by default groups namespaces by the kubefence.io/tenant label tenant init writes (team-a and team-a-dev are one tenant), and says so", () => {
+  it("the CLI's default groups namespaces by the kubefence.io/tenant label tenant init writes (team-a and team-a-dev are one tenant), and says so", () => {
     const labelled = structuredClone(snapshot);
     for (const ns of labelled.namespaces)
       if (ns.metadata.name === "network" || ns.metadata.name === "test-namespace")
         ns.metadata.labels = { ...ns.metadata.labels, "kubefence.io/tenant": "web" };
-    const { tenancy, diagnostics } = resolveTenants(labelled, { from: "namespace" });
+    const { tenancy, diagnostics } = resolveTenants(labelled, { from: "namespace", byTenantLabel: true });
     expect(tenancy.tenants.map((t) => [t.name, t.namespaces])).toEqual([
       ["platform", ["kube-system"]],
       ["default", ["default"]],
       ["web", ["network", "test-namespace"]],
     ]);
+    // Without byTenantLabel (the webhook's default), a label does not decide.
+    expect(resolveTenants(labelled, { from: "namespace" }).tenancy.tenants).toHaveLength(4);
     expect(diagnostics.map((d) => d.message)).toEqual([
       "2 namespaces name their tenant with the kubefence.io/tenant label (as kubefence tenant init writes it): grouped by it; every other namespace is a tenant of its own",
     ]);
