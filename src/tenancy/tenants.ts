@@ -87,9 +87,13 @@ export function resolveTenants(
       }
     }
   }
-  // One tenant per namespace, unless a namespace names its tenant with the label `tenant init` writes.
+  // One tenant per namespace, unless (CLI) a namespace names its tenant with the label `tenant init` writes.
   const labelKey =
-    source.from === "label" ? source.key : source.from === "namespace" ? TENANT_LABEL : undefined;
+    source.from === "label"
+      ? source.key
+      : source.from === "namespace" && source.byTenantLabel
+        ? TENANT_LABEL
+        : undefined;
   let labelled = 0;
   for (const ns of namespaces) {
     if (tenantOf.has(ns.name)) continue;
