@@ -3,10 +3,7 @@
  * and tries to clear, rewrite or forge lines on the administrator's terminal. Every text renderer prints
  * such text visibly instead.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accessMatrixCommand } from "../../src/cli/access-matrix.js";
 import { auditCommand } from "../../src/cli/audit.js";
 import { canICommand } from "../../src/cli/can-i.js";
@@ -14,6 +11,7 @@ import { fixCommand } from "../../src/cli/fix.js";
 import { whoCanCommand } from "../../src/cli/who-can.js";
 import { renderTable } from "../../src/report/table.js";
 import { terminalSafe, terminalSafeText } from "../../src/report/terminal.js";
+import { manifestFile } from "../support/manifest-file.js";
 import { runCommand } from "../support/run-command.js";
 
 describe("terminalSafe", () => {
@@ -63,23 +61,16 @@ subjects:
 `;
 
 describe("hostile subject names through every text renderer", () => {
-  let dir: string;
-  let file: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "kubefence-hostile-"));
-    file = join(dir, "hostile.yaml");
-    writeFileSync(file, HOSTILE);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = manifestFile(HOSTILE, "hostile.yaml");
 
   const user = "\x1b[2J\x1b[Hmallory\nerror: forged line";
   const runs: [string, () => Promise<{ stdout: string; stderr: string }>][] = [
-    ["audit", () => runCommand(auditCommand, ["-f", file])],
-    ["fix", () => runCommand(fixCommand, ["-f", file])],
-    ["who-can", () => runCommand(whoCanCommand, ["list", "pods", "-n", "team-b", "-f", file])],
-    ["can-i --list", () => runCommand(canICommand, ["--list", "-n", "team-b", "--as", user, "-f", file])],
-    ["can-i", () => runCommand(canICommand, ["delete", "pods", "-n", "team-b", "--as", user, "-f", file])],
-    ["access-matrix", () => runCommand(accessMatrixCommand, ["--as", user, "-n", "team-b", "-f", file])],
+    ["audit", () => runCommand(auditCommand, ["-f", file()])],
+    ["fix", () => runCommand(fixCommand, ["-f", file()])],
+    ["who-can", () => runCommand(whoCanCommand, ["list", "pods", "-n", "team-b", "-f", file()])],
+    ["can-i --list", () => runCommand(canICommand, ["--list", "-n", "team-b", "--as", user, "-f", file()])],
+    ["can-i", () => runCommand(canICommand, ["delete", "pods", "-n", "team-b", "--as", user, "-f", file()])],
+    ["access-matrix", () => runCommand(accessMatrixCommand, ["--as", user, "-n", "team-b", "-f", file()])],
   ];
   it.each(runs)("%s prints no control character and no forged line", async (_, run) => {
     const { stdout, stderr } = await run();
@@ -91,7 +82,7 @@ describe("hostile subject names through every text renderer", () => {
   });
 
   it("audit names the hostile subject visibly", async () => {
-    const { stdout } = await runCommand(auditCommand, ["-f", file]);
+    const { stdout } = await runCommand(auditCommand, ["-f", file()]);
     expect(stdout).toContain("^[[2J^[[Hmallory\\nerror: forged line");
   });
 });

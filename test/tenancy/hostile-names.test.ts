@@ -3,11 +3,9 @@
  * a lookup in a plain object finds a function instead of nothing. Every audit must still work, and every
  * finding must carry a real severity.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditCommand } from "../../src/cli/audit.js";
+import { manifestFile } from "../support/manifest-file.js";
 import { runCommand } from "../support/run-command.js";
 
 const PROTOTYPE_KEYS = ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__", "isPrototypeOf"];
@@ -51,19 +49,12 @@ spec: {containers: [{name: c, image: nginx}]}
 `;
 
 describe("names that are Object.prototype members", () => {
-  let dir: string;
-  let file: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "kubefence-prototype-"));
-    file = join(dir, "hostile.yaml");
-    writeFileSync(file, HOSTILE);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = manifestFile(HOSTILE, "hostile.yaml");
 
   it.each([["table"], ["json"]])(
     "a RoleBinding to a Group named constructor does not break audit -o %s",
     async (output) => {
-      const run = await runCommand(auditCommand, ["-f", file, "-o", output]);
+      const run = await runCommand(auditCommand, ["-f", file(), "-o", output]);
       expect(run.stderr).not.toMatch(/internal error|TypeError/);
       expect(run.code).toBe(0);
       if (output === "json") {
