@@ -30,6 +30,7 @@ import type { Kind, KubeObject } from "../model/objects.js";
 import { setOrigin } from "../model/origin.js";
 import { type FieldError, invalidObjectMessage } from "../model/validation.js";
 import { validateNetworkPolicy } from "../network/validate.js";
+import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import type { Path, RawDocument } from "./documents.js";
 import { labelErrors } from "./labels.js";
 
@@ -70,7 +71,7 @@ export interface AdmitOptions {
 }
 
 export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
-  const value = doc.value;
+  const raw = doc.value;
   const reject = (message: string, path: Path = []): Admission => ({
     type: "rejected",
     diagnostics: [
@@ -82,7 +83,14 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
       },
     ],
   });
-  if (!isRecord(value)) return reject(`document is ${describeType(value)}, not a Kubernetes object`);
+  if (!isRecord(raw)) return reject(`document is ${describeType(raw)}, not a Kubernetes object`);
+  // A List's items are admitted one by one, each decoded then; `items: null` is an empty list.
+  const listKind =
+    typeof raw.kind === "string" && (raw.kind === "List" || (raw.kind.endsWith("List") && "items" in raw));
+  if (listKind && raw.items === null) return { type: "list", items: [] };
+  const { value, nullElements } = listKind
+    ? { value: raw, nullElements: [] }
+    : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
   const { apiVersion, kind } = value;
   if (kind === undefined) return reject("document has no kind");
   if (typeof kind !== "string" || kind === "") return reject("kind must be a non-empty string", ["kind"]);
@@ -90,7 +98,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   if (typeof apiVersion !== "string" || apiVersion === "")
     return reject("apiVersion must be a non-empty string", ["apiVersion"]);
 
-  if (kind === "List" || (kind.endsWith("List") && "items" in value)) {
+  if (listKind) {
     if (!Array.isArray(value.items)) return reject(`${kind}.items must be a list`, ["items"]);
     return { type: "list", items: value.items };
   }
@@ -125,6 +133,15 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   > & {
     metadata: Record<string, unknown>;
   };
+  zeroStructs(object);
+  if (nullElements.length > 0) {
+    try {
+      new MODELS[info.kind](object as never).validate();
+    } catch (error) {
+      const errors = (error as { errors?: unknown }).errors;
+      if (Array.isArray(errors)) fillNullElements(object, nullElements, errors);
+    }
+  }
   // The API server defaults before it validates: `protocol: ""` becomes TCP and is then valid. Defaulting
   // an object of the wrong shape may throw; validation below then says what is wrong with it.
   const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
