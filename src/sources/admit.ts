@@ -28,7 +28,7 @@ import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Kind, KubeObject } from "../model/objects.js";
 import { setOrigin } from "../model/origin.js";
-import { type FieldError, invalidObjectMessage } from "../model/validation.js";
+import { type FieldError, fieldRequired, invalidObjectMessage } from "../model/validation.js";
 import { validateNetworkPolicy } from "../network/validate.js";
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import type { Path, RawDocument } from "./documents.js";
@@ -153,6 +153,22 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   } catch (error) {
     const problems = validationProblems(error, object);
     if (!problems) throw error;
+    // Only a required field missing (`containers: null`): the API server's field.Required, in its words.
+    // Several are left in the schema's words: the server would list them in its own validation order.
+    if (problems.length === 1 && problems[0]!.required !== undefined) {
+      const required = problems.map((p) => fieldRequired(fieldPath([...p.path, p.required!]), ""));
+      return {
+        type: "rejected",
+        diagnostics: [
+          {
+            severity: "error",
+            message: `${invalidObjectMessage(kind, info.group, String(metadata.name), required)}; document skipped`,
+            origin: doc.locate(problems[0]!.path),
+            field: required[0]!.field,
+          },
+        ],
+      };
+    }
     return {
       type: "rejected",
       diagnostics: problems.map((p) => ({
@@ -215,6 +231,8 @@ function acceptsVersion(info: KindInfo, apiVersion: string): boolean {
 interface Problem {
   path: Path;
   message: string;
+  /** The missing field, for a `required` error. */
+  required?: string;
 }
 
 /** ajv errors from kubernetes-models' ValidationError → field paths and messages. */
@@ -235,15 +253,17 @@ function validationProblems(error: unknown, object: unknown): Problem[] | undefi
       .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     let message = e.message ?? "is invalid";
+    let required: string | undefined;
     if (e.keyword === "required" && typeof e.params?.missingProperty === "string") {
-      message = `is missing required field ${JSON.stringify(e.params.missingProperty)}`;
+      required = e.params.missingProperty;
+      message = `is missing required field ${JSON.stringify(required)}`;
     } else if (e.keyword === "type") {
       message = `${message.replace(/^must be/, "must be")} (got ${describeType(valueAt(path))})`;
     }
     const key = `${fieldPath(path)} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ path, message });
+    problems.push(required === undefined ? { path, message } : { path, message, required });
   }
   return problems.length > 0 ? problems : [{ path: [], message: "is invalid" }];
 

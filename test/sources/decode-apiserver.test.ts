@@ -35,6 +35,8 @@ describe("null and empty values agree with the API server", () => {
       expect(status, JSON.stringify(body)).toBe(422);
       expect(body.message).toBe(c.rejected);
       expect(admission.type).toBe("rejected");
+      if (admission.type !== "rejected") return;
+      expect(admission.diagnostics.map((d) => d.message)).toEqual([`${body.message}; document skipped`]);
       return;
     }
     expect(status, JSON.stringify(body)).toBe(201);

@@ -331,4 +331,32 @@ export const NULL_CASES: NullCase[] = [
     manifest: pod({ containers: null }),
     rejected: 'Pod "p" is invalid: spec.containers: Required value',
   },
+  {
+    why: "a container's name: null is no name, which the server rejects",
+    manifest: pod({ containers: [container({ name: null })] }),
+    rejected: 'Pod "p" is invalid: spec.containers[0].name: Required value',
+  },
+  {
+    why: "a volume's name: null is no name, which the server rejects",
+    manifest: pod({ containers: [container()], volumes: [{ name: null, hostPath: { path: "/" } }] }),
+    rejected: 'Pod "p" is invalid: spec.volumes[0].name: Required value',
+  },
+  {
+    why: "a hostPath's path: null is no path, which the server rejects",
+    manifest: pod({ containers: [container()], volumes: [{ name: "v", hostPath: { path: null } }] }),
+    rejected: 'Pod "p" is invalid: spec.volumes[0].hostPath.path: Required value',
+  },
+  {
+    why: "a Deployment's template containers: null, which the server rejects",
+    manifest: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "d" },
+      spec: {
+        selector: { matchLabels: { app: "w" } },
+        template: { ...template, spec: { containers: null } },
+      },
+    },
+    rejected: 'Deployment.apps "d" is invalid: spec.template.spec.containers: Required value',
+  },
 ];
