@@ -56,7 +56,7 @@ export function decodeNulls(document: Record<string, unknown>): Decoded {
           ? "0"
           : undefined;
     let out: Record<string, unknown> | undefined;
-    for (const field of Object.keys(record)) {
+    for (const field in record) {
       const item = record[field];
       let next: unknown;
       if (item === null) {
@@ -73,7 +73,13 @@ export function decodeNulls(document: Record<string, unknown>): Decoded {
       }
       if (next !== item) {
         out ??= { ...record };
-        out[field] = next;
+        // An own `__proto__` key (JSON.parse makes one) stays a key: assigning it would set the prototype.
+        Object.defineProperty(out, field, {
+          value: next,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
       }
     }
     return out ?? record;

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Pod } from "../../src/model/objects.js";
 import { admit } from "../../src/sources/admit.js";
 import { parseDocuments } from "../../src/sources/documents.js";
+import { loadManifests } from "../../src/sources/manifests.js";
 import { NULL_CASES } from "./null-cases.js";
 
 function load(text: string) {
@@ -61,6 +62,27 @@ spec:
       securityContext: { privileged: true },
     });
     expect(pod.spec?.volumes).toEqual([{ name: "root", hostPath: { path: "/" } }]);
+  });
+
+  it("a __proto__ key holding a null stays an own key, decoded like any other, and sets no prototype", () => {
+    const { admission } = load(
+      '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n","annotations":{"__proto__":null}},"spec":{"containers":[{"name":"c","image":"x"}]}}',
+    );
+    expect(admission.type).toBe("object");
+    const annotations = (admission as { object: Pod }).object.metadata.annotations!;
+    expect(Object.getPrototypeOf(annotations)).toBe(Object.prototype);
+    expect(Object.hasOwn(annotations, "__proto__")).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(annotations, "__proto__")?.value).toBe("");
+  });
+
+  it("the README's corpus: the host-root pod and the podSelector: null policy load, containers: null does not", () => {
+    const { snapshot, diagnostics } = loadManifests(["test/sources/corpus/nulls.yaml"]);
+    expect(snapshot.pods.map((p) => p.metadata.name)).toEqual(["root"]);
+    expect(snapshot.pods[0]!.spec?.volumes).toEqual([{ name: "host", hostPath: { path: "/" } }]);
+    expect(snapshot.networkPolicies[0]!.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
+      'Pod "web" is invalid: spec.containers: Required value; document skipped',
+    ]);
   });
 
   it("a List with items: null is an empty list; its items' nulls are decoded one by one", () => {
