@@ -1,12 +1,12 @@
 /**
  * The API server's defaulting, applied where analysis depends on it and nowhere else: namespace name
  * label, container and Service port protocols, Service targetPort, host ports of host-network Pods,
- * emptyDir for source-less volumes, NetworkPolicy policyTypes and port protocols; and every field written
- * `""` that the API server defaults when empty (imagePullPolicy, restartPolicy, dnsPolicy, Service type,
- * Deployment strategy type, CronJob concurrencyPolicy, …), so that it is valid as it is for the server. Each
- * function mutates an object just admitted by a source (never one an engine holds). Upstream:
- * pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go, pkg/apis/batch/v1/defaults.go,
- * pkg/apis/networking/v1/defaults.go.
+ * emptyDir for source-less volumes, NetworkPolicy policyTypes and port protocols. Also every field written
+ * `""` that the server defaults when empty (imagePullPolicy, restartPolicy, dnsPolicy, Service type,
+ * Deployment strategy type, CronJob concurrencyPolicy, …): the server takes it, the OpenAPI schema
+ * kubefence validates with does not. Each function mutates an object just admitted by a source (never one
+ * an engine holds). Upstream: pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go,
+ * pkg/apis/batch/v1/defaults.go, pkg/apis/networking/v1/defaults.go.
  */
 import { goTrimSpace } from "./go-format.js";
 import { atLeast, DEFAULT_KUBE_VERSION, type KubeVersion } from "./kube-version.js";
