@@ -78,6 +78,9 @@ export function defaultPodSpec(spec: PodSpec): void {
     if (t.effect === "") delete t.effect;
   }
   for (const volume of spec.volumes ?? []) {
+    // SetDefaults_Volume (ImageVolume, on by default): an image volume's empty pullPolicy as a container's.
+    const image = (volume as { image?: { reference?: string; pullPolicy?: string } }).image;
+    if (image?.pullPolicy === "") image.pullPolicy = pullPolicyFor(image.reference ?? "");
     // ptr.AllPtrFieldsNil: a source written as `hostPath: null` is no source either.
     const record = volume as unknown as Record<string, unknown>;
     const sources = Object.keys(volume).filter((key) => key !== "name" && record[key] != null);
@@ -92,8 +95,7 @@ type Container = NonNullable<PodSpec["containers"]>[number];
 /** SetDefaults_Container and SetDefaults_HTTPGetAction, for the values written `""`. */
 function defaultEmptyContainerFields(container: Container): void {
   const c = container as unknown as Record<string, unknown>;
-  if (c.imagePullPolicy === "")
-    container.imagePullPolicy = imageTag(container.image ?? "") === "latest" ? "Always" : "IfNotPresent";
+  if (c.imagePullPolicy === "") container.imagePullPolicy = pullPolicyFor(container.image ?? "");
   if (c.terminationMessagePolicy === "") container.terminationMessagePolicy = "File";
   if (c.terminationMessagePath === "") container.terminationMessagePath = "/dev/termination-log";
   const handlers = [
@@ -108,6 +110,11 @@ function defaultEmptyContainerFields(container: Container): void {
     if (httpGet?.scheme === "") httpGet.scheme = "HTTP";
     if (httpGet?.path === "") httpGet.path = "/";
   }
+}
+
+/** Always for a `:latest` (or untagged) image, IfNotPresent otherwise. */
+function pullPolicyFor(image: string): "Always" | "IfNotPresent" {
+  return imageTag(image) === "latest" ? "Always" : "IfNotPresent";
 }
 
 /**

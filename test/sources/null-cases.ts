@@ -235,6 +235,18 @@ export const NULL_CASES: NullCase[] = [
     },
   },
   {
+    why: "an image volume's pullPolicy: \"\" is defaulted as a container's",
+    manifest: pod({
+      containers: [container()],
+      volumes: [
+        { name: "a", image: { reference: "nginx:1.27", pullPolicy: "" } },
+        { name: "b", image: { reference: "nginx", pullPolicy: "" } },
+      ],
+    }),
+    read: (o) => o.spec.volumes.map((v: Json) => v.image.pullPolicy),
+    expected: ["IfNotPresent", "Always"],
+  },
+  {
     why: 'a probe\'s httpGet scheme and path: "" are defaulted',
     manifest: pod({
       containers: [container({ livenessProbe: { httpGet: { port: 80, scheme: "", path: "" } } })],
