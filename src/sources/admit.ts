@@ -28,8 +28,9 @@ import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Kind, KubeObject } from "../model/objects.js";
 import { setOrigin } from "../model/origin.js";
-import { type FieldError, invalidObjectMessage } from "../model/validation.js";
+import { type FieldError, fieldRequired, invalidObjectMessage } from "../model/validation.js";
 import { validateNetworkPolicy } from "../network/validate.js";
+import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import type { Path, RawDocument } from "./documents.js";
 import { labelErrors } from "./labels.js";
 
@@ -70,7 +71,7 @@ export interface AdmitOptions {
 }
 
 export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
-  const value = doc.value;
+  const raw = doc.value;
   const reject = (message: string, path: Path = []): Admission => ({
     type: "rejected",
     diagnostics: [
@@ -82,7 +83,14 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
       },
     ],
   });
-  if (!isRecord(value)) return reject(`document is ${describeType(value)}, not a Kubernetes object`);
+  if (!isRecord(raw)) return reject(`document is ${describeType(raw)}, not a Kubernetes object`);
+  // A List's items are admitted one by one, each decoded then; `items: null` is an empty list.
+  const listKind =
+    typeof raw.kind === "string" && (raw.kind === "List" || (raw.kind.endsWith("List") && "items" in raw));
+  if (listKind && raw.items === null) return { type: "list", items: [] };
+  const { value, nullElements } = listKind
+    ? { value: raw, nullElements: [] }
+    : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
   const { apiVersion, kind } = value;
   if (kind === undefined) return reject("document has no kind");
   if (typeof kind !== "string" || kind === "") return reject("kind must be a non-empty string", ["kind"]);
@@ -90,7 +98,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   if (typeof apiVersion !== "string" || apiVersion === "")
     return reject("apiVersion must be a non-empty string", ["apiVersion"]);
 
-  if (kind === "List" || (kind.endsWith("List") && "items" in value)) {
+  if (listKind) {
     if (!Array.isArray(value.items)) return reject(`${kind}.items must be a list`, ["items"]);
     return { type: "list", items: value.items };
   }
@@ -125,6 +133,15 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   > & {
     metadata: Record<string, unknown>;
   };
+  zeroStructs(object);
+  if (nullElements.length > 0) {
+    try {
+      new MODELS[info.kind](object as never).validate();
+    } catch (error) {
+      const errors = (error as { errors?: unknown }).errors;
+      if (Array.isArray(errors)) fillNullElements(object, nullElements, errors);
+    }
+  }
   // The API server defaults before it validates: `protocol: ""` becomes TCP and is then valid. Defaulting
   // an object of the wrong shape may throw; validation below then says what is wrong with it.
   const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
@@ -136,6 +153,22 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   } catch (error) {
     const problems = validationProblems(error, object);
     if (!problems) throw error;
+    // Only a required field missing (`containers: null`): the API server's field.Required, in its words.
+    // Several are left in the schema's words: the server would list them in its own validation order.
+    if (problems.length === 1 && problems[0]!.required !== undefined) {
+      const required = problems.map((p) => fieldRequired(fieldPath([...p.path, p.required!]), ""));
+      return {
+        type: "rejected",
+        diagnostics: [
+          {
+            severity: "error",
+            message: `${invalidObjectMessage(kind, info.group, String(metadata.name), required)}; document skipped`,
+            origin: doc.locate(problems[0]!.path),
+            field: required[0]!.field,
+          },
+        ],
+      };
+    }
     return {
       type: "rejected",
       diagnostics: problems.map((p) => ({
@@ -198,6 +231,8 @@ function acceptsVersion(info: KindInfo, apiVersion: string): boolean {
 interface Problem {
   path: Path;
   message: string;
+  /** The missing field, for a `required` error. */
+  required?: string;
 }
 
 /** ajv errors from kubernetes-models' ValidationError → field paths and messages. */
@@ -218,15 +253,17 @@ function validationProblems(error: unknown, object: unknown): Problem[] | undefi
       .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     let message = e.message ?? "is invalid";
+    let required: string | undefined;
     if (e.keyword === "required" && typeof e.params?.missingProperty === "string") {
-      message = `is missing required field ${JSON.stringify(e.params.missingProperty)}`;
+      required = e.params.missingProperty;
+      message = `is missing required field ${JSON.stringify(required)}`;
     } else if (e.keyword === "type") {
       message = `${message.replace(/^must be/, "must be")} (got ${describeType(valueAt(path))})`;
     }
     const key = `${fieldPath(path)} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ path, message });
+    problems.push(required === undefined ? { path, message } : { path, message, required });
   }
   return problems.length > 0 ? problems : [{ path: [], message: "is invalid" }];
 
