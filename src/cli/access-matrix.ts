@@ -88,7 +88,10 @@ Examples:
         return;
       }
 
-      const parsed = parseRequest([options.verb, options.resource!], { namespace: "x" });
+      const parsed = parseRequest([options.verb, options.resource!], {
+        namespace: "x",
+        slash: "subresource",
+      });
       for (const warning of parsed.warnings)
         if (!warning.includes("namespace scoped")) process.stderr.write(`Warning: ${warning}\n`);
       const clusterScoped = parsed.warnings.some((w) => w.includes("is not namespace scoped"));

@@ -11,7 +11,7 @@ import {
 } from "../rbac/attributes.js";
 import { type Authorizer, buildAuthorizer } from "../rbac/authorizer.js";
 import { explainDecision } from "../rbac/explain.js";
-import { forbiddenMessage } from "../rbac/forbidden.js";
+import { forbiddenMessage, servedAttributes } from "../rbac/forbidden.js";
 import { resolveType } from "../rbac/resources.js";
 import { EXIT_NO, EXIT_OK, UsageError } from "./errors.js";
 import { writeText } from "./output.js";
@@ -102,51 +102,59 @@ const KNOWN_URL_VERBS = new Set(["get", "put", "post", "head", "options", "delet
 
 export interface ParsedRequest {
   attributes: Omit<RequestAttributes, "user">;
+  /** kubectl's warnings, in the order it prints them. */
   warnings: string[];
 }
 
+/** kubectl's wording when the arguments are not `VERB TYPE[/NAME]` or `VERB /url`. */
+export function twoArgumentsError(command: string): UsageError {
+  return new UsageError(
+    `you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubefence ${command} -h' for help and examples.`,
+  );
+}
+
 /**
- * kubectl's arguments: `VERB TYPE[/NAME]`, `VERB /url`, and (kubefence) `VERB TYPE[/SUBRESOURCE] NAME`.
- * With two arguments `TYPE/X` is the subresource X when X is one of the type's subresources (pods/log),
- * else the name, as kubectl reads it.
+ * kubectl `auth can-i`'s arguments (`pkg/cmd/auth/cani.go` Complete + Validate): exactly `VERB TYPE`,
+ * `VERB TYPE/NAME` (everything after the first `/` is the name: `pods/log` is the pod named log) or
+ * `VERB /non-resource-url`; the subresource only from `--subresource`; `--all-namespaces` asks at cluster
+ * scope. With `slash: "subresource"` (access-matrix's `--resource TYPE[/SUB]`) the part after `/` is the
+ * subresource instead.
  */
 export function parseRequest(
   args: string[],
-  options: { namespace: string; subresource?: string; allNamespaces?: boolean },
+  options: {
+    namespace: string;
+    subresource?: string;
+    allNamespaces?: boolean;
+    slash?: "name" | "subresource";
+    command?: string;
+  },
 ): ParsedRequest {
-  const [verb, target, third] = args;
-  if (verb === undefined || target === undefined)
-    throw new UsageError("you must specify two arguments: verb resource or verb resource/resourceName.");
+  if (args.length !== 2) throw twoArgumentsError(options.command ?? "can-i");
+  const [verb, target] = args as [string, string];
   if (target.startsWith("/")) {
     if (options.subresource) throw new UsageError("--subresource can not be used with NonResourceURL");
-    if (third !== undefined)
-      throw new UsageError("NonResourceURL and ResourceName can not specified together");
     const warnings = KNOWN_URL_VERBS.has(verb) ? [] : [`verb '${verb}' is not a known verb`];
     const { user: _, ...attributes } = nonResourceAttributes({ name: "", groups: [] }, verb, target);
     return { attributes, warnings };
   }
   const slash = target.indexOf("/");
   const typeArg = slash < 0 ? target : target.slice(0, slash);
-  const after = slash < 0 ? undefined : target.slice(slash + 1);
+  const after = slash < 0 ? "" : target.slice(slash + 1);
   const type = resolveType(typeArg);
   const warnings = [...type.warnings];
-  let name = third ?? "";
-  let subresource = options.subresource ?? "";
-  if (after !== undefined) {
-    if (third !== undefined || type.known?.subresources.includes(after)) {
-      if (options.subresource && options.subresource !== after)
-        throw new UsageError(`--subresource ${options.subresource} conflicts with ${target}`);
-      subresource = after;
-    } else name = after;
-  }
+  const bySubresource = options.slash === "subresource";
   const namespace = options.allNamespaces ? "" : options.namespace;
-  if (type.known && !type.known.namespaced && !options.allNamespaces)
-    warnings.push(
-      type.group === ""
-        ? `resource '${type.resource}' is not namespace scoped`
-        : `resource '${type.resource}' is not namespace scoped in group '${type.group}'`,
-    );
-  if (!KNOWN_RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
+  // kubectl warns about scope and verb only for a resource it has and only without --all-namespaces.
+  if (type.resource !== "" && !options.allNamespaces) {
+    if (type.known && !type.known.namespaced)
+      warnings.push(
+        type.group === ""
+          ? `resource '${type.resource}' is not namespace scoped`
+          : `resource '${type.resource}' is not namespace scoped in group '${type.group}'`,
+      );
+    if (!KNOWN_RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
+  }
   const { user: _, ...attributes } = resourceAttributes(
     { name: "", groups: [] },
     {
@@ -154,8 +162,8 @@ export function parseRequest(
       namespace,
       apiGroup: type.group,
       resource: type.resource,
-      subresource,
-      name,
+      subresource: bySubresource ? after : (options.subresource ?? ""),
+      name: bySubresource ? "" : after,
     },
   );
   return { attributes, warnings };
@@ -164,9 +172,8 @@ export function parseRequest(
 export function canICommand(): Command {
   const command = new Command("can-i")
     .description("check whether a subject may perform an action, exactly as the API server's RBAC decides")
-    .argument("[verb]", "get, list, create, … or * ")
-    .argument("[type]", "TYPE, TYPE/NAME, TYPE/SUBRESOURCE or /non-resource-url")
-    .argument("[name]", "the object's name (with TYPE or TYPE/SUBRESOURCE)")
+    .usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]")
+    .argument("[args...]", "VERB (get, list, create, … or *), then TYPE, TYPE/NAME or /non-resource-url")
     .option("-A, --all-namespaces", "check at cluster scope (only ClusterRoleBindings count)")
     .option("--as <user>", "the user to check (system:serviceaccount:NS:NAME for a service account)")
     .option("--as-group <group>", "a group of the user (repeatable)", collect, [])
@@ -193,59 +200,59 @@ Examples:
   # Why? binding → role → rule
   kubefence can-i list pods -n kube-system --as bob --demo --explain
 
-  # Subresources, names, groups, service accounts, non-resource URLs
-  kubefence can-i create pods/exec web -n test-namespace --as alice --demo
-  kubefence can-i get deployments.apps/scale -n prod --as-group devs --as carol -f k8s/
+  # Names (TYPE/NAME: pods/log is the pod named log), subresources, groups, service accounts, URLs
+  kubefence can-i create pods/web --subresource exec -n test-namespace --as alice --demo
+  kubefence can-i get deployments.apps --subresource scale -n prod --as-group devs --as carol -f k8s/
   kubefence can-i create pods -n ci --as system:serviceaccount:ci:builder -f k8s/
   kubefence can-i get /healthz --as alice --demo
 
   # Everything alice may do in test-namespace (kubectl auth can-i --list)
   kubefence can-i --list -n test-namespace --as alice --demo`,
     )
-    .action(
-      async (
-        verb: string | undefined,
-        type: string | undefined,
-        name: string | undefined,
-        options: CanIOptions,
-      ) => {
-        const args = [verb, type, name].filter((a): a is string => a !== undefined);
-        const namespace = await requestNamespace(options);
-        if (options.list) {
-          if (args.length > 0) throw new UsageError("list option must be specified with no arguments");
-          if (options.quiet || options.allNamespaces || options.subresource)
-            throw new UsageError(
-              "list option can't be specified with neither quiet, all-namespaces nor subresource options",
-            );
-        } else if (options.headers === false)
-          throw new UsageError("--no-headers cannot be set without --list specified");
-        const user = userFromOptions(options);
-        const request = options.list
-          ? undefined
-          : parseRequest(args, {
-              namespace,
-              subresource: options.subresource,
-              allNamespaces: options.allNamespaces,
-            });
-        const { authorizer } = await loadRbac(options);
+    .action(async (args: string[], options: CanIOptions) => {
+      // kubectl's checks, in its order (Complete, then Validate; warnings print as they are found).
+      if (options.list) {
+        if (args.length > 0) throw new UsageError("list option must be specified with no arguments");
+        if (options.quiet || options.allNamespaces || options.subresource)
+          throw new UsageError(
+            "list option can't be specified with neither quiet, all-namespaces nor subresource options",
+          );
+      }
+      const namespace = await requestNamespace(options);
+      const request = options.list
+        ? undefined
+        : parseRequest(args, {
+            namespace,
+            subresource: options.subresource,
+            allNamespaces: options.allNamespaces,
+          });
+      // kubectl's messages end in "\n" and its WarningPrinter adds one: a blank line follows each warning.
+      for (const warning of request?.warnings ?? []) process.stderr.write(`Warning: ${warning}\n\n`);
+      if (!options.list && options.headers === false)
+        throw new UsageError("--no-headers cannot be set without --list specified");
+      const user = userFromOptions(options);
+      const { authorizer } = await loadRbac(options);
 
-        if (!request) {
-          const status = subjectRulesReview(authorizer, user, namespace);
-          writeText(renderAccessList(accessListRules(status), { noHeaders: options.headers === false }));
-          process.exitCode = EXIT_OK;
-          return;
+      if (!request) {
+        const status = subjectRulesReview(authorizer, user, namespace);
+        writeText(renderAccessList(accessListRules(status), { noHeaders: options.headers === false }));
+        process.exitCode = EXIT_OK;
+        return;
+      }
+      const attributes = { ...request.attributes, user } as RequestAttributes;
+      const decision = authorizer.authorize(attributes);
+      if (!options.quiet) {
+        if (decision.allowed) writeText("yes\n");
+        else writeText(decision.reason ? `no - ${decision.reason}\n` : "no\n");
+        if (options.explain) writeText(`${explainDecision(authorizer, attributes, decision).join("\n")}\n`);
+        if (!decision.allowed) {
+          // The 403 of the request itself: its scope may differ from the review's (see servedAttributes).
+          const served = servedAttributes(attributes);
+          const reason = served === attributes ? decision.reason : authorizer.authorize(served).reason;
+          process.stderr.write(`${forbiddenMessage(served, reason)}\n`);
         }
-        for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
-        const attributes = { ...request.attributes, user } as RequestAttributes;
-        const decision = authorizer.authorize(attributes);
-        if (!options.quiet) {
-          if (decision.allowed) writeText("yes\n");
-          else writeText(decision.reason ? `no - ${decision.reason}\n` : "no\n");
-          if (options.explain) writeText(`${explainDecision(authorizer, attributes, decision).join("\n")}\n`);
-          if (!decision.allowed) process.stderr.write(`${forbiddenMessage(attributes, decision.reason)}\n`);
-        }
-        process.exitCode = decision.allowed ? EXIT_OK : EXIT_NO;
-      },
-    );
+      }
+      process.exitCode = decision.allowed ? EXIT_OK : EXIT_NO;
+    });
   return addSourceOptions(command);
 }

@@ -26,9 +26,8 @@ function row(subject: AllowedSubject): string[] {
 export function whoCanCommand(): Command {
   const command = new Command("who-can")
     .description("list every subject allowed to perform an action, with the binding and role that grant it")
-    .argument("<verb>", "get, list, create, … or *")
-    .argument("<type>", "TYPE, TYPE/NAME, TYPE/SUBRESOURCE or /non-resource-url")
-    .argument("[name]", "the object's name")
+    .usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]")
+    .argument("[args...]", "VERB (get, list, create, … or *), then TYPE, TYPE/NAME or /non-resource-url")
     .option("-A, --all-namespaces", "at cluster scope: only ClusterRoleBindings count")
     .option("--subresource <name>", "subresource, e.g. log, exec, scale")
     .option("-o, --output <format>", "table, json or yaml", "table")
@@ -44,17 +43,18 @@ Examples:
   kubefence who-can list pods -n kube-system --demo
 
   # Who can exec into pods, read secrets, or bind roles in a namespace?
-  kubefence who-can create pods/exec -n prod -f k8s/
+  kubefence who-can create pods --subresource exec -n prod -f k8s/
   kubefence who-can get secrets -n prod -f k8s/ -o json
   kubefence who-can bind clusterroles -n prod -f k8s/`,
     )
-    .action(async (verb: string, type: string, name: string | undefined, options: WhoCanOptions) => {
+    .action(async (args: string[], options: WhoCanOptions) => {
       validateOutput(options.output, ["table", "json", "yaml"]);
-      const args = [verb, type, ...(name === undefined ? [] : [name])];
+      // The arguments are read as kubectl auth can-i reads them (TYPE/NAME; --subresource).
       const request = parseRequest(args, {
         namespace: await requestNamespace(options),
         subresource: options.subresource,
         allNamespaces: options.allNamespaces,
+        command: "who-can",
       });
       for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
       const { authorizer } = await loadRbac(options);

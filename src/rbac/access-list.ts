@@ -33,15 +33,33 @@ export interface SubjectRulesReviewStatus {
 
 const nonEmpty = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
 
+/**
+ * The SelfSubjectRulesReview the API server answers for the user in the namespace: the rules in the
+ * order its rule resolver visits them. ClusterRoleBindings come before RoleBindings, but within each the
+ * server lists bindings from its informer cache, a Go map: their order changes from one review to the next,
+ * and with it the verb order kubectl prints where several bindings grant one resource. kubefence visits
+ * them in the snapshot's order (a live cluster lists them by name), one of the orders the server may take.
+ */
 export function subjectRulesReview(
   authorizer: Authorizer,
   user: UserInfo,
   namespace: string,
 ): SubjectRulesReviewStatus {
   const { rules, errors } = authorizer.rulesFor(user, namespace);
+  return rulesReviewStatus(
+    rules.map((g) => g.rule),
+    errors,
+  );
+}
+
+/** rbac.go `RulesFor` → `SubjectRulesReviewStatus`: each rule as a resource rule and/or a URL rule. */
+export function rulesReviewStatus(
+  rules: readonly PolicyRule[],
+  errors: readonly string[],
+): SubjectRulesReviewStatus {
   const resourceRules: ResourceRule[] = [];
   const nonResourceRules: NonResourceRule[] = [];
-  for (const { rule } of rules) {
+  for (const rule of rules) {
     if ((rule.resources ?? []).length > 0) {
       const out: ResourceRule = { verbs: rule.verbs ?? [] };
       for (const field of ["apiGroups", "resources", "resourceNames"] as const) {

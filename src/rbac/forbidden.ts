@@ -6,10 +6,26 @@
 
 import { goQuote } from "../model/go-format.js";
 import type { RequestAttributes } from "./attributes.js";
+import { standardResource } from "./resources.js";
 
 /** errors.go's sanitizer, applied to the message before the reason is appended. */
 function sanitize(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * The attributes the API server's RequestInfo (apiserver `pkg/endpoints/request/requestinfo.go`) gives
+ * the REST request a question stands for — what its 403 describes. kubectl's SubjectAccessReview carries
+ * the current namespace even for a cluster-scoped resource, but `GET /api/v1/nodes` has none (`at the
+ * cluster scope`); a request for one Namespace (`/api/v1/namespaces/foo`, `…/foo/status`) carries that
+ * namespace. Unknown resources are taken as namespaced, as kubectl does.
+ */
+export function servedAttributes(attributes: RequestAttributes): RequestAttributes {
+  if (!attributes.resourceRequest) return attributes;
+  const known = standardResource(attributes.resource, attributes.apiGroup);
+  if (!known || known.namespaced) return attributes;
+  const namespace = known.resource === "namespaces" && known.group === "" ? attributes.name : "";
+  return { ...attributes, namespace };
 }
 
 export function forbiddenDetail(attributes: RequestAttributes): string {

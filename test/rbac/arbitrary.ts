@@ -44,7 +44,8 @@ const subset = <T>(values: readonly T[], min = 1) =>
 
 const resourceRule: fc.Arbitrary<PolicyRule> = fc
   .record({
-    verbs: subset(VERBS),
+    // in any order: the order kubectl's --list merges verbs in follows the rules'
+    verbs: fc.shuffledSubarray([...VERBS], { minLength: 1, maxLength: 3 }),
     apiGroups: subset(API_GROUPS),
     resources: subset(RESOURCES),
     resourceNames: fc.option(subset(RESOURCE_NAMES), { nil: undefined, freq: 4 }),
@@ -244,3 +245,57 @@ export const requestArb: fc.Arbitrary<RequestAttributes> = fc.oneof(
     }),
   },
 );
+
+/** The identities the `can-i --list` differential asks for (kubectl --as/--as-group). */
+export const LIST_IDENTITIES: readonly { as: string; groups: string[] }[] = [
+  { as: "alice", groups: ["g1"] },
+  { as: "bob", groups: [] },
+  { as: "system:serviceaccount:ns-a:sa1", groups: [] },
+];
+
+/**
+ * A policy plus 3–6 more bindings, each naming one of LIST_IDENTITIES (or alice's group g1) and a role the
+ * policy has (or view/edit): several bindings per subject, with the same or overlapping rules, so
+ * `--list` rows merge verbs from several bindings.
+ */
+export const severalBindingsPolicyArb: fc.Arbitrary<RbacPolicy> = policyArb.chain((policy) => {
+  const clusterRoles = ["view", "edit", ...policy.clusterRoles.map((r) => r.metadata.name)];
+  const ref = fc.oneof(
+    fc.record({
+      cluster: fc.boolean(),
+      namespace: fc.constantFrom(...NAMESPACES),
+      ref: fc.constantFrom(...clusterRoles).map((name) => ({ kind: "ClusterRole", name })),
+    }),
+    ...(policy.roles.length > 0
+      ? [
+          fc.constantFrom(...policy.roles).map((r) => ({
+            cluster: false,
+            namespace: r.metadata.namespace!,
+            ref: { kind: "Role", name: r.metadata.name },
+          })),
+        ]
+      : []),
+  );
+  const extra = fc.array(
+    fc.record({
+      target: ref,
+      subject: fc.constantFrom(user("alice"), group("g1"), user("bob"), sa("sa1", "ns-a")),
+    }),
+    { minLength: 3, maxLength: 6 },
+  );
+  return extra.map((bindings) => ({
+    ...policy,
+    clusterRoleBindings: [
+      ...policy.clusterRoleBindings,
+      ...bindings.flatMap(({ target, subject }, i) =>
+        target.cluster ? [clusterRoleBinding(`crb-x${i}`, target.ref.name, [subject])] : [],
+      ),
+    ],
+    roleBindings: [
+      ...policy.roleBindings,
+      ...bindings.flatMap(({ target, subject }, i) =>
+        target.cluster ? [] : [roleBinding(target.namespace, `rb-x${i}`, target.ref, [subject])],
+      ),
+    ],
+  }));
+});

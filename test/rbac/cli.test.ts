@@ -31,7 +31,7 @@ describe("kubefence can-i", () => {
     expect(r).toEqual({ stdout: "", stderr: "", code: 1 });
   });
 
-  it("resolves short names, singulars and resource.group, and names subresources", async () => {
+  it("resolves short names, singulars and resource.group; TYPE/NAME names an object, --subresource a subresource", async () => {
     for (const type of ["po", "pod", "pods", "pods.", "pods.apps"])
       expect(
         (await run(canICommand, ["get", type, "-n", "test-namespace", "--as", "alice", "--demo"])).code,
@@ -39,16 +39,24 @@ describe("kubefence can-i", () => {
       ).toBe(type === "pods.apps" ? 1 : 0);
     const exec = await run(canICommand, [
       "create",
-      "pods/exec",
-      "web",
+      "pods/web",
+      "--subresource",
+      "exec",
       "-n",
       "test-namespace",
       "--as",
       "alice",
       "--demo",
     ]);
-    expect(exec.stderr).toContain(
-      'pods "web" is forbidden: User "alice" cannot create resource "pods/exec" in API group "" in the namespace "test-namespace"',
+    expect(exec.stderr).toBe(
+      'pods "web" is forbidden: User "alice" cannot create resource "pods/exec" in API group "" in the namespace "test-namespace"\n',
+    );
+    // kubectl reads pods/log as the pod named log: alice may get it, not its log subresource.
+    const podNamedLog = ["pods/log", "-n", "test-namespace", "--as", "alice", "--demo"];
+    expect(await run(canICommand, ["get", ...podNamedLog])).toMatchObject({ stdout: "yes\n", code: 0 });
+    expect((await run(canICommand, ["get", ...podNamedLog, "--subresource", "log"])).code).toBe(1);
+    expect((await run(canICommand, ["delete", ...podNamedLog])).stderr).toBe(
+      'pods "log" is forbidden: User "alice" cannot delete resource "pods" in API group "" in the namespace "test-namespace"\n',
     );
     const deploy = await run(canICommand, [
       "list",
@@ -66,7 +74,10 @@ describe("kubefence can-i", () => {
 
   it("warns like kubectl about cluster-scoped resources and unknown types", async () => {
     const nodes = await run(canICommand, ["get", "nodes", "--as", "bob", "--demo"]);
-    expect(nodes.stderr).toContain("Warning: resource 'nodes' is not namespace scoped");
+    expect(nodes.stderr).toBe(
+      "Warning: resource 'nodes' is not namespace scoped\n\n" +
+        'nodes is forbidden: User "bob" cannot get resource "nodes" in API group "" at the cluster scope\n',
+    );
     const widget = await run(canICommand, ["get", "widgets", "--as", "bob", "--demo"]);
     expect(widget.stderr).toContain("Warning: the server doesn't have a resource type 'widgets'");
   });
@@ -105,6 +116,13 @@ describe("kubefence can-i", () => {
       "list option must be specified with no arguments",
     );
     expect((await run(canICommand, ["get", "--as", "a", "--demo"])).code).toBe(2);
+    expect(await run(canICommand, ["get", "pods/exec", "web", "--as", "a", "--demo"])).toEqual({
+      stdout: "",
+      stderr:
+        "error: you must specify two arguments: verb resource or verb resource/resourceName.\n" +
+        "See 'kubefence can-i -h' for help and examples.\n",
+      code: 2,
+    });
   });
 });
 
@@ -117,6 +135,25 @@ describe("kubefence who-can", () => {
     const tenant = await run(whoCanCommand, ["list", "pods", "-n", "test-namespace", "--demo", "-o", "json"]);
     const names = (JSON.parse(tenant.stdout) as { subjects: { name: string }[] }).subjects.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(["alice", "bob", "system:masters"]));
+  });
+
+  it("reads its arguments as kubectl auth can-i does: pods/log is the pod named log, --subresource the subresource", async () => {
+    const ask = async (...args: string[]) => {
+      const r = await run(whoCanCommand, [...args, "-n", "test-namespace", "--demo", "-o", "json"]);
+      return JSON.parse(r.stdout) as {
+        request: { name: string; subresource: string };
+        subjects: { name: string }[];
+      };
+    };
+    const pod = await ask("get", "pods/log");
+    expect(pod.request).toMatchObject({ name: "log", subresource: "" });
+    expect(pod.subjects.map((s) => s.name)).toContain("alice");
+    const log = await ask("get", "pods/web", "--subresource", "log");
+    expect(log.request).toMatchObject({ name: "web", subresource: "log" });
+    expect(log.subjects.map((s) => s.name)).not.toContain("alice");
+    const three = await run(whoCanCommand, ["get", "pods/log", "web", "--demo"]);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toContain("See 'kubefence who-can -h' for help and examples.");
   });
 });
 

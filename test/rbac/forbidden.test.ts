@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nonResourceAttributes, resourceAttributes } from "../../src/rbac/attributes.js";
-import { forbiddenMessage } from "../../src/rbac/forbidden.js";
+import { forbiddenMessage, servedAttributes } from "../../src/rbac/forbidden.js";
 
 const as = (name: string) => ({ name, groups: [] });
 
@@ -68,5 +68,29 @@ describe("forbiddenMessage (apiserver responsewriters/errors.go)", () => {
     ],
   ])("%#: %s", (attributes, reason, expected) => {
     expect(forbiddenMessage(attributes, reason)).toBe(expected);
+  });
+});
+
+describe("servedAttributes: the scope of the REST request a question stands for", () => {
+  const alice = as("alice");
+  it.each([
+    [{ verb: "list", resource: "nodes", namespace: "default" }, ""],
+    [{ verb: "get", resource: "nodes", subresource: "proxy", name: "n1", namespace: "default" }, ""],
+    [{ verb: "get", apiGroup: "rbac.authorization.k8s.io", resource: "clusterroles", namespace: "x" }, ""],
+    [{ verb: "list", resource: "namespaces", namespace: "default" }, ""],
+    [{ verb: "get", resource: "namespaces", name: "kube-system", namespace: "default" }, "kube-system"],
+    [{ verb: "update", resource: "namespaces", subresource: "finalize", name: "a" }, "a"],
+    [{ verb: "get", resource: "pods", name: "log", namespace: "default" }, "default"],
+    [{ verb: "get", resource: "widgets", namespace: "default" }, "default"],
+    [{ verb: "get", resource: "*", namespace: "default" }, "default"],
+  ])("%j is asked in namespace %j", (request, namespace) => {
+    expect(servedAttributes(resourceAttributes(alice, request)).namespace).toBe(namespace);
+  });
+
+  it("says at the cluster scope for a cluster-scoped resource kubectl asks about in a namespace", () => {
+    const attributes = resourceAttributes(alice, { verb: "get", resource: "nodes", namespace: "default" });
+    expect(forbiddenMessage(servedAttributes(attributes))).toBe(
+      'nodes is forbidden: User "alice" cannot get resource "nodes" in API group "" at the cluster scope',
+    );
   });
 });
