@@ -68,3 +68,18 @@ export function readUntilClosed(socket: TLSSocket, ms = 10_000): Promise<string>
     });
   });
 }
+
+/**
+ * Sends the request head and the whole body before reading anything (as curl and Go's client do), then
+ * returns everything the server sent until it closed. A server that resets the connection instead of
+ * reading the body makes the kernel drop its own response: the text comes back empty.
+ */
+export async function sendWholeBody(port: number, ca: string, head: string, body: Buffer): Promise<string> {
+  const socket = await rawConnection(port, ca);
+  const answer = readUntilClosed(socket);
+  socket.write(head);
+  const chunk = 1024 * 1024;
+  for (let at = 0; at < body.length && !socket.destroyed && socket.writable; at += chunk)
+    await new Promise<void>((resolve) => socket.write(body.subarray(at, at + chunk), () => resolve()));
+  return answer;
+}
