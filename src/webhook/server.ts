@@ -108,6 +108,22 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         });
     },
   );
+  // A review's wait is counted from its connection's TCP accept (for a connection's first request), so
+  // time spent in the TLS handshake while reviews hold the event loop counts against the API server's timeout.
+  const accepted = new Map<string, number>();
+  const served = new WeakSet<Socket>();
+  const peer = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
+  server.on("connection", (socket: Socket) => {
+    const key = peer(socket);
+    accepted.set(key, performance.now());
+    socket.once("close", () => accepted.delete(key));
+  });
+  const arrival = (socket: Socket): number => {
+    const now = performance.now();
+    if (served.has(socket)) return now;
+    served.add(socket);
+    return accepted.get(peer(socket)) ?? now;
+  };
   server.on("tlsClientError", (error) =>
     log({ level: "warn", msg: "TLS handshake failed", error: error.message }),
   );
@@ -199,7 +215,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const arrived = performance.now();
+    const arrived = arrival(req.socket);
     const path = new URL(req.url ?? "/", "https://webhook").pathname;
     try {
       switch (path) {

@@ -8,35 +8,49 @@ export interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
+export interface CallOptions {
+  /** Replaces the content-type header (undefined: application/json with a body, none without; null: none). */
+  contentType?: string | null;
+  /** Source address (127.0.0.2 acts as a second client on loopback). */
+  localAddress?: string;
+  /** Give up (reject with "timed out") after this long, as the API server does after timeoutSeconds. */
+  timeoutMs?: number;
+}
+
 export function call(
   url: string,
   ca: string,
   method: string,
   path: string,
   body?: string | Buffer,
+  options: CallOptions = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {};
+    const type =
+      options.contentType === undefined && body !== undefined ? "application/json" : options.contentType;
+    if (type) headers["content-type"] = type;
+    if (body !== undefined) headers["content-length"] = Buffer.byteLength(body);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            req.destroy(new Error(`timed out after ${options.timeoutMs} ms`));
+          }, options.timeoutMs);
     const req = httpsRequest(
       new URL(path, url),
-      {
-        method,
-        ca,
-        agent: false,
-        headers:
-          body === undefined
-            ? {}
-            : { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
+      { method, ca, agent: false, headers, localAddress: options.localAddress },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
+        res.on("end", () => {
+          clearTimeout(timer);
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).toString("utf8"),
             headers: res.headers,
-          }),
-        );
+          });
+        });
         res.on("error", reject);
       },
     );

@@ -138,6 +138,33 @@ describe("webhook server", () => {
     expect((await post(review(pod("team-a"), "after-chunked"))).status).toBe(200);
   });
 
+  it.each([
+    ["text/plain", "text/plain"],
+    ["no Content-Type", null],
+    ["application/yaml", "application/yaml"],
+  ])("refuses a review sent as %s with 415 and a Status", async (_, contentType) => {
+    const reply = await call(server.url, certs.ca, "POST", "/validate", review(privileged, "typed"), {
+      contentType,
+    });
+    expect(reply.status).toBe(415);
+    expect(JSON.parse(reply.body)).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: `the body of the request was in an unknown format - accepted media types include: application/json (got Content-Type ${JSON.stringify(contentType ?? "")})`,
+      reason: "UnsupportedMediaType",
+      code: 415,
+    });
+  });
+
+  it("takes application/json with a charset parameter", async () => {
+    const reply = await call(server.url, certs.ca, "POST", "/validate", review(pod("team-a"), "charset"), {
+      contentType: "Application/JSON; charset=utf-8",
+    });
+    expect(JSON.parse(reply.body).response).toMatchObject({ uid: "charset", allowed: true });
+  });
+
   it("times out a slow client with 408 while answering others", async () => {
     const socket = await rawConnection(server.port, certs.ca);
     const answer = readUntilClosed(socket);
