@@ -12,7 +12,7 @@ import type { AdmissionContext } from "./context.js";
 import { admissionResponse, decide } from "./decide.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
-import { DEFAULT_LOAD_LIMITS, type LoadLimits, LoadGate, ReviewQueue, type ShedReason } from "./load.js";
+import { DEFAULT_LOAD_LIMITS, LoadGate, type LoadLimits, ReviewQueue, type ShedReason } from "./load.js";
 import { LogSampler } from "./log-sampler.js";
 import { Gauge, type WebhookMetrics, webhookMetrics } from "./metrics.js";
 import { parseAdmissionReview, reviewResponse } from "./review.js";
@@ -186,12 +186,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       extra,
     );
   /** Answered before the body was read, keeping the connection: Node reads and discards the body after the response. */
-  const early = (req: IncomingMessage, res: ServerResponse, send: () => void) => {
+  const early = (req: IncomingMessage, respond: () => void) => {
     if (!req.complete) {
       answered.add(req.socket);
       req.once("end", () => answered.delete(req.socket));
     }
-    send();
+    respond();
   };
   const tooMany = (req: IncomingMessage, res: ServerResponse, why: ShedReason) => {
     metrics.shed.inc({ reason: why });
@@ -201,7 +201,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       "global-limit": `more than ${limits.global} requests at once`,
       "queue-wait": `review not started within ${limits.maxWaitMs} ms`,
     }[why];
-    early(req, res, () =>
+    early(req, () =>
       failure(
         res,
         "/validate",
@@ -250,7 +250,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > maxBody) return tooLarge(req, res, declared);
     if (!isJson(req.headers["content-type"]))
-      return early(req, res, () =>
+      return early(req, () =>
         failure(
           res,
           path,
