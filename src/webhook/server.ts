@@ -197,8 +197,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     metrics.shed.inc({ reason: why });
     sampler.countShed(why);
     const message = {
-      "client-limit": `more than ${limits.perClient} requests at once from ${req.socket.remoteAddress}`,
-      "global-limit": `more than ${limits.global} requests at once`,
+      "client-limit": `the limit of ${limits.perClient} requests at once from ${req.socket.remoteAddress} is reached`,
+      "global-limit": `the limit of ${limits.global} requests at once is reached`,
       "queue-wait": `review not started within ${limits.maxWaitMs} ms`,
     }[why];
     early(req, () =>
