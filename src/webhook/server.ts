@@ -130,6 +130,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   server.on("clientError", (error, socket) => {
     // A response already went out (413, 415, 429 before the body was read): a late error only closes.
     if (answered.has(socket as Socket)) return socket.destroy();
+    // The client went away mid-request: nothing was answered, so nothing is counted.
+    if ((error as NodeJS.ErrnoException).code === "ECONNRESET") return socket.destroy();
     // Malformed HTTP, or the request timeout: answer if the socket still can, never throw.
     const code = (error as NodeJS.ErrnoException).code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
     metrics.requests.inc({ path: "", code: String(code) });
