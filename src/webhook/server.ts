@@ -187,9 +187,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       "application/json",
       extra,
     );
-  /** Answered before the body was read, keeping the connection: Node reads and discards the body after the response. */
+  /** Answered before the body was read (415, 429): the connection stays usable for the next request. */
   const early = (req: IncomingMessage, respond: () => void) => {
     if (!req.complete) {
+      // The body is read and discarded after the response (up to the body limit), and the close lingers.
+      lingerAfterResponse(req, maxBody, Math.min(requestTimeout, 5_000));
       answered.add(req.socket);
       req.once("end", () => answered.delete(req.socket));
     }

@@ -27,14 +27,14 @@ const TIMEOUT_MS =
     }
   ).webhooks[0]!.timeoutSeconds * 1000;
 
-/** A review that costs 20 ms of CPU, so a burst of them is more work than fits in the API server's timeout. */
+/** A review that costs 10 ms of CPU: 256 of them are more work than the 1 s wait allowed below. */
 const slow: Guardrail = {
   id: "slow",
-  summary: "burns 20 ms per pod",
+  summary: "burns 10 ms per pod",
   kinds: ["Pod"],
   operations: ["CREATE"],
   check() {
-    const until = performance.now() + 20;
+    const until = performance.now() + 10;
     while (performance.now() < until);
     return ALLOW;
   },
@@ -55,7 +55,7 @@ describe("webhook server under load", () => {
       context: () => context,
       guardrails: [...GUARDRAILS, slow],
       log: (entry) => logs.push(entry),
-      load: { perClient: 32, global: 64, ...extra },
+      load: { perClient: 32, global: 64, maxWaitMs: 1_000, ...extra },
     });
     return server;
   };
@@ -145,12 +145,10 @@ describe("webhook server under load", () => {
       );
     const attacked = await attack;
     expect(attacked.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
-    expect(attacked.filter((r) => r.status === 429).length).toBeGreaterThan(0);
-    expect(
-      attacked
-        .filter((r) => r.status === 429)
-        .every((r) => JSON.parse(r.body!).message.includes("127.0.0.2")),
-    ).toBe(true);
+    const shedMessages = attacked.filter((r) => r.status === 429).map((r) => JSON.parse(r.body!).message);
+    // The flood hits its own cap; what it still queues may wait too long and be shed as well.
+    expect(shedMessages.some((m) => m.includes("requests at once from 127.0.0.2 is reached"))).toBe(true);
+    for (const m of shedMessages) expect(m).toMatch(/from 127\.0\.0\.2 is reached|review not started within/);
     for (const [i, r] of legit.entries())
       expect(JSON.parse(r.body).response).toMatchObject({ uid: `legit-${i}`, allowed: true });
   });
