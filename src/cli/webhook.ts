@@ -2,8 +2,10 @@
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { Command } from "commander";
 import { stringify } from "yaml";
+import { parseCIDR } from "../network/ip.js";
 import { admissionContext } from "../webhook/context.js";
 import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
+import { DEFAULT_LOAD_LIMITS } from "../webhook/load.js";
 import { webhookManifests } from "../webhook/manifests.js";
 import { Gauge, webhookMetrics } from "../webhook/metrics.js";
 import { type LogEntry, startWebhookServer } from "../webhook/server.js";
@@ -22,6 +24,10 @@ interface ServeOptions {
   kubeconfig?: string;
   context?: string;
   certPollInterval: string;
+  maxRequestsPerClient: string;
+  maxRequests: string;
+  maxQueueWait: string;
+  logAllowedPerSecond: string;
 }
 
 interface ManifestsOptions {
@@ -31,6 +37,7 @@ interface ManifestsOptions {
   tenants?: string;
   image: string;
   output: string;
+  apiServerCidr: string[];
 }
 
 export function webhookCommand(): Command {
@@ -61,6 +68,26 @@ export function webhookCommand(): Command {
       "how often to check the certificate and tenants files for changes",
       "1000",
     )
+    .option(
+      "--max-requests-per-client <n>",
+      "/validate requests at once from one remote address before 429",
+      String(DEFAULT_LOAD_LIMITS.perClient),
+    )
+    .option(
+      "--max-requests <n>",
+      "/validate requests at once in all before 429",
+      String(DEFAULT_LOAD_LIMITS.global),
+    )
+    .option(
+      "--max-queue-wait <ms>",
+      "a review not started this long after its connection arrived gets 429 (keep it below the webhook's timeoutSeconds)",
+      String(DEFAULT_LOAD_LIMITS.maxWaitMs),
+    )
+    .option(
+      "--log-allowed-per-second <n>",
+      "allowed reviews logged per second; the rest are counted in a summary line every 10 s (denials, warnings and audit notes are always logged)",
+      "10",
+    )
     .addHelpText(
       "after",
       `
@@ -68,6 +95,7 @@ Guardrails (mode per guardrail in the tenants file's "guardrails:" section: enfo
 ${GUARDRAILS.map((g) => `  ${g.id.padEnd(28)}${g.summary}`).join("\n")}
 
 Endpoints: POST /validate, GET /healthz, /readyz (ready after the cache's first sync), /metrics.
+Overload: 429 with Retry-After: 1 (the API server retries it within its timeout).
 Logs: one JSON object per line on stderr. SIGTERM drains reviews in flight, then exits.
 
 Examples:
@@ -90,6 +118,12 @@ Examples:
     )
     .option("--tenants <file>", "tenants file to put in the ConfigMap")
     .option("--image <image>", "container image running kubefence", `ghcr.io/kubefence/kubefence:${VERSION}`)
+    .option(
+      "--api-server-cidr <cidr>",
+      "the API server's source address range, repeatable: the NetworkPolicy admits only these to the webhook port",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option("-o, --output <format>", "yaml or json", "yaml")
     .addHelpText(
       "after",
@@ -99,7 +133,10 @@ Examples:
   kubefence webhook manifests --cert-manager-issuer selfsigned --tenants tenants.yaml | kubectl apply -f -
 
   # With your own CA (create the Secret kubefence-webhook-tls in the namespace yourself)
-  kubefence webhook manifests --ca-file ca.crt --tenants tenants.yaml > webhook.yaml`,
+  kubefence webhook manifests --ca-file ca.crt --tenants tenants.yaml > webhook.yaml
+
+  # kubeadm or kind: the API server runs on the control-plane nodes' host network
+  kubefence webhook manifests --ca-file ca.crt --api-server-cidr 172.18.0.2/32`,
     )
     .action(manifests)
     .exitOverride();
@@ -139,6 +176,18 @@ async function serve(options: ServeOptions): Promise<void> {
     throw new UsageError(
       `--cert-poll-interval must be a number of milliseconds ≥ 10 (got "${options.certPollInterval}")`,
     );
+  const count = (flag: string, text: string, min: number) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min)
+      throw new UsageError(`${flag} must be a whole number ≥ ${min} (got "${text}")`);
+    return value;
+  };
+  const load = {
+    perClient: count("--max-requests-per-client", options.maxRequestsPerClient, 1),
+    global: count("--max-requests", options.maxRequests, 1),
+    maxWaitMs: count("--max-queue-wait", options.maxQueueWait, 1),
+  };
+  const logPerSecond = count("--log-allowed-per-second", options.logAllowedPerSecond, 0);
   let settings = loadSettings(options.tenants);
 
   // Loaded here, not at the top: the Kubernetes client takes most of a second to import, and only serve needs it.
@@ -174,6 +223,8 @@ async function serve(options: ServeOptions): Promise<void> {
       certFile: options.tlsCertFile,
       keyFile: options.tlsPrivateKeyFile,
       certPollMs,
+      load,
+      logPerSecond,
       metrics,
       log: writeLog,
       context: () => {
@@ -239,6 +290,11 @@ function manifests(options: ManifestsOptions): void {
       );
     }
   };
+  for (const cidr of options.apiServerCidr)
+    if (!parseCIDR(cidr))
+      throw new UsageError(
+        `--api-server-cidr "${cidr}": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`,
+      );
   const caBundle = options.caFile ? read(options.caFile, "CA file") : undefined;
   if (caBundle !== undefined && !caBundle.includes("-----BEGIN CERTIFICATE-----"))
     throw new UsageError(`--ca-file ${options.caFile} holds no PEM certificate`);
@@ -253,7 +309,12 @@ function manifests(options: ManifestsOptions): void {
     caBundle,
     certManagerIssuer: options.certManagerIssuer,
     tenantsFile,
+    apiServerCidrs: options.apiServerCidr,
   });
+  if (options.apiServerCidr.length === 0)
+    process.stderr.write(
+      "warning: no --api-server-cidr: the NetworkPolicy admits any source to the webhook port (8443); give the API server's source addresses to admit only them\n",
+    );
   if (!caBundle && !options.certManagerIssuer)
     process.stderr.write(
       "warning: no --ca-file or --cert-manager-issuer: the ValidatingWebhookConfiguration has no caBundle, and the API server will not trust the webhook until one is set\n",

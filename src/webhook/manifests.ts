@@ -3,7 +3,8 @@
  * PodDisruptionBudget, restricted securityContext, resources), its Service, the
  * ValidatingWebhookConfiguration (failurePolicy Fail, sideEffects None, kube-system and the webhook's own
  * namespace excluded so the platform cannot lock itself out), the ServiceAccount with the read-only RBAC
- * the cache needs, and a ConfigMap holding the tenants file. Pure: the CLI reads files and prints.
+ * the cache needs, a ConfigMap holding the tenants file, and a NetworkPolicy that admits only the API
+ * server's addresses to the webhook port. Pure: the CLI reads files and prints.
  */
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
@@ -25,7 +26,16 @@ export interface ManifestOptions {
   /** The tenants file's text, mounted from a ConfigMap. */
   tenantsFile?: string;
   guardrails?: readonly Guardrail[];
+  /**
+   * Where the API server's calls come from (`--api-server-cidr`): the NetworkPolicy admits only these to the
+   * webhook port. Empty: the policy cannot know them, admits any source to that port only, and says so.
+   */
+  apiServerCidrs?: readonly string[];
 }
+
+/** Annotation on the NetworkPolicy when no API server address was given. */
+export const OPEN_POLICY_WARNING =
+  "no --api-server-cidr given: any source may reach the webhook port; rerun with the API server's source addresses to admit only them";
 
 type Manifest = Record<string, unknown>;
 
@@ -152,6 +162,7 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
         ports: [{ name: "https", port: 443, targetPort: PORT }],
       },
     },
+    apiServerNetworkPolicy(meta, options.apiServerCidrs ?? []),
     validatingWebhookConfiguration({
       namespace,
       clientConfig: {
@@ -165,6 +176,31 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
     }),
   );
   return out;
+}
+
+/**
+ * Ingress to the webhook pods on the webhook port only, from the API server's addresses (an ipBlock each).
+ * Kubelet probes need no rule: traffic from a pod's own node is always allowed.
+ */
+function apiServerNetworkPolicy(
+  meta: (name: string, extra?: Record<string, unknown>) => Manifest,
+  cidrs: readonly string[],
+): Manifest {
+  const rule: Manifest = { ports: [{ protocol: "TCP", port: PORT }] };
+  if (cidrs.length > 0) rule.from = cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta(
+      APP,
+      cidrs.length > 0 ? {} : { annotations: { "kubefence.io/warning": OPEN_POLICY_WARNING } },
+    ),
+    spec: {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": APP } },
+      policyTypes: ["Ingress"],
+      ingress: [rule],
+    },
+  };
 }
 
 export interface WebhookConfigurationOptions {

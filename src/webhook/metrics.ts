@@ -82,6 +82,7 @@ export interface WebhookMetrics {
   requests: Counter;
   decisions: Counter;
   reviews: Counter;
+  shed: Counter;
   latency: Histogram;
   gauges: Gauge[];
   render(): string;
@@ -94,6 +95,10 @@ export function webhookMetrics(): WebhookMetrics {
       "kubefence_webhook_reviews_total",
       "AdmissionReviews answered, by kind, operation and allowed.",
     ),
+    shed: new Counter(
+      "kubefence_webhook_shed_total",
+      "/validate requests answered 429 to shed load, by reason (client-limit, global-limit, queue-wait).",
+    ),
     decisions: new Counter(
       "kubefence_webhook_guardrail_decisions_total",
       "Guardrail results by guardrail, mode and result (allowed, denied, warned, audited).",
@@ -105,7 +110,7 @@ export function webhookMetrics(): WebhookMetrics {
     ),
     gauges: [],
     render() {
-      return `${[metrics.requests, metrics.reviews, metrics.decisions, metrics.latency, ...metrics.gauges].map((m) => m.render()).join("\n")}\n`;
+      return `${[metrics.requests, metrics.reviews, metrics.shed, metrics.decisions, metrics.latency, ...metrics.gauges].map((m) => m.render()).join("\n")}\n`;
     },
   };
   return metrics;

@@ -1,17 +1,20 @@
 /**
  * The HTTPS server the API server calls: POST /validate with an AdmissionReview, plus /healthz, /readyz and
  * /metrics. Hostile or broken input gets a 4xx and a reason, never a crash: bodies over the API server's
- * own 3 MiB limit get 413, unparseable or malformed reviews 400, slow clients a 408 when the request
- * timeout passes. Shutdown stops accepting, fails /readyz, and drains the reviews in flight.
+ * own 3 MiB limit get 413, a body that is not application/json 415, unparseable or malformed reviews 400,
+ * slow clients a 408 when the request timeout passes, and overload 429 (load.ts). Review logs are sampled
+ * (log-sampler.ts). Shutdown stops accepting, fails /readyz, and drains the reviews in flight.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { AdmissionContext } from "./context.js";
 import { admissionResponse, decide } from "./decide.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
-import { type WebhookMetrics, webhookMetrics } from "./metrics.js";
+import { DEFAULT_LOAD_LIMITS, LoadGate, type LoadLimits, ReviewQueue, type ShedReason } from "./load.js";
+import { LogSampler } from "./log-sampler.js";
+import { Gauge, type WebhookMetrics, webhookMetrics } from "./metrics.js";
 import { parseAdmissionReview, reviewResponse } from "./review.js";
 import { readKeyPair, watchKeyPair } from "./tls.js";
 
@@ -40,7 +43,16 @@ export interface WebhookServerOptions {
   certPollMs?: number;
   /** How long shutdown waits for reviews in flight. Default 25 s. */
   drainTimeoutMs?: number;
+  /** Per-client and global caps and the longest wait before a review is shed with 429 (load.ts). */
+  load?: Partial<LoadLimits>;
+  /** Allowed reviews (and other routine entries) logged per second; denials always are. Default 10. */
+  logPerSecond?: number;
+  /** How often the "log summary" line of what was not logged is written. Default 10 s. */
+  logSummaryMs?: number;
 }
+
+/** Seconds the API server's webhook client waits before retrying a 429 (client-go honours Retry-After). */
+const RETRY_AFTER_SECONDS = 1;
 
 export interface WebhookServer {
   port: number;
@@ -57,6 +69,18 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const guardrails = options.guardrails ?? GUARDRAILS;
+  const limits = { ...DEFAULT_LOAD_LIMITS, ...options.load };
+  const gate = new LoadGate(limits);
+  const queue = new ReviewQueue(limits.maxWaitMs);
+  const sampler = new LogSampler(log, options.logPerSecond ?? 10);
+  const summaryTimer = setInterval(() => sampler.flush(), options.logSummaryMs ?? 10_000).unref();
+  metrics.gauges.push(
+    new Gauge("kubefence_webhook_in_flight", "/validate requests being read, queued or reviewed.", () => [
+      { labels: {}, value: gate.inFlight },
+    ]),
+  );
+  // Sockets whose response went out before their request body was read: nothing more may be written to them.
+  const answered = new WeakSet<Socket>();
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -84,10 +108,30 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         });
     },
   );
+  // A review's wait is counted from its connection's TCP accept (for a connection's first request), so
+  // time spent in the TLS handshake while reviews hold the event loop counts against the API server's timeout.
+  const accepted = new Map<string, number>();
+  const served = new WeakSet<Socket>();
+  const peer = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
+  server.on("connection", (socket: Socket) => {
+    const key = peer(socket);
+    accepted.set(key, performance.now());
+    socket.once("close", () => accepted.delete(key));
+  });
+  const arrival = (socket: Socket): number => {
+    const now = performance.now();
+    if (served.has(socket)) return now;
+    served.add(socket);
+    return accepted.get(peer(socket)) ?? now;
+  };
   server.on("tlsClientError", (error) =>
     log({ level: "warn", msg: "TLS handshake failed", error: error.message }),
   );
   server.on("clientError", (error, socket) => {
+    // A response already went out (413, 415, 429 before the body was read): a late error only closes.
+    if (answered.has(socket as Socket)) return socket.destroy();
+    // The client went away mid-request: nothing was answered, so nothing is counted.
+    if ((error as NodeJS.ErrnoException).code === "ECONNRESET") return socket.destroy();
     // Malformed HTTP, or the request timeout: answer if the socket still can, never throw.
     const code = (error as NodeJS.ErrnoException).code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
     metrics.requests.inc({ path: "", code: String(code) });
@@ -98,26 +142,84 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     else socket.destroy();
   });
 
-  const send = (res: ServerResponse, path: string, code: number, body: string, type = "application/json") => {
+  const send = (
+    res: ServerResponse,
+    path: string,
+    code: number,
+    body: string,
+    type = "application/json",
+    extra: Record<string, string | number> = {},
+  ) => {
     metrics.requests.inc({ path, code: String(code) });
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | number> = {
       "content-type": type,
       "content-length": Buffer.byteLength(body),
+      ...extra,
     };
     if (draining || code === 413) headers.connection = "close";
     res.writeHead(code, headers);
     res.end(body);
   };
-  const failure = (res: ServerResponse, path: string, code: number, reason: string, message: string) =>
+  const failure = (
+    res: ServerResponse,
+    path: string,
+    code: number,
+    reason: string,
+    message: string,
+    details?: Record<string, unknown>,
+    extra?: Record<string, string | number>,
+  ) =>
     send(
       res,
       path,
       code,
-      JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", code, reason, message }),
+      JSON.stringify({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message,
+        reason,
+        ...(details ? { details } : {}),
+        code,
+      }),
+      "application/json",
+      extra,
     );
+  /** Answered before the body was read (415, 429): the connection stays usable for the next request. */
+  const early = (req: IncomingMessage, respond: () => void) => {
+    if (!req.complete) {
+      // The body is read and discarded after the response (up to the body limit), and the close lingers.
+      lingerAfterResponse(req, maxBody, Math.min(requestTimeout, 5_000));
+      answered.add(req.socket);
+      req.once("end", () => answered.delete(req.socket));
+    }
+    respond();
+  };
+  const tooMany = (req: IncomingMessage, res: ServerResponse, why: ShedReason) => {
+    metrics.shed.inc({ reason: why });
+    sampler.countShed(why);
+    const message = {
+      "client-limit": `the limit of ${limits.perClient} requests at once from ${req.socket.remoteAddress} is reached`,
+      "global-limit": `the limit of ${limits.global} requests at once is reached`,
+      "queue-wait": `review not started within ${limits.maxWaitMs} ms`,
+    }[why];
+    early(req, () =>
+      failure(
+        res,
+        "/validate",
+        429,
+        "TooManyRequests",
+        `Too many requests: kubefence webhook: ${message}, please try again later`,
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+        { "retry-after": RETRY_AFTER_SECONDS },
+      ),
+    );
+  };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const arrived = arrival(req.socket);
     const path = new URL(req.url ?? "/", "https://webhook").pathname;
     try {
       switch (path) {
@@ -137,7 +239,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
           return send(res, path, 200, metrics.render(), "text/plain; version=0.0.4");
         case "/validate":
           if (req.method !== "POST") return failure(res, path, 405, "MethodNotAllowed", "use POST");
-          return validate(req, res);
+          return validate(req, res, arrived);
         default:
           return failure(res, path, 404, "NotFound", `no handler for ${path}`);
       }
@@ -147,12 +249,25 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     }
   });
 
-  const validate = (req: IncomingMessage, res: ServerResponse) => {
+  const validate = (req: IncomingMessage, res: ServerResponse, arrived: number) => {
     const path = "/validate";
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > maxBody) return tooLarge(req, res, declared);
+    if (!isJson(req.headers["content-type"]))
+      return early(req, () =>
+        failure(
+          res,
+          path,
+          415,
+          "UnsupportedMediaType",
+          `the body of the request was in an unknown format - accepted media types include: application/json (got Content-Type ${JSON.stringify(req.headers["content-type"] ?? "")})`,
+        ),
+      );
+    const entered = gate.enter(req.socket.remoteAddress ?? "");
+    if ("shed" in entered) return tooMany(req, res, entered.shed);
     inFlight++;
     const finished = () => {
+      entered.release();
       inFlight--;
       if (inFlight === 0) drained?.();
     };
@@ -171,86 +286,104 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     req.on("error", () => res.destroy());
     req.on("end", () => {
       if (rejected) return;
-      const started = performance.now();
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      } catch (error) {
-        log({ level: "warn", msg: "malformed review", reason: `body is not JSON: ${describe(error)}` });
-        return failure(res, path, 400, "BadRequest", `body is not JSON: ${describe(error)}`);
-      }
-      const parsed = parseAdmissionReview(body);
-      if (!parsed.ok) {
-        log({ level: "warn", msg: "malformed review", reason: parsed.reason });
-        return failure(res, path, 400, "BadRequest", `malformed AdmissionReview: ${parsed.reason}`);
-      }
-      const request = parsed.request;
-      const context = options.context();
-      if (!context) {
-        log({ level: "warn", msg: "review refused: cache not synced", uid: request.uid });
-        return failure(
-          res,
-          path,
-          503,
-          "ServiceUnavailable",
-          "kubefence webhook: cluster cache not synced yet",
-        );
-      }
-      let decision: ReturnType<typeof decide>;
-      try {
-        decision = decide(request, context, guardrails);
-      } catch (error) {
-        log({ level: "error", msg: "review failed", uid: request.uid, error: describe(error) });
-        return failure(
-          res,
-          path,
-          500,
-          "InternalError",
-          `kubefence webhook: internal error reviewing ${request.uid}`,
-        );
-      }
-      send(res, path, 200, JSON.stringify(reviewResponse(admissionResponse(request.uid, decision))));
-      const seconds = (performance.now() - started) / 1000;
-      metrics.latency.observe(seconds);
-      metrics.reviews.inc({
-        kind: request.kind.kind,
-        operation: request.operation,
-        allowed: String(decision.allowed),
-      });
-      for (const outcome of decision.outcomes)
-        metrics.decisions.inc({
-          guardrail: outcome.id,
-          mode: outcome.mode,
-          result: outcome.allowed
-            ? "allowed"
-            : { enforce: "denied", warn: "warned", audit: "audited" }[outcome.mode],
-        });
-      log({
-        level: "info",
-        msg: "review",
-        uid: request.uid,
-        kind: request.kind.kind,
-        operation: request.operation,
-        namespace: request.namespace,
-        name: request.name,
-        user: request.userInfo.username,
-        dryRun: request.dryRun || undefined,
-        tenant: decision.tenant,
-        allowed: decision.allowed,
-        skipped: decision.skipped,
-        violations: decision.outcomes
-          .filter((o) => !o.allowed)
-          .map((o) => ({ guardrail: o.id, mode: o.mode, message: o.message })),
-        durationMs: Math.round(seconds * 1e6) / 1e3,
+      queue.push({
+        arrived,
+        run: () => {
+          // Off the request handler's stack now: an exception here would end the process.
+          try {
+            review(res, chunks);
+          } catch (error) {
+            log({ level: "error", msg: "request failed", path, error: describe(error) });
+            failure(res, path, 500, "InternalError", "internal error");
+          }
+        },
+        shed: () => tooMany(req, res, "queue-wait"),
       });
     });
   };
 
+  const review = (res: ServerResponse, chunks: Buffer[]) => {
+    const path = "/validate";
+    if (res.destroyed) return; // the client gave up while queued
+    const started = performance.now();
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch (error) {
+      sampler.sampled({
+        level: "warn",
+        msg: "malformed review",
+        reason: `body is not JSON: ${describe(error)}`,
+      });
+      return failure(res, path, 400, "BadRequest", `body is not JSON: ${describe(error)}`);
+    }
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) {
+      sampler.sampled({ level: "warn", msg: "malformed review", reason: parsed.reason });
+      return failure(res, path, 400, "BadRequest", `malformed AdmissionReview: ${parsed.reason}`);
+    }
+    const request = parsed.request;
+    const context = options.context();
+    if (!context) {
+      sampler.sampled({ level: "warn", msg: "review refused: cache not synced", uid: request.uid });
+      return failure(res, path, 503, "ServiceUnavailable", "kubefence webhook: cluster cache not synced yet");
+    }
+    let decision: ReturnType<typeof decide>;
+    try {
+      decision = decide(request, context, guardrails);
+    } catch (error) {
+      log({ level: "error", msg: "review failed", uid: request.uid, error: describe(error) });
+      return failure(
+        res,
+        path,
+        500,
+        "InternalError",
+        `kubefence webhook: internal error reviewing ${request.uid}`,
+      );
+    }
+    send(res, path, 200, JSON.stringify(reviewResponse(admissionResponse(request.uid, decision))));
+    const seconds = (performance.now() - started) / 1000;
+    metrics.latency.observe(seconds);
+    metrics.reviews.inc({
+      kind: request.kind.kind,
+      operation: request.operation,
+      allowed: String(decision.allowed),
+    });
+    for (const outcome of decision.outcomes)
+      metrics.decisions.inc({
+        guardrail: outcome.id,
+        mode: outcome.mode,
+        result: outcome.allowed
+          ? "allowed"
+          : { enforce: "denied", warn: "warned", audit: "audited" }[outcome.mode],
+      });
+    const violations = decision.outcomes
+      .filter((o) => !o.allowed)
+      .map((o) => ({ guardrail: o.id, mode: o.mode, message: o.message }));
+    // A denial, a warning or an audit note is always logged; a clean allow only as the budget allows.
+    (violations.length > 0 || !decision.allowed ? sampler.always : sampler.sampled).call(sampler, {
+      level: "info",
+      msg: "review",
+      uid: request.uid,
+      kind: request.kind.kind,
+      operation: request.operation,
+      namespace: request.namespace,
+      name: request.name,
+      user: request.userInfo.username,
+      dryRun: request.dryRun || undefined,
+      tenant: decision.tenant,
+      allowed: decision.allowed,
+      skipped: decision.skipped,
+      violations,
+      durationMs: Math.round(seconds * 1e6) / 1e3,
+    });
+  };
+
   const tooLarge = (req: IncomingMessage, res: ServerResponse, size: number) => {
-    log({ level: "warn", msg: "review refused: body too large", bytes: size, limit: maxBody });
-    failure(res, "/validate", 413, "RequestEntityTooLarge", `request body larger than ${maxBody} bytes`);
-    // Stop reading the rest: close the connection once the 413 is written.
-    res.once("finish", () => req.destroy());
+    sampler.sampled({ level: "warn", msg: "review refused: body too large", bytes: size, limit: maxBody });
+    lingerAfterResponse(req, maxBody * 4, Math.min(requestTimeout, 5_000));
+    answered.add(req.socket);
+    failure(res, "/validate", 413, "RequestEntityTooLarge", `Request entity too large: limit is ${maxBody}`);
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -273,6 +406,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       closing ??= (async () => {
         draining = true;
         stopWatching();
+        clearInterval(summaryTimer);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (inFlight > 0) {
@@ -286,10 +420,36 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         }
         server.closeAllConnections();
         await stopped;
+        sampler.flush();
         log({ level: "info", msg: "stopped" });
       })();
       return closing;
     },
+  };
+}
+
+/** `application/json`, with parameters (charset) allowed, as the API server sends it. */
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
+}
+
+/**
+ * Node destroys a `connection: close` socket as soon as its response is written; if the client is still
+ * sending the body, the kernel answers the unread bytes with a reset and the client may never read the
+ * response. Instead: close our side after the response (the client reads it, then EOF), keep reading and
+ * discarding what arrives, and destroy only when the client closes, after maxBytes, or after maxMs.
+ */
+function lingerAfterResponse(req: IncomingMessage, maxBytes: number, maxMs: number): void {
+  const socket = req.socket;
+  let discarded = 0;
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > maxBytes) socket.destroy();
+  });
+  socket.destroySoon = () => {
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), maxMs).unref();
+    socket.once("close", () => clearTimeout(timer));
   };
 }
 

@@ -24,7 +24,7 @@ import {
 import { type LogEntry, startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 import { makeCertificates, type TestCertificates } from "./certs.js";
-import { call } from "./client.js";
+import { call, rawConnection } from "./client.js";
 import { settingsOf } from "./helpers.js";
 
 const TENANTS = `
@@ -318,6 +318,57 @@ describe("webhook round trip through kube-apiserver", () => {
     );
   });
 
+  it("the API server retries a review shed with 429 and Retry-After, and the write succeeds within its timeout", async () => {
+    const own = makeCertificates();
+    const settings = settingsOf(TENANTS);
+    // One slot in all: while a stalled client holds it, every call from the API server is shed.
+    const shedding = await startWebhookServer({
+      host: "127.0.0.1",
+      port: 0,
+      certFile: own.certFile,
+      keyFile: own.keyFile,
+      load: { global: 1 },
+      context: () => {
+        const snapshot = cache.snapshot();
+        return snapshot && admissionContext(snapshot, settings);
+      },
+    });
+    try {
+      expect((await register(shedding.url, own.ca)).status).toBeLessThan(300);
+      await eventually(
+        () => api("POST", "/api/v1/namespaces/team-a/pods?dryRun=All", pod("probe"), "alice"),
+        () => shedding.metrics.reviews.get({ kind: "Pod", operation: "CREATE", allowed: "true" }) > 0,
+      );
+      const stalled = await rawConnection(shedding.port, own.ca);
+      stalled.on("error", () => {});
+      stalled.write(
+        'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+      );
+      await eventually(
+        async () => shedding.metrics.render(),
+        (text) => /^kubefence_webhook_in_flight 1$/m.test(text),
+      );
+      const created = api("POST", "/api/v1/namespaces/team-a/pods", pod("after-429"), "alice");
+      await eventually(
+        async () => shedding.metrics.shed.get({ reason: "global-limit" }),
+        (n) => n > 0,
+      );
+      stalled.destroy();
+      const reply = await created;
+      expect(reply.status, reply.body.message).toBe(201);
+      expect(shedding.metrics.reviews.get({ kind: "Pod", operation: "CREATE", allowed: "true" })).toBe(2);
+    } finally {
+      expect((await register(server!.url, certs.ca)).status).toBeLessThan(300);
+      await shedding.close();
+      rmSync(own.dir, { recursive: true, force: true });
+    }
+    const before = server!.metrics.reviews.get({ kind: "Pod", operation: "CREATE", allowed: "true" });
+    await eventually(
+      () => api("POST", "/api/v1/namespaces/team-a/pods?dryRun=All", pod("probe"), "alice"),
+      () => server!.metrics.reviews.get({ kind: "Pod", operation: "CREATE", allowed: "true" }) > before,
+    );
+  });
+
   it("picks up a rotated serving certificate without a restart", async () => {
     const rotated = makeCertificates(certs.dir, "rotated-");
     copyFileSync(rotated.keyFile, certs.keyFile);
@@ -341,6 +392,7 @@ describe("webhook round trip through kube-apiserver", () => {
       image: "kubefence:test",
       caBundle: certs.ca,
       tenantsFile: TENANTS,
+      apiServerCidrs: ["127.0.0.1/32", "::1/128"],
     }) as {
       apiVersion: string;
       kind: string;

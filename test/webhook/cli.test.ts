@@ -44,10 +44,42 @@ describe("kubefence webhook manifests", () => {
       "Deployment",
       "PodDisruptionBudget",
       "Service",
+      "NetworkPolicy",
       "ValidatingWebhookConfiguration",
     ]);
     expect(stdout).toContain("namespace: kubefence-system");
     expect(stderr).toContain("warning: no --ca-file or --cert-manager-issuer");
+    expect(stderr).toContain(
+      "warning: no --api-server-cidr: the NetworkPolicy admits any source to the webhook port (8443)",
+    );
+  });
+
+  it("admits only the --api-server-cidr ranges to the webhook port, without a warning", async () => {
+    const { stdout, stderr, code } = await kubefence([
+      "webhook",
+      "manifests",
+      "--api-server-cidr",
+      "172.18.0.2/32",
+      "--api-server-cidr",
+      "fd00::/64",
+      "-o",
+      "json",
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("--api-server-cidr");
+    const policy = (JSON.parse(stdout) as { items: { kind: string; spec: unknown }[] }).items.find(
+      (i) => i.kind === "NetworkPolicy",
+    );
+    expect(policy?.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "kubefence-webhook" } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          ports: [{ protocol: "TCP", port: 8443 }],
+          from: [{ ipBlock: { cidr: "172.18.0.2/32" } }, { ipBlock: { cidr: "fd00::/64" } }],
+        },
+      ],
+    });
   });
 
   it("puts the CA file in caBundle and the tenants file in a ConfigMap (-o json)", async () => {
@@ -91,6 +123,10 @@ describe("kubefence webhook manifests", () => {
     ],
     [["--ca-file", "/nonexistent/ca.crt"], "error: cannot read CA file /nonexistent/ca.crt: ENOENT"],
     [["-o", "xml"], 'error: unable to match a printer suitable for the output format "xml"'],
+    [
+      ["--api-server-cidr", "10.0.0.0/33"],
+      'error: --api-server-cidr "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ],
   ])("refuses bad input %j with exit code 2", async (args, message) => {
     const { stderr, code } = await kubefence(["webhook", "manifests", ...args]);
     expect(code).toBe(2);
@@ -123,5 +159,24 @@ describe("kubefence webhook serve", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}pod-security {16}pods and pod templates meet/m);
     expect(stdout).toContain("Examples:");
+  });
+
+  it.each([
+    ["--max-requests-per-client", "0"],
+    ["--max-requests", "many"],
+    ["--max-queue-wait", "1.5"],
+  ])("refuses %s %s with exit code 2", async (flag, value) => {
+    const { stderr, code } = await kubefence([
+      "webhook",
+      "serve",
+      "--tls-cert-file",
+      "c",
+      "--tls-private-key-file",
+      "k",
+      flag,
+      value,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error: ${flag} must be a whole number ≥ 1 (got "${value}")`);
   });
 });

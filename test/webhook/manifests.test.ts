@@ -4,6 +4,7 @@ import { LATEST } from "../../src/podsecurity/api.js";
 import { evaluatePod } from "../../src/podsecurity/evaluate.js";
 import { GUARDRAILS } from "../../src/webhook/guardrails/index.js";
 import { webhookManifests } from "../../src/webhook/manifests.js";
+import { allowed, model } from "../network/support.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: walking plain manifest JSON in assertions
 type Doc = Record<string, any>;
@@ -74,6 +75,40 @@ describe("webhook manifests", () => {
     expect(find(docs, "ClusterRoleBinding").subjects).toEqual([
       { kind: "ServiceAccount", name: "kubefence-webhook", namespace: "guard" },
     ]);
+  });
+
+  it("with no API server address, the NetworkPolicy opens only the webhook port, to any source, and says so", () => {
+    const policy = find(docs, "NetworkPolicy");
+    expect(policy.metadata).toMatchObject({ name: "kubefence-webhook", namespace: "guard" });
+    expect(policy.metadata.annotations["kubefence.io/warning"]).toMatch(/^no --api-server-cidr given/);
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "kubefence-webhook" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ protocol: "TCP", port: 8443 }] }],
+    });
+    // The port is the container's: a NetworkPolicy sees pod ports, not the Service's 443.
+    expect(find(docs, "Deployment").spec.template.spec.containers[0].ports[0].containerPort).toBe(8443);
+  });
+
+  it("a pod elsewhere in the cluster cannot reach the webhook once the API server's range is given (judged by the NetworkPolicy engine)", () => {
+    const objects = webhookManifests({
+      namespace: "guard",
+      image: "x",
+      apiServerCidrs: ["192.0.2.10/32"],
+    }) as Doc[];
+    const policy = find(objects, "NetworkPolicy");
+    expect(policy.metadata.annotations).toBeUndefined();
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ protocol: "TCP", port: 8443 }], from: [{ ipBlock: { cidr: "192.0.2.10/32" } }] },
+    ]);
+    const attacker = { apiVersion: "v1", kind: "Pod", metadata: { name: "attacker", namespace: "team-a" } };
+    const withPolicy = model([...objects, attacker]);
+    const webhook = "guard/deployment/kubefence-webhook";
+    expect(allowed(withPolicy, "team-a/attacker", webhook, 8443)).toBe(false);
+    expect(allowed(withPolicy, "192.0.2.10", webhook, 8443)).toBe(true);
+    expect(allowed(withPolicy, "192.0.2.10", webhook, 9090)).toBe(false);
+    const open = model([...docs, attacker]);
+    expect(allowed(open, "team-a/attacker", "guard/deployment/kubefence-webhook", 8443)).toBe(true);
   });
 
   it("mounts the tenants file from a ConfigMap and passes it to serve", () => {
