@@ -1,6 +1,6 @@
 /**
  * Where Kubernetes leaves NetworkPolicy behaviour to the network plugin, an explicit option with a documented
- * default (see docs/network.md and /work/shared/semantics/network.md §1.3).
+ * default (the README's "Semantics (upstream, exactly)" lists each choice and which plugins make it).
  */
 export interface NetworkOptions {
   /**

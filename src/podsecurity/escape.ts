@@ -3,8 +3,7 @@
  * dangerous (runtime sockets, the root filesystem, kubelet and runtime state, /etc, /proc, /sys, /dev …) and
  * whether they are writable, which capabilities amount to root on the host, and the host namespaces. Each piece
  * of evidence says which field, what it gives, how bad, and whether it alone (or with its companions) takes the
- * node over. Sources: kyverno `disallow-cri-sock-mount`, kubescape C-0045/C-0046/C-0048/C-0074, trivy KSV-0121
- * (see /work/shared/semantics/podsecurity.md §A.7).
+ * node over. Sources: kyverno `disallow-cri-sock-mount`, kubescape C-0045/C-0046/C-0048/C-0074, trivy KSV-0121.
  */
 import type { Severity } from "../model/finding.js";
 import type { Container, PodSpec } from "../model/objects.js";

@@ -2,7 +2,6 @@
  * Risky permissions, one small entry each: the requests that prove the permission, the severity when a
  * ClusterRoleBinding (everywhere) or a RoleBinding (one namespace) grants it, and what to do. Each is
  * checked with the exact matcher (`ruleAllows`), never by string membership — `pods/*` grants no exec.
- * Predicates follow /work/shared/semantics/rbac.md §4 (R1–R5, W1–W6, N1, C1–C2).
  */
 
 import type { Severity } from "../../model/finding.js";
