@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { KubeVersion } from "../../src/model/kube-version.js";
+import { ENFORCE_LEVEL_LABEL } from "../../src/podsecurity/index.js";
 import { buildSnapshot } from "../../src/sources/build.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { parseDocuments } from "../../src/sources/documents.js";
@@ -120,5 +122,46 @@ describe("node-plane evidence names the column's tenant", () => {
     expect(aToD.evidence.at(-1)).toMatch(/^any pod of tenant d \(it has none yet\)/);
     const bToC = breaches.find((c) => c.from === "b" && c.to === "c")!;
     expect(bToC.evidence.at(-1)).toMatch(/^c\/web-c\[Pod\]/);
+  });
+});
+
+describe("Pod Security labels guard the node only where Pod Security admission runs", () => {
+  /** The demo with alice allowed to create pods in test-namespace, which enforces baseline. */
+  function guardedDemo(kubeVersion: KubeVersion, level = "baseline") {
+    const { snapshot } = loadDemo({ kubeVersion });
+    const namespace = snapshot.namespaces.find((ns) => ns.metadata.name === "test-namespace")!;
+    namespace.metadata.labels = { ...namespace.metadata.labels, [ENFORCE_LEVEL_LABEL]: level };
+    const role = snapshot.roles.find((r) => r.metadata.name === "test-master-role")!;
+    role.rules = [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create"] }];
+    const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
+    return runAudit(snapshot, tenancy, { kubeVersion });
+  }
+  const fromTestNamespace = (report: AuditReport) =>
+    nodeBreaches(report).filter((c) => c.from === "test-namespace");
+
+  it("on 1.37 enforce: baseline keeps alice's privileged pod out: test-namespace reaches no node", () => {
+    const report = guardedDemo({ major: 1, minor: 37 });
+    expect(fromTestNamespace(report)).toEqual([]);
+    // The label is what keeps it out: enforcing privileged, the same grant reaches every other tenant.
+    expect(fromTestNamespace(guardedDemo({ major: 1, minor: 37 }, "privileged"))).toHaveLength(3);
+    expect(report.findings.some((f) => f.id === "node.pod-security-not-enforced")).toBe(false);
+  });
+
+  it("on 1.20 the same label is a plain label: alice's privileged pod reaches every tenant's node, and the audit says why once", () => {
+    const report = guardedDemo({ major: 1, minor: 20 });
+    const cells = fromTestNamespace(report);
+    expect(cells.map((c) => c.to).sort()).toEqual(["default", "network", "platform"]);
+    for (const cell of cells)
+      expect(cell.evidence).toContain(
+        "nothing enforces namespace test-namespace's Pod Security labels: Pod Security admission is not part of Kubernetes 1.20 (on by default from 1.23)",
+      );
+    const notes = report.findings.filter((f) => f.id === "node.pod-security-not-enforced");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.message).toBe(
+      "Pod Security admission is not part of Kubernetes 1.20 (on by default from 1.23): namespace labels are not enforced, every namespace is judged at privileged",
+    );
+    expect(notes[0]!.evidence).toContain(
+      "namespace test-namespace: pod-security.kubernetes.io/enforce=baseline is a plain label here",
+    );
   });
 });
