@@ -9,7 +9,7 @@ import { runAudit } from "../tenancy/audit.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO } from "./errors.js";
 import { validateOutput } from "./output.js";
-import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
 import { VERSION } from "./version.js";
 
@@ -50,7 +50,10 @@ Examples:
       validateOutput(options.output, ["table", "json", "yaml", "sarif", "html"]);
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
-      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource));
+      // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
+      const manifests = options.demo || options.filename.length > 0;
+      const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
+      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), { kubeVersion });
       switch (options.output) {
         case "table":
           process.stdout.write(renderAuditText(report, terminalColors(process.stdout)));

@@ -2,6 +2,7 @@
  * A namespace's Pod Security policy: its labels over the configured defaults, and whether it is exempt.
  * Upstream: api/helpers.go PolicyToEvaluate, admission/admission.go exemptNamespace.
  */
+import { atLeast, formatKubeVersion, type KubeVersion } from "../model/kube-version.js";
 import type { Namespace } from "../model/objects.js";
 import { type Policy, type PolicyError, policyToEvaluate } from "./api.js";
 import { DEFAULT_CONFIG, type PodSecurityConfig } from "./config.js";
@@ -26,5 +27,21 @@ export function namespacePolicy(
     errors,
     exempt: config.exemptions.namespaces.includes(namespace.metadata.name),
     enforceLabelled: labels !== undefined && Object.hasOwn(labels, "pod-security.kubernetes.io/enforce"),
+  };
+}
+
+/**
+ * Whether a server of this version runs Pod Security admission by default, so that namespace labels are
+ * enforced at all: alpha (off by default) in 1.22, beta and on by default from 1.23, GA in 1.25. Before it,
+ * the labels are plain labels. (A 1.22 server with the PodSecurity feature gate enabled is not assumed.)
+ */
+export function podSecurityAdmissionOf(
+  version: KubeVersion,
+): { enforced: true } | { enforced: false; reason: string } {
+  if (atLeast(version, 23)) return { enforced: true };
+  const state = atLeast(version, 22) ? "alpha and off by default in" : "not part of";
+  return {
+    enforced: false,
+    reason: `Pod Security admission is ${state} Kubernetes ${formatKubeVersion(version)} (on by default from 1.23)`,
   };
 }

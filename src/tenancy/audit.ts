@@ -4,6 +4,7 @@
  */
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
@@ -12,9 +13,11 @@ import { analyzeNetwork } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import {
   canEscapeToNode,
+  ENFORCE_LEVEL_LABEL,
   namespacePolicy,
   type PodSecurityConfig,
   type PodSecurityOptions,
+  podSecurityAdmissionOf,
   podSecurityFindings,
 } from "../podsecurity/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
@@ -174,7 +177,16 @@ export function firstBreaches(report: AuditReport, limit: number): { cells: Matr
 export interface AuditOptions {
   podSecurity?: PodSecurityOptions;
   network?: NetworkOptions;
+  /**
+   * The server version manifests are judged as (`--kube-version`; default the latest known): before 1.23 no
+   * Pod Security admission runs by default, so no namespace label keeps a pod out. A live snapshot is judged
+   * as if it were enforced.
+   */
+  kubeVersion?: KubeVersion;
 }
+
+/** Findings that hold only where Pod Security admission enforces the namespace's label. */
+const ENFORCED_ONLY = new Set(["node.enforce-violation", "node.enforce-can-tighten"]);
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
@@ -182,12 +194,19 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
+  const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
   const node = nodePlane(snapshot, tenancy, {
     escapes: (spec) => {
       const evidence = canEscapeToNode(spec);
       return evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
     },
-    admitsEscapes: (namespace) => admitsEscapes(namespace, podSecurity.config),
+    admitsEscapes: (namespace) =>
+      admission.enforced
+        ? admitsEscapes(namespace, podSecurity.config)
+        : {
+            admits: true,
+            why: `nothing enforces namespace ${namespace.metadata.name}'s Pod Security labels: ${admission.reason}`,
+          },
     podCreators: podCreators(api, tenancy),
     namespacePatchers: namespacePatchers(api, tenancy),
   });
@@ -196,7 +215,12 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const findings = [
     ...rbacFindings(snapshot, authorizer),
     ...findingsOf(network),
-    ...podSecurityFindings(snapshot, podSecurity),
+    ...(admission.enforced
+      ? podSecurityFindings(snapshot, podSecurity)
+      : [
+          unenforcedFinding(snapshot, admission.reason),
+          ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
+        ]),
   ];
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   return assembleReport(
@@ -208,6 +232,29 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     },
     snapshot.missingKinds,
   );
+}
+
+/** Said once: why the node plane ignores every namespace's Pod Security labels, and which labels that drops. */
+function unenforcedFinding(snapshot: Snapshot, reason: string): Finding {
+  const ignored = snapshot.namespaces.flatMap((ns) => {
+    const labels = ns.metadata.labels;
+    if (!labels || !Object.hasOwn(labels, ENFORCE_LEVEL_LABEL)) return [];
+    const level = labels[ENFORCE_LEVEL_LABEL];
+    return level === "privileged"
+      ? []
+      : [`namespace ${ns.metadata.name}: ${ENFORCE_LEVEL_LABEL}=${level} is a plain label here`];
+  });
+  return {
+    id: "node.pod-security-not-enforced",
+    plane: "node",
+    severity: "info",
+    subject: "Pod Security admission",
+    object: "every namespace",
+    message: `${reason}: namespace labels are not enforced, every namespace is judged at privileged`,
+    evidence: [reason, ...ignored],
+    remediation:
+      "run Kubernetes 1.23 or later, where Pod Security admission enforces the labels, or guard pod creation with an admission webhook",
+  };
 }
 
 /** Baseline and restricted forbid every node escape the standard names; privileged (or no label) admits them. */

@@ -9,7 +9,7 @@ import type { Namespace, Node, PodSpec } from "../model/objects.js";
 import { canSchedule } from "../model/scheduling.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { peerName, podTemplateOf } from "../model/workloads.js";
-import { ALL_TENANTS, BreachMap, LazyEvidence } from "./matrix.js";
+import { ALL_TENANTS, BreachMap, type Evidence, LazyEvidence } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 export interface NodePlaneInputs {
@@ -53,6 +53,33 @@ function* workloadsOf(snapshot: Snapshot): Generator<Workload> {
     const template = podTemplateOf(workload);
     if (template)
       yield { name: peerName(workload), namespace: workload.metadata.namespace, spec: template.spec };
+  }
+}
+
+/**
+ * A row's breach of every column, stored once (5 000 tenants never cost 25 million cells), whose chain names
+ * a resident of the column read: its own chain (an example column's) speaks only for the "*" entry.
+ */
+class RowEvidence extends LazyEvidence {
+  constructor(
+    links: number,
+    example: string,
+    /** The chain to one column; undefined for a name that is no column of the matrix. */
+    private readonly forColumn: (to: string) => string[] | undefined,
+  ) {
+    super(links, () => forColumn(example)!);
+  }
+  /** The same breach's chain for one column, made when read. */
+  to(column: string): LazyEvidence {
+    return new LazyEvidence(this.links, () => this.forColumn(column) ?? this.chain);
+  }
+}
+
+/** The node plane's breaches: a row-wide entry, found for one column, names that column's resident. */
+class NodeBreaches extends BreachMap {
+  override find(from: string, to: string): Evidence | undefined {
+    const found = super.find(from, to);
+    return found instanceof RowEvidence && to !== ALL_TENANTS ? found.to(to) : found;
   }
 }
 
@@ -166,7 +193,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     return undefined;
   };
 
-  const breaches = new BreachMap();
+  const breaches = new NodeBreaches();
   // (a) Escaping pods that already exist.
   // When every tenant may run pods on any unconstrained node, an escape onto those nodes reaches them all.
   const othersEverywhere = tenancy.tenants.filter((t) => presence.get(t.name)?.everywhere).length;
@@ -178,17 +205,17 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
       othersEverywhere - (presence.get(from)?.everywhere ? 1 : 0) === tenancy.tenants.length - 1
     ) {
       const example = tenancy.tenants.find((t) => t.name !== from)!;
-      const resident = presence.get(example.name)!.everywhere!;
       const node = unconstrained[0]!;
       const how = escaping.everywhere.how;
       breaches.add(
         from,
         ALL_TENANTS,
-        new LazyEvidence(3, () => [
-          how,
-          `it runs or can be scheduled on ${node}`,
-          onNodeText(node, resident),
-        ]),
+        new RowEvidence(3, example.name, (to) => {
+          const resident = presence.get(to)?.everywhere;
+          return resident === undefined
+            ? undefined
+            : [how, `it runs or can be scheduled on ${node}`, onNodeText(node, resident)];
+        }),
       );
       continue;
     }
@@ -198,18 +225,24 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
       const met = meeting(tenant.name, escaping);
       if (met) reached.push([tenant.name, ...met]);
     }
-    const evidence = ([, node, resident]: [string, string, string]) => {
-      const how = escaping.nodes.get(node) ?? escaping.everywhere!.how;
-      return new LazyEvidence(3, () => [
-        how,
-        `it runs or can be scheduled on ${node}`,
-        onNodeText(node, resident),
-      ]);
-    };
-    // Every other tenant reached: one entry for the whole row.
+    const chain = (node: string, resident: string) => [
+      escaping.nodes.get(node) ?? escaping.everywhere!.how,
+      `it runs or can be scheduled on ${node}`,
+      onNodeText(node, resident),
+    ];
+    // Every other tenant reached: one entry for the whole row, each column's meeting found again when read.
     if (reached.length > 0 && reached.length === tenancy.tenants.length - 1)
-      breaches.add(from, ALL_TENANTS, evidence(reached[0]!));
-    else for (const r of reached) breaches.add(from, r[0], evidence(r));
+      breaches.add(
+        from,
+        ALL_TENANTS,
+        new RowEvidence(3, reached[0]![0], (to) => {
+          const met = meeting(to, escaping);
+          return met && chain(...met);
+        }),
+      );
+    else
+      for (const [to, node, resident] of reached)
+        breaches.add(from, to, new LazyEvidence(3, () => chain(node, resident)));
   }
 
   // (b) Identities that can create such pods: every node is theirs, so every tenant with a pod somewhere.
@@ -262,22 +295,24 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     }
     if (!best) continue;
     const { links, create, open } = best;
-    const evidenceTo = (to: string) => {
-      const { node, resident } = anywhere.get(to)!;
-      return new LazyEvidence(links + 2, () => [
+    const chainTo = (to: string) => {
+      const met = anywhere.get(to);
+      if (!met) return undefined;
+      const { node, resident } = met;
+      return [
         ...create.chain,
         ...open.chain,
         "a pod there may be privileged with hostPID and a hostPath of /, and its author picks the node",
         onNodeText(node, resident),
-      ]);
+      ];
     };
     // Every other tenant may have a pod somewhere: one entry for the whole row.
     if (unreached.every((t) => t.name === from)) {
       const example = tenancy.tenants.find((t) => t.name !== from);
-      if (example) breaches.add(from, ALL_TENANTS, evidenceTo(example.name));
+      if (example) breaches.add(from, ALL_TENANTS, new RowEvidence(links + 2, example.name, chainTo));
       continue;
     }
-    for (const to of anywhere.keys()) breaches.add(from, to, evidenceTo(to));
+    for (const to of anywhere.keys()) breaches.add(from, to, new LazyEvidence(links + 2, () => chainTo(to)!));
   }
   return breaches;
 }
