@@ -81,6 +81,7 @@ Examples:
             ["name", ...verbs],
             rows.map((r) => [
               r.group ? `${r.resource}.${r.group}` : r.resource,
+              // prototype-safe: r.verbs is a null-prototype object (rbac/access-matrix.ts)
               ...verbs.map((v) => mark(r.verbs[v]!)),
             ]),
           ),
@@ -128,6 +129,7 @@ Examples:
           ["subject", ...namespaces.map(label)],
           rows.map((r) => [
             `${r.subject.kind}/${r.subject.namespace ? `${r.subject.namespace}/` : ""}${r.subject.name}`,
+            // prototype-safe: r.namespaces is a null-prototype object (rbac/access-matrix.ts)
             ...namespaces.map((ns) => mark(r.namespaces[ns]!)),
           ]),
         ),

@@ -99,13 +99,14 @@ Examples:
 
 function parseQuota(text: string | undefined): Record<string, string> {
   if (!text) return {};
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null); // keyed by resource names from the command line
   for (const pair of text.split(",")) {
     const [key, value] = pair.split("=").map((s) => s.trim());
     if (!key || !value)
       throw new UsageError(
         `--quota "${text}": expected KEY=VALUE[,KEY=VALUE…], e.g. cpu=4,memory=8Gi,pods=50`,
       );
+    // prototype-safe: out is a null-prototype object
     out[key === "cpu" || key === "memory" ? `requests.${key}` : key] = value;
   }
   return out;

@@ -207,6 +207,7 @@ async function mapLimited<T, R>(
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
+      // prototype-safe: arrays indexed by position
       out[index] = await work(items[index]!);
     }
   };

@@ -183,6 +183,7 @@ export function defaultNetworkPolicy(policy: NetworkPolicy): void {
 function defaultEmptyWorkloadFields(object: KubeObject): void {
   const spec = (object as { spec?: Record<string, unknown> }).spec;
   if (!spec) return;
+  // prototype-safe: field is one of the literal field names below
   const typeOf = (field: string) => spec[field] as Record<string, unknown> | undefined;
   switch (object.kind) {
     case "Deployment":
@@ -231,6 +232,7 @@ function syncAppArmorAnnotations(annotations: Record<string, string> | undefined
   ]) {
     const key = APPARMOR_ANNOTATION_PREFIX + container.name;
     if (!Object.hasOwn(annotations, key) || container.securityContext?.appArmorProfile) continue;
+    // prototype-safe: Object.hasOwn is checked just above
     const profile = appArmorFieldForAnnotation(annotations[key]!);
     if (!profile || sameProfile(profile, podProfile)) continue;
     container.securityContext = { ...container.securityContext, appArmorProfile: profile };

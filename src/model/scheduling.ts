@@ -20,8 +20,9 @@ type NodeSelectorRequirement = NonNullable<NodeSelectorTerm["matchExpressions"]>
 /** Whether a pod with this spec may run on the node. */
 export function canSchedule(spec: PodSpec, node: Node): boolean {
   if (spec.nodeName) return spec.nodeName === node.metadata.name;
-  const labels = node.metadata.labels ?? {};
-  for (const [key, value] of Object.entries(spec.nodeSelector ?? {})) if (labels[key] !== value) return false;
+  const labels = node.metadata.labels;
+  for (const [key, value] of Object.entries(spec.nodeSelector ?? {}))
+    if (nodeLabel(labels, key) !== value) return false;
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (required && !matchesNodeSelectorTerms(required.nodeSelectorTerms, node)) return false;
   if (node.spec?.unschedulable) return false;
@@ -58,12 +59,16 @@ export function matchesNodeSelectorTerms(terms: NodeSelectorTerm[], node: Node):
     const expressions = term.matchExpressions ?? [];
     const fields = term.matchFields ?? [];
     if (expressions.length === 0 && fields.length === 0) return false;
-    const labels = node.metadata.labels ?? {};
     return (
-      expressions.every((r) => requirementMatches(r, labels[r.key])) &&
+      expressions.every((r) => requirementMatches(r, nodeLabel(node.metadata.labels, r.key))) &&
       fields.every((r) => r.key === "metadata.name" && requirementMatches(r, node.metadata.name))
     );
   });
+}
+
+/** A node's label: own keys only, so `constructor` or `toString` is a label like any other, not a method. */
+function nodeLabel(labels: Record<string, string> | undefined, key: string): string | undefined {
+  return labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
 }
 
 function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {

@@ -46,7 +46,7 @@ export function emptySnapshot(): Snapshot {
     roleBindings: [],
     clusterRoleBindings: [],
     workloads: [],
-    unknownKinds: {},
+    unknownKinds: Object.create(null) as Record<string, number>,
     missingKinds: [],
   };
 }

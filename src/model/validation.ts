@@ -313,6 +313,7 @@ function jsonLabelSelector(selector: LabelSelector): string {
   const keys = Object.keys(labels).sort(compareBytes);
   if (keys.length > 0)
     fields.push(
+      // prototype-safe: keys are labels' own keys
       `"matchLabels":{${keys.map((key) => `${goJsonString(key)}:${goJsonString(labels[key]!)}`).join(",")}}`,
     );
   const expressions = selector.matchExpressions ?? [];
@@ -340,6 +341,7 @@ function goLabelSelector(selector: LabelSelector): string {
       ? "map[string]string(nil)"
       : `map[string]string{${Object.keys(labels)
           .sort(compareBytes)
+          // prototype-safe: keys are labels' own keys
           .map((key) => `${goQuote(key)}:${goQuote(labels[key]!)}`)
           .join(", ")}}`;
   const expressions = selector.matchExpressions;

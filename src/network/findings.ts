@@ -321,6 +321,7 @@ export const crossNamespaceByNamespace: FindingRule = (model) => {
 const selectsNothing: FindingRule = (model) =>
   model.policies
     .filter((p) => {
+      // prototype-safe: namespaces is an array, indexed by position
       const ns = model.table.namespaces[model.table.nsIndex.get(p.namespace)!]!;
       for (let i = ns.first; i < ns.end; i++)
         if (model.evaluator.ingressPolicies[i]!.includes(p) || model.evaluator.egressPolicies[i]!.includes(p))

@@ -74,7 +74,8 @@ export function resolveEnd(model: NetworkModel, ref: string, defaultNamespace = 
   else if (parts.length === 3) {
     namespace = parts[0]!;
     name = parts[2]!;
-    const alias = KIND_ALIASES[parts[1]!.toLowerCase()];
+    const typed = parts[1]!.toLowerCase();
+    const alias = Object.hasOwn(KIND_ALIASES, typed) ? KIND_ALIASES[typed] : undefined;
     if (!alias) throw new ResolveError(`the server doesn't have a resource type "${parts[1]}"`);
     kind = alias;
   } else

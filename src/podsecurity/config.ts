@@ -99,6 +99,7 @@ export function parsePodSecurityConfiguration(document: unknown): ConfigResult {
 }
 
 function field(doc: Doc, name: string, fallback: string): string {
+  // prototype-safe: name is one of the literal field names of the configuration
   const value = doc[name];
   return value == null || value === "" ? fallback : String(value);
 }

@@ -267,6 +267,7 @@ export function canEscapeToNode(spec: PodSpec, options: EscapeOptions = {}): Esc
         kind: "host-path",
         field,
         summary: `hostPath ${hostPath}`,
+        // prototype-safe: what is one of the own keys of SENSITIVE_HOST_PATHS
         detail: `volume "${volume.name}" ${how}${by}: ${hostPath === what ? "" : `includes ${what}, `}${SENSITIVE_HOST_PATHS[what]}`,
         severity: mounts.length === 0 ? "medium" : writable || hostPath === "/" ? "critical" : "high",
         takeover: mounts.length > 0 && writable,

@@ -42,8 +42,9 @@ export function subjectMatrix(
     (r) => !options.namespacedOnly || r.namespaced,
   );
   return resources.map((r) => {
-    const cells: Record<string, boolean> = {};
-    for (const verb of verbs)
+    const cells: Record<string, boolean> = Object.create(null); // keyed by verb or namespace name
+    for (const verb of verbs) {
+      // prototype-safe: cells is a null-prototype object
       cells[verb] = authorizer.authorize(
         resourceAttributes(user, {
           verb,
@@ -52,6 +53,7 @@ export function subjectMatrix(
           namespace: r.namespaced ? namespace : "",
         }),
       ).allowed;
+    }
     return { resource: r.resource, group: r.group, namespaced: r.namespaced, verbs: cells };
   });
 }
@@ -120,13 +122,15 @@ export function resourceMatrix(
   subjects: readonly MatrixSubject[] = bindingSubjects(authorizer),
 ): SubjectNamespaceRow[] {
   return subjects.map((subject) => {
-    const cells: Record<string, boolean> = {};
-    for (const namespace of namespaces)
+    const cells: Record<string, boolean> = Object.create(null); // keyed by verb or namespace name
+    for (const namespace of namespaces) {
+      // prototype-safe: cells is a null-prototype object
       cells[namespace] = authorizer.authorize({
         ...request,
         namespace,
         user: subject.user,
       } as RequestAttributes).allowed;
+    }
     return { subject, namespaces: cells };
   });
 }

@@ -62,7 +62,7 @@ export function resolveType(argument: string): ResolvedType {
   if (parts.length >= 3) {
     const [res, version] = parts as [string, string];
     const fullGroup = parts.slice(2).join(".");
-    if (GROUP_VERSIONS[fullGroup]?.includes(version)) {
+    if (Object.hasOwn(GROUP_VERSIONS, fullGroup) && GROUP_VERSIONS[fullGroup]!.includes(version)) {
       const entry = findByName(expandShortcut(res, fullGroup).resource, fullGroup);
       if (entry) return { resource: entry.resource, group: entry.group, known: entry, warnings: [] };
     }

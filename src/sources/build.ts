@@ -36,10 +36,13 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
       case "list":
         for (const item of listItems(doc)) take(item);
         return;
-      case "unknown":
-        snapshot.unknownKinds[result.apiVersionKind] =
-          (snapshot.unknownKinds[result.apiVersionKind] ?? 0) + 1;
+      case "unknown": {
+        // `apiVersion/kind` always has a slash and unknownKinds has a null prototype: never a prototype member.
+        const counts = snapshot.unknownKinds;
+        const key = result.apiVersionKind;
+        counts[key] = (Object.hasOwn(counts, key) ? counts[key]! : 0) + 1;
         return;
+      }
       case "rejected":
         diagnostics.push(...result.diagnostics);
         return;

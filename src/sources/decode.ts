@@ -42,6 +42,7 @@ export function decodeNulls(document: Record<string, unknown>): Decoded {
         path.pop();
         if (next !== item) {
           out ??= value.slice();
+          // prototype-safe: out is an array here
           out[i] = next;
         }
       }
@@ -62,6 +63,7 @@ export function decodeNulls(document: Record<string, unknown>): Decoded {
       if (item === null) {
         if (zero === undefined) {
           out ??= { ...record };
+          // prototype-safe: field is one of record's own keys; out is its spread copy
           delete out[field];
           continue;
         }
@@ -112,6 +114,7 @@ export function fillNullElements(
       expected.set(e.instancePath ?? "", e.params.type);
   for (const path of nullElements) {
     const pointer = path.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+    // prototype-safe: the key is a JSON schema type name (object, array, …) from the schema, not from the document
     const zero = ZERO[expected.get(pointer) ?? ""];
     if (!zero) continue;
     let parent = object as Record<string | number, unknown>;

@@ -167,8 +167,11 @@ function send({
   }
   for (const [name, value] of Object.entries(headers ?? {})) {
     // Header names are case-insensitive: the caller's replaces ours whatever its case.
-    for (const existing of Object.keys(allHeaders))
+    for (const existing of Object.keys(allHeaders)) {
+      // prototype-safe: header names come from kubefence's own callers, not from the cluster
       if (existing.toLowerCase() === name.toLowerCase()) delete allHeaders[existing];
+    }
+    // prototype-safe: header names come from kubefence's own callers, not from the cluster
     allHeaders[name] = value;
   }
   return new Promise((resolve, reject) => {

@@ -103,6 +103,7 @@ function jobErrors(job: Job, { labels, template, selector }: Checks): FieldError
 
 function withJobNameLabels(job: Job): Record<string, string> {
   const labels = { ...job.spec?.template?.metadata?.labels };
+  // prototype-safe: the keys are the two literal label names
   for (const key of ["job-name", "batch.kubernetes.io/job-name"]) labels[key] ??= job.metadata.name;
   return labels;
 }

@@ -243,6 +243,7 @@ async function forEachLimited<T>(
   let failed = false;
   const worker = async (): Promise<void> => {
     try {
+      // prototype-safe: items is an array, indexed by position
       while (!failed && next < items.length) await work(items[next++]!);
     } catch (error) {
       failed = true; // the others stop after their current item

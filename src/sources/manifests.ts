@@ -94,7 +94,7 @@ function readFile(file: string): string {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === "ERR_STRING_TOO_LONG")
       throw new InputError(`cannot read "${file}": larger than the 512 MB a file may have; split it`);
-    const reason = (code && ERRNO_TEXT[code]) ?? message;
+    const reason = (code && Object.hasOwn(ERRNO_TEXT, code) ? ERRNO_TEXT[code] : undefined) ?? message;
     throw new InputError(`open ${file}: ${reason}`);
   }
 }

@@ -142,7 +142,7 @@ function sameLabels(a: Labels, b: Labels): boolean {
   const left = Object.entries(a ?? {}).filter(([k]) => k !== "kubernetes.io/metadata.name");
   const right = b ?? {};
   const rightCount = Object.keys(right).filter((k) => k !== "kubernetes.io/metadata.name").length;
-  return left.length === rightCount && left.every(([k, v]) => right[k] === v);
+  return left.length === rightCount && left.every(([k, v]) => Object.hasOwn(right, k) && right[k] === v);
 }
 
 export type { PodSecurityLevel };

@@ -124,6 +124,7 @@ export function decide(
     outcomes.push({ id: guardrail.id, mode, allowed: false, message });
     if (mode === "enforce") denials.push(message);
     else if (mode === "warn") warnings.push(message);
+    // prototype-safe: guardrail ids are kubefence's own constants
     else auditAnnotations[guardrail.id] = message;
   }
   if (denials.length > 0)

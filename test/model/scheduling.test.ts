@@ -71,6 +71,21 @@ describe("canSchedule", () => {
       worker,
       true,
     ],
+    [
+      "a node without the label hasOwnProperty does not satisfy `hasOwnProperty Exists` (no prototype lookup)",
+      spec(required([{ matchExpressions: [{ key: "hasOwnProperty", operator: "Exists" }] }])),
+      worker,
+      false,
+    ],
+    [
+      "a node labelled constructor=x satisfies `constructor In [x]` and the nodeSelector constructor: x",
+      spec({
+        nodeSelector: { constructor: "x" },
+        ...required([{ matchExpressions: [{ key: "constructor", operator: "In", values: ["x"] }] }]),
+      }),
+      node("w2", { constructor: "x" }),
+      true,
+    ],
   ] as const)("%s", (_reason, podSpec, target, expected) => {
     expect(canSchedule(podSpec, target)).toBe(expected);
   });

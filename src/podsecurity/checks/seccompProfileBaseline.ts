@@ -23,6 +23,7 @@ export const seccompProfileBaselineV1Dot0: CheckPodFn = (meta, spec) => {
   const annotations = meta.annotations ?? {};
   const bad: string[] = [];
   const inspect = (key: string) => {
+    // prototype-safe: Object.hasOwn is checked before the value is used
     const value = annotations[key];
     if (value !== undefined && Object.hasOwn(annotations, key) && !validAnnotationValue(value))
       bad.push(`${key}=${goQuote(value)}`);

@@ -96,6 +96,7 @@ export function isSignificantPodUpdate(pod: Pod, old: Pod): boolean {
   const changed = (c: Pick<Container, "name" | "image">, o: Pick<Container, "name" | "image">) => {
     if (c.image !== o.image) return true;
     const key = `container.seccomp.security.alpha.kubernetes.io/${c.name}`;
+    // prototype-safe: the key has the constant prefix container.seccomp.security.alpha.kubernetes.io/
     return annotations[key] !== oldAnnotations[key];
   };
   if (containers.some((c, i) => changed(c, oldContainers[i]!))) return true;
