@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { stringify } from "yaml";
+import { isDNS1123Label } from "../model/validation.js";
 import { type PodSecurityLevel, parseSubject, type SubjectRef } from "../tenancy/config.js";
-import { DEFAULT_QUOTA, TENANT_LABEL, tenantManifests } from "../tenancy/guardrails.js";
+import { DEFAULT_QUOTA, manifestErrors, TENANT_LABEL, tenantManifests } from "../tenancy/guardrails.js";
 import { UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 
@@ -77,6 +78,12 @@ Examples:
           throw new UsageError(
             `--owner "${text}": expected User:NAME, Group:NAME or ServiceAccount:NAMESPACE:NAME`,
           );
+        // RBAC itself takes any subject namespace, but a ServiceAccount can only live in a valid one.
+        const badNamespace = subject.namespace === undefined ? [] : isDNS1123Label(subject.namespace);
+        if (badNamespace.length > 0)
+          throw new UsageError(
+            `--owner "${text}": namespace ${JSON.stringify(subject.namespace)}: ${badNamespace.join(", ")}`,
+          );
         return subject;
       });
       const manifests = tenantManifests({
@@ -88,6 +95,9 @@ Examples:
         quota: { ...DEFAULT_QUOTA, ...parseQuota(options.quota) },
         tenantLabel: options.tenantLabel,
       });
+      // Nothing is written unless the API server would take every object.
+      const rejected = manifestErrors(manifests);
+      if (rejected.length > 0) throw new UsageError(rejected.join("\nerror: "));
       process.stdout.write(
         options.output === "json"
           ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: manifests }, null, 2)}\n`

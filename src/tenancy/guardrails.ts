@@ -6,7 +6,19 @@
  * - quota: a ResourceQuota (no NodePorts or LoadBalancers unless asked) and a LimitRange.
  * Objects kubefence manages carry `kubefence.io/managed: "true"` so the webhook can protect them.
  */
+import { parseQuantity, quantityMilliValue, quantitySign, quantityString } from "../model/quantity.js";
+import {
+  type FieldError,
+  fieldInvalid,
+  fieldRequired,
+  invalidObjectMessage,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  validateLabelSelector,
+  validateLabels,
+} from "../model/validation.js";
 import { ALLOW_DNS_SPEC } from "../network/findings.js";
+import { policyToEvaluate } from "../podsecurity/api.js";
 import type { PodSecurityLevel, SubjectRef } from "./config.js";
 
 export const TENANT_LABEL = "kubefence.io/tenant";
@@ -122,4 +134,148 @@ function rbacSubject(subject: SubjectRef): Record<string, string> {
   return subject.kind === "ServiceAccount"
     ? { kind: "ServiceAccount", name: subject.name, namespace: subject.namespace! }
     : { kind: subject.kind, name: subject.name, apiGroup: "rbac.authorization.k8s.io" };
+}
+
+/** Quota resource names the quota system knows (core helper standardQuotaResources), and the integer ones. */
+const STANDARD_QUOTA_RESOURCES = new Set([
+  "cpu",
+  "memory",
+  "ephemeral-storage",
+  "requests.cpu",
+  "requests.memory",
+  "requests.storage",
+  "requests.ephemeral-storage",
+  "limits.cpu",
+  "limits.memory",
+  "limits.ephemeral-storage",
+  "pods",
+  "quotas",
+  "services",
+  "replicationcontrollers",
+  "secrets",
+  "persistentvolumeclaims",
+  "configmaps",
+  "services.nodeports",
+  "services.loadbalancers",
+]);
+const STANDARD_RESOURCES = new Set([...STANDARD_QUOTA_RESOURCES, "storage"]);
+const INTEGER_RESOURCES = new Set([
+  "pods",
+  "quotas",
+  "services",
+  "replicationcontrollers",
+  "secrets",
+  "configmaps",
+  "persistentvolumeclaims",
+  "services.nodeports",
+  "services.loadbalancers",
+]);
+const isHugePages = (name: string) => name.startsWith("hugepages-") || name.startsWith("requests.hugepages-");
+
+/** helper.IsExtendedResourceName: a non-native name (has a `/`, not kubernetes.io/) that is a valid `requests.` name. */
+function isExtendedResourceName(name: string): boolean {
+  const native = !name.includes("/") || name.includes("kubernetes.io/");
+  if (native || name.startsWith("requests.")) return false;
+  return validateLabels({ [`requests.${name}`]: "" }, "x").length === 0;
+}
+
+/** ValidateResourceQuotaResourceName (validateResourceName, then the quota system's own list). */
+function quotaResourceNameErrors(name: string, field: string): FieldError[] {
+  const qualified = validateLabels({ [name]: "" }, field).map((e) => fieldInvalid(field, name, detailOf(e)));
+  if (qualified.length > 0) return qualified;
+  if (name.includes("/")) return [];
+  const errors: FieldError[] = [];
+  // validateResourceName's error, then ValidateResourceQuotaResourceName's own on top of it.
+  if (!STANDARD_RESOURCES.has(name) && !isHugePages(name))
+    errors.push(fieldInvalid(field, name, "must be a standard resource type or fully qualified"));
+  if (!STANDARD_QUOTA_RESOURCES.has(name) && !isHugePages(name))
+    errors.push(fieldInvalid(field, name, "must be a standard resource for quota"));
+  return errors;
+}
+
+/** The detail of a field error validateLabels made (its message after `Invalid value: "…": `). */
+function detailOf(error: FieldError): string {
+  return error.message.replace(/^[^:]*: Invalid value: "(?:[^"\\]|\\.)*": /, "");
+}
+
+type Meta = { name: string; namespace?: string; labels?: Record<string, string> };
+
+/**
+ * What the API server (and Pod Security admission, for a Namespace's labels) would say creating each
+ * manifest `tenantManifests` wrote: one message per rejected object, as errors.NewInvalid words it (a
+ * quota value that is no quantity fails earlier, in the decoder). Objects in a namespace already rejected
+ * are not judged again.
+ */
+export function manifestErrors(manifests: readonly Manifest[]): string[] {
+  const messages: string[] = [];
+  const badNamespaces = new Set<string>();
+  for (const manifest of manifests) {
+    const kind = manifest.kind as string;
+    const group = (manifest.apiVersion as string).includes("/")
+      ? (manifest.apiVersion as string).split("/")[0]!
+      : "";
+    const meta = manifest.metadata as Meta;
+    if (meta.namespace !== undefined && badNamespaces.has(meta.namespace)) continue;
+    const errors: FieldError[] = [];
+    const nameErrors = kind === "Namespace" ? isDNS1123Label(meta.name) : isDNS1123Subdomain(meta.name);
+    for (const msg of nameErrors) errors.push(fieldInvalid("metadata.name", meta.name, msg));
+    errors.push(...validateLabels(meta.labels, "metadata.labels"));
+    if (kind === "Namespace" && errors.length === 0)
+      for (const e of policyToEvaluate(meta.labels).errors)
+        errors.push(fieldInvalid(`metadata.labels[${e.label}]`, e.value, e.message));
+    if (kind === "NetworkPolicy") {
+      const spec = manifest.spec as {
+        ingress?: { from: { namespaceSelector: never }[] }[];
+        egress?: { to: { namespaceSelector: never }[] }[];
+      };
+      for (const [i, rule] of (spec.ingress ?? []).entries())
+        for (const [j, peer] of rule.from.entries())
+          errors.push(
+            ...validateLabelSelector(
+              peer.namespaceSelector,
+              `spec.ingress[${i}].from[${j}].namespaceSelector`,
+            ),
+          );
+      for (const [i, rule] of (spec.egress ?? []).entries())
+        for (const [j, peer] of rule.to.entries())
+          errors.push(
+            ...validateLabelSelector(peer.namespaceSelector, `spec.egress[${i}].to[${j}].namespaceSelector`),
+          );
+    }
+    if (kind === "RoleBinding")
+      (manifest.subjects as { kind: string; name: string }[]).forEach((subject, i) => {
+        const field = `subjects[${i}].name`;
+        if (subject.name.length === 0) errors.push(fieldRequired(field, ""));
+        else if (subject.kind === "ServiceAccount")
+          for (const msg of isDNS1123Subdomain(subject.name))
+            errors.push(fieldInvalid(field, subject.name, msg));
+      });
+    if (kind === "ResourceQuota") {
+      const hard = (manifest.spec as { hard: Record<string, string> }).hard;
+      const decode = Object.values(hard)
+        .map(parseQuantity)
+        .find((q) => typeof q === "string");
+      if (decode !== undefined) {
+        messages.push(`${kind} in version "v1" cannot be handled as a ${kind}: ${decode}`);
+        continue;
+      }
+      for (const [resource, text] of Object.entries(hard)) {
+        const field = `spec.hard[${resource}]`;
+        const value = parseQuantity(text);
+        if (typeof value === "string") continue;
+        errors.push(...quotaResourceNameErrors(resource, field));
+        if (quantitySign(value) < 0)
+          errors.push(fieldInvalid(field, quantityString(value), "must be greater than or equal to 0"));
+        if (
+          (INTEGER_RESOURCES.has(resource) || isExtendedResourceName(resource)) &&
+          quantityMilliValue(value) % 1000n !== 0n
+        )
+          errors.push(fieldInvalid(field, quantityString(value), "must be an integer"));
+      }
+    }
+    if (errors.length === 0) continue;
+    if (kind === "Namespace") badNamespaces.add(meta.name);
+    messages.push(invalidObjectMessage(kind, group, meta.name, errors));
+  }
+  return messages;
 }
