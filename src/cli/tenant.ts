@@ -62,16 +62,7 @@ Examples:
     )
     .action((name: string, options: InitOptions) => {
       validateOutput(options.output, ["yaml", "json"]);
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63)
-        throw new UsageError(
-          `tenant name "${name}" must be a DNS label (lower-case letters, digits and '-', at most 63)`,
-        );
-      if (!["restricted", "baseline", "privileged"].includes(options.level))
-        throw new UsageError(`--level must be restricted, baseline or privileged (got "${options.level}")`);
-      if (!/^(latest|v1\.\d+)$/.test(options.podSecurityVersion))
-        throw new UsageError(
-          `--pod-security-version must be latest or v1.NN (got "${options.podSecurityVersion}")`,
-        );
+      // The name, level and version are judged where they land, in the manifests, as the API server would.
       const owners: SubjectRef[] = options.owner.map((text) => {
         const subject = parseSubject(text);
         if (!subject)

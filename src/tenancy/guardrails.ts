@@ -200,13 +200,48 @@ function detailOf(error: FieldError): string {
 
 type Meta = { name: string; namespace?: string; labels?: Record<string, string> };
 
+/** core/v1 LabelMetadataName, set by the API server on every Namespace. */
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** The kinds whose names are RBAC names (ValidateRBACName: path.IsValidPathSegmentName), not DNS subdomains. */
+const RBAC_KINDS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+
+/** path.IsValidPathSegmentName. */
+function pathSegmentNameErrors(name: string): string[] {
+  if (name === "." || name === "..") return [`may not be '${name}'`];
+  const errs: string[] = [];
+  for (const illegal of ["/", "%"]) if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
+  return errs;
+}
+
+/** ValidateObjectMeta's name check, with the kind's name function. */
+function nameErrors(kind: string, name: string): FieldError[] {
+  if (name.length === 0) return [fieldRequired("metadata.name", "name or generateName is required")];
+  const msgs =
+    kind === "Namespace"
+      ? isDNS1123Label(name)
+      : RBAC_KINDS.has(kind)
+        ? pathSegmentNameErrors(name)
+        : isDNS1123Subdomain(name);
+  return msgs.map((msg) => fieldInvalid("metadata.name", name, msg));
+}
+
+export interface ManifestCheckOptions {
+  /**
+   * Labels of Namespaces that already exist (what `fix` rewrites): Pod Security admission judges an
+   * update's labels only when their errors differ from the old labels' (admission.go ValidateNamespace).
+   */
+  existingNamespaceLabels?: ReadonlyMap<string, Readonly<Record<string, string>> | undefined>;
+}
+
 /**
- * What the API server (and Pod Security admission, for a Namespace's labels) would say creating each
- * manifest `tenantManifests` wrote: one message per rejected object, as errors.NewInvalid words it (a
- * quota value that is no quantity fails earlier, in the decoder). Objects in a namespace already rejected
- * are not judged again.
+ * What the API server (and Pod Security admission, for a Namespace's labels) would say to each manifest
+ * kubefence writes: one message per rejected object, as errors.NewInvalid words it (a quota value that is
+ * no quantity fails earlier, in the decoder). Objects in a namespace already rejected are not judged again.
+ * The checks cover what kubefence's own inputs flow into: names, labels, Pod Security labels, the
+ * NetworkPolicies' namespace selectors, RoleBinding subjects and ResourceQuota hard limits.
  */
-export function manifestErrors(manifests: readonly Manifest[]): string[] {
+export function manifestErrors(manifests: readonly Manifest[], options: ManifestCheckOptions = {}): string[] {
   const messages: string[] = [];
   const badNamespaces = new Set<string>();
   for (const manifest of manifests) {
@@ -216,20 +251,28 @@ export function manifestErrors(manifests: readonly Manifest[]): string[] {
       : "";
     const meta = manifest.metadata as Meta;
     if (meta.namespace !== undefined && badNamespaces.has(meta.namespace)) continue;
-    const errors: FieldError[] = [];
-    const nameErrors = kind === "Namespace" ? isDNS1123Label(meta.name) : isDNS1123Subdomain(meta.name);
-    for (const msg of nameErrors) errors.push(fieldInvalid("metadata.name", meta.name, msg));
-    errors.push(...validateLabels(meta.labels, "metadata.labels"));
-    if (kind === "Namespace" && errors.length === 0)
-      for (const e of policyToEvaluate(meta.labels).errors)
-        errors.push(fieldInvalid(`metadata.labels[${e.label}]`, e.value, e.message));
+    const errors: FieldError[] = nameErrors(kind, meta.name);
+    // The Namespace strategy labels every Namespace with its own name before validating it.
+    const labels = kind === "Namespace" ? { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name } : meta.labels;
+    errors.push(...validateLabels(labels, "metadata.labels"));
+    // Admission comes after validation: Pod Security sees only a Namespace that validated.
+    if (kind === "Namespace" && errors.length === 0) {
+      const found = policyToEvaluate(meta.labels).errors;
+      const existing = options.existingNamespaceLabels;
+      const before =
+        existing?.has(meta.name) === true ? policyToEvaluate(existing.get(meta.name)).errors : undefined;
+      const unchanged =
+        before !== undefined && before.length > 0 && JSON.stringify(before) === JSON.stringify(found);
+      if (!unchanged)
+        for (const e of found) errors.push(fieldInvalid(`metadata.labels[${e.label}]`, e.value, e.message));
+    }
     if (kind === "NetworkPolicy") {
       const spec = manifest.spec as {
-        ingress?: { from: { namespaceSelector: never }[] }[];
-        egress?: { to: { namespaceSelector: never }[] }[];
+        ingress?: { from?: { namespaceSelector?: never }[] }[];
+        egress?: { to?: { namespaceSelector?: never }[] }[];
       };
       for (const [i, rule] of (spec.ingress ?? []).entries())
-        for (const [j, peer] of rule.from.entries())
+        for (const [j, peer] of (rule.from ?? []).entries())
           errors.push(
             ...validateLabelSelector(
               peer.namespaceSelector,
@@ -237,13 +280,13 @@ export function manifestErrors(manifests: readonly Manifest[]): string[] {
             ),
           );
       for (const [i, rule] of (spec.egress ?? []).entries())
-        for (const [j, peer] of rule.to.entries())
+        for (const [j, peer] of (rule.to ?? []).entries())
           errors.push(
             ...validateLabelSelector(peer.namespaceSelector, `spec.egress[${i}].to[${j}].namespaceSelector`),
           );
     }
-    if (kind === "RoleBinding")
-      (manifest.subjects as { kind: string; name: string }[]).forEach((subject, i) => {
+    if (kind === "RoleBinding" || kind === "ClusterRoleBinding")
+      ((manifest.subjects ?? []) as { kind: string; name: string }[]).forEach((subject, i) => {
         const field = `subjects[${i}].name`;
         if (subject.name.length === 0) errors.push(fieldRequired(field, ""));
         else if (subject.kind === "ServiceAccount")
