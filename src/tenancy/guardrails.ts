@@ -14,6 +14,7 @@ import {
   invalidObjectMessage,
   isDNS1123Label,
   isDNS1123Subdomain,
+  isQualifiedName,
   validateLabelSelector,
   validateLabels,
 } from "../model/validation.js";
@@ -172,30 +173,24 @@ const INTEGER_RESOURCES = new Set([
 ]);
 const isHugePages = (name: string) => name.startsWith("hugepages-") || name.startsWith("requests.hugepages-");
 
-/** helper.IsExtendedResourceName: a non-native name (has a `/`, not kubernetes.io/) that is a valid `requests.` name. */
+/** helper.IsExtendedResourceName: not native (it has a `/`, outside kubernetes.io), and a valid `requests.` name. */
 function isExtendedResourceName(name: string): boolean {
   const native = !name.includes("/") || name.includes("kubernetes.io/");
   if (native || name.startsWith("requests.")) return false;
-  return validateLabels({ [`requests.${name}`]: "" }, "x").length === 0;
+  return isQualifiedName(`requests.${name}`).length === 0;
 }
 
-/** ValidateResourceQuotaResourceName (validateResourceName, then the quota system's own list). */
+/** ValidateResourceQuotaResourceName: validateResourceName, then the quota system's own list on top. */
 function quotaResourceNameErrors(name: string, field: string): FieldError[] {
-  const qualified = validateLabels({ [name]: "" }, field).map((e) => fieldInvalid(field, name, detailOf(e)));
-  if (qualified.length > 0) return qualified;
+  const qualified = isQualifiedName(name);
+  if (qualified.length > 0) return qualified.map((msg) => fieldInvalid(field, name, msg));
   if (name.includes("/")) return [];
   const errors: FieldError[] = [];
-  // validateResourceName's error, then ValidateResourceQuotaResourceName's own on top of it.
   if (!STANDARD_RESOURCES.has(name) && !isHugePages(name))
     errors.push(fieldInvalid(field, name, "must be a standard resource type or fully qualified"));
   if (!STANDARD_QUOTA_RESOURCES.has(name) && !isHugePages(name))
     errors.push(fieldInvalid(field, name, "must be a standard resource for quota"));
   return errors;
-}
-
-/** The detail of a field error validateLabels made (its message after `Invalid value: "…": `). */
-function detailOf(error: FieldError): string {
-  return error.message.replace(/^[^:]*: Invalid value: "(?:[^"\\]|\\.)*": /, "");
 }
 
 type Meta = { name: string; namespace?: string; labels?: Record<string, string> };
