@@ -1,9 +1,11 @@
 import { Command } from "commander";
 import { stringify } from "yaml";
+import { parseVersion } from "../podsecurity/api.js";
 import { terminalSafe } from "../report/terminal.js";
 import { runAudit } from "../tenancy/audit.js";
 import { planFixes } from "../tenancy/fixes.js";
-import { TENANT_LABEL } from "../tenancy/guardrails.js";
+import { manifestErrors, TENANT_LABEL } from "../tenancy/guardrails.js";
+import { UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
 import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
@@ -38,6 +40,12 @@ Examples:
     )
     .action(async (options: FixOptions) => {
       validateOutput(options.output, ["yaml", "json"]);
+      // Pod Security admission's own words for a version label it cannot parse.
+      const version = parseVersion(options.podSecurityVersion).error;
+      if (version)
+        throw new UsageError(
+          `--pod-security-version ${JSON.stringify(options.podSecurityVersion)}: ${version}`,
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot } = await loadSource(options);
       const tenancy = tenantsOf(snapshot, tenantSource);
@@ -45,6 +53,16 @@ Examples:
         tenantLabel: options.tenantLabel ?? TENANT_LABEL,
         podSecurityVersion: options.podSecurityVersion,
       });
+      // Nothing is written unless the API server would take every object (the Namespaces are updates).
+      const rejected = manifestErrors(
+        plan.fixes.flatMap((f) => f.apply),
+        {
+          existingNamespaceLabels: new Map(
+            snapshot.namespaces.map((ns) => [ns.metadata.name, ns.metadata.labels]),
+          ),
+        },
+      );
+      if (rejected.length > 0) throw new UsageError(rejected.map(terminalSafe).join("\nerror: "));
       if (options.output === "json") return printStructured(plan, "json");
       if (plan.fixes.length === 0) {
         writeText("# kubefence fix: nothing to fix, every tenant pair is isolated\n");

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { stringify } from "yaml";
+import { isDNS1123Label } from "../model/validation.js";
 import { type PodSecurityLevel, parseSubject, type SubjectRef } from "../tenancy/config.js";
-import { DEFAULT_QUOTA, TENANT_LABEL, tenantManifests } from "../tenancy/guardrails.js";
+import { DEFAULT_QUOTA, manifestErrors, TENANT_LABEL, tenantManifests } from "../tenancy/guardrails.js";
 import { UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 
@@ -61,21 +62,18 @@ Examples:
     )
     .action((name: string, options: InitOptions) => {
       validateOutput(options.output, ["yaml", "json"]);
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63)
-        throw new UsageError(
-          `tenant name "${name}" must be a DNS label (lower-case letters, digits and '-', at most 63)`,
-        );
-      if (!["restricted", "baseline", "privileged"].includes(options.level))
-        throw new UsageError(`--level must be restricted, baseline or privileged (got "${options.level}")`);
-      if (!/^(latest|v1\.\d+)$/.test(options.podSecurityVersion))
-        throw new UsageError(
-          `--pod-security-version must be latest or v1.NN (got "${options.podSecurityVersion}")`,
-        );
+      // The name, level and version are judged where they land, in the manifests, as the API server would.
       const owners: SubjectRef[] = options.owner.map((text) => {
         const subject = parseSubject(text);
         if (!subject)
           throw new UsageError(
             `--owner "${text}": expected User:NAME, Group:NAME or ServiceAccount:NAMESPACE:NAME`,
+          );
+        // RBAC itself takes any subject namespace, but a ServiceAccount can only live in a valid one.
+        const badNamespace = subject.namespace === undefined ? [] : isDNS1123Label(subject.namespace);
+        if (badNamespace.length > 0)
+          throw new UsageError(
+            `--owner "${text}": namespace ${JSON.stringify(subject.namespace)}: ${badNamespace.join(", ")}`,
           );
         return subject;
       });
@@ -88,6 +86,9 @@ Examples:
         quota: { ...DEFAULT_QUOTA, ...parseQuota(options.quota) },
         tenantLabel: options.tenantLabel,
       });
+      // Nothing is written unless the API server would take every object.
+      const rejected = manifestErrors(manifests);
+      if (rejected.length > 0) throw new UsageError(rejected.join("\nerror: "));
       process.stdout.write(
         options.output === "json"
           ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: manifests }, null, 2)}\n`

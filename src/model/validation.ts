@@ -121,6 +121,23 @@ const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 const DNS1123_SUBDOMAIN_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
+const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const DNS1123_LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+
+/** util/validation IsDNS1123Label (namespace names, a ServiceAccount subject's namespace). */
+export function isDNS1123Label(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (!DNS1123_LABEL.test(value))
+    errs.push(
+      DNS1123_SUBDOMAIN.test(value)
+        ? "must not contain dots"
+        : regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"),
+    );
+  return errs;
+}
+
 /** util/validation IsDNS1123Subdomain (object names and the like: "characters"). */
 export function isDNS1123Subdomain(value: string): string[] {
   return dns1123SubdomainErrors(value, maxLenError(253));

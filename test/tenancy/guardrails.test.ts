@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
+import { DEFAULT_QUOTA, manifestErrors, tenantManifests } from "../../src/tenancy/guardrails.js";
 
 type Manifest = {
   kind: string;
@@ -53,5 +53,69 @@ describe("tenantManifests", () => {
     };
     expect(quota.spec.hard["services.nodeports"]).toBe("0");
     expect(quota.spec.hard["services.loadbalancers"]).toBe("0");
+  });
+});
+
+describe("manifestErrors", () => {
+  const namespace = (labels: Record<string, string>) => ({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "team-a", labels },
+  });
+
+  it("accepts every manifest tenantManifests writes for valid input", () => {
+    const written = tenantManifests({
+      name: "team-a",
+      namespaces: ["team-a", "team-a-dev"],
+      owners: [
+        { kind: "User", name: "alice@example.com" },
+        { kind: "ServiceAccount", namespace: "team-a", name: "deployer" },
+      ],
+      level: "restricted",
+      version: "v1.30",
+      quota: { ...DEFAULT_QUOTA, "requests.nvidia.com/gpu": "2", "hugepages-2Mi": "1Gi" },
+    });
+    expect(manifestErrors(written)).toEqual([]);
+  });
+
+  it("judges a relabelled Namespace as an update: Pod Security errors the old labels had already are let through", () => {
+    const before = { "pod-security.kubernetes.io/audit": "strict" };
+    const after = { ...before, "kubefence.io/tenant": "team-a" };
+    const refusal =
+      'Namespace "team-a" is invalid: metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted';
+    expect(manifestErrors([namespace(after)])).toEqual([refusal]);
+    expect(
+      manifestErrors([namespace(after)], { existingNamespaceLabels: new Map([["team-a", before]]) }),
+    ).toEqual([]);
+    // A different error than before is judged again.
+    const changed = { ...after, "pod-security.kubernetes.io/audit": "stricter" };
+    expect(
+      manifestErrors([namespace(changed)], { existingNamespaceLabels: new Map([["team-a", before]]) }),
+    ).toHaveLength(1);
+  });
+
+  it("does not judge the objects of a refused Namespace again", () => {
+    const written = tenantManifests({
+      name: "team-a",
+      namespaces: ["Team_A"],
+      owners: [],
+      level: "baseline",
+      version: "latest",
+      quota: { pods: "lots" },
+    });
+    expect(manifestErrors(written)).toHaveLength(1);
+  });
+
+  it("names RBAC objects as path segments, not DNS subdomains", () => {
+    const binding = (name: string) => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name, namespace: "team-a" },
+      subjects: [],
+    });
+    expect(manifestErrors([binding("Team_A-owners")])).toEqual([]);
+    expect(manifestErrors([binding("a/b")])).toEqual([
+      'RoleBinding.rbac.authorization.k8s.io "a/b" is invalid: metadata.name: Invalid value: "a/b": may not contain \'/\'',
+    ]);
   });
 });
