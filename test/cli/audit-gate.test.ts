@@ -3,18 +3,13 @@
  * (exit 2), not "0 tenants, 100% isolated"; `--fail-on` says on stderr why it failed, and fails when a document
  * was skipped, unless `--allow-incomplete`.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBuiltCli } from "../support/built-cli.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-const audit = (args: string[], input = "") => {
-  const run = spawnSync(process.execPath, [CLI, "audit", ...args], { input, encoding: "utf8" });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-};
+const audit = (args: string[], input = "") => runBuiltCli(["audit", ...args], input);
 
 const NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n";
 // The API server rejects this Pod (containerPort must be an integer), so kubefence skips it.

@@ -3,15 +3,10 @@
  * Helm's empty `imagePullPolicy:`) is a pod the API server admits; kubefence used to skip it for its nulls, so
  * the gates judged it not at all. Now it is read, and judged.
  */
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { runBuiltCli } from "../support/built-cli.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-const run = (args: string[], input: string) => {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+const run = runBuiltCli;
 
 const INPUT = `apiVersion: v1
 kind: Namespace

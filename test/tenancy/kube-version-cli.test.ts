@@ -2,11 +2,8 @@
  * `audit -f … --kube-version`: the CLI hands the version to the audit, so a baseline label guards the node on
  * 1.37 and is a plain label on 1.20.
  */
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+import { runBuiltCli } from "../support/built-cli.js";
 
 // alice may create pods in `guarded`, which enforces baseline; `other` has a pod (kube-system makes the
 // built-in controllers the platform's).
@@ -41,12 +38,8 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
 `;
 
 function nodeCells(version: string) {
-  const run = spawnSync(
-    process.execPath,
-    [CLI, "audit", "-f", "-", "--kube-version", version, "-o", "json"],
-    { input: MANIFESTS, encoding: "utf8" },
-  );
-  expect(run.status).toBe(0);
+  const run = runBuiltCli(["audit", "-f", "-", "--kube-version", version, "-o", "json"], MANIFESTS);
+  expect(run.code).toBe(0);
   const report = JSON.parse(run.stdout) as {
     matrix: { from: string; to: string; plane: string; verdict: string }[];
     findings: { id: string }[];

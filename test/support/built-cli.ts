@@ -1,0 +1,13 @@
+/** Runs the built CLI (dist/cli/main.js) as a user runs it: its own process, `input` on stdin. */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+export function runBuiltCli(
+  args: string[],
+  input = "",
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BUILT_CLI, ...args], { input, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
