@@ -320,10 +320,13 @@ function assignIdentities(grants: ApiGrant[], tenancy: Tenancy): Map<string, str
 
 function ownerTenant(identity: string, reached: Set<string>, tenancy: Tenancy): string {
   const [kind, ...rest] = identity.split(":");
-  if (kind === "ServiceAccount") return tenancy.tenantOf.get(rest[0]!) ?? NO_TENANT;
+  // A namespace the snapshot lacks is still the platform's by name (kube-system, for the built-in bindings).
+  const ofNamespace = (namespace: string) =>
+    tenancy.tenantOf.get(namespace) ?? (tenancy.isPlatformNamespace(namespace) ? PLATFORM : NO_TENANT);
+  if (kind === "ServiceAccount") return ofNamespace(rest[0]!);
   const name = rest.join(":");
   if (kind === "Group" && name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
-    return tenancy.tenantOf.get(name.slice(ALL_SERVICE_ACCOUNTS.length + 1)) ?? NO_TENANT;
+    return ofNamespace(name.slice(ALL_SERVICE_ACCOUNTS.length + 1));
   // Kubernetes' own users and groups (controllers, nodes, the scheduler) are the platform.
   if (name.startsWith("system:") && !EVERYONE_GROUPS.has(name)) return PLATFORM;
   if (reached.size === 1 && !reached.has(ALL_TENANTS)) return [...reached][0]!;

@@ -34,6 +34,11 @@ export interface Tenancy {
   tenantOf: Map<string, string>;
   admins: SubjectRef[];
   platformServices: PlatformService[];
+  /**
+   * Whether a namespace is the platform's by name, also one the snapshot does not hold (manifests rarely
+   * declare kube-system, yet the built-in RBAC binds its ServiceAccounts).
+   */
+  isPlatformNamespace(name: string): boolean;
 }
 
 export type TenantSource =
@@ -56,10 +61,9 @@ export function resolveTenants(
     .sort((a, b) => a.name.localeCompare(b.name));
   const tenantOf = new Map<string, string>();
   const platformNames = config.platformNamespaces ? new Set(config.platformNamespaces) : undefined;
-  for (const ns of namespaces) {
-    if (platformNames ? platformNames.has(ns.name) : ns.name.startsWith("kube-"))
-      tenantOf.set(ns.name, PLATFORM);
-  }
+  const isPlatformNamespace = (name: string) =>
+    platformNames ? platformNames.has(name) : name.startsWith("kube-");
+  for (const ns of namespaces) if (isPlatformNamespace(ns.name)) tenantOf.set(ns.name, PLATFORM);
 
   const specs = new Map<string, TenantSpec>();
   if (source.from === "file") {
@@ -131,7 +135,13 @@ export function resolveTenants(
         message: `tenant "${spec.name}" has no namespaces in the cluster`,
       });
   return {
-    tenancy: { tenants, tenantOf, admins: config.admins, platformServices: config.platformServices },
+    tenancy: {
+      tenants,
+      tenantOf,
+      admins: config.admins,
+      platformServices: config.platformServices,
+      isPlatformNamespace,
+    },
     diagnostics,
   };
 }

@@ -3,7 +3,9 @@ import { evaluatePod, LATEST } from "../../src/podsecurity/index.js";
 import { impersonatedUser, resourceAttributes } from "../../src/rbac/attributes.js";
 import { buildAuthorizer } from "../../src/rbac/authorizer.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
+import { buildSnapshot } from "../../src/sources/build.js";
 import { loadDemo } from "../../src/sources/demo.js";
+import { parseDocuments } from "../../src/sources/documents.js";
 import { runAudit } from "../../src/tenancy/audit.js";
 import { applyFixPlan, planFixes } from "../../src/tenancy/fixes.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
@@ -58,5 +60,28 @@ describe("fixes for the demo cluster", () => {
   it("never touch the platform's namespaces", () => {
     const touched = plan.fixes.flatMap((f) => f.apply).map((m) => m.metadata.namespace ?? m.metadata.name);
     expect(touched).not.toContain("kube-system");
+  });
+});
+
+describe("fixes for manifests that do not declare kube-system", () => {
+  // An application's manifests rarely declare kube-system, but the built-in RBAC binds its ServiceAccounts
+  // (the controllers): those are the platform's, not identities of no tenant to be cut off.
+  const { snapshot } = buildSnapshot(
+    parseDocuments(
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: bank}\n",
+      "app.yaml",
+    ).documents,
+    { synthesizeNamespaces: true },
+  );
+  const app = withBuiltinRbac(snapshot);
+  const tenancy = tenancyOf(app);
+
+  it("propose deleting no built-in binding: kube-system's ServiceAccounts are the platform's", () => {
+    const deletes = planFixes(app, tenancy, runAudit(app, tenancy)).fixes.flatMap((f) => f.delete);
+    expect(deletes).toEqual([]);
+  });
+
+  it("the audit has no (no tenant) row made of Kubernetes' own controllers", () => {
+    expect(runAudit(app, tenancy).rows).toEqual(["bank", "shop"]);
   });
 });
