@@ -182,23 +182,21 @@ describe("label selectors", () => {
     ).toEqual([]);
   });
 
+  // Empty matchLabels, an expression with values, one without, one with an empty list: each version prints them apart.
+  const SELECTOR_WITH_EXPRESSIONS = {
+    matchLabels: {},
+    matchExpressions: [
+      { key: "k", operator: "In", values: ["x y", "z"] },
+      { key: "e", operator: "Exists" },
+      { key: "n", operator: "NotIn", values: [] },
+    ],
+  };
+
   it("quotes a selector as JSON (v1.37): Go's escapes, empty fields left out, map keys in byte order", () => {
     expect(labelSelectorValue({ matchLabels: { b: "2", a: "-1", "<&>": 'é"\t' } }).rendered).toBe(
       '{"matchLabels":{"\\u003c\\u0026\\u003e":"é\\"\\t","a":"-1","b":"2"}}',
     );
-    expect(
-      labelSelectorValue(
-        {
-          matchLabels: {},
-          matchExpressions: [
-            { key: "k", operator: "In", values: ["x y", "z"] },
-            { key: "e", operator: "Exists" },
-            { key: "n", operator: "NotIn", values: [] },
-          ],
-        },
-        V1_37,
-      ).rendered,
-    ).toBe(
+    expect(labelSelectorValue(SELECTOR_WITH_EXPRESSIONS, V1_37).rendered).toBe(
       '{"matchExpressions":[{"key":"k","operator":"In","values":["x y","z"]},{"key":"e","operator":"Exists"},{"key":"n","operator":"NotIn"}]}',
     );
   });
@@ -207,19 +205,7 @@ describe("label selectors", () => {
     expect(labelSelectorValue({ matchLabels: { b: "2", a: "-1" } }, V1_20).rendered).toBe(
       'v1.LabelSelector{MatchLabels:map[string]string{"a":"-1", "b":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}',
     );
-    expect(
-      labelSelectorValue(
-        {
-          matchLabels: {},
-          matchExpressions: [
-            { key: "k", operator: "In", values: ["x y", "z"] },
-            { key: "e", operator: "Exists" },
-            { key: "n", operator: "NotIn", values: [] },
-          ],
-        },
-        V1_20,
-      ).rendered,
-    ).toBe(
+    expect(labelSelectorValue(SELECTOR_WITH_EXPRESSIONS, V1_20).rendered).toBe(
       'v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"k", Operator:"In", Values:[]string{"x y", "z"}}, v1.LabelSelectorRequirement{Key:"e", Operator:"Exists", Values:[]string(nil)}, v1.LabelSelectorRequirement{Key:"n", Operator:"NotIn", Values:[]string{}}}}',
     );
   });
