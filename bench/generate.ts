@@ -902,7 +902,8 @@ function clone<T>(value: T): T {
 
 // ---- writing a List --------------------------------------------------------------------------------
 
-export type ListFormat = "yaml" | "json";
+/** `yaml`/`json`: one `List`, as `kubectl get -o yaml|json` prints it; `yaml-stream`: `---` documents, as `helm template`. */
+export type ListFormat = "yaml" | "json" | "yaml-stream";
 
 /**
  * The snapshot as one `List`, as `kubectl get -o yaml|json` prints it, streamed in chunks (a large cluster
@@ -924,21 +925,29 @@ export async function writeList(
   let buffer =
     format === "json"
       ? '{\n"apiVersion": "v1",\n"kind": "List",\n"items": [\n'
-      : "apiVersion: v1\nkind: List\nitems:\n";
+      : format === "yaml"
+        ? "apiVersion: v1\nkind: List\nitems:\n"
+        : "";
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i]!;
     if (format === "json") buffer += `${i > 0 ? ",\n" : ""}${JSON.stringify(object)}`;
-    else buffer += yamlItem(object);
+    else if (format === "yaml") buffer += yamlItem(object);
+    else buffer += yamlDocument(object);
     if (buffer.length > 1 << 20) {
       await write(buffer);
       buffer = "";
     }
   }
-  buffer +=
-    format === "json"
-      ? '\n],\n"metadata": {"resourceVersion": ""}\n}\n'
-      : 'metadata:\n  resourceVersion: ""\n';
+  if (format === "json") buffer += '\n],\n"metadata": {"resourceVersion": ""}\n}\n';
+  else if (format === "yaml") buffer += 'metadata:\n  resourceVersion: ""\n';
   await write(buffer);
+}
+
+/** One document of a stream: `---` then the object as block YAML. */
+function yamlDocument(value: unknown): string {
+  const lines: string[] = [];
+  emitYaml(value, 0, lines);
+  return `---\n${lines.join("\n")}\n`;
 }
 
 /** One list item: `- ` then the object as block YAML indented under it. */

@@ -2,6 +2,7 @@
  * The model and the manifest source at scale: generating a cluster, writing it as a `List` file, and
  * loading that file back through the real pipeline (parse → admit/validate → default → Snapshot).
  */
+import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,9 +17,8 @@ await benchmark("model", async (context) => {
   const objects = allObjects(snapshot).length;
   const dir = mkdtempSync(join(tmpdir(), "kubefence-model-bench-"));
   try {
-    // The yaml library reads ~1 MB/s: a 300 MB YAML List (large) would take five minutes, so large measures
-    // JSON only (what `kubefence snapshot` writes).
-    const formats: ListFormat[] = context.size === "large" ? ["json"] : ["json", "yaml"];
+    const formats: ListFormat[] = ["json", "yaml", "yaml-stream"];
+    const alone: { format: ListFormat; ms: number; peakRssMB: number }[] = [];
     for (const format of formats) {
       const file = join(dir, `cluster.${format}`);
       await measure(`write List (${format})`, () => writeFile(file, format), {
@@ -35,9 +35,33 @@ await benchmark("model", async (context) => {
         throw new Error(
           `${format}: loaded ${loaded} of ${objects} objects, ${result.diagnostics.length} diagnostics`,
         );
+      // The same load in a process of its own: its peak memory is the format's alone.
+      const child = JSON.parse(
+        execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "load-file.ts"), file], {
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        }),
+      ) as { ms: number; objects: number; peakRssMB: number };
+      if (child.objects !== objects)
+        throw new Error(`${format}: a fresh process loaded ${child.objects} objects`);
+      alone.push({ format, ms: child.ms, peakRssMB: child.peakRssMB });
+      context.note(
+        `load ${mb} MB ${format} file, fresh process`,
+        `${formatSeconds(child.ms)}, ${Math.round(objects / (child.ms / 1000) / 1000)}k objects/s, peak RSS ${Math.round(child.peakRssMB)} MB`,
+      );
     }
+    const json = alone.find((a) => a.format === "json")!;
+    for (const yaml of alone.filter((a) => a.format !== "json"))
+      context.note(
+        `${yaml.format} against json`,
+        `${(yaml.ms / json.ms).toFixed(2)}× the time, ${(yaml.peakRssMB / json.peakRssMB).toFixed(2)}× the peak RSS`,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  function formatSeconds(ms: number): string {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
   }
 
   async function writeFile(file: string, format: ListFormat): Promise<void> {

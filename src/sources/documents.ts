@@ -5,6 +5,7 @@
 import { type Document, LineCounter, type Node, parseAllDocuments, parseDocument } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Origin } from "../model/origin.js";
+import { readBlockYaml } from "./block-yaml.js";
 
 export type Path = readonly (string | number)[];
 
@@ -29,6 +30,8 @@ export const MAX_DEPTH = 500;
 export interface ParseOptions {
   /** Read a one-document YAML List item by item (default true); off only to prove it changes nothing. */
   listFastPath?: boolean;
+  /** Read plain block YAML with the fast reader (default true); off only to prove it changes nothing. */
+  blockFastPath?: boolean;
 }
 
 export function parseDocuments(
@@ -69,7 +72,55 @@ export function parseDocuments(
     const list = parseYamlList(text, file);
     if (list) return { documents: [list], diagnostics: [] };
   }
+  if (options.blockFastPath !== false) {
+    const stream = parseBlockYamlStream(text, file);
+    if (stream) return stream;
+  }
   return parseYaml(text, file, 0, true);
+}
+
+/**
+ * A YAML stream read document by document: each with the fast block reader (block-yaml.ts), or, when a
+ * document is outside its subset, with the `yaml` library (which also gives its errors). Positions are
+ * computed only when a diagnostic asks (`locate`), by re-reading that one document with the library.
+ * Streams with directives or `...` markers go to the library whole (undefined).
+ */
+function parseBlockYamlStream(
+  text: string,
+  file: string,
+): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
+  const lines = text.split(text.includes("\r") ? /\r?\n/ : "\n"); // YAML reads CRLF as LF
+  const starts: number[] = [0];
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    const c = line.charCodeAt(0);
+    if (c === 37 /* % */) return undefined;
+    if ((c === 45 /* - */ || c === 46) /* . */ && /^(---|\.\.\.)(?=[ \t\r]|$)/.test(line)) {
+      if (c === 46) return undefined;
+      if (k > 0) starts.push(k);
+    }
+  }
+  const documents: RawDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const finalBreak = text.endsWith("\n");
+  const offsets = lineOffsets(text, lines.length);
+  starts.forEach((start, n) => {
+    const end = starts[n + 1] ?? lines.length;
+    // The document's own text, for the yaml library; cut from `text` so that `lines` need not stay alive.
+    const chunk = () => text.slice(offsets[start], end < lines.length ? offsets[end] : text.length);
+    const read = readBlockYaml(lines, start, end, end < lines.length || finalBreak);
+    if (!read) {
+      const result = parseYaml(chunk(), file, start, false);
+      documents.push(...result.documents);
+      diagnostics.push(...result.diagnostics);
+      return;
+    }
+    if (read.value === null) return; // an empty document, skipped as kubectl does
+    documents.push(
+      lazyYamlDocument(read.value, chunk, file, start, at(file, read.line + 1, read.column + 1)),
+    );
+  });
+  return { documents, diagnostics };
 }
 
 function parseYaml(
@@ -192,27 +243,42 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     item.end = items[k + 1]?.start ?? end;
   });
   // The rest of the document, with `items: []` and blank lines where the items were (positions stay).
-  const skeletonText = [
+  const skeletonLines = [
     ...lines.slice(0, keyLine),
     "items: []",
     ...lines.slice(keyLine + 1, end).map(() => ""),
     ...lines.slice(end),
-  ].join("\n");
-  const lineCounter = new LineCounter();
-  const skeleton = parseDocument(skeletonText, { lineCounter, uniqueKeys: false });
-  if (skeleton.errors.length > 0 || !skeleton.contents) return undefined;
+  ];
+  const offsets = lineOffsets(text, lines.length);
+  const skeletonText = () =>
+    `${text.slice(0, offsets[keyLine])}items: []${"\n".repeat(end - keyLine - 1)}${end < lines.length ? `\n${text.slice(offsets[end])}` : ""}`;
   let value: unknown;
-  try {
-    value = skeleton.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch {
-    return undefined;
+  let skeletonStart: Origin | undefined;
+  const fastSkeleton = readBlockYaml(skeletonLines, 0, skeletonLines.length, true);
+  if (fastSkeleton) {
+    value = fastSkeleton.value;
+    skeletonStart = at(file, fastSkeleton.line + 1, fastSkeleton.column + 1);
+  } else {
+    const skeleton = parseDocument(skeletonText(), { uniqueKeys: false });
+    if (skeleton.errors.length > 0 || !skeleton.contents) return undefined;
+    try {
+      value = skeleton.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch {
+      return undefined;
+    }
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || tooDeep(value)) return undefined;
   // Every line but the last of the text ended with a line break; keep them (a `|+` scalar counts them).
   const chunkText = (item: { start: number; end: number }) =>
-    lines.slice(item.start, item.end).join("\n") + (item.end < lines.length ? "\n" : "");
+    text.slice(offsets[item.start], item.end < lines.length ? offsets[item.end] : text.length);
   const values: unknown[] = [];
+  const finalBreak = text.endsWith("\n");
   for (const item of items) {
+    const fast = readBlockYaml(lines, item.start, item.end, item.end < lines.length || finalBreak)?.value;
+    if (Array.isArray(fast) && fast.length === 1) {
+      values.push(fast[0]);
+      continue;
+    }
     const doc = parseDocument(chunkText(item), { uniqueKeys: false });
     if (doc.errors.length > 0) return undefined;
     let parsed: unknown;
@@ -225,7 +291,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     values.push(parsed[0]);
   }
   const list = { ...(value as Record<string, unknown>), items: values };
-  const skeletonDoc = yamlDocument(list, skeleton, skeleton.contents as Node, lineCounter, file);
+  const skeletonDoc = lazyYamlDocument(list, skeletonText, file, 0, skeletonStart);
   const locateInItem = (index: number, path: Path): Origin => {
     const item = items[index]!;
     if (path.length === 0) return at(file, item.start + 1, item.column);
@@ -268,6 +334,15 @@ function splitDocuments(text: string): { text: string; line: number }[] {
   }
   chunks.push({ text: text.slice(start), line: startLine });
   return chunks;
+}
+
+/** Where each of the first `count` lines of `text` starts (lines end at LF). */
+function lineOffsets(text: string, count: number): Int32Array | number[] {
+  const offsets = text.length < 2 ** 31 ? new Int32Array(count) : new Array<number>(count).fill(0);
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && line < count; i = text.indexOf("\n", i + 1))
+    offsets[line++] = i + 1;
+  return offsets;
 }
 
 function countLines(text: string, from: number, to: number): number {
@@ -313,6 +388,29 @@ export function listItems(list: RawDocument): RawDocument[] {
     origin: list.locate(["items", index]),
     locate: (path: Path) => list.locate(["items", index, ...path]),
   }));
+}
+
+/**
+ * A document read by the fast reader: positions other than its start come from re-reading its text with
+ * the `yaml` library, once, when a diagnostic first asks. `origin` undefined: ask the library for it too.
+ */
+function lazyYamlDocument(
+  value: unknown,
+  text: () => string,
+  file: string,
+  lineOffset: number,
+  origin: Origin | undefined,
+): RawDocument {
+  let located: RawDocument | undefined;
+  const locate = (path: Path): Origin => {
+    if (!located) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text(), { lineCounter, uniqueKeys: false });
+      located = yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset);
+    }
+    return located.locate(path);
+  };
+  return { value, origin: origin ?? locate([]), locate };
 }
 
 function yamlDocument(

@@ -24,7 +24,7 @@ function itemPaths(doc: RawDocument): Path[] {
 function expectSameAsWhole(text: string) {
   const fast = parseYamlList(text, "f.yaml");
   expect(fast, "the item-by-item reader was not taken").toBeDefined();
-  const whole = parseDocuments(text, "f.yaml", { listFastPath: false });
+  const whole = parseDocuments(text, "f.yaml", { listFastPath: false, blockFastPath: false });
   expect(whole.diagnostics).toEqual([]);
   expect(whole.documents).toHaveLength(1);
   const paths = itemPaths(whole.documents[0]!);
@@ -140,6 +140,8 @@ describe("a YAML List read item by item equals the List read whole", () => {
 
   it("through parseDocuments, a broken item is reported as before", () => {
     const text = `apiVersion: v1\nitems:\n- kind: Pod\n  metadata: {name: [x\n- kind: Pod\nkind: List\n`;
-    expect(parseDocuments(text, "f.yaml")).toEqual(parseDocuments(text, "f.yaml", { listFastPath: false }));
+    expect(parseDocuments(text, "f.yaml")).toEqual(
+      parseDocuments(text, "f.yaml", { listFastPath: false, blockFastPath: false }),
+    );
   });
 });

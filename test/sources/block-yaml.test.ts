@@ -1,0 +1,338 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LineCounter, parseAllDocuments, stringify } from "yaml";
+import { generateCluster } from "../../bench/generate.js";
+import { allObjects } from "../../src/model/snapshot.js";
+import { readBlockYaml } from "../../src/sources/block-yaml.js";
+import { type Path, parseDocuments, type RawDocument } from "../../src/sources/documents.js";
+
+/** The `yaml` library's reading of a one-document text: its value and where its content starts, or errors. */
+function library(text: string): { value: unknown; line: number; column: number } | "error" {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  if (!Array.isArray(docs) || docs.length > 1) return "error";
+  if (docs.length === 0) return { value: null, line: 0, column: 0 };
+  const doc = docs[0]!;
+  if (doc.errors.length > 0) return "error";
+  if (doc.contents === null) return { value: null, line: 0, column: 0 };
+  const { line, col } = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
+  return { value: doc.toJS({ maxAliasCount: 1000 }), line: line - 1, column: col - 1 };
+}
+
+function fast(text: string) {
+  const lines = text.split("\n");
+  return readBlockYaml(lines, 0, lines.length, text.endsWith("\n"));
+}
+
+/** Whenever the fast reader answers, the library reads the same text without error and to the same value. */
+function expectAgreement(text: string): boolean {
+  const answer = fast(text);
+  if (answer === undefined) return false;
+  const reference = library(text);
+  expect(reference, text).not.toBe("error");
+  if (reference === "error") return false;
+  expect(answer.value, text).toStrictEqual(reference.value);
+  if (answer.value !== null)
+    expect([answer.line, answer.column], text).toEqual([reference.line, reference.column]);
+  return true;
+}
+
+/** Values with the scalars and keys that YAML reads as something else than their text. */
+const tricky = [
+  "true",
+  "True",
+  "TRUE",
+  "yes",
+  "no",
+  "on",
+  "y",
+  "null",
+  "Null",
+  "~",
+  "",
+  "0x1F",
+  "0o17",
+  "017",
+  "1e3",
+  "1E-2",
+  ".inf",
+  "-.Inf",
+  ".NaN",
+  "+5",
+  "-0",
+  "0.50",
+  "1_000",
+  "12345678901234567890",
+  "1.",
+  ".5",
+  "a: b",
+  "a:b",
+  "a #b",
+  "a#b",
+  "#x",
+  "- x",
+  "-x",
+  "-",
+  "[x]",
+  "{x}",
+  "[]",
+  "{}",
+  "&a",
+  "*a",
+  "!t",
+  "|",
+  ">",
+  "'",
+  '"',
+  "%x",
+  "@x",
+  "`x",
+  " lead",
+  "trail ",
+  "é",
+  "\u2028",
+  "a\tb",
+  "x\n",
+  "x\ny",
+  "x\n\n",
+  "\nx",
+  "  x\n y\n",
+  "---",
+  "...",
+  "? x",
+  ": x",
+  "a\\b",
+  '"q"',
+  "it's",
+  "\u00e9\u00e8",
+  "\u0085",
+  "\r",
+  "\ud83d\ude00",
+];
+const keys = fc.oneof(
+  fc.constantFrom("a", "name", "app.kubernetes.io/name", "x_y", "a-b", "A1", "k.io/x-y_z"),
+  fc.constantFrom("true", "null", "__proto__", "1", "a b", "a:b", "<<", "-a", "~", "", "'q'", "a#", "yes"),
+  fc.string({ maxLength: 4 }),
+);
+const scalar = fc.oneof(
+  fc.constantFrom(...tricky),
+  fc.string({ maxLength: 6 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+);
+type Value = unknown;
+const values = fc.letrec<{ node: Value; map: Record<string, Value>; list: Value[] }>((tie) => ({
+  node: fc.oneof({ depthSize: "small" }, scalar, tie("map"), tie("list")),
+  map: fc.dictionary(keys, tie("node"), { maxKeys: 4 }),
+  list: fc.array(tie("node"), { maxLength: 3 }),
+}));
+
+interface Style {
+  width: number;
+  sequenceAtKeyIndent: boolean;
+  compact: boolean;
+  comments: boolean;
+}
+
+/**
+ * A naive block YAML writer with choices (indentation, sequence style, quoting, literal scalars, comments):
+ * it writes strings as they are in whichever style it picks, so it writes invalid and surprising YAML too.
+ */
+function write(value: Value, style: Style, choose: () => number): string {
+  const out: string[] = [];
+  const comment = () => (style.comments && choose() < 0.15 ? "  # c" : "");
+  const scalarText = (v: unknown, indent: number): string => {
+    if (typeof v !== "string") return String(v);
+    const r = choose();
+    if (v.includes("\n") && r < 0.6) {
+      const body = v.replace(/\n+$/, "");
+      const chomp = v.endsWith("\n") ? "" : "-";
+      return `|${chomp}\n${body
+        .split("\n")
+        .map((l) => (l === "" ? "" : `${" ".repeat(indent + style.width)}${l}`))
+        .join("\n")}`;
+    }
+    if (r < 0.75) return v;
+    if (r < 0.9) return JSON.stringify(v);
+    return `'${v.replaceAll("'", "''")}'`;
+  };
+  const node = (v: unknown, indent: number, prefix: string) => {
+    const pad = " ".repeat(indent);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return out.push(`${prefix} []${comment()}`);
+      out.push(`${prefix}${comment()}`);
+      const itemIndent = style.sequenceAtKeyIndent && prefix.endsWith(":") ? indent : indent + style.width;
+      for (const item of v) entry(item, itemIndent);
+      return;
+    }
+    if (typeof v === "object" && v !== null) {
+      const entries = Object.entries(v);
+      if (entries.length === 0) return out.push(`${prefix} {}`);
+      out.push(`${prefix}${comment()}`);
+      for (const [k, child] of entries) keyed(k, child, indent + style.width);
+      return;
+    }
+    out.push(`${prefix} ${scalarText(v, indent)}${comment()}`);
+    void pad;
+  };
+  const keyed = (k: string, v: unknown, indent: number) => {
+    if (style.comments && choose() < 0.1) out.push(`${" ".repeat(indent)}# note`);
+    if (choose() < 0.05) out.push("");
+    node(v, indent, `${" ".repeat(indent)}${k}:`);
+  };
+  const entry = (v: unknown, indent: number) => {
+    const pad = " ".repeat(indent);
+    if (
+      typeof v === "object" &&
+      v !== null &&
+      !Array.isArray(v) &&
+      style.compact &&
+      Object.keys(v).length > 0
+    ) {
+      const [first, ...rest] = Object.entries(v);
+      const inner = indent + 2;
+      node(first![1], inner, `${pad}- ${first![0]}:`);
+      for (const [k, child] of rest) keyed(k, child, inner);
+      return;
+    }
+    if ((typeof v === "object" && v !== null) || Array.isArray(v)) {
+      if (Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0)
+        return out.push(`${pad}- ${Array.isArray(v) ? "[]" : "{}"}`);
+      out.push(`${pad}-`);
+      const childIndent = indent + style.width;
+      if (Array.isArray(v)) for (const item of v) entry(item, childIndent);
+      else for (const [k, child] of Object.entries(v as object)) keyed(k, child, childIndent);
+      return;
+    }
+    out.push(`${pad}- ${scalarText(v, indent)}${comment()}`);
+  };
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    for (const [k, child] of Object.entries(value)) keyed(k, child, 0);
+  else if (Array.isArray(value)) for (const item of value) entry(item, 0);
+  else out.push(scalarText(value, 0));
+  return `${out.join("\n")}\n`;
+}
+
+const styles = fc.record({
+  width: fc.integer({ min: 1, max: 4 }),
+  sequenceAtKeyIndent: fc.boolean(),
+  compact: fc.boolean(),
+  comments: fc.boolean(),
+});
+
+describe("the block YAML reader agrees with the yaml library", () => {
+  it("on naive block YAML of random values, in random styles", () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(
+        values.node,
+        styles,
+        fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
+        (v, s, r) => {
+          const random = r[Symbol.iterator]();
+          if (expectAgreement(write(v, s, () => random.next().value as number))) answered++;
+        },
+      ),
+      { numRuns: 3000, seed: 42 },
+    );
+    // The reader must answer most of the time, or the comparison proves little (and the fast path is idle).
+    expect(answered).toBeGreaterThan(600);
+  });
+
+  it("on mutated texts: an edit either keeps agreement or makes the reader hand over", () => {
+    const edits = fc.array(
+      fc.record({
+        at: fc.nat(),
+        insert: fc.constantFrom(
+          " ",
+          "  ",
+          "\n",
+          "-",
+          ":",
+          "#",
+          "'",
+          '"',
+          "|",
+          "|+",
+          ">",
+          "&a ",
+          "*a",
+          "!",
+          "\t",
+          "- ",
+          ": ",
+          "[",
+          "{",
+          "\\",
+          "---\n",
+          "...\n",
+          "%",
+          "\r",
+        ),
+        remove: fc.nat({ max: 3 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(values.map, styles, edits, (v, s, e) => {
+        let text = write(v, s, () => 0.5);
+        for (const { at, insert, remove } of e) {
+          const p = at % (text.length + 1);
+          text = text.slice(0, p) + insert + text.slice(p + remove);
+        }
+        if (text.split("\n").some((l) => /^(---|\.\.\.)(\s|$)/.test(l))) return; // streams: not one document
+        expectAgreement(text);
+      }),
+      { numRuns: 4000, seed: 7 },
+    );
+  });
+
+  it("reads every object of a generated cluster, as the yaml library writes them, itself", () => {
+    const snapshot = generateCluster({
+      seed: 5,
+      tenants: 3,
+      namespacesPerTenant: 3,
+      deploymentsPerNamespace: 2,
+      replicas: 2,
+      policiesPerNamespace: 4,
+      bindingsPerNamespace: 3,
+      clusterRoleBindings: 5,
+    });
+    for (const object of allObjects(snapshot)) {
+      for (const indentSeq of [true, false]) {
+        const text = stringify(object, { indentSeq, lineWidth: 0, aliasDuplicateObjects: false });
+        expect(expectAgreement(text), text).toBe(true);
+      }
+    }
+  });
+});
+
+/** Everything the rest of the pipeline sees of a document. */
+function observe(docs: RawDocument[], paths: Path[]) {
+  return docs.map((d) => ({ value: d.value, origin: d.origin, positions: paths.map((p) => d.locate(p)) }));
+}
+
+describe("manifests read with and without the fast reader are the same", () => {
+  const files = [
+    ...readdirSync("test/sources/corpus").map((f) => join("test/sources/corpus", f)),
+    ...readdirSync("examples", { recursive: true, encoding: "utf8" }).map((f) => join("examples", f)),
+  ].filter((f) => /\.ya?ml$/.test(f));
+  const paths: Path[] = [
+    [],
+    ["metadata"],
+    ["metadata", "name"],
+    ["spec", "containers", 0, "image"],
+    ["nope"],
+  ];
+  it.each(files)("%s", (file) => {
+    const text = readFileSync(file, "utf8");
+    const withFast = parseDocuments(text, file);
+    const without = parseDocuments(text, file, { blockFastPath: false, listFastPath: false });
+    expect(withFast.diagnostics).toEqual(without.diagnostics);
+    expect(observe(withFast.documents, paths)).toEqual(observe(without.documents, paths));
+  });
+});
