@@ -13,6 +13,7 @@ import { formatOrigin } from "../model/origin.js";
 import { allObjects, type Snapshot } from "../model/snapshot.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
 import { terminalSafe } from "../report/terminal.js";
+import type { ValidationMode } from "../sources/admit.js";
 import type { LoadResult } from "../sources/build.js";
 import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
@@ -26,7 +27,10 @@ export interface SourceOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** --strict: --validate=strict, kept as an alias. */
   strict?: boolean;
+  /** --validate, as typed. */
+  validate?: string;
   /** false with --no-builtin-rbac: manifests get no built-in Roles/ClusterRoles/bindings (see src/rbac/builtin.ts). */
   builtinRbac?: boolean;
   /** --kube-version, as typed: the version manifests are read as. */
@@ -50,7 +54,11 @@ export function addSourceOptions(command: Command): Command {
       "kubeconfig file for the live cluster (default: $KUBECONFIG or ~/.kube/config)",
     )
     .option("--context <name>", "kubeconfig context to use (default: the current context)")
-    .option("--strict", "treat input warnings and errors as fatal (exit code 2)")
+    .option(
+      "--validate <mode>",
+      "documents the API server would reject for a field the analysis can do without (a container without a name, an invalid label value): warn = analyse them as written and warn (default), strict (or true) = skip them and exit 2 on any input problem, ignore (or false) = analyse them silently",
+    )
+    .option("--strict", "same as --validate=strict")
     .option("--no-builtin-rbac", "do not add the built-in RBAC objects every cluster has to manifests")
     .option(
       "--kube-version <version>",
@@ -75,6 +83,7 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
       "--kube-version is for manifests (-f or --demo); a live cluster is read as the version it reports",
     );
   const kubeVersion = manifestKubeVersion(options.kubeVersion);
+  const validate = validationMode(options);
   let result: LoadResult;
   try {
     if (options.demo) result = loadDemo({ kubeVersion });
@@ -83,6 +92,7 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
         recursive: options.recursive,
         defaultNamespace: options.namespace,
         kubeVersion,
+        validate,
       });
     else
       result = await loadLive({
@@ -108,13 +118,36 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
   if (manifests && options.builtinRbac !== false)
     result = { ...result, snapshot: withBuiltinRbac(result.snapshot, kubeVersion) };
   reportDiagnostics(result.diagnostics);
-  if (options.strict) {
+  if (validate === "strict") {
     const fatal = result.diagnostics.filter((d) => d.severity !== "info").length;
     if (fatal > 0)
-      throw new UsageError(`--strict: ${fatal} input problem${fatal === 1 ? "" : "s"} (see above)`);
+      throw new UsageError(
+        `${options.strict ? "--strict" : "--validate=strict"}: ${fatal} input problem${fatal === 1 ? "" : "s"} (see above)`,
+      );
   }
   return result;
 }
+
+/** `--validate` (kubectl's values, `true`/`false` included) and its `--strict` alias. */
+export function validationMode(options: Pick<SourceOptions, "strict" | "validate">): ValidationMode {
+  const typed = options.validate;
+  const mode = typed === undefined ? undefined : VALIDATE_VALUES.get(typed);
+  if (typed !== undefined && mode === undefined)
+    throw new UsageError(
+      `--validate ${JSON.stringify(typed)}: must be one of strict (or true), warn, ignore (or false)`,
+    );
+  if (options.strict && mode !== undefined && mode !== "strict")
+    throw new UsageError(`--strict and --validate=${typed} contradict each other`);
+  return options.strict ? "strict" : (mode ?? "warn");
+}
+
+const VALIDATE_VALUES = new Map<string, ValidationMode>([
+  ["strict", "strict"],
+  ["true", "strict"],
+  ["warn", "warn"],
+  ["ignore", "ignore"],
+  ["false", "ignore"],
+]);
 
 function isEmpty(snapshot: Snapshot): boolean {
   return allObjects(snapshot).length === 0 && Object.keys(snapshot.unknownKinds).length === 0;

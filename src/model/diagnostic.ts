@@ -7,4 +7,9 @@ export interface Diagnostic {
   origin?: Origin;
   /** JSON path of the offending field inside the document, e.g. `spec.containers[0].ports[0].containerPort`. */
   field?: string;
+  /**
+   * The API server would reject the document for this, but kubefence could analyse it as written
+   * (`--validate=warn`): a missing container name, an invalid label value, … Counted in the load summary.
+   */
+  analysedAsWritten?: boolean;
 }

@@ -240,12 +240,14 @@ function containerPorts(spec: Pod["spec"]): ContainerPort[] {
   const add = (c: Container) => {
     const ports = c.ports;
     if (ports)
+      // A port without a number (analysed under --validate=warn) matches no rule.
       for (const p of ports)
-        out.push({
-          name: p.name || undefined,
-          port: p.containerPort,
-          protocol: (p.protocol ?? "TCP") as Protocol,
-        });
+        if (p.containerPort !== undefined)
+          out.push({
+            name: p.name || undefined,
+            port: p.containerPort,
+            protocol: (p.protocol ?? "TCP") as Protocol,
+          });
   };
   for (const c of spec?.containers ?? []) add(c);
   for (const c of spec?.initContainers ?? []) if (c.restartPolicy === "Always") add(c);

@@ -24,6 +24,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { applyDefaults } from "../model/defaults.js";
 import type { Diagnostic } from "../model/diagnostic.js";
+import { goQuote } from "../model/go-format.js";
 import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Kind, KubeObject } from "../model/objects.js";
@@ -63,7 +64,16 @@ export type Admission =
   | { type: "list"; items: unknown[] }
   | { type: "rejected"; diagnostics: Diagnostic[] };
 
+/**
+ * kubectl's `--validate`: what to do with a document the API server would reject for a field the analysis
+ * can do without. `strict`: skip it (an error); `warn`: analyse it as written, with a warning; `ignore`:
+ * analyse it, say nothing. A document that cannot be interpreted at all is skipped in every mode.
+ */
+export type ValidationMode = "strict" | "warn" | "ignore";
+
 export interface AdmitOptions {
+  /** Default `warn`. */
+  validate?: ValidationMode;
   /** Namespace for namespaced objects that name none (`-n`); `default` otherwise. */
   defaultNamespace?: string;
   /** The API server version whose defaulting and validation apply (`--kube-version`; a live server's own). */
@@ -148,53 +158,70 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   try {
     applyDefaults(object as unknown as KubeObject, version);
   } catch {}
+  const validate = options.validate ?? "warn";
+  /** Errors the API server would reject the object for, but the analysis can do without (--validate). */
+  const tolerated: FieldError[] = [];
   try {
     new MODELS[info.kind](object as never).validate();
   } catch (error) {
     const problems = validationProblems(error, object);
     if (!problems) throw error;
-    // Only a required field missing (`containers: null`): the API server's field.Required, in its words.
-    // Several are left in the schema's words: the server would list them in its own validation order.
-    if (problems.length === 1 && problems[0]!.required !== undefined) {
-      const required = problems.map((p) => fieldRequired(fieldPath([...p.path, p.required!]), ""));
+    if (problems.every(analysable)) {
+      for (const p of problems) {
+        tolerated.push(missingField(p));
+        // Go's zero value, as the API server's decoding leaves it: a nameless container is named "".
+        if (p.required !== "containerPort") setAt(object, [...p.path, p.required!], "");
+      }
+    } else {
+      // Only a required field missing (`containers: null`): the API server's field.Required, in its words.
+      // Several are left in the schema's words: the server would list them in its own validation order.
+      if (problems.length === 1 && problems[0]!.required !== undefined) {
+        const required = problems.map((p) => fieldRequired(fieldPath([...p.path, p.required!]), ""));
+        return {
+          type: "rejected",
+          diagnostics: [
+            {
+              severity: "error",
+              message: `${invalidObjectMessage(kind, info.group, String(metadata.name), required)}; document skipped`,
+              origin: doc.locate(problems[0]!.path),
+              field: required[0]!.field,
+            },
+          ],
+        };
+      }
       return {
         type: "rejected",
-        diagnostics: [
-          {
-            severity: "error",
-            message: `${invalidObjectMessage(kind, info.group, String(metadata.name), required)}; document skipped`,
-            origin: doc.locate(problems[0]!.path),
-            field: required[0]!.field,
-          },
-        ],
+        diagnostics: problems.map((p) => ({
+          severity: "error" as const,
+          message: `${kind} ${JSON.stringify(metadata.name)}: ${fieldPath(p.path) || "object"} ${p.message}; document skipped`,
+          origin: doc.locate(p.path),
+          field: fieldPath(p.path),
+        })),
       };
     }
-    return {
-      type: "rejected",
-      diagnostics: problems.map((p) => ({
-        severity: "error" as const,
-        message: `${kind} ${JSON.stringify(metadata.name)}: ${fieldPath(p.path) || "object"} ${p.message}; document skipped`,
-        origin: doc.locate(p.path),
-        field: fieldPath(p.path),
-      })),
-    };
   }
 
   // What the API server validates beyond field types, where kubefence checks it: labels and selectors.
   const invalid = apiServerErrors(object as unknown as KubeObject, version);
-  if (invalid.length > 0) {
-    const at = invalid[0]!.at ?? [];
-    return {
-      type: "rejected",
-      diagnostics: [
-        {
-          severity: "error",
-          message: `${invalidObjectMessage(kind, info.group, String(metadata.name), invalid)}; document skipped`,
-          origin: doc.locate(at),
-          field: fieldPath(at) || undefined,
-        },
-      ],
-    };
+  tolerated.push(...invalid);
+  if (tolerated.length > 0 && validate !== "ignore") {
+    const errors = inServerOrder([...tolerated, ...duplicateContainerNames(object)]);
+    const at = errors[0]!.at ?? [];
+    const message = invalidObjectMessage(kind, info.group, String(metadata.name), errors);
+    const origin = doc.locate(at);
+    const field = fieldPath(at) || undefined;
+    if (validate === "strict")
+      return {
+        type: "rejected",
+        diagnostics: [{ severity: "error", message: `${message}; document skipped`, origin, field }],
+      };
+    diagnostics.push({
+      severity: "warning",
+      message: `${message}; analysed as written`,
+      origin,
+      field,
+      analysedAsWritten: true,
+    });
   }
 
   if (info.namespaced) {
@@ -226,6 +253,108 @@ function apiServerErrors(object: KubeObject, version: KubeVersion): FieldError[]
 
 function acceptsVersion(info: KindInfo, apiVersion: string): boolean {
   return apiVersion === apiVersionOf(info) || info.deprecatedVersions.includes(apiVersion);
+}
+
+/**
+ * Required fields whose absence the analysis can live with: the API server rejects the object, but every
+ * engine reads the rest of it the same way (a container is known by its index, a port without a number
+ * matches nothing, an owner is found by kind and name).
+ */
+const CONTAINER_LISTS = /^(containers|initContainers|ephemeralContainers)$/;
+
+const ANALYSABLE_MISSING: readonly { parent: RegExp; field: string; detail: string }[] = [
+  { parent: CONTAINER_LISTS, field: "name", detail: "" },
+  { parent: /^ports$/, field: "containerPort", detail: "" },
+  { parent: /^ownerReferences$/, field: "uid", detail: "must not be empty" },
+];
+
+function analysable(problem: Problem): boolean {
+  return analysableMissing(problem) !== undefined;
+}
+
+function analysableMissing(problem: Problem): (typeof ANALYSABLE_MISSING)[number] | undefined {
+  const { path, required } = problem;
+  if (required === undefined || typeof path.at(-1) !== "number") return undefined;
+  const parent = String(path.at(-2));
+  // Container ports only: a Service port without `port` is not analysable.
+  if (parent === "ports" && !CONTAINER_LISTS.test(String(path.at(-4)))) return undefined;
+  return ANALYSABLE_MISSING.find((a) => a.parent.test(parent) && a.field === required);
+}
+
+/** Sets the field at `path` of `object` (a copy of the document), copying what is on the way: the document stays as read. */
+function setAt(object: Record<string, unknown>, path: Path, value: unknown): void {
+  let parent = object as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) {
+    const child = parent[segment];
+    const copy = Array.isArray(child) ? [...child] : { ...(child as object) };
+    parent[segment] = copy;
+    parent = copy as Record<string | number, unknown>;
+  }
+  parent[path.at(-1)!] = value;
+}
+
+/** The API server's field.Required for a missing field the analysis can do without. */
+function missingField(problem: Problem): FieldError {
+  const path = [...problem.path, problem.required!];
+  return { ...fieldRequired(fieldPath(path), analysableMissing(problem)!.detail), at: problem.path };
+}
+
+/**
+ * The server's Duplicate errors that nameless containers bring along: two regular containers without a
+ * name share the name "" (validateContainers checks names unique within spec.containers).
+ */
+function duplicateContainerNames(object: Record<string, unknown>): FieldError[] {
+  const errors: FieldError[] = [];
+  const visit = (spec: unknown, path: Path) => {
+    const containers = (spec as { containers?: unknown } | undefined)?.containers;
+    if (!Array.isArray(containers)) return;
+    const seen = new Set<string>();
+    containers.forEach((c: { name?: unknown }, i) => {
+      const name = typeof c?.name === "string" ? c.name : "";
+      const at = [...path, "containers", i];
+      if (seen.has(name))
+        errors.push({
+          field: `${fieldPath(at)}.name`,
+          message: `${fieldPath(at)}.name: Duplicate value: ${goQuote(name)}`,
+          at,
+        });
+      else seen.add(name);
+    });
+  };
+  const spec = object.spec as Record<string, unknown> | undefined;
+  if (object.kind === "Pod") visit(spec, ["spec"]);
+  const template = (spec?.template as Record<string, unknown> | undefined)?.spec;
+  if (template) visit(template, ["spec", "template", "spec"]);
+  const job = (spec?.jobTemplate as { spec?: { template?: { spec?: unknown } } } | undefined)?.spec?.template
+    ?.spec;
+  if (job) visit(job, ["spec", "jobTemplate", "spec", "template", "spec"]);
+  return errors;
+}
+
+/**
+ * Field errors in the order the API server's validation finds them: object metadata (labels before owner
+ * references), then the spec, whose containers come before init and ephemeral containers and, within one
+ * container, its name before its ports. Errors the server finds in the same place keep their order.
+ */
+function inServerOrder(errors: FieldError[]): FieldError[] {
+  const rank = (e: FieldError): number[] => {
+    const f = e.field;
+    if (f.startsWith("metadata."))
+      return [0, f.startsWith("metadata.labels") ? 0 : f.startsWith("metadata.annotations") ? 1 : 2];
+    const container = /(containers|initContainers|ephemeralContainers)\[(\d+)\]\.(\w+)/.exec(f);
+    if (!container) return [1];
+    const list = ["containers", "initContainers", "ephemeralContainers"].indexOf(container[1]!);
+    return [2, list, Number(container[2]), container[3] === "name" ? 0 : 1];
+  };
+  const compare = (a: number[], b: number[]) => {
+    for (let k = 0; k < Math.max(a.length, b.length); k++)
+      if ((a[k] ?? 0) !== (b[k] ?? 0)) return (a[k] ?? 0) - (b[k] ?? 0);
+    return 0;
+  };
+  return errors
+    .map((e, index) => ({ e, index, key: rank(e) }))
+    .sort((x, y) => compare(x.key, y.key) || x.index - y.index)
+    .map((x) => x.e);
 }
 
 interface Problem {

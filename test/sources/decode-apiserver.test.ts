@@ -30,7 +30,7 @@ describe("null and empty values agree with the API server", () => {
   it.each(NULL_CASES.map((c) => [c.why, c] as const))("%s", async (_why, c) => {
     const { status, body } = await cluster.request<Json>("POST", collection(c.manifest), c.manifest);
     const { documents } = parseDocuments(JSON.stringify(c.manifest), "test.json");
-    const admission = admit(documents[0]!, { defaultNamespace: NS });
+    const admission = admit(documents[0]!, { defaultNamespace: NS, validate: "strict" });
     if (c.rejected) {
       expect(status, JSON.stringify(body)).toBe(422);
       expect(body.message).toBe(c.rejected);

@@ -14,7 +14,7 @@ function load(text: string) {
   const { documents, diagnostics } = parseDocuments(text, "test.yaml");
   expect(diagnostics).toEqual([]);
   expect(documents).toHaveLength(1);
-  return { document: documents[0]!, admission: admit(documents[0]!) };
+  return { document: documents[0]!, admission: admit(documents[0]!, { validate: "strict" }) };
 }
 
 describe("null and empty values, as the API server decodes and defaults them", () => {

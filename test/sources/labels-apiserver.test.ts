@@ -333,18 +333,31 @@ async function apiServer(object: Manifest): Promise<string | undefined> {
   return body.message;
 }
 
-/** kubefence's verdict, the same way. */
+/**
+ * kubefence's verdict, the same way: under --validate=strict the document is skipped with the server's
+ * message; under warn (the default) it is analysed, with that same message as a warning.
+ */
 function kubefence(object: Manifest): string | undefined {
   const origin = { file: "test.yaml", line: 1, column: 1 };
-  const result = admit(
-    { value: structuredClone(object), origin, locate: () => origin },
-    { defaultNamespace: NS },
-  );
-  if (result.type === "object") return undefined;
+  const read = (validate: "strict" | "warn") =>
+    admit(
+      { value: structuredClone(object), origin, locate: () => origin },
+      { defaultNamespace: NS, validate },
+    );
+  const result = read("strict");
+  const warned = read("warn");
+  if (result.type === "object") {
+    expect(warned.type === "object" && warned.diagnostics.filter((d) => d.analysedAsWritten)).toEqual([]);
+    return undefined;
+  }
   expect(result.type).toBe("rejected");
   if (result.type !== "rejected") return;
   expect(result.diagnostics).toHaveLength(1);
-  return result.diagnostics[0]!.message.replace(/; document skipped$/, "");
+  const message = result.diagnostics[0]!.message.replace(/; document skipped$/, "");
+  expect(warned.type).toBe("object");
+  if (warned.type === "object")
+    expect(warned.diagnostics.map((d) => d.message)).toEqual([`${message}; analysed as written`]);
+  return message;
 }
 
 describe("label validation agrees with the API server", () => {

@@ -33,8 +33,12 @@ function text(d: Diagnostic): string {
   return `${o && "file" in o ? `${o.file}:${o.line}:${o.column}: ` : ""}${d.message}`;
 }
 
-function load(paths: string[], kubeVersion?: KubeVersion) {
-  const { snapshot, diagnostics } = loadManifests(paths, kubeVersion ? { kubeVersion } : {});
+/** Read under --validate=strict, where a label the API server rejects skips its document. */
+function load(paths: string[], kubeVersion?: KubeVersion, validate: "strict" | "warn" = "strict") {
+  const { snapshot, diagnostics } = loadManifests(paths, {
+    validate,
+    ...(kubeVersion ? { kubeVersion } : {}),
+  });
   return { snapshot, problems: diagnostics.filter((d) => d.severity !== "info"), diagnostics };
 }
 
@@ -63,6 +67,25 @@ describe("labels the API server rejects", () => {
     expect(diagnostics.filter((d) => d.severity === "info").map((d) => d.message)).toEqual([
       'namespace "shop" is not declared but 1 object lives in it; assumed to exist with no labels other than kubernetes.io/metadata.name',
     ]);
+  });
+
+  it("under --validate=warn (the default) the same objects are analysed as written, with the same words", () => {
+    const { snapshot, problems } = load([FILE], undefined, "warn");
+    expect(problems.map(text)).toEqual([
+      `${FILE}:9:18: Pod "web" is invalid: metadata.labels: Invalid value: "team name": ${NAME_PART}; analysed as written`,
+      `${FILE}:20:35: Deployment.apps "api" is invalid: spec.template.labels: Invalid value: "-v2": ${VALUE}; analysed as written`,
+      `${FILE}:28:19: Namespace "shop" is invalid: metadata.labels: Invalid value: "payments team": ${VALUE}; analysed as written`,
+    ]);
+    expect(problems.map((d) => [d.severity, d.analysedAsWritten])).toEqual([
+      ["warning", true],
+      ["warning", true],
+      ["warning", true],
+    ]);
+    expect(snapshot.pods.map((p) => p.metadata.name)).toEqual(["web"]);
+    expect(snapshot.workloads.map((w) => w.metadata.name)).toEqual(["api"]);
+    expect(snapshot.namespaces.find((ns) => ns.metadata.name === "shop")?.metadata.labels?.owner).toBe(
+      "payments team",
+    );
   });
 
   it("several errors make one message, as the API server gives them, at the first", () => {
