@@ -90,16 +90,13 @@ function policyObject(policy: PolicyGuardrail, settings: WebhookSettings, fideli
   for (const info of kinds) byGroup.set(info.group, [...(byGroup.get(info.group) ?? []), info.plural]);
   const namespaced = kinds.some((k) => k.namespaced);
   const matchConditions = [{ name: "not-platform-user", expression: `!(${platformUserCel(settings)})` }];
-  if (namespaced)
-    matchConditions.push({
-      name: "not-platform-namespace",
-      expression: `request.namespace == "" || (${tenantOfCel(settings, "request.namespace", NAMESPACE_LABELS)}) != "platform"`,
-    });
+  // namespaceObject is not offered to matchConditions: the platform's namespaces pass in every validation.
   const variables = namespaced
     ? [
+        { name: "requestNamespace", expression: 'has(request.namespace) ? request.namespace : ""' },
         {
           name: "tenant",
-          expression: `request.namespace == "" ? "" : (${tenantOfCel(settings, "request.namespace", NAMESPACE_LABELS)})`,
+          expression: `variables.requestNamespace == "" ? "" : ${tenantOfCel(settings, "variables.requestNamespace", NAMESPACE_LABELS)}`,
         },
       ]
     : [];
@@ -130,7 +127,7 @@ function policyObject(policy: PolicyGuardrail, settings: WebhookSettings, fideli
       matchConditions,
       variables,
       validations: policy.validations(settings).map((v) => ({
-        expression: v.expression,
+        expression: namespaced ? `variables.tenant == "platform" || (${v.expression})` : v.expression,
         messageExpression: v.messageExpression,
         reason: "Forbidden",
       })),
