@@ -156,3 +156,15 @@ function bindingObject(id: string, mode: Mode): Manifest {
     },
   };
 }
+
+/** One line per note, for a YAML comment or stderr: `node-escape: exact, Deny`; partial ones say what is left out. */
+export function noteLines(notes: readonly PolicyNote[]): string[] {
+  return notes.flatMap((n) =>
+    n.fidelity === "none"
+      ? [`${n.id}: no policy — ${n.limits.join("; ")}`]
+      : [
+          `${n.id}: ${n.fidelity}, ${ACTIONS[n.mode ?? "enforce"]}`,
+          ...n.limits.map((l) => `  ${n.id}: the policy does not check what the webhook does: ${l}`),
+        ],
+  );
+}
