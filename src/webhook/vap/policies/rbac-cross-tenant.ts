@@ -3,11 +3,16 @@
  * system:serviceaccounts are decided by the binding alone and denied as the webhook denies them. Whether any
  * other binding or role change gives an identity of one tenant access into another depends on the roles it
  * references and the bindings already there — the RBAC state the webhook evaluates with the authorizer —
- * which a policy, seeing one object, cannot read.
+ * which a policy, seeing one object, cannot read. So the policy is stricter where it can be and says so: a
+ * RoleBinding in a tenant's namespace may not bind identities of other tenants at all (the webhook denies it
+ * only when the role grants them something new there); and it cannot see Role and ClusterRole changes that
+ * widen what existing bindings give.
  */
 import { ALL_AUTHENTICATED, ALL_SERVICE_ACCOUNTS, ALL_UNAUTHENTICATED } from "../../../rbac/attributes.js";
+import { PLATFORM } from "../../../tenancy/tenants.js";
 import { rbacCrossTenant } from "../../guardrails/rbac-cross-tenant.js";
-import { strList } from "../cel.js";
+import type { WebhookSettings } from "../../settings.js";
+import { ownerCel, strList, tenantOfNameCel, tenantsByName } from "../cel.js";
 import { messageCel, type PolicyGuardrail } from "../policy.js";
 
 const EVERYONE = strList([ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ALL_SERVICE_ACCOUNTS]);
@@ -16,13 +21,25 @@ export const rbacCrossTenantPolicy: PolicyGuardrail = {
   guardrail: rbacCrossTenant,
   kinds: ["RoleBinding", "ClusterRoleBinding"],
   fidelity: () => "partial",
-  limits: () => [
-    "only bindings to system:authenticated, system:unauthenticated and system:serviceaccounts are denied: whether another binding or a Role/ClusterRole change gives one tenant's identities access into another depends on the referenced roles and the existing bindings, which CEL cannot read (the webhook evaluates the RBAC state after the change)",
+  limits: (settings) => [
+    "stricter than the webhook: a RoleBinding in a tenant's namespace may not bind an identity of another tenant (owner, service account, service-account group) whatever its role grants; the webhook denies it only when the role gives that identity something new there",
+    "Role and ClusterRole changes are not checked: whether one widens what existing bindings give another tenant's identities needs those bindings, which CEL cannot read",
+    ...(tenantsByName(settings)
+      ? []
+      : [
+          "the tenant of a service account in another namespace is resolved from that namespace's name alone: CEL cannot read its labels, which namespaceSelector tenants need",
+        ]),
+    "beyond those, only bindings to system:authenticated, system:unauthenticated and system:serviceaccounts are denied: whether another binding or a Role/ClusterRole change gives one tenant's identities access into another depends on the referenced roles and the existing bindings, which CEL cannot read (the webhook evaluates the RBAC state after the change)",
   ],
-  variables: () => [
+  variables: (settings) => [
     {
       name: "broad",
       expression: `object.?subjects.orValue([]).filter(s, s.kind == "Group" && s.name in ${EVERYONE})`,
+    },
+    { name: "subjectHomes", expression: `object.?subjects.orValue([]).map(s, ${homesCel(settings)})` },
+    {
+      name: "foreign",
+      expression: `object.kind != "RoleBinding" ? [] : object.?subjects.orValue([]).transformList(i, s, size(variables.subjectHomes[i]) > 0 && !(variables.tenant in variables.subjectHomes[i]), (s.kind == "ServiceAccount" ? "ServiceAccount:" + ${SA_NAMESPACE} + "/" + s.name : s.kind + ":" + s.name) + " of " + variables.subjectHomes[i].map(t, ${ownerCel("t")}).join(", "))`,
     },
   ],
   validations: () => [
@@ -34,5 +51,34 @@ export const rbacCrossTenantPolicy: PolicyGuardrail = {
         JSON.stringify("bind specific users, groups or service accounts of your own tenant"),
       ),
     },
+    {
+      expression: "size(variables.foreign) == 0",
+      messageExpression: messageCel(
+        rbacCrossTenant.id,
+        `"RoleBinding \\"" + object.metadata.name + "\\" in namespace \\"" + variables.requestNamespace + "\\" (" + ${ownerCel("variables.tenant")} + ") binds identities of other tenants, whatever its role grants: " + variables.foreign.join("; ")`,
+        JSON.stringify(
+          "grant roles only to identities of the tenant that owns the namespace, with RoleBindings in that tenant's namespaces",
+        ),
+      ),
+    },
   ],
 };
+
+const SA_NAMESPACE = '(s.?namespace.orValue("") != "" ? s.namespace : variables.requestNamespace)';
+
+/** subjectTenants (rbac-cross-tenant.ts): the tenants whose identity a subject is, without the platform. */
+function homesCel(settings: WebhookSettings): string {
+  const owners = new Map<string, string[]>();
+  for (const t of settings.config.tenants)
+    for (const o of t.owners)
+      if (o.kind !== "ServiceAccount") {
+        const key = `${o.kind}:${o.name}`;
+        owners.set(key, [...(owners.get(key) ?? []), t.name]);
+      }
+  const map = `{${[...owners].map(([k, v]) => `${JSON.stringify(k)}: ${strList(v)}`).join(", ")}}`;
+  const owned =
+    owners.size === 0 ? "[]" : `(s.kind + ":" + s.name in ${map} ? ${map}[s.kind + ":" + s.name] : [])`;
+  const tenantOf = (ns: string) =>
+    `(${ns} == variables.requestNamespace ? variables.tenant : ${tenantOfNameCel(settings, ns)})`;
+  return `(s.kind == "ServiceAccount" ? [${tenantOf(SA_NAMESPACE)}] : s.kind == "Group" ? (s.name.matches("^system:serviceaccounts:.+$") ? [${tenantOf("s.name.substring(23)")}] : []) + ${owned} : s.kind == "User" ? (s.name.matches("^system:serviceaccount:[^:]+:[^:]+$") ? [${tenantOf('s.name.split(":")[2]')}] : []) + ${owned} : []).filter(t, t != ${JSON.stringify(PLATFORM)}).distinct()`;
+}
