@@ -12,12 +12,14 @@ import type { Agent } from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kindInfo } from "../../../src/model/kinds.js";
+import type { Subject } from "../../../src/model/objects.js";
 import { PLATFORM, resolveTenants } from "../../../src/tenancy/tenants.js";
 import { ATTEMPTS } from "../../../src/verify/attempts/index.js";
 import { verifyTargets } from "../../../src/verify/target.js";
 import { type ClusterCache, startClusterCache } from "../../../src/webhook/cache.js";
 import { admissionContext } from "../../../src/webhook/context.js";
 import { decide } from "../../../src/webhook/decide.js";
+import { subjectTenants } from "../../../src/webhook/guardrails/rbac-cross-tenant.js";
 import { validatingWebhookConfiguration, WEBHOOK_NAME } from "../../../src/webhook/manifests.js";
 import type { AdmissionRequest } from "../../../src/webhook/review.js";
 import { startWebhookServer, type WebhookServer } from "../../../src/webhook/server.js";
@@ -765,7 +767,14 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
     const snapshot = cache.snapshot()!;
     const context = admissionContext(snapshot, SETTINGS);
     const replies = await pool(changes, 8, async (c) => outcomeOf(await sendAs(c.case)));
-    const tally = { same: 0, stricter: 0, gap: 0, partialMessage: 0 };
+    const tally = {
+      same: 0,
+      sameDenied: 0,
+      stricter: 0,
+      stricterWebhookAllows: 0,
+      gap: 0,
+      partialMessage: 0,
+    };
     const unexplained: string[] = [];
     changes.forEach((change, i) => {
       const policies = replies[i]!;
@@ -777,9 +786,16 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
         );
       if (policies.allowed && decision.allowed) tally.same++;
       else if (!policies.allowed && policies.lines.length === 0) say("denied by the API server itself");
-      else if (!policies.allowed && policies.lines[0]!.includes(STRICTER)) tally.stricter++;
-      else if (!policies.allowed && webhookLines.includes(policies.lines[0]!)) tally.same++;
-      else if (policies.allowed) {
+      else if (!policies.allowed && policies.lines[0]!.includes(STRICTER)) {
+        tally.stricter++;
+        if (decision.allowed) tally.stricterWebhookAllows++;
+        // The engine agrees some subject is another tenant's identity (src/webhook/guardrails/rbac-cross-tenant.ts).
+        if (foreignSubjects(change, context).length === 0)
+          say("a stricter denial the engine does not explain");
+      } else if (!policies.allowed && webhookLines.includes(policies.lines[0]!)) {
+        tally.same++;
+        tally.sameDenied++;
+      } else if (policies.allowed) {
         // Every line the policies miss must be one a partial policy documents it does not check.
         if (webhookLines.every((l) => GAPS.some((g) => l.startsWith(g.prefix) && l.includes(g.words))))
           tally.gap++;
@@ -793,9 +809,19 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
       )
         tally.partialMessage++;
       else say(decision.allowed ? "the policies deny what the webhook allows" : "a different denial");
+      // A RoleBinding the policies let through binds no other tenant's identity, but those CEL cannot place.
+      if (
+        policies.allowed &&
+        change.review.kind.kind === "RoleBinding" &&
+        !context.isPlatformUser(change.review.userInfo)
+      ) {
+        const missed = foreignSubjects(change, context).filter((s) => !unplaceable(s));
+        if (missed.length > 0) say(`foreign subjects let through: ${JSON.stringify(missed)}`);
+      }
     });
     expect(unexplained).toEqual([]);
     expect(tally.same + tally.stricter + tally.gap + tally.partialMessage).toBe(changes.length);
+    expect(tally.sameDenied).toBeGreaterThan(50);
     // Each class occurs, so the comparison above is exercised both ways.
     expect(tally.same).toBeGreaterThan(300);
     expect(
@@ -805,6 +831,33 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
     expect(tally.stricter).toBeGreaterThan(0);
     console.log(`differential: ${changes.length} changes: ${JSON.stringify(tally)}`);
   });
+
+  /** The subjects of a RoleBinding change that the engine places in a tenant other than the namespace's. */
+  function foreignSubjects(change: Change, context: ReturnType<typeof admissionContext>): Subject[] {
+    const object = change.review.object as { kind: string; subjects?: Subject[] } | undefined;
+    const namespace = change.review.namespace ?? "";
+    if (object?.kind !== "RoleBinding") return [];
+    const tenant = context.tenantOfNamespace(namespace);
+    if (tenant === PLATFORM) return [];
+    return (object.subjects ?? []).filter((s) => {
+      const homes = subjectTenants(s, namespace, context);
+      return homes.size > 0 && !homes.has(tenant);
+    });
+  }
+
+  /** A subject whose tenant hangs on the labels of a namespace no tenant names (the policy's documented limit). */
+  function unplaceable(subject: Subject): boolean {
+    const named = new Set([
+      ...SETTINGS.config.tenants.flatMap((t) => t.namespaces),
+      "ingress-nginx",
+      "kube-system",
+    ]);
+    const ns =
+      subject.kind === "ServiceAccount"
+        ? subject.namespace
+        : /^system:serviceaccounts?:([^:]+)/.exec(subject.name)?.[1];
+    return ns !== undefined && !named.has(ns);
+  }
 
   /** Webhook denials a partial policy does not give, by the limit its notes document. */
   const GAPS = [
@@ -986,7 +1039,7 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
         object = structuredClone(old!);
         const metadata = object.metadata as { labels?: Record<string, string> };
         if (random() < 0.5)
-          metadata.labels = pick([
+          metadata.labels = pick<Record<string, string>>([
             {},
             { ...metadata.labels, note: "x" },
             { "kubefence.io/managed": "false" },
