@@ -72,9 +72,19 @@ export function tenantsByName(settings: WebhookSettings): boolean {
   return !settings.fromFile || settings.config.tenants.every((t) => !t.namespaceSelector);
 }
 
-/** The tenant of a namespace known only by name (exact when tenantsByName). */
+/**
+ * The tenant of a namespace known only by name: the platform's, or the tenant that names it; else, where some
+ * tenant is declared by namespaceSelector, "" — it depends on labels CEL cannot read — and the namespace itself
+ * otherwise. (A namespace both named by one tenant and selected by an earlier one is a conflict the tenants
+ * file's loader reports; here the naming tenant wins.)
+ */
 export function tenantOfNameCel(settings: WebhookSettings, name: string): string {
-  return tenantOfCel(settings, name, "{}");
+  let cel = tenantsByName(settings) ? name : `""`;
+  const specs = settings.fromFile ? settings.config.tenants : [];
+  for (const spec of [...specs].reverse())
+    if (spec.namespaces.length > 0)
+      cel = `(${name} in ${strList(spec.namespaces)} ? ${str(spec.name)} : ${cel})`;
+  return `((${platformNamespaceCel(settings, name)}) ? ${str(PLATFORM)} : ${cel})`;
 }
 
 /** The labels of the request's namespace. */
@@ -127,7 +137,7 @@ export function requesterTenantsCel(settings: WebhookSettings): string {
     `(${USER}.matches(${str(SERVICE_ACCOUNT_USER)}) ? [${tenantOfNameCel(settings, `${USER}.split(":")[2]`)}] : [])`,
     `${GROUPS}.filter(g, g.matches("^system:serviceaccounts:.+$")).map(g, ${tenantOfNameCel(settings, "g.substring(23)")})`,
   ];
-  return `(${parts.join(" + ")}).filter(t, t != ${str(PLATFORM)}).distinct()`;
+  return `(${parts.join(" + ")}).filter(t, t != ${str(PLATFORM)} && t != "").distinct()`;
 }
 
 /** `the platform` or `tenant "x"` (owner() in the guardrails). */

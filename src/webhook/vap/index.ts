@@ -129,11 +129,21 @@ function policyObject(policy: PolicyGuardrail, settings: WebhookSettings, fideli
       validations: policy.validations(settings).map((v) => ({
         expression: namespaced ? `variables.tenant == "platform" || (${v.expression})` : v.expression,
         messageExpression: v.messageExpression,
+        // The API server drops a message over 5 KiB or with a line break (validating/validator.go); then this.
+        message: fallbackMessage(guardrail.id, guardrail.summary),
         reason: "Forbidden",
       })),
     },
   };
 }
+
+/** Said instead of the webhook's message when that one is too long (or not one line) for a policy. */
+export function fallbackMessage(id: string, summary: string): string {
+  return `[kubefence:${id}] denied: ${summary} (the details exceed what a ValidatingAdmissionPolicy message may hold: one line of at most 5 KiB)`;
+}
+
+/** The most a policy's evaluated message may hold (celconfig.MaxEvaluatedMessageExpressionSizeBytes). */
+export const MAX_MESSAGE_BYTES = 5 * 1024;
 
 function bindingObject(id: string, mode: Mode): Manifest {
   return {

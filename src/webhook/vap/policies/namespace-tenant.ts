@@ -26,7 +26,7 @@ export const namespaceTenantPolicy: PolicyGuardrail = {
     tenantsByName(settings)
       ? []
       : [
-          "a requester's tenant by its service account (or system:serviceaccounts:NS group) is resolved from the namespace's name alone: CEL cannot read another namespace's labels, which namespaceSelector tenants need",
+          "a requester's service account (or system:serviceaccounts:NS group) of a namespace that no tenant names, while some tenant is declared by namespaceSelector, makes it a member of no tenant: CEL cannot read that namespace's labels",
         ],
   variables: (settings: WebhookSettings) => [
     { name: "name", expression: "object.metadata.name" },

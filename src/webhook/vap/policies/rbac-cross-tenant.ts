@@ -27,7 +27,7 @@ export const rbacCrossTenantPolicy: PolicyGuardrail = {
     ...(tenantsByName(settings)
       ? []
       : [
-          "the tenant of a service account in another namespace is resolved from that namespace's name alone: CEL cannot read its labels, which namespaceSelector tenants need",
+          "a service account (or service-account group) of another namespace that no tenant names, while some tenant is declared by namespaceSelector, counts for no tenant: CEL cannot read that namespace's labels",
         ]),
     "beyond those, only bindings to system:authenticated, system:unauthenticated and system:serviceaccounts are denied: whether another binding or a Role/ClusterRole change gives one tenant's identities access into another depends on the referenced roles and the existing bindings, which CEL cannot read (the webhook evaluates the RBAC state after the change)",
   ],
@@ -80,5 +80,5 @@ function homesCel(settings: WebhookSettings): string {
     owners.size === 0 ? "[]" : `(s.kind + ":" + s.name in ${map} ? ${map}[s.kind + ":" + s.name] : [])`;
   const tenantOf = (ns: string) =>
     `(${ns} == variables.requestNamespace ? variables.tenant : ${tenantOfNameCel(settings, ns)})`;
-  return `(s.kind == "ServiceAccount" ? [${tenantOf(SA_NAMESPACE)}] : s.kind == "Group" ? (s.name.matches("^system:serviceaccounts:.+$") ? [${tenantOf("s.name.substring(23)")}] : []) + ${owned} : s.kind == "User" ? (s.name.matches("^system:serviceaccount:[^:]+:[^:]+$") ? [${tenantOf('s.name.split(":")[2]')}] : []) + ${owned} : []).filter(t, t != ${JSON.stringify(PLATFORM)}).distinct()`;
+  return `(s.kind == "ServiceAccount" ? [${tenantOf(SA_NAMESPACE)}] : s.kind == "Group" ? (s.name.matches("^system:serviceaccounts:.+$") ? [${tenantOf("s.name.substring(23)")}] : []) + ${owned} : s.kind == "User" ? (s.name.matches("^system:serviceaccount:[^:]+:[^:]+$") ? [${tenantOf('s.name.split(":")[2]')}] : []) + ${owned} : []).filter(t, t != ${JSON.stringify(PLATFORM)} && t != "").distinct()`;
 }
