@@ -15,6 +15,7 @@ import { kindInfo } from "../../../src/model/kinds.js";
 import type { Subject } from "../../../src/model/objects.js";
 import { PLATFORM, resolveTenants } from "../../../src/tenancy/tenants.js";
 import { ATTEMPTS } from "../../../src/verify/attempts/index.js";
+import { classifyAnswer } from "../../../src/verify/classify.js";
 import { verifyTargets } from "../../../src/verify/target.js";
 import { type ClusterCache, startClusterCache } from "../../../src/webhook/cache.js";
 import { admissionContext } from "../../../src/webhook/context.js";
@@ -757,6 +758,31 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
           : { why: c.why, allowed: [byWebhook[i]!.allowed, byWebhook[i]!.allowed], message: "same" },
     );
     expect(rows).toEqual(expected);
+    // kubefence verify names what blocked each attempt: the webhook in phase 1, the policy here.
+    const blockers = (outcomes: Outcome[]) =>
+      cases.flatMap((c, i) => {
+        const o = outcomes[i]!;
+        if (!c.why.startsWith("verify ") || o.lines.length === 0) return [];
+        const status = Number(o.raw.slice(0, 3));
+        const request = { method: c.method as "POST", path: c.path, acceptedAs: "" };
+        const { blockedBy, name } = classifyAnswer(request, {
+          status,
+          body: { message: o.raw.slice(4) },
+        }) as {
+          blockedBy?: string;
+          name?: string;
+        };
+        return [`${blockedBy} ${name}`];
+      });
+    expect(new Set(blockers(byWebhook))).toEqual(new Set([`webhook ${WEBHOOK_NAME}`]));
+    expect([...new Set(blockers(byPolicies))].sort()).toEqual([
+      "admission-policy kubefence-namespace-pod-security",
+      "admission-policy kubefence-network-policy-managed",
+      "admission-policy kubefence-node-escape",
+      "admission-policy kubefence-rbac-cluster-bindings",
+      "admission-policy kubefence-rbac-cross-tenant",
+      "admission-policy kubefence-service-exposure",
+    ]);
     // Both ways round: denials and allowances are both represented, and every verify attempt ran.
     expect(byPolicies.filter((o) => !o.allowed).length).toBeGreaterThan(20);
     expect(byPolicies.filter((o) => o.allowed).length).toBeGreaterThan(10);
