@@ -25,6 +25,7 @@ import { subjectTenants } from "../../../src/webhook/guardrails/rbac-cross-tenan
 import { validatingWebhookConfiguration, WEBHOOK_NAME } from "../../../src/webhook/manifests.js";
 import type { AdmissionRequest } from "../../../src/webhook/review.js";
 import { startWebhookServer, type WebhookServer } from "../../../src/webhook/server.js";
+import { defaultSettings } from "../../../src/webhook/settings.js";
 import { admissionPolicies, fallbackMessage, MAX_MESSAGE_BYTES } from "../../../src/webhook/vap/index.js";
 import { type Response, startTestCluster, type TestCluster } from "../../support/cluster.js";
 import { makeCertificates, type TestCertificates } from "../certs.js";
@@ -972,6 +973,60 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
     );
     expect(rows.map((r) => /cost|exceeded|budget/i.test(r.policies))).toEqual(big.map(() => false));
     expect(replies.map((r) => r.allowed)).toEqual([false, false, false, false]);
+  });
+
+  it("phase 6: warn and audit modes are the bindings' Warn and Audit, and the safe default's policies compile too", async () => {
+    const warned = admissionPolicies(
+      settingsOf(TENANTS, "  service-exposure: warn\n  rbac-aggregation: audit\n"),
+    ).objects as unknown as { kind: string; metadata: { name: string; resourceVersion?: string } }[];
+    for (const binding of warned.filter(
+      (o) =>
+        o.kind === "ValidatingAdmissionPolicyBinding" &&
+        ["kubefence-service-exposure", "kubefence-rbac-aggregation"].includes(o.metadata.name),
+    )) {
+      const path = `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${binding.metadata.name}`;
+      const live = (await get(path)) as { metadata: { resourceVersion: string } };
+      const reply = await cluster.request("PUT", path, {
+        ...binding,
+        metadata: { ...binding.metadata, resourceVersion: live.metadata.resourceVersion },
+      });
+      expect(reply.status).toBe(200);
+    }
+    const nodePort = create("NodePort, warned", "alice", service("team-a", { type: "NodePort" }));
+    const reply = await eventually(
+      () => sendAs(nodePort),
+      (r) => r.status === 201,
+    );
+    const warnings = (reply.headers ?? [])
+      .filter(([h]) => h === "warning")
+      .map(([, v]) => v.replace(/^299 - "(.*)"$/, "$1").replace(/\\"/g, '"'));
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `Validation failed for ValidatingAdmissionPolicy 'kubefence-service-exposure' with binding 'kubefence-service-exposure': ${byWebhook[cases.findIndex((c) => c.why === "NodePort")]!.lines[0]}`,
+      ),
+    ]);
+    const aggregated = await sendAs(cases.find((c) => c.why === "aggregate-to-* labels on a ClusterRole")!);
+    expect(aggregated.status).toBe(201);
+    // Without a tenants file (every namespace its own tenant, kube-* the platform) the policies compile as well.
+    for (const object of admissionPolicies(defaultSettings()).objects as {
+      kind: string;
+      metadata: { name: string };
+    }[]) {
+      const plural =
+        object.kind === "ValidatingAdmissionPolicy"
+          ? "validatingadmissionpolicies"
+          : "validatingadmissionpolicybindings";
+      const created = await cluster.request(
+        "POST",
+        `/apis/admissionregistration.k8s.io/v1/${plural}?dryRun=All`,
+        {
+          ...object,
+          metadata: { ...object.metadata, name: `${object.metadata.name}-default` },
+        },
+      );
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect((created.headers ?? []).filter(([h]) => h === "warning")).toEqual([]);
+    }
   });
 
   /** The subjects of a RoleBinding change that the engine places in a tenant other than the namespace's. */
