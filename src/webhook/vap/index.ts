@@ -174,7 +174,7 @@ export function noteLines(notes: readonly PolicyNote[]): string[] {
       ? [`${n.id}: no policy — ${n.limits.join("; ")}`]
       : [
           `${n.id}: ${n.fidelity}, ${ACTIONS[n.mode ?? "enforce"]}`,
-          ...n.limits.map((l) => `  ${n.id}: the policy does not check what the webhook does: ${l}`),
+          ...n.limits.map((l) => `  ${n.id} differs from the webhook: ${l}`),
         ],
   );
 }

@@ -26,7 +26,7 @@ export const namespaceTenantPolicy: PolicyGuardrail = {
     tenantsByName(settings)
       ? []
       : [
-          "a requester's service account (or system:serviceaccounts:NS group) of a namespace that no tenant names, while some tenant is declared by namespaceSelector, makes it a member of no tenant: CEL cannot read that namespace's labels",
+          "not checked: a requester's service account (or system:serviceaccounts:NS group) of a namespace that no tenant names, while some tenant is declared by namespaceSelector, makes it a member of no tenant: CEL cannot read that namespace's labels",
         ],
   variables: (settings: WebhookSettings) => [
     { name: "name", expression: "object.metadata.name" },

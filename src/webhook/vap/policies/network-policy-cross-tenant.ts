@@ -12,8 +12,8 @@ export const networkPolicyCrossTenantPolicy: PolicyGuardrail = {
   guardrail: networkPolicyCrossTenant,
   fidelity: () => "partial",
   limits: () => [
-    "a namespaceSelector other than {} is not checked: whether it admits another tenant depends on the namespaces that exist and their labels, which CEL cannot list (the webhook evaluates it against its cache)",
-    "ipBlock peers get no warning",
+    "not checked: a namespaceSelector other than {}: whether it admits another tenant depends on the namespaces that exist and their labels, which CEL cannot list (the webhook evaluates it against its cache); a denial for {} or a rule without from then lists only those problems",
+    "not given: the warning about ipBlock peers",
   ],
   variables: () => [
     {

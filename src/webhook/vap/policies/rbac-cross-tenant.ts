@@ -22,14 +22,13 @@ export const rbacCrossTenantPolicy: PolicyGuardrail = {
   kinds: ["RoleBinding", "ClusterRoleBinding"],
   fidelity: () => "partial",
   limits: (settings) => [
-    "stricter than the webhook: a RoleBinding in a tenant's namespace may not bind an identity of another tenant (owner, service account, service-account group) whatever its role grants; the webhook denies it only when the role gives that identity something new there",
-    "Role and ClusterRole changes are not checked: whether one widens what existing bindings give another tenant's identities needs those bindings, which CEL cannot read",
+    "stricter: a RoleBinding in a tenant's namespace may not bind an identity of another tenant (an owner, a service account, a service-account group) whatever its role grants, with a message of its own; the webhook denies it only when the role gives that identity something new there",
+    "not checked: Role and ClusterRole changes that widen what existing bindings give another tenant's identities, and ClusterRoleBindings (rbac-cluster-bindings refuses tenants those): the webhook evaluates the RBAC state after the change, a policy sees only the changed object",
     ...(tenantsByName(settings)
       ? []
       : [
-          "a service account (or service-account group) of another namespace that no tenant names, while some tenant is declared by namespaceSelector, counts for no tenant: CEL cannot read that namespace's labels",
+          "not checked: a service account (or service-account group) of a namespace no tenant names, while some tenant is declared by namespaceSelector, counts for no tenant: CEL cannot read that namespace's labels",
         ]),
-    "beyond those, only bindings to system:authenticated, system:unauthenticated and system:serviceaccounts are denied: whether another binding or a Role/ClusterRole change gives one tenant's identities access into another depends on the referenced roles and the existing bindings, which CEL cannot read (the webhook evaluates the RBAC state after the change)",
   ],
   variables: (settings) => [
     {
