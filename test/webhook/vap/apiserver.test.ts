@@ -882,12 +882,26 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
         readOnly: (i + c) % 3 === 0,
       })),
     }));
+    /** `containerCount` containers each mounting the same `count` host paths under /data (none is sensitive). */
+    const mounting = (count: number, containerCount: number) =>
+      pod("team-c", {
+        volumes: Array.from({ length: count }, (_, i) => ({
+          name: `v${i}`,
+          hostPath: { path: `/data/${i}` },
+        })),
+        containers: Array.from({ length: containerCount }, (_, c) => ({
+          name: `c${c}`,
+          image: "x",
+          volumeMounts: Array.from({ length: count }, (_, i) => ({ name: `v${i}`, mountPath: `/m${i}` })),
+        })),
+      });
     const big: Case[] = [
       create(
         "a pod with 20 containers mounting 40 host paths",
         "carol",
         pod("team-c", { hostPID: true, hostNetwork: true, volumes, containers }),
       ),
+      create("a pod with 40 containers each mounting the same 60 host paths", "carol", mounting(60, 40)),
       create("a NetworkPolicy of 40 rules with 20 peers each", "alice", {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
@@ -972,7 +986,12 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
       rows.map((r) => ({ why: r.why, policies: r.policies })),
     );
     expect(rows.map((r) => /cost|exceeded|budget/i.test(r.policies))).toEqual(big.map(() => false));
-    expect(replies.map((r) => r.allowed)).toEqual([false, false, false, false]);
+    expect(replies.map((r) => r.allowed)).toEqual([false, true, false, false, false]);
+    // Past that (50 containers × 100 host path mounts each) the API server stops the evaluation, and the
+    // policy, failurePolicy Fail, denies: it fails closed, never open.
+    const tooBig = await sendAs(create("5000 host path mounts", "carol", mounting(100, 50)));
+    expect(tooBig.status).toBe(422);
+    expect(outcomeOf(tooBig).raw).toContain("actual cost limit exceeded");
   });
 
   it("phase 6: warn and audit modes are the bindings' Warn and Audit, and the safe default's policies compile too", async () => {

@@ -73,13 +73,34 @@ export const nodeEscapePolicy: PolicyGuardrail = {
       expression: CONTAINER_LISTS.map((l) => `variables.spec.?${l}.orValue([])`).join(" + "),
     },
     {
+      // Names of the host path volumes, as a map for cheap lookups (volume names are unique in a pod).
+      name: "hostPathNames",
+      expression:
+        "variables.spec.?volumes.orValue([]).filter(v, has(v.hostPath)).transformMapEntry(i, v, {string(v.name): true})",
+    },
+    {
+      // [volume, container, "ro"|"rw"] for every mount of a host path volume, in container order.
+      name: "hostMounts",
+      expression:
+        'variables.containers.map(c, c.?volumeMounts.orValue([]).filter(m, string(m.name) in variables.hostPathNames).map(m, [string(m.name), string(c.name), m.?readOnly.orValue(false) == true ? "ro" : "rw"])).flatten()',
+    },
+    {
       name: "hostVolumes",
-      expression: `variables.spec.?volumes.orValue([]).transformList(i, v, has(v.hostPath), {"index": string(i), "name": string(v.name), "path": string(v.hostPath.path), "hp": "/" + string(v.hostPath.path).split("/").filter(p, p != "" && p != ".").join("/"), "mounts": string(size(variables.containers.filter(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name)))), "writable": variables.containers.exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name && m.?readOnly.orValue(false) != true)) ? "true" : "false", "by": variables.containers.filter(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name)).map(c, "\\"" + string(c.name) + "\\"").join(", ")})`,
+      expression: `variables.spec.?volumes.orValue([]).filter(v, has(v.hostPath)).map(v, {"name": string(v.name), "path": string(v.hostPath.path), "hp": "/" + string(v.hostPath.path).split("/").filter(p, p != "" && p != ".").join("/")})`,
+    },
+    {
+      // Index in spec.volumes of each host path volume.
+      name: "hostVolumeIndexes",
+      expression: "variables.spec.?volumes.orValue([]).transformList(i, v, has(v.hostPath), string(i))",
+    },
+    {
+      name: "hostVolumeMounts",
+      expression: "variables.hostVolumes.map(h, variables.hostMounts.filter(m, m[0] == h.name))",
     },
     {
       name: "hostPaths",
       // Per host path volume: the runtime socket it exposes, else the sensitive path it is in or contains.
-      expression: `variables.hostVolumes.map(h, {"index": string(h.index), "name": string(h.name), "path": string(h.path), "hp": string(h.hp), "mounts": string(h.mounts), "writable": string(h.writable), "by": string(h.by), "socket": ${strList(RUNTIME_SOCKETS)}.filter(s, h.hp != "/" && ${within("s", "h.hp")}).first().orValue(""), "what": ${strList(PATHS)}.filter(b, ${within("h.hp", "b")} && (b != "/" || h.hp == "/")).sortBy(b, -size(b)).first().orValue(${strList(PATHS)}.filter(b, b != "/" && ${within("b", "h.hp")}).first().orValue(""))})`,
+      expression: `variables.hostVolumes.transformList(k, h, {"index": variables.hostVolumeIndexes[k], "name": string(h.name), "path": string(h.path), "hp": string(h.hp), "mounts": string(size(variables.hostVolumeMounts[k])), "writable": variables.hostVolumeMounts[k].exists(m, m[2] == "rw") ? "true" : "false", "by": variables.hostVolumeMounts[k].map(m, m[1]).distinct().map(n, "\\"" + n + "\\"").join(", "), "socket": ${strList(RUNTIME_SOCKETS)}.filter(s, h.hp != "/" && ${within("s", "h.hp")}).first().orValue(""), "what": ${strList(PATHS)}.filter(b, ${within("h.hp", "b")} && (b != "/" || h.hp == "/")).sortBy(b, -size(b)).first().orValue(${strList(PATHS)}.filter(b, b != "/" && ${within("b", "h.hp")}).first().orValue(""))})`,
     },
     {
       name: "evidence",
