@@ -759,6 +759,10 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
           : { why: c.why, allowed: [byWebhook[i]!.allowed, byWebhook[i]!.allowed], message: "same" },
     );
     expect(rows).toEqual(expected);
+    const verifyCases = cases.filter((c) => c.why.startsWith("verify ")).length;
+    console.log(
+      `cases: ${cases.length} (${verifyCases} verify attempts): ${cases.filter((c) => !c.gap && !c.stricter).length} answered the same (${byPolicies.filter((o, i) => !o.allowed && !cases[i]!.gap && !cases[i]!.stricter).length} denials), ${cases.filter((c) => c.stricter).length} stricter, ${cases.filter((c) => c.gap).length} documented gaps`,
+    );
     // kubefence verify names what blocked each attempt: the webhook in phase 1, the policy here.
     const blockers = (outcomes: Outcome[]) =>
       cases.flatMap((c, i) => {
