@@ -737,7 +737,12 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
           webhookDenies: !webhook.allowed && webhook.lines.some((l) => l.includes(c.gap!)),
           policiesAllow: policies.allowed,
         };
-      if (c.stricter) return { why: c.why, policiesDeny: policies.lines.some((l) => l.includes(STRICTER)) };
+      if (c.stricter)
+        return {
+          why: c.why,
+          policiesDeny: policies.lines.some((l) => l.includes(STRICTER)),
+          webhookDenies: webhook.lines.some((l) => l.includes("would gain")),
+        };
       return {
         why: c.why,
         allowed: [webhook.allowed, policies.allowed],
@@ -755,7 +760,7 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
       c.gap
         ? { why: c.why, webhookDenies: true, policiesAllow: true }
         : c.stricter
-          ? { why: c.why, policiesDeny: true }
+          ? { why: c.why, policiesDeny: true, webhookDenies: true }
           : { why: c.why, allowed: [byWebhook[i]!.allowed, byWebhook[i]!.allowed], message: "same" },
     );
     expect(rows).toEqual(expected);
