@@ -51,17 +51,30 @@ export function platformNamespaceCel(settings: WebhookSettings, name: string): s
 /**
  * The tenant of namespace `name` with labels `labels` (resolveTenants for one namespace): the platform by
  * name, then the first tenant of the file claiming it by name or namespaceSelector, else the namespace itself.
+ * The claims are a flat list, not nested conditionals: CEL refuses expressions nested deeper than 250.
  */
 export function tenantOfCel(settings: WebhookSettings, name: string, labels: string): string {
-  let cel = name;
-  const specs = settings.fromFile ? settings.config.tenants : [];
-  for (const spec of [...specs].reverse()) {
-    const claims: string[] = [];
-    if (spec.namespaces.length > 0) claims.push(`${name} in ${strList(spec.namespaces)}`);
-    if (spec.namespaceSelector) claims.push(`(${selectorCel(spec.namespaceSelector, labels)})`);
-    if (claims.length > 0) cel = `(${claims.join(" || ")}) ? ${str(spec.name)} : (${cel})`;
+  const claims: string[] = [];
+  for (const spec of settings.fromFile ? settings.config.tenants : []) {
+    const terms: string[] = [];
+    if (spec.namespaces.length > 0) terms.push(`${name} in ${strList(spec.namespaces)}`);
+    if (spec.namespaceSelector) terms.push(`(${selectorCel(spec.namespaceSelector, labels)})`);
+    if (terms.length > 0) claims.push(`(${terms.join(" || ")}) ? ${str(spec.name)} : ""`);
   }
-  return `((${platformNamespaceCel(settings, name)}) ? ${str(PLATFORM)} : (${cel}))`;
+  return `((${platformNamespaceCel(settings, name)}) ? ${str(PLATFORM)} : ${firstClaim(claims, name)})`;
+}
+
+/** The first non-empty claim, else `fallback`. */
+function firstClaim(claims: readonly string[], fallback: string): string {
+  return claims.length === 0
+    ? fallback
+    : `[${claims.join(", ")}].filter(t, t != "").first().orValue(${fallback})`;
+}
+
+/** `a || b || …`, flat for many terms (CEL refuses expressions nested deeper than 250). */
+export function anyOf(terms: readonly string[]): string {
+  if (terms.length === 0) return "false";
+  return terms.length <= 16 ? terms.join(" || ") : `[${terms.join(", ")}].exists(x, x)`;
 }
 
 /**
@@ -79,12 +92,11 @@ export function tenantsByName(settings: WebhookSettings): boolean {
  * file's loader reports; here the naming tenant wins.)
  */
 export function tenantOfNameCel(settings: WebhookSettings, name: string): string {
-  let cel = tenantsByName(settings) ? name : `""`;
   const specs = settings.fromFile ? settings.config.tenants : [];
-  for (const spec of [...specs].reverse())
-    if (spec.namespaces.length > 0)
-      cel = `(${name} in ${strList(spec.namespaces)} ? ${str(spec.name)} : ${cel})`;
-  return `((${platformNamespaceCel(settings, name)}) ? ${str(PLATFORM)} : ${cel})`;
+  const claims = specs
+    .filter((spec) => spec.namespaces.length > 0)
+    .map((spec) => `${name} in ${strList(spec.namespaces)} ? ${str(spec.name)} : ""`);
+  return `((${platformNamespaceCel(settings, name)}) ? ${str(PLATFORM)} : ${firstClaim(claims, tenantsByName(settings) ? name : '""')})`;
 }
 
 /** The labels of the request's namespace. */
@@ -115,12 +127,11 @@ export const SERVICE_ACCOUNT_USER = "^system:serviceaccount:[^:]+:[^:]+$";
 
 /** isPlatformUser: administrators, control-plane components, service accounts of platform namespaces. */
 export function platformUserCel(settings: WebhookSettings): string {
-  const terms = settings.config.admins.map(subjectIsCel);
-  terms.push(`${USER} in ${strList(CONTROL_PLANE_USERS)}`);
-  terms.push(
+  return [
+    anyOf(settings.config.admins.map(subjectIsCel)),
+    `${USER} in ${strList(CONTROL_PLANE_USERS)}`,
     `(${USER}.matches(${str(SERVICE_ACCOUNT_USER)}) && ${tenantOfNameCel(settings, `${USER}.split(":")[2]`)} == ${str(PLATFORM)})`,
-  );
-  return terms.join(" || ");
+  ].join(" || ");
 }
 
 /**
@@ -128,12 +139,11 @@ export function platformUserCel(settings: WebhookSettings): string {
  * of each `system:serviceaccounts:NS` group, in that order, without duplicates or the platform.
  */
 export function requesterTenantsCel(settings: WebhookSettings): string {
-  const owned = settings.config.tenants.map(
-    (t) =>
-      `(${t.owners.length > 0 ? t.owners.map(subjectIsCel).join(" || ") : "false"}) ? [${str(t.name)}] : []`,
-  );
+  const owned = settings.config.tenants
+    .filter((t) => t.owners.length > 0)
+    .map((t) => `(${anyOf(t.owners.map(subjectIsCel))}) ? ${str(t.name)} : ""`);
   const parts = [
-    ...owned.map((o) => `(${o})`),
+    `[${owned.join(", ")}]`,
     `(${USER}.matches(${str(SERVICE_ACCOUNT_USER)}) ? [${tenantOfNameCel(settings, `${USER}.split(":")[2]`)}] : [])`,
     `${GROUPS}.filter(g, g.matches("^system:serviceaccounts:.+$")).map(g, ${tenantOfNameCel(settings, "g.substring(23)")})`,
   ];

@@ -1035,8 +1035,19 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
     ]);
     const aggregated = await sendAs(cases.find((c) => c.why === "aggregate-to-* labels on a ClusterRole")!);
     expect(aggregated.status).toBe(201);
-    // Without a tenants file (every namespace its own tenant, kube-* the platform) the policies compile as well.
-    for (const object of admissionPolicies(defaultSettings()).objects as {
+    // Without a tenants file (every namespace its own tenant, kube-* the platform), and with 300 tenants (CEL
+    // refuses expressions nested deeper than 250), the policies compile as well.
+    const many = settingsOf(
+      `apiVersion: kubefence.io/v1alpha1\nkind: TenantConfig\ntenants:\n${Array.from(
+        { length: 300 },
+        (_, i) =>
+          `  - {name: t${i}, namespaces: [t${i}, t${i}-dev], owners: [{kind: User, name: u${i}}]${i % 3 === 0 ? `, namespaceSelector: {matchLabels: {team: t${i}}}` : ""}}`,
+      ).join("\n")}\n`,
+    );
+    for (const object of [
+      ...admissionPolicies(defaultSettings()).objects,
+      ...admissionPolicies(many).objects,
+    ] as {
       kind: string;
       metadata: { name: string };
     }[]) {
@@ -1049,7 +1060,7 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
         `/apis/admissionregistration.k8s.io/v1/${plural}?dryRun=All`,
         {
           ...object,
-          metadata: { ...object.metadata, name: `${object.metadata.name}-default` },
+          metadata: { ...object.metadata, name: `${object.metadata.name}-dry-run` },
         },
       );
       expect(created.status, JSON.stringify(created.body)).toBe(201);
