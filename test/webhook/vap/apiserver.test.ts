@@ -1068,6 +1068,204 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
     }
   });
 
+  it("phase 7: a seeded differential of 300 random pods, workloads, Services and Pod Security relabellings, all exact", async () => {
+    await restoreDenyBindings();
+    const random = prng(7);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const paths = [
+      "/",
+      "/var/run",
+      "/var/run/",
+      "/run/containerd",
+      "/run/containerd/containerd.sock",
+      "/var",
+      "/var/lib",
+      "/var/lib/kubelet/pods",
+      "/etc",
+      "/etc/kubernetes/manifests",
+      "//etc//",
+      "/./proc",
+      "/data",
+      "/home/user",
+      "/usr/local",
+      "/var/log/pods",
+      "/opt",
+      "/dev/sda",
+      "/sys/fs/cgroup",
+      "/lib/modules",
+      "/boot/x",
+      "/var/lib/etcd",
+    ];
+    const capabilities = [
+      "SYS_ADMIN",
+      "sys_admin",
+      "CAP_SYS_MODULE",
+      "NET_RAW",
+      "SYS_PTRACE",
+      "NET_ADMIN",
+      "BPF",
+      "cap_perfmon",
+      "DAC_READ_SEARCH",
+      "SYS_RAWIO",
+      "ALL",
+      "CHOWN",
+      "SYS_BOOT",
+      "MAC_ADMIN",
+    ];
+    const spec = () => {
+      const volumes = Array.from({ length: Math.floor(random() * 4) }, (_, i) => ({
+        name: `v${i}`,
+        hostPath: { path: pick(paths) },
+      }));
+      const container = (name: string) => ({
+        name,
+        image: "x",
+        securityContext: {
+          capabilities: { add: Array.from({ length: Math.floor(random() * 3) }, () => pick(capabilities)) },
+        },
+        volumeMounts: volumes
+          .filter(() => random() < 0.6)
+          .map((v, i) => ({
+            name: v.name,
+            mountPath: `/m${i}`,
+            ...(random() < 0.4 ? { readOnly: true } : {}),
+          })),
+      });
+      return {
+        ...(random() < 0.3 ? { hostPID: true } : {}),
+        ...(random() < 0.3 ? { hostNetwork: true } : {}),
+        volumes,
+        initContainers: Array.from({ length: Math.floor(random() * 2) }, (_, i) => container(`init${i}`)),
+        containers: Array.from({ length: 1 + Math.floor(random() * 2) }, (_, i) => container(`c${i}`)),
+      };
+    };
+    const levels = ["privileged", "baseline", "restricted"];
+    const versions = [undefined, "latest", "v1.20", "v1.30", "v1.99"];
+    const changes: Case[] = [];
+    for (let n = 0; n < 300; n++) {
+      const roll = random();
+      const [as, namespace] = pick([
+        ["carol", "team-c"],
+        ["carol", "team-c"],
+        ["alice", "team-a"],
+      ] as const);
+      if (roll < 0.45)
+        changes.push(
+          create(`#${n} pod`, as, { ...pod(namespace, spec()), metadata: { name: `p${n}`, namespace } }),
+        );
+      else if (roll < 0.6)
+        changes.push(
+          create(
+            `#${n} workload`,
+            as,
+            pick([
+              {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name: `d${n}`, namespace },
+                spec: {
+                  selector: { matchLabels: { a: "b" } },
+                  template: { metadata: { labels: { a: "b" } }, spec: spec() },
+                },
+              },
+              {
+                apiVersion: "batch/v1",
+                kind: "CronJob",
+                metadata: { name: `cj${n}`, namespace },
+                spec: {
+                  schedule: "* * * * *",
+                  jobTemplate: { spec: { template: { spec: { ...spec(), restartPolicy: "Never" } } } },
+                },
+              },
+              {
+                apiVersion: "v1",
+                kind: "PodTemplate",
+                metadata: { name: `pt${n}`, namespace },
+                template: { spec: spec() },
+              },
+            ]),
+          ),
+        );
+      else if (roll < 0.8) {
+        const [who, ns] = pick([
+          ["alice", "team-a"],
+          ["bob", "team-b"],
+          ["carol", "team-c"],
+        ] as const);
+        changes.push(
+          create(`#${n} service`, who, {
+            ...service(ns, {
+              type: pick(["ClusterIP", "NodePort", "LoadBalancer"]),
+              ...(random() < 0.3
+                ? { externalIPs: ["1.2.3.4", "5.6.7.8"].slice(0, 1 + Math.floor(random() * 2)) }
+                : {}),
+            }),
+            metadata: { name: `s${n}`, namespace: ns },
+          }),
+        );
+      } else {
+        const labels: Record<string, string> = { "kubefence.io/tenant": "team-b" };
+        for (const mode of ["enforce", "audit", "warn"]) {
+          if (random() < 0.6) labels[`pod-security.kubernetes.io/${mode}`] = pick(levels);
+          const version = pick(versions);
+          if (version) labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+        }
+        changes.push(
+          await update(
+            `#${n} team-b relabelled ${JSON.stringify(labels)}`,
+            "bob",
+            "Namespace",
+            "team-b",
+            undefined,
+            setLabels(labels),
+          ),
+        );
+      }
+    }
+    const replies = await pool(changes, 8, async (c) => outcomeOf(await sendAs(c)));
+    const snapshot = cache.snapshot()!;
+    const context = admissionContext(snapshot, SETTINGS);
+    const teamB = snapshot.namespaces.find((n) => n.metadata.name === "team-b");
+    const differ: string[] = [];
+    let denied = 0;
+    changes.forEach((c, i) => {
+      const object = c.body!;
+      const kind = object.kind as string;
+      const info = kindInfo(kind)!;
+      const meta = object.metadata as { name: string; namespace?: string };
+      const decision = decide(
+        {
+          uid: `exact-${i}`,
+          kind: { group: info.group, version: info.version, kind },
+          resource: { group: info.group, version: info.version, resource: info.plural },
+          name: meta.name,
+          namespace: meta.namespace,
+          operation: c.method === "PUT" ? "UPDATE" : "CREATE",
+          userInfo: { username: c.as, groups: [WRITERS, "system:authenticated"] },
+          object,
+          oldObject: c.method === "PUT" ? teamB : undefined,
+        },
+        context,
+      );
+      const policies = replies[i]!;
+      const line = decision.status?.message.split("\n")[0] ?? "";
+      const id = /^\[kubefence:([^\]]+)\]/.exec(line)?.[1] ?? "";
+      const expected =
+        Buffer.byteLength(line) > MAX_MESSAGE_BYTES
+          ? fallbackMessage(id, GUARDRAILS.find((g) => g.id === id)!.summary)
+          : line;
+      if (!policies.allowed) denied++;
+      const same = decision.allowed ? policies.allowed : !policies.allowed && policies.lines[0] === expected;
+      if (!same) differ.push(`${c.why}\n  webhook: ${line || "allowed"}\n  policies: ${policies.raw}`);
+    });
+    expect(differ).toEqual([]);
+    expect(denied).toBeGreaterThan(60);
+    expect(denied).toBeLessThan(240);
+    console.log(
+      `exact differential: ${changes.length} changes, ${denied} denied, all answered as the webhook answers them`,
+    );
+  });
+
   /** The subjects of a RoleBinding change that the engine places in a tenant other than the namespace's. */
   function foreignSubjects(change: Change, context: ReturnType<typeof admissionContext>): Subject[] {
     const object = change.review.object as { kind: string; subjects?: Subject[] } | undefined;
@@ -1093,6 +1291,28 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
         ? subject.namespace
         : /^system:serviceaccounts?:([^:]+)/.exec(subject.name)?.[1];
     return ns !== undefined && !named.has(ns);
+  }
+
+  /** Puts every binding back to its mode in SETTINGS (phase 6 changes two). */
+  async function restoreDenyBindings(): Promise<void> {
+    for (const binding of admissionPolicies(SETTINGS).objects as unknown as {
+      kind: string;
+      metadata: { name: string };
+    }[]) {
+      if (binding.kind !== "ValidatingAdmissionPolicyBinding") continue;
+      const path = `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${binding.metadata.name}`;
+      const live = (await get(path)) as { metadata: { resourceVersion: string } };
+      const reply = await cluster.request("PUT", path, {
+        ...binding,
+        metadata: { ...binding.metadata, resourceVersion: live.metadata.resourceVersion },
+      });
+      expect(reply.status).toBe(200);
+    }
+    const probe = create("probe", "alice", service("team-a", { type: "NodePort" }));
+    await eventually(
+      () => sendAs(probe),
+      (r) => r.status === 403,
+    );
   }
 
   /** Webhook denials a partial policy does not give, by the limit its notes document. */
