@@ -65,7 +65,7 @@ Impersonate-Group headers) and submits with dryRun=All, so nothing is ever store
   cross-tenant-binding    a RoleBinding of admin in another tenant's namespace (or kube-system)
   pod-security-relabel    its namespace relabelled pod-security.kubernetes.io/enforce=privileged
   delete-default-deny     deletion of its namespace's default-deny NetworkPolicy
-Each is blocked (by RBAC, PodSecurity, ResourceQuota, an admission webhook, …) or ACCEPTED.
+Each is blocked (by RBAC, PodSecurity, ResourceQuota, an admission webhook or ValidatingAdmissionPolicy, …) or ACCEPTED.
 Exit code 1 when any attempt is accepted or has nothing to attempt on (no default-deny policy);
 0 when every one is blocked. The user running verify needs the "impersonate" verb on users,
 groups and serviceaccounts (cluster-admin has it).

@@ -10,6 +10,7 @@ import { webhookManifests } from "../webhook/manifests.js";
 import { Gauge, webhookMetrics } from "../webhook/metrics.js";
 import { type LogEntry, startWebhookServer } from "../webhook/server.js";
 import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../webhook/settings.js";
+import { admissionPolicies, noteLines } from "../webhook/vap/index.js";
 import { UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { formatDiagnostic } from "./source-options.js";
@@ -38,6 +39,7 @@ interface ManifestsOptions {
   image: string;
   output: string;
   apiServerCidr: string[];
+  engine: string;
 }
 
 export function webhookCommand(): Command {
@@ -124,11 +126,25 @@ Examples:
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      "--engine <engine>",
+      "webhook (the server and its registration) or vap (ValidatingAdmissionPolicies: nothing to run, for the guardrails CEL can express)",
+      "webhook",
+    )
     .option("-o, --output <format>", "yaml or json", "yaml")
     .addHelpText(
       "after",
       `
+With --engine vap: one ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding per guardrail
+(admissionregistration.k8s.io/v1, Kubernetes 1.30+), the tenants file baked into their CEL, each guardrail's
+mode as the binding's validationActions (enforce: Deny, warn: Warn, audit: Audit), and the webhook's messages.
+Where a policy checks less than the webhook, the output says what (comments, and on stderr); regenerate and
+re-apply the policies when the tenants file changes.
+
 Examples:
+  # No webhook to run: the guardrails as admission policies
+  kubefence webhook manifests --engine vap --tenants tenants.yaml | kubectl apply -f -
+
   # With cert-manager issuing the serving certificate
   kubefence webhook manifests --cert-manager-issuer selfsigned --tenants tenants.yaml | kubectl apply -f -
 
@@ -279,6 +295,12 @@ async function serve(options: ServeOptions): Promise<void> {
 
 function manifests(options: ManifestsOptions): void {
   validateOutput(options.output, ["yaml", "json"]);
+  if (options.engine === "vap") {
+    policies(options);
+    return;
+  }
+  if (options.engine !== "webhook")
+    throw new UsageError(`--engine must be webhook or vap (got "${options.engine}")`);
   if (options.caFile && options.certManagerIssuer)
     throw new UsageError("--ca-file and --cert-manager-issuer cannot be used together");
   const read = (file: string, what: string) => {
@@ -323,5 +345,24 @@ function manifests(options: ManifestsOptions): void {
     options.output === "json"
       ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
       : objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join("---\n"),
+  );
+}
+
+function policies(options: ManifestsOptions): void {
+  const webhookOnly = [
+    ["--ca-file", options.caFile],
+    ["--cert-manager-issuer", options.certManagerIssuer],
+    ["--api-server-cidr", options.apiServerCidr.length > 0 ? "set" : undefined],
+  ].filter(([, value]) => value !== undefined);
+  if (webhookOnly.length > 0)
+    throw new UsageError(`${webhookOnly.map(([flag]) => flag).join(", ")}: only for --engine webhook`);
+  const { objects, notes } = admissionPolicies(loadSettings(options.tenants));
+  const lines = noteLines(notes);
+  for (const line of lines.filter((l) => l.startsWith(" ") || l.includes("no policy")))
+    process.stderr.write(`note: ${line.trim()}\n`);
+  process.stdout.write(
+    options.output === "json"
+      ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
+      : `${lines.map((l) => `# ${l}\n`).join("")}${objects.map((o) => stringify(o, { aliasDuplicateObjects: false, lineWidth: 0 })).join("---\n")}`,
   );
 }

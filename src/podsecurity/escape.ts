@@ -71,8 +71,8 @@ export const SENSITIVE_HOST_PATHS: Readonly<Record<string, string>> = {
   "/run": "runtime sockets and state",
 };
 
-/** Capabilities that amount to root on the node, or close to it (kubescape C-0046, trivy KSV-0005/0120). */
-const DANGEROUS_CAPABILITIES: Readonly<
+/** Capabilities that amount to root on the node, or close to it (kubescape C-0046, trivy KSV-0005/0120); the admission policies (src/webhook/vap) bake them in. */
+export const DANGEROUS_CAPABILITIES: Readonly<
   Record<string, { severity: Severity; takeover: boolean; detail: string }>
 > = {
   ALL: {

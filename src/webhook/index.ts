@@ -1,6 +1,7 @@
 /**
  * The admission webhook: AdmissionReview in, the engines' decision out. Pure parts (decide, guardrails,
- * settings, manifests) and the I/O parts (server, cache, TLS reload) are separate files. The cluster cache
+ * settings, manifests, and the guardrails as ValidatingAdmissionPolicies in vap/) and the I/O parts (server,
+ * cache, TLS reload) are separate files. The cluster cache
  * (./cache.js) is not re-exported here: it loads @kubernetes/client-node, which takes most of a second.
  */
 export { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
@@ -29,3 +30,10 @@ export {
   type WebhookServerOptions,
 } from "./server.js";
 export { defaultSettings, modeOf, parseWebhookSettings, type WebhookSettings } from "./settings.js";
+export {
+  type AdmissionPolicies,
+  admissionPolicies,
+  POLICY_GUARDRAILS,
+  type PolicyGuardrail,
+  type PolicyNote,
+} from "./vap/index.js";

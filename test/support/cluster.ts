@@ -93,6 +93,8 @@ export interface TestClusterOptions {
   users?: TestUser[];
   /** The API server's `--runtime-config`, e.g. `batch/v1=false` to stop serving an API group version. */
   runtimeConfig?: string;
+  /** kube-controller-manager controllers to run besides the default three (e.g. `validatingadmissionpolicy-status-controller`). */
+  controllers?: string[];
 }
 
 /** Provisioned in every test cluster, with no groups of their own. */
@@ -256,7 +258,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
 
     launch("kube-controller-manager", binaries.controllerManager, [
       `--kubeconfig=${kubeconfig}`,
-      "--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller",
+      `--controllers=${["clusterrole-aggregation-controller", "serviceaccount-controller", "namespace-controller", ...(options.controllers ?? [])].join(",")}`,
       "--leader-elect=false",
       "--bind-address=127.0.0.1",
       `--secure-port=${kcmPort}`,
