@@ -1,0 +1,110 @@
+/**
+ * The chart's safe install and removal against a real kube-apiserver (v1.37 on loopback, no node): a rollout
+ * whose pods never get ready (here: no node runs them) leaves no ValidatingWebhookConfiguration behind, so
+ * nothing in the cluster is blocked; a configuration whose pods are gone fails closed; `helm uninstall`
+ * removes the configuration before anything else, and everything else with it. helm is the real one
+ * (scripts/install-helm.sh).
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { startTestCluster, type TestCluster } from "../support/cluster.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const chart = join(root, "charts/kubefence");
+const helmBin = execFileSync("bash", [join(root, "scripts/helm-bin.sh")], { encoding: "utf8" }).trim();
+
+describe("helm install and uninstall through a real API server", () => {
+  let cluster: TestCluster;
+  const helm = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        helmBin,
+        [...args, "--kubeconfig", cluster.kubeconfig],
+        {
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            HELM_CACHE_HOME: join(cluster.dir, "helm-cache"),
+            HELM_CONFIG_HOME: join(cluster.dir, "helm-config"),
+            HELM_DATA_HOME: join(cluster.dir, "helm-data"),
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  /** A pod the node-escape and pod-security guardrails deny, created with a server-side dry run. */
+  const privilegedPod = () =>
+    cluster.request<{ message?: string }>("POST", "/api/v1/namespaces/team-a/pods?dryRun=All", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "escape" },
+      spec: { hostPID: true, containers: [{ name: "c", image: "busybox" }] },
+    });
+  const configuration = () =>
+    cluster.request("GET", "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/kubefence");
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    await cluster.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a" } }]);
+  });
+  afterAll(() => cluster?.stop());
+
+  it("a rollout that never gets ready fails the release and registers no webhook: the cluster is not blocked", async () => {
+    const install = await helm(["install", "kubefence", chart, "--timeout", "15s"]);
+    expect(install.code).not.toBe(0);
+    expect(install.stderr).toMatch(/failed post-install: [\s\S]*timed out waiting for the condition/);
+    // The readiness Job ran (its pod is still Pending: there is no node) and is what held the hook back.
+    const job = await cluster.request<{ status?: { succeeded?: number } }>(
+      "GET",
+      "/apis/batch/v1/namespaces/kubefence-system/jobs/kubefence-webhook-ready",
+    );
+    expect(job.status).toBe(200);
+    expect(job.body.status?.succeeded).toBeUndefined();
+    // The release's objects exist; the configuration does not.
+    expect(
+      (
+        await cluster.request(
+          "GET",
+          "/apis/apps/v1/namespaces/kubefence-system/deployments/kubefence-webhook",
+        )
+      ).status,
+    ).toBe(200);
+    expect((await configuration()).status).toBe(404);
+    expect((await privilegedPod()).status).toBe(201);
+  }, 90_000);
+
+  it("with the configuration in place and no pod behind it, guarded writes fail closed; helm uninstall removes it first and leaves nothing", async () => {
+    // What the post-install hook creates once the Job has seen a ready pod, as helm renders it.
+    const rendered = execFileSync(helmBin, ["template", "kubefence", chart], { encoding: "utf8" });
+    const hook = parseAllDocuments(rendered)
+      .map((d) => d.toJS())
+      .find((d) => d?.kind === "ValidatingWebhookConfiguration" && d.webhooks.length > 0);
+    await cluster.apply([hook]);
+    const closed = await privilegedPod();
+    expect(closed.status).toBe(500);
+    expect(closed.body.message).toMatch(/failed calling webhook "validate\.kubefence\.io"/);
+
+    const uninstall = await helm(["uninstall", "kubefence", "--timeout", "30s"]);
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect((await configuration()).status).toBe(404);
+    expect((await privilegedPod()).status).toBe(201);
+    for (const path of [
+      "/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefence-webhook",
+      "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubefence-webhook",
+    ])
+      expect((await cluster.request("GET", path)).status, path).toBe(404);
+    // The namespace goes, and with it everything the release put there (the namespace controller empties it).
+    const deadline = Date.now() + 60_000;
+    let status = 200;
+    while (Date.now() < deadline && status !== 404) {
+      status = (await cluster.request("GET", "/api/v1/namespaces/kubefence-system")).status;
+      if (status !== 404) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(status).toBe(404);
+    expect((await helm(["list", "--all", "-q"])).stdout.trim()).toBe("");
+  }, 120_000);
+});
