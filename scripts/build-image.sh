@@ -5,6 +5,7 @@
 # The Containerfile's default BASE (distroless Node 20) lives in a registry; here the base is made from this
 # machine's node instead: the node binary (debug symbols stripped) at /nodejs/bin/node, the shared libraries
 # it links (ldd), and /etc/passwd and /etc/group naming the nonroot user 65532. Nothing else: no shell.
+# The archive names the image localhost/kubefence:VERSION, the name a node that imports it runs it by.
 # BASE=IMAGE npm run image builds on a base image buildah can pull instead.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,6 +48,6 @@ image="localhost/kubefence:$version"
 "${bh[@]}" build --quiet --isolation chroot --layers=false --build-arg "BASE=$base" --build-arg "VERSION=$version" \
   -f "$root/Containerfile" -t "$image" "$out/context" >/dev/null
 rm -f "$out/kubefence.oci.tar"
-"${bh[@]}" push --quiet "$image" "oci-archive:$out/kubefence.oci.tar:kubefence:$version"
+"${bh[@]}" push --quiet "$image" "oci-archive:$out/kubefence.oci.tar:$image"
 size="$("${bh[@]}" inspect --format '{{.OCIv1.Config.Labels}}' "$image" >/dev/null; "${bh[@]}" images --format '{{.Size}}' "$image")"
 echo "image: $image ($size) written to dist-image/kubefence.oci.tar ($(du -h "$out/kubefence.oci.tar" | cut -f1))" >&2

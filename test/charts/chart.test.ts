@@ -7,32 +7,27 @@
  */
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments, parse as parseYaml } from "yaml";
+import { parse as parseYaml } from "yaml";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
 import { type ManifestOptions, webhookManifests } from "../../src/webhook/manifests.js";
 import { runBuiltCli } from "../support/built-cli.js";
+import { helmBinary, renderChart } from "../support/chart.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: walking plain manifest JSON in assertions
 type Doc = Record<string, any>;
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const chart = join(root, "charts/kubefence");
-const helm = execFileSync("bash", [join(root, "scripts/helm-bin.sh")], { encoding: "utf8" }).trim();
+const helm = helmBinary();
 const dir = mkdtempSync(join(tmpdir(), "kubefence-chart-"));
 const TENANTS = readFileSync(join(root, "test/charts/fixtures/platform.yaml"), "utf8");
 
-function template(args: string[]): Doc[] {
-  if (!existsSync(helm)) throw new Error(`no helm at ${helm}: run scripts/install-helm.sh`);
-  const text = execFileSync(helm, ["template", "kubefence", chart, ...args], { encoding: "utf8" });
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as Doc)
-    .filter(Boolean);
-}
+const template = (args: string[]) => renderChart(args) as Doc[];
 
 const isRemoval = (d: Doc) => d.metadata.annotations?.["helm.sh/hook"] === "pre-delete";
 /** The chart's objects `webhook manifests` also writes, without the caBundle (a fresh CA every render). */

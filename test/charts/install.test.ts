@@ -5,37 +5,13 @@
  * removes the configuration before anything else, and everything else with it. helm is the real one
  * (scripts/install-helm.sh).
  */
-import { execFile, execFileSync } from "node:child_process";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { CHART as chart, renderChart, helm as runHelm } from "../support/chart.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const chart = join(root, "charts/kubefence");
-const helmBin = execFileSync("bash", [join(root, "scripts/helm-bin.sh")], { encoding: "utf8" }).trim();
 
 describe("helm install and uninstall through a real API server", () => {
   let cluster: TestCluster;
-  const helm = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        helmBin,
-        [...args, "--kubeconfig", cluster.kubeconfig],
-        {
-          encoding: "utf8",
-          env: {
-            ...process.env,
-            HELM_CACHE_HOME: join(cluster.dir, "helm-cache"),
-            HELM_CONFIG_HOME: join(cluster.dir, "helm-config"),
-            HELM_DATA_HOME: join(cluster.dir, "helm-data"),
-          },
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const helm = (args: string[]) => runHelm(cluster.kubeconfig, cluster.dir, args);
   /** A pod the node-escape and pod-security guardrails deny, created with a server-side dry run. */
   const privilegedPod = () =>
     cluster.request<{ message?: string }>("POST", "/api/v1/namespaces/team-a/pods?dryRun=All", {
@@ -79,10 +55,9 @@ describe("helm install and uninstall through a real API server", () => {
 
   it("with the configuration in place and no pod behind it, guarded writes fail closed; helm uninstall removes it first and leaves nothing", async () => {
     // What the post-install hook creates once the Job has seen a ready pod, as helm renders it.
-    const rendered = execFileSync(helmBin, ["template", "kubefence", chart], { encoding: "utf8" });
-    const hook = parseAllDocuments(rendered)
-      .map((d) => d.toJS())
-      .find((d) => d?.kind === "ValidatingWebhookConfiguration" && d.webhooks.length > 0);
+    const hook = renderChart().find(
+      (d) => d.kind === "ValidatingWebhookConfiguration" && (d.webhooks as unknown[]).length > 0,
+    )!;
     await cluster.apply([hook]);
     const closed = await privilegedPod();
     expect(closed.status).toBe(500);
