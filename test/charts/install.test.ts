@@ -1,10 +1,12 @@
 /**
  * The chart's safe install and removal against a real kube-apiserver (v1.37 on loopback, no node): a rollout
  * whose pods never get ready (here: no node runs them) leaves no ValidatingWebhookConfiguration behind, so
- * nothing in the cluster is blocked; a configuration whose pods are gone fails closed; `helm uninstall`
+ * nothing in the cluster is blocked, on install and on upgrade (which keeps the CA and renews the serving
+ * certificate); a configuration whose pods are gone fails closed; `helm uninstall`
  * removes the configuration before anything else, and everything else with it. helm is the real one
  * (scripts/install-helm.sh).
  */
+import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHART as chart, renderChart, helm as runHelm } from "../support/chart.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
@@ -52,6 +54,38 @@ describe("helm install and uninstall through a real API server", () => {
     expect((await configuration()).status).toBe(404);
     expect((await privilegedPod()).status).toBe(201);
   }, 90_000);
+
+  it("an upgrade keeps the CA and renews the serving certificate, and still registers nothing before a pod is ready", async () => {
+    // Start over from a deployed release (the hooks skipped, as if a first install had gone through).
+    expect((await helm(["uninstall", "kubefence", "--no-hooks", "--wait", "--timeout", "60s"])).code).toBe(0);
+    const install = await helm(["install", "kubefence", chart, "--no-hooks"]);
+    expect(install.code, install.stderr).toBe(0);
+    const secret = async (name: string) => {
+      const reply = await cluster.request<{ data: Record<string, string> }>(
+        "GET",
+        `/api/v1/namespaces/kubefence-system/secrets/${name}`,
+      );
+      expect(reply.status, name).toBe(200);
+      return (field: string) => Buffer.from(reply.body.data[field]!, "base64").toString("utf8");
+    };
+    const ca = await secret("kubefence-webhook-ca");
+    const before = await secret("kubefence-webhook-tls");
+
+    const upgrade = await helm(["upgrade", "kubefence", chart, "--timeout", "15s"]);
+    expect(upgrade.code).not.toBe(0);
+    expect(upgrade.stderr).toMatch(/post-upgrade hooks failed: [\s\S]*timed out waiting for the condition/);
+    expect((await configuration()).status).toBe(404);
+    expect((await privilegedPod()).status).toBe(201);
+
+    const caAfter = await secret("kubefence-webhook-ca");
+    const after = await secret("kubefence-webhook-tls");
+    expect(caAfter("tls.crt")).toBe(ca("tls.crt"));
+    expect(after("tls.crt")).not.toBe(before("tls.crt"));
+    expect(after("ca.crt")).toBe(ca("tls.crt"));
+    const served = new X509Certificate(after("tls.crt"));
+    expect(served.verify(new X509Certificate(ca("tls.crt")).publicKey)).toBe(true);
+    expect(served.subjectAltName).toContain("DNS:kubefence-webhook.kubefence-system.svc");
+  }, 150_000);
 
   it("with the configuration in place and no pod behind it, guarded writes fail closed; helm uninstall removes it first and leaves nothing", async () => {
     // What the post-install hook creates once the Job has seen a ready pod, as helm renders it.
