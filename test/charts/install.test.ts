@@ -32,7 +32,7 @@ describe("helm install and uninstall through a real API server", () => {
   afterAll(() => cluster?.stop());
 
   it("a rollout that never gets ready fails the release and registers no webhook: the cluster is not blocked", async () => {
-    const install = await helm(["install", "kubefence", chart, "--timeout", "15s"]);
+    const install = await helm(["install", "kubefence", chart, "--timeout", "8s"]);
     expect(install.code).not.toBe(0);
     expect(install.stderr).toMatch(/failed post-install: [\s\S]*timed out waiting for the condition/);
     // The readiness Job ran (its pod is still Pending: there is no node) and is what held the hook back.
@@ -71,18 +71,18 @@ describe("helm install and uninstall through a real API server", () => {
     const ca = await secret("kubefence-webhook-ca");
     const before = await secret("kubefence-webhook-tls");
 
-    const upgrade = await helm(["upgrade", "kubefence", chart, "--timeout", "15s"]);
+    const upgrade = await helm(["upgrade", "kubefence", chart, "--timeout", "8s"]);
     expect(upgrade.code).not.toBe(0);
     expect(upgrade.stderr).toMatch(/post-upgrade hooks failed: [\s\S]*timed out waiting for the condition/);
     expect((await configuration()).status).toBe(404);
     expect((await privilegedPod()).status).toBe(201);
 
     const caAfter = await secret("kubefence-webhook-ca");
-    const after = await secret("kubefence-webhook-tls");
+    const renewed = await secret("kubefence-webhook-tls");
     expect(caAfter("tls.crt")).toBe(ca("tls.crt"));
-    expect(after("tls.crt")).not.toBe(before("tls.crt"));
-    expect(after("ca.crt")).toBe(ca("tls.crt"));
-    const served = new X509Certificate(after("tls.crt"));
+    expect(renewed("tls.crt")).not.toBe(before("tls.crt"));
+    expect(renewed("ca.crt")).toBe(ca("tls.crt"));
+    const served = new X509Certificate(renewed("tls.crt"));
     expect(served.verify(new X509Certificate(ca("tls.crt")).publicKey)).toBe(true);
     expect(served.subjectAltName).toContain("DNS:kubefence-webhook.kubefence-system.svc");
   }, 150_000);
