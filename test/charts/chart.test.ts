@@ -7,11 +7,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
 import { type ManifestOptions, webhookManifests } from "../../src/webhook/manifests.js";
@@ -25,6 +25,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const chart = join(root, "charts/kubefence");
 const helm = helmBinary();
 const dir = mkdtempSync(join(tmpdir(), "kubefence-chart-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TENANTS = readFileSync(join(root, "test/charts/fixtures/platform.yaml"), "utf8");
 
 const template = (args: string[]) => renderChart(args) as Doc[];
