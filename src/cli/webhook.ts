@@ -42,7 +42,10 @@ interface ManifestsOptions {
   output: string;
   apiServerCidr: string[];
   guardrailMode: string[];
+  part: string;
 }
+
+const PARTS = ["all", "workload", "configuration"] as const;
 
 const repeatable = (value: string, previous: string[]) => [...previous, value];
 const GUARDRAIL_MODE_HELP = `a guardrail's mode, ID=MODE (${MODES.join(", ")}), repeatable; overrides the tenants file's guardrails: section`;
@@ -133,6 +136,11 @@ Examples:
       [] as string[],
     )
     .option("--guardrail-mode <id=mode>", GUARDRAIL_MODE_HELP, repeatable, [] as string[])
+    .option(
+      "--part <part>",
+      "all; workload (everything but the ValidatingWebhookConfiguration); configuration (only it, to apply once a pod is ready)",
+      "all",
+    )
     .option("-o, --output <format>", "yaml or json", "yaml")
     .addHelpText(
       "after",
@@ -145,7 +153,12 @@ Examples:
   kubefence webhook manifests --ca-file ca.crt --tenants tenants.yaml > webhook.yaml
 
   # kubeadm or kind: the API server runs on the control-plane nodes' host network
-  kubefence webhook manifests --ca-file ca.crt --api-server-cidr 172.18.0.2/32`,
+  kubefence webhook manifests --ca-file ca.crt --api-server-cidr 172.18.0.2/32
+
+  # With kubectl, register the webhook only once a pod is ready (Helm does this by itself)
+  kubefence webhook manifests --ca-file ca.crt --part workload | kubectl apply -f -
+  kubectl -n kubefence-system wait --for=condition=complete job/kubefence-webhook-ready --timeout=5m
+  kubefence webhook manifests --ca-file ca.crt --part configuration | kubectl apply -f -`,
     )
     .action(manifests)
     .exitOverride();
@@ -371,6 +384,8 @@ async function serve(options: ServeOptions): Promise<void> {
 
 function manifests(options: ManifestsOptions): void {
   validateOutput(options.output, ["yaml", "json"]);
+  if (!(PARTS as readonly string[]).includes(options.part))
+    throw new UsageError(`--part must be ${PARTS.join(", ")} (got ${JSON.stringify(options.part)})`);
   if (options.caFile && options.certManagerIssuer)
     throw new UsageError("--ca-file and --cert-manager-issuer cannot be used together");
   const read = (file: string, what: string) => {
@@ -397,7 +412,7 @@ function manifests(options: ManifestsOptions): void {
     modes = withModes(loadSettings(options.tenants), modes).modes as Map<string, Mode>; // refuses a file serve would refuse
     tenantsFile = read(options.tenants, "tenants file");
   }
-  const objects = webhookManifests({
+  const all = webhookManifests({
     namespace: options.namespace,
     image: options.image,
     caBundle,
@@ -406,6 +421,11 @@ function manifests(options: ManifestsOptions): void {
     apiServerCidrs: options.apiServerCidr,
     guardrailModes: modes,
   });
+  const isConfiguration = (o: Record<string, unknown>) => o.kind === "ValidatingWebhookConfiguration";
+  const objects =
+    options.part === "all"
+      ? all
+      : all.filter((o) => isConfiguration(o) === (options.part === "configuration"));
   if (options.apiServerCidr.length === 0)
     process.stderr.write(
       "warning: no --api-server-cidr: the NetworkPolicy admits any source to the webhook port (8443); give the API server's source addresses to admit only them\n",

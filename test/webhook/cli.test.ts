@@ -183,6 +183,20 @@ describe("kubefence webhook manifests", () => {
     }
   });
 
+  it("--part splits the configuration from the rest, so kubectl users can register it once a pod is ready", async () => {
+    const kinds = async (part: string) =>
+      parseAllDocuments((await kubefence(["webhook", "manifests", "--part", part])).stdout).map(
+        (d) => (d.toJS() as { kind: string }).kind,
+      );
+    const [all, workload, configuration] = await Promise.all(["all", "workload", "configuration"].map(kinds));
+    expect(configuration).toEqual(["ValidatingWebhookConfiguration"]);
+    expect(workload).not.toContain("ValidatingWebhookConfiguration");
+    expect([...workload, ...configuration]).toEqual(all);
+    const refused = await kubefence(["webhook", "manifests", "--part", "webhook"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error: --part must be all, workload, configuration (got "webhook")');
+  });
+
   it("refuses a tenants file with errors, naming file and line", async () => {
     const tenants = file(
       "bad.yaml",
