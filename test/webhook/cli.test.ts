@@ -188,7 +188,9 @@ describe("kubefence webhook manifests", () => {
       parseAllDocuments((await kubefence(["webhook", "manifests", "--part", part])).stdout).map(
         (d) => (d.toJS() as { kind: string }).kind,
       );
-    const [all, workload, configuration] = await Promise.all(["all", "workload", "configuration"].map(kinds));
+    const [all, workload, configuration] = (await Promise.all(
+      ["all", "workload", "configuration"].map(kinds),
+    )) as [string[], string[], string[]];
     expect(configuration).toEqual(["ValidatingWebhookConfiguration"]);
     expect(workload).not.toContain("ValidatingWebhookConfiguration");
     expect([...workload, ...configuration]).toEqual(all);
