@@ -175,7 +175,7 @@ describe("dogfooding: kubefence judges its own chart", () => {
     for (const row of rows) expect(row, row.name).toMatchObject({ allowed: true, reasons: [] });
   });
 
-  it("audit finds nothing against kubefence but its read-only cluster-wide cache and its DNS lookups", () => {
+  it("audit finds nothing against kubefence's own objects but its read-only cluster-wide cache", () => {
     const result = runBuiltCli([
       "audit",
       "-f",
@@ -188,20 +188,15 @@ describe("dogfooding: kubefence judges its own chart", () => {
       "json",
     ]);
     expect(result.code, result.stderr).toBe(0);
-    const findings = (JSON.parse(result.stdout).findings as Doc[]).filter((f) =>
-      `${f.subject} ${f.object}`.includes("kubefence"),
+    const all = JSON.parse(result.stdout).findings as Doc[];
+    // Against kubefence: a finding located in the chart's output, or on an object in kubefence's namespace.
+    const own = all.filter(
+      (f) => f.origin?.file === rendered || f.resource?.namespace === "kubefence-system",
     );
-    expect(findings.map((f) => [f.id, f.severity, f.subject, f.object])).toEqual([
-      // The Job's and the webhook's DNS lookups (UDP/TCP 53 to CoreDNS, nothing else) are reported as a
-      // cross-namespace flow though both namespaces are the platform's: see the report to the lead.
-      [
-        "network.cross-namespace",
-        "high",
-        "kubefence-system/kubefence-webhook-ready[Job], kubefence-system/kubefence-webhook[Deployment]",
-        "kube-system/coredns[Deployment]",
-      ],
+    expect(own.map((f) => [f.id, f.severity, f.subject, f.object])).toEqual([
       // The cache must list and watch Roles, RoleBindings and NetworkPolicies everywhere to judge a request
-      // against the rest of the cluster: read-only (medium, not high), and nothing else.
+      // against the rest of the cluster: read-only (medium, not high), and nothing else. audit has no way to
+      // accept a finding with a reason yet, so it is asserted here rather than hidden.
       [
         "rbac.cluster-wide-namespaced-access",
         "medium",
@@ -209,7 +204,12 @@ describe("dogfooding: kubefence judges its own chart", () => {
         "every namespace",
       ],
     ]);
-    expect(findings[1]!.message).toContain("can get, list, watch networkpolicies.networking.k8s.io");
-    expect(findings[0]!.evidence.join("\n")).not.toMatch(/TCP 8443|any port/);
+    expect(own[0]!.message).toBe(
+      "ServiceAccount kubefence-system/kubefence-webhook can get, list, watch networkpolicies.networking.k8s.io; get, list, watch rolebindings.rbac.authorization.k8s.io; get, list, watch roles.rbac.authorization.k8s.io in every namespace, kube-system and every tenant's included (ClusterRoleBinding kubefence-webhook)",
+    );
+    // The rest is about the fixture's kube-system (no NetworkPolicy there), not about kubefence.
+    expect(
+      new Set(all.filter((f) => !own.includes(f)).map((f) => f.resource?.namespace ?? f.resource?.name)),
+    ).toEqual(new Set(["kube-system"]));
   });
 });
