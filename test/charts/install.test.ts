@@ -11,6 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHART as chart, renderChart, helm as runHelm } from "../support/chart.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
+/** Calls `fn` until `done` holds for its answer (at most 15 s), and returns the last answer. */
+async function until<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await fn();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describe("helm install and uninstall through a real API server", () => {
   let cluster: TestCluster;
   const helm = (args: string[]) => runHelm(cluster.kubeconfig, cluster.dir, args);
@@ -93,14 +103,15 @@ describe("helm install and uninstall through a real API server", () => {
       (d) => d.kind === "ValidatingWebhookConfiguration" && (d.webhooks as unknown[]).length > 0,
     )!;
     await cluster.apply([hook]);
-    const closed = await privilegedPod();
+    // The API server sees a new configuration through its informer, a moment after it is stored.
+    const closed = await until(privilegedPod, (r) => r.status !== 201);
     expect(closed.status).toBe(500);
     expect(closed.body.message).toMatch(/failed calling webhook "validate\.kubefence\.io"/);
 
     const uninstall = await helm(["uninstall", "kubefence", "--timeout", "30s"]);
     expect(uninstall.code, uninstall.stderr).toBe(0);
     expect((await configuration()).status).toBe(404);
-    expect((await privilegedPod()).status).toBe(201);
+    expect((await until(privilegedPod, (r) => r.status === 201)).status).toBe(201);
     for (const path of [
       "/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefence-webhook",
       "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubefence-webhook",
