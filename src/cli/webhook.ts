@@ -1,5 +1,6 @@
 /** `kubefence webhook serve|manifests`: wiring only — the server, cache and guardrails live in src/webhook. */
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { Command } from "commander";
 import { stringify } from "yaml";
 import { parseCIDR } from "../network/ip.js";
@@ -8,10 +9,11 @@ import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
 import { DEFAULT_LOAD_LIMITS } from "../webhook/load.js";
 import { webhookManifests } from "../webhook/manifests.js";
 import { Gauge, webhookMetrics } from "../webhook/metrics.js";
+import { isMode, MODES, type Mode } from "../webhook/mode.js";
 import { type LogEntry, startWebhookServer } from "../webhook/server.js";
 import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../webhook/settings.js";
 import { admissionPolicies, noteLines } from "../webhook/vap/index.js";
-import { UsageError } from "./errors.js";
+import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { formatDiagnostic } from "./source-options.js";
 import { VERSION } from "./version.js";
@@ -29,6 +31,7 @@ interface ServeOptions {
   maxRequests: string;
   maxQueueWait: string;
   logAllowedPerSecond: string;
+  guardrailMode: string[];
 }
 
 interface ManifestsOptions {
@@ -40,7 +43,14 @@ interface ManifestsOptions {
   output: string;
   apiServerCidr: string[];
   engine: string;
+  guardrailMode: string[];
+  part: string;
 }
+
+const PARTS = ["all", "workload", "configuration"] as const;
+
+const repeatable = (value: string, previous: string[]) => [...previous, value];
+const GUARDRAIL_MODE_HELP = `a guardrail's mode, ID=MODE (${MODES.join(", ")}), repeatable; overrides the tenants file's guardrails: section`;
 
 export function webhookCommand(): Command {
   const webhook = new Command("webhook").description(
@@ -90,6 +100,7 @@ export function webhookCommand(): Command {
       "allowed reviews logged per second; the rest are counted in a summary line every 10 s (denials, warnings and audit notes are always logged)",
       "10",
     )
+    .option("--guardrail-mode <id=mode>", GUARDRAIL_MODE_HELP, repeatable, [] as string[])
     .addHelpText(
       "after",
       `
@@ -123,13 +134,19 @@ Examples:
     .option(
       "--api-server-cidr <cidr>",
       "the API server's source address range, repeatable: the NetworkPolicy admits only these to the webhook port",
-      (value: string, previous: string[]) => [...previous, value],
+      repeatable,
       [] as string[],
     )
     .option(
       "--engine <engine>",
       "webhook (the server and its registration) or vap (ValidatingAdmissionPolicies: nothing to run, for the guardrails CEL can express)",
       "webhook",
+    )
+    .option("--guardrail-mode <id=mode>", GUARDRAIL_MODE_HELP, repeatable, [] as string[])
+    .option(
+      "--part <part>",
+      "all; workload (everything but the ValidatingWebhookConfiguration); configuration (only it, to apply once a pod is ready)",
+      "all",
     )
     .option("-o, --output <format>", "yaml or json", "yaml")
     .addHelpText(
@@ -152,11 +169,98 @@ Examples:
   kubefence webhook manifests --ca-file ca.crt --tenants tenants.yaml > webhook.yaml
 
   # kubeadm or kind: the API server runs on the control-plane nodes' host network
-  kubefence webhook manifests --ca-file ca.crt --api-server-cidr 172.18.0.2/32`,
+  kubefence webhook manifests --ca-file ca.crt --api-server-cidr 172.18.0.2/32
+
+  # With kubectl, register the webhook only once a pod is ready (Helm does this by itself)
+  kubefence webhook manifests --ca-file ca.crt --part workload | kubectl apply -f -
+  kubectl -n kubefence-system wait --for=condition=complete job/kubefence-webhook-ready --timeout=5m
+  kubefence webhook manifests --ca-file ca.crt --part configuration | kubectl apply -f -`,
     )
     .action(manifests)
     .exitOverride();
+  webhook
+    .command("wait")
+    .description("wait until GET URL answers 200 (the chart's Job: a ready webhook pod behind the Service)")
+    .requiredOption(
+      "--url <url>",
+      "the https:// URL to poll, e.g. https://kubefence-webhook.kubefence-system.svc/readyz",
+    )
+    .option("--timeout <seconds>", "give up after this long (exit 1)", "300")
+    .option("--interval <ms>", "time between attempts", "2000")
+    .addHelpText(
+      "after",
+      `
+The certificate is not verified: the answer only says whether a pod is ready, and nothing is sent.
+
+Examples:
+  # What the chart's post-install Job runs before the ValidatingWebhookConfiguration is created
+  kubefence webhook wait --url https://kubefence-webhook.kubefence-system.svc/readyz --timeout 300`,
+    )
+    .action(waitReady)
+    .exitOverride();
   return webhook;
+}
+
+/** `--guardrail-mode ID=MODE` values → a map, refusing unknown ids and modes as the tenants file does. */
+function guardrailModes(values: readonly string[]): Map<string, Mode> {
+  const modes = new Map<string, Mode>();
+  for (const value of values) {
+    const at = value.indexOf("=");
+    const id = at < 0 ? value : value.slice(0, at);
+    const mode = at < 0 ? "" : value.slice(at + 1);
+    if (!GUARDRAIL_IDS.includes(id))
+      throw new UsageError(
+        `--guardrail-mode ${JSON.stringify(value)}: unknown guardrail ${JSON.stringify(id)}; known: ${GUARDRAIL_IDS.join(", ")}`,
+      );
+    if (!isMode(mode))
+      throw new UsageError(
+        `--guardrail-mode ${JSON.stringify(value)}: mode must be ${MODES.join(", ")} (got ${JSON.stringify(mode)})`,
+      );
+    modes.set(id, mode);
+  }
+  return modes;
+}
+
+function withModes(settings: WebhookSettings, overrides: ReadonlyMap<string, Mode>): WebhookSettings {
+  return overrides.size === 0 ? settings : { ...settings, modes: new Map([...settings.modes, ...overrides]) };
+}
+
+async function waitReady(options: { url: string; timeout: string; interval: string }): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new UsageError(`--url ${JSON.stringify(options.url)} is not a URL`);
+  }
+  if (url.protocol !== "https:") throw new UsageError(`--url must be https:// (got ${url.protocol})`);
+  const timeout = Number(options.timeout);
+  const interval = Number(options.interval);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new UsageError(`--timeout must be a number of seconds > 0 (got "${options.timeout}")`);
+  if (!Number.isFinite(interval) || interval < 10)
+    throw new UsageError(`--interval must be a number of milliseconds ≥ 10 (got "${options.interval}")`);
+  const deadline = Date.now() + timeout * 1000;
+  const attempt = () =>
+    new Promise<string>((resolve) => {
+      const req = httpsGet(url, { rejectUnauthorized: false, timeout: 5_000 }, (res) => {
+        res.resume();
+        resolve(String(res.statusCode));
+      });
+      req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+      req.on("error", (error) => resolve(error.message));
+    });
+  let last = "";
+  for (;;) {
+    last = await attempt();
+    if (last === "200") {
+      process.stdout.write(`${url.href}: ready\n`);
+      return;
+    }
+    if (Date.now() + interval > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+  process.stderr.write(`error: ${url.href} not ready after ${timeout} s (last answer: ${last})\n`);
+  process.exitCode = EXIT_NO;
 }
 
 function loadSettings(file: string | undefined): WebhookSettings {
@@ -204,7 +308,8 @@ async function serve(options: ServeOptions): Promise<void> {
     maxWaitMs: count("--max-queue-wait", options.maxQueueWait, 1),
   };
   const logPerSecond = count("--log-allowed-per-second", options.logAllowedPerSecond, 0);
-  let settings = loadSettings(options.tenants);
+  const overrides = guardrailModes(options.guardrailMode);
+  let settings = withModes(loadSettings(options.tenants), overrides);
 
   // Loaded here, not at the top: the Kubernetes client takes most of a second to import, and only serve needs it.
   const { KubeConfig } = await import("@kubernetes/client-node");
@@ -263,7 +368,7 @@ async function serve(options: ServeOptions): Promise<void> {
         GUARDRAIL_IDS,
       );
       if (next) {
-        settings = next;
+        settings = withModes(next, overrides);
         writeLog({ level: "info", msg: "tenants file reloaded", file: tenantsFile });
       } else
         writeLog({
@@ -296,11 +401,14 @@ async function serve(options: ServeOptions): Promise<void> {
 function manifests(options: ManifestsOptions): void {
   validateOutput(options.output, ["yaml", "json"]);
   if (options.engine === "vap") {
+    if (options.part !== "all") throw new UsageError("--part is for --engine webhook");
     policies(options);
     return;
   }
   if (options.engine !== "webhook")
     throw new UsageError(`--engine must be webhook or vap (got "${options.engine}")`);
+  if (!(PARTS as readonly string[]).includes(options.part))
+    throw new UsageError(`--part must be ${PARTS.join(", ")} (got ${JSON.stringify(options.part)})`);
   if (options.caFile && options.certManagerIssuer)
     throw new UsageError("--ca-file and --cert-manager-issuer cannot be used together");
   const read = (file: string, what: string) => {
@@ -321,18 +429,26 @@ function manifests(options: ManifestsOptions): void {
   if (caBundle !== undefined && !caBundle.includes("-----BEGIN CERTIFICATE-----"))
     throw new UsageError(`--ca-file ${options.caFile} holds no PEM certificate`);
   let tenantsFile: string | undefined;
+  // The tenants file's guardrails: section, then the flags, decide each mode: serve gets all of them as flags.
+  let modes = guardrailModes(options.guardrailMode);
   if (options.tenants) {
-    loadSettings(options.tenants); // refuse to ship a tenants file the webhook would refuse
+    modes = withModes(loadSettings(options.tenants), modes).modes as Map<string, Mode>; // refuses a file serve would refuse
     tenantsFile = read(options.tenants, "tenants file");
   }
-  const objects = webhookManifests({
+  const all = webhookManifests({
     namespace: options.namespace,
     image: options.image,
     caBundle,
     certManagerIssuer: options.certManagerIssuer,
     tenantsFile,
     apiServerCidrs: options.apiServerCidr,
+    guardrailModes: modes,
   });
+  const isConfiguration = (o: Record<string, unknown>) => o.kind === "ValidatingWebhookConfiguration";
+  const objects =
+    options.part === "all"
+      ? all
+      : all.filter((o) => isConfiguration(o) === (options.part === "configuration"));
   if (options.apiServerCidr.length === 0)
     process.stderr.write(
       "warning: no --api-server-cidr: the NetworkPolicy admits any source to the webhook port (8443); give the API server's source addresses to admit only them\n",
@@ -356,7 +472,9 @@ function policies(options: ManifestsOptions): void {
   ].filter(([, value]) => value !== undefined);
   if (webhookOnly.length > 0)
     throw new UsageError(`${webhookOnly.map(([flag]) => flag).join(", ")}: only for --engine webhook`);
-  const { objects, notes } = admissionPolicies(loadSettings(options.tenants));
+  const { objects, notes } = admissionPolicies(
+    withModes(loadSettings(options.tenants), guardrailModes(options.guardrailMode)),
+  );
   const lines = noteLines(notes);
   for (const line of lines.filter((l) => l.startsWith(" ") || l.includes("no policy")))
     process.stderr.write(`note: ${line.trim()}\n`);

@@ -1,16 +1,22 @@
 /**
- * What `kubefence webhook manifests` writes for a user to apply: the webhook Deployment (2 replicas, a
- * PodDisruptionBudget, restricted securityContext, resources), its Service, the
+ * What `kubefence webhook manifests` writes for a user to apply, and what the Helm chart (charts/kubefence)
+ * renders from the same values (test/charts/chart.test.ts holds the two equal): the webhook Deployment (2
+ * replicas spread over nodes, a PodDisruptionBudget, restricted securityContext, resources), its Service, the
  * ValidatingWebhookConfiguration (failurePolicy Fail, sideEffects None, kube-system and the webhook's own
  * namespace excluded so the platform cannot lock itself out), the ServiceAccount with the read-only RBAC
  * the cache needs, a ConfigMap holding the tenants file, and a NetworkPolicy that admits only the API
- * server's addresses to the webhook port. Pure: the CLI reads files and prints.
+ * server's addresses to the webhook port.
+ *
+ * Safe install: the configuration and a Job that waits for a ready pod behind the Service are Helm hooks run
+ * after install, upgrade and rollback, the Job first: the API server is told to call the webhook only once
+ * something answers, so a rollout that never gets ready blocks nothing. Pure: the CLI reads files and prints.
  */
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
+import type { Mode } from "./mode.js";
 
 export const WEBHOOK_NAME = "validate.kubefence.io";
 export const APP = "kubefence-webhook";
@@ -31,11 +37,21 @@ export interface ManifestOptions {
    * webhook port. Empty: the policy cannot know them, admits any source to that port only, and says so.
    */
   apiServerCidrs?: readonly string[];
+  /** Mode of each guardrail (`--guardrail-mode`); one not listed enforces. Passed to serve for every guardrail. */
+  guardrailModes?: ReadonlyMap<string, Mode>;
 }
+
+/** The Job that waits for a ready webhook pod behind the Service before the configuration is created. */
+export const READY_JOB = `${APP}-ready`;
+/** How long the Job waits for a ready pod (Helm's own default --timeout is 5 minutes). */
+export const READY_TIMEOUT_SECONDS = 300;
+
+/** Helm runs these after the release's other objects exist, in weight order, waiting for each Job to finish. */
+const AFTER_ROLLOUT = "post-install,post-upgrade,post-rollback";
 
 /** Annotation on the NetworkPolicy when no API server address was given. */
 export const OPEN_POLICY_WARNING =
-  "no --api-server-cidr given: any source may reach the webhook port; rerun with the API server's source addresses to admit only them";
+  "no API server address given (--api-server-cidr, or the chart's apiServerCidrs): any source may reach the webhook port; give the API server's source addresses to admit only them";
 
 type Manifest = Record<string, unknown>;
 
@@ -91,6 +107,9 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
     "--tls-private-key-file=/etc/kubefence/tls/tls.key",
   ];
   if (options.tenantsFile !== undefined) args.push("--tenants=/etc/kubefence/tenants/tenants.yaml");
+  // By id, as Helm ranges over a map of values.
+  for (const guardrail of [...(options.guardrails ?? GUARDRAILS)].sort((a, b) => a.id.localeCompare(b.id)))
+    args.push(`--guardrail-mode=${guardrail.id}=${options.guardrailModes?.get(guardrail.id) ?? "enforce"}`);
   const volumes: Manifest[] = [{ name: "tls", secret: { secretName } }];
   const mounts: Manifest[] = [{ name: "tls", mountPath: "/etc/kubefence/tls", readOnly: true }];
   if (options.tenantsFile !== undefined) {
@@ -98,6 +117,17 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
     mounts.push({ name: "tenants", mountPath: "/etc/kubefence/tenants", readOnly: true });
   }
   const probe = (path: string) => ({ httpGet: { path, port: PORT, scheme: "HTTPS" }, periodSeconds: 5 });
+  const podSecurityContext = {
+    runAsNonRoot: true,
+    runAsUser: 65532,
+    runAsGroup: 65532,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+  const containerSecurityContext = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  };
   out.push(
     {
       apiVersion: "apps/v1",
@@ -110,20 +140,21 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
           metadata: { labels },
           spec: {
             serviceAccountName: APP,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 65532,
-              runAsGroup: 65532,
-              seccompProfile: { type: "RuntimeDefault" },
-            },
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: "kubernetes.io/hostname",
-                whenUnsatisfiable: "ScheduleAnyway",
-                labelSelector: { matchLabels: { "app.kubernetes.io/name": APP } },
+            securityContext: podSecurityContext,
+            // Preferred, not required: a one-node cluster still runs both replicas.
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: "kubernetes.io/hostname",
+                      labelSelector: { matchLabels: { "app.kubernetes.io/name": APP } },
+                    },
+                  },
+                ],
               },
-            ],
+            },
             terminationGracePeriodSeconds: 30,
             containers: [
               {
@@ -134,11 +165,7 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
                 readinessProbe: probe("/readyz"),
                 livenessProbe: { ...probe("/healthz"), failureThreshold: 3 },
                 resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ["ALL"] },
-                },
+                securityContext: containerSecurityContext,
                 volumeMounts: mounts,
               },
             ],
@@ -162,16 +189,61 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
         ports: [{ name: "https", port: 443, targetPort: PORT }],
       },
     },
-    apiServerNetworkPolicy(meta, options.apiServerCidrs ?? []),
+    ...networkPolicies(meta, options.apiServerCidrs ?? []),
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: {
+        name: READY_JOB,
+        namespace,
+        labels: { ...labels, "app.kubernetes.io/name": READY_JOB },
+        annotations: {
+          "helm.sh/hook": AFTER_ROLLOUT,
+          "helm.sh/hook-weight": "0",
+          "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+        },
+      },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: READY_TIMEOUT_SECONDS + 30,
+        ttlSecondsAfterFinished: 600,
+        template: {
+          metadata: { labels: { ...labels, "app.kubernetes.io/name": READY_JOB } },
+          spec: {
+            restartPolicy: "Never",
+            // It only sends GET /readyz to the Service: no API access, so no token.
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext,
+            containers: [
+              {
+                name: "wait",
+                image: options.image,
+                args: [
+                  "webhook",
+                  "wait",
+                  `--url=https://${APP}.${namespace}.svc:443/readyz`,
+                  `--timeout=${READY_TIMEOUT_SECONDS}`,
+                ],
+                resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                securityContext: containerSecurityContext,
+              },
+            ],
+          },
+        },
+      },
+    },
     validatingWebhookConfiguration({
       namespace,
       clientConfig: {
         service: { name: APP, namespace, path: "/validate", port: 443 },
         ...(options.caBundle ? { caBundle: Buffer.from(options.caBundle).toString("base64") } : {}),
       },
-      annotations: options.certManagerIssuer
-        ? { "cert-manager.io/inject-ca-from": `${namespace}/${APP}` }
-        : undefined,
+      annotations: {
+        "helm.sh/hook": AFTER_ROLLOUT,
+        "helm.sh/hook-weight": "10",
+        "helm.sh/hook-delete-policy": "before-hook-creation",
+        ...(options.certManagerIssuer ? { "cert-manager.io/inject-ca-from": `${namespace}/${APP}` } : {}),
+      },
       guardrails: options.guardrails,
     }),
   );
@@ -179,28 +251,57 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
 }
 
 /**
- * Ingress to the webhook pods on the webhook port only, from the API server's addresses (an ipBlock each).
- * Kubelet probes need no rule: traffic from a pod's own node is always allowed.
+ * Every pod of the namespace is isolated both ways (default deny), then: the webhook port, from the API
+ * server's addresses (an ipBlock each) and the readiness Job; the webhook's own calls out, to the API server
+ * (its addresses when given; anywhere otherwise, as the port behind the `kubernetes` Service differs between
+ * clusters); the Job's calls to the webhook; cluster DNS. Kubelet probes need no rule: traffic from a
+ * pod's own node is always allowed.
  */
-function apiServerNetworkPolicy(
+function networkPolicies(
   meta: (name: string, extra?: Record<string, unknown>) => Manifest,
   cidrs: readonly string[],
-): Manifest {
+): Manifest[] {
+  const webhookPods = { matchLabels: { "app.kubernetes.io/name": APP } };
+  const jobPods = { matchLabels: { "app.kubernetes.io/name": READY_JOB } };
   const rule: Manifest = { ports: [{ protocol: "TCP", port: PORT }] };
-  if (cidrs.length > 0) rule.from = cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-  return {
+  if (cidrs.length > 0)
+    rule.from = [...cidrs.map((cidr) => ({ ipBlock: { cidr } })), { podSelector: jobPods }];
+  const dns = {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+      },
+    ],
+    ports: [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ],
+  };
+  const policy = (name: string, spec: Manifest, extra: Record<string, unknown> = {}): Manifest => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: meta(
+    metadata: meta(name, extra),
+    spec,
+  });
+  return [
+    policy("kubefence-default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    policy(
       APP,
+      {
+        podSelector: webhookPods,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [rule],
+        egress: cidrs.length > 0 ? [{ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) }, dns] : [{}],
+      },
       cidrs.length > 0 ? {} : { annotations: { "kubefence.io/warning": OPEN_POLICY_WARNING } },
     ),
-    spec: {
-      podSelector: { matchLabels: { "app.kubernetes.io/name": APP } },
-      policyTypes: ["Ingress"],
-      ingress: [rule],
-    },
-  };
+    policy(READY_JOB, {
+      podSelector: jobPods,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ podSelector: webhookPods }], ports: [{ protocol: "TCP", port: PORT }] }, dns],
+    }),
+  ];
 }
 
 export interface WebhookConfigurationOptions {

@@ -539,6 +539,78 @@ describe("webhook round trip through kube-apiserver", () => {
     }
   });
 
+  it("kubefence webhook serve: --guardrail-mode wins over the tenants file's guardrails: section", async () => {
+    const own = makeCertificates();
+    const tenantsFile = join(own.dir, "tenants.yaml");
+    writeFileSync(tenantsFile, TENANTS); // service-exposure: warn
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        `${root}src/cli/main.ts`,
+        "webhook",
+        "serve",
+        "--bind-address=127.0.0.1",
+        "--port=0",
+        `--tls-cert-file=${own.certFile}`,
+        `--tls-private-key-file=${own.keyFile}`,
+        `--kubeconfig=${cluster.kubeconfig}`,
+        `--tenants=${tenantsFile}`,
+        "--guardrail-mode=service-exposure=enforce",
+      ],
+      { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    try {
+      let text = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      const address = await eventually(
+        async () => /"msg":"serving","address":"([^"]+)"/.exec(text)?.[1],
+        Boolean,
+        30_000,
+      );
+      const url = `https://${address}`;
+      await eventually(
+        () => call(url, own.ca, "GET", "/readyz"),
+        (r) => r.status === 200,
+        30_000,
+      );
+      const reply = await call(
+        url,
+        own.ca,
+        "POST",
+        "/validate",
+        JSON.stringify({
+          apiVersion: "admission.k8s.io/v1",
+          kind: "AdmissionReview",
+          request: {
+            uid: "mode-flag",
+            kind: { group: "", version: "v1", kind: "Service" },
+            resource: { group: "", version: "v1", resource: "services" },
+            namespace: "team-a",
+            operation: "CREATE",
+            userInfo: { username: "alice", groups: ["system:authenticated"] },
+            object: {
+              apiVersion: "v1",
+              kind: "Service",
+              metadata: { name: "np", namespace: "team-a" },
+              spec: { type: "NodePort", ports: [{ port: 80 }] },
+            },
+          },
+        }),
+      );
+      const response = JSON.parse(reply.body).response as { allowed: boolean; status?: { message?: string } };
+      expect(response.allowed).toBe(false);
+      expect(response.status?.message).toContain("[kubefence:service-exposure]");
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(own.dir, { recursive: true, force: true });
+    }
+  });
+
   it("fails closed in tenant namespaces when the webhook is down, while kube-system still works", async () => {
     await server!.close();
     server = undefined;

