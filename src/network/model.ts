@@ -68,9 +68,9 @@ export class NetworkModel {
     this.options = resolveOptions(options);
     const compiled = compilePolicies(snapshot.networkPolicies);
     this.policies = compiled.policies;
-    this.diagnostics = compiled.diagnostics;
     this.invalid = compiled.invalid;
-    const { units, peers } = buildUnits(snapshot, this.options);
+    const { units, peers, diagnostics } = buildUnits(snapshot, this.options);
+    this.diagnostics = [...compiled.diagnostics, ...diagnostics];
     this.units = units;
     this.peers = peers;
     this.table = buildClasses(

@@ -7,7 +7,9 @@
  * Pods without an IP get a synthetic one from the pod CIDR option; hostNetwork pods take their node's IP.
  */
 
+import type { Diagnostic } from "../model/diagnostic.js";
 import type { Container, LabelSelector, Pod, Workload } from "../model/objects.js";
+import { originOf } from "../model/origin.js";
 import { selectorFromMap, selectorOrNothing } from "../model/selector.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, peerName, podTemplateOf } from "../model/workloads.js";
@@ -64,7 +66,7 @@ const PEER_KINDS = new Set<string>(POD_CONTROLLER_KINDS);
 export function buildUnits(
   snapshot: Snapshot,
   options: UnitOptions = DEFAULT_UNIT_OPTIONS,
-): { units: Unit[]; peers: Peer[] } {
+): { units: Unit[]; peers: Peer[]; diagnostics: Diagnostic[] } {
   const workloads = snapshot.workloads.filter((w) => PEER_KINDS.has(w.kind));
   const byKey = new Map<string, Workload>();
   for (const w of workloads) byKey.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w);
@@ -94,6 +96,26 @@ export function buildUnits(
 
   const peers: Peer[] = [];
   const peerOf = new Map<object, Peer>();
+  // Controllers that pods name but the input does not hold: `kind/ns/name` → the peer of their pods.
+  const absentControllers = new Map<string, Peer>();
+  const absentControllerPeer = (ref: { kind: string; name: string }, pod: Pod): Peer => {
+    const namespace = pod.metadata.namespace;
+    const key = `${ref.kind}/${namespace}/${ref.name}`;
+    let peer = absentControllers.get(key);
+    if (!peer) {
+      peer = {
+        index: peers.length,
+        name: peerName({ kind: ref.kind, metadata: { namespace, name: ref.name } }),
+        kind: ref.kind,
+        namespace,
+        object: pod,
+        units: [],
+      };
+      peers.push(peer);
+      absentControllers.set(key, peer);
+    }
+    return peer;
+  };
   const peerFor = (object: Pod | Workload): Peer => {
     let peer = peerOf.get(object);
     if (!peer) {
@@ -170,9 +192,13 @@ export function buildUnits(
       }
     }
     if (owner) owned.add(owner);
+    // A pod whose controller is not in the input is named by it, as the live cluster would show it;
+    // a static pod (its controller is its Node) keeps its own name.
+    const peer =
+      owner || !ref || ref.kind === "Node" ? peerFor(owner ?? pod) : absentControllerPeer(ref, pod);
     addUnit(
       pod,
-      peerFor(owner ?? pod),
+      peer,
       peerName(pod),
       pod.spec,
       labels,
@@ -197,6 +223,7 @@ export function buildUnits(
     );
   }
   return {
+    diagnostics: differingLabels(peers),
     units,
     peers: peers.filter((p) => p.units.length > 0).map((p, index) => Object.assign(p, { index })),
   };
@@ -252,6 +279,43 @@ function containerPorts(spec: Pod["spec"]): ContainerPort[] {
   for (const c of spec?.containers ?? []) add(c);
   for (const c of spec?.initContainers ?? []) if (c.restartPolicy === "Always") add(c);
   return out;
+}
+
+/** Labels a controller sets per pod (revision, ordinal, completion index): they differ among its pods by design. */
+const PER_POD_LABELS = new Set([
+  "pod-template-hash",
+  "controller-revision-hash",
+  "pod-template-generation",
+  "statefulset.kubernetes.io/pod-name",
+  "apps.kubernetes.io/pod-index",
+  "batch.kubernetes.io/job-completion-index",
+]);
+
+/**
+ * One peer's pods are judged pod by pod, but reported under one name: say so when their labels differ (a
+ * policy may select some of them and not the others), rather than merge them silently.
+ */
+function differingLabels(peers: Peer[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const peer of peers) {
+    const pods = peer.units.filter((u) => u.object.kind === "Pod");
+    if (pods.length < 2) continue;
+    const signature = (labels: Record<string, string>) =>
+      JSON.stringify(
+        Object.entries(labels)
+          .filter(([key]) => !PER_POD_LABELS.has(key))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+    const first = signature(pods[0]!.labels);
+    const other = pods.find((u) => signature(u.labels) !== first);
+    if (other)
+      diagnostics.push({
+        severity: "warning",
+        message: `the pods of ${peer.name} do not all have the same labels (${pods[0]!.name} and ${other.name} differ): each is judged by its own labels, and reported as ${peer.name}`,
+        origin: originOf(other.object),
+      });
+  }
+  return diagnostics;
 }
 
 /** Hands out IPs nobody in the snapshot uses: synthetic pod IPs and node IPs. */

@@ -122,3 +122,72 @@ describe("peers", () => {
     ]);
   });
 });
+
+describe("pods named by their controller", () => {
+  const pod = (name: string, labels: Record<string, string>, owner?: { kind: string; name: string }) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace: "shop",
+      labels,
+      ...(owner
+        ? { ownerReferences: [{ apiVersion: "apps/v1", ...owner, uid: `uid-${owner.name}`, controller: true }] }
+        : {}),
+    },
+    spec: { containers: [{ name: "c", image: "i" }] },
+  });
+
+  it("a controller the input does not hold names its pods, as the live cluster shows them", () => {
+    const m = model([
+      namespace("shop"),
+      pod("web-5d4f8b-a", { app: "web" }, { kind: "ReplicaSet", name: "web-5d4f8b" }),
+      pod("web-5d4f8b-b", { app: "web" }, { kind: "ReplicaSet", name: "web-5d4f8b" }),
+      pod("agent-x1", { app: "agent", "controller-revision-hash": "1" }, { kind: "DaemonSet", name: "agent" }),
+      pod("agent-x2", { app: "agent", "controller-revision-hash": "2" }, { kind: "DaemonSet", name: "agent" }),
+      pod("bare", { app: "bare" }),
+    ]);
+    expect(m.peers.map((p) => [p.name, p.units.map((u) => u.name)])).toEqual([
+      ["shop/web-5d4f8b[ReplicaSet]", ["shop/web-5d4f8b-a[Pod]", "shop/web-5d4f8b-b[Pod]"]],
+      ["shop/agent[DaemonSet]", ["shop/agent-x1[Pod]", "shop/agent-x2[Pod]"]],
+      ["shop/bare[Pod]", ["shop/bare[Pod]"]],
+    ]);
+    // Revision labels differ among a DaemonSet's pods by design: no warning.
+    expect(m.diagnostics).toEqual([]);
+  });
+
+  it("a static pod (owned by its Node) keeps its own name", () => {
+    const m = model([
+      namespace("shop"),
+      {
+        ...pod("etcd-node1", { component: "etcd" }),
+        metadata: {
+          name: "etcd-node1",
+          namespace: "shop",
+          labels: { component: "etcd" },
+          ownerReferences: [{ apiVersion: "v1", kind: "Node", name: "node1", uid: "n1", controller: true }],
+        },
+      },
+    ]);
+    expect(m.peers.map((p) => p.name)).toEqual(["shop/etcd-node1[Pod]"]);
+  });
+
+  it("pods of one controller whose labels differ get a warning, and each is judged by its own", () => {
+    const m = model([
+      namespace("shop"),
+      policy("shop/only-blue", { podSelector: { matchLabels: { color: "blue" } }, policyTypes: ["Ingress"] }),
+      pod("web-a", { app: "web", color: "blue" }, { kind: "ReplicaSet", name: "web-rs" }),
+      pod("web-b", { app: "web", color: "green" }, { kind: "ReplicaSet", name: "web-rs" }),
+    ]);
+    expect(m.peers.map((p) => p.name)).toEqual(["shop/web-rs[ReplicaSet]"]);
+    const pairs = m.connections("pod").map((c) => `${c.src} => ${c.dst}`);
+    expect(pairs).toContain("shop/web-a[Pod] => shop/web-b[Pod]");
+    expect(pairs).not.toContain("shop/web-b[Pod] => shop/web-a[Pod]");
+    expect(m.diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        "warning",
+        "the pods of shop/web-rs[ReplicaSet] do not all have the same labels (shop/web-a[Pod] and shop/web-b[Pod] differ): each is judged by its own labels, and reported as shop/web-rs[ReplicaSet]",
+      ],
+    ]);
+  });
+});
