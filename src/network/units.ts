@@ -196,14 +196,7 @@ export function buildUnits(
     // a static pod (its controller is its Node) keeps its own name.
     const peer =
       owner || !ref || ref.kind === "Node" ? peerFor(owner ?? pod) : absentControllerPeer(ref, pod);
-    addUnit(
-      pod,
-      peer,
-      peerName(pod),
-      pod.spec,
-      labels,
-      pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip,
-    );
+    addUnit(pod, peer, peerName(pod), pod.spec, labels, pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip);
   }
   for (const workload of workloads) {
     if (owned.has(workload)) continue;

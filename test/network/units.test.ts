@@ -132,7 +132,11 @@ describe("pods named by their controller", () => {
       namespace: "shop",
       labels,
       ...(owner
-        ? { ownerReferences: [{ apiVersion: "apps/v1", ...owner, uid: `uid-${owner.name}`, controller: true }] }
+        ? {
+            ownerReferences: [
+              { apiVersion: "apps/v1", ...owner, uid: `uid-${owner.name}`, controller: true },
+            ],
+          }
         : {}),
     },
     spec: { containers: [{ name: "c", image: "i" }] },
@@ -143,8 +147,16 @@ describe("pods named by their controller", () => {
       namespace("shop"),
       pod("web-5d4f8b-a", { app: "web" }, { kind: "ReplicaSet", name: "web-5d4f8b" }),
       pod("web-5d4f8b-b", { app: "web" }, { kind: "ReplicaSet", name: "web-5d4f8b" }),
-      pod("agent-x1", { app: "agent", "controller-revision-hash": "1" }, { kind: "DaemonSet", name: "agent" }),
-      pod("agent-x2", { app: "agent", "controller-revision-hash": "2" }, { kind: "DaemonSet", name: "agent" }),
+      pod(
+        "agent-x1",
+        { app: "agent", "controller-revision-hash": "1" },
+        { kind: "DaemonSet", name: "agent" },
+      ),
+      pod(
+        "agent-x2",
+        { app: "agent", "controller-revision-hash": "2" },
+        { kind: "DaemonSet", name: "agent" },
+      ),
       pod("bare", { app: "bare" }),
     ]);
     expect(m.peers.map((p) => [p.name, p.units.map((u) => u.name)])).toEqual([
