@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Writes dist-image/context, the build context of the Containerfile: dist/ (built now), package.json and the
 # production dependencies exactly as package-lock.json pins them (no dev dependencies, no install scripts).
+# CONTEXT=DIR writes it elsewhere; SKIP_BUILD=1 uses dist/ as it is (the test suite, which built it already).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-ctx="$root/dist-image/context"
+ctx="${CONTEXT:-$root/dist-image/context}"
 cd "$root"
-npm run build >/dev/null
+[ "${SKIP_BUILD:-}" = 1 ] || npm run build >/dev/null
 rm -rf "$ctx" && mkdir -p "$ctx"
 cp -r dist data examples package.json package-lock.json "$ctx/"
 find "$ctx/dist" -name '*.map' -delete

@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { accessMatrixCommand } from "./access-matrix.js";
 import { auditCommand } from "./audit.js";
 import { canICommand } from "./can-i.js";
+import { completionCommand } from "./completion.js";
 import { EXIT_BROKEN_PIPE, EXIT_USAGE, UsageError } from "./errors.js";
 import { fixCommand } from "./fix.js";
 import { netmapCommand } from "./netmap.js";
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   program.addCommand(webhookCommand());
   program.addCommand(verifyCommand());
   program.addCommand(versionCommand());
+  program.addCommand(completionCommand());
   // Usage errors anywhere in the tree (nested commands too) reach main() and exit 2, as kubectl does.
   const override = (command: Command): void => {
     command.exitOverride();
