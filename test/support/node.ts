@@ -206,6 +206,8 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
     run("iptables", ["-t", "mangle", "-A", CHAIN, "-s", CLUSTER_CIDR, "!", "-o", NODE_BRIDGE, "-j", "DROP"]);
     run("iptables", ["-t", "mangle", "-A", CHAIN, "-d", CLUSTER_CIDR, "!", "-o", NODE_BRIDGE, "-j", "DROP"]);
     run("iptables", ["-t", "mangle", "-I", "FORWARD", "-j", CHAIN]);
+    // Service traffic from a pod comes back out of the bridge after kube-proxy's DNAT: the node routes it.
+    writeFileSync("/proc/sys/net/ipv4/ip_forward", "1");
 
     writeFileSync(join(dir, "containerd.toml"), containerdConfig(dir, sock));
     mkdirSync(join(dir, "cni"), { recursive: true });
@@ -347,7 +349,14 @@ function cniConfig(dir: string, podCIDR: string): string {
           isGateway: true,
           ipMasq: false,
           hairpinMode: true,
-          ipam: { type: "host-local", ranges: [[{ subnet: podCIDR }]], dataDir: join(dir, "cni-ipam") },
+          // The default route via the bridge carries Service traffic to kube-proxy's DNAT (the containment
+          // chain drops whatever would leave the node).
+          ipam: {
+            type: "host-local",
+            ranges: [[{ subnet: podCIDR }]],
+            routes: [{ dst: "0.0.0.0/0" }],
+            dataDir: join(dir, "cni-ipam"),
+          },
         },
       ],
     },
