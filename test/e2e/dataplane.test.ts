@@ -4,14 +4,17 @@
  * 16 pods; every pod serves the probed TCP ports (busybox httpd) and UDP ports (test/e2e/image/udp.c), answering
  * with its own name. For every ordered pair of distinct pods and every probed port, a real connection attempt
  * from inside the source pod (bounded: nc -w / a UDP timeout, a bounded number at once) must succeed — reaching
- * that very pod — exactly when the engine `kubefence reach` uses says it is allowed, with kube-router's
- * implementation-defined choices as kubefence's options (see KUBE_ROUTER_OPTIONS). A failed attempt that the
- * engine allows is tried again once before it counts (a UDP datagram may be lost under load).
+ * that very pod — exactly when the engine `kubefence reach` uses says so, with kube-router's
+ * implementation-defined choices as kubefence's options (KUBE_ROUTER_OPTIONS) and its one departure from the
+ * API modelled from the engine's per-direction verdicts (kubeRouterAllows). A failed attempt that is expected to
+ * connect is tried again once before it counts (a UDP datagram may be lost under load).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderReach } from "../../src/cli/reach.js";
 import { loadSource } from "../../src/cli/source-options.js";
 import { analyzeNetwork } from "../../src/network/model.js";
 import type { NetworkOptions } from "../../src/network/options.js";
+import type { DirectionVerdict, ReachVerdict } from "../../src/network/reach.js";
 import { reach, resolveEnd } from "../../src/network/resolve.js";
 import { exec, type NodeCluster, startNodeCluster } from "../support/node.js";
 import { type DataplaneCluster, type GeneratedPolicy, randomPolicies } from "./policies.js";
@@ -26,6 +29,22 @@ const KUBE_ROUTER_OPTIONS: NetworkOptions = {
   // Traffic whose source is a local address of the node is accepted before any policy chain.
   nodeLocalAllowed: true,
 };
+
+/**
+ * kube-router v2.1 departs from the API in one way this test meets (its pod firewall chain jumps to a policy
+ * with both policy types without a direction match, and that policy's chain holds the rules of both
+ * directions): when one policy with both types selects the source and the destination pod, its ingress rules
+ * also let the source's egress through, and its egress rules the destination's ingress. The API allows a
+ * connection only when each direction is allowed by the policies of that direction; kubefence follows the API.
+ * So the dataplane is expected to give exactly the engine's per-direction verdicts, with that one widening.
+ */
+function kubeRouterAllows(answer: ReachVerdict): boolean {
+  const widened = (side: DirectionVerdict, other: DirectionVerdict) =>
+    side.policies.some((policy) => other.allowedBy.some((rule) => rule.policy === policy));
+  const egress = answer.egress.allowed || widened(answer.egress, answer.ingress);
+  const ingress = answer.ingress.allowed || widened(answer.ingress, answer.egress);
+  return egress && ingress;
+}
 
 const SEEDS = [1804, 2026];
 const POLICIES_PER_ROUND = 7;
@@ -65,7 +84,7 @@ function prng(seed: number): () => number {
 describe("NetworkPolicy verdicts against kube-router on a real node", () => {
   let cluster: NodeCluster;
   const pods: PodInfo[] = [];
-  const counts = { attempts: 0, allowed: 0, denied: 0, retried: 0 };
+  const counts = { attempts: 0, allowed: 0, denied: 0, retried: 0, widened: 0 };
 
   beforeAll(async () => {
     cluster = await startNodeCluster();
@@ -111,7 +130,7 @@ describe("NetworkPolicy verdicts against kube-router on a real node", () => {
     await cluster?.stop();
     // The Proof section of the README quotes this line.
     console.log(
-      `dataplane differential: ${counts.attempts} attempts (${counts.allowed} allowed, ${counts.denied} denied, ${counts.retried} retried) over ${pods.length} pods, seeds ${SEEDS.join(", ")}`,
+      `dataplane differential: ${counts.attempts} attempts (${counts.allowed} connected, ${counts.denied} blocked, ${counts.retried} retried; ${counts.widened} where kube-router's both-types widening departs from the API) over ${pods.length} pods, seeds ${SEEDS.join(", ")}`,
     );
   });
 
@@ -192,26 +211,30 @@ describe("NetworkPolicy verdicts against kube-router on a real node", () => {
       const model = analyzeNetwork(snapshot, KUBE_ROUTER_OPTIONS);
       const end = (p: PodInfo) => resolveEnd(model, `${p.namespace}/${p.name}`, "default");
       const all = attempts();
-      const predicted = new Map(
-        all.map((a) => [a, reach(model, end(a.src), end(a.dst), a.port, a.protocol).allowed]),
-      );
+      const answers = new Map(all.map((a) => [a, reach(model, end(a.src), end(a.dst), a.port, a.protocol)]));
+      const predicted = new Map(all.map((a) => [a, kubeRouterAllows(answers.get(a)!)]));
+      counts.widened += all.filter((a) => predicted.get(a) !== answers.get(a)!.allowed).length;
 
       const observed = await probe(all);
       const doubtful = all.filter((a) => predicted.get(a) && !observed.get(a));
       if (doubtful.length > 0) for (const [a, ok] of await probe(doubtful)) observed.set(a, ok);
       counts.retried += doubtful.length;
 
-      const disagreements = all
-        .filter((a) => observed.get(a) !== predicted.get(a))
-        .map(
-          (a) =>
-            `${describeAttempt(a)}: kube-router ${observed.get(a) ? "connected" : "blocked"}, engine ${predicted.get(a) ? "allows" : "denies"}`,
-        );
+      const wrong = all.filter((a) => observed.get(a) !== predicted.get(a));
+      const disagreements = wrong.map(
+        (a) =>
+          `${describeAttempt(a)}: kube-router ${observed.get(a) ? "connected" : "blocked"}, engine ${answers.get(a)!.allowed ? "allows" : "denies"}${predicted.get(a) !== answers.get(a)!.allowed ? " (kube-router widening expected)" : ""}`,
+      );
+      // The engine's reasons for the first few, to read next to the policies.
+      const reasons = wrong
+        .slice(0, 5)
+        .map((a) => renderReach(answers.get(a)!))
+        .join("\n");
       counts.attempts += all.length;
       const allowed = all.filter((a) => observed.get(a)).length;
       counts.allowed += allowed;
       counts.denied += all.length - allowed;
-      expect(disagreements, JSON.stringify(policies, null, 1)).toEqual([]);
+      expect(disagreements, `${reasons}\n${JSON.stringify(policies)}`).toEqual([]);
       // Both verdicts occur in numbers, or the round proved little.
       expect(allowed).toBeGreaterThan(all.length / 10);
       expect(all.length - allowed).toBeGreaterThan(all.length / 10);
@@ -229,7 +252,7 @@ describe("NetworkPolicy verdicts against kube-router on a real node", () => {
           "--kubeconfig",
           cluster.kubeconfig,
         ]);
-        expect(answer.code, answer.stderr).toBe(predicted.get(a) ? 0 : 1);
+        expect(answer.code, answer.stderr).toBe(answers.get(a)!.allowed ? 0 : 1);
       }
     });
 

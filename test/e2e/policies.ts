@@ -140,7 +140,10 @@ function ipBlock(c: DataplaneCluster) {
   return fc.constantFrom(...candidates).chain((cidr) => {
     const inside = candidates.filter((other) => strictlyInside(other, cidr));
     return fc
-      .record({ except: fc.subarray(inside, { maxLength: 2 }) }, { requiredKeys: [] })
+      .record(
+        { except: fc.subarray(inside, { maxLength: Math.min(2, inside.length) }) },
+        { requiredKeys: [] },
+      )
       .map(({ except }) => ({ ipBlock: { cidr, ...(except && except.length > 0 ? { except } : {}) } }));
   });
 }
