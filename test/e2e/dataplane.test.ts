@@ -87,7 +87,9 @@ describe("NetworkPolicy verdicts against kube-router on a real node", () => {
   const counts = { attempts: 0, allowed: 0, denied: 0, retried: 0, widened: 0 };
 
   beforeAll(async () => {
+    const started = Date.now();
     cluster = await startNodeCluster();
+    console.log(`dataplane: node cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const random = prng(18);
     const pick = <T>(values: T[]): T => values[Math.floor(random() * values.length)]!;
     const objects: object[] = NAMESPACES.map((name) => ({
