@@ -197,7 +197,13 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
       }
     };
 
-    // The node's address, and containment: pod traffic may leave only through the bridge.
+    // The node's address, and containment: pod traffic may leave only through the bridge. (What a node
+    // killed without clean-up left behind goes first: this process holds the machine's node lock.)
+    spawnSync("ip", ["link", "del", NODE_VETH]);
+    spawnSync("ip", ["link", "del", NODE_BRIDGE]);
+    while (spawnSync("iptables", ["-t", "mangle", "-D", "FORWARD", "-j", CHAIN]).status === 0);
+    spawnSync("iptables", ["-t", "mangle", "-F", CHAIN]);
+    spawnSync("iptables", ["-t", "mangle", "-X", CHAIN]);
     run("ip", ["link", "add", NODE_VETH, "type", "veth", "peer", "name", `${NODE_VETH}p`]);
     run("ip", ["addr", "add", `${NODE_IP}/32`, "dev", NODE_VETH]);
     run("ip", ["link", "set", NODE_VETH, "up"]);
