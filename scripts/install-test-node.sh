@@ -15,6 +15,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$(bash "$root/scripts/test-cluster-bin.sh")"
 { read -r router_bin; read -r images; } < <(bash "$root/scripts/test-node-bin.sh")
 started=$SECONDS
+for tool in go gcc buildah busybox containerd ctr runc iptables ipset conntrack; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "install-test-node: needs $tool (Go from go.dev; the rest: apt-get install gcc libc6-dev buildah busybox-static containerd runc containernetworking-plugins iptables ipset conntrack iproute2)" >&2
+    exit 1
+  }
+done
 
 version="$(sed -n 's/^\s*k8s\.io\/kubernetes \(v[0-9.]*\).*/\1/p' "$root/test/cluster/go.mod" | head -n 1)"
 [[ "$version" =~ ^v1\.([0-9]+)\.[0-9]+$ ]] || { echo "install-test-node: no k8s.io/kubernetes version in test/cluster/go.mod" >&2; exit 1; }
