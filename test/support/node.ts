@@ -47,7 +47,7 @@ const CHAIN = "KUBEFENCE-NODE";
 const LOCK = "/run/kubefence-node.lock";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLEANUP = join(ROOT, "scripts", "test-node-cleanup.sh");
-const NODE_TIMEOUT_MS = 180_000;
+const NODE_TIMEOUT_MS = 300_000;
 
 export interface NodeCluster extends TestCluster {
   nodeName: string;
