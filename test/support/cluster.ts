@@ -19,7 +19,8 @@
  * controller runs, so pods are not given token volumes). The controller manager runs the ClusterRole
  * aggregation, ServiceAccount and Namespace controllers, so the aggregated admin/edit/view ClusterRoles and
  * every namespace's `default` ServiceAccount exist and a deleted namespace is emptied and goes away, as in a
- * real cluster. No scheduler, no kubelet: pods stay Pending, which is all the API plane needs.
+ * real cluster. No scheduler, no kubelet: pods stay Pending, which is all the API plane needs (test/support/node.ts
+ * adds a real node, the controllers it needs and a scheduler).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
@@ -93,8 +94,12 @@ export interface TestClusterOptions {
   users?: TestUser[];
   /** The API server's `--runtime-config`, e.g. `batch/v1=false` to stop serving an API group version. */
   runtimeConfig?: string;
-  /** kube-controller-manager controllers to run besides the default three (e.g. `validatingadmissionpolicy-status-controller`). */
+  /** More kube-apiserver flags. */
+  apiServerArgs?: string[];
+  /** kube-controller-manager controllers to run besides the default three (test/support/node.ts adds those a node needs; VAP tests the status controller). */
   controllers?: string[];
+  /** More kube-controller-manager flags, e.g. `--allocate-node-cidrs=true`. */
+  controllerManagerArgs?: string[];
 }
 
 /** Provisioned in every test cluster, with no groups of their own. */
@@ -243,6 +248,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       "--service-cluster-ip-range=10.0.0.0/24",
       "--v=0",
       ...(options.runtimeConfig ? [`--runtime-config=${options.runtimeConfig}`] : []),
+      ...(options.apiServerArgs ?? []),
     ]);
     const server = `https://127.0.0.1:${apiPort}`;
     const caFile = join(dir, "certs", "apiserver.crt");
@@ -260,6 +266,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       `--kubeconfig=${kubeconfig}`,
       `--controllers=${["clusterrole-aggregation-controller", "serviceaccount-controller", "namespace-controller", ...(options.controllers ?? [])].join(",")}`,
       "--leader-elect=false",
+      ...(options.controllerManagerArgs ?? []),
       "--bind-address=127.0.0.1",
       `--secure-port=${kcmPort}`,
       "--v=0",
@@ -383,7 +390,7 @@ current-context: test
 }
 
 /** Asks the kernel for free loopback ports (all held open at once, so they are distinct). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
