@@ -7,7 +7,7 @@ import { summarizeLoad } from "../report/load-summary.js";
 import { renderSarif } from "../report/sarif.js";
 import { runAudit } from "../tenancy/audit.js";
 import { terminalColors } from "./colors.js";
-import { EXIT_NO } from "./errors.js";
+import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
@@ -48,6 +48,11 @@ Examples:
     )
     .action(async (options: AuditOptions) => {
       validateOutput(options.output, ["table", "json", "yaml", "sarif", "html"]);
+      // Every tenant is judged: -n only says where manifest objects that name no namespace land.
+      if (options.namespace !== undefined && options.filename.length === 0)
+        throw new UsageError(
+          "audit judges every tenant of the cluster; -n/--namespace only sets where objects of -f manifests that name no namespace land",
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.

@@ -24,7 +24,7 @@ import {
 import { renderTable } from "../report/table.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
-import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, loadSource, requireNamespace, type SourceOptions } from "./source-options.js";
 
 interface PodsecOptions extends SourceOptions {
   allNamespaces?: boolean;
@@ -84,6 +84,7 @@ Examples:
         throw new UsageError("--version needs --level (without it each namespace's enforce-version applies)");
       const config = options.admissionConfig ? readAdmissionConfig(options.admissionConfig) : DEFAULT_CONFIG;
       const { snapshot } = await loadSource(options);
+      if (!options.allNamespaces) requireNamespace(snapshot, options.namespace);
       const engineOptions: PodSecurityOptions = {
         config,
         level,
