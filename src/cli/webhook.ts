@@ -2,14 +2,15 @@
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { Command } from "commander";
 import { stringify } from "yaml";
-import { parseCIDR } from "../network/ip.js";
+import { parseCIDR } from "../model/ip.js";
+import { parseWebhookSettings } from "../sources/tenants-file.js";
 import { admissionContext } from "../webhook/context.js";
 import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
 import { DEFAULT_LOAD_LIMITS } from "../webhook/load.js";
 import { webhookManifests } from "../webhook/manifests.js";
 import { Gauge, webhookMetrics } from "../webhook/metrics.js";
 import { type LogEntry, startWebhookServer } from "../webhook/server.js";
-import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../webhook/settings.js";
+import { defaultSettings, type WebhookSettings } from "../webhook/settings.js";
 import { UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { formatDiagnostic } from "./source-options.js";

@@ -3,13 +3,13 @@
  * `analyzeNetwork(snapshot, options)` builds it once; every question after that is answered from it.
  */
 import type { Diagnostic } from "../model/diagnostic.js";
+import { formatRange, type IPRange } from "../model/ip.js";
 import type { NetworkPolicy } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { Bitset } from "./bitset.js";
 import { buildClasses, type ClassTable, type EndpointClass } from "./classes.js";
 import { ConnSet } from "./conns.js";
 import { Evaluator } from "./evaluate.js";
-import { formatRange, type IPRange } from "./ip.js";
 import { type NetworkOptions, type ResolvedNetworkOptions, resolveOptions } from "./options.js";
 import { type CompiledPolicy, compilePolicies } from "./policies.js";
 import { Rows } from "./rows.js";

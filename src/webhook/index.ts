@@ -28,4 +28,4 @@ export {
   type WebhookServer,
   type WebhookServerOptions,
 } from "./server.js";
-export { defaultSettings, modeOf, parseWebhookSettings, type WebhookSettings } from "./settings.js";
+export { defaultSettings, modeOf, type WebhookSettings } from "./settings.js";

@@ -13,7 +13,7 @@ import { admissionResponse, decide } from "./decide.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
 import { DEFAULT_LOAD_LIMITS, LoadGate, type LoadLimits, ReviewQueue, type ShedReason } from "./load.js";
-import { LogSampler } from "./log-sampler.js";
+import { type LogEntry, LogSampler } from "./log-sampler.js";
 import { Gauge, type WebhookMetrics, webhookMetrics } from "./metrics.js";
 import { parseAdmissionReview, reviewResponse } from "./review.js";
 import { readKeyPair, watchKeyPair } from "./tls.js";
@@ -21,7 +21,7 @@ import { readKeyPair, watchKeyPair } from "./tls.js";
 /** The API server refuses to send larger objects (etcd's 1.5 MiB, JSON-encoded with headroom): 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export type LogEntry = Record<string, unknown> & { level: "info" | "warn" | "error"; msg: string };
+export type { LogEntry };
 
 export interface WebhookServerOptions {
   /** Address to bind: 0.0.0.0 in a cluster, 127.0.0.1 in tests. */

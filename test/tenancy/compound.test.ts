@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifests } from "../../src/sources/manifests.js";
+import { parseTenantConfig } from "../../src/sources/tenants-file.js";
 import { runAudit } from "../../src/tenancy/audit.js";
-import { parseTenantConfig } from "../../src/tenancy/config.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const { snapshot } = loadManifests([join(import.meta.dirname, "../fixtures/tenancy/compound.yaml")]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatSubject, parseSubject, parseTenantConfig } from "../../src/tenancy/config.js";
+import { parseTenantConfig } from "../../src/sources/tenants-file.js";
+import { formatSubject, parseSubject } from "../../src/tenancy/config.js";
 
 const valid = `apiVersion: kubefence.io/v1alpha1
 kind: TenantConfig

@@ -1,7 +1,8 @@
 /** netmap renderers: one line per allowed ordered pair (`SRC => DST : CONNS`), or the namespace matrix. */
-import { renderTable } from "../report/table.js";
-import type { Exposure } from "./exposure.js";
-import type { Connection, NamespaceMatrix } from "./model.js";
+
+import type { Exposure } from "../network/exposure.js";
+import type { Connection, NamespaceMatrix } from "../network/model.js";
+import { renderTable } from "./table.js";
 
 export const NETMAP_FORMATS = ["txt", "json", "csv", "md", "dot"] as const;
 export type NetmapFormat = (typeof NETMAP_FORMATS)[number];
