@@ -1,7 +1,7 @@
 /** The network engine's public API, for the CLI, `audit` and the tenancy layer. */
 export { ConnSet, PROTOCOLS, type Protocol } from "./conns.js";
 export { type Exposure, exposure } from "./exposure.js";
-export { FINDING_RULES, findingsOf, networkFindings } from "./findings.js";
+export { findingsOf, NETWORK_RULES, networkFindings } from "./findings.js";
 export {
   analyzeNetwork,
   type Connection,
