@@ -6,6 +6,7 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Namespace } from "../model/objects.js";
+import { runRules } from "../model/rule.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
 import { findingsOf } from "../network/findings.js";
@@ -13,13 +14,13 @@ import { analyzeNetwork } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import {
   canEscapeToNode,
-  ENFORCE_LEVEL_LABEL,
   namespacePolicy,
   type PodSecurityConfig,
   type PodSecurityOptions,
   podSecurityAdmissionOf,
   podSecurityFindings,
 } from "../podsecurity/index.js";
+import { NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { rbacFindings } from "../rbac/findings/index.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
@@ -186,7 +187,7 @@ export interface AuditOptions {
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
-const ENFORCED_ONLY = new Set(["node.enforce-violation", "node.enforce-can-tighten"]);
+const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
@@ -218,7 +219,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...(admission.enforced
       ? podSecurityFindings(snapshot, podSecurity)
       : [
-          unenforcedFinding(snapshot, admission.reason),
+          ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
   ];
@@ -232,29 +233,6 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     },
     snapshot.missingKinds,
   );
-}
-
-/** Said once: why the node plane ignores every namespace's Pod Security labels, and which labels that drops. */
-function unenforcedFinding(snapshot: Snapshot, reason: string): Finding {
-  const ignored = snapshot.namespaces.flatMap((ns) => {
-    const labels = ns.metadata.labels;
-    if (!labels || !Object.hasOwn(labels, ENFORCE_LEVEL_LABEL)) return [];
-    const level = labels[ENFORCE_LEVEL_LABEL];
-    return level === "privileged"
-      ? []
-      : [`namespace ${ns.metadata.name}: ${ENFORCE_LEVEL_LABEL}=${level} is a plain label here`];
-  });
-  return {
-    id: "node.pod-security-not-enforced",
-    plane: "node",
-    severity: "info",
-    subject: "Pod Security admission",
-    object: "every namespace",
-    message: `${reason}: namespace labels are not enforced, every namespace is judged at privileged`,
-    evidence: [reason, ...ignored],
-    remediation:
-      "run Kubernetes 1.23 or later, where Pod Security admission enforces the labels, or guard pod creation with an admission webhook",
-  };
 }
 
 /** Baseline and restricted forbid every node escape the standard names; privileged (or no label) admits them. */
