@@ -191,7 +191,10 @@ export class Rows {
    * about one namespace's classes then cost that namespace's words, not the whole row.
    */
   rowInto(s: number, any: Bitset, all: Bitset, first = 0, end = this.evaluator.size): void {
-    if (!this.evaluator.networkPolicyOnly) return this.exactRowInto(s, any, all, first, end);
+    if (!this.evaluator.networkPolicyOnly) {
+      this.exactRowInto(s, any, all, first, end);
+      return;
+    }
     const A = any.words;
     const L = all.words;
     const w0 = first >>> 5;
