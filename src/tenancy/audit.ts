@@ -69,8 +69,48 @@ export interface AuditReport {
    * breaches, where `from` or `to` may be "*" (every row, every column); a pair not listed is isolated.
    */
   matrixForm: "full" | "breaches";
-  matrix: MatrixCell[];
+  /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
+  matrix: MatrixView;
   findings: Finding[];
+}
+
+/**
+ * The matrix of an audit. Cells are worked out from the planes' breaches when asked for, never held unless
+ * asked: writing the matrix of thousands of tenants (millions of breaches) streams `cells()`, the text report
+ * takes `breaches(limit)`, and what needs them all at once (the grid, the HTML heat-map, `fix`) takes `list()`.
+ * Its JSON form is the list of cells, so the report serializes as the documented AuditReport.
+ */
+export interface MatrixView {
+  /** Every cell, one at a time, each dropped once the caller moves on. */
+  cells(): Iterable<MatrixCell>;
+  /** Every cell, made once and kept. */
+  list(): MatrixCell[];
+  /** The first `limit` breaches, and how many there are, without making every cell. */
+  breaches(limit: number): { cells: MatrixCell[]; total: number };
+  toJSON(): MatrixCell[];
+}
+
+/** A view over cells made by `make` (called once per pass); `breachCells` lists only the breaches, if cheaper. */
+export function matrixView(
+  make: () => Iterable<MatrixCell>,
+  breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
+): MatrixView {
+  let listed: MatrixCell[] | undefined;
+  const list = () => {
+    listed ??= [...make()];
+    return listed;
+  };
+  return {
+    cells: () => listed ?? make(),
+    list,
+    breaches(limit) {
+      const cells: MatrixCell[] = [];
+      let total = 0;
+      for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
+      return { cells, total };
+    },
+    toJSON: list,
+  };
 }
 
 /** Above this many cells (about 100 tenants) the matrix lists breaches only. */
@@ -121,7 +161,7 @@ export function assembleReport(
     SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
   const full = cellCount <= MAX_FULL_CELLS;
-  const report = {
+  return {
     apiVersion: AUDIT_API_VERSION,
     kind: "AuditReport",
     tenants: tenancy.tenants.map((t) => ({
@@ -133,46 +173,12 @@ export function assembleReport(
     summary: { planes, findings: counts },
     rows,
     matrixForm: full ? "full" : "breaches",
-  } as Omit<AuditReport, "matrix" | "findings">;
-  // The cells are made when read (for the grid, the HTML): a large matrix is mostly counted, and streamed
-  // (matrixCells) rather than held when written out.
-  const cells = () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes));
-  let matrix: MatrixCell[] | undefined;
-  Object.defineProperty(report, "matrix", {
-    enumerable: true,
-    get: () => {
-      matrix ??= [...cells()];
-      return matrix;
-    },
-  });
-  Object.defineProperty(report, BREACHES, { value: results.planes, enumerable: false });
-  Object.defineProperty(report, CELLS, { value: cells, enumerable: false });
-  return Object.assign(report, { findings }) as AuditReport;
-}
-
-const BREACHES = Symbol("kubefence.breaches");
-const CELLS = Symbol("kubefence.cells");
-
-/**
- * The report's matrix cells one at a time, each dropped once the caller moves on: writing the matrix of
- * thousands of tenants (millions of breaches) never holds it whole.
- */
-export function matrixCells(report: AuditReport): Iterable<MatrixCell> {
-  const made = (report as unknown as { [CELLS]?: () => Iterable<MatrixCell> })[CELLS];
-  return made ? made() : report.matrix;
-}
-
-/** The first `limit` breaches as stored, without making every cell (the text report's list). */
-export function firstBreaches(report: AuditReport, limit: number): { cells: MatrixCell[]; total: number } {
-  const planes = (report as unknown as { [BREACHES]?: Record<Plane, PlaneBreaches> })[BREACHES];
-  if (!planes) {
-    const breaches = report.matrix.filter((c) => c.verdict === "breach");
-    return { cells: breaches.slice(0, limit), total: breaches.length };
-  }
-  const cells: MatrixCell[] = [];
-  let total = 0;
-  for (const cell of breachList(planes)) if (total++ < limit) cells.push(cell);
-  return { cells, total };
+    matrix: matrixView(
+      () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
+      () => breachList(results.planes),
+    ),
+    findings,
+  };
 }
 
 export interface AuditOptions {

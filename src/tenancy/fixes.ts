@@ -52,7 +52,8 @@ export function planFixes(
   options: FixOptions = {},
 ): FixPlan {
   const fixes: Fix[] = [];
-  const breached = (plane: Plane) => report.matrix.some((c) => c.plane === plane && c.verdict === "breach");
+  const breached = (plane: Plane) =>
+    report.matrix.list().some((c) => c.plane === plane && c.verdict === "breach");
   const tenantLabel = options.tenantLabel ?? TENANT_LABEL;
   const version = options.podSecurityVersion ?? "latest";
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));

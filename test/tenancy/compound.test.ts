@@ -18,7 +18,7 @@ tenants:
 );
 const report = runAudit(snapshot, resolveTenants(snapshot, { from: "file", config: config! }).tenancy);
 const cell = (from: string, to: string, plane: string) =>
-  report.matrix.find((c) => c.from === from && c.to === to && c.plane === plane)!;
+  report.matrix.list().find((c) => c.from === from && c.to === to && c.plane === plane)!;
 
 describe("compound paths across planes", () => {
   it("exec into another tenant's pod borrows its ServiceAccount's reach", () => {
