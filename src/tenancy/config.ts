@@ -77,16 +77,15 @@ export function defaultTenantConfig(): TenantConfig {
   return { admins: DEFAULT_ADMINS, platformServices: DEFAULT_PLATFORM_SERVICES, tenants: [] };
 }
 
-/** `User:alice`, `Group:devs`, `ServiceAccount:ns:name` — the form used on the command line and in reports. */
-export function formatSubject(subject: SubjectRef): string {
-  return subject.kind === "ServiceAccount"
-    ? `ServiceAccount:${subject.namespace}:${subject.name}`
-    : `${subject.kind}:${subject.name}`;
-}
-
+/**
+ * A subject as written on the command line: `User:alice`, `Group:devs`, `ServiceAccount:ns/name` (the form
+ * every output prints, model/format.ts) or `ServiceAccount:ns:name`.
+ */
 export function parseSubject(text: string): SubjectRef | undefined {
   const [kind, a, b] = text.split(":");
   if (kind === "User" || kind === "Group") return a ? { kind, name: text.slice(kind.length + 1) } : undefined;
-  if (kind === "ServiceAccount" && a && b) return { kind, namespace: a, name: b };
-  return undefined;
+  if (kind !== "ServiceAccount" || !a) return undefined;
+  if (b !== undefined) return b ? { kind, namespace: a, name: b } : undefined;
+  const [namespace, name, extra] = a.split("/");
+  return namespace && name && extra === undefined ? { kind, namespace, name } : undefined;
 }

@@ -2,7 +2,7 @@
  * The verify report: per tenant, who was acted as and what each attempt met. Pure: built from the
  * targets, the plans and the answers the CLI received; rendered by src/report/verify.ts or as JSON.
  */
-import { formatSubject } from "../tenancy/config.js";
+import { formatSubject } from "../model/format.js";
 import type { Attempt, AttemptRequest, Planned } from "./attempt.js";
 import { ATTEMPTS } from "./attempts/index.js";
 import { type Classification, classifyAnswer, type Mechanism } from "./classify.js";

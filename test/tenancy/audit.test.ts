@@ -19,7 +19,7 @@ describe("audit of the demo cluster", () => {
       expect(c?.evidence.slice(0, 3)).toEqual([
         "User:bob",
         'ClusterRoleBinding "pod-reader-binding" of ClusterRole "pod-reader" to User "bob"',
-        "rule: get, list, watch pods (API group core)",
+        'rule: verbs=[get list watch] apiGroups=[""] resources=[pods]',
       ]);
     }
   });

@@ -28,10 +28,10 @@ describe("compound paths across planes", () => {
     expect(borrowed.evidence).toEqual([
       "User:alice",
       'RoleBinding "alice-exec/team-b" of Role "exec" to User "alice"',
-      "rule: create pods/exec (API group core)",
-      "so User:alice can exec into pods in namespace team-b: pod team-b/builder, which runs as it (ServiceAccount:team-b:ci)",
+      'rule: verbs=[create] apiGroups=[""] resources=[pods/exec]',
+      "so User:alice can exec into pods in namespace team-b: pod team-b/builder, which runs as it (ServiceAccount:team-b/ci)",
       'RoleBinding "ci-reads-secrets/team-c" of Role "read-secrets" to ServiceAccount "ci/team-b"',
-      "rule: get, list secrets (API group core)",
+      'rule: verbs=[get list] apiGroups=[""] resources=[secrets]',
       "in namespace team-c (tenant team-c)",
     ]);
   });

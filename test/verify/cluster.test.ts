@@ -237,7 +237,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
         groups: ["team-b-devs", "system:authenticated"],
       },
       {
-        subject: "ServiceAccount:team-c:deployer",
+        subject: "ServiceAccount:team-c/deployer",
         user: "system:serviceaccount:team-c:deployer",
         groups: [],
       },

@@ -6,13 +6,14 @@
  * that reach namespaced resources in every namespace.
  */
 import type { Finding, ObjectRef } from "../../model/finding.js";
+import { formatPolicyRule } from "../../model/format.js";
 import type { PolicyRule } from "../../model/objects.js";
 import { formatOrigin, originOf } from "../../model/origin.js";
 import { runRules } from "../../model/rule.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { type Authorizer, buildAuthorizer } from "../authorizer.js";
 import { isBuiltin } from "../builtin.js";
-import { bindingName, describeRule } from "../explain.js";
+import { bindingName } from "../explain.js";
 import { type Binding, roleReference } from "../policy.js";
 import {
   type BindingContext,
@@ -78,7 +79,7 @@ export function rbacFindings(
   const ruleLine = (rule: PolicyRule) => {
     let line = ruleLines.get(rule);
     if (line === undefined) {
-      line = `rule: ${describeRule(rule)}`;
+      line = `rule: ${formatPolicyRule(rule)}`;
       ruleLines.set(rule, line);
     }
     return line;

@@ -4,6 +4,7 @@
  * many bindings share (every binding to one ClusterRole shares its role's rules array).
  */
 import type { ObjectRef } from "../../model/finding.js";
+import { formatSubject } from "../../model/format.js";
 import type { ClusterRole, PolicyRule, Role, Subject } from "../../model/objects.js";
 import type { Origin } from "../../model/origin.js";
 import type { RequestAttributes } from "../attributes.js";
@@ -63,10 +64,13 @@ export interface BindingContext {
   serviceAccountExists(namespace: string, name: string): boolean | undefined;
 }
 
+/** A binding's subject (model/format.ts); a ServiceAccount without a namespace is in the binding's. */
 export function subjectLabel(subject: Subject, bindingNamespace: string): string {
-  if (subject.kind === "ServiceAccount")
-    return `ServiceAccount:${subject.namespace || bindingNamespace}/${subject.name}`;
-  return `${subject.kind}:${subject.name}`;
+  return formatSubject(
+    subject.kind === "ServiceAccount"
+      ? { ...subject, namespace: subject.namespace || bindingNamespace }
+      : subject,
+  );
 }
 
 /** `User bob`, `ServiceAccount ns/name`: for messages. */
