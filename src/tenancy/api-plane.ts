@@ -324,8 +324,9 @@ function ownerTenant(identity: string, reached: Set<string>, tenancy: Tenancy): 
   // A namespace the snapshot lacks is still the platform's by name (kube-system, for the built-in bindings).
   const ofNamespace = (namespace: string) =>
     tenancy.tenantOf.get(namespace) ?? (tenancy.isPlatformNamespace(namespace) ? PLATFORM : NO_TENANT);
-  if (kind === "ServiceAccount") return ofNamespace(rest[0]!);
   const name = rest.join(":");
+  // `ServiceAccount:ns/name` (model/format.ts): a namespace has no slash.
+  if (kind === "ServiceAccount") return ofNamespace(name.slice(0, name.indexOf("/")));
   if (kind === "Group" && name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
     return ofNamespace(name.slice(ALL_SERVICE_ACCOUNTS.length + 1));
   // Kubernetes' own users and groups (controllers, nodes, the scheduler) are the platform.
