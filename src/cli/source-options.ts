@@ -1,5 +1,6 @@
 /** The flags that choose what to read (-f/-R, --demo, or the live cluster) and how, shared by every command. */
 import type { Command } from "commander";
+import type { ValidationMode } from "../model/admission/admit.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import {
   DEFAULT_KUBE_VERSION,
@@ -13,7 +14,6 @@ import { formatOrigin } from "../model/origin.js";
 import { allObjects, type Snapshot } from "../model/snapshot.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
 import { terminalSafe } from "../report/terminal.js";
-import type { ValidationMode } from "../sources/admit.js";
 import type { LoadResult } from "../sources/build.js";
 import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
