@@ -6,6 +6,7 @@
  * the cache needs, a ConfigMap holding the tenants file, and a NetworkPolicy that admits only the API
  * server's addresses to the webhook port. Pure: the CLI reads files and prints.
  */
+import { NAMESPACE_NAME_LABEL } from "../model/defaults.js";
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
@@ -265,7 +266,7 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
         namespaceSelector: {
           matchExpressions: [
             {
-              key: "kubernetes.io/metadata.name",
+              key: NAMESPACE_NAME_LABEL,
               operator: "NotIn",
               values: ["kube-system", options.namespace],
             },
