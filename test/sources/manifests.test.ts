@@ -316,10 +316,23 @@ describe("objects and namespaces", () => {
     expect(snapshot.unknownKinds).toEqual({
       "v1/ConfigMap": 2,
       "cert-manager.io/v1/Certificate": 1,
-      "networking.k8s.io/v2/NetworkPolicy": 1,
+      "mycorp.example.com/v1/Deployment": 1,
     });
     expect(names("serviceAccounts")).toEqual(["counted"]);
     expect(diagnostics.every((d) => d.severity === "info")).toBe(true);
+  });
+
+  it("wrong apiVersion for a known kind: an error in kubectl's words naming the served version, document skipped", () => {
+    const file = corpus("wrong-versions.yaml");
+    const { snapshot, diagnostics } = load([file]);
+    expect(diagnostics.map(text)).toEqual([
+      `${file}:1:13: resource mapping not found for name: "web" namespace: "shop" from "${file}": no matches for kind "Deployment" in version "v1" (Deployment is served as apps/v1); document skipped`,
+      `${file}:6:13: resource mapping not found for name: "escape" namespace: "" from "${file}": no matches for kind "Pod" in version "apps/v1" (Pod is served as v1); document skipped`,
+      `${file}:11:13: resource mapping not found for name: "future" namespace: "" from "${file}": no matches for kind "NetworkPolicy" in version "networking.k8s.io/v2" (NetworkPolicy is served as networking.k8s.io/v1); document skipped`,
+    ]);
+    expect(diagnostics.every((d) => d.severity === "error")).toBe(true);
+    expect(snapshot.unknownKinds).toEqual({});
+    expect(snapshot.pods).toEqual([]);
   });
 
   it("deprecated apiVersions: read as the current version, with a warning at the apiVersion", () => {
