@@ -335,6 +335,46 @@ describe("objects and namespaces", () => {
     expect(snapshot.pods).toEqual([]);
   });
 
+  it.each([
+    [
+      "block YAML",
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: first\n  namespace: apps\n  name: last\n",
+      6,
+      3,
+    ],
+    [
+      "flow YAML",
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: first, namespace: apps, name: last}\n",
+      3,
+      42,
+    ],
+    [
+      "a List",
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: first\n    namespace: apps\n    name: last\n",
+      9,
+      5,
+    ],
+  ])(
+    "duplicate YAML keys in %s: warned (last wins) by default, the document skipped under strict, silent under ignore",
+    (_, yaml, line, column) => {
+      const file = write("dup-keys.yaml", yaml);
+      const message = `error converting YAML to JSON: yaml: unmarshal errors: line ${line}: key "name" already set in map`;
+      const warned = load([file]);
+      expect(warned.problems.map(text)).toEqual([
+        `${file}:${line}:${column}: ${message}; kubectl refuses this document, read here with the last value of each key`,
+      ]);
+      expect(warned.names("serviceAccounts")).toEqual(["last"]);
+      const strict = load([file], { validate: "strict" });
+      expect(strict.problems.filter((d) => d.severity === "error").map(text)).toContain(
+        `${file}:${line}:${column}: ${message}; document skipped`,
+      );
+      expect(strict.names("serviceAccounts")).toEqual([]);
+      const ignored = load([file], { validate: "ignore" });
+      expect(ignored.problems).toEqual([]);
+      expect(ignored.names("serviceAccounts")).toEqual(["last"]);
+    },
+  );
+
   it("deprecated apiVersions: read as the current version, with a warning at the apiVersion", () => {
     const file = corpus("deprecated-versions.yaml");
     const { snapshot, problems } = load([file]);
