@@ -5,10 +5,11 @@
  * expected to be refused, undone, or reported — never to pass unnoticed or crash kubefence.
  */
 import { execFile } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadLive } from "../../src/sources/live.js";
 import type { VerifyReport } from "../../src/verify/report.js";
 import { type ClusterCache, startClusterCache } from "../../src/webhook/cache.js";
 import { admissionContext } from "../../src/webhook/context.js";
@@ -272,5 +273,47 @@ describe("hostile tenant against a real kube-apiserver and the kubefence webhook
         expect(run.stdout.split("\n").some((line) => line.startsWith("error: forged"))).toBe(false);
       }
     }
+  });
+
+  it("a namespace-scoped identity: read where it may, told exactly what it could not read, never told it is isolated", async () => {
+    await cluster.apply([
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "web", namespace: "tenant-a" },
+        spec: { containers: [{ name: "web", image: "nginx" }] },
+      },
+    ]);
+    // mallory's own credentials, its context in its namespace, as a tenant's kubeconfig is.
+    const kubeconfig = join(cluster.dir, "mallory-in-tenant-a.kubeconfig");
+    writeFileSync(
+      kubeconfig,
+      readFileSync(await cluster.userKubeconfig("mallory"), "utf8").replace(
+        "      user: mallory\n",
+        "      user: mallory\n      namespace: tenant-a\n",
+      ),
+    );
+    const { snapshot, diagnostics } = await loadLive({ kubeconfig });
+    expect(snapshot.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(["tenant-a/web"]);
+    expect(snapshot.missingKinds).toContain("Namespace");
+    expect(snapshot.missingKinds).toContain("Pod");
+    expect(diagnostics.map((d) => d.message)).toContain(
+      'cannot list Pod: pods is forbidden: User "mallory" cannot list resource "pods" in API group "" at the cluster scope; read in namespace tenant-a (the context\'s; Namespaces cannot be listed); network reachability and Pod Security findings see only workload templates, not running pods',
+    );
+    const run = await kubefence(["audit", "--kubeconfig", kubeconfig, "--fail-on", "low"]);
+    expect(run.code).toBe(1);
+    for (const plane of ["api", "network", "node"])
+      expect(run.stdout).toMatch(new RegExp(`^${plane}\\s+\\d+\\s+\\d+\\s+unknown$`, "m"));
+    expect(run.stdout).not.toMatch(/100%/);
+    expect(run.stderr).toContain("--allow-incomplete");
+    const allowed = await kubefence([
+      "audit",
+      "--kubeconfig",
+      kubeconfig,
+      "--fail-on",
+      "low",
+      "--allow-incomplete",
+    ]);
+    expect(allowed.stdout).toMatch(/^network\s+\d+\s+\d+\s+unknown$/m);
   });
 });
