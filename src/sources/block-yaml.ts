@@ -158,6 +158,7 @@ class Reader {
       // A repeated key: the general reader takes over, to report it (kubectl refuses duplicate keys).
       if (Object.hasOwn(map, name)) unsupported();
       this.i = j + 1;
+      // prototype-safe: `__proto__` is handed to the yaml library above; other names are own keys
       map[name] =
         p === line.length || line.charCodeAt(p) === 35
           ? this.nested(indent, true)
