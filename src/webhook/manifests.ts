@@ -14,6 +14,8 @@ import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
 
 export const WEBHOOK_NAME = "validate.kubefence.io";
+/** Reviews Namespace writes, with no namespaceSelector: relabelling a namespace can never hide it. */
+export const NAMESPACES_WEBHOOK_NAME = "namespaces.validate.kubefence.io";
 export const APP = "kubefence-webhook";
 export const PORT = 8443;
 
@@ -219,6 +221,9 @@ export interface WebhookConfigurationOptions {
  * (matchPolicy Equivalent would otherwise skip versions a cluster serves under another name, such as
  * batch/v1beta1 CronJobs before v1.21). Namespaces are excluded by the `kubernetes.io/metadata.name` label
  * the API server sets since v1.21 (label kube-system and the webhook's namespace yourself on older ones).
+ * Namespace objects themselves go to a second webhook without a namespaceSelector: the selector is matched
+ * on the new object, so a server that does not own that label would not send the very update that relabels
+ * a namespace out of it; this way the namespace-tenant guardrail sees it (platform users pass as ever).
  */
 export function validatingWebhookConfiguration(options: WebhookConfigurationOptions): Manifest {
   // (group, resource) → operations, then one rule per (group, operations).
@@ -231,6 +236,8 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
       for (const op of guardrail.operations) ops.add(op);
       operations.set(key, ops);
     }
+  const namespaceOps = operations.get("|namespaces");
+  operations.delete("|namespaces");
   const merged = new Map<string, { group: string; operations: string[]; resources: string[] }>();
   for (const [key, ops] of operations) {
     const [group, resource] = key.split("|") as [string, string];
@@ -240,6 +247,14 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
     rule.resources.push(resource);
     merged.set(ruleKey, rule);
   }
+  const common = {
+    admissionReviewVersions: ["v1"],
+    sideEffects: "None",
+    failurePolicy: "Fail",
+    matchPolicy: "Equivalent",
+    timeoutSeconds: options.timeoutSeconds ?? 5,
+    clientConfig: options.clientConfig,
+  };
   const rules = [...merged.values()].map((m) => ({
     apiGroups: [m.group],
     apiVersions: ["*"],
@@ -257,12 +272,7 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
     webhooks: [
       {
         name: WEBHOOK_NAME,
-        admissionReviewVersions: ["v1"],
-        sideEffects: "None",
-        failurePolicy: "Fail",
-        matchPolicy: "Equivalent",
-        timeoutSeconds: options.timeoutSeconds ?? 5,
-        clientConfig: options.clientConfig,
+        ...common,
         namespaceSelector: {
           matchExpressions: [
             {
@@ -274,6 +284,23 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
         },
         rules,
       },
+      ...(namespaceOps
+        ? [
+            {
+              name: NAMESPACES_WEBHOOK_NAME,
+              ...common,
+              rules: [
+                {
+                  apiGroups: [""],
+                  apiVersions: ["*"],
+                  operations: [...namespaceOps].sort(),
+                  resources: ["namespaces"],
+                  scope: "*",
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -14,7 +14,11 @@ import type { VerifyReport } from "../../src/verify/report.js";
 import { type ClusterCache, startClusterCache } from "../../src/webhook/cache.js";
 import { admissionContext } from "../../src/webhook/context.js";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
-import { validatingWebhookConfiguration, WEBHOOK_NAME } from "../../src/webhook/manifests.js";
+import {
+  NAMESPACES_WEBHOOK_NAME,
+  validatingWebhookConfiguration,
+  WEBHOOK_NAME,
+} from "../../src/webhook/manifests.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { parseWebhookSettings } from "../../src/webhook/settings.js";
 import { BUILT_CLI } from "../support/built-cli.js";
@@ -231,7 +235,7 @@ describe("hostile tenant against a real kube-apiserver and the kubefence webhook
     );
     expect(moved.status).toBe(403);
     expect(moved.body.message).toContain(
-      `admission webhook "${WEBHOOK_NAME}" denied the request: [kubefence:namespace-tenant] label "kubefence.io/tenant" of namespace "tenant-a" may not change (from unset to "tenant-b")`,
+      `admission webhook "${NAMESPACES_WEBHOOK_NAME}" denied the request: [kubefence:namespace-tenant] label "kubefence.io/tenant" of namespace "tenant-a" may not change (from unset to "tenant-b")`,
     );
   });
 
