@@ -149,6 +149,8 @@ export function rbacFindings(
     const bindingLine = `${bindingName(binding)} (${formatOrigin(originOf(binding))})`;
     const ref = roleReference(authorizer.policy, binding);
     if (!ref.ok) {
+      // A role kind the source could not read is unknown, not missing (the load said it was not read).
+      if (snapshot.missingKinds.includes(binding.roleRef.kind)) continue;
       for (const subject of subjects)
         findings.push(
           finding({
