@@ -41,7 +41,13 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
       ["plane", "breaches", "tenants affected", "isolation"],
       PLANES.map((plane) => {
         const s = report.summary.planes[plane];
-        return [plane, String(s.breaches), String(s.tenantsAffected), `${s.score}%`];
+        // Unread kinds: the score counts only what was seen, so no percentage is claimed.
+        return [
+          plane,
+          String(s.breaches),
+          String(s.tenantsAffected),
+          s.unreadKinds.length > 0 ? "unknown" : `${s.score}%`,
+        ];
       }),
     ),
   );

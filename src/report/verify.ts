@@ -11,6 +11,7 @@ const MECHANISM_LABELS: Record<Mechanism, string> = {
   webhook: "webhook",
   "webhook-failure": "webhook",
   "admission-policy": "ValidatingAdmissionPolicy",
+  "api-server": "API server",
   other: "other",
 };
 

@@ -155,6 +155,8 @@ class Reader {
         unsupported();
       let p = colon + 1;
       while (line.charCodeAt(p) === 32) p++;
+      // A repeated key: the general reader takes over, to report it (kubectl refuses duplicate keys).
+      if (Object.hasOwn(map, name)) unsupported();
       this.i = j + 1;
       // prototype-safe: `__proto__` hands over above; any other key is an own property, as JSON.parse makes it
       map[name] =

@@ -2,7 +2,17 @@
  * Text → raw documents with positions. YAML (multi-document, Helm template output) and JSON; a document
  * that does not parse becomes a diagnostic with file:line, and the others in the file still load.
  */
-import { type Document, LineCounter, type Node, parseAllDocuments, parseDocument } from "yaml";
+import {
+  type Document,
+  isMap,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  parseDocument,
+  visit,
+} from "yaml";
+import type { ValidationMode } from "../model/admission/admit.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
@@ -24,6 +34,11 @@ export interface ParseOptions {
   listFastPath?: boolean;
   /** Read plain block YAML with the fast reader (default true); off only to prove it changes nothing. */
   blockFastPath?: boolean;
+  /**
+   * A YAML mapping that repeats a key, which kubectl (sigs.k8s.io/yaml, strict) refuses: `strict` skips the
+   * document, `warn` (default) reads the last value with a warning, `ignore` reads it silently.
+   */
+  validate?: ValidationMode;
 }
 
 export function parseDocuments(
@@ -65,10 +80,10 @@ export function parseDocuments(
     if (list) return { documents: [list], diagnostics: [] };
   }
   if (options.blockFastPath !== false) {
-    const stream = parseBlockYamlStream(text, file);
+    const stream = parseBlockYamlStream(text, file, options.validate);
     if (stream) return stream;
   }
-  return parseYaml(text, file, 0, true);
+  return parseYaml(text, file, 0, true, options.validate);
 }
 
 /**
@@ -80,6 +95,7 @@ export function parseDocuments(
 function parseBlockYamlStream(
   text: string,
   file: string,
+  validate: ValidationMode | undefined,
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
   const lines = text.split(text.includes("\r") ? /\r?\n/ : "\n"); // YAML reads CRLF as LF
   const starts: number[] = [0];
@@ -102,7 +118,7 @@ function parseBlockYamlStream(
     const chunk = () => text.slice(offsets[start], end < lines.length ? offsets[end] : text.length);
     const read = readBlockYaml(lines, start, end, end < lines.length || finalBreak);
     if (!read) {
-      const result = parseYaml(chunk(), file, start, false);
+      const result = parseYaml(chunk(), file, start, false, validate);
       documents.push(...result.documents);
       diagnostics.push(...result.diagnostics);
       return;
@@ -120,6 +136,7 @@ function parseYaml(
   file: string,
   lineOffset: number,
   splitOnFailure: boolean,
+  validate: ValidationMode = "warn",
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const documents: RawDocument[] = [];
@@ -133,7 +150,7 @@ function parseYaml(
     const chunks = splitOnFailure ? splitDocuments(text) : [];
     if (chunks.length > 1) {
       for (const chunk of chunks) {
-        const result = parseYaml(chunk.text, file, lineOffset + chunk.line - 1, false);
+        const result = parseYaml(chunk.text, file, lineOffset + chunk.line - 1, false, validate);
         documents.push(...result.documents);
         diagnostics.push(...result.diagnostics);
       }
@@ -185,6 +202,26 @@ function parseYaml(
     if (tooDeep(value)) {
       diagnostics.push(nestedTooDeeply(at(file, lineOffset + line, col)));
       continue;
+    }
+    if (validate !== "ignore") {
+      const repeated = duplicateKeys(doc, lineCounter);
+      if (repeated.length > 0) {
+        // sigs.k8s.io/yaml's strict conversion, as kubectl reports it (go.yaml.in/yaml/v2 decode.go).
+        const lines = repeated.map(
+          (r) => `line ${lineOffset + r.line}: key ${JSON.stringify(r.key)} already set in map`,
+        );
+        const message = `error converting YAML to JSON: yaml: unmarshal errors: ${lines.join("; ")}`;
+        const origin = at(file, lineOffset + repeated[0]!.line, repeated[0]!.column);
+        if (validate === "strict") {
+          diagnostics.push({ severity: "error", message: `${message}; document skipped`, origin });
+          continue;
+        }
+        diagnostics.push({
+          severity: "warning",
+          message: `${message}; kubectl refuses this document, read here with the last value of each key`,
+          origin,
+        });
+      }
     }
     documents.push(yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset));
   }
@@ -251,8 +288,10 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     value = fastSkeleton.value;
     skeletonStart = at(file, fastSkeleton.line + 1, fastSkeleton.column + 1);
   } else {
-    const skeleton = parseDocument(skeletonText(), { uniqueKeys: false });
+    const counter = new LineCounter();
+    const skeleton = parseDocument(skeletonText(), { lineCounter: counter, uniqueKeys: false });
     if (skeleton.errors.length > 0 || !skeleton.contents) return undefined;
+    if (duplicateKeys(skeleton, counter).length > 0) return undefined; // the general reader reports them
     try {
       value = skeleton.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch {
@@ -271,8 +310,10 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
       values.push(fast[0]);
       continue;
     }
-    const doc = parseDocument(chunkText(item), { uniqueKeys: false });
+    const counter = new LineCounter();
+    const doc = parseDocument(chunkText(item), { lineCounter: counter, uniqueKeys: false });
     if (doc.errors.length > 0) return undefined;
+    if (duplicateKeys(doc, counter).length > 0) return undefined; // the general reader reports them
     let parsed: unknown;
     try {
       parsed = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -306,6 +347,31 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
         : sequence;
     },
   };
+}
+
+/** Keys a mapping of the document repeats (1-based positions of the repeats), as strict decoding finds them. */
+function duplicateKeys(
+  doc: Document.Parsed | Document,
+  lineCounter: LineCounter,
+): { key: string; line: number; column: number }[] {
+  const found: { key: string; line: number; column: number }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const value = pair.key.value;
+        const identity = `${typeof value}:${String(value)}`;
+        if (seen.has(identity)) {
+          const { line, col } = lineCounter.linePos(pair.key.range?.[0] ?? 0);
+          found.push({ key: String(value), line, column: col });
+        }
+        seen.add(identity);
+      }
+    },
+  });
+  return found;
 }
 
 /** The documents of a YAML stream as separate texts, split at `---` lines, with their first line. */

@@ -46,6 +46,8 @@ export interface KubeClient {
   server: string;
   /** The kubeconfig context in use. */
   contextName: string;
+  /** The context's namespace (`default` when it names none), as kubectl picks it. */
+  namespace: string;
   /**
    * One request. A body is sent as JSON: `application/json`, or for PATCH `application/merge-patch+json`
    * unless `headers` names another Content-Type (see PATCH_CONTENT_TYPES).
@@ -96,6 +98,7 @@ export async function connect(options: KubeClientOptions): Promise<KubeClient> {
   return {
     server,
     contextName,
+    namespace: context.namespace || "default",
     request: (method, path, body, headers) =>
       send({ server, method, path, body, headers, base, timeout, contextName }),
   };

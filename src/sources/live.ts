@@ -7,7 +7,10 @@
  *
  * Secrets are never listed: no kind in KINDS is a Secret, and nothing here asks for one.
  * A kind the user may not list (403) leaves a partial snapshot: the kind goes into `missingKinds` and a
- * warning says which answers that weakens. A kind the server does not serve at its stable version (404)
+ * warning says which answers that weakens. A namespaced kind forbidden cluster-wide is then listed in each
+ * namespace the identity can see (those listed, else its context's namespace), as a namespace-scoped
+ * identity must be read; the kind stays missing unless every namespace of a readable Namespace list was
+ * read, and the warning says where it was and was not read. A kind the server does not serve at its stable version (404)
  * is retried at its older versions (CronJob is batch/v1beta1 before Kubernetes 1.21).
  */
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -113,19 +116,30 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
         progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
       });
       if (outcome.type === "notServed") continue;
+      let items: Record<string, unknown>[];
       if (outcome.type === "forbidden") {
-        missingKinds.add(info.kind);
-        said.set(info.kind, {
-          severity: "warning",
-          message: `cannot list ${info.kind}: ${outcome.message}; ${WEAKENS[info.kind]}`,
-          origin,
-        });
-        return;
-      }
+        const fallback = info.namespaced ? await perNamespace(info, apiVersion) : undefined;
+        const complete = fallback !== undefined && fallback.forbidden.length === 0 && namespacesListed;
+        if (!complete) {
+          missingKinds.add(info.kind);
+          said.set(info.kind, {
+            severity: "warning",
+            message: `cannot list ${info.kind}: ${outcome.message}${fallback ? `; ${fallback.said}` : ""}; ${WEAKENS[info.kind]}`,
+            origin,
+          });
+        } else
+          said.set(info.kind, {
+            severity: "info",
+            message: `cannot list ${info.kind} cluster-wide; ${fallback.said}`,
+            origin,
+          });
+        if (!fallback) return;
+        items = fallback.items;
+      } else items = outcome.items;
       listedAt.set(info.kind, apiVersion);
       documents.set(
         info.kind,
-        outcome.items.map((item) => {
+        items.map((item) => {
           // List items carry no apiVersion/kind of their own; managedFields is bulky and never analysed.
           if (isRecord(item.metadata)) delete item.metadata.managedFields;
           return { value: { apiVersion, kind: info.kind, ...item }, origin, locate: () => origin };
@@ -140,11 +154,53 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     });
   };
 
-  await forEachLimited(KINDS, options.concurrency ?? DEFAULT_CONCURRENCY, async (info) => {
-    await listKind(info);
-    kindsDone++;
-    progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
-  });
+  /** A namespaced kind in every namespace the identity can see, one list each. */
+  const perNamespace = async (info: KindInfo, apiVersion: string) => {
+    const names = namespacesListed
+      ? (documents.get("Namespace") ?? []).flatMap((d) => {
+          const name = (d.value as { metadata?: { name?: unknown } }).metadata?.name;
+          return typeof name === "string" ? [name] : [];
+        })
+      : [client.namespace];
+    const outcomes = new Map<string, ListOutcome>();
+    await forEachLimited(names, DEFAULT_CONCURRENCY, async (ns) => {
+      outcomes.set(ns, await listAll(client, info, apiVersion, pageSize, () => {}, ns));
+    });
+    const items: Record<string, unknown>[] = [];
+    const read: string[] = [];
+    const forbidden: string[] = [];
+    for (const ns of names) {
+      const listed = outcomes.get(ns)!;
+      if (listed.type === "items") {
+        items.push(...listed.items);
+        read.push(ns);
+      } else forbidden.push(ns);
+    }
+    const list = (n: string[]) =>
+      `namespace${n.length === 1 ? "" : "s"} ${n.slice(0, 10).join(", ")}${n.length > 10 ? ` and ${n.length - 10} more` : ""}`;
+    const where = namespacesListed ? "" : " (the context's; Namespaces cannot be listed)";
+    const said = [
+      read.length > 0 ? `read in ${list(read)}${where}` : "",
+      forbidden.length > 0 ? `forbidden in ${list(forbidden)}${read.length > 0 ? "" : where} too` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
+    return { items, forbidden, said };
+  };
+
+  // Namespaces first: a kind forbidden cluster-wide is then read namespace by namespace.
+  await listKind(KINDS.find((k) => k.kind === "Namespace")!);
+  const namespacesListed = documents.has("Namespace");
+  kindsDone++;
+  await forEachLimited(
+    KINDS.filter((k) => k.kind !== "Namespace"),
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (info) => {
+      await listKind(info);
+      kindsDone++;
+      progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+    },
+  );
   progress("");
 
   const built = buildSnapshot(
@@ -203,8 +259,10 @@ async function listAll(
   apiVersion: string,
   pageSize: number,
   onPage: (count: number) => void,
+  namespace?: string,
 ): Promise<ListOutcome> {
-  const base = `${apiVersion.includes("/") ? "/apis" : "/api"}/${apiVersion}/${info.plural}`;
+  const scope = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
+  const base = `${apiVersion.includes("/") ? "/apis" : "/api"}/${apiVersion}${scope}/${info.plural}`;
   let restarted = false;
   const items: Record<string, unknown>[] = [];
   let token = "";

@@ -24,7 +24,7 @@ export function loadManifests(paths: string[], options: ManifestOptions = {}): L
   const diagnostics: Diagnostic[] = [];
   for (const file of expandPaths(paths, options.recursive ?? false)) {
     const text = file === "-" ? (options.readStdin ?? readStdin)() : readFile(file);
-    const parsed = parseDocuments(text, file === "-" ? "<stdin>" : file);
+    const parsed = parseDocuments(text, file === "-" ? "<stdin>" : file, { validate: options.validate });
     documents.push(...parsed.documents);
     diagnostics.push(...parsed.diagnostics);
   }

@@ -20,6 +20,11 @@ export interface AttemptRequest {
   contentType?: string;
   /** What kubectl prints when the server accepts it, e.g. `pod/x created (server dry run)`. */
   acceptedAs: string;
+  /**
+   * For a request the server may accept while undoing its effect (a label it owns and resets): given the
+   * accepted answer's body, why the change did not take, or undefined when it did (a breach).
+   */
+  undoneBy?: (body: unknown) => string | undefined;
 }
 
 /** The request to send, or why the attempt does not apply to this tenant (itself a weakness). */

@@ -17,6 +17,8 @@
  *   that enforces.
  * - ValidatingAdmissionPolicy (k8s.io/apiserver/pkg/admission/plugin/policy/validating/dispatcher.go):
  *   `ValidatingAdmissionPolicy '<policy>' [with binding '<binding>'] denied request: …`.
+ * - The API server itself: an accepted request whose answer shows the server undid the change (it owns
+ *   the `kubernetes.io/metadata.name` label and resets it): "api-server".
  * Everything else that is not a success is "other", with the server's message.
  */
 import type { AttemptRequest } from "./attempt.js";
@@ -29,6 +31,7 @@ export type Mechanism =
   | "webhook"
   | "webhook-failure"
   | "admission-policy"
+  | "api-server"
   | "other";
 
 export type Classification =
@@ -47,8 +50,12 @@ export function classifyAnswer(
   request: AttemptRequest,
   answer: { status: number; body: unknown },
 ): Classification {
-  if (answer.status >= 200 && answer.status < 300)
+  if (answer.status >= 200 && answer.status < 300) {
+    const undone = request.undoneBy?.(answer.body);
+    if (undone !== undefined)
+      return { verdict: "blocked", status: answer.status, blockedBy: "api-server", message: undone };
     return { verdict: "accepted", status: answer.status, message: request.acceptedAs };
+  }
   const message = messageOf(answer.body, answer.status);
   return { verdict: "blocked", status: answer.status, message, ...mechanismOf(answer.status, message) };
 }

@@ -11,6 +11,7 @@ export type { Guardrail, GuardrailRequest, Verdict } from "./guardrail.js";
 export { GUARDRAIL_IDS, GUARDRAILS } from "./guardrails/index.js";
 export {
   type ManifestOptions,
+  NAMESPACES_WEBHOOK_NAME,
   validatingWebhookConfiguration,
   WEBHOOK_NAME,
   webhookManifests,

@@ -11,6 +11,7 @@
  * after install, upgrade and rollback, the Job first: the API server is told to call the webhook only once
  * something answers, so a rollout that never gets ready blocks nothing. Pure: the CLI reads files and prints.
  */
+import { NAMESPACE_NAME_LABEL } from "../model/defaults.js";
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
@@ -19,6 +20,8 @@ import { GUARDRAILS } from "./guardrails/index.js";
 import type { Mode } from "./mode.js";
 
 export const WEBHOOK_NAME = "validate.kubefence.io";
+/** Reviews Namespace writes, with no namespaceSelector: relabelling a namespace can never hide it. */
+export const NAMESPACES_WEBHOOK_NAME = "namespaces.validate.kubefence.io";
 export const APP = "kubefence-webhook";
 export const PORT = 8443;
 
@@ -319,6 +322,9 @@ export interface WebhookConfigurationOptions {
  * (matchPolicy Equivalent would otherwise skip versions a cluster serves under another name, such as
  * batch/v1beta1 CronJobs before v1.21). Namespaces are excluded by the `kubernetes.io/metadata.name` label
  * the API server sets since v1.21 (label kube-system and the webhook's namespace yourself on older ones).
+ * Namespace objects themselves go to a second webhook without a namespaceSelector: the selector is matched
+ * on the new object, so a server that does not own that label would not send the very update that relabels
+ * a namespace out of it; this way the namespace-tenant guardrail sees it (platform users pass as ever).
  */
 export function validatingWebhookConfiguration(options: WebhookConfigurationOptions): Manifest {
   // (group, resource) → operations, then one rule per (group, operations).
@@ -331,6 +337,8 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
       for (const op of guardrail.operations) ops.add(op);
       operations.set(key, ops);
     }
+  const namespaceOps = operations.get("|namespaces");
+  operations.delete("|namespaces");
   const merged = new Map<string, { group: string; operations: string[]; resources: string[] }>();
   for (const [key, ops] of operations) {
     const [group, resource] = key.split("|") as [string, string];
@@ -340,6 +348,14 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
     rule.resources.push(resource);
     merged.set(ruleKey, rule);
   }
+  const common = {
+    admissionReviewVersions: ["v1"],
+    sideEffects: "None",
+    failurePolicy: "Fail",
+    matchPolicy: "Equivalent",
+    timeoutSeconds: options.timeoutSeconds ?? 5,
+    clientConfig: options.clientConfig,
+  };
   const rules = [...merged.values()].map((m) => ({
     apiGroups: [m.group],
     apiVersions: ["*"],
@@ -357,16 +373,11 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
     webhooks: [
       {
         name: WEBHOOK_NAME,
-        admissionReviewVersions: ["v1"],
-        sideEffects: "None",
-        failurePolicy: "Fail",
-        matchPolicy: "Equivalent",
-        timeoutSeconds: options.timeoutSeconds ?? 5,
-        clientConfig: options.clientConfig,
+        ...common,
         namespaceSelector: {
           matchExpressions: [
             {
-              key: "kubernetes.io/metadata.name",
+              key: NAMESPACE_NAME_LABEL,
               operator: "NotIn",
               values: ["kube-system", options.namespace],
             },
@@ -374,6 +385,23 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
         },
         rules,
       },
+      ...(namespaceOps
+        ? [
+            {
+              name: NAMESPACES_WEBHOOK_NAME,
+              ...common,
+              rules: [
+                {
+                  apiGroups: [""],
+                  apiVersions: ["*"],
+                  operations: [...namespaceOps].sort(),
+                  resources: ["namespaces"],
+                  scope: "*",
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -316,11 +316,64 @@ describe("objects and namespaces", () => {
     expect(snapshot.unknownKinds).toEqual({
       "v1/ConfigMap": 2,
       "cert-manager.io/v1/Certificate": 1,
-      "networking.k8s.io/v2/NetworkPolicy": 1,
+      "mycorp.example.com/v1/Deployment": 1,
     });
     expect(names("serviceAccounts")).toEqual(["counted"]);
     expect(diagnostics.every((d) => d.severity === "info")).toBe(true);
   });
+
+  it("wrong apiVersion for a known kind: an error in kubectl's words naming the served version, document skipped", () => {
+    const file = corpus("wrong-versions.yaml");
+    const { snapshot, diagnostics } = load([file]);
+    expect(diagnostics.map(text)).toEqual([
+      `${file}:1:13: resource mapping not found for name: "web" namespace: "shop" from "${file}": no matches for kind "Deployment" in version "v1" (Deployment is served as apps/v1); document skipped`,
+      `${file}:6:13: resource mapping not found for name: "escape" namespace: "" from "${file}": no matches for kind "Pod" in version "apps/v1" (Pod is served as v1); document skipped`,
+      `${file}:11:13: resource mapping not found for name: "future" namespace: "" from "${file}": no matches for kind "NetworkPolicy" in version "networking.k8s.io/v2" (NetworkPolicy is served as networking.k8s.io/v1); document skipped`,
+    ]);
+    expect(diagnostics.every((d) => d.severity === "error")).toBe(true);
+    expect(snapshot.unknownKinds).toEqual({});
+    expect(snapshot.pods).toEqual([]);
+  });
+
+  it.each([
+    [
+      "block YAML",
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: first\n  namespace: apps\n  name: last\n",
+      6,
+      3,
+    ],
+    [
+      "flow YAML",
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: first, namespace: apps, name: last}\n",
+      3,
+      42,
+    ],
+    [
+      "a List",
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: first\n    namespace: apps\n    name: last\n",
+      9,
+      5,
+    ],
+  ])(
+    "duplicate YAML keys in %s: warned (last wins) by default, the document skipped under strict, silent under ignore",
+    (_, yaml, line, column) => {
+      const file = write("dup-keys.yaml", yaml);
+      const message = `error converting YAML to JSON: yaml: unmarshal errors: line ${line}: key "name" already set in map`;
+      const warned = load([file]);
+      expect(warned.problems.map(text)).toEqual([
+        `${file}:${line}:${column}: ${message}; kubectl refuses this document, read here with the last value of each key`,
+      ]);
+      expect(warned.names("serviceAccounts")).toEqual(["last"]);
+      const strict = load([file], { validate: "strict" });
+      expect(strict.problems.filter((d) => d.severity === "error").map(text)).toContain(
+        `${file}:${line}:${column}: ${message}; document skipped`,
+      );
+      expect(strict.names("serviceAccounts")).toEqual([]);
+      const ignored = load([file], { validate: "ignore" });
+      expect(ignored.problems).toEqual([]);
+      expect(ignored.names("serviceAccounts")).toEqual(["last"]);
+    },
+  );
 
   it("deprecated apiVersions: read as the current version, with a warning at the apiVersion", () => {
     const file = corpus("deprecated-versions.yaml");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRequest } from "../../src/verify/attempt.js";
 import { ATTEMPTS } from "../../src/verify/attempts/index.js";
+import { classifyAnswer } from "../../src/verify/classify.js";
 import { impersonationHeaders, impersonationOf, rbacSubject } from "../../src/verify/identity.js";
 import type { VerifyTarget } from "../../src/verify/target.js";
 
@@ -27,6 +28,7 @@ describe("attempts", () => {
       "cluster-admin-binding",
       "cross-tenant-binding",
       "pod-security-relabel",
+      "webhook-selector-escape",
       "delete-default-deny",
     ]);
   });
@@ -49,6 +51,7 @@ describe("attempts", () => {
       "/apis/rbac.authorization.k8s.io/v1/namespaces/team-b/rolebindings?dryRun=All",
     ],
     ["pod-security-relabel", "PATCH", "/api/v1/namespaces/team-a?dryRun=All"],
+    ["webhook-selector-escape", "PATCH", "/api/v1/namespaces/team-a?dryRun=All"],
     [
       "delete-default-deny",
       "DELETE",
@@ -56,6 +59,29 @@ describe("attempts", () => {
     ],
   ])("%s is %s %s", (id, method, path) => {
     expect(requestOf(id)).toMatchObject({ method, path });
+  });
+
+  it("the webhook selector escape relabels the namespace kube-system; held only if the answer keeps the name", () => {
+    const request = requestOf("webhook-selector-escape");
+    expect(request.body).toEqual({ metadata: { labels: { "kubernetes.io/metadata.name": "kube-system" } } });
+    expect(request.contentType).toBe("application/merge-patch+json");
+    const answer = (value: unknown) => ({ metadata: { labels: { "kubernetes.io/metadata.name": value } } });
+    expect(request.undoneBy!(answer("team-a"))).toMatch(
+      /^namespace\/team-a labeled \(server dry run\), but the API server kept/,
+    );
+    expect(request.undoneBy!(answer("kube-system"))).toBeUndefined();
+    expect(request.undoneBy!({ metadata: {} })).toBeUndefined();
+    expect(request.undoneBy!(null)).toBeUndefined();
+    expect(classifyAnswer(request, { status: 200, body: answer("team-a") })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: "api-server",
+    });
+    expect(classifyAnswer(request, { status: 200, body: answer("kube-system") })).toEqual({
+      verdict: "accepted",
+      status: 200,
+      message:
+        "namespace/team-a labeled (server dry run): kubernetes.io/metadata.name=kube-system, outside the webhook's namespaceSelector; a privileged pod there would not be reviewed",
+    });
   });
 
   it("the privileged pod is privileged, shares the host's PIDs and mounts the node's /", () => {

@@ -60,6 +60,7 @@ const ATTEMPT_IDS = [
   "cluster-admin-binding",
   "cross-tenant-binding",
   "pod-security-relabel",
+  "webhook-selector-escape",
   "delete-default-deny",
 ];
 
@@ -204,7 +205,14 @@ describe("kubefence verify against a real kube-apiserver", () => {
     const { report, code } = await verify();
     expect(code).toBe(1);
     const accepted = Object.fromEntries(
-      ATTEMPT_IDS.map((id) => [id, id === "delete-default-deny" ? "n/a" : "ACCEPTED"]),
+      ATTEMPT_IDS.map((id) => [
+        id,
+        id === "delete-default-deny"
+          ? "n/a"
+          : id === "webhook-selector-escape"
+            ? "blocked by api-server"
+            : "ACCEPTED",
+      ]),
     );
     expect(outcomes(report)).toEqual({ "team-a": accepted, "team-b": accepted, "team-c": accepted });
     expect(message(report, "team-a", "privileged-host-pod")).toBe(
@@ -212,6 +220,11 @@ describe("kubefence verify against a real kube-apiserver", () => {
     );
     expect(message(report, "team-a", "delete-default-deny")).toMatch(
       /^n\/a: no default-deny policy to delete/,
+    );
+    // Even a cluster-admin cannot move a namespace out of the webhook's namespaceSelector: the API server
+    // accepts the patch and sets the label back to the name.
+    expect(message(report, "team-b", "webhook-selector-escape")).toBe(
+      "namespace/team-b labeled (server dry run), but the API server kept kubernetes.io/metadata.name=team-b (it sets that label to the namespace's name): the webhook's namespaceSelector still selects it",
     );
     expect(report.notVerifiable).toEqual([
       {
@@ -222,8 +235,8 @@ describe("kubefence verify against a real kube-apiserver", () => {
     expect(report.summary).toEqual({
       tenants: 3,
       notVerifiable: 1,
-      attempts: 21,
-      blocked: 0,
+      attempts: 24,
+      blocked: 3,
       accepted: 18,
       notApplicable: 3,
     });
@@ -287,6 +300,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
       "cluster-admin-binding": "blocked by rbac",
       "cross-tenant-binding": "blocked by rbac",
       "pod-security-relabel": "blocked by rbac",
+      "webhook-selector-escape": "blocked by rbac",
       "delete-default-deny": "ACCEPTED",
     };
     expect(outcomes(report)).toEqual({ "team-a": expected, "team-b": expected, "team-c": expected });
@@ -418,6 +432,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
         "cluster-admin-binding": "blocked by rbac",
         "cross-tenant-binding": "blocked by rbac",
         "pod-security-relabel": "blocked by rbac",
+        "webhook-selector-escape": "blocked by rbac",
         "delete-default-deny": `blocked by webhook ${WEBHOOK_NAME}`,
       });
       expect(outcomes(report)).toEqual({
@@ -464,7 +479,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
         /^team-a\s+User:alice\s+cluster-admin-binding\s+blocked\s+RBAC\s+clusterrolebindings/,
       );
       expect(lines.at(-2)).toBe(
-        "1 tenant, 7 attempts: 7 blocked, 0 ACCEPTED. isolation holds: every attempt was blocked",
+        "1 tenant, 8 attempts: 8 blocked, 0 ACCEPTED. isolation holds: every attempt was blocked",
       );
     });
     it("a webhook that is down still blocks (failing closed), and the report says it was not a decision", async () => {

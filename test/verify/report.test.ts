@@ -40,9 +40,9 @@ describe("verify report", () => {
     expect(report.summary).toEqual({
       tenants: 1,
       notVerifiable: 1,
-      attempts: 7,
+      attempts: 8,
       blocked: 0,
-      accepted: 6,
+      accepted: 7,
       notApplicable: 1,
     });
     expect(report.isolated).toBe(false);
@@ -52,7 +52,7 @@ describe("verify report", () => {
     const report = reportWith(() =>
       forbidden('pods is forbidden: User "alice" cannot create resource "pods"'),
     );
-    expect(report.summary).toMatchObject({ blocked: 6, accepted: 0, notApplicable: 1 });
+    expect(report.summary).toMatchObject({ blocked: 7, accepted: 0, notApplicable: 1 });
     expect(report.isolated).toBe(false);
   });
 
@@ -79,7 +79,7 @@ describe("verify report", () => {
     const text = renderVerifyTable(verifyReport(cluster, [tenantVerification(guarded, results)], []));
     expect(text).toContain("webhook w.example.com (unreachable, failed closed)");
     expect(text.trimEnd().split("\n").at(-1)).toBe(
-      "1 tenant, 7 attempts: 7 blocked, 0 ACCEPTED. isolation holds: every attempt was blocked (7 blocked only because a webhook could not be called: check that it is running)",
+      "1 tenant, 8 attempts: 8 blocked, 0 ACCEPTED. isolation holds: every attempt was blocked (8 blocked only because a webhook could not be called: check that it is running)",
     );
   });
 
@@ -116,6 +116,7 @@ describe("verify report", () => {
     [{ blockedBy: "pod-security" as const }, "PodSecurity"],
     [{ blockedBy: "webhook" as const, name: "validate.kubefence.io" }, "webhook validate.kubefence.io"],
     [{ blockedBy: "admission-policy" as const, name: "no-host" }, "ValidatingAdmissionPolicy no-host"],
+    [{ blockedBy: "api-server" as const }, "API server"],
     [
       { blockedBy: "webhook-failure" as const, name: "validate.kubefence.io" },
       "webhook validate.kubefence.io (unreachable, failed closed)",
@@ -142,11 +143,14 @@ describe("verify report", () => {
     expect(lines[4]).toMatch(
       /^team-a\s+User:alice\s+cluster-admin-binding\s+blocked\s+RBAC\s+.*not currently held: \{APIGroups/,
     );
-    expect(lines[7]).toMatch(/^team-a\s+User:alice\s+delete-default-deny\s+n\/a\s+-\s+n\/a: no default-deny/);
-    expect(lines[8]).toMatch(/^team-c\s+-\s+-\s+not verifiable\s+-\s+the tenants file names no owners/);
+    expect(lines[7]).toMatch(
+      /^team-a\s+User:alice\s+webhook-selector-escape\s+ACCEPTED\s+-\s+namespace\/team-a labeled/,
+    );
+    expect(lines[8]).toMatch(/^team-a\s+User:alice\s+delete-default-deny\s+n\/a\s+-\s+n\/a: no default-deny/);
+    expect(lines[9]).toMatch(/^team-c\s+-\s+-\s+not verifiable\s+-\s+the tenants file names no owners/);
     expect(lines.slice(-3)).toEqual([
       "",
-      "1 tenant, 7 attempts: 1 blocked, 5 ACCEPTED, 1 n/a; 1 tenant not verifiable. isolation is breakable: 5 attempts accepted, 1 protection missing",
+      "1 tenant, 8 attempts: 1 blocked, 6 ACCEPTED, 1 n/a; 1 tenant not verifiable. isolation is breakable: 6 attempts accepted, 1 protection missing",
       "",
     ]);
   });

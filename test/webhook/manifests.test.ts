@@ -50,8 +50,31 @@ describe("webhook manifests", () => {
     });
   });
 
+  it("webhook selector escape: Namespace writes go to a second webhook with no namespaceSelector, so relabelling cannot hide them", () => {
+    const [main, namespaces] = find(docs, "ValidatingWebhookConfiguration").webhooks as Doc[];
+    expect(namespaces).toMatchObject({
+      name: "namespaces.validate.kubefence.io",
+      failurePolicy: "Fail",
+      sideEffects: "None",
+      clientConfig: main!.clientConfig,
+      rules: [
+        {
+          apiGroups: [""],
+          apiVersions: ["*"],
+          operations: ["CREATE", "UPDATE"],
+          resources: ["namespaces"],
+          scope: "*",
+        },
+      ],
+    });
+    expect(namespaces).not.toHaveProperty("namespaceSelector");
+    expect(namespaces).not.toHaveProperty("objectSelector");
+    expect(main).not.toHaveProperty("objectSelector");
+    expect((main!.rules as Doc[]).some((r) => r.resources.includes("namespaces"))).toBe(false);
+  });
+
   it("routes every kind and operation some guardrail looks at to the webhook", () => {
-    const rules = find(docs, "ValidatingWebhookConfiguration").webhooks[0].rules as Doc[];
+    const rules = find(docs, "ValidatingWebhookConfiguration").webhooks.flatMap((w: Doc) => w.rules) as Doc[];
     for (const guardrail of GUARDRAILS)
       for (const kind of guardrail.kinds) {
         const info = kindInfo(kind)!;

@@ -115,6 +115,18 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
 
   const info = kindInfo(kind);
   const diagnostics: Diagnostic[] = [];
+  if (info && !acceptsVersion(info, apiVersion) && builtInGroup(apiVersion)) {
+    // A built-in kind under a version of a built-in group that does not serve it (`v1` Deployment):
+    // not a custom resource kubefence may pass over, but what kubectl refuses, in kubectl's words.
+    const meta = isRecord(value.metadata) ? value.metadata : {};
+    const str = (v: unknown) => JSON.stringify(typeof v === "string" ? v : "");
+    const from = "file" in doc.origin ? doc.origin.file : doc.origin.cluster;
+    const served = apiVersionOf(info);
+    return reject(
+      `resource mapping not found for name: ${str(meta.name)} namespace: ${str(meta.namespace)} from ${JSON.stringify(from)}: no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)} (${kind} is served as ${served})`,
+      ["apiVersion"],
+    );
+  }
   if (!info || !acceptsVersion(info, apiVersion))
     return { type: "unknown", apiVersionKind: `${apiVersion}/${kind}` };
   if (apiVersion !== apiVersionOf(info)) {
@@ -254,6 +266,18 @@ function apiServerErrors(object: KubeObject, version: KubeVersion): FieldError[]
   const spec = SPEC_VALIDATORS.get(object.kind);
   if (errors.length > 0 && spec) errors.push(...spec(object));
   return errors;
+}
+
+/**
+ * Groups only Kubernetes itself serves: the core group (`v1`), dotless ones (`apps`, `batch`) and
+ * `*.k8s.io`. A CustomResourceDefinition's group must contain a dot and `*.k8s.io` needs API approval, so a
+ * built-in kind under any other group may be someone's custom resource of the same name.
+ */
+function builtInGroup(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf("/");
+  if (slash < 0) return true;
+  const group = apiVersion.slice(0, slash);
+  return !group.includes(".") || group.endsWith(".k8s.io");
 }
 
 function acceptsVersion(info: KindInfo, apiVersion: string): boolean {

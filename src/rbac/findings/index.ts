@@ -90,6 +90,8 @@ export function rbacFindings(
   for (const [binding, namespace] of bindings) {
     if (isBuiltin(binding)) continue;
     const ref = roleReference(authorizer.policy, binding);
+    // A role kind the source could not read is unknown, not missing (the load said it was not read).
+    if (!ref.ok && snapshot.missingKinds.includes(binding.roleRef.kind)) continue;
     let role: BindingContext["role"];
     if (ref.ok) {
       let line = roleLines.get(ref.role);

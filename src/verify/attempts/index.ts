@@ -1,4 +1,4 @@
-/** Every attempt, in the order they run and are reported: node plane, then network exposure, API, network. */
+/** Every attempt, in the order they run and are reported: node plane, then network exposure, API, admission, network. */
 import type { Attempt } from "../attempt.js";
 import { clusterAdminBinding } from "./cluster-admin-binding.js";
 import { crossTenantBinding } from "./cross-tenant-binding.js";
@@ -7,6 +7,7 @@ import { hostNetworkPod } from "./host-network-pod.js";
 import { nodePortService } from "./node-port-service.js";
 import { podSecurityRelabel } from "./pod-security-relabel.js";
 import { privilegedHostPod } from "./privileged-host-pod.js";
+import { webhookSelectorEscape } from "./webhook-selector-escape.js";
 
 export const ATTEMPTS: readonly Attempt[] = [
   privilegedHostPod,
@@ -15,5 +16,6 @@ export const ATTEMPTS: readonly Attempt[] = [
   clusterAdminBinding,
   crossTenantBinding,
   podSecurityRelabel,
+  webhookSelectorEscape,
   deleteDefaultDeny,
 ];

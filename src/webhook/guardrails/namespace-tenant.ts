@@ -4,7 +4,11 @@
  * or into the platform. So the tenant a namespace belongs to may not change, and a new namespace may not be
  * created inside another tenant or the platform. The `kubefence.io/tenant` label `tenant init` writes is
  * protected the same way, since the generated allow-within-tenant NetworkPolicies select namespaces by it.
+ * The `kubernetes.io/metadata.name` label, which the webhook's namespaceSelector excludes platform
+ * namespaces by, must equal the name: the API server sets it so since v1.21; on a server that does not, a
+ * namespace relabelled `kube-system` would leave the webhook's sight.
  */
+import { NAMESPACE_NAME_LABEL } from "../../model/defaults.js";
 import { TENANT_LABEL } from "../../tenancy/guardrails.js";
 import { PLATFORM } from "../../tenancy/tenants.js";
 import { ALLOW, deny, type Guardrail } from "../guardrail.js";
@@ -19,6 +23,18 @@ export const namespaceTenant: Guardrail = {
     const after = context.tenantOfNamespace(name, request.object?.metadata.labels ?? {});
     const owner = (tenant: string) => (tenant === PLATFORM ? "the platform" : `tenant "${tenant}"`);
     const label = request.object?.metadata.labels?.[TENANT_LABEL];
+    // As sent (the typed object carries the label defaulted to the name, as v1.21+ servers set it).
+    const labels = (request.review.object as { metadata?: { labels?: unknown } } | undefined)?.metadata
+      ?.labels;
+    const nameLabel =
+      labels && typeof labels === "object" && Object.hasOwn(labels, NAMESPACE_NAME_LABEL)
+        ? (labels as Record<string, unknown>)[NAMESPACE_NAME_LABEL]
+        : undefined;
+    if (nameLabel !== undefined && nameLabel !== name)
+      return deny(
+        `label "${NAMESPACE_NAME_LABEL}" of namespace "${name}" must be "${name}", not ${JSON.stringify(nameLabel)}: the webhook leaves platform namespaces out by it`,
+        `remove the label or set it to "${name}"`,
+      );
     if (request.review.operation === "UPDATE" && request.oldObject) {
       const oldLabel = request.oldObject.metadata.labels?.[TENANT_LABEL];
       if (label !== oldLabel)

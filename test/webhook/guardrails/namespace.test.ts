@@ -37,6 +37,48 @@ describe("namespace-tenant guardrail", () => {
     expect(decision.allowed).toBe(false);
   });
 
+  it("webhook selector escape: denies a namespace whose kubernetes.io/metadata.name label is not its name", () => {
+    // On a server older than v1.21 the label is an ordinary one; relabelled kube-system, the namespace would
+    // leave the webhook's namespaceSelector. A create is refused the same way.
+    for (const operation of ["UPDATE", "CREATE"] as const) {
+      const decision = decide(
+        request({
+          operation,
+          object: ns("team-a", {
+            "kubefence.io/tenant": "team-a",
+            "kubernetes.io/metadata.name": "kube-system",
+          }),
+          ...(operation === "UPDATE"
+            ? {
+                oldObject: ns("team-a", {
+                  "kubefence.io/tenant": "team-a",
+                  "kubernetes.io/metadata.name": "team-a",
+                }),
+              }
+            : {}),
+        }),
+        fixtureContext(),
+      );
+      expect(decision.allowed, operation).toBe(false);
+      expect(decision.status?.message).toContain(
+        '[kubefence:namespace-tenant] label "kubernetes.io/metadata.name" of namespace "team-a" must be "team-a", not "kube-system"',
+      );
+    }
+    const kept = decide(
+      request({
+        operation: "UPDATE",
+        object: ns("team-a", {
+          "kubefence.io/tenant": "team-a",
+          "kubernetes.io/metadata.name": "team-a",
+          env: "x",
+        }),
+        oldObject: ns("team-a", { "kubefence.io/tenant": "team-a", "kubernetes.io/metadata.name": "team-a" }),
+      }),
+      fixtureContext(),
+    );
+    expect(kept.allowed).toBe(true);
+  });
+
   it("allows label changes that keep the tenant", () => {
     const decision = decide(
       request({
