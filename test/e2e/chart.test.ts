@@ -7,6 +7,7 @@
  * `helm uninstall` leaving nothing behind.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHART, ensureImage, helm, IMAGE, imageValues } from "../support/chart.js";
@@ -41,6 +42,42 @@ tenants:
     owners: [{kind: User, name: alice}]
     podSecurity: restricted
 `;
+
+/** Watches the ValidatingWebhookConfiguration `kubefence`: stop() returns each interval it was absent. */
+function watchConfiguration(cluster: NodeCluster): { stop(): { from: number; to: number }[] } {
+  const gaps: { from: number; to: number }[] = [];
+  let deleted: number | undefined;
+  let buffered = "";
+  const req = request(
+    `${cluster.server}/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations?watch=1&fieldSelector=metadata.name%3Dkubefence`,
+    { ca: readFileSync(cluster.caFile), headers: { Authorization: `Bearer ${cluster.token}` } },
+    (res) => {
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffered += chunk;
+        let end = buffered.indexOf("\n");
+        while (end >= 0) {
+          const event = JSON.parse(buffered.slice(0, end)) as { type: string };
+          buffered = buffered.slice(end + 1);
+          if (event.type === "DELETED") deleted = Date.now();
+          else if (event.type === "ADDED" && deleted !== undefined) {
+            gaps.push({ from: deleted, to: Date.now() });
+            deleted = undefined;
+          }
+          end = buffered.indexOf("\n");
+        }
+      });
+    },
+  );
+  req.on("error", () => {});
+  req.end();
+  return {
+    stop() {
+      req.destroy();
+      return gaps;
+    },
+  };
+}
 
 interface PodList {
   items: {
@@ -217,7 +254,15 @@ describe("the Helm chart on a real node", () => {
     const tenants = join(cluster.dir, "tenants-v2.yaml");
     writeFileSync(tenants, TENANTS_V2);
     const path = `/api/v1/namespaces/${TENANT_NS}/pods?dryRun=All`;
-    const answers: { pod: "privileged" | "benign"; status: number; message: string }[] = [];
+    const answers: {
+      pod: "privileged" | "benign";
+      status: number;
+      message: string;
+      sent: number;
+      at: number;
+    }[] = [];
+    // When the configuration is deleted and created again (Helm re-creates its hooks): a watch, not a poll.
+    const events = watchConfiguration(cluster);
     let upgrading = true;
     let n = 0;
     const loop = async () => {
@@ -231,7 +276,13 @@ describe("the Helm chart on a real node", () => {
             "Impersonate-User": "alice",
           })
           .catch((error: Error) => ({ status: 0, body: { message: error.message } }));
-        answers.push({ pod, status: reply.status, message: reply.body.message ?? "" });
+        answers.push({
+          pod,
+          status: reply.status,
+          message: reply.body.message ?? "",
+          sent: started,
+          at: Date.now(),
+        });
         // Bounded: one review at a time per worker, at most every 50 ms.
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - started))));
       }
@@ -254,6 +305,7 @@ describe("the Helm chart on a real node", () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     upgrading = false;
     await Promise.all(workers);
+    const gaps = events.stop();
     const statuses = new Map<string, number>();
     for (const a of answers)
       statuses.set(`${a.pod} ${a.status}`, (statuses.get(`${a.pod} ${a.status}`) ?? 0) + 1);
@@ -268,7 +320,20 @@ describe("the Helm chart on a real node", () => {
     const denied = (a: { status: number; message: string }) =>
       a.status === 403 && a.message.includes(`admission webhook "${WEBHOOK}" denied the request`);
     const failed = answers.filter((a) => !(denied(a) || (a.pod === "benign" && a.status === 201)));
-    expect(failed.slice(0, 5)).toEqual([]);
+    expect(failed.filter((a) => a.status !== 201).slice(0, 5)).toEqual([]);
+    // The one exception, as the README says: Helm re-creates the configuration (a hook) on upgrade, and a
+    // request the API server admits between the deletion and its informer seeing the new one is not reviewed.
+    // Every unreviewed admission was sent before the new configuration was created (plus the informer's lag).
+    const unreviewed = failed.filter((a) => a.status === 201);
+    console.log(
+      `chart: configuration re-created ${gaps.length} time(s), absent ${gaps.map((g) => `${g.to - g.from} ms`).join(", ")}; ${unreviewed.length} privileged pods admitted unreviewed`,
+    );
+    expect(gaps.length).toBe(1);
+    for (const a of unreviewed)
+      expect(
+        gaps.some((g) => a.at >= g.from && a.sent <= g.to + 1000),
+        JSON.stringify(a),
+      ).toBe(true);
     // The new tenants file is in force: team-a is held to restricted, which the busybox pod does not meet.
     const now = await asAlice(benign("after-upgrade"), true);
     expect(now.stderr).toContain(`admission webhook "${WEBHOOK}" denied the request`);
