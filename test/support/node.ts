@@ -20,7 +20,7 @@
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection, createServer, type Server } from "node:net";
+import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -104,7 +104,7 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
   let watchdog: ChildProcess | undefined;
   let stopped = false;
   let dir = "";
-  let forwarder: Server | undefined;
+  let forwarder: { close(): void } | undefined;
 
   const cleanup = (): void => {
     watchdog?.kill("SIGKILL");
@@ -349,16 +349,29 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
 }
 
 /** A TCP forwarder from address:port to 127.0.0.1:port, in this process (closed by stop()). */
-function forward(address: string, port: number): Promise<Server> {
+function forward(address: string, port: number): Promise<{ close(): void }> {
+  const open = new Set<Socket>();
   const server = createServer((socket) => {
     const upstream = createConnection({ host: "127.0.0.1", port });
+    for (const end of [socket, upstream]) {
+      open.add(end);
+      end.once("close", () => open.delete(end));
+    }
     socket.pipe(upstream).pipe(socket);
     socket.on("error", () => upstream.destroy());
     upstream.on("error", () => socket.destroy());
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, address, () => resolve(server));
+    server.listen(port, address, () =>
+      resolve({
+        // Stops listening, and ends the connections still open (pods' watches).
+        close() {
+          server.close();
+          for (const end of open) end.destroy();
+        },
+      }),
+    );
   });
 }
 
