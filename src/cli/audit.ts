@@ -1,13 +1,10 @@
 import { Command, Option } from "commander";
 import { SEVERITIES, type Severity, severityRank } from "../model/finding.js";
-import { writeAuditDocument } from "../report/audit-document.js";
-import { renderAuditText } from "../report/audit-text.js";
-import { renderHtml } from "../report/html.js";
+import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
-import { renderSarif } from "../report/sarif.js";
 import { runAudit } from "../tenancy/audit.js";
 import { terminalColors } from "./colors.js";
-import { EXIT_NO } from "./errors.js";
+import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
@@ -22,7 +19,7 @@ interface AuditOptions extends SourceOptions, TenantOptions {
 export function auditCommand(): Command {
   const command = new Command("audit")
     .description("tenant-by-tenant isolation on the API, network and node planes, with evidence and fixes")
-    .option("-o, --output <format>", "table, json, yaml, sarif or html", "table")
+    .option("-o, --output <format>", AUDIT_FORMATS.map((f) => f.name).join(", "), AUDIT_FORMATS[0]!.name)
     .addOption(
       new Option(
         "--fail-on <severity>",
@@ -47,31 +44,31 @@ Examples:
   kubefence audit --context prod --tenant-label team -o html > isolation.html`,
     )
     .action(async (options: AuditOptions) => {
-      validateOutput(options.output, ["table", "json", "yaml", "sarif", "html"]);
+      validateOutput(
+        options.output,
+        AUDIT_FORMATS.map((f) => f.name),
+      );
+      // Every tenant is judged: -n only says where manifest objects that name no namespace land.
+      if (options.namespace !== undefined && options.filename.length === 0)
+        throw new UsageError(
+          "audit judges every tenant of the cluster; -n/--namespace only sets where objects of -f manifests that name no namespace land",
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
       const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), { kubeVersion });
-      switch (options.output) {
-        case "table":
-          process.stdout.write(renderAuditText(report, terminalColors(process.stdout)));
-          break;
-        case "sarif":
-          process.stdout.write(renderSarif(report.findings, { version: VERSION, baseDir: process.cwd() }));
-          break;
-        case "html":
-          process.stdout.write(renderHtml(report));
-          break;
-        default:
-          writeAuditDocument(
-            report,
-            { load: summarizeLoad(snapshot, diagnostics) },
-            options.output as "json" | "yaml",
-            (chunk) => process.stdout.write(chunk),
-          );
-      }
+      auditFormat(options.output)!.write(
+        report,
+        {
+          load: summarizeLoad(snapshot, diagnostics),
+          colors: terminalColors(process.stdout),
+          version: VERSION,
+          baseDir: process.cwd(),
+        },
+        (chunk) => process.stdout.write(chunk),
+      );
       if (options.failOn) {
         const threshold = severityRank(options.failOn);
         const tripped = report.findings.filter((f) => severityRank(f.severity) >= threshold).length;

@@ -1,7 +1,7 @@
 /** `kubefence can-i`: kubectl auth can-i, answered from a snapshot with the API server's exact semantics. */
 import { Command } from "commander";
 import type { Snapshot } from "../model/snapshot.js";
-import { accessListRules, renderAccessList, subjectRulesReview } from "../rbac/access-list.js";
+import { accessListRules, subjectRulesReview } from "../rbac/access-list.js";
 import {
   impersonatedUser,
   nonResourceAttributes,
@@ -13,6 +13,7 @@ import { type Authorizer, buildAuthorizer } from "../rbac/authorizer.js";
 import { explainDecision } from "../rbac/explain.js";
 import { forbiddenMessage, servedAttributes } from "../rbac/forbidden.js";
 import { resolveType } from "../rbac/resources.js";
+import { renderAccessList } from "../report/access-list.js";
 import { EXIT_NO, EXIT_OK, UsageError } from "./errors.js";
 import { writeText } from "./output.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";

@@ -12,6 +12,7 @@ import { netmapCommand } from "./netmap.js";
 import { podsecCommand } from "./podsec.js";
 import { reachCommand } from "./reach.js";
 import { reviewCommand } from "./review.js";
+import { rulesCommand } from "./rules.js";
 import { snapshotCommand } from "./snapshot.js";
 import { tenantCommand } from "./tenant.js";
 import { verifyCommand } from "./verify.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   program.addCommand(podsecCommand());
   program.addCommand(reachCommand());
   program.addCommand(netmapCommand());
+  program.addCommand(rulesCommand());
   program.addCommand(webhookCommand());
   program.addCommand(verifyCommand());
   program.addCommand(versionCommand());

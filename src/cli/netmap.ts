@@ -1,15 +1,15 @@
 /** `kubefence netmap`: every allowed connection, by workload, pod or namespace. I/O and printing only. */
 import { Command } from "commander";
 import { exposure } from "../network/exposure.js";
+import { analyzeNetwork, type NetworkModel } from "../network/model.js";
+import type { NetworkOptions } from "../network/options.js";
 import {
   NETMAP_FORMATS,
   type NetmapFormat,
   renderConnections,
   renderExposure,
   renderMatrix,
-} from "../network/format.js";
-import { analyzeNetwork, type NetworkModel } from "../network/model.js";
-import type { NetworkOptions } from "../network/options.js";
+} from "../report/netmap.js";
 import { UsageError } from "./errors.js";
 import { validateOutput, writeText } from "./output.js";
 import { addSourceOptions, loadSource, reportDiagnostics, type SourceOptions } from "./source-options.js";

@@ -3,13 +3,10 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { parse } from "yaml";
-import { formatOrigin } from "../model/origin.js";
 import {
   DEFAULT_CONFIG,
   evaluateSubjects,
-  LATEST,
   type Level,
-  levelVersionString,
   namespaceEntry,
   namespaceReports,
   type PodSecurityConfig,
@@ -17,14 +14,13 @@ import {
   parseLevel,
   parsePodSecurityConfiguration,
   parseVersion,
-  strictestSafeLevel,
   subjectEntry,
   type Version,
 } from "../podsecurity/index.js";
-import { renderTable } from "../report/table.js";
+import { renderNamespaces, renderSubjects } from "../report/podsec.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
-import { addSourceOptions, loadSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, loadSource, requireNamespace, type SourceOptions } from "./source-options.js";
 
 interface PodsecOptions extends SourceOptions {
   allNamespaces?: boolean;
@@ -84,6 +80,7 @@ Examples:
         throw new UsageError("--version needs --level (without it each namespace's enforce-version applies)");
       const config = options.admissionConfig ? readAdmissionConfig(options.admissionConfig) : DEFAULT_CONFIG;
       const { snapshot } = await loadSource(options);
+      if (!options.allNamespaces) requireNamespace(snapshot, options.namespace);
       const engineOptions: PodSecurityOptions = {
         config,
         level,
@@ -150,26 +147,7 @@ function printSubjects(snapshot: Snapshot, options: PodSecurityOptions, output: 
     printStructured(verdicts.map(subjectEntry), output);
     return failed;
   }
-  if (verdicts.length === 0) {
-    writeText("No pods or workloads found.\n");
-    return false;
-  }
-  const rows = verdicts.map((v) => [
-    v.namespace,
-    v.kind,
-    v.name,
-    levelVersionString(v.policy),
-    v.exempt ? `exempt (${v.exempt})` : v.allowed ? "yes" : "no",
-    strictestSafeLevel([v.subject], v.policy.version),
-    v.reasons.map((r) => r.reason).join(", "),
-  ]);
-  writeText(renderTable(["namespace", "kind", "name", "policy", "allowed", "meets", "reasons"], rows));
-  const denied = verdicts.filter((v) => !v.allowed);
-  if (denied.length > 0) {
-    writeText("\n");
-    for (const v of denied) writeText(`${v.display} (${formatOrigin(v.origin)}):\n  ${v.message}\n`);
-  }
-  writeText("\nMEETS is the strictest level each passes (at the policy's version).\n");
+  writeText(renderSubjects(verdicts));
   return failed;
 }
 
@@ -182,36 +160,6 @@ function printNamespaces(snapshot: Snapshot, options: PodSecurityOptions, output
     printStructured(reports.map(namespaceEntry), output);
     return failed;
   }
-  const mode = (r: (typeof reports)[number], m: "enforce" | "audit" | "warn") =>
-    r.policy.exempt ? "exempt" : levelVersionString(r[m].policy);
-  const headers = ["namespace", "enforce", "audit", "warn", "pods", "violations", "strictest safe"];
-  if (options.level)
-    headers.push(
-      `violates ${levelVersionString({ level: options.level, version: options.version ?? LATEST })}`,
-    );
-  const rows = reports.map((r) => {
-    const row = [
-      r.name,
-      mode(r, "enforce") + (r.policy.enforceLabelled || r.policy.exempt ? "" : " (unset)"),
-      mode(r, "audit"),
-      mode(r, "warn"),
-      String(r.subjects),
-      `${r.enforce.violations.length}/${r.audit.violations.length}/${r.warn.violations.length}`,
-      r.strictestSafeLevel,
-    ];
-    if (options.level) row.push(String(atLevel.filter((v) => v.namespace === r.name).length));
-    return row;
-  });
-  writeText(renderTable(headers, rows));
-  writeText("\nVIOLATIONS counts pods and workloads violating enforce/audit/warn.\n");
-  for (const r of reports) {
-    const lines: string[] = [];
-    for (const error of r.policy.errors)
-      lines.push(`  invalid label ${error.label}="${error.value}": ${error.message}`);
-    for (const m of ["enforce", "audit", "warn"] as const)
-      for (const v of r[m].violations) lines.push(`  ${m}: ${v.display}: ${v.message}`);
-    for (const b of r.blockers) lines.push(`  ${b.level} would reject: ${b.subjects.join(", ")}`);
-    if (lines.length > 0) writeText(`\n${r.name}:\n${lines.join("\n")}\n`);
-  }
+  writeText(renderNamespaces(reports, atLevel, options.level, options.version));
   return failed;
 }

@@ -1,5 +1,6 @@
 /** The flags that choose what to read (-f/-R, --demo, or the live cluster) and how, shared by every command. */
 import type { Command } from "commander";
+import type { ValidationMode } from "../model/admission/admit.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import {
   DEFAULT_KUBE_VERSION,
@@ -13,7 +14,6 @@ import { formatOrigin } from "../model/origin.js";
 import { allObjects, type Snapshot } from "../model/snapshot.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
 import { terminalSafe } from "../report/terminal.js";
-import type { ValidationMode } from "../sources/admit.js";
 import type { LoadResult } from "../sources/build.js";
 import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
@@ -148,6 +148,20 @@ const VALIDATE_VALUES = new Map<string, ValidationMode>([
   ["ignore", "ignore"],
   ["false", "ignore"],
 ]);
+
+/**
+ * The namespace `-n` names must be in what was read: a mistyped namespace must not look like a clean one
+ * ("no pods found", exit 0). Skipped when Namespaces could not be listed at all.
+ */
+export function requireNamespace(snapshot: Snapshot, namespace: string | undefined): void {
+  if (namespace === undefined || snapshot.missingKinds.includes("Namespace")) return;
+  if (snapshot.namespaces.some((ns) => ns.metadata.name === namespace)) return;
+  const names = snapshot.namespaces.map((ns) => ns.metadata.name).sort();
+  const shown = names.slice(0, 8).join(", ") + (names.length > 8 ? `, … (${names.length} in all)` : "");
+  throw new UsageError(
+    `namespace ${JSON.stringify(namespace)} not found in what was read${names.length > 0 ? ` (namespaces: ${shown})` : " (no namespaces)"}`,
+  );
+}
 
 function isEmpty(snapshot: Snapshot): boolean {
   return allObjects(snapshot).length === 0 && Object.keys(snapshot.unknownKinds).length === 0;

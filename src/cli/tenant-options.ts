@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Snapshot } from "../model/snapshot.js";
 import { terminalSafe } from "../report/terminal.js";
-import { parseTenantConfig } from "../tenancy/config.js";
+import { parseTenantConfig } from "../sources/tenants-file.js";
 import { resolveTenants, type Tenancy, type TenantSource } from "../tenancy/tenants.js";
 import { UsageError } from "./errors.js";
 import { formatDiagnostic } from "./source-options.js";

@@ -34,7 +34,7 @@ export function tenantCommand(): Command {
     )
     .option(
       "--owner <subject>",
-      "owner, as User:alice, Group:team-a or ServiceAccount:ns:name (repeatable)",
+      "owner, as User:alice, Group:team-a or ServiceAccount:ns/name (repeatable)",
       collect,
       [],
     )

@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Origin } from "../model/origin.js";
+import { renderVerifyTable } from "../report/verify.js";
 import { buildSnapshot } from "../sources/build.js";
 import type { RawDocument } from "../sources/documents.js";
 import { connect, type KubeClient, LiveError, statusMessage } from "../sources/kube-client.js";
@@ -17,7 +18,6 @@ import { impersonationHeaders, impersonationOf } from "../verify/identity.js";
 import {
   attemptResult,
   planAttempts,
-  renderVerifyTable,
   type TenantVerification,
   tenantVerification,
   verifyReport,

@@ -1,9 +1,11 @@
 /** `kubefence webhook serve|manifests`: wiring only — the server, cache and guardrails live in src/webhook. */
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { Command } from "commander";
 import { stringify } from "yaml";
-import { parseCIDR } from "../network/ip.js";
+import { parseCIDR } from "../model/ip.js";
+import { parseWebhookSettings } from "../sources/tenants-file.js";
 import { admissionContext } from "../webhook/context.js";
 import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
 import { DEFAULT_LOAD_LIMITS } from "../webhook/load.js";
@@ -11,7 +13,7 @@ import { webhookManifests } from "../webhook/manifests.js";
 import { Gauge, webhookMetrics } from "../webhook/metrics.js";
 import { isMode, MODES, type Mode } from "../webhook/mode.js";
 import { type LogEntry, startWebhookServer } from "../webhook/server.js";
-import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../webhook/settings.js";
+import { defaultSettings, type WebhookSettings } from "../webhook/settings.js";
 import { admissionPolicies, noteLines } from "../webhook/vap/index.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
@@ -321,6 +323,7 @@ async function serve(options: ServeOptions): Promise<void> {
     );
   const overrides = guardrailModes(options.guardrailMode);
   let settings = withModes(loadSettings(options.tenants), overrides);
+  checkServingCertificate(options.tlsCertFile, options.tlsPrivateKeyFile);
 
   // Loaded here, not at the top: the Kubernetes client takes most of a second to import, and only serve needs it.
   const { KubeConfig } = await import("@kubernetes/client-node");
@@ -408,6 +411,47 @@ async function serve(options: ServeOptions): Promise<void> {
     process.on("SIGTERM", onTerm);
     process.on("SIGINT", onInt);
   });
+}
+
+/**
+ * The serving certificate and key, checked before anything starts, so a wrong file is named in plain words
+ * rather than by OpenSSL (`error:0480006C:PEM routines::no start line`). The server re-reads both on change.
+ */
+function checkServingCertificate(certFile: string, keyFile: string): void {
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(
+        `${flag} ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String((error as Error).message)}`,
+      );
+    }
+  };
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(read(certFile, "--tls-cert-file"));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--tls-cert-file ${certFile}: not a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(read(keyFile, "--tls-private-key-file"));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `--tls-private-key-file ${keyFile}: not an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC)`,
+    );
+  }
+  if (!certificate.checkPrivateKey(key))
+    throw new UsageError(
+      `--tls-private-key-file ${keyFile} is not the key of the certificate in --tls-cert-file ${certFile}`,
+    );
+  // Served anyway (a rotation may be on its way, and the file is re-read when it changes), but said.
+  if (Date.parse(certificate.validTo) < Date.now())
+    process.stderr.write(
+      `warning: --tls-cert-file ${certFile}: the certificate expired on ${certificate.validTo}\n`,
+    );
 }
 
 function manifests(options: ManifestsOptions): void {

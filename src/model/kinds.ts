@@ -2,7 +2,7 @@
  * The kinds kubefence reads: their API group and versions, REST plural, scope, and where they live in a
  * Snapshot. One table, used by the manifest and live sources alike.
  */
-import type { Kind } from "./objects.js";
+import type { Kind, KubeObject } from "./objects.js";
 import type { Snapshot } from "./snapshot.js";
 
 export interface KindInfo {
@@ -192,4 +192,9 @@ export function kindInfo(kind: string): KindInfo | undefined {
 
 export function apiVersionOf(info: KindInfo): string {
   return info.group === "" ? info.version : `${info.group}/${info.version}`;
+}
+
+/** Puts an admitted object into the snapshot's list for its kind. */
+export function addObject(snapshot: Snapshot, object: KubeObject): void {
+  (snapshot[kindInfo(object.kind)!.field] as KubeObject[]).push(object);
 }

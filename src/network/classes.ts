@@ -6,9 +6,10 @@
  * - external classes: the address space split into disjoint ranges at every CIDR boundary the policies use.
  * Classes are ordered by namespace (each namespace a contiguous index range), external ranges last.
  */
+
+import { type CIDR, type Family, familyRange, type IPRange } from "../model/ip.js";
 import type { Namespace } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { type CIDR, type Family, familyRange, type IPRange } from "./ip.js";
 import type { CompiledPolicy } from "./policies.js";
 import type { ContainerPort, Unit } from "./units.js";
 

@@ -70,6 +70,17 @@ export class ConnSet {
     });
   }
 
+  /** The connections of this set that are not in `other`. */
+  subtract(other: ConnSet): ConnSet {
+    if (other.isEmpty() || this.isEmpty()) return this;
+    if (other.isAll()) return ConnSet.none;
+    return new ConnSet({
+      TCP: intersectRanges(this.ranges.TCP, complementRanges(other.ranges.TCP)),
+      UDP: intersectRanges(this.ranges.UDP, complementRanges(other.ranges.UDP)),
+      SCTP: intersectRanges(this.ranges.SCTP, complementRanges(other.ranges.SCTP)),
+    });
+  }
+
   /** True when every connection of this set is in `other`. */
   subsetOf(other: ConnSet): boolean {
     return this.intersect(other).equals(this);
@@ -148,6 +159,18 @@ function intersectRanges(a: Ranges, b: Ranges): Ranges {
     if (a[i + 1]! < b[j + 1]!) i += 2;
     else j += 2;
   }
+  return out;
+}
+
+/** The ports of [MIN_PORT, MAX_PORT] outside sorted, disjoint ranges. */
+function complementRanges(r: Ranges): Ranges {
+  const out: number[] = [];
+  let next = MIN_PORT;
+  for (let i = 0; i < r.length; i += 2) {
+    if (r[i]! > next) out.push(next, r[i]! - 1);
+    next = r[i + 1]! + 1;
+  }
+  if (next <= MAX_PORT) out.push(next, MAX_PORT);
   return out;
 }
 

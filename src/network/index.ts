@@ -1,14 +1,7 @@
 /** The network engine's public API, for the CLI, `audit` and the tenancy layer. */
 export { ConnSet, PROTOCOLS, type Protocol } from "./conns.js";
 export { type Exposure, exposure } from "./exposure.js";
-export { FINDING_RULES, findingsOf, networkFindings } from "./findings.js";
-export {
-  NETMAP_FORMATS,
-  type NetmapFormat,
-  renderConnections,
-  renderExposure,
-  renderMatrix,
-} from "./format.js";
+export { findingsOf, NETWORK_RULES, networkFindings } from "./findings.js";
 export {
   analyzeNetwork,
   type Connection,
@@ -22,4 +15,3 @@ export type { DirectionVerdict, End, ReachVerdict, RuleMiss, RuleRef } from "./r
 export { reachEnds } from "./reach.js";
 export { type ReachAnswer, type Resolved, ResolveError, reach, resolveEnd } from "./resolve.js";
 export type { Peer, Unit } from "./units.js";
-export { validateNetworkPolicy } from "./validate.js";

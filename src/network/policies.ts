@@ -3,13 +3,14 @@
  * ports normalized. Invalid policies (validate.ts) are left out, with a diagnostic each, exactly as the API
  * server would never have admitted them. Semantics: k8s.io/api networking/v1 types.go field comments.
  */
+
+import { validateNetworkPolicy } from "../model/admission/network-policy.js";
 import type { Diagnostic } from "../model/diagnostic.js";
+import { type CIDR, parseCIDR } from "../model/ip.js";
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../model/objects.js";
 import { originOf } from "../model/origin.js";
 import { type CompiledSelector, selectorOrNothing } from "../model/selector.js";
 import type { Protocol } from "./conns.js";
-import { type CIDR, parseCIDR } from "./ip.js";
-import { validateNetworkPolicy } from "./validate.js";
 
 export type Direction = "Ingress" | "Egress";
 

@@ -1,9 +1,10 @@
 /**
  * Names to ends: `ns/pod`, `ns/Kind/name` (a workload, or a Service judged by its endpoint pods), or an IP.
  */
+
+import { parseIP } from "../model/ip.js";
 import { selectorFromMap } from "../model/selector.js";
 import type { Protocol } from "./conns.js";
-import { parseIP } from "./ip.js";
 import type { NetworkModel } from "./model.js";
 import { type End, type ReachVerdict, reachEnds } from "./reach.js";
 import type { Unit } from "./units.js";

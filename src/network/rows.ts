@@ -191,6 +191,10 @@ export class Rows {
    * about one namespace's classes then cost that namespace's words, not the whole row.
    */
   rowInto(s: number, any: Bitset, all: Bitset, first = 0, end = this.evaluator.size): void {
+    if (!this.evaluator.networkPolicyOnly) {
+      this.exactRowInto(s, any, all, first, end);
+      return;
+    }
     const A = any.words;
     const L = all.words;
     const w0 = first >>> 5;
@@ -221,6 +225,20 @@ export class Rows {
       else setListed(any, g.any, lo, hi, e?.any);
       if (g.allBits) orMasked(L, g.allBits.words, e?.all.words, w0, w1);
       else setListed(all, g.all, lo, hi, e?.all);
+    }
+  }
+
+  /**
+   * The row pair by pair through the evaluator: what the bitsets above cannot give once a tier other than
+   * NetworkPolicy decides (they read NetworkPolicy's rules alone).
+   */
+  private exactRowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
+    for (let d = first; d < end; d++) {
+      const conns = this.evaluator.conns(s, d);
+      if (conns.isEmpty()) any.clear(d);
+      else any.set(d);
+      if (conns.isAll()) all.set(d);
+      else all.clear(d);
     }
   }
 }

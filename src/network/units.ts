@@ -8,13 +8,13 @@
  */
 
 import type { Diagnostic } from "../model/diagnostic.js";
+import { type Family, formatIP, parseCIDR, parseIP } from "../model/ip.js";
 import type { Container, LabelSelector, Pod, Workload } from "../model/objects.js";
 import { originOf } from "../model/origin.js";
 import { selectorFromMap, selectorOrNothing } from "../model/selector.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, peerName, podTemplateOf } from "../model/workloads.js";
 import type { Protocol } from "./conns.js";
-import { type Family, formatIP, parseCIDR, parseIP } from "./ip.js";
 
 export interface ContainerPort {
   name?: string;

@@ -3,23 +3,12 @@
  * the bindings that apply to the user there and the fact that none of their rules matches.
  */
 
-import { goList } from "../model/go-format.js";
-import type { PolicyRule } from "../model/objects.js";
+import { formatPolicyRule } from "../model/format.js";
 import { formatOrigin, originOf } from "../model/origin.js";
 import type { RequestAttributes } from "./attributes.js";
 import type { Authorizer, Decision } from "./authorizer.js";
 import { isBuiltin } from "./builtin.js";
 import type { Binding } from "./policy.js";
-
-/** A rule as it reads in YAML: `verbs=[get list] apiGroups=[""] resources=[pods]`. */
-export function describeRule(rule: PolicyRule): string {
-  const parts = [`verbs=${goList(rule.verbs)}`];
-  if (rule.apiGroups) parts.push(`apiGroups=[${rule.apiGroups.map((g) => JSON.stringify(g)).join(" ")}]`);
-  if (rule.resources) parts.push(`resources=${goList(rule.resources)}`);
-  if (rule.resourceNames?.length) parts.push(`resourceNames=${goList(rule.resourceNames)}`);
-  if (rule.nonResourceURLs) parts.push(`nonResourceURLs=${goList(rule.nonResourceURLs)}`);
-  return parts.join(" ");
-}
 
 export function bindingName(binding: Binding): string {
   return binding.metadata.namespace
@@ -47,7 +36,7 @@ export function explainDecision(
       `allowed by ${decision.via.description}`,
       `  binding: ${bindingName(binding)} (${where(binding)}) names ${subject.kind} ${subject.name}`,
       `  role:    ${role.kind} ${role.metadata.namespace ? `${role.metadata.namespace}/` : ""}${role.metadata.name} (${where(role)})`,
-      `  rule:    ${describeRule(rule)}`,
+      `  rule:    ${formatPolicyRule(rule)}`,
     ];
   }
   const { rules, errors } = authorizer.rulesFor(attributes.user, attributes.namespace);
@@ -63,7 +52,7 @@ export function explainDecision(
       `  ${bindingName(grant.binding)} → ${grant.binding.roleRef.kind} ${grant.binding.roleRef.name}:`,
     );
     for (const other of rules)
-      if (other.binding === grant.binding) lines.push(`    ${describeRule(other.rule)}`);
+      if (other.binding === grant.binding) lines.push(`    ${formatPolicyRule(other.rule)}`);
   }
   if (seen.size === 0) lines.push("  (no binding applies to this user here)");
   for (const error of errors) lines.push(`  unresolved: ${error}`);

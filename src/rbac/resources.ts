@@ -9,20 +9,9 @@
  * clusters of either version resolve them.
  */
 
-import { GROUP_VERSIONS, STANDARD_RESOURCES } from "./standard-resources.js";
+import { GROUP_VERSIONS, STANDARD_RESOURCES, type StandardResource } from "./standard-resources.js";
 
-export interface StandardResource {
-  resource: string;
-  group: string;
-  kind: string;
-  namespaced: boolean;
-  shortNames: readonly string[];
-  subresources: readonly string[];
-  /** Served by v1.20, no longer by v1.37 (extensions/v1beta1 Ingress, PodSecurityPolicy). */
-  legacy?: boolean;
-}
-
-export { STANDARD_RESOURCES };
+export { STANDARD_RESOURCES, type StandardResource };
 
 export interface ResolvedType {
   resource: string;

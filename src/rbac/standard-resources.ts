@@ -3,7 +3,6 @@
  * v1.37.2 (the test control plane); do not edit. Discovery order (groups by priority, as the RESTMapper
  * ranks them), then the resources v1.20 served and v1.37.2 no longer does (`legacy`).
  */
-import type { StandardResource } from "./resources.js";
 
 const r = (
   resource: string,
@@ -24,6 +23,17 @@ const r = (
 });
 
 /** The Kubernetes release the table was generated from. */
+export interface StandardResource {
+  resource: string;
+  group: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames: readonly string[];
+  subresources: readonly string[];
+  /** Served by v1.20, no longer by v1.37 (extensions/v1beta1 Ingress, PodSecurityPolicy). */
+  legacy?: boolean;
+}
+
 export const DISCOVERY_VERSION = "v1.37.2";
 
 export const STANDARD_RESOURCES: readonly StandardResource[] = [

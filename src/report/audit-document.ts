@@ -5,7 +5,7 @@
  * `JSON.stringify(document, null, 2)` would give.
  */
 import { stringify } from "yaml";
-import { type AuditReport, matrixCells } from "../tenancy/audit.js";
+import type { AuditReport } from "../tenancy/audit.js";
 
 /** Plain YAML: a repeated object (shared evidence) is written again, never as an anchor and alias. */
 const YAML_OPTIONS = { aliasDuplicateObjects: false } as const;
@@ -31,7 +31,7 @@ export function writeAuditDocument(
     parts.length = 0;
     size = 0;
   };
-  // The report's own fields in its order (reading `matrix` would make every cell at once: it is streamed).
+  // The report's own fields in its order; the matrix is streamed from its view, cell by cell.
   const fields: [string, unknown][] = [
     ...Object.keys(report).map((key): [string, unknown] => [
       key,
@@ -48,7 +48,7 @@ export function writeAuditDocument(
         return;
       }
       let first = true;
-      for (const cell of matrixCells(report)) {
+      for (const cell of report.matrix.cells()) {
         emit(`${first ? "[" : ","}\n    ${indent(JSON.stringify(cell, null, 2), "    ")}`);
         first = false;
       }
@@ -62,7 +62,7 @@ export function writeAuditDocument(
         continue;
       }
       let first = true;
-      for (const cell of matrixCells(report)) {
+      for (const cell of report.matrix.cells()) {
         emit(`${first ? "matrix:\n" : ""}${indent(stringify([cell], YAML_OPTIONS), "  ", true)}`);
         first = false;
       }

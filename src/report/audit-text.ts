@@ -1,7 +1,7 @@
 /** The audit report for people: a one-screen summary, the tenant × tenant matrix, then findings by severity. */
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { formatOrigin } from "../model/origin.js";
-import { type AuditReport, firstBreaches } from "../tenancy/audit.js";
+import type { AuditReport } from "../tenancy/audit.js";
 import { ALL_TENANTS, NO_TENANT, PLANES } from "../tenancy/matrix.js";
 import { renderTable } from "./table.js";
 import { terminalSafe, terminalSafeText } from "./terminal.js";
@@ -80,7 +80,7 @@ const MAX_LISTED_BREACHES = 40;
 
 function renderGrid(report: AuditReport, columns: string[], colors: Colors): string {
   const cell = new Map<string, string>();
-  for (const c of report.matrix) {
+  for (const c of report.matrix.list()) {
     if (c.verdict !== "breach") continue;
     const key = `${c.from}\u0000${c.to}`;
     cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
@@ -101,7 +101,7 @@ function renderGrid(report: AuditReport, columns: string[], colors: Colors): str
 }
 
 function renderBreachList(report: AuditReport, colors: Colors): string {
-  const { cells, total } = firstBreaches(report, MAX_LISTED_BREACHES);
+  const { cells, total } = report.matrix.breaches(MAX_LISTED_BREACHES);
   if (total === 0) return `${colors.green("Every tenant pair is isolated on every plane.")}\n`;
   const name = (end: string) => (end === ALL_TENANTS ? "every tenant" : end);
   const rows = cells.map((c) => [

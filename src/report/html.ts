@@ -16,7 +16,7 @@ export function renderHtml(report: AuditReport, title = "kubefence audit"): stri
     summary: report.summary,
     rows: report.rows,
     matrixForm: report.matrixForm,
-    matrix: heatMap ? report.matrix : [],
+    matrix: heatMap ? report.matrix.list() : [],
     findings: report.findings,
   };
   // `<` is escaped so no string inside the report can close the script element.

@@ -4,6 +4,8 @@
  */
 import { isAbsolute, relative, sep } from "node:path";
 import type { Finding, Severity } from "../model/finding.js";
+import type { RuleInfo } from "../model/rule.js";
+import { ruleOf } from "../tenancy/rules.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   critical: "error",
@@ -12,6 +14,45 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   low: "note",
   info: "note",
 };
+
+/**
+ * A rule's reportingDescriptor, from its registry entry: the title as shortDescription, the description as
+ * fullDescription, help with the remediation template and references. An id no registry holds (a finding
+ * made outside the audit) is described by its first finding.
+ */
+function sarifRule(id: string, example: Finding): Record<string, unknown> {
+  const rule: RuleInfo | undefined = ruleOf(id);
+  if (!rule)
+    return {
+      id,
+      name: id,
+      shortDescription: { text: id },
+      help: { text: example.remediation },
+      defaultConfiguration: { level: LEVEL[example.severity] },
+      properties: {
+        tags: ["security", `plane:${example.plane}`],
+        "security-severity": SECURITY_SEVERITY[example.severity],
+      },
+    };
+  const references = rule.references.map((r) => `- ${r}`).join("\n");
+  return {
+    id,
+    name: id,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description },
+    help: {
+      text: `${rule.help}\n\nRemediation: ${rule.remediation}${references ? `\n\nReferences:\n${references}` : ""}`,
+      markdown: `${rule.help}\n\n**Remediation:** ${rule.remediation}${references ? `\n\n**References:**\n${references}` : ""}`,
+    },
+    ...(rule.references[0] ? { helpUri: rule.references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: ["security", `plane:${rule.plane}`],
+      precision: "very-high",
+      "security-severity": SECURITY_SEVERITY[rule.severity],
+    },
+  };
+}
 
 /** GitHub code scanning reads `security-severity` (0–10) to rank security results. */
 const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -42,20 +83,7 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
             name: "kubefence",
             version: options.version,
             informationUri: "https://github.com/kubefence/kubefence",
-            rules: ruleIds.map((id) => {
-              const example = rules.get(id)!;
-              return {
-                id,
-                name: id,
-                shortDescription: { text: id },
-                help: { text: example.remediation },
-                defaultConfiguration: { level: LEVEL[example.severity] },
-                properties: {
-                  tags: ["security", `plane:${example.plane}`],
-                  "security-severity": SECURITY_SEVERITY[example.severity],
-                },
-              };
-            }),
+            rules: ruleIds.map((id) => sarifRule(id, rules.get(id)!)),
           },
         },
         results: findings.map((f) => ({
@@ -69,6 +97,7 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
           properties: {
             plane: f.plane,
             severity: f.severity,
+            "security-severity": SECURITY_SEVERITY[f.severity],
             subject: f.subject,
             object: f.object,
             evidence: f.evidence,

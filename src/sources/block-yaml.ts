@@ -156,6 +156,7 @@ class Reader {
       let p = colon + 1;
       while (line.charCodeAt(p) === 32) p++;
       this.i = j + 1;
+      // prototype-safe: `__proto__` hands over above; any other key is an own property, as JSON.parse makes it
       map[name] =
         p === line.length || line.charCodeAt(p) === 35
           ? this.nested(indent, true)

@@ -4,14 +4,14 @@
  * live in but nobody declared.
  */
 
+import { type AdmitOptions, admit } from "../model/admission/admit.js";
 import { applyDefaults } from "../model/defaults.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { kindInfo } from "../model/kinds.js";
+import { addObject } from "../model/kinds.js";
 import type { KubeVersion } from "../model/kube-version.js";
 import type { KubeObject, Namespace } from "../model/objects.js";
 import { formatOrigin, originOf, setOrigin } from "../model/origin.js";
 import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
-import { type AdmitOptions, admit } from "./admit.js";
 import type { RawDocument } from "./documents.js";
 import { listItems } from "./documents.js";
 
@@ -64,10 +64,7 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
   };
   for (const doc of documents) take(doc);
 
-  for (const object of byKey.values()) {
-    const field = kindInfo(object.kind)!.field;
-    (snapshot[field] as KubeObject[]).push(object);
-  }
+  for (const object of byKey.values()) addObject(snapshot, object);
   if (options.synthesizeNamespaces) diagnostics.push(...synthesizeNamespaces(snapshot, options.kubeVersion));
   return { snapshot, diagnostics };
 }

@@ -4,19 +4,11 @@
  */
 import { type Document, LineCounter, type Node, parseAllDocuments, parseDocument } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.js";
+import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
 import { readBlockYaml } from "./block-yaml.js";
 
-export type Path = readonly (string | number)[];
-
-/** One parsed document (or `List` item) and a way to find where a field of it was written. */
-export interface RawDocument {
-  value: unknown;
-  /** Where the document starts. */
-  origin: Origin;
-  /** Where the field at `path` (relative to this document) was written; the nearest existing parent if absent. */
-  locate(path: Path): Origin;
-}
+export type { Path, RawDocument };
 
 /** Aliases expanded per document before we give up: stops "billion laughs" alias bombs. */
 const MAX_ALIAS_COUNT = 1000;

@@ -9,6 +9,8 @@
  * (the file's admins, and Kubernetes' own `system:` identities) are never reported. Grants to
  * `system:authenticated` or `system:serviceaccounts` reach every tenant's identities at once.
  */
+
+import { formatPolicyRule, formatSubject } from "../model/format.js";
 import type { ClusterRole, PolicyRule, Role, Subject } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_RESOURCES } from "../model/workloads.js";
@@ -27,7 +29,6 @@ import {
 } from "../rbac/matchers.js";
 import { type Binding, describeSource, type Policy, roleReference } from "../rbac/policy.js";
 import { standardResource } from "../rbac/resources.js";
-import { formatSubject } from "./config.js";
 import { ALL_TENANTS, BreachMap, LazyEvidence, NO_TENANT } from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
@@ -58,7 +59,7 @@ export interface ApiPlane {
  * a large cluster has hundreds of thousands of grants, and few are ever explained.
  */
 function grantEvidence(grant: ApiGrant): string[] {
-  return [grant.identity, describeSource(grant), `rule: ${formatRule(grant.rule)}`];
+  return [grant.identity, describeSource(grant), `rule: ${formatPolicyRule(grant.rule)}`];
 }
 /** The length of grantEvidence, known without making it. */
 const GRANT_LINKS = 3;
@@ -323,8 +324,9 @@ function ownerTenant(identity: string, reached: Set<string>, tenancy: Tenancy): 
   // A namespace the snapshot lacks is still the platform's by name (kube-system, for the built-in bindings).
   const ofNamespace = (namespace: string) =>
     tenancy.tenantOf.get(namespace) ?? (tenancy.isPlatformNamespace(namespace) ? PLATFORM : NO_TENANT);
-  if (kind === "ServiceAccount") return ofNamespace(rest[0]!);
   const name = rest.join(":");
+  // `ServiceAccount:ns/name` (model/format.ts): a namespace has no slash.
+  if (kind === "ServiceAccount") return ofNamespace(name.slice(0, name.indexOf("/")));
   if (kind === "Group" && name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
     return ofNamespace(name.slice(ALL_SERVICE_ACCOUNTS.length + 1));
   // Kubernetes' own users and groups (controllers, nodes, the scheduler) are the platform.
@@ -365,17 +367,6 @@ function verdictPerRule<T>(verdict: (rule: PolicyRule) => T): (rule: PolicyRule)
     known.set(rule, made);
     return made;
   };
-}
-
-/** `get, list, watch pods (API group core)` — a rule in one line, for evidence. */
-export function formatRule(rule: PolicyRule): string {
-  const groups = (rule.apiGroups ?? []).map((g) => (g === "" ? "core" : g));
-  const resources = (rule.resources ?? []).join(", ");
-  const names =
-    (rule.resourceNames ?? []).length > 0
-      ? ` named ${(rule.resourceNames ?? []).map((n) => JSON.stringify(n)).join(", ")}`
-      : "";
-  return `${(rule.verbs ?? []).join(", ")} ${resources}${names} (API group ${groups.join(", ") || "none"})`;
 }
 
 /** Resources whose create runs a pod of the creator's choosing. */

@@ -6,6 +6,7 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Namespace } from "../model/objects.js";
+import { runRules } from "../model/rule.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
 import { findingsOf } from "../network/findings.js";
@@ -13,13 +14,13 @@ import { analyzeNetwork } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import {
   canEscapeToNode,
-  ENFORCE_LEVEL_LABEL,
   namespacePolicy,
   type PodSecurityConfig,
   type PodSecurityOptions,
   podSecurityAdmissionOf,
   podSecurityFindings,
 } from "../podsecurity/index.js";
+import { NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { rbacFindings } from "../rbac/findings/index.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
@@ -68,8 +69,48 @@ export interface AuditReport {
    * breaches, where `from` or `to` may be "*" (every row, every column); a pair not listed is isolated.
    */
   matrixForm: "full" | "breaches";
-  matrix: MatrixCell[];
+  /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
+  matrix: MatrixView;
   findings: Finding[];
+}
+
+/**
+ * The matrix of an audit. Cells are worked out from the planes' breaches when asked for, never held unless
+ * asked: writing the matrix of thousands of tenants (millions of breaches) streams `cells()`, the text report
+ * takes `breaches(limit)`, and what needs them all at once (the grid, the HTML heat-map, `fix`) takes `list()`.
+ * Its JSON form is the list of cells, so the report serializes as the documented AuditReport.
+ */
+export interface MatrixView {
+  /** Every cell, one at a time, each dropped once the caller moves on. */
+  cells(): Iterable<MatrixCell>;
+  /** Every cell, made once and kept. */
+  list(): MatrixCell[];
+  /** The first `limit` breaches, and how many there are, without making every cell. */
+  breaches(limit: number): { cells: MatrixCell[]; total: number };
+  toJSON(): MatrixCell[];
+}
+
+/** A view over cells made by `make` (called once per pass); `breachCells` lists only the breaches, if cheaper. */
+export function matrixView(
+  make: () => Iterable<MatrixCell>,
+  breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
+): MatrixView {
+  let listed: MatrixCell[] | undefined;
+  const list = () => {
+    listed ??= [...make()];
+    return listed;
+  };
+  return {
+    cells: () => listed ?? make(),
+    list,
+    breaches(limit) {
+      const cells: MatrixCell[] = [];
+      let total = 0;
+      for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
+      return { cells, total };
+    },
+    toJSON: list,
+  };
 }
 
 /** Above this many cells (about 100 tenants) the matrix lists breaches only. */
@@ -120,7 +161,7 @@ export function assembleReport(
     SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
   const full = cellCount <= MAX_FULL_CELLS;
-  const report = {
+  return {
     apiVersion: AUDIT_API_VERSION,
     kind: "AuditReport",
     tenants: tenancy.tenants.map((t) => ({
@@ -132,46 +173,12 @@ export function assembleReport(
     summary: { planes, findings: counts },
     rows,
     matrixForm: full ? "full" : "breaches",
-  } as Omit<AuditReport, "matrix" | "findings">;
-  // The cells are made when read (for the grid, the HTML): a large matrix is mostly counted, and streamed
-  // (matrixCells) rather than held when written out.
-  const cells = () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes));
-  let matrix: MatrixCell[] | undefined;
-  Object.defineProperty(report, "matrix", {
-    enumerable: true,
-    get: () => {
-      matrix ??= [...cells()];
-      return matrix;
-    },
-  });
-  Object.defineProperty(report, BREACHES, { value: results.planes, enumerable: false });
-  Object.defineProperty(report, CELLS, { value: cells, enumerable: false });
-  return Object.assign(report, { findings }) as AuditReport;
-}
-
-const BREACHES = Symbol("kubefence.breaches");
-const CELLS = Symbol("kubefence.cells");
-
-/**
- * The report's matrix cells one at a time, each dropped once the caller moves on: writing the matrix of
- * thousands of tenants (millions of breaches) never holds it whole.
- */
-export function matrixCells(report: AuditReport): Iterable<MatrixCell> {
-  const made = (report as unknown as { [CELLS]?: () => Iterable<MatrixCell> })[CELLS];
-  return made ? made() : report.matrix;
-}
-
-/** The first `limit` breaches as stored, without making every cell (the text report's list). */
-export function firstBreaches(report: AuditReport, limit: number): { cells: MatrixCell[]; total: number } {
-  const planes = (report as unknown as { [BREACHES]?: Record<Plane, PlaneBreaches> })[BREACHES];
-  if (!planes) {
-    const breaches = report.matrix.filter((c) => c.verdict === "breach");
-    return { cells: breaches.slice(0, limit), total: breaches.length };
-  }
-  const cells: MatrixCell[] = [];
-  let total = 0;
-  for (const cell of breachList(planes)) if (total++ < limit) cells.push(cell);
-  return { cells, total };
+    matrix: matrixView(
+      () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
+      () => breachList(results.planes),
+    ),
+    findings,
+  };
 }
 
 export interface AuditOptions {
@@ -186,7 +193,7 @@ export interface AuditOptions {
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
-const ENFORCED_ONLY = new Set(["node.enforce-violation", "node.enforce-can-tighten"]);
+const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
@@ -218,7 +225,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...(admission.enforced
       ? podSecurityFindings(snapshot, podSecurity)
       : [
-          unenforcedFinding(snapshot, admission.reason),
+          ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
   ];
@@ -232,29 +239,6 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     },
     snapshot.missingKinds,
   );
-}
-
-/** Said once: why the node plane ignores every namespace's Pod Security labels, and which labels that drops. */
-function unenforcedFinding(snapshot: Snapshot, reason: string): Finding {
-  const ignored = snapshot.namespaces.flatMap((ns) => {
-    const labels = ns.metadata.labels;
-    if (!labels || !Object.hasOwn(labels, ENFORCE_LEVEL_LABEL)) return [];
-    const level = labels[ENFORCE_LEVEL_LABEL];
-    return level === "privileged"
-      ? []
-      : [`namespace ${ns.metadata.name}: ${ENFORCE_LEVEL_LABEL}=${level} is a plain label here`];
-  });
-  return {
-    id: "node.pod-security-not-enforced",
-    plane: "node",
-    severity: "info",
-    subject: "Pod Security admission",
-    object: "every namespace",
-    message: `${reason}: namespace labels are not enforced, every namespace is judged at privileged`,
-    evidence: [reason, ...ignored],
-    remediation:
-      "run Kubernetes 1.23 or later, where Pod Security admission enforces the labels, or guard pod creation with an admission webhook",
-  };
 }
 
 /** Baseline and restricted forbid every node escape the standard names; privileged (or no label) admits them. */

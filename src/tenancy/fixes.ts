@@ -9,14 +9,17 @@
  *   deleted when no subject is left).
  * A plan is data: objects to apply and objects to delete. `applyFixPlan` shows what the cluster would be.
  */
+
+import { admit } from "../model/admission/admit.js";
 import type { ObjectRef, Plane } from "../model/finding.js";
+import { addObject } from "../model/kinds.js";
 import type { KubeObject, Namespace, PodSpec, Workload } from "../model/objects.js";
-import { allObjects, objectKey, type Snapshot } from "../model/snapshot.js";
+import type { Origin } from "../model/origin.js";
+import { allObjects, emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
 import { podTemplateOf } from "../model/workloads.js";
 import { BASELINE_CAPABILITIES } from "../podsecurity/checks/capabilitiesBaseline.js";
 import { canEscapeToNode, LEVELS, namespacePolicy } from "../podsecurity/index.js";
 import { type Binding, buildPolicy } from "../rbac/policy.js";
-import { buildSnapshot } from "../sources/build.js";
 import { type ApiPlane, apiPlane } from "./api-plane.js";
 import type { AuditReport } from "./audit.js";
 import { podSecurityLabels, TENANT_LABEL, tenantManifests } from "./guardrails.js";
@@ -49,7 +52,8 @@ export function planFixes(
   options: FixOptions = {},
 ): FixPlan {
   const fixes: Fix[] = [];
-  const breached = (plane: Plane) => report.matrix.some((c) => c.plane === plane && c.verdict === "breach");
+  const breached = (plane: Plane) =>
+    report.matrix.list().some((c) => c.plane === plane && c.verdict === "breach");
   const tenantLabel = options.tenantLabel ?? TENANT_LABEL;
   const version = options.podSecurityVersion ?? "latest";
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
@@ -197,6 +201,8 @@ function strip<T extends KubeObject>(object: T): T {
   return JSON.parse(JSON.stringify({ ...rest, metadata })) as T;
 }
 
+const FIXED: Origin = { file: "<fixed>", line: 0, column: 0 };
+
 /** The snapshot as the cluster would be once the plan is applied (objects replaced by key, deletions removed). */
 export function applyFixPlan(snapshot: Snapshot, plan: FixPlan): Snapshot {
   const deleted = new Set(
@@ -207,10 +213,16 @@ export function applyFixPlan(snapshot: Snapshot, plan: FixPlan): Snapshot {
   const replaced = new Map<string, Manifest>();
   for (const m of plan.fixes.flatMap((f) => f.apply)) replaced.set(objectKey(m), m);
   const kept = allObjects(snapshot).filter((o) => !deleted.has(objectKey(o)) && !replaced.has(objectKey(o)));
-  const documents = [...kept, ...replaced.values()].map((value) => ({
-    value: JSON.parse(JSON.stringify(value)) as unknown,
-    origin: { file: "<fixed>", line: 0, column: 0 },
-    locate: () => ({ file: "<fixed>", line: 0, column: 0 }),
-  }));
-  return buildSnapshot(documents).snapshot;
+  // Each object goes through the same admission boundary as a source's, so the after-state is typed and
+  // defaulted exactly as `audit` would read the applied manifests.
+  const after = emptySnapshot();
+  for (const value of [...kept, ...replaced.values()]) {
+    const admitted = admit({
+      value: JSON.parse(JSON.stringify(value)) as unknown,
+      origin: FIXED,
+      locate: () => FIXED,
+    });
+    if (admitted.type === "object") addObject(after, admitted.object);
+  }
+  return after;
 }

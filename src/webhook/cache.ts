@@ -1,7 +1,7 @@
 /**
  * The webhook's view of the cluster, kept by list+watch (@kubernetes/client-node informers) for the kinds
  * the guardrails read. Every object goes through the same boundary as the other sources
- * (src/sources/admit.ts: typed, defaulted), so decisions are made on the same Snapshot `audit` would see.
+ * (src/model/admission/admit.ts: typed, defaulted), so decisions are made on the same Snapshot `audit` would see.
  * Not ready until every kind has been listed once; a watch that fails is restarted (relisting after 410
  * Gone, as the informer does), and while it is down the last known state keeps serving.
  */
@@ -12,12 +12,12 @@ import {
   type KubernetesObject,
   makeInformer,
 } from "@kubernetes/client-node";
+import { admit } from "../model/admission/admit.js";
 import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
 import type { Kind, KubeObject } from "../model/objects.js";
 import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
-import { admit } from "../sources/admit.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
-import type { LogEntry } from "./server.js";
+import type { LogEntry } from "./log-sampler.js";
 
 export interface ClusterCacheOptions {
   kubeconfig: KubeConfig;

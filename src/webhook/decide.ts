@@ -2,13 +2,14 @@
  * One admission decision: who asks, where, which guardrails apply, and what their modes make of the
  * failures — a denial (enforce), a warning kubectl prints (warn) or an audit annotation and a log line
  * (audit). Platform administrators and the platform's namespaces pass without any guardrail running.
- * The object is read through the same boundary as every source (src/sources/admit.ts), so guardrails and
+ * The object is read through the same boundary as every source (src/model/admission/admit.ts), so guardrails and
  * engines see exactly the typed, defaulted objects `kubefence audit` sees.
  */
+
+import { admit } from "../model/admission/admit.js";
 import { kindInfo } from "../model/kinds.js";
 import type { KubeObject } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
-import { admit } from "../sources/admit.js";
 import { PLATFORM } from "../tenancy/tenants.js";
 import type { AdmissionContext } from "./context.js";
 import { type Guardrail, type GuardrailRequest, guardrailMessage } from "./guardrail.js";

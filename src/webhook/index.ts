@@ -29,7 +29,7 @@ export {
   type WebhookServer,
   type WebhookServerOptions,
 } from "./server.js";
-export { defaultSettings, modeOf, parseWebhookSettings, type WebhookSettings } from "./settings.js";
+export { defaultSettings, modeOf, type WebhookSettings } from "./settings.js";
 export {
   type AdmissionPolicies,
   admissionPolicies,

@@ -4,7 +4,9 @@
  * second, and the rest counted into one "log summary" line per interval, so a flood neither fills the disk
  * nor goes unnoticed.
  */
-import type { LogEntry } from "./server.js";
+
+/** One JSON log line of the webhook. */
+export type LogEntry = Record<string, unknown> & { level: "info" | "warn" | "error"; msg: string };
 
 export class LogSampler {
   private windowStart = Number.NEGATIVE_INFINITY;

@@ -37,7 +37,7 @@ export interface AdmissionRequest {
   namespace?: string;
   operation: Operation;
   userInfo: UserInfo;
-  /** The object after the change (absent on DELETE). Untyped: guardrails admit it through src/sources/admit.ts. */
+  /** The object after the change (absent on DELETE). Untyped: guardrails admit it through src/model/admission/admit.ts. */
   object?: unknown;
   /** The object before the change (UPDATE, DELETE). */
   oldObject?: unknown;

@@ -3,25 +3,25 @@
  * /metrics. Hostile or broken input gets a 4xx and a reason, never a crash: bodies over the API server's
  * own 3 MiB limit get 413, a body that is not application/json 415, unparseable or malformed reviews 400,
  * slow clients a 408 when the request timeout passes, and overload 429 (load.ts). Review logs are sampled
- * (log-sampler.ts). Shutdown stops accepting, fails /readyz, and drains the reviews in flight.
+ * (log-sampler.ts). Shutdown stops accepting, fails /readyz, and drains the reviews in flight. The review
+ * itself is a pure function (handle.ts); this is only its HTTP shell.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { AdmissionContext } from "./context.js";
-import { admissionResponse, decide } from "./decide.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
+import { handleReview, statusFailure } from "./handle.js";
 import { DEFAULT_LOAD_LIMITS, LoadGate, type LoadLimits, ReviewQueue, type ShedReason } from "./load.js";
-import { LogSampler } from "./log-sampler.js";
+import { type LogEntry, LogSampler } from "./log-sampler.js";
 import { Gauge, type WebhookMetrics, webhookMetrics } from "./metrics.js";
-import { parseAdmissionReview, reviewResponse } from "./review.js";
 import { readKeyPair, watchKeyPair } from "./tls.js";
 
 /** The API server refuses to send larger objects (etcd's 1.5 MiB, JSON-encoded with headroom): 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export type LogEntry = Record<string, unknown> & { level: "info" | "warn" | "error"; msg: string };
+export type { LogEntry };
 
 export interface WebhookServerOptions {
   /** Address to bind: 0.0.0.0 in a cluster, 127.0.0.1 in tests. */
@@ -175,24 +175,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     message: string,
     details?: Record<string, unknown>,
     extra?: Record<string, string | number>,
-  ) =>
-    send(
-      res,
-      path,
-      code,
-      JSON.stringify({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message,
-        reason,
-        ...(details ? { details } : {}),
-        code,
-      }),
-      "application/json",
-      extra,
-    );
+  ) => send(res, path, code, statusFailure(code, reason, message, details), "application/json", extra);
   /** Answered before the body was read (415, 429): the connection stays usable for the next request. */
   const early = (req: IncomingMessage, respond: () => void) => {
     if (!req.complete) {
@@ -312,42 +295,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const path = "/validate";
     if (res.destroyed) return; // the client gave up while queued
     const started = performance.now();
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    } catch (error) {
-      sampler.sampled({
-        level: "warn",
-        msg: "malformed review",
-        reason: `body is not JSON: ${describe(error)}`,
-      });
-      return failure(res, path, 400, "BadRequest", `body is not JSON: ${describe(error)}`);
+    const result = handleReview(Buffer.concat(chunks).toString("utf8"), options.context(), guardrails);
+    if (result.type === "failed") {
+      if (result.sampled) sampler.sampled(result.log);
+      else log(result.log);
+      return failure(res, path, result.code, result.reason, result.message);
     }
-    const parsed = parseAdmissionReview(body);
-    if (!parsed.ok) {
-      sampler.sampled({ level: "warn", msg: "malformed review", reason: parsed.reason });
-      return failure(res, path, 400, "BadRequest", `malformed AdmissionReview: ${parsed.reason}`);
-    }
-    const request = parsed.request;
-    const context = options.context();
-    if (!context) {
-      sampler.sampled({ level: "warn", msg: "review refused: cache not synced", uid: request.uid });
-      return failure(res, path, 503, "ServiceUnavailable", "kubefence webhook: cluster cache not synced yet");
-    }
-    let decision: ReturnType<typeof decide>;
-    try {
-      decision = decide(request, context, guardrails);
-    } catch (error) {
-      log({ level: "error", msg: "review failed", uid: request.uid, error: describe(error) });
-      return failure(
-        res,
-        path,
-        500,
-        "InternalError",
-        `kubefence webhook: internal error reviewing ${request.uid}`,
-      );
-    }
-    send(res, path, 200, JSON.stringify(reviewResponse(admissionResponse(request.uid, decision))));
+    const { request, decision } = result;
+    send(res, path, 200, result.body);
     const seconds = (performance.now() - started) / 1000;
     metrics.latency.observe(seconds);
     metrics.reviews.inc({
@@ -363,26 +318,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
           ? "allowed"
           : { enforce: "denied", warn: "warned", audit: "audited" }[outcome.mode],
       });
-    const violations = decision.outcomes
-      .filter((o) => !o.allowed)
-      .map((o) => ({ guardrail: o.id, mode: o.mode, message: o.message }));
-    // A denial, a warning or an audit note is always logged; a clean allow only as the budget allows.
-    (violations.length > 0 || !decision.allowed ? sampler.always : sampler.sampled).call(sampler, {
-      level: "info",
-      msg: "review",
-      uid: request.uid,
-      kind: request.kind.kind,
-      operation: request.operation,
-      namespace: request.namespace,
-      name: request.name,
-      user: request.userInfo.username,
-      dryRun: request.dryRun || undefined,
-      tenant: decision.tenant,
-      allowed: decision.allowed,
-      skipped: decision.skipped,
-      violations,
-      durationMs: Math.round(seconds * 1e6) / 1e3,
-    });
+    const entry = { ...result.log, durationMs: Math.round(seconds * 1e6) / 1e3 };
+    if (result.always) sampler.always(entry);
+    else sampler.sampled(entry);
   };
 
   const tooLarge = (req: IncomingMessage, res: ServerResponse, size: number) => {

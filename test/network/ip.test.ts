@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { formatIP, formatRange, parseCIDR, parseIP } from "../../src/model/ip.js";
 import { buildAtoms } from "../../src/network/classes.js";
-import { formatIP, formatRange, parseCIDR, parseIP } from "../../src/network/ip.js";
 
 describe("IP addresses and CIDRs (ParseCIDRSloppy)", () => {
   it("parses IPv4 with leading zeros as decimal, and masks host bits", () => {

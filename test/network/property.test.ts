@@ -4,9 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseIP } from "../../src/model/ip.js";
 import type { Pod } from "../../src/model/objects.js";
 import { PROTOCOLS, type Protocol } from "../../src/network/conns.js";
-import { parseIP } from "../../src/network/ip.js";
 import { analyzeNetwork } from "../../src/network/model.js";
 import { reachEnds } from "../../src/network/reach.js";
 import { REF_DEFAULTS, type RefEnd, type RefOptions, refAllowed } from "./reference.js";

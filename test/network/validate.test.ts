@@ -1,7 +1,7 @@
 /** API-server validation of NetworkPolicies, worded as the API server words it (validation.go, field/errors.go). */
 import { describe, expect, it } from "vitest";
+import { validateNetworkPolicy } from "../../src/model/admission/network-policy.js";
 import type { NetworkPolicy } from "../../src/model/objects.js";
-import { validateNetworkPolicy } from "../../src/network/validate.js";
 import { model, namespace, pod, policy } from "./support.js";
 
 const errors = (spec: Record<string, unknown>) =>

@@ -4,11 +4,11 @@ import {
   breakdownRule,
   compactRules,
   policyRuleString,
-  renderAccessList,
   subjectRulesReview,
 } from "../../src/rbac/access-list.js";
 import { buildAuthorizer } from "../../src/rbac/authorizer.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
+import { renderAccessList } from "../../src/report/access-list.js";
 import { rbacSnapshot } from "./fixtures.js";
 
 describe("kubectl auth can-i --list rendering", () => {

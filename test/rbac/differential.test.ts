@@ -14,7 +14,6 @@ import {
   accessListRules,
   breakdownRule,
   combineResourceGroup,
-  renderAccessList,
   rulesReviewStatus,
   subjectRulesReview,
 } from "../../src/rbac/access-list.js";
@@ -25,6 +24,7 @@ import { builtinRbac, withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { ruleAllows } from "../../src/rbac/matchers.js";
 import { describeSource } from "../../src/rbac/policy.js";
 import { resolveType, STANDARD_RESOURCES } from "../../src/rbac/resources.js";
+import { renderAccessList } from "../../src/report/access-list.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 import {
   LIST_IDENTITIES,

@@ -4,7 +4,7 @@ import { generateCluster, SIZES } from "../../bench/generate.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { writeAuditDocument } from "../../src/report/audit-document.js";
 import { loadDemo } from "../../src/sources/demo.js";
-import { type AuditReport, runAudit } from "../../src/tenancy/audit.js";
+import { type AuditReport, matrixView, runAudit } from "../../src/tenancy/audit.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 function audit(snapshot: ReturnType<typeof loadDemo>["snapshot"]): AuditReport {
@@ -40,7 +40,7 @@ describe("writeAuditDocument", () => {
   });
 
   it("writes an empty matrix as an empty list", () => {
-    const empty = { ...demo, matrix: [] } as AuditReport;
+    const empty: AuditReport = { ...demo, matrix: matrixView(() => []) };
     expect(JSON.parse(written(empty, "json").text).matrix).toEqual([]);
     expect(parse(written(empty, "yaml").text).matrix).toEqual([]);
   });

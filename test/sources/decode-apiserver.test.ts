@@ -5,8 +5,8 @@
  * rejects kubefence rejects, and the server says it as the case records.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admit } from "../../src/model/admission/admit.js";
 import { kindInfo } from "../../src/model/kinds.js";
-import { admit } from "../../src/sources/admit.js";
 import { parseDocuments } from "../../src/sources/documents.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 import { type Json, type Manifest, NULL_CASES } from "./null-cases.js";

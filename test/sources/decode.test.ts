@@ -1,11 +1,11 @@
 /**
- * `null` and `""` read as the API server reads them (src/sources/decode.ts, src/model/defaults.ts), one case
+ * `null` and `""` read as the API server reads them (src/model/admission/decode.ts, src/model/defaults.ts), one case
  * per shape of field (test/sources/null-cases.ts; each is checked against the real API server in
  * decode-apiserver.test.ts). A document the server accepts is never skipped for its nulls.
  */
 import { describe, expect, it } from "vitest";
+import { admit } from "../../src/model/admission/admit.js";
 import type { Pod } from "../../src/model/objects.js";
-import { admit } from "../../src/sources/admit.js";
 import { parseDocuments } from "../../src/sources/documents.js";
 import { loadManifests } from "../../src/sources/manifests.js";
 import { NULL_CASES } from "./null-cases.js";

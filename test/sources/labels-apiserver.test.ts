@@ -7,8 +7,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admit } from "../../src/model/admission/admit.js";
 import { kindInfo } from "../../src/model/kinds.js";
-import { admit } from "../../src/sources/admit.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 let cluster: TestCluster;

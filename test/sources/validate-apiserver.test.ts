@@ -3,8 +3,8 @@
  * analyses despite an error is one the server rejects, and the warning carries the server's own message.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admit } from "../../src/model/admission/admit.js";
 import { kindInfo } from "../../src/model/kinds.js";
-import { admit } from "../../src/sources/admit.js";
 import { parseDocuments } from "../../src/sources/documents.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 

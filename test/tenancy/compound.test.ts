@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifests } from "../../src/sources/manifests.js";
+import { parseTenantConfig } from "../../src/sources/tenants-file.js";
 import { runAudit } from "../../src/tenancy/audit.js";
-import { parseTenantConfig } from "../../src/tenancy/config.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const { snapshot } = loadManifests([join(import.meta.dirname, "../fixtures/tenancy/compound.yaml")]);
@@ -18,7 +18,7 @@ tenants:
 );
 const report = runAudit(snapshot, resolveTenants(snapshot, { from: "file", config: config! }).tenancy);
 const cell = (from: string, to: string, plane: string) =>
-  report.matrix.find((c) => c.from === from && c.to === to && c.plane === plane)!;
+  report.matrix.list().find((c) => c.from === from && c.to === to && c.plane === plane)!;
 
 describe("compound paths across planes", () => {
   it("exec into another tenant's pod borrows its ServiceAccount's reach", () => {
@@ -28,10 +28,10 @@ describe("compound paths across planes", () => {
     expect(borrowed.evidence).toEqual([
       "User:alice",
       'RoleBinding "alice-exec/team-b" of Role "exec" to User "alice"',
-      "rule: create pods/exec (API group core)",
-      "so User:alice can exec into pods in namespace team-b: pod team-b/builder, which runs as it (ServiceAccount:team-b:ci)",
+      'rule: verbs=[create] apiGroups=[""] resources=[pods/exec]',
+      "so User:alice can exec into pods in namespace team-b: pod team-b/builder, which runs as it (ServiceAccount:team-b/ci)",
       'RoleBinding "ci-reads-secrets/team-c" of Role "read-secrets" to ServiceAccount "ci/team-b"',
-      "rule: get, list secrets (API group core)",
+      'rule: verbs=[get list] apiGroups=[""] resources=[secrets]',
       "in namespace team-c (tenant team-c)",
     ]);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatSubject, parseSubject, parseTenantConfig } from "../../src/tenancy/config.js";
+import { formatSubject } from "../../src/model/format.js";
+import { parseTenantConfig } from "../../src/sources/tenants-file.js";
+import { parseSubject } from "../../src/tenancy/config.js";
 
 const valid = `apiVersion: kubefence.io/v1alpha1
 kind: TenantConfig
@@ -25,7 +27,7 @@ describe("parseTenantConfig", () => {
     expect(diagnostics).toEqual([]);
     expect(config?.admins.map(formatSubject)).toEqual(["Group:system:masters", "User:ops"]);
     expect(config?.tenants.map((t) => [t.name, t.podSecurity, t.owners.map(formatSubject)])).toEqual([
-      ["team-a", "restricted", ["User:alice", "ServiceAccount:team-a:deployer"]],
+      ["team-a", "restricted", ["User:alice", "ServiceAccount:team-a/deployer"]],
       ["team-b", "baseline", []],
     ]);
     expect(config?.platformNamespaces).toBeUndefined();
@@ -88,6 +90,8 @@ describe("subjects on the command line", () => {
     ["User:alice", { kind: "User", name: "alice" }],
     ["Group:system:masters", { kind: "Group", name: "system:masters" }],
     ["ServiceAccount:team-a:deployer", { kind: "ServiceAccount", namespace: "team-a", name: "deployer" }],
+    ["ServiceAccount:team-a/deployer", { kind: "ServiceAccount", namespace: "team-a", name: "deployer" }],
+    ["ServiceAccount:team-a/", undefined],
     ["ServiceAccount:team-a", undefined],
     ["alice", undefined],
   ] as const)("%s", (text, expected) => {

@@ -34,7 +34,7 @@ describe("fixes for the demo cluster", () => {
   });
 
   it("re-audit with every tenant pair isolated on every plane", () => {
-    const breaches = reaudit.matrix.filter((c) => c.verdict === "breach");
+    const breaches = reaudit.matrix.list().filter((c) => c.verdict === "breach");
     expect(breaches).toEqual([]);
   });
 

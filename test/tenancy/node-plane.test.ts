@@ -27,7 +27,7 @@ describe("the node plane", () => {
     });
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
     const report = runAudit(snapshot, tenancy);
-    expect(report.matrix.filter((c) => c.plane === "node" && c.verdict === "breach")).toEqual([]);
+    expect(report.matrix.list().filter((c) => c.plane === "node" && c.verdict === "breach")).toEqual([]);
     // The escape itself is still a finding.
     expect(report.findings.some((f) => f.plane === "node" && f.severity === "critical")).toBe(true);
   });
@@ -43,7 +43,7 @@ function residentTenant(report: AuditReport, evidence: string[]): string | undef
 }
 
 function nodeBreaches(report: AuditReport) {
-  return report.matrix.filter((c) => c.plane === "node" && c.verdict === "breach");
+  return report.matrix.list().filter((c) => c.plane === "node" && c.verdict === "breach");
 }
 
 // Four tenants: `a` runs an escaping pod (every node is reachable), alice of `b` may create pods in the

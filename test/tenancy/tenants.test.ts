@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/sources/demo.js";
-import { parseTenantConfig } from "../../src/tenancy/config.js";
+import { parseTenantConfig } from "../../src/sources/tenants-file.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const { snapshot } = loadDemo();

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseTenantConfig } from "../../src/tenancy/config.js";
+import { parseTenantConfig, parseWebhookSettings } from "../../src/sources/tenants-file.js";
 import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
 import type { VerifyReport } from "../../src/verify/report.js";
 import { type ClusterCache, startClusterCache } from "../../src/webhook/cache.js";
@@ -25,7 +25,6 @@ import { admissionContext } from "../../src/webhook/context.js";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
 import { validatingWebhookConfiguration, WEBHOOK_NAME } from "../../src/webhook/manifests.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
-import { parseWebhookSettings } from "../../src/webhook/settings.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 import { makeCertificates, type TestCertificates } from "../webhook/certs.js";
 
@@ -238,7 +237,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
         groups: ["team-b-devs", "system:authenticated"],
       },
       {
-        subject: "ServiceAccount:team-c:deployer",
+        subject: "ServiceAccount:team-c/deployer",
         user: "system:serviceaccount:team-c:deployer",
         groups: [],
       },

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { buildSnapshot } from "../../src/sources/build.js";
 import { parseDocuments } from "../../src/sources/documents.js";
-import { parseTenantConfig, type TenantConfig } from "../../src/tenancy/config.js";
+import { parseTenantConfig } from "../../src/sources/tenants-file.js";
+import type { TenantConfig } from "../../src/tenancy/config.js";
 import { resolveTenants, type Tenancy } from "../../src/tenancy/tenants.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { blockedByLabel, renderVerifyTable } from "../../src/report/verify.js";
 import { ATTEMPTS } from "../../src/verify/attempts/index.js";
-import {
-  attemptResult,
-  blockedByLabel,
-  planAttempts,
-  renderVerifyTable,
-  tenantVerification,
-  verifyReport,
-} from "../../src/verify/report.js";
+import { attemptResult, planAttempts, tenantVerification, verifyReport } from "../../src/verify/report.js";
 import type { VerifyTarget } from "../../src/verify/target.js";
 
 const target: VerifyTarget = {

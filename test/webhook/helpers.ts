@@ -4,10 +4,11 @@ import { kindInfo } from "../../src/model/kinds.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { buildSnapshot } from "../../src/sources/build.js";
 import { parseDocuments } from "../../src/sources/documents.js";
+import { parseWebhookSettings } from "../../src/sources/tenants-file.js";
 import { type AdmissionContext, admissionContext } from "../../src/webhook/context.js";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
 import type { AdmissionRequest, Operation } from "../../src/webhook/review.js";
-import { defaultSettings, parseWebhookSettings, type WebhookSettings } from "../../src/webhook/settings.js";
+import { defaultSettings, type WebhookSettings } from "../../src/webhook/settings.js";
 
 export const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseWebhookSettings } from "../../src/sources/tenants-file.js";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
-import { defaultSettings, modeOf, parseWebhookSettings } from "../../src/webhook/settings.js";
+import { defaultSettings, modeOf } from "../../src/webhook/settings.js";
 
 const base = "apiVersion: kubefence.io/v1alpha1\nkind: TenantConfig\ntenants: []\n";
 

@@ -6,10 +6,10 @@
  * guardrail already forbids every one of these, so this one only looks at pods held to `privileged`.
  */
 import type { Pod, Workload } from "../../model/objects.js";
-import { podTemplateOf } from "../../model/workloads.js";
+import { podTemplateOf, WORKLOAD_KINDS } from "../../model/workloads.js";
 import { canEscapeToNode, type EscapeEvidence, podSpecPath } from "../../podsecurity/escape.js";
 import { ALLOW, deny, type Guardrail } from "../guardrail.js";
-import { effectivePolicy, POD_CONTROLLER_KINDS } from "./pod-security.js";
+import { effectivePolicy } from "./pod-security.js";
 
 /** Runtime sockets always; host paths and capabilities when the engine rates them high or critical. */
 export function isForbiddenEscape(evidence: EscapeEvidence): boolean {
@@ -23,7 +23,7 @@ export const nodeEscape: Guardrail = {
   id: "node-escape",
   summary:
     "no runtime sockets, sensitive hostPaths or root-equivalent capabilities, even for privileged tenants",
-  kinds: ["Pod", ...POD_CONTROLLER_KINDS],
+  kinds: ["Pod", ...WORKLOAD_KINDS],
   operations: ["CREATE", "UPDATE"],
   check(request, context) {
     const object = request.object as Pod | Workload | undefined;

@@ -21,12 +21,10 @@ import { evaluatePod } from "../../podsecurity/evaluate.js";
 import type { AdmissionContext } from "../context.js";
 import { ALLOW, deny, type Guardrail } from "../guardrail.js";
 
-export const POD_CONTROLLER_KINDS = WORKLOAD_KINDS;
-
 export const podSecurity: Guardrail = {
   id: "pod-security",
   summary: "pods and pod templates meet the tenant's Pod Security level (or the namespace's, if stricter)",
-  kinds: ["Pod", ...POD_CONTROLLER_KINDS],
+  kinds: ["Pod", ...WORKLOAD_KINDS],
   operations: ["CREATE", "UPDATE"],
   check(request, context) {
     const object = request.object;

@@ -6,7 +6,8 @@
  * a breach. Bindings to `system:authenticated`, `system:unauthenticated` or `system:serviceaccounts`
  * reach the identities of every tenant and are denied outright.
  */
-import type { ClusterRole, KubeObject, PolicyRule, Subject } from "../../model/objects.js";
+import { formatPolicyRule } from "../../model/format.js";
+import type { ClusterRole, KubeObject, Subject } from "../../model/objects.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import {
   ALL_AUTHENTICATED,
@@ -64,7 +65,7 @@ export const rbacCrossTenant: Guardrail = {
               ? "at cluster scope (every namespace)"
               : `in namespace "${scope}" (${owner(context.tenantOfNamespace(scope))})`;
           breaches.push(
-            `${subjectLabel(subject, namespace)} of ${[...homes].map(owner).join(", ")} would gain ${describeRule(grant.rule)} ${where} via ${grant.description}`,
+            `${subjectLabel(subject, namespace)} of ${[...homes].map(owner).join(", ")} would gain ${formatPolicyRule(grant.rule)} ${where} via ${grant.description}`,
           );
           break;
         }
@@ -89,15 +90,6 @@ export function authorizerOf(snapshot: Snapshot): Authorizer {
     authorizers.set(snapshot, authorizer);
   }
   return authorizer;
-}
-
-/** `get,list,watch on pods, services (API group "")`, `get on /healthz`. */
-export function describeRule(rule: PolicyRule): string {
-  const verbs = (rule.verbs ?? []).join(",");
-  if (rule.nonResourceURLs?.length) return `${verbs} on ${rule.nonResourceURLs.join(", ")}`;
-  const groups = (rule.apiGroups ?? []).map((g) => `"${g}"`).join(", ");
-  const names = rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : "";
-  return `${verbs} on ${(rule.resources ?? []).join(", ")}${names} (API group ${groups})`;
 }
 
 function owner(tenant: string): string {

@@ -85,7 +85,7 @@ describe("rbac-cross-tenant guardrail (RBAC engine on the after-state)", () => {
       '[kubefence:rbac-cross-tenant] RoleBinding "grant" would give identities of one tenant access into another tenant or the platform',
     );
     expect(message).toContain(
-      'ServiceAccount:team-b/builder of tenant "team-b" would gain get,list,watch on pods (API group "")',
+      'ServiceAccount:team-b/builder of tenant "team-b" would gain verbs=[get list watch] apiGroups=[""] resources=[pods]',
     );
     expect(message).toContain(
       'in namespace "team-a" (tenant "team-a") via RoleBinding "grant/team-a" of ClusterRole "pod-reader"',

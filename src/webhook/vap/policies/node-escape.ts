@@ -5,11 +5,8 @@
  * held to Pod Security `privileged` by both their tenant and their namespace's enforce label. The socket,
  * path and capability tables are the engine's own, baked in.
  */
-import {
-  DANGEROUS_CAPABILITIES,
-  RUNTIME_SOCKETS,
-  SENSITIVE_HOST_PATHS,
-} from "../../../podsecurity/escape.js";
+import { RUNTIME_SOCKETS, SENSITIVE_HOST_PATHS } from "../../../podsecurity/escape.js";
+import { DANGEROUS_CAPABILITIES } from "../../../podsecurity/escapes/capabilities.js";
 import { nodeEscape } from "../../guardrails/node-escape.js";
 import type { WebhookSettings } from "../../settings.js";
 import { NAMESPACE_LABELS, strList, strMap } from "../cel.js";

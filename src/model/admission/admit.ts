@@ -22,18 +22,18 @@ import { PodTemplate } from "kubernetes-models/v1/PodTemplate";
 import { ReplicationController } from "kubernetes-models/v1/ReplicationController";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { applyDefaults } from "../model/defaults.js";
-import type { Diagnostic } from "../model/diagnostic.js";
-import { goQuote } from "../model/go-format.js";
-import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
-import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
-import type { Kind, KubeObject } from "../model/objects.js";
-import { setOrigin } from "../model/origin.js";
-import { type FieldError, fieldRequired, invalidObjectMessage } from "../model/validation.js";
-import { validateNetworkPolicy } from "../network/validate.js";
+import { applyDefaults } from "../defaults.js";
+import type { Diagnostic } from "../diagnostic.js";
+import type { Path, RawDocument } from "../document.js";
+import { goQuote } from "../go-format.js";
+import { apiVersionOf, type KindInfo, kindInfo } from "../kinds.js";
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../kube-version.js";
+import type { Kind, KubeObject, NetworkPolicy as NetworkPolicyObject } from "../objects.js";
+import { setOrigin } from "../origin.js";
+import { type FieldError, fieldRequired, invalidObjectMessage } from "../validation.js";
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
-import type { Path, RawDocument } from "./documents.js";
 import { labelErrors } from "./labels.js";
+import { validateNetworkPolicy } from "./network-policy.js";
 
 type Validator = new (data: never) => { validate(): void };
 
@@ -240,14 +240,19 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
 }
 
 /**
- * The API server's validation errors for an object of the right shape, in its order. A NetworkPolicy's spec
- * is validated later, where it is compiled (src/network/policies.ts), unless its labels already reject it:
- * then its message names every error, as the API server's does.
+ * Spec validation per kind, beyond labels and selectors. A NetworkPolicy's spec is validated where it is
+ * compiled (src/network/policies.ts), so it joins here only when the labels already reject the object: then
+ * the message names every error, as the API server's does. A kind validated in full adds a line here.
  */
+const SPEC_VALIDATORS: ReadonlyMap<Kind, (object: KubeObject) => FieldError[]> = new Map([
+  ["NetworkPolicy", (object: KubeObject) => validateNetworkPolicy(object as NetworkPolicyObject).errors],
+]);
+
+/** The API server's validation errors for an object of the right shape, in its order. */
 function apiServerErrors(object: KubeObject, version: KubeVersion): FieldError[] {
   const errors = labelErrors(object, version);
-  if (errors.length > 0 && object.kind === "NetworkPolicy")
-    errors.push(...validateNetworkPolicy(object).errors);
+  const spec = SPEC_VALIDATORS.get(object.kind);
+  if (errors.length > 0 && spec) errors.push(...spec(object));
   return errors;
 }
 

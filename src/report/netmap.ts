@@ -1,7 +1,8 @@
 /** netmap renderers: one line per allowed ordered pair (`SRC => DST : CONNS`), or the namespace matrix. */
-import { renderTable } from "../report/table.js";
-import type { Exposure } from "./exposure.js";
-import type { Connection, NamespaceMatrix } from "./model.js";
+
+import type { Exposure } from "../network/exposure.js";
+import type { Connection, NamespaceMatrix } from "../network/model.js";
+import { renderTable } from "./table.js";
 
 export const NETMAP_FORMATS = ["txt", "json", "csv", "md", "dot"] as const;
 export type NetmapFormat = (typeof NETMAP_FORMATS)[number];
@@ -44,22 +45,13 @@ export function renderMatrix(matrix: NamespaceMatrix, format: NetmapFormat, focu
   const shownStatus = (status: string) => (status === "n/a" ? "-" : status);
   switch (format) {
     case "txt": {
-      // Namespace names are case-sensitive: aligned by hand rather than through upper-casing renderTable.
+      // Namespace names are case-sensitive: the headers are written as they are.
       const header = f < 0 ? ["FROM \\ TO", ...shown.map((s) => s.name)] : ["FROM", "TO", "STATUS"];
       const rows =
         f < 0
           ? shown.map((a) => [a.name, ...shown.map((b) => shownStatus(cell(a.i, b.i)))])
           : pairs.map((p) => [p.src, p.dst, shownStatus(p.status)]);
-      const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-      return [header, ...rows]
-        .map((r) =>
-          r
-            .map((c, k) => (k === r.length - 1 ? c : c.padEnd(widths[k]! + 3)))
-            .join("")
-            .trimEnd(),
-        )
-        .join("\n")
-        .concat("\n");
+      return renderTable(header, rows, { upperCaseHeaders: false });
     }
     case "json":
       return `${JSON.stringify({ namespaces: shown.map((s) => s.name), matrix: pairs }, null, 2)}\n`;

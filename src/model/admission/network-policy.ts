@@ -6,7 +6,9 @@
  * errors, label keys and values and label selectors (shared with the manifest sources): src/model/validation.ts.
  * Selectors here check the values of matchExpressions, as current API servers do for new objects.
  */
-import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../model/objects.js";
+
+import { formatIP, parseCIDR } from "../ip.js";
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../objects.js";
 import {
   type FieldError,
   fieldForbidden as forbidden,
@@ -15,8 +17,7 @@ import {
   fieldNotSupported as notSupported,
   fieldRequired as required,
   validateLabelSelector,
-} from "../model/validation.js";
-import { formatIP, parseCIDR } from "./ip.js";
+} from "../validation.js";
 
 /** A warning the API server would return with a successful create (not a rejection). */
 export interface FieldWarning {

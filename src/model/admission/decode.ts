@@ -7,7 +7,7 @@
  * `zeroStructs` fills the one the analysis reads (NetworkPolicy `spec.podSelector: null` is `{}`: every pod).
  * One linear pass that copies only the objects that held a null.
  */
-import type { Path } from "./documents.js";
+import type { Path } from "../document.js";
 
 /** map[string]string fields of the kinds kubefence reads; a null value in them is "". */
 const STRING_MAPS = new Set(["labels", "annotations", "matchLabels", "nodeSelector"]);

@@ -10,9 +10,9 @@
  * as: the values of a selector's matchExpressions are checked for new objects from v1.26; the wording
  * (validation.ts).
  */
-import type { KubeVersion } from "../model/kube-version.js";
-import { atLeast, DEFAULT_KUBE_VERSION } from "../model/kube-version.js";
-import type { Job, KubeObject, LabelSelector, ObjectMeta } from "../model/objects.js";
+import type { KubeVersion } from "../kube-version.js";
+import { atLeast, DEFAULT_KUBE_VERSION } from "../kube-version.js";
+import type { Job, KubeObject, LabelSelector, ObjectMeta } from "../objects.js";
 import {
   type DocumentPath,
   type FieldError,
@@ -21,7 +21,7 @@ import {
   labelSelectorValue,
   validateLabelSelector,
   validateLabels,
-} from "../model/validation.js";
+} from "../validation.js";
 
 /** kubernetes/kubernetes#113699: matchExpressions values are validated on create. */
 const SELECTOR_VALUES_VALIDATED_SINCE = 26;

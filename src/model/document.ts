@@ -1,0 +1,14 @@
+/** A document as read from text or an API (src/sources/documents.ts), before the admission boundary types it. */
+import type { Origin } from "./origin.js";
+
+/** A field's place in a document: keys and list indices. */
+export type Path = readonly (string | number)[];
+
+/** One parsed document (or `List` item) and a way to find where a field of it was written. */
+export interface RawDocument {
+  value: unknown;
+  /** Where the document starts. */
+  origin: Origin;
+  /** Where the field at `path` (relative to this document) was written; the nearest existing parent if absent. */
+  locate(path: Path): Origin;
+}

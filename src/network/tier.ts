@@ -1,0 +1,71 @@
+/**
+ * The policy tiers a connection passes through, per direction, as Kubernetes orders them: admin
+ * (AdminNetworkPolicy, ClusterNetworkPolicy tier Admin) → NetworkPolicy → baseline (BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy tier Baseline) → the default, allow. Each direction is evaluated on its own, and a
+ * connection is allowed iff neither the source's egress nor the destination's ingress ends in Deny.
+ *
+ * A tier decides, for its subject (the source for egress, the destination for ingress) and the peer, which
+ * connections it allows and which it denies — both final — and which it passes on: by an explicit Pass, or
+ * because no rule matches them (no-match). The next tier sees only what was passed on. A new tier is one file
+ * in ./tiers/ implementing PolicyTier, and one line in ./tiers/index.ts; the tiers know nothing of each other.
+ */
+import { ConnSet } from "./conns.js";
+import type { Direction } from "./policies.js";
+
+export type TierName = "admin" | "networkpolicy" | "baseline";
+
+/** How a tier's rules judge a connection; no-match and Pass both hand it to the next tier. */
+export type TierVerdict = "Allow" | "Deny" | "Pass" | "NoMatch";
+
+export interface TierDecision {
+  /** Connections the tier allows (final for this direction). */
+  allow: ConnSet;
+  /**
+   * Connections the tier denies (final), or `"others"`: every connection it does not allow — NetworkPolicy's
+   * word on a pod it selects, which leaves nothing to the tiers after it.
+   */
+  deny: ConnSet | "others";
+  /** Connections a rule explicitly passes on (the rest, matched by no rule, go on too). */
+  pass?: ConnSet;
+}
+
+export interface PolicyTier {
+  readonly name: TierName;
+  /**
+   * What the tier decides between endpoint classes `subject` (whose policies are asked) and `peer`, for one
+   * direction; undefined when no policy of the tier selects the subject for it (every connection goes on).
+   */
+  decide(direction: Direction, subject: number, peer: number): TierDecision | undefined;
+}
+
+/** The verdict of one connection in a decision (for explanations). */
+export function verdictOf(
+  decision: TierDecision | undefined,
+  protocol: "TCP" | "UDP" | "SCTP",
+  port: number,
+): TierVerdict {
+  if (!decision) return "NoMatch";
+  if (decision.allow.has(protocol, port)) return "Allow";
+  if (decision.deny === "others" || decision.deny.has(protocol, port)) return "Deny";
+  return decision.pass?.has(protocol, port) ? "Pass" : "NoMatch";
+}
+
+/** What a direction allows after every tier, in order, and the default allow for what none decided. */
+export function throughTiers(
+  tiers: readonly PolicyTier[],
+  direction: Direction,
+  subject: number,
+  peer: number,
+): ConnSet {
+  let allowed = ConnSet.none;
+  let open = ConnSet.all;
+  for (const tier of tiers) {
+    const decision = tier.decide(direction, subject, peer);
+    if (!decision) continue;
+    allowed = allowed.union(decision.allow.intersect(open));
+    if (decision.deny === "others") return allowed;
+    open = open.subtract(decision.allow).subtract(decision.deny);
+    if (open.isEmpty()) return allowed;
+  }
+  return allowed.union(open);
+}
