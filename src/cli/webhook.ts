@@ -33,6 +33,7 @@ interface ServeOptions {
   maxRequests: string;
   maxQueueWait: string;
   logAllowedPerSecond: string;
+  shutdownDelay: string;
   guardrailMode: string[];
 }
 
@@ -102,6 +103,11 @@ export function webhookCommand(): Command {
       "allowed reviews logged per second; the rest are counted in a summary line every 10 s (denials, warnings and audit notes are always logged)",
       "10",
     )
+    .option(
+      "--shutdown-delay <seconds>",
+      "after SIGTERM, keep answering this long (Connection: close, /readyz failing) before closing the port, while the Service drops the pod",
+      "0",
+    )
     .option("--guardrail-mode <id=mode>", GUARDRAIL_MODE_HELP, repeatable, [] as string[])
     .addHelpText(
       "after",
@@ -111,7 +117,7 @@ ${GUARDRAILS.map((g) => `  ${g.id.padEnd(28)}${g.summary}`).join("\n")}
 
 Endpoints: POST /validate, GET /healthz, /readyz (ready after the cache's first sync), /metrics.
 Overload: 429 with Retry-After: 1 (the API server retries it within its timeout).
-Logs: one JSON object per line on stderr. SIGTERM drains reviews in flight, then exits.
+Logs: one JSON object per line on stderr. SIGTERM waits --shutdown-delay, drains reviews in flight, then exits.
 
 Examples:
   # In a cluster (see: kubefence webhook manifests)
@@ -310,6 +316,11 @@ async function serve(options: ServeOptions): Promise<void> {
     maxWaitMs: count("--max-queue-wait", options.maxQueueWait, 1),
   };
   const logPerSecond = count("--log-allowed-per-second", options.logAllowedPerSecond, 0);
+  const shutdownDelay = Number(options.shutdownDelay);
+  if (!Number.isFinite(shutdownDelay) || shutdownDelay < 0 || shutdownDelay > 60)
+    throw new UsageError(
+      `--shutdown-delay must be a number of seconds from 0 to 60 (got "${options.shutdownDelay}")`,
+    );
   const overrides = guardrailModes(options.guardrailMode);
   let settings = withModes(loadSettings(options.tenants), overrides);
   checkServingCertificate(options.tlsCertFile, options.tlsPrivateKeyFile);
@@ -349,6 +360,7 @@ async function serve(options: ServeOptions): Promise<void> {
       certPollMs,
       load,
       logPerSecond,
+      shutdownDelayMs: shutdownDelay * 1000,
       metrics,
       log: writeLog,
       context: () => {

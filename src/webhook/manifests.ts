@@ -23,6 +23,10 @@ export const WEBHOOK_NAME = "validate.kubefence.io";
 /** Reviews Namespace writes, with no namespaceSelector: relabelling a namespace can never hide it. */
 export const NAMESPACES_WEBHOOK_NAME = "namespaces.validate.kubefence.io";
 export const APP = "kubefence-webhook";
+/** Within terminationGracePeriodSeconds (30) with the drain that follows. */
+const SHUTDOWN_DELAY_SECONDS = 5;
+/** The prefix of the environment variables the kubelet gives pods for the Service named APP. */
+const SERVICE_ENV = APP.toUpperCase().replaceAll("-", "_");
 export const PORT = 8443;
 
 export interface ManifestOptions {
@@ -108,6 +112,8 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
     `--port=${PORT}`,
     "--tls-cert-file=/etc/kubefence/tls/tls.crt",
     "--tls-private-key-file=/etc/kubefence/tls/tls.key",
+    // Rolling updates and scale-downs drop no review: a stopping pod answers until kube-proxy stops sending.
+    `--shutdown-delay=${SHUTDOWN_DELAY_SECONDS}`,
   ];
   if (options.tenantsFile !== undefined) args.push("--tenants=/etc/kubefence/tenants/tenants.yaml");
   // By id, as Helm ranges over a map of values.
@@ -224,7 +230,9 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
                 args: [
                   "webhook",
                   "wait",
-                  `--url=https://${APP}.${namespace}.svc:443/readyz`,
+                  // The Service's address from the kubelet's service environment ($(VAR) is expanded in
+                  // args): no cluster DNS needed, and the certificate is not checked anyway.
+                  `--url=https://$(${SERVICE_ENV}_SERVICE_HOST):$(${SERVICE_ENV}_SERVICE_PORT)/readyz`,
                   `--timeout=${READY_TIMEOUT_SECONDS}`,
                 ],
                 resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },

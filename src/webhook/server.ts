@@ -43,6 +43,12 @@ export interface WebhookServerOptions {
   certPollMs?: number;
   /** How long shutdown waits for reviews in flight. Default 25 s. */
   drainTimeoutMs?: number;
+  /**
+   * How long shutdown keeps accepting before it stops listening, answering every request with
+   * `Connection: close` and failing /readyz: the time the cluster takes to drop this pod from the Service
+   * (kube-proxy still sends new connections here until then, which would be refused). Default 0.
+   */
+  shutdownDelayMs?: number;
   /** Per-client and global caps and the longest wait before a review is shed with 429 (load.ts). */
   load?: Partial<LoadLimits>;
   /** Allowed reviews (and other routine entries) logged per second; denials always are. Default 10. */
@@ -343,6 +349,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     close() {
       closing ??= (async () => {
         draining = true;
+        if (options.shutdownDelayMs) {
+          log({
+            level: "info",
+            msg: "still serving until the Service drops this pod",
+            delayMs: options.shutdownDelayMs,
+          });
+          await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+        }
         stopWatching();
         clearInterval(summaryTimer);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

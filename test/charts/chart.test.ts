@@ -141,7 +141,7 @@ describe("the chart's certificate and install order", () => {
     expect(job.spec.template.spec.containers[0].args).toEqual([
       "webhook",
       "wait",
-      "--url=https://kubefence-webhook.kubefence-system.svc:443/readyz",
+      "--url=https://$(KUBEFENCE_WEBHOOK_SERVICE_HOST):$(KUBEFENCE_WEBHOOK_SERVICE_PORT)/readyz",
       "--timeout=300",
     ]);
     expect(removal).toMatchObject({

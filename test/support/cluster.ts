@@ -15,8 +15,8 @@
  * `cluster.request("GET", path, undefined, { "Impersonate-User": "x", "Impersonate-Group": "g" })`.
  *
  * Authorization is RBAC only. Admission is the server's default set, PodSecurity included (as in every real
- * cluster: a namespace's pod-security.kubernetes.io labels are enforced), less ServiceAccount (no token
- * controller runs, so pods are not given token volumes). The controller manager runs the ClusterRole
+ * cluster: a namespace's pod-security.kubernetes.io labels are enforced), less ServiceAccount unless
+ * `serviceAccountTokens` (with no kubelet, nothing would mount pods' token volumes). The controller manager runs the ClusterRole
  * aggregation, ServiceAccount and Namespace controllers, so the aggregated admin/edit/view ClusterRoles and
  * every namespace's `default` ServiceAccount exist and a deleted namespace is emptied and goes away, as in a
  * real cluster. No scheduler, no kubelet: pods stay Pending, which is all the API plane needs (test/support/node.ts
@@ -100,6 +100,13 @@ export interface TestClusterOptions {
   controllers?: string[];
   /** More kube-controller-manager flags, e.g. `--allocate-node-cidrs=true`. */
   controllerManagerArgs?: string[];
+  /**
+   * Pods get ServiceAccount tokens, as in a real cluster: the ServiceAccount admission plugin adds the projected
+   * token volume (the kubelet asks the TokenRequest API, signed with the cluster's key) and the controller
+   * manager publishes the API server's CA as kube-root-ca.crt in every namespace. Off by default: without a
+   * kubelet nothing would mount them (test/support/node.ts turns it on).
+   */
+  serviceAccountTokens?: boolean;
 }
 
 /** Provisioned in every test cluster, with no groups of their own. */
@@ -240,7 +247,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       `--cert-dir=${join(dir, "certs")}`,
       `--token-auth-file=${join(dir, "tokens.csv")}`,
       "--authorization-mode=RBAC",
-      "--disable-admission-plugins=ServiceAccount",
+      ...(options.serviceAccountTokens ? [] : ["--disable-admission-plugins=ServiceAccount"]),
       "--allow-privileged=true",
       `--service-account-key-file=${join(dir, "sa.pub")}`,
       `--service-account-signing-key-file=${join(dir, "sa.key")}`,
@@ -264,8 +271,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
 
     launch("kube-controller-manager", binaries.controllerManager, [
       `--kubeconfig=${kubeconfig}`,
-      `--controllers=${["clusterrole-aggregation-controller", "serviceaccount-controller", "namespace-controller", ...(options.controllers ?? [])].join(",")}`,
+      `--controllers=${["clusterrole-aggregation-controller", "serviceaccount-controller", "namespace-controller", ...(options.serviceAccountTokens ? ["root-ca-certificate-publisher-controller"] : []), ...(options.controllers ?? [])].join(",")}`,
       "--leader-elect=false",
+      ...(options.serviceAccountTokens ? [`--root-ca-file=${caFile}`] : []),
       ...(options.controllerManagerArgs ?? []),
       "--bind-address=127.0.0.1",
       `--secure-port=${kcmPort}`,

@@ -20,6 +20,7 @@
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +55,8 @@ export interface NodeCluster extends TestCluster {
   nodeIP: string;
   /** The node's pod range (spec.podCIDR), e.g. 10.244.0.0/24. */
   podCIDR: string;
+  /** containerd's socket (`ctr --address SOCKET -n k8s.io images ls`: what the kubelet's runtime holds). */
+  containerdSocket: string;
   /** Loads an image archive (OCI or docker-archive, as `buildah push`/`docker save` write) into the node. */
   importImage(archive: string): Promise<void>;
   /** Kills the node's processes and containers, removes its rules and links, then stops the control plane. */
@@ -101,9 +104,11 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
   let watchdog: ChildProcess | undefined;
   let stopped = false;
   let dir = "";
+  let forwarder: { close(): void } | undefined;
 
   const cleanup = (): void => {
     watchdog?.kill("SIGKILL");
+    forwarder?.close();
     if (dir) run("bash", [CLEANUP, dir]);
   };
   const onExit = (): void => {
@@ -123,6 +128,8 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
 
   try {
     cluster = await startTestCluster({
+      // Pods run here, so they get ServiceAccount tokens as in any cluster (an in-cluster client needs one).
+      serviceAccountTokens: true,
       ...options,
       controllers: [
         "node-lifecycle-controller",
@@ -215,6 +222,35 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
     // Service traffic from a pod comes back out of the bridge after kube-proxy's DNAT: the node routes it.
     writeFileSync("/proc/sys/net/ipv4/ip_forward", "1");
 
+    // In-cluster clients reach the API server through the `kubernetes` Service. The server listens on loopback
+    // only, which a pod cannot reach, so the node forwards NODE_IP:PORT to it and the Service's endpoint is
+    // that address (the server's own reconciler is off: it would advertise 127.0.0.1).
+    const apiPort = Number(new URL(cluster.server).port);
+    forwarder = await forward(NODE_IP, apiPort);
+    const slice = await cluster.request(
+      "POST",
+      "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices",
+      {
+        apiVersion: "discovery.k8s.io/v1",
+        kind: "EndpointSlice",
+        metadata: {
+          name: "kubernetes",
+          namespace: "default",
+          labels: {
+            "kubernetes.io/service-name": "kubernetes",
+            "endpointslice.kubernetes.io/managed-by": "kubefence-test-node",
+          },
+        },
+        addressType: "IPv4",
+        endpoints: [{ addresses: [NODE_IP], conditions: { ready: true } }],
+        ports: [{ name: "https", port: apiPort, protocol: "TCP" }],
+      },
+    );
+    if (slice.status !== 201)
+      throw new Error(
+        `test node: the kubernetes EndpointSlice: ${slice.status} ${JSON.stringify(slice.body)}`,
+      );
+
     writeFileSync(join(dir, "containerd.toml"), containerdConfig(dir, sock));
     mkdirSync(join(dir, "cni"), { recursive: true });
     const containerd = launch("containerd", "containerd", ["--config", join(dir, "containerd.toml")]);
@@ -297,11 +333,46 @@ export async function startNodeCluster(options: TestClusterOptions = {}): Promis
       return filter.stdout.includes("-N KUBE-ROUTER-FORWARD") && nat.stdout.includes("-N KUBE-SERVICES");
     });
 
-    return { ...cluster, nodeName: NODE_NAME, nodeIP: NODE_IP, podCIDR, importImage, stop };
+    return {
+      ...cluster,
+      nodeName: NODE_NAME,
+      nodeIP: NODE_IP,
+      podCIDR,
+      containerdSocket: sock,
+      importImage,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** A TCP forwarder from address:port to 127.0.0.1:port, in this process (closed by stop()). */
+function forward(address: string, port: number): Promise<{ close(): void }> {
+  const open = new Set<Socket>();
+  const server = createServer((socket) => {
+    const upstream = createConnection({ host: "127.0.0.1", port });
+    for (const end of [socket, upstream]) {
+      open.add(end);
+      end.once("close", () => open.delete(end));
+    }
+    socket.pipe(upstream).pipe(socket);
+    socket.on("error", () => upstream.destroy());
+    upstream.on("error", () => socket.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, address, () =>
+      resolve({
+        // Stops listening, and ends the connections still open (pods' watches).
+        close() {
+          server.close();
+          for (const end of open) end.destroy();
+        },
+      }),
+    );
+  });
 }
 
 interface NodeObject {

@@ -265,4 +265,31 @@ describe("webhook server shutdown", () => {
       rmSync(certs.dir, { recursive: true, force: true });
     }
   });
+  it("with a shutdown delay, keeps answering (Connection: close, /readyz failing) before it stops listening", async () => {
+    const certs = makeCertificates();
+    const server = await startWebhookServer({
+      host: "127.0.0.1",
+      port: 0,
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
+      context: () => fixtureContext(),
+      shutdownDelayMs: 400,
+    });
+    try {
+      const closed = server.close();
+      await new Promise((r) => setTimeout(r, 100));
+      // New connections still come in (the Service may still send them) and get answers, each closing after it.
+      const during = await call(server.url, certs.ca, "POST", "/validate", review(pod("team-a"), "late"));
+      expect(during.status).toBe(200);
+      expect(JSON.parse(during.body).response).toMatchObject({ uid: "late", allowed: true });
+      expect(during.headers.connection).toBe("close");
+      const ready = await call(server.url, certs.ca, "GET", "/readyz");
+      expect(ready.status).toBe(503);
+      await closed;
+      await expect(call(server.url, certs.ca, "GET", "/healthz")).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await server.close();
+      rmSync(certs.dir, { recursive: true, force: true });
+    }
+  });
 });
