@@ -38,7 +38,7 @@ function comparable(docs: Doc[]): Doc[] {
     .map((d) => {
       if (d.kind !== "ValidatingWebhookConfiguration") return d;
       const copy = structuredClone(d);
-      delete copy.webhooks[0].clientConfig.caBundle;
+      for (const webhook of copy.webhooks) delete webhook.clientConfig.caBundle;
       return copy;
     });
 }
