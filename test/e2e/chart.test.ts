@@ -184,6 +184,10 @@ describe("the Helm chart on a real node", () => {
     ) as { webhooks: { name: string; clientConfig: { service?: { name: string; namespace: string } } }[] };
     expect(configuration.webhooks.map((w) => [w.name, w.clientConfig.service])).toEqual([
       [WEBHOOK, { name: "kubefence-webhook", namespace: NS, path: "/validate", port: 443 }],
+      [
+        "namespaces.validate.kubefence.io",
+        { name: "kubefence-webhook", namespace: NS, path: "/validate", port: 443 },
+      ],
     ]);
     // The readiness Job succeeded and was removed (hook-succeeded).
     const jobs = await kubectl(["get", "jobs", "-n", NS, "-o", "name"]);
