@@ -22,7 +22,11 @@ import { admissionContext } from "../../../src/webhook/context.js";
 import { decide } from "../../../src/webhook/decide.js";
 import { GUARDRAILS } from "../../../src/webhook/guardrails/index.js";
 import { subjectTenants } from "../../../src/webhook/guardrails/rbac-cross-tenant.js";
-import { validatingWebhookConfiguration, WEBHOOK_NAME } from "../../../src/webhook/manifests.js";
+import {
+  NAMESPACES_WEBHOOK_NAME,
+  validatingWebhookConfiguration,
+  WEBHOOK_NAME,
+} from "../../../src/webhook/manifests.js";
 import type { AdmissionRequest } from "../../../src/webhook/review.js";
 import { startWebhookServer, type WebhookServer } from "../../../src/webhook/server.js";
 import { defaultSettings } from "../../../src/webhook/settings.js";
@@ -784,7 +788,10 @@ describe("the guardrails as ValidatingAdmissionPolicies, against the webhook, on
         };
         return [`${blockedBy} ${name}`];
       });
-    expect(new Set(blockers(byWebhook))).toEqual(new Set([`webhook ${WEBHOOK_NAME}`]));
+    // Namespace writes go to the webhook that has no namespaceSelector; everything else to the main one.
+    expect(new Set(blockers(byWebhook))).toEqual(
+      new Set([`webhook ${WEBHOOK_NAME}`, `webhook ${NAMESPACES_WEBHOOK_NAME}`]),
+    );
     expect([...new Set(blockers(byPolicies))].sort()).toEqual([
       "admission-policy kubefence-namespace-pod-security",
       "admission-policy kubefence-network-policy-managed",
