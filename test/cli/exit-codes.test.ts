@@ -90,6 +90,20 @@ describe("exit codes, as the README's table says", () => {
       if (code === 2) expect(run.stderr).toMatch(/^error: /m);
     });
 
+  it("who-can and access-matrix -n with a namespace that was not read: answered (RBAC does not need it), with a warning", () => {
+    for (const command of [
+      ["who-can", "list", "pods", "-n", "test-namepsace", "--demo"],
+      ["access-matrix", "--as", "alice", "-n", "test-namepsace", "--demo"],
+    ]) {
+      const run = runBuiltCli(command);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        'warning: namespace "test-namepsace" was not read (namespaces: default, kube-system, network, test-namespace)',
+      );
+    }
+    expect(runBuiltCli(["who-can", "list", "pods", "-n", "test-namespace", "--demo"]).stderr).toBe("");
+  });
+
   it("snapshot without any kubeconfig is an input error, said in plain words", () => {
     const run = runBuiltCli(["snapshot"], "", noKubeconfig);
     expect(run.code).toBe(2);
