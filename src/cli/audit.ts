@@ -1,10 +1,15 @@
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { type Plane, SEVERITIES, type Severity, severityRank } from "../model/finding.js";
+import { kindInfo } from "../model/kinds.js";
 import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
+import { parseWebhookSettings } from "../sources/tenants-file.js";
 import { type AuditReport, runAudit } from "../tenancy/audit.js";
+import type { GuardrailMode } from "../tenancy/enforcement.js";
 import { groupingHints } from "../tenancy/hints.js";
 import { PLANES } from "../tenancy/matrix.js";
+import { GUARDRAIL_IDS } from "../webhook/guardrails/index.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
@@ -93,9 +98,10 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
       const { snapshot, diagnostics } = await loadSource(options);
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
-      const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
+      // A live cluster is judged as its own version (/version); manifests as --kube-version says.
+      const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : snapshot.serverVersion;
       const tenancy = tenantsOf(snapshot, tenantSource);
-      const full = runAudit(snapshot, tenancy, { kubeVersion });
+      const full = runAudit(snapshot, tenancy, { kubeVersion, guardrailModes: guardrailModesOf(options) });
       const report = filterFindings(full, options);
       const filtered = [
         options.severity ? `--severity ${options.severity.join(",")}` : "",
@@ -140,7 +146,8 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         // The gate cannot vouch for what it did not read: a skipped document may hold the pod, binding or
         // policy that matters, an unlisted kind leaves a plane unknown.
         const skipped = diagnostics.filter((d) => d.severity === "error").length;
-        const unlisted = snapshot.missingKinds;
+        // Admission webhooks and policies only credit enforcement: unread, the report is stricter, not weaker.
+        const unlisted = snapshot.missingKinds.filter((kind) => !kindInfo(kind)?.creditsOnly);
         if (!options.allowIncomplete && (skipped > 0 || unlisted.length > 0)) {
           const what = [
             skipped > 0 ? `${skipped} document${skipped === 1 ? " was" : "s were"} skipped` : "",
@@ -185,4 +192,15 @@ function nextSteps(report: AuditReport, options: AuditOptions): string[] {
   return [
     `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then kubectl apply -f fixes.yaml); --fail-on high makes this audit a CI gate.`,
   ];
+}
+
+/** The webhook's guardrail modes from the tenants file (its `guardrails:` section), for crediting enforcement. */
+function guardrailModesOf(options: AuditOptions): ReadonlyMap<string, GuardrailMode> | undefined {
+  if (!options.tenants) return undefined;
+  const { settings } = parseWebhookSettings(
+    readFileSync(options.tenants, "utf8"),
+    options.tenants,
+    GUARDRAIL_IDS,
+  );
+  return settings?.modes;
 }

@@ -14,7 +14,12 @@ export interface KindInfo {
   deprecatedVersions: string[];
   plural: string;
   namespaced: boolean;
-  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds">;
+  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds" | "serverVersion">;
+  /**
+   * Read only to credit enforcement (admission webhooks and policies): not reading it can only make the report
+   * stricter, never call a breach isolated, so `--fail-on` does not count it as unread input.
+   */
+  creditsOnly?: true;
 }
 
 const table: KindInfo[] = [
@@ -179,6 +184,36 @@ const table: KindInfo[] = [
     plural: "clusterrolebindings",
     namespaced: false,
     field: "clusterRoleBindings",
+  },
+  {
+    kind: "ValidatingWebhookConfiguration",
+    creditsOnly: true,
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    deprecatedVersions: [],
+    plural: "validatingwebhookconfigurations",
+    namespaced: false,
+    field: "admission",
+  },
+  {
+    kind: "ValidatingAdmissionPolicy",
+    creditsOnly: true,
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["admissionregistration.k8s.io/v1beta1"],
+    plural: "validatingadmissionpolicies",
+    namespaced: false,
+    field: "admission",
+  },
+  {
+    kind: "ValidatingAdmissionPolicyBinding",
+    creditsOnly: true,
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    deprecatedVersions: ["admissionregistration.k8s.io/v1beta1"],
+    plural: "validatingadmissionpolicybindings",
+    namespaced: false,
+    field: "admission",
   },
 ];
 

@@ -4,6 +4,9 @@
  */
 import type { IIoK8sApimachineryPkgApisMetaV1LabelSelector as ILabelSelector } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector";
 import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import type { IValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
+import type { IValidatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration";
 import type { IDaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IReplicaSet } from "kubernetes-models/apps/v1/ReplicaSet";
@@ -45,6 +48,14 @@ export type Namespace = Cluster<INamespace>;
 export type Node = Cluster<INode>;
 export type ClusterRole = Cluster<IClusterRole>;
 export type ClusterRoleBinding = Cluster<IClusterRoleBinding>;
+export type ValidatingWebhookConfiguration = Cluster<IValidatingWebhookConfiguration>;
+export type ValidatingAdmissionPolicy = Cluster<IValidatingAdmissionPolicy>;
+export type ValidatingAdmissionPolicyBinding = Cluster<IValidatingAdmissionPolicyBinding>;
+/** What the API server runs at admission besides its built-in plugins: webhooks and policies. */
+export type AdmissionControl =
+  | ValidatingWebhookConfiguration
+  | ValidatingAdmissionPolicy
+  | ValidatingAdmissionPolicyBinding;
 
 export type Pod = Namespaced<IPod>;
 export type ServiceAccount = Namespaced<IServiceAccount>;
@@ -86,6 +97,7 @@ export type KubeObject =
   | NetworkPolicy
   | Role
   | RoleBinding
-  | Workload;
+  | Workload
+  | AdmissionControl;
 
 export type Kind = KubeObject["kind"];

@@ -1,4 +1,6 @@
+import type { KubeVersion } from "./kube-version.js";
 import type {
+  AdmissionControl,
   ClusterRole,
   ClusterRoleBinding,
   KubeObject,
@@ -27,10 +29,17 @@ export interface Snapshot {
   clusterRoleBindings: ClusterRoleBinding[];
   /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate. */
   workloads: Workload[];
+  /**
+   * ValidatingWebhookConfigurations, ValidatingAdmissionPolicies and their bindings: what the cluster enforces at
+   * admission (a kubefence webhook or its policies count as enforcement; see tenancy/enforcement.ts).
+   */
+  admission: AdmissionControl[];
   /** Documents of kinds kubefence does not analyse, counted by `apiVersion/kind`. */
   unknownKinds: Record<string, number>;
   /** Kinds a live source could not list (e.g. Forbidden): answers that depend on them are weaker. */
   missingKinds: string[];
+  /** A live cluster's version (/version); manifests have none (`--kube-version` says what they are read as). */
+  serverVersion?: KubeVersion;
 }
 
 export function emptySnapshot(): Snapshot {
@@ -46,6 +55,7 @@ export function emptySnapshot(): Snapshot {
     roleBindings: [],
     clusterRoleBindings: [],
     workloads: [],
+    admission: [],
     unknownKinds: Object.create(null) as Record<string, number>,
     missingKinds: [],
   };
@@ -65,6 +75,7 @@ export function allObjects(snapshot: Snapshot): KubeObject[] {
     ...snapshot.networkPolicies,
     ...snapshot.workloads,
     ...snapshot.pods,
+    ...snapshot.admission,
   ];
 }
 

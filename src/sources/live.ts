@@ -68,6 +68,12 @@ const WEAKENS: Record<Kind, string> = {
   RoleBinding: "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by RoleBindings",
   ClusterRoleBinding:
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings",
+  ValidatingWebhookConfiguration:
+    "a kubefence webhook cannot be seen, so what it enforces is not credited (breaches it blocks are still reported)",
+  ValidatingAdmissionPolicy:
+    "kubefence's ValidatingAdmissionPolicies cannot be seen, so what they enforce is not credited",
+  ValidatingAdmissionPolicyBinding:
+    "kubefence's ValidatingAdmissionPolicies cannot be seen bound, so what they enforce is not credited",
 };
 
 /** The server's version from /version (`gitVersion`, or major/minor as some distributions print them: `37+`). */
@@ -208,6 +214,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     { synthesizeNamespaces: false, kubeVersion },
   );
   built.snapshot.missingKinds = KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
+  if (kubeVersion) built.snapshot.serverVersion = kubeVersion;
   const listing = KINDS.flatMap((k) => said.get(k.kind) ?? []);
   return {
     snapshot: built.snapshot,

@@ -20,11 +20,12 @@ import {
   podSecurityAdmissionOf,
   podSecurityFindings,
 } from "../podsecurity/index.js";
-import { NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
+import { ADMISSION_RULES, NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { rbacFindings } from "../rbac/findings/index.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
+import { admissionGuards, type GuardrailMode } from "./enforcement.js";
 import {
   breachList,
   expandMatrix,
@@ -198,6 +199,11 @@ export interface AuditOptions {
    * as if it were enforced.
    */
   kubeVersion?: KubeVersion;
+  /**
+   * The kubefence webhook's guardrail modes (the tenants file's `guardrails:` section); a guardrail not listed
+   * enforces. Only enforced guardrails of a registered webhook or bound policy count (./enforcement.ts).
+   */
+  guardrailModes?: ReadonlyMap<string, GuardrailMode>;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -210,6 +216,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
   const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+  const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   const node = nodePlane(snapshot, tenancy, {
     escapes: (spec) => {
       const evidence = canEscapeToNode(spec);
@@ -224,6 +231,8 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
           },
     podCreators: podCreators(api, tenancy),
     namespacePatchers: namespacePatchers(api, tenancy),
+    refusesEscapes: guards.refusesEscapes,
+    refusesRelabel: guards.refusesRelabel,
   });
   const network = analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);
@@ -236,6 +245,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
           ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
+    ...runRules(ADMISSION_RULES, guards.report()),
   ];
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   return assembleReport(

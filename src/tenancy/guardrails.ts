@@ -24,6 +24,11 @@ import type { PodSecurityLevel, SubjectRef } from "./config.js";
 
 export const TENANT_LABEL = "kubefence.io/tenant";
 export const MANAGED_LABEL = "kubefence.io/managed";
+/** The kubefence webhook's names in a ValidatingWebhookConfiguration: workloads, RBAC and policies; Namespaces. */
+export const WEBHOOK_NAME = "validate.kubefence.io";
+export const NAMESPACES_WEBHOOK_NAME = "namespaces.validate.kubefence.io";
+/** `webhook manifests --engine vap` names each policy and binding `kubefence-<guardrail id>`. */
+export const POLICY_PREFIX = "kubefence-";
 
 export interface TenantInit {
   name: string;

@@ -21,6 +21,10 @@ export interface NodePlaneInputs {
   podCreators: Map<string, { namespace: string; evidence: LazyEvidence }[]>;
   /** Namespaces each row may patch, so relabel to Pod Security privileged: row → namespace → evidence. */
   namespacePatchers: Map<string, Map<string, LazyEvidence>>;
+  /** Whether admission (a kubefence webhook) refuses escaping pods in the namespace whatever its labels. */
+  refusesEscapes?(namespace: Namespace): boolean;
+  /** Whether admission refuses weakening the namespace's Pod Security labels, so relabelling opens nothing. */
+  refusesRelabel?(namespace: Namespace): boolean;
 }
 
 interface Workload {
@@ -269,7 +273,11 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     const only = namespaces.get(namespace);
     const candidates = namespace === ALL_TENANTS ? snapshot.namespaces : only ? [only] : [];
     for (const ns of candidates) {
-      const open = patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS) ?? admits(ns);
+      if (inputs.refusesEscapes?.(ns)) continue;
+      const relabel = inputs.refusesRelabel?.(ns)
+        ? undefined
+        : (patchable?.get(ns.metadata.name) ?? patchable?.get(ALL_TENANTS));
+      const open = relabel ?? admits(ns);
       if (open) return open;
     }
     return undefined;

@@ -14,14 +14,14 @@
 import { NAMESPACE_NAME_LABEL } from "../model/defaults.js";
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
+import { NAMESPACES_WEBHOOK_NAME, WEBHOOK_NAME } from "../tenancy/guardrails.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
 import type { Guardrail } from "./guardrail.js";
 import { GUARDRAILS } from "./guardrails/index.js";
 import type { Mode } from "./mode.js";
 
-export const WEBHOOK_NAME = "validate.kubefence.io";
-/** Reviews Namespace writes, with no namespaceSelector: relabelling a namespace can never hide it. */
-export const NAMESPACES_WEBHOOK_NAME = "namespaces.validate.kubefence.io";
+// NAMESPACES_WEBHOOK_NAME reviews Namespace writes, with no namespaceSelector: relabelling a namespace can never hide it.
+export { NAMESPACES_WEBHOOK_NAME, WEBHOOK_NAME } from "../tenancy/guardrails.js";
 export const APP = "kubefence-webhook";
 /** Within terminationGracePeriodSeconds (30) with the drain that follows. */
 const SHUTDOWN_DELAY_SECONDS = 5;

@@ -305,8 +305,8 @@ describe("hostile tenant against a real kube-apiserver and the kubefence webhook
     expect(await huge).toBe(413);
     // Every flood request got an answer: a review (denied) or a 429; none hung or reset.
     expect(replies.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
-    // The flood met the per-client cap: it was shed, not queued ahead of the API server.
-    expect(replies.some((r) => r.status === 429)).toBe(true);
+    // Whether the flood meets the per-client cap depends on how fast the reviews are answered (429s are then
+    // shed, not queued ahead of the API server); test/webhook/load.test.ts makes reviews slow to assert that.
     expect(legit).toEqual([201, 201, 201, 201, 201, 201]);
     for (const body of refused)
       expect(body.message).toMatch(/^admission webhook "validate\.kubefence\.io" denied/);

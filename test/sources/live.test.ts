@@ -253,7 +253,7 @@ describe("live source against a real kube-apiserver", () => {
     await loadLive({ kubeconfig: cluster.kubeconfig, onProgress: (m) => messages.push(m) });
     expect(messages[0]).toMatch(/^connecting to https:\/\/127\.0\.0\.1:\d+ \(context test\)$/);
     expect(messages).toContain(
-      `listed ${allObjects((await loadLive({ kubeconfig: cluster.kubeconfig })).snapshot).length} objects (18/18 kinds)`,
+      `listed ${allObjects((await loadLive({ kubeconfig: cluster.kubeconfig })).snapshot).length} objects (${KINDS.length}/${KINDS.length} kinds)`,
     );
     expect(messages.at(-1)).toBe("");
   });
@@ -261,13 +261,21 @@ describe("live source against a real kube-apiserver", () => {
   it("continues past Forbidden kinds with a partial snapshot, naming what is missing and what it weakens", async () => {
     const kubeconfig = await cluster.userKubeconfig("carol");
     const { snapshot, diagnostics } = await loadLive({ kubeconfig });
-    expect(snapshot.missingKinds).toEqual(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+    expect(snapshot.missingKinds).toEqual([
+      "Role",
+      "ClusterRole",
+      "RoleBinding",
+      "ClusterRoleBinding",
+      "ValidatingWebhookConfiguration",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
+    ]);
     expect(snapshot.roles).toEqual([]);
     expect(snapshot.clusterRoleBindings).toEqual([]);
     expect(snapshot.pods.length).toBeGreaterThan(5);
     expect(snapshot.workloads.map((w) => w.metadata.name).sort()).toEqual(["nightly", "web"]);
     const warnings = diagnostics.filter((d) => d.severity === "warning").map((d) => d.message);
-    expect(warnings).toHaveLength(4);
+    expect(warnings).toHaveLength(7);
     expect(warnings).toContain(
       'cannot list ClusterRoleBinding: clusterrolebindings.rbac.authorization.k8s.io is forbidden: User "carol" cannot list resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope; RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings',
     );

@@ -4,6 +4,9 @@
  * (kubernetes-models), labels as the API server validates them (labels.ts); nothing past this point sees an
  * untyped value, nor an object the API server would have rejected for its labels.
  */
+import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
+import { ValidatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ReplicaSet } from "kubernetes-models/apps/v1/ReplicaSet";
@@ -56,6 +59,9 @@ const MODELS: Record<Kind, Validator> = {
   ClusterRole,
   RoleBinding,
   ClusterRoleBinding,
+  ValidatingWebhookConfiguration,
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
 };
 
 export type Admission =

@@ -4,6 +4,8 @@
  * this directory, one line here.
  */
 import type { FindingRule, RuleInfo } from "../../model/rule.js";
+import { type AdmissionInput, admissionEnforced } from "./admission-enforced.js";
+import { admissionNotModelled } from "./admission-not-modelled.js";
 import { capability } from "./capability.js";
 import { controlPlane } from "./control-plane.js";
 import { enforceCanTighten } from "./enforce-can-tighten.js";
@@ -43,7 +45,18 @@ export const NAMESPACE_RULES: readonly FindingRule<NamespaceReport>[] = [
   enforceCanTighten,
 ];
 
+/** What the cluster enforces at admission besides Pod Security (tenancy/enforcement.ts), said once each. */
+export const ADMISSION_RULES: readonly FindingRule<AdmissionInput>[] = [
+  admissionEnforced,
+  admissionNotModelled,
+];
+
 /** Every node rule, as listings show them. */
-export const NODE_RULES: readonly RuleInfo[] = [...SUBJECT_RULES, ...NAMESPACE_RULES, podSecurityNotEnforced];
+export const NODE_RULES: readonly RuleInfo[] = [
+  ...SUBJECT_RULES,
+  ...NAMESPACE_RULES,
+  podSecurityNotEnforced,
+  ...ADMISSION_RULES,
+];
 
 export { podSecurityNotEnforced };

@@ -43,7 +43,9 @@ export const WITHOUT_POLICY: ReadonlyMap<string, string> = new Map([
   ],
 ]);
 
-export const POLICY_PREFIX = "kubefence-";
+import { POLICY_PREFIX } from "../../tenancy/guardrails.js";
+
+export { POLICY_PREFIX };
 /** Namespaces no policy looks at, as the webhook's registration leaves kube-system out. */
 export const EXCLUDED_NAMESPACES: readonly string[] = ["kube-system"];
 
