@@ -15,6 +15,11 @@ export interface KindInfo {
   plural: string;
   namespaced: boolean;
   field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds">;
+  /**
+   * A custom resource of a multi-tenancy platform: a cluster without the platform does not serve it, which
+   * is no news (listing it quietly reads none), and its other versions are served by the CRD, not deprecated.
+   */
+  platform?: "capsule" | "hnc";
 }
 
 const table: KindInfo[] = [
@@ -179,6 +184,36 @@ const table: KindInfo[] = [
     plural: "clusterrolebindings",
     namespaced: false,
     field: "clusterRoleBindings",
+  },
+  {
+    kind: "Tenant",
+    group: "capsule.clastix.io",
+    version: "v1beta2",
+    deprecatedVersions: ["capsule.clastix.io/v1beta1"],
+    plural: "tenants",
+    namespaced: false,
+    field: "platformObjects",
+    platform: "capsule",
+  },
+  {
+    kind: "HierarchyConfiguration",
+    group: "hnc.x-k8s.io",
+    version: "v1alpha2",
+    deprecatedVersions: [],
+    plural: "hierarchyconfigurations",
+    namespaced: true,
+    field: "platformObjects",
+    platform: "hnc",
+  },
+  {
+    kind: "SubnamespaceAnchor",
+    group: "hnc.x-k8s.io",
+    version: "v1alpha2",
+    deprecatedVersions: [],
+    plural: "subnamespaceanchors",
+    namespaced: true,
+    field: "platformObjects",
+    platform: "hnc",
   },
 ];
 

@@ -5,6 +5,7 @@ import type {
   Namespace,
   NetworkPolicy,
   Node,
+  PlatformObject,
   Pod,
   Role,
   RoleBinding,
@@ -27,6 +28,8 @@ export interface Snapshot {
   clusterRoleBindings: ClusterRoleBinding[];
   /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate. */
   workloads: Workload[];
+  /** Multi-tenancy platforms' objects: Capsule Tenants, HNC HierarchyConfigurations and SubnamespaceAnchors. */
+  platformObjects: PlatformObject[];
   /** Documents of kinds kubefence does not analyse, counted by `apiVersion/kind`. */
   unknownKinds: Record<string, number>;
   /** Kinds a live source could not list (e.g. Forbidden): answers that depend on them are weaker. */
@@ -46,6 +49,7 @@ export function emptySnapshot(): Snapshot {
     roleBindings: [],
     clusterRoleBindings: [],
     workloads: [],
+    platformObjects: [],
     unknownKinds: Object.create(null) as Record<string, number>,
     missingKinds: [],
   };
@@ -65,6 +69,7 @@ export function allObjects(snapshot: Snapshot): KubeObject[] {
     ...snapshot.networkPolicies,
     ...snapshot.workloads,
     ...snapshot.pods,
+    ...snapshot.platformObjects,
   ];
 }
 

@@ -68,6 +68,9 @@ const WEAKENS: Record<Kind, string> = {
   RoleBinding: "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by RoleBindings",
   ClusterRoleBinding:
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings",
+  Tenant: "Capsule tenants (--tenants-from capsule) are unknown",
+  HierarchyConfiguration: "HNC hierarchies (--tenants-from hnc) are read from namespace tree labels only",
+  SubnamespaceAnchor: "HNC hierarchies (--tenants-from hnc) are read from namespace tree labels only",
 };
 
 /** The server's version from /version (`gitVersion`, or major/minor as some distributions print them: `37+`). */
@@ -147,6 +150,8 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       );
       return;
     }
+    // A platform's kind is served only where the platform is installed: its absence is no news.
+    if (info.platform) return;
     said.set(info.kind, {
       severity: "info",
       message: `${info.kind} is not served by this cluster (tried ${tried.join(", ")}); none read`,

@@ -33,6 +33,7 @@ import { setOrigin } from "../origin.js";
 import { type FieldError, fieldRequired, invalidObjectMessage } from "../validation.js";
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import { labelErrors } from "./labels.js";
+import { HierarchyConfiguration, SubnamespaceAnchor, Tenant } from "./platform.js";
 import { validateNetworkPolicy } from "./network-policy.js";
 
 type Validator = new (data: never) => { validate(): void };
@@ -56,6 +57,9 @@ const MODELS: Record<Kind, Validator> = {
   ClusterRole,
   RoleBinding,
   ClusterRoleBinding,
+  Tenant,
+  HierarchyConfiguration,
+  SubnamespaceAnchor,
 };
 
 export type Admission =
@@ -129,7 +133,8 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
   if (!info || !acceptsVersion(info, apiVersion))
     return { type: "unknown", apiVersionKind: `${apiVersion}/${kind}` };
-  if (apiVersion !== apiVersionOf(info)) {
+  // A platform's CRD serves its other versions by conversion: read as the stored one, nothing to say.
+  if (apiVersion !== apiVersionOf(info) && !info.platform) {
     diagnostics.push({
       severity: "warning",
       message: `${kind} ${apiVersion} is deprecated and no longer served by current Kubernetes; read as ${apiVersionOf(info)}`,
