@@ -33,8 +33,8 @@ import { setOrigin } from "../origin.js";
 import { type FieldError, fieldRequired, invalidObjectMessage } from "../validation.js";
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import { labelErrors } from "./labels.js";
-import { HierarchyConfiguration, SubnamespaceAnchor, Tenant } from "./platform.js";
 import { validateNetworkPolicy } from "./network-policy.js";
+import { HierarchyConfiguration, SubnamespaceAnchor, Tenant } from "./platform.js";
 
 type Validator = new (data: never) => { validate(): void };
 

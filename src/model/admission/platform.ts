@@ -54,7 +54,8 @@ const ANCHOR: Shape = {
 
 function check(shape: Shape, value: unknown, path: string, out: ShapeError[]): void {
   if (value === undefined) return;
-  const fail = (type: string) => out.push({ instancePath: path, keyword: "type", message: `must be ${type}` });
+  const fail = (type: string) =>
+    out.push({ instancePath: path, keyword: "type", message: `must be ${type}` });
   if (typeof shape === "string") {
     if (typeof value !== shape) fail(shape);
     return;
@@ -64,7 +65,7 @@ function check(shape: Shape, value: unknown, path: string, out: ShapeError[]): v
       fail("array");
       return;
     }
-    value.forEach((item, i) => check(shape.list, item, `${path}/${i}`, out));
+    for (const [i, item] of value.entries()) check(shape.list, item, `${path}/${i}`, out);
     return;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
