@@ -35,7 +35,7 @@ import {
 } from "./matrix.js";
 import { networkPlane } from "./network-plane.js";
 import { nodePlane } from "./node-plane.js";
-import type { Tenancy } from "./tenants.js";
+import type { Tenancy, Tenant } from "./tenants.js";
 
 export const AUDIT_API_VERSION = "kubefence.io/v1alpha1";
 
@@ -60,7 +60,14 @@ const PLANE_KINDS: Record<Plane, readonly string[]> = {
 export interface AuditReport {
   apiVersion: typeof AUDIT_API_VERSION;
   kind: "AuditReport";
-  tenants: { name: string; namespaces: string[]; platform: boolean; owners: SubjectRef[] }[];
+  tenants: {
+    name: string;
+    namespaces: string[];
+    platform: boolean;
+    owners: SubjectRef[];
+    /** For a tenant a multi-tenancy platform defines (--tenants-from): which, by which object, acting as whom. */
+    from?: Tenant["from"];
+  }[];
   summary: { planes: Record<Plane, PlaneSummary>; findings: Record<Severity, number> };
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
@@ -169,6 +176,7 @@ export function assembleReport(
       namespaces: t.namespaces,
       platform: t.platform,
       owners: t.owners,
+      ...(t.from ? { from: t.from } : {}),
     })),
     summary: { planes, findings: counts },
     rows,
