@@ -35,6 +35,7 @@ import {
 } from "./matrix.js";
 import { networkPlane } from "./network-plane.js";
 import { nodePlane } from "./node-plane.js";
+import { PLATFORM_RULES } from "./platforms/rules/index.js";
 import type { Tenancy, Tenant } from "./tenants.js";
 
 export const AUDIT_API_VERSION = "kubefence.io/v1alpha1";
@@ -236,6 +237,14 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
           ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
+    // What each multi-tenancy platform leaves open (only for tenants a platform defines, --tenants-from).
+    ...runRules(PLATFORM_RULES, {
+      snapshot,
+      tenancy,
+      api,
+      policy: authorizer.policy,
+      podSecurity: podSecurity.config,
+    }),
   ];
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   return assembleReport(

@@ -1,0 +1,58 @@
+/**
+ * A virtual cluster's host namespace without a NetworkPolicy of its own: the syncer runs every pod of the
+ * virtual cluster there, on the host's pod network, so with nothing selecting them they accept connections
+ * from every other tenant (vcluster's `policies.networkPolicy` writes such policies when enabled).
+ */
+import type { Draft, FindingRule } from "../../../model/rule.js";
+import { VCLUSTER_MANAGED_BY_LABEL } from "../../../model/virtual.js";
+import { manifest, networkPolicy } from "../../../network/rules/support.js";
+import { type PlatformRuleInput, tenantsOf } from "./input.js";
+
+function find(input: PlatformRuleInput): Draft[] {
+  const withPolicy = new Set(input.snapshot.networkPolicies.map((p) => p.metadata.namespace));
+  const out: Draft[] = [];
+  for (const tenant of tenantsOf(input, "vcluster"))
+    for (const ns of tenant.namespaces) {
+      if (withPolicy.has(ns)) continue;
+      const synced = input.snapshot.pods.filter(
+        (p) => p.metadata.namespace === ns && p.metadata.labels?.[VCLUSTER_MANAGED_BY_LABEL] !== undefined,
+      ).length;
+      out.push({
+        subject: `virtual cluster ${tenant.name}`,
+        object: `namespace ${ns}`,
+        message: `virtual cluster ${tenant.name}'s host namespace ${ns} has no NetworkPolicy: the pods the syncer runs there (${synced} read) accept connections from every pod of the host, other virtual clusters' included`,
+        evidence: [
+          `${tenant.from!.declaredBy.kind} ${tenant.from!.declaredBy.namespace ?? ns}/${tenant.from!.declaredBy.name}: the control plane of ${tenant.name}`,
+          `no NetworkPolicy in namespace ${ns}`,
+        ],
+        remediation: `Enable the virtual cluster's policies.networkPolicy (vcluster.yaml), or isolate the namespace and admit only its own pods:\n${manifest(
+          [
+            networkPolicy(ns, "default-deny-ingress", {
+              podSelector: {},
+              policyTypes: ["Ingress"],
+              ingress: [{ from: [{ podSelector: {} }] }],
+            }),
+          ],
+        )}`,
+        resource: { kind: "Namespace", name: ns },
+      });
+    }
+  return out;
+}
+
+export const vclusterHostWithoutNetworkPolicy: FindingRule<PlatformRuleInput> = {
+  id: "network.vcluster-host-without-network-policy",
+  plane: "network",
+  severity: "high",
+  title: "Virtual cluster's host namespace without NetworkPolicy",
+  description:
+    "A vcluster's host namespace has no NetworkPolicy: the virtual cluster's pods run there on the host's network, reachable from every other tenant's pods, whatever the virtual cluster's own policies say.",
+  help: "Enable the virtual cluster's policies.networkPolicy, or give the host namespace a policy that admits only its own pods (and what must reach them).",
+  remediation:
+    "policies.networkPolicy.enabled: true in the vcluster's values, or a NetworkPolicy in <namespace> admitting only its own pods",
+  references: [
+    "https://github.com/loft-sh/vcluster/blob/main/chart/templates/networkpolicy.yaml",
+    "https://kubernetes.io/docs/concepts/services-networking/network-policies/",
+  ],
+  find,
+};
