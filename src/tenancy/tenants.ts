@@ -151,7 +151,8 @@ export function resolveTenants(
       });
     else if (source.from === "platform") unclaimed.push(ns.name);
   }
-  if (unclaimed.length > 0)
+  // (With no platform tenant at all, the platforms' own note says every namespace is one.)
+  if (unclaimed.length > 0 && platformTenants.size > 0)
     diagnostics.push({
       severity: "info",
       message: `${unclaimed.length} namespace${unclaimed.length === 1 ? " belongs" : "s belong"} to no platform tenant (${unclaimed.slice(0, 10).join(", ")}${unclaimed.length > 10 ? `, … ${unclaimed.length - 10} more` : ""}); each is analysed as a tenant of its own`,
@@ -233,7 +234,7 @@ function readPlatforms(
     if (read.tenants.length === 0)
       diagnostics.push({
         severity: "warning",
-        message: `--tenants-from ${reader.id}: no ${reader.title} tenant found (${NOTHING_READ[reader.id]})`,
+        message: `--tenants-from ${reader.id}: no ${reader.title} tenant found (${NOTHING_READ[reader.id]})${platforms.length === 1 ? "; each namespace is a tenant of its own" : ""}`,
       });
     else
       found.push(

@@ -71,20 +71,20 @@ export function hierarchyOf(snapshot: Snapshot): { hierarchy: Hierarchy; diagnos
   const rootOf = (namespace: string): string => {
     const known = roots.get(namespace);
     if (known) return known;
-    const seen = new Set<string>([namespace]);
+    const path = [namespace];
     let at = namespace;
     for (;;) {
       const parent = parentOf.get(at);
       if (!parent) break;
-      if (seen.has(parent)) {
+      if (path.includes(parent)) {
         diagnostics.push({
           severity: "warning",
-          message: `HNC hierarchy of namespace "${namespace}" has a cycle (through "${parent}"); "${namespace}" is taken as its own root`,
+          message: `HNC hierarchy of namespace "${namespace}" has a cycle (${[...path, parent].join(" → ")}); "${namespace}" is taken as its own root`,
         });
         at = namespace;
         break;
       }
-      seen.add(parent);
+      path.push(parent);
       at = parent;
     }
     roots.set(namespace, at);
