@@ -44,7 +44,11 @@ function find(input: PlatformRuleInput): Draft[] {
           ? { kind: s.kind, namespace: s.namespace || binding.metadata.namespace, name: s.name }
           : { kind: s.kind, name: s.name },
       );
-      const owner = input.api.tenantOfIdentity.get(identity);
+      // A ServiceAccount is its namespace's tenant's, whether or not it holds a grant the API plane walked.
+      const owner =
+        s.kind === "ServiceAccount"
+          ? tenantOf.get(s.namespace || binding.metadata.namespace)
+          : input.api.tenantOfIdentity.get(identity);
       return owner && owner !== tenant && owner !== PLATFORM && owner !== NO_TENANT
         ? [{ identity, owner }]
         : [];
