@@ -1,4 +1,5 @@
 /** `audit --tenants-from`: the CLI on the examples/platforms fixtures, as a user runs it. */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBuiltCli } from "../support/built-cli.js";
@@ -86,5 +87,28 @@ describe("audit --tenants-from", () => {
     expect(run.stderr).toBe(
       "info: tenants from Capsule (2 tenants: oil, gas) and vcluster (2 tenants: vc1, vc2)\ninfo: 5 namespaces belong to no platform tenant (acme, acme-dev, acme-team, beta, beta-ci); each is analysed as a tenant of its own\n",
     );
+  });
+
+  it("the README's --tenants-from examples are the command's output", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    /** What the README shows after `$ kubefence <command>`, up to the next command or the block's end. */
+    const shown = (command: string) => {
+      const start = readme.indexOf(`$ kubefence ${command}\n`);
+      expect(start, command).toBeGreaterThan(-1);
+      const body = readme.slice(start + `$ kubefence ${command}\n`.length);
+      return body.slice(0, body.search(/\n(\$ |```)/));
+    };
+    const auto = audit("-f", "examples/platforms", "--tenants-from", "auto");
+    expect(shown("audit -f examples/platforms --tenants-from auto")).toBe(
+      [...`${auto.stderr}${auto.stdout}`.split("\n").slice(0, 16), "…"].join("\n"),
+    );
+    // Excerpts: each finding shown ("…" stands for what is left out) is printed as shown.
+    for (const platform of ["vcluster", "hnc", "capsule"]) {
+      const file = `examples/platforms/${platform}.yaml`;
+      const { stdout } = audit("-f", file, "--tenants-from", platform);
+      const findings = shown(`audit -f ${file} --tenants-from ${platform}`).replace(/^…\n/, "").split("\n\n");
+      expect(findings.length, platform).toBeGreaterThan(0);
+      for (const finding of findings) expect(stdout, platform).toContain(finding);
+    }
   });
 });
