@@ -11,7 +11,9 @@
  * namespace the identity can see (those listed, else its context's namespace), as a namespace-scoped
  * identity must be read; the kind stays missing unless every namespace of a readable Namespace list was
  * read, and the warning says where it was and was not read. A kind the server does not serve at its stable version (404)
- * is retried at its older versions (CronJob is batch/v1beta1 before Kubernetes 1.21).
+ * is retried at its older versions (CronJob is batch/v1beta1 before Kubernetes 1.21). The multi-tenancy platforms'
+ * kinds (Capsule's Tenant, HNC's) are listed only where discovery serves their group, and said nothing about
+ * where it does not.
  */
 import type { Diagnostic } from "../model/diagnostic.js";
 import { apiVersionOf, KINDS, type KindInfo, kindInfo } from "../model/kinds.js";
@@ -110,6 +112,9 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   let objects = 0;
 
   const listKind = async (info: KindInfo): Promise<void> => {
+    // A platform's kind only where its group is served: discovery is open to every authenticated user, while a
+    // list of a kind nobody serves is still refused (403) to one who may not list it, which is no gap.
+    if (info.platform && (await client.request("GET", `/apis/${info.group}`)).status === 404) return;
     const versions = [apiVersionOf(info), ...info.deprecatedVersions];
     const tried: string[] = [];
     for (const apiVersion of versions) {
