@@ -8,7 +8,7 @@ import type { Diagnostic } from "../../model/diagnostic.js";
 import type { CapsuleTenant } from "../../model/objects.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import type { SubjectRef } from "../config.js";
-import type { PlatformReader, PlatformTenant } from "./index.js";
+import type { PlatformReader, PlatformTenant } from "./types.js";
 
 export const CAPSULE_TENANT_LABEL = "capsule.clastix.io/tenant";
 

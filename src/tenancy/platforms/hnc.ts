@@ -9,7 +9,7 @@
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { HierarchyConfiguration, SubnamespaceAnchor } from "../../model/objects.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import type { PlatformReader, PlatformTenant } from "./index.js";
+import type { PlatformReader, PlatformTenant } from "./types.js";
 
 export const TREE_DEPTH_SUFFIX = ".tree.hnc.x-k8s.io/depth";
 /** On objects HNC propagated, the namespace of their source (api/v1alpha2/hierarchy_types.go LabelInheritedFrom). */

@@ -14,7 +14,7 @@ import type { ObjectMeta, PodSpec } from "../../model/objects.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { VCLUSTER_MANAGED_BY_LABEL } from "../../model/virtual.js";
 import { podTemplateOf } from "../../model/workloads.js";
-import type { PlatformReader, PlatformTenant } from "./index.js";
+import type { PlatformReader, PlatformTenant } from "./types.js";
 
 export const VCLUSTER_NAME_LABEL = "vcluster.loft.sh/vcluster-name";
 export const VCLUSTER_NAMESPACE_LABEL = "vcluster.loft.sh/vcluster-namespace";
