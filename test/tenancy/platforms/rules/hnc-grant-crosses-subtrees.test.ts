@@ -45,3 +45,21 @@ describe(ID, () => {
     );
   });
 });
+
+describe(`${ID}: propagation to come`, () => {
+  it("counts the descendants HNC will copy a source binding into, and none when it is annotated not to propagate", () => {
+    const snapshot = structuredClone(example("hnc"));
+    // Only the source, as manifests hold it before HNC runs.
+    snapshot.roleBindings = snapshot.roleBindings.filter(
+      (b) => b.metadata.labels?.["hnc.x-k8s.io/inherited-from"] === undefined,
+    );
+    const [finding] = findingsOf(snapshot, "hnc", ID);
+    expect(finding?.evidence).toEqual([
+      "RoleBinding beta/ci-reader: roleRef ClusterRole view",
+      "namespace beta-ci descends from beta: HNC copies the binding into it",
+    ]);
+    const source = snapshot.roleBindings.find((b) => b.metadata.name === "ci-reader")!;
+    source.metadata.annotations = { "propagate.hnc.x-k8s.io/none": "true" };
+    expect(findingsOf(snapshot, "hnc", ID)).toEqual([]);
+  });
+});
