@@ -72,8 +72,9 @@ export const capsule: PlatformReader = {
       });
     }
     // The label alone still says which tenant a namespace is in (the Tenant may not be readable): its owners are unknown.
+    const declared = new Set(tenants.map((t) => t.name));
     for (const [name, namespaces] of labelled) {
-      if (tenants.some((t) => t.name === name)) continue;
+      if (declared.has(name)) continue;
       diagnostics.push({
         severity: "warning",
         message: `namespace${namespaces.length === 1 ? "" : "s"} ${namespaces.join(", ")} ${namespaces.length === 1 ? "is" : "are"} labelled ${CAPSULE_TENANT_LABEL}=${name}, but no Capsule Tenant "${name}" was read: grouped as tenant "${name}", whose owners are unknown`,

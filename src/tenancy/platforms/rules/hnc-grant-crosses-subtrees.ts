@@ -39,6 +39,8 @@ function find(input: PlatformRuleInput): Draft[] {
 
   // Source binding (namespace/name) → the namespaces its copies are in, read or to come.
   const copies = new Map<string, { source?: RoleBinding; copy?: RoleBinding; into: Set<string> }>();
+  /** Where a copy was read (evidence says which namespaces hold one, and which HNC will copy it into). */
+  const copied = new Map<string, Set<string>>();
   for (const binding of input.snapshot.roleBindings) {
     const ns = binding.metadata.namespace;
     if (!hncTenants.has(tenantOf.get(ns) ?? "")) continue;
@@ -52,6 +54,9 @@ function find(input: PlatformRuleInput): Draft[] {
     } else {
       entry.copy ??= binding;
       entry.into.add(ns);
+      const set = copied.get(key) ?? new Set<string>();
+      set.add(ns);
+      copied.set(key, set);
     }
     copies.set(key, entry);
   }
@@ -79,11 +84,7 @@ function find(input: PlatformRuleInput): Draft[] {
     });
     if (foreign.length === 0) continue;
     const reached = [...into].sort();
-    const read = new Set(
-      input.snapshot.roleBindings
-        .filter((b) => b.metadata.name === name && inheritedFrom(b) === sourceNs)
-        .map((b) => b.metadata.namespace),
-    );
+    const read = copied.get(key) ?? new Set<string>();
     out.push({
       subject: listed(foreign.map((f) => `${f.identity} (tenant ${f.owner})`)),
       object: `tenant ${tenant}'s subtree`,

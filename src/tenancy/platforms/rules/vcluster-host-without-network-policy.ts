@@ -10,17 +10,21 @@ import { type PlatformRuleInput, tenantsOf } from "./input.js";
 
 function find(input: PlatformRuleInput): Draft[] {
   const withPolicy = new Set(input.snapshot.networkPolicies.map((p) => p.metadata.namespace));
+  const synced = new Map<string, number>();
+  for (const pod of input.snapshot.pods) {
+    const labels = pod.metadata.labels;
+    if (labels && Object.hasOwn(labels, VCLUSTER_MANAGED_BY_LABEL))
+      synced.set(pod.metadata.namespace, (synced.get(pod.metadata.namespace) ?? 0) + 1);
+  }
   const out: Draft[] = [];
   for (const tenant of tenantsOf(input, "vcluster"))
     for (const ns of tenant.namespaces) {
       if (withPolicy.has(ns)) continue;
-      const synced = input.snapshot.pods.filter(
-        (p) => p.metadata.namespace === ns && p.metadata.labels?.[VCLUSTER_MANAGED_BY_LABEL] !== undefined,
-      ).length;
+      const count = synced.get(ns) ?? 0;
       out.push({
         subject: `virtual cluster ${tenant.name}`,
         object: `namespace ${ns}`,
-        message: `virtual cluster ${tenant.name}'s host namespace ${ns} has no NetworkPolicy: the pods the syncer runs there (${synced} read) accept connections from every pod of the host, other virtual clusters' included`,
+        message: `virtual cluster ${tenant.name}'s host namespace ${ns} has no NetworkPolicy: the pods the syncer runs there (${count} read) accept connections from every pod of the host, other virtual clusters' included`,
         evidence: [
           `${tenant.from!.declaredBy.kind} ${tenant.from!.declaredBy.namespace ?? ns}/${tenant.from!.declaredBy.name}: the control plane of ${tenant.name}`,
           `no NetworkPolicy in namespace ${ns}`,

@@ -22,21 +22,44 @@ function names(subject: Subject, bindingNamespace: string, sa: SubjectRef): bool
 function find(input: PlatformRuleInput): Draft[] {
   const out: Draft[] = [];
   const { policy } = input;
-  for (const tenant of tenantsOf(input, "vcluster"))
+  const tenants = tenantsOf(input, "vcluster");
+  if (tenants.length === 0) return out;
+  // Bindings by the namespace of the ServiceAccounts (or service-account group) they name: each syncer then
+  // looks only at the bindings that may name it.
+  const bySubjectNamespace = new Map<string, { binding: Binding; where: string }[]>();
+  const index = (binding: Binding, where: string) => {
+    const seen = new Set<string>();
+    for (const s of binding.subjects ?? []) {
+      const ns =
+        s.kind === "ServiceAccount"
+          ? s.namespace || (binding.metadata.namespace ?? "")
+          : s.kind === "Group" && s.name.startsWith("system:serviceaccounts:")
+            ? s.name.slice("system:serviceaccounts:".length)
+            : undefined;
+      if (ns === undefined || seen.has(ns)) continue;
+      seen.add(ns);
+      const list = bySubjectNamespace.get(ns);
+      if (list) list.push({ binding, where });
+      else bySubjectNamespace.set(ns, [{ binding, where }]);
+    }
+  };
+  for (const b of policy.clusterRoleBindings) index(b, "the whole cluster");
+  for (const [ns, bindings] of policy.roleBindingsByNamespace)
+    for (const b of bindings) index(b, `namespace ${ns}`);
+  for (const tenant of tenants)
     for (const { subject: sa, role } of tenant.from!.identities) {
       if (role !== "syncer") continue;
       const identity = formatSubject(sa);
       const own = new Set(tenant.namespaces);
       const beyond: { binding: Binding; where: string; rules: readonly PolicyRule[] }[] = [];
-      const visit = (binding: Binding, where: string) => {
-        if (!(binding.subjects ?? []).some((s) => names(s, binding.metadata.namespace ?? "", sa))) return;
+      for (const { binding, where } of bySubjectNamespace.get(sa.namespace ?? "") ?? []) {
+        const ns = binding.metadata.namespace;
+        if (ns !== undefined && own.has(ns)) continue;
+        if (!(binding.subjects ?? []).some((s) => names(s, ns ?? "", sa))) continue;
         const reference = roleReference(policy, binding);
         if (reference.ok && reference.rules.length > 0)
           beyond.push({ binding, where, rules: reference.rules });
-      };
-      for (const b of policy.clusterRoleBindings) visit(b, "the whole cluster");
-      for (const [ns, bindings] of policy.roleBindingsByNamespace)
-        if (!own.has(ns)) for (const b of bindings) visit(b, `namespace ${ns}`);
+      }
       if (beyond.length === 0) continue;
       const where = [...new Set(beyond.map((b) => b.where))];
       const rules = beyond.flatMap((b) => b.rules);
