@@ -30,8 +30,9 @@ export function auditCommand(): Command {
     .addHelpText(
       "after",
       `
-Tenants: by default each namespace is a tenant; kube-* namespaces are the platform. Identities bound
-outside every tenant (like a user with a ClusterRoleBinding) get a "(no tenant)" row.
+Tenants: by default each namespace is a tenant; kube-* namespaces are the platform. --tenants-from reads
+them as Capsule, HNC or vcluster defines them (auto: each platform found). Identities bound outside every
+tenant (like a user with a ClusterRoleBinding) get a "(no tenant)" row.
 
 Examples:
   # The built-in demo cluster (the classic isolation walk-through)
@@ -41,7 +42,10 @@ Examples:
   kubefence audit -f k8s/ -R --tenants tenants.yaml -o sarif --fail-on high > kubefence.sarif
 
   # The live cluster of the current kubeconfig context, as a self-contained HTML report
-  kubefence audit --context prod --tenant-label team -o html > isolation.html`,
+  kubefence audit --context prod --tenant-label team -o html > isolation.html
+
+  # Tenants as the cluster's multi-tenancy platform (Capsule, HNC, vcluster) defines them
+  kubefence audit --tenants-from auto`,
     )
     .action(async (options: AuditOptions) => {
       validateOutput(
