@@ -78,7 +78,7 @@ export const capsuleTenantNotIsolated: FindingRule<PlatformRuleInput> = {
   title: "Capsule tenant without network isolation",
   description:
     "Some namespace of a Capsule tenant has no NetworkPolicy selecting every pod for ingress (Capsule copies the Tenant's spec.networkPolicies.items into each namespace): pods of every other tenant can connect to it.",
-  help: "Declare in the Tenant's spec.networkPolicies.items a policy that isolates every pod and admits only the tenant's own namespaces (by the capsule.clastix.io/tenant label).",
+  help: "Declare in the Tenant's spec.networkPolicies.items (or replicate with a TenantResource) a policy that isolates every pod and admits only the tenant's own namespaces (by the capsule.clastix.io/tenant label).",
   remediation:
     "spec.networkPolicies.items: [{policyTypes: [Ingress], podSelector: {}, ingress: [{from: [{namespaceSelector: {matchLabels: {capsule.clastix.io/tenant: <tenant>}}}]}]}]",
   references: [
