@@ -3,13 +3,15 @@
  * virtual cluster there, on the host's pod network, so with nothing selecting them they accept connections
  * from every other tenant (vcluster's `policies.networkPolicy` writes such policies when enabled).
  */
+import { originOf } from "../../../model/origin.js";
 import type { Draft, FindingRule } from "../../../model/rule.js";
 import { VCLUSTER_MANAGED_BY_LABEL } from "../../../model/virtual.js";
 import { manifest, networkPolicy } from "../../../network/rules/support.js";
-import { type PlatformRuleInput, tenantsOf } from "./input.js";
+import { namespaceIndex, type PlatformRuleInput, tenantsOf } from "./input.js";
 
 function find(input: PlatformRuleInput): Draft[] {
   const withPolicy = new Set(input.snapshot.networkPolicies.map((p) => p.metadata.namespace));
+  const namespaces = namespaceIndex(input.snapshot);
   const synced = new Map<string, number>();
   for (const pod of input.snapshot.pods) {
     const labels = pod.metadata.labels;
@@ -39,6 +41,7 @@ function find(input: PlatformRuleInput): Draft[] {
           ],
         )}`,
         resource: { kind: "Namespace", name: ns },
+        origin: namespaces.get(ns) ? originOf(namespaces.get(ns)!) : undefined,
       });
     }
   return out;

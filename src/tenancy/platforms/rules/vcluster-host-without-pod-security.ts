@@ -4,6 +4,7 @@
  * on a host node shared with the other virtual clusters. Only the host namespace's enforce label (or the
  * syncer's own policies.podSecurityStandard check) keeps it out.
  */
+import { originOf } from "../../../model/origin.js";
 import type { Draft, FindingRule } from "../../../model/rule.js";
 import { namespacePolicy } from "../../../podsecurity/index.js";
 import { namespaceIndex, type PlatformRuleInput, tenantsOf } from "./input.js";
@@ -32,6 +33,7 @@ function find(input: PlatformRuleInput): Draft[] {
         ],
         remediation: `kubectl label namespace ${name} pod-security.kubernetes.io/enforce=baseline (and set policies.podSecurityStandard: baseline in the vcluster's values, so the syncer refuses such pods with a reason inside the virtual cluster)`,
         resource: { kind: "Namespace", name },
+        origin: originOf(ns),
       });
     }
   return out;
