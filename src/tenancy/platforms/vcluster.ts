@@ -1,7 +1,7 @@
 /**
  * vcluster (loft-sh/vcluster): each virtual cluster is a tenant of the host. Its control plane runs as pods
- * labelled `app: vcluster`, `release: <name>` (a StatefulSet or Deployment of the chart) in its host
- * namespace; the syncer copies objects into that namespace labelled `vcluster.loft.sh/managed-by: <name>`
+ * labelled `app: vcluster`, `release: <name>` (a StatefulSet or Deployment, chart/templates/statefulset.yaml,
+ * running as `serviceAccountName`, by default `vc-<name>`) in its host namespace; the syncer copies objects into that namespace labelled `vcluster.loft.sh/managed-by: <name>`
  * (pkg/util/translate MarkerLabel); in multi-namespace mode it creates host namespaces labelled
  * `vcluster.loft.sh/vcluster-name: <name>` and `vcluster.loft.sh/vcluster-namespace: <control-plane
  * namespace>` (pkg/controllers/resources/namespaces). A synced object's virtual namespace and name are its
