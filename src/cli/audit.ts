@@ -66,8 +66,9 @@ export function auditCommand(): Command {
     .addHelpText(
       "after",
       `
-Tenants: by default each namespace is a tenant; kube-* namespaces are the platform. Identities bound
-outside every tenant (like a user with a ClusterRoleBinding) get a "(no tenant)" row.
+Tenants: by default each namespace is a tenant; kube-* namespaces are the platform. --tenants-from reads
+them as Capsule, HNC or vcluster defines them (auto: each platform found). Identities bound outside every
+tenant (like a user with a ClusterRoleBinding) get a "(no tenant)" row.
 
 Examples:
   # The built-in demo cluster (the classic isolation walk-through)
@@ -81,6 +82,9 @@ Examples:
 
   # Every network finding at high or above, with evidence and fixes
   kubefence audit --demo --plane network --severity critical,high --details
+
+  # Tenants as the cluster's multi-tenancy platform (Capsule, HNC, vcluster) defines them
+  kubefence audit --tenants-from auto
 
 The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the terminal's, else 100).`,
     )

@@ -20,6 +20,11 @@ export interface KindInfo {
    * stricter, never call a breach isolated, so `--fail-on` does not count it as unread input.
    */
   creditsOnly?: true;
+  /**
+   * A custom resource of a multi-tenancy platform: a cluster without the platform does not serve it, which
+   * is no news (listing it quietly reads none), and its other versions are served by the CRD, not deprecated.
+   */
+  platform?: "capsule" | "hnc";
 }
 
 const table: KindInfo[] = [
@@ -214,6 +219,36 @@ const table: KindInfo[] = [
     plural: "validatingadmissionpolicybindings",
     namespaced: false,
     field: "admission",
+  },
+  {
+    kind: "Tenant",
+    group: "capsule.clastix.io",
+    version: "v1beta2",
+    deprecatedVersions: ["capsule.clastix.io/v1beta1"],
+    plural: "tenants",
+    namespaced: false,
+    field: "platformObjects",
+    platform: "capsule",
+  },
+  {
+    kind: "HierarchyConfiguration",
+    group: "hnc.x-k8s.io",
+    version: "v1alpha2",
+    deprecatedVersions: [],
+    plural: "hierarchyconfigurations",
+    namespaced: true,
+    field: "platformObjects",
+    platform: "hnc",
+  },
+  {
+    kind: "SubnamespaceAnchor",
+    group: "hnc.x-k8s.io",
+    version: "v1alpha2",
+    deprecatedVersions: [],
+    plural: "subnamespaceanchors",
+    namespaced: true,
+    field: "platformObjects",
+    platform: "hnc",
   },
 ];
 

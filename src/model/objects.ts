@@ -86,7 +86,44 @@ export type Workload =
 
 export type WorkloadKind = Workload["kind"];
 
+/**
+ * Multi-tenancy platforms' own objects (custom resources), typed as far as kubefence reads them; their
+ * fields follow the upstream Go types named on each.
+ */
+/** Capsule `Tenant` (capsule.clastix.io/v1beta2, projectcapsule/capsule api/v1beta2/tenant_types.go, owner.go). */
+export type CapsuleTenant = Cluster<{
+  apiVersion?: string;
+  kind: "Tenant";
+  metadata?: IObjectMeta;
+  spec?: {
+    owners?: { kind: string; name: string; clusterRoles?: string[] }[];
+    nodeSelector?: Record<string, string>;
+    networkPolicies?: { items?: INetworkPolicy["spec"][] };
+  };
+  status?: { state?: string; size?: number; namespaces?: string[] };
+}>;
+
+/** HNC `HierarchyConfiguration` (hnc.x-k8s.io/v1alpha2, singleton `hierarchy` per namespace; api/v1alpha2/hierarchy_types.go). */
+export type HierarchyConfiguration = Namespaced<{
+  apiVersion?: string;
+  kind: "HierarchyConfiguration";
+  metadata?: IObjectMeta;
+  spec?: { parent?: string };
+  status?: { children?: string[] };
+}>;
+
+/** HNC `SubnamespaceAnchor` (hnc.x-k8s.io/v1alpha2): lives in the parent; its name is the child namespace. */
+export type SubnamespaceAnchor = Namespaced<{
+  apiVersion?: string;
+  kind: "SubnamespaceAnchor";
+  metadata?: IObjectMeta;
+  status?: { status?: string };
+}>;
+
+export type PlatformObject = CapsuleTenant | HierarchyConfiguration | SubnamespaceAnchor;
+
 export type KubeObject =
+  | PlatformObject
   | Namespace
   | Node
   | ClusterRole

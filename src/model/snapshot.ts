@@ -7,6 +7,7 @@ import type {
   Namespace,
   NetworkPolicy,
   Node,
+  PlatformObject,
   Pod,
   Role,
   RoleBinding,
@@ -34,6 +35,8 @@ export interface Snapshot {
    * admission (a kubefence webhook or its policies count as enforcement; see tenancy/enforcement.ts).
    */
   admission: AdmissionControl[];
+  /** Multi-tenancy platforms' objects: Capsule Tenants, HNC HierarchyConfigurations and SubnamespaceAnchors. */
+  platformObjects: PlatformObject[];
   /** Documents of kinds kubefence does not analyse, counted by `apiVersion/kind`. */
   unknownKinds: Record<string, number>;
   /** Kinds a live source could not list (e.g. Forbidden): answers that depend on them are weaker. */
@@ -56,6 +59,7 @@ export function emptySnapshot(): Snapshot {
     clusterRoleBindings: [],
     workloads: [],
     admission: [],
+    platformObjects: [],
     unknownKinds: Object.create(null) as Record<string, number>,
     missingKinds: [],
   };
@@ -76,6 +80,7 @@ export function allObjects(snapshot: Snapshot): KubeObject[] {
     ...snapshot.workloads,
     ...snapshot.pods,
     ...snapshot.admission,
+    ...snapshot.platformObjects,
   ];
 }
 

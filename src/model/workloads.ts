@@ -1,5 +1,6 @@
 import { kindInfo } from "./kinds.js";
 import type { ObjectMeta, PodSpec, Workload } from "./objects.js";
+import { virtualNameOf } from "./virtual.js";
 
 export const WORKLOAD_KINDS = [
   "Deployment",
@@ -45,8 +46,23 @@ export function podTemplateOf(workload: Workload): PodTemplate | undefined {
   return { metadata: template.metadata ?? {}, spec: template.spec };
 }
 
-/** `ns/name[Kind]`, the name the reports give a workload or pod. */
-export function peerName(object: { kind: string; metadata: { name: string; namespace?: string } }): string {
+/**
+ * `ns/name[Kind]`, the name the reports give a workload or pod; for an object a vcluster syncer copied to the
+ * host, both names: `vc1: default/web[Pod] (host team-a-vc/web-x-default-x-vc1)`.
+ */
+export function peerName(object: {
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: ObjectMeta["labels"];
+    annotations?: ObjectMeta["annotations"];
+  };
+}): string {
   const { namespace, name } = object.metadata;
-  return `${namespace ? `${namespace}/` : ""}${name}[${object.kind}]`;
+  const host = `${namespace ? `${namespace}/` : ""}${name}`;
+  const virtual = virtualNameOf(object.metadata);
+  const inside = virtual && `${virtual.namespace ? `${virtual.namespace}/` : ""}${virtual.name}`;
+  if (virtual && inside !== host) return `${virtual.cluster}: ${inside}[${object.kind}] (host ${host})`;
+  return `${host}[${object.kind}]`;
 }

@@ -80,10 +80,11 @@ function synthesizeNamespaces(snapshot: Snapshot, kubeVersion: KubeVersion | und
     "roles",
     "roleBindings",
     "workloads",
+    "platformObjects",
   ] as const) {
     for (const object of snapshot[field]) {
       const ns = object.metadata.namespace;
-      if (!declared.has(ns)) referenced.set(ns, (referenced.get(ns) ?? 0) + 1);
+      if (ns !== undefined && !declared.has(ns)) referenced.set(ns, (referenced.get(ns) ?? 0) + 1);
     }
   }
   const diagnostics: Diagnostic[] = [];

@@ -3,8 +3,9 @@
  * namespaces, by which binding → role → rule. Grants are walked from the bindings (not per identity ×
  * namespace), so the cost grows with bindings, not with tenants².
  *
- * Identities are binding subjects (User, Group, ServiceAccount) and the tenants file's owners. An identity
- * belongs to a tenant when the file names it an owner, when it is a ServiceAccount of the tenant's
+ * Identities are binding subjects (User, Group, ServiceAccount) and the tenants' owners. An identity
+ * belongs to a tenant when the file or the platform names it an owner (or, for a virtual cluster, its
+ * syncer), when it is a ServiceAccount of the tenant's
  * namespaces, or when every grant it holds lies inside one tenant's namespaces. Platform administrators
  * (the file's admins, and Kubernetes' own `system:` identities) are never reported. Grants to
  * `system:authenticated` or `system:serviceaccounts` reach every tenant's identities at once.
@@ -30,6 +31,7 @@ import {
 import { type Binding, describeSource, type Policy, roleReference } from "../rbac/policy.js";
 import { standardResource } from "../rbac/resources.js";
 import { ALL_TENANTS, BreachMap, LazyEvidence, NO_TENANT } from "./matrix.js";
+import { INHERITED_FROM_LABEL } from "./platforms/hnc.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 /** Groups every identity of some kind belongs to: a grant to them is a grant to every tenant. */
@@ -59,7 +61,22 @@ export interface ApiPlane {
  * a large cluster has hundreds of thousands of grants, and few are ever explained.
  */
 function grantEvidence(grant: ApiGrant): string[] {
-  return [grant.identity, describeSource(grant), `rule: ${formatPolicyRule(grant.rule)}`];
+  return [
+    grant.identity,
+    `${describeSource(grant)}${propagation(grant.binding)}`,
+    `rule: ${formatPolicyRule(grant.rule)}`,
+  ];
+}
+
+/** A RoleBinding HNC copied down the hierarchy is attributed to the namespace it came from. */
+function propagation(binding: Binding): string {
+  const source = inheritedFrom(binding);
+  return source === undefined ? "" : `, propagated by HNC from namespace ${source}`;
+}
+
+export function inheritedFrom(binding: Binding): string | undefined {
+  const labels = binding.kind === "RoleBinding" ? binding.metadata.labels : undefined;
+  return labels && Object.hasOwn(labels, INHERITED_FROM_LABEL) ? labels[INHERITED_FROM_LABEL] : undefined;
 }
 /** The length of grantEvidence, known without making it. */
 const GRANT_LINKS = 3;
@@ -297,8 +314,9 @@ function identityOf(subject: Subject, bindingNamespace: string): string | undefi
 function assignIdentities(grants: ApiGrant[], tenancy: Tenancy): Map<string, string> {
   const tenantOfIdentity = new Map<string, string>();
   for (const admin of tenancy.admins) tenantOfIdentity.set(formatSubject(admin), PLATFORM);
+  // Owners (the tenants file's, Capsule's), then the identities a platform acts as for a tenant (a vcluster's syncer).
   for (const tenant of tenancy.tenants)
-    for (const owner of tenant.owners)
+    for (const owner of [...tenant.owners, ...(tenant.from?.identities ?? []).map((i) => i.subject)])
       if (!tenantOfIdentity.has(formatSubject(owner)))
         tenantOfIdentity.set(formatSubject(owner), tenant.name);
 

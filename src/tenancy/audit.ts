@@ -36,7 +36,8 @@ import {
 } from "./matrix.js";
 import { networkPlane } from "./network-plane.js";
 import { nodePlane } from "./node-plane.js";
-import type { Tenancy } from "./tenants.js";
+import { PLATFORM_RULES } from "./platforms/rules/index.js";
+import type { Tenancy, Tenant } from "./tenants.js";
 
 export const AUDIT_API_VERSION = "kubefence.io/v1alpha1";
 
@@ -67,7 +68,14 @@ const PLANE_KINDS: Record<Plane, readonly string[]> = {
 export interface AuditReport {
   apiVersion: typeof AUDIT_API_VERSION;
   kind: "AuditReport";
-  tenants: { name: string; namespaces: string[]; platform: boolean; owners: SubjectRef[] }[];
+  tenants: {
+    name: string;
+    namespaces: string[];
+    platform: boolean;
+    owners: SubjectRef[];
+    /** For a tenant a multi-tenancy platform defines (--tenants-from): which, by which object, acting as whom. */
+    from?: Tenant["from"];
+  }[];
   summary: { planes: Record<Plane, PlaneSummary>; findings: Record<Severity, number> };
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
@@ -178,6 +186,7 @@ export function assembleReport(
       namespaces: t.namespaces,
       platform: t.platform,
       owners: t.owners,
+      ...(t.from ? { from: t.from } : {}),
     })),
     summary: { planes, findings: counts },
     rows,
@@ -246,6 +255,14 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
     ...runRules(ADMISSION_RULES, guards.report()),
+    // What each multi-tenancy platform leaves open (only for tenants a platform defines, --tenants-from).
+    ...runRules(PLATFORM_RULES, {
+      snapshot,
+      tenancy,
+      api,
+      policy: authorizer.policy,
+      podSecurity: podSecurity.config,
+    }),
   ];
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   return assembleReport(

@@ -1,14 +1,21 @@
 /**
  * Every finding rule `audit` runs, plane by plane, each engine's registry in its own order: what `kubefence
  * rules`, SARIF's rule metadata and the README's finding tables are made from. The engines' registries
- * (src/rbac/rules, src/network/rules, src/podsecurity/rules) decide what runs; this one only lists them.
+ * (src/rbac/rules, src/network/rules, src/podsecurity/rules, and the multi-tenancy platforms' in
+ * src/tenancy/platforms/rules) decide what runs; this one only lists them.
  */
 import { type RuleInfo, ruleInfo } from "../model/rule.js";
 import { NETWORK_RULES } from "../network/rules/index.js";
 import { NODE_RULES } from "../podsecurity/rules/index.js";
 import { RBAC_RULES } from "../rbac/rules/index.js";
+import { PLATFORM_RULES } from "./platforms/rules/index.js";
 
-export const RULES: readonly RuleInfo[] = [...RBAC_RULES, ...NETWORK_RULES, ...NODE_RULES].map(ruleInfo);
+export const RULES: readonly RuleInfo[] = [
+  ...RBAC_RULES,
+  ...NETWORK_RULES,
+  ...NODE_RULES,
+  ...PLATFORM_RULES,
+].map(ruleInfo);
 
 const BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 

@@ -37,6 +37,7 @@ import { type FieldError, fieldRequired, invalidObjectMessage } from "../validat
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import { labelErrors } from "./labels.js";
 import { validateNetworkPolicy } from "./network-policy.js";
+import { HierarchyConfiguration, SubnamespaceAnchor, Tenant } from "./platform.js";
 
 type Validator = new (data: never) => { validate(): void };
 
@@ -62,6 +63,9 @@ const MODELS: Record<Kind, Validator> = {
   ValidatingWebhookConfiguration,
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
+  Tenant,
+  HierarchyConfiguration,
+  SubnamespaceAnchor,
 };
 
 export type Admission =
@@ -135,7 +139,8 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
   if (!info || !acceptsVersion(info, apiVersion))
     return { type: "unknown", apiVersionKind: `${apiVersion}/${kind}` };
-  if (apiVersion !== apiVersionOf(info)) {
+  // A platform's CRD serves its other versions by conversion: read as the stored one, nothing to say.
+  if (apiVersion !== apiVersionOf(info) && !info.platform) {
     diagnostics.push({
       severity: "warning",
       message: `${kind} ${apiVersion} is deprecated and no longer served by current Kubernetes; read as ${apiVersionOf(info)}`,
