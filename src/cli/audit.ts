@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { SEVERITIES, type Severity, severityRank } from "../model/finding.js";
 import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
+import { parseInstant } from "../tenancy/acceptance.js";
 import { runAudit } from "../tenancy/audit.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
@@ -14,6 +15,8 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   output: string;
   failOn?: Severity;
   allowIncomplete?: boolean;
+  showAccepted?: boolean;
+  now?: string;
 }
 
 export function auditCommand(): Command {
@@ -27,6 +30,14 @@ export function auditCommand(): Command {
       ).choices(SEVERITIES),
     )
     .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
+    .option(
+      "--show-accepted",
+      "list every accepted risk (tenants file accepted:, kubefence.io/accept annotations) with its status",
+    )
+    .option(
+      "--now <time>",
+      "judge acceptance expiries as of this RFC 3339 date or date-time instead of the current time",
+    )
     .addHelpText(
       "after",
       `
@@ -41,7 +52,10 @@ Examples:
   kubefence audit -f k8s/ -R --tenants tenants.yaml -o sarif --fail-on high > kubefence.sarif
 
   # The live cluster of the current kubeconfig context, as a self-contained HTML report
-  kubefence audit --context prod --tenant-label team -o html > isolation.html`,
+  kubefence audit --context prod --tenant-label team -o html > isolation.html
+
+  # Accepted risks and their status; which acceptances will have expired by the end of June
+  kubefence audit -f k8s/ --tenants tenants.yaml --show-accepted --now 2027-06-30T23:59:59Z`,
     )
     .action(async (options: AuditOptions) => {
       validateOutput(
@@ -53,12 +67,22 @@ Examples:
         throw new UsageError(
           "audit judges every tenant of the cluster; -n/--namespace only sets where objects of -f manifests that name no namespace land",
         );
+      // The one clock read: the engines judge expiries at the time they are given. A date is its first instant.
+      const at = options.now === undefined ? new Date() : parseInstant(options.now)?.instant;
+      if (!at)
+        throw new UsageError(
+          `--now ${JSON.stringify(options.now)} is not an RFC 3339 date (2027-06-30) or date-time (2027-06-30T12:00:00Z)`,
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
-      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), { kubeVersion });
+      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), {
+        kubeVersion,
+        accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
+        now: at,
+      });
       auditFormat(options.output)!.write(
         report,
         {
@@ -66,12 +90,16 @@ Examples:
           colors: terminalColors(process.stdout),
           version: VERSION,
           baseDir: process.cwd(),
+          showAccepted: options.showAccepted === true,
         },
         (chunk) => process.stdout.write(chunk),
       );
       if (options.failOn) {
         const threshold = severityRank(options.failOn);
-        const tripped = report.findings.filter((f) => severityRank(f.severity) >= threshold).length;
+        // An accepted finding passes the gate; one whose acceptance has expired fails it again.
+        const tripped = report.findings.filter(
+          (f) => severityRank(f.severity) >= threshold && f.acceptance?.status !== "accepted",
+        ).length;
         const gate = `kubefence audit: --fail-on ${options.failOn}`;
         if (tripped > 0) {
           process.stderr.write(

@@ -14,6 +14,8 @@ export interface AuditOutput {
   version: string;
   /** Directory file paths are made relative to (SARIF's %SRCROOT%). */
   baseDir: string;
+  /** `--show-accepted`: the table lists every acceptance and its status (JSON, YAML and HTML always do). */
+  showAccepted?: boolean;
 }
 
 export interface AuditFormat {

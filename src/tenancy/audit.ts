@@ -23,6 +23,7 @@ import {
 import { NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { rbacFindings } from "../rbac/findings/index.js";
+import { type Acceptance, type AcceptanceResult, annotationAcceptances, applyAcceptances } from "./acceptance.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
 import {
@@ -61,7 +62,15 @@ export interface AuditReport {
   apiVersion: typeof AUDIT_API_VERSION;
   kind: "AuditReport";
   tenants: { name: string; namespaces: string[]; platform: boolean; owners: SubjectRef[] }[];
-  summary: { planes: Record<Plane, PlaneSummary>; findings: Record<Severity, number> };
+  /**
+   * `findings` counts every finding by severity, accepted ones included; `acceptance` counts the findings an
+   * acceptance covers (`accepted`) and those whose acceptance has expired (`expired`, counted by --fail-on).
+   */
+  summary: {
+    planes: Record<Plane, PlaneSummary>;
+    findings: Record<Severity, number>;
+    acceptance: { accepted: number; expired: number };
+  };
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
   /**
@@ -72,6 +81,8 @@ export interface AuditReport {
   /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
   matrix: MatrixView;
   findings: Finding[];
+  /** Every acceptance (tenants file, then annotations) with its status and how many findings it matches. */
+  acceptances: AcceptanceResult[];
 }
 
 /**
@@ -121,6 +132,8 @@ export interface PlaneResults {
   findings: Finding[];
   /** Whether some identity of no tenant reaches a tenant: then the matrix gets a `(no tenant)` row. */
   hasUnassigned: boolean;
+  /** The acceptances the findings were judged against (./acceptance.ts). */
+  acceptances?: AcceptanceResult[];
 }
 
 export function assembleReport(
@@ -170,7 +183,14 @@ export function assembleReport(
       platform: t.platform,
       owners: t.owners,
     })),
-    summary: { planes, findings: counts },
+    summary: {
+      planes,
+      findings: counts,
+      acceptance: {
+        accepted: findings.filter((f) => f.acceptance?.status === "accepted").length,
+        expired: findings.filter((f) => f.acceptance?.status === "expired").length,
+      },
+    },
     rows,
     matrixForm: full ? "full" : "breaches",
     matrix: matrixView(
@@ -178,6 +198,7 @@ export function assembleReport(
       () => breachList(results.planes),
     ),
     findings,
+    acceptances: results.acceptances ?? [],
   };
 }
 
@@ -190,6 +211,12 @@ export interface AuditOptions {
    * as if it were enforced.
    */
   kubeVersion?: KubeVersion;
+  /**
+   * Accepted risks: the tenants file's (`accepted`) and the snapshot's kubefence.io/accept annotations, judged
+   * at `now` (the caller's clock: engines read none). Without `now` nothing is accepted.
+   */
+  accepted?: readonly Acceptance[];
+  now?: Date;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -230,11 +257,22 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
         ]),
   ];
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
+  let judged: { findings: Finding[]; acceptances?: AcceptanceResult[] } = { findings };
+  if (options.now) {
+    const annotated = annotationAcceptances(snapshot);
+    judged = applyAcceptances(
+      findings,
+      [...(options.accepted ?? []), ...annotated.accepted],
+      annotated.invalid,
+      tenancy,
+      options.now,
+    );
+  }
   return assembleReport(
     tenancy,
     {
       planes: { api: api.breaches, network: networkBreaches, node },
-      findings,
+      ...judged,
       hasUnassigned,
     },
     snapshot.missingKinds,

@@ -7,8 +7,16 @@ import { type RuleInfo, ruleInfo } from "../model/rule.js";
 import { NETWORK_RULES } from "../network/rules/index.js";
 import { NODE_RULES } from "../podsecurity/rules/index.js";
 import { RBAC_RULES } from "../rbac/rules/index.js";
+import { UNUSED_ACCEPTANCE_RULES as UNUSED } from "./unused-acceptance.js";
 
-export const RULES: readonly RuleInfo[] = [...RBAC_RULES, ...NETWORK_RULES, ...NODE_RULES].map(ruleInfo);
+export const RULES: readonly RuleInfo[] = [
+  ...RBAC_RULES,
+  UNUSED.api,
+  ...NETWORK_RULES,
+  UNUSED.network,
+  ...NODE_RULES,
+  UNUSED.node,
+].map(ruleInfo);
 
 const BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
