@@ -1,6 +1,7 @@
 /** The audit report for people: a one-screen summary, the tenant × tenant matrix, then findings by severity. */
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { formatOrigin } from "../model/origin.js";
+import { formatAcceptanceSource, formatObjectRef } from "../tenancy/acceptance.js";
 import type { AuditReport } from "../tenancy/audit.js";
 import { ALL_TENANTS, NO_TENANT, PLANES } from "../tenancy/matrix.js";
 import { renderTable } from "./table.js";
@@ -22,7 +23,11 @@ function id(text: string): string {
 
 const PLANE_LETTER: Record<Plane, string> = { api: "A", network: "N", node: "X" };
 
-export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS): string {
+export function renderAuditText(
+  report: AuditReport,
+  colors: Colors = NO_COLORS,
+  options: { showAccepted?: boolean } = {},
+): string {
   const out: string[] = [];
   const counts = report.summary.findings;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -30,9 +35,16 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     .filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`)
     .join(", ");
+  const { accepted, expired } = report.summary.acceptance;
+  const acceptance = [
+    accepted > 0 ? `${accepted} accepted` : "",
+    expired > 0 ? `${expired} whose acceptance expired` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   out.push(
     colors.bold(
-      `kubefence audit: ${report.tenants.length} tenant${report.tenants.length === 1 ? "" : "s"}, ${total} finding${total === 1 ? "" : "s"}${bySeverity ? ` (${bySeverity})` : ""}`,
+      `kubefence audit: ${report.tenants.length} tenant${report.tenants.length === 1 ? "" : "s"}, ${total} finding${total === 1 ? "" : "s"}${bySeverity ? ` (${bySeverity})` : ""}${acceptance ? `; ${acceptance}` : ""}`,
     ),
     "",
   );
@@ -74,6 +86,7 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
     out.push(colors.bold("Findings"), "");
     for (const f of report.findings) out.push(renderFinding(f, colors));
   }
+  if (options.showAccepted) out.push("", renderAcceptances(report, colors));
   return `${out
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
@@ -128,13 +141,49 @@ function renderFinding(f: Finding, colors: Colors): string {
       : f.severity === "medium"
         ? colors.yellow(severity)
         : severity;
+  const status =
+    f.acceptance?.status === "accepted"
+      ? `  ${colors.green("ACCEPTED")}`
+      : f.acceptance?.status === "expired"
+        ? `  ${colors.red("ACCEPTANCE EXPIRED")}`
+        : "";
   const lines = [
-    `${painted} ${f.id}  ${colors.bold(terminalSafe(f.subject))} -> ${terminalSafe(f.object)}`,
+    `${painted} ${f.id}  ${colors.bold(terminalSafe(f.subject))} -> ${terminalSafe(f.object)}${status}`,
     `         ${terminalSafe(f.message)}`,
   ];
   for (const e of f.evidence) lines.push(colors.dim(`         - ${terminalSafe(e)}`));
   // Multi-line remediations (a manifest to apply) stay under the finding.
   lines.push(`         fix: ${terminalSafeText(f.remediation.trimEnd()).replace(/\n/g, "\n              ")}`);
   if (f.origin) lines.push(colors.dim(`         at ${terminalSafe(formatOrigin(f.origin))}`));
+  const a = f.acceptance;
+  if (a) {
+    const until =
+      a.expires === undefined ? "no expiry" : `${a.status === "expired" ? "expired" : "until"} ${a.expires}`;
+    lines.push(
+      `         ${a.status === "expired" ? "acceptance expired" : "accepted"}: ${terminalSafe(a.reason)} (owner ${terminalSafe(a.owner)}, ${terminalSafe(until)}; ${terminalSafe(formatAcceptanceSource(a.source))})`,
+    );
+  }
   return `${lines.join("\n")}\n`;
+}
+
+/** `--show-accepted`: every acceptance, what it covers, and whether it still holds. */
+function renderAcceptances(report: AuditReport, colors: Colors): string {
+  if (report.acceptances.length === 0) return "No accepted risks.\n";
+  const rows = report.acceptances.map((a) => [
+    a.id,
+    [
+      a.tenant !== undefined ? `tenant ${a.tenant}` : "",
+      a.namespace !== undefined ? `namespace ${a.namespace}` : "",
+      a.resource ? formatObjectRef(a.resource) : "",
+    ]
+      .filter(Boolean)
+      .join(", ") || "every finding of the id",
+    a.status,
+    String(a.findings),
+    a.owner || "-",
+    a.expires ?? "-",
+    formatAcceptanceSource(a.source),
+    a.status === "invalid" ? `${a.problem}` : a.reason,
+  ]);
+  return `${colors.bold("Accepted risks")}\n\n${renderTable(["id", "scope", "status", "findings", "owner", "expires", "declared", "reason"], rows)}`;
 }

@@ -99,7 +99,10 @@ function acceptances(
   fail: (path: Path, message: string) => void,
 ): Acceptance[] {
   if (!Array.isArray(value)) {
-    fail(["accepted"], "accepted must be a list of {id, reason, owner[, expires, tenant, namespace, resource]}");
+    fail(
+      ["accepted"],
+      "accepted must be a list of {id, reason, owner[, expires, tenant, namespace, resource]}",
+    );
     return [];
   }
   const out: Acceptance[] = [];
@@ -117,7 +120,10 @@ function acceptances(
     };
     for (const key of Object.keys(a))
       if (!ACCEPTANCE_KEYS.has(key))
-        bad(key, `unknown field ${JSON.stringify(key)}; an accepted risk has ${[...ACCEPTANCE_KEYS].join(", ")}`);
+        bad(
+          key,
+          `unknown field ${JSON.stringify(key)}; an accepted risk has ${[...ACCEPTANCE_KEYS].join(", ")}`,
+        );
     if (typeof a.id !== "string" || !ruleOf(a.id))
       bad("id", `id must be a finding id (kubefence rules lists them), got ${JSON.stringify(a.id)}`);
     for (const field of ["reason", "owner"] as const)
@@ -125,7 +131,8 @@ function acceptances(
         bad(field, `${field} is required: an accepted risk says why, and who answers for it`);
     if (a.tenant !== undefined && (typeof a.tenant !== "string" || !tenantNames.has(a.tenant)))
       bad("tenant", `tenant ${JSON.stringify(a.tenant)} is not a tenant of this file (nor "platform")`);
-    if (a.namespace !== undefined && typeof a.namespace !== "string") bad("namespace", "namespace must be a string");
+    if (a.namespace !== undefined && typeof a.namespace !== "string")
+      bad("namespace", "namespace must be a string");
     const resource = a.resource as Record<string, unknown> | undefined;
     if (
       resource !== undefined &&

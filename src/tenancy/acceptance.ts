@@ -110,7 +110,10 @@ function scopeOf(a: { tenant?: string; namespace?: string; resource?: ObjectRef 
  * The acceptances annotated on the snapshot's objects, and those that cannot be used (reported as findings):
  * each scoped to the object that carries it.
  */
-export function annotationAcceptances(snapshot: Snapshot): { accepted: Acceptance[]; invalid: AcceptanceResult[] } {
+export function annotationAcceptances(snapshot: Snapshot): {
+  accepted: Acceptance[];
+  invalid: AcceptanceResult[];
+} {
   const accepted: Acceptance[] = [];
   const invalid: AcceptanceResult[] = [];
   for (const object of allObjects(snapshot)) {

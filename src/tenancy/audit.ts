@@ -23,7 +23,12 @@ import {
 import { NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { rbacFindings } from "../rbac/findings/index.js";
-import { type Acceptance, type AcceptanceResult, annotationAcceptances, applyAcceptances } from "./acceptance.js";
+import {
+  type Acceptance,
+  type AcceptanceResult,
+  annotationAcceptances,
+  applyAcceptances,
+} from "./acceptance.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
 import {
