@@ -155,9 +155,10 @@ export function annotationAcceptances(snapshot: Snapshot): {
   return { accepted, invalid };
 }
 
-/** The namespace a finding is in: its object's, or else its ServiceAccount subject's. */
+/** The namespace a finding is in: its object's (a Namespace: itself), or else its ServiceAccount subject's. */
 function namespaceOf(finding: Finding): string | undefined {
   if (finding.resource?.namespace) return finding.resource.namespace;
+  if (finding.resource?.kind === "Namespace") return finding.resource.name;
   const subject = parseSubject(finding.subject);
   return subject?.kind === "ServiceAccount" ? subject.namespace : undefined;
 }
