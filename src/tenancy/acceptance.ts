@@ -15,8 +15,6 @@
  * itself a finding (./unused-acceptance.ts). Pure: the time it is judged at is an argument, never the clock.
  */
 import type { AcceptanceSource, Finding, ObjectRef, Plane } from "../model/finding.js";
-
-export type { Acceptance };
 import { formatOrigin, type Origin, originOf } from "../model/origin.js";
 import { runRules } from "../model/rule.js";
 import { allObjects, type Snapshot } from "../model/snapshot.js";
@@ -24,6 +22,8 @@ import { type Acceptance, parseSubject } from "./config.js";
 import { ruleOf } from "./rules.js";
 import type { Tenancy } from "./tenants.js";
 import { planeOfId, UNUSED_ACCEPTANCE_RULES, type UnusedAcceptance } from "./unused-acceptance.js";
+
+export type { Acceptance };
 
 export const ACCEPT_ANNOTATION = "kubefence.io/accept";
 export const ACCEPT_REASON_ANNOTATION = "kubefence.io/accept-reason";

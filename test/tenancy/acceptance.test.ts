@@ -395,6 +395,13 @@ ${accepted}`,
   });
 });
 
+interface SarifResult {
+  ruleId: string;
+  message: { text: string };
+  suppressions?: unknown[];
+  properties: { acceptance?: { status: string } };
+}
+
 describe("every output shows the acceptance", () => {
   const report = audit(demo(), {
     accepted: [
@@ -434,7 +441,7 @@ describe("every output shows the acceptance", () => {
 
   it("SARIF suppresses the accepted result (kind external, with the justification), not the expired one", () => {
     const sarif = JSON.parse(renderSarif(report.findings, { version: "0", baseDir: "/" }));
-    const results = sarif.runs[0].results as Record<string, any>[];
+    const results = sarif.runs[0].results as SarifResult[];
     const accepted = results.filter((r) => r.suppressions);
     expect(accepted.map((r) => r.ruleId)).toEqual(["rbac.cluster-wide-namespaced-access"]);
     expect(accepted[0]!.suppressions).toEqual([
