@@ -2,6 +2,7 @@
  * Accepted risks: the tenants file's accepted: section and kubefence.io/accept annotations mark findings
  * accepted, never hide them; an expired acceptance fails again; one that matches nothing is a finding.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/finding.js";
 import { originOf } from "../../src/model/origin.js";
@@ -12,7 +13,7 @@ import { renderHtml } from "../../src/report/html.js";
 import { renderSarif } from "../../src/report/sarif.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { parseTenantConfig } from "../../src/sources/tenants-file.js";
-import { expiryInstant, parseInstant } from "../../src/tenancy/acceptance.js";
+import { applyAcceptances, expiryInstant, parseInstant } from "../../src/tenancy/acceptance.js";
 import { type AuditOptions, runAudit } from "../../src/tenancy/audit.js";
 import type { Acceptance } from "../../src/tenancy/config.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
@@ -486,5 +487,68 @@ describe("every output shows the acceptance", () => {
       ["rbac.cluster-wide-namespaced-access", "accepted"],
       ["node.takeover", "expired"],
     ]);
+  });
+});
+
+describe("the indexed matching", () => {
+  it("chooses what a plain scan chooses: the first live matching acceptance, else the first expired one", () => {
+    const snapshot = demo();
+    const tenancy = tenancyOf(snapshot);
+    const plain = runAudit(snapshot, tenancy, { now: NOW }).findings;
+    const ids = [...new Set(plain.map((f) => f.id)), "rbac.impersonate"];
+    const resources = plain.flatMap((f) => (f.resource ? [f.resource] : []));
+    const namespaces = ["default", "network", "kube-system", "test-namespace", "elsewhere"];
+    const tenants = tenancy.tenants.map((t) => t.name);
+    const acceptance = fc.record({
+      id: fc.constantFrom(...ids),
+      tenant: fc.option(fc.constantFrom(...tenants), { nil: undefined }),
+      namespace: fc.option(fc.constantFrom(...namespaces), { nil: undefined }),
+      resource: fc.option(fc.constantFrom(...resources), { nil: undefined }),
+      expires: fc.option(fc.constantFrom("2027-01-31", "2027-12-31"), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(acceptance, { maxLength: 12 }), (drafts) => {
+        const accepted = drafts.map((d, i) =>
+          accept({
+            id: d.id,
+            reason: `r${i}`,
+            ...(d.tenant !== undefined ? { tenant: d.tenant } : {}),
+            ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),
+            ...(d.resource ? { resource: d.resource } : {}),
+            ...(d.expires !== undefined ? { expires: d.expires } : {}),
+          }),
+        );
+        const report = applyAcceptances(plain, accepted, [], tenancy, NOW);
+        const judged = report.findings.filter((f) => !f.id.endsWith(".unused-acceptance"));
+        expect(judged.length).toBe(plain.length);
+        judged.forEach((f, n) => {
+          const original = plain[n]!;
+          const namespace =
+            original.resource?.namespace ??
+            (original.resource?.kind === "Namespace" ? original.resource.name : undefined) ??
+            /^ServiceAccount:([^/]+)\//.exec(original.subject)?.[1];
+          const matching = accepted.filter(
+            (a) =>
+              a.id === original.id &&
+              (a.namespace === undefined || a.namespace === namespace) &&
+              (a.tenant === undefined ||
+                (namespace !== undefined && tenancy.tenantOf.get(namespace) === a.tenant)) &&
+              (!a.resource ||
+                (original.resource?.kind === a.resource.kind &&
+                  original.resource.name === a.resource.name &&
+                  (original.resource.namespace ?? "") === (a.resource.namespace ?? ""))),
+          );
+          const live = matching.find((a) => a.expires !== "2027-01-31");
+          const expected = live ?? matching[0];
+          expect(f.acceptance?.reason).toBe(expected?.reason);
+          expect(f.acceptance?.status).toBe(expected ? (live ? "accepted" : "expired") : undefined);
+        });
+        const used = new Set(report.acceptances.filter((a) => a.findings > 0).map((a) => a.reason));
+        expect(report.findings.filter((f) => f.id.endsWith(".unused-acceptance")).length).toBe(
+          accepted.length - used.size,
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 });
