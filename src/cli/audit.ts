@@ -26,7 +26,7 @@ export function auditCommand(): Command {
     .addOption(
       new Option(
         "--fail-on <severity>",
-        "exit 1 when a finding is at or above this severity, or when input could not be read (a skipped document, a kind not listed)",
+        "exit 1 when a finding not accepted (or whose acceptance expired) is at or above this severity, or when input could not be read (a skipped document, a kind not listed)",
       ).choices(SEVERITIES),
     )
     .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
