@@ -1,14 +1,17 @@
 import { Command, Option } from "commander";
-import { SEVERITIES, type Severity, severityRank } from "../model/finding.js";
+import { type Plane, SEVERITIES, type Severity, severityRank } from "../model/finding.js";
 import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
 import { parseInstant } from "../tenancy/acceptance.js";
-import { runAudit } from "../tenancy/audit.js";
+import { type AuditReport, runAudit } from "../tenancy/audit.js";
+import { groupingHints } from "../tenancy/hints.js";
+import { PLANES } from "../tenancy/matrix.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
+import { shellWords, terminalWidth } from "./terminal-width.js";
 import { VERSION } from "./version.js";
 
 interface AuditOptions extends SourceOptions, TenantOptions {
@@ -17,6 +20,20 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   allowIncomplete?: boolean;
   showAccepted?: boolean;
   now?: string;
+  details?: boolean;
+  severity?: Severity[];
+  plane?: Plane[];
+}
+
+/** A comma-separated list of `choices` (repeatable), as `--severity critical,high`. */
+function listOf<T extends string>(flag: string, choices: readonly T[]) {
+  return (value: string, previous: T[] | undefined): T[] => {
+    const items = value.split(",").map((v) => v.trim().toLowerCase());
+    for (const item of items)
+      if (!(choices as readonly string[]).includes(item))
+        throw new UsageError(`${flag} ${item}: must be one of ${choices.join(", ")}`);
+    return [...(previous ?? []), ...(items as T[])];
+  };
 }
 
 export function auditCommand(): Command {
@@ -38,6 +55,20 @@ export function auditCommand(): Command {
       "--now <time>",
       "judge acceptance expiries as of this RFC 3339 date or date-time instead of the current time",
     )
+    .option(
+      "--details",
+      "the table shows every finding with its evidence, fix and where it was found (by default: the first 5 of each severity, two lines each)",
+    )
+    .option(
+      "--severity <levels>",
+      `only findings of these severities, comma-separated (${SEVERITIES.join(", ")}); in every format, and --fail-on counts only these`,
+      listOf("--severity", SEVERITIES),
+    )
+    .option(
+      "--plane <planes>",
+      `only these planes, comma-separated (${PLANES.join(", ")}): their findings in every format (and for --fail-on), their rows and matrix letters in the table`,
+      listOf("--plane", PLANES),
+    )
     .addHelpText(
       "after",
       `
@@ -54,8 +85,13 @@ Examples:
   # The live cluster of the current kubeconfig context, as a self-contained HTML report
   kubefence audit --context prod --tenant-label team -o html > isolation.html
 
+  # Every network finding at high or above, with evidence and fixes
+  kubefence audit --demo --plane network --severity critical,high --details
+
   # Accepted risks and their status; which acceptances will have expired by the end of June
-  kubefence audit -f k8s/ --tenants tenants.yaml --show-accepted --now 2027-06-30T23:59:59Z`,
+  kubefence audit -f k8s/ --tenants tenants.yaml --show-accepted --now 2027-06-30T23:59:59Z
+
+The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the terminal's, else 100).`,
     )
     .action(async (options: AuditOptions) => {
       validateOutput(
@@ -78,11 +114,26 @@ Examples:
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
-      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), {
+      const tenancy = tenantsOf(snapshot, tenantSource);
+      const full = runAudit(snapshot, tenancy, {
         kubeVersion,
         accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
         now: at,
       });
+      const report = filterFindings(full, options);
+      const filtered = [
+        options.severity ? `--severity ${options.severity.join(",")}` : "",
+        options.plane ? `--plane ${options.plane.join(",")}` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+      const notes =
+        options.output === "table"
+          ? [
+              ...(tenantSource.from === "namespace" ? groupingHints(snapshot, tenancy) : []),
+              ...nextSteps(full, options),
+            ]
+          : [];
       auditFormat(options.output)!.write(
         report,
         {
@@ -90,7 +141,14 @@ Examples:
           colors: terminalColors(process.stdout),
           version: VERSION,
           baseDir: process.cwd(),
-          showAccepted: options.showAccepted === true,
+          text: {
+            width: terminalWidth(process.stdout),
+            details: options.details,
+            planes: options.plane ? PLANES.filter((p) => options.plane!.includes(p)) : undefined,
+            filtered: filtered || undefined,
+            notes,
+            showAccepted: options.showAccepted === true,
+          },
         },
         (chunk) => process.stdout.write(chunk),
       );
@@ -126,4 +184,33 @@ Examples:
       }
     });
   return addSourceOptions(addTenantOptions(command));
+}
+
+/** The report with only the findings --severity and --plane keep (the summary still counts every finding). */
+function filterFindings(report: AuditReport, options: AuditOptions): AuditReport {
+  if (!options.severity && !options.plane) return report;
+  const findings = report.findings.filter(
+    (f) =>
+      (!options.severity || options.severity.includes(f.severity)) &&
+      (!options.plane || options.plane.includes(f.plane)),
+  );
+  return { ...report, findings };
+}
+
+/** What to do next, with the flags this audit was run with (so the commands work as shown). */
+function nextSteps(report: AuditReport, options: AuditOptions): string[] {
+  const source = shellWords([
+    ...(options.demo ? ["--demo"] : []),
+    ...options.filename.flatMap((f) => ["-f", f]),
+    ...(options.recursive ? ["-R"] : []),
+    ...(options.kubeconfig ? ["--kubeconfig", options.kubeconfig] : []),
+    ...(options.context ? ["--context", options.context] : []),
+    ...(options.tenants ? ["--tenants", options.tenants] : []),
+    ...(options.tenantLabel ? ["--tenant-label", options.tenantLabel] : []),
+  ]);
+  const breaches = PLANES.reduce((n, p) => n + report.summary.planes[p].breaches, 0);
+  if (breaches === 0 && report.findings.length === 0) return [];
+  return [
+    `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then kubectl apply -f fixes.yaml); --fail-on high makes this audit a CI gate.`,
+  ];
 }

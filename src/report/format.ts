@@ -3,7 +3,7 @@
  * the report. Each lives in its own file in ./formats/; the registry (./formats/index.ts) lists them.
  */
 import type { AuditReport } from "../tenancy/audit.js";
-import type { Colors } from "./audit-text.js";
+import type { AuditTextOptions, Colors } from "./audit-text.js";
 
 export interface AuditOutput {
   /** What was read (objects per kind, input problems): the JSON document's `load`. */
@@ -14,8 +14,8 @@ export interface AuditOutput {
   version: string;
   /** Directory file paths are made relative to (SARIF's %SRCROOT%). */
   baseDir: string;
-  /** `--show-accepted`: the table lists every acceptance and its status (JSON, YAML and HTML always do). */
-  showAccepted?: boolean;
+  /** For the text report: width, --details, the planes shown, notes. */
+  text?: Omit<AuditTextOptions, "colors">;
 }
 
 export interface AuditFormat {

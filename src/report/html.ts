@@ -84,7 +84,7 @@ const counts = report.summary.findings;
 document.getElementById("summary").textContent = report.tenants.length + " tenants, " + report.findings.length + " findings (" + ["critical","high","medium","low","info"].filter(s => counts[s]).map(s => counts[s] + " " + s).join(", ") + ")" + (report.summary.acceptance.accepted ? "; " + report.summary.acceptance.accepted + " accepted" : "") + (report.summary.acceptance.expired ? "; " + report.summary.acceptance.expired + " whose acceptance expired" : "");
 const planes = document.getElementById("planes");
 planes.append(el("tr", {}, el("th", {}, "Plane"), el("th", {}, "Breaches"), el("th", {}, "Tenants affected"), el("th", {}, "Isolation")));
-for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.score + "%")));
+for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.unreadKinds.length ? "unknown" : s.score === null ? "nothing to judge" : s.score + "%")));
 const columns = report.tenants.map(t => t.name);
 const rows = report.rows;
 // In the "breaches" form an end may be "*": every row (never "(no tenant)") or every column.

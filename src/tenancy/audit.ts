@@ -50,8 +50,14 @@ export interface PlaneSummary {
   breaches: number;
   /** Tenants reached by at least one other tenant (or by an identity of no tenant). */
   tenantsAffected: number;
-  /** Percentage of the matrix's cells on this plane that are isolated, rounded down: 100 only when fully isolated. */
-  score: number;
+  /** Ordered tenant pairs judged on this plane (0: nothing to judge, as with a single tenant). */
+  cells: number;
+  /**
+   * Percentage of the plane's cells that are isolated, rounded down: 100 only when fully isolated. null when
+   * there is nothing to judge, or when kinds the plane depends on could not be read (`unreadKinds`): no
+   * percentage is claimed of what was not seen.
+   */
+  score: number | null;
   /** Kinds the source could not read that this plane depends on: its "isolated" verdicts may be wrong. */
   unreadKinds: string[];
 }
@@ -155,11 +161,13 @@ export function assembleReport(
   for (const plane of PLANES) {
     const { cells, breaches, tenantsAffected } = results.planes[plane].count(rows, names);
     cellCount += cells;
+    const unreadKinds = PLANE_KINDS[plane].filter((kind) => missingKinds.includes(kind));
     planes[plane] = {
       breaches,
       tenantsAffected,
-      score: cells === 0 ? 100 : Math.floor((100 * (cells - breaches)) / cells),
-      unreadKinds: PLANE_KINDS[plane].filter((kind) => missingKinds.includes(kind)),
+      cells,
+      score: cells === 0 || unreadKinds.length > 0 ? null : Math.floor((100 * (cells - breaches)) / cells),
+      unreadKinds,
     };
   }
   // By severity, then plane and id in locale order: ranked once per distinct id (localeCompare per comparison

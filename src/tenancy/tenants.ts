@@ -112,6 +112,15 @@ export function resolveTenants(
       });
   }
 
+  if (source.from === "label" && labelled === 0) {
+    const keys = [...new Set(namespaces.flatMap((ns) => Object.keys(ns.labels ?? {})))].filter(
+      (k) => k !== "kubernetes.io/metadata.name",
+    );
+    diagnostics.push({
+      severity: "warning",
+      message: `--tenant-label ${source.key}: no namespace has this label, so every namespace is a tenant of its own${keys.length > 0 ? ` (namespace labels here: ${keys.sort().slice(0, 8).join(", ")}${keys.length > 8 ? ", …" : ""})` : ""}`,
+    });
+  }
   if (source.from === "namespace" && labelled > 0)
     diagnostics.push({
       severity: "info",

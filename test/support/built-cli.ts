@@ -7,7 +7,8 @@ export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.
 export function runBuiltCli(
   args: string[],
   input = "",
+  env: NodeJS.ProcessEnv = process.env,
 ): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BUILT_CLI, ...args], { input, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [BUILT_CLI, ...args], { input, encoding: "utf8", env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -5,6 +5,5 @@ import type { AuditFormat } from "../format.js";
 export const table: AuditFormat = {
   name: "table",
   summary: "people: summary per plane, the matrix (a breach list beyond 12 tenants), findings by severity",
-  write: (report, output, write) =>
-    write(renderAuditText(report, output.colors, { showAccepted: output.showAccepted })),
+  write: (report, output, write) => write(renderAuditText(report, { colors: output.colors, ...output.text })),
 };
