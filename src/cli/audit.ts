@@ -20,6 +20,7 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   allowIncomplete?: boolean;
   showAccepted?: boolean;
   now?: string;
+  metricsPairs?: boolean;
   details?: boolean;
   severity?: Severity[];
   plane?: Plane[];
@@ -54,6 +55,10 @@ export function auditCommand(): Command {
     .option(
       "--now <time>",
       "judge acceptance expiries as of this RFC 3339 date or date-time instead of the current time",
+    )
+    .option(
+      "--metrics-pairs",
+      "with -o prometheus: a series per breaching tenant pair and plane (as many as there are breaches)",
     )
     .option(
       "--details",
@@ -111,6 +116,7 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         );
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
+      const read = new Date();
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
@@ -149,6 +155,7 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
             notes,
             showAccepted: options.showAccepted === true,
           },
+          metrics: { pairs: options.metricsPairs === true, lastFullSync: read, now: new Date() },
         },
         (chunk) => process.stdout.write(chunk),
       );
