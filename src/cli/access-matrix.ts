@@ -11,7 +11,7 @@ import { renderTable } from "../report/table.js";
 import { loadRbac, parseRequest, requestNamespace, userFromOptions } from "./can-i.js";
 import { UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
-import { addSourceOptions, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, type SourceOptions, warnUnknownNamespace } from "./source-options.js";
 
 interface MatrixOptions extends SourceOptions {
   as?: string;
@@ -70,6 +70,7 @@ Examples:
           .map((v) => v.trim())
           .filter(Boolean);
         const namespace = await requestNamespace(options);
+        warnUnknownNamespace(snapshot, options.namespace);
         let rows = subjectMatrix(authorizer, user, namespace, { verbs });
         if (options.allowedOnly) rows = rows.filter((r) => Object.values(r.verbs).some(Boolean));
         if (options.output !== "table") {

@@ -163,6 +163,25 @@ export function requireNamespace(snapshot: Snapshot, namespace: string | undefin
   );
 }
 
+/**
+ * For questions that stay valid in a namespace that does not exist (RBAC answers them as the API server would):
+ * a warning, not an error, when `-n` names a namespace that was not read — most often a typo.
+ */
+export function warnUnknownNamespace(snapshot: Snapshot, namespace: string | undefined): void {
+  if (
+    namespace === undefined ||
+    snapshot.missingKinds.includes("Namespace") ||
+    snapshot.namespaces.length === 0
+  )
+    return;
+  if (snapshot.namespaces.some((ns) => ns.metadata.name === namespace)) return;
+  const names = snapshot.namespaces.map((ns) => ns.metadata.name).sort();
+  const shown = names.slice(0, 8).join(", ") + (names.length > 8 ? `, … (${names.length} in all)` : "");
+  process.stderr.write(
+    `${terminalSafe(`warning: namespace ${JSON.stringify(namespace)} was not read (namespaces: ${shown}); the answers are the API server's for a namespace of that name`)}\n`,
+  );
+}
+
 function isEmpty(snapshot: Snapshot): boolean {
   return allObjects(snapshot).length === 0 && Object.keys(snapshot.unknownKinds).length === 0;
 }

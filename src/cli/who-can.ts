@@ -7,7 +7,7 @@ import { renderTable } from "../report/table.js";
 import { terminalSafeText } from "../report/terminal.js";
 import { loadRbac, parseRequest, requestNamespace } from "./can-i.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
-import { addSourceOptions, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, type SourceOptions, warnUnknownNamespace } from "./source-options.js";
 
 interface WhoCanOptions extends SourceOptions {
   allNamespaces?: boolean;
@@ -57,7 +57,8 @@ Examples:
         command: "who-can",
       });
       for (const warning of request.warnings) process.stderr.write(`Warning: ${warning}\n`);
-      const { authorizer } = await loadRbac(options);
+      const { snapshot, authorizer } = await loadRbac(options);
+      if (!options.allNamespaces) warnUnknownNamespace(snapshot, options.namespace);
       const result = whoCan(authorizer, request.attributes as Omit<RequestAttributes, "user">);
       for (const e of result.errors)
         process.stderr.write(terminalSafeText(`Warning: ${e.binding} grants nothing: ${e.error}\n`));

@@ -6,6 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +53,28 @@ function kubefence(args: string[]): Promise<{ stdout: string; stderr: string; co
         resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }),
     );
     child.stdin?.end();
+  });
+}
+
+/** POSTs `body` to the webhook's /validate and resolves with the HTTP status (or -1 when the connection broke). */
+function fetchStatus(url: string, ca: string, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(
+      new URL("/validate", url),
+      {
+        method: "POST",
+        ca,
+        agent: false,
+        localAddress: "127.0.0.2",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? -1));
+      },
+    );
+    req.on("error", () => resolve(-1));
+    req.end(body);
   });
 }
 
@@ -224,6 +247,69 @@ describe("hostile tenant against a real kube-apiserver and the kubefence webhook
     // The pods are the webhook's to stop here: tenant-a has no Pod Security labels.
     const byWebhook = report.tenants[0]!.attempts.filter((a) => a.blockedBy === "webhook").map((a) => a.id);
     expect(byWebhook).toEqual(expect.arrayContaining(["privileged-host-pod", "host-network-pod"]));
+  });
+
+  it("flooding the webhook from a tenant's address neither stops other writes nor lets the privileged pod through", async () => {
+    // 256 concurrent reviews straight at the webhook from 127.0.0.2 (a tenant pod's address stand-in), with a
+    // 10 MB body among them: the API server's own reviews (from 127.0.0.1) keep being answered meanwhile.
+    const floodClient = new URL("../webhook/flood-client.ts", import.meta.url).pathname;
+    const body = JSON.stringify({
+      apiVersion: "admission.k8s.io/v1",
+      kind: "AdmissionReview",
+      request: {
+        uid: "flood-@I@",
+        kind: { group: "", version: "v1", kind: "Pod" },
+        resource: { group: "", version: "v1", resource: "pods" },
+        operation: "CREATE",
+        namespace: "tenant-a",
+        userInfo: { username: "mallory" },
+        object: { ...privilegedPod("flood-@I@"), metadata: { name: "flood-@I@", namespace: "tenant-a" } },
+      },
+    });
+    const flood = new Promise<{ status?: number }[]>((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", floodClient, server.url, certs.caFile, "256", "10000", "127.0.0.2"],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))),
+      );
+      child.stdin?.end(body);
+    });
+    const huge = fetchStatus(server.url, certs.ca, "x".repeat(10 * 1024 * 1024));
+    const legit: number[] = [];
+    const refused: Status[] = [];
+    for (let i = 0; i < 6; i++) {
+      // A plain pod: reviewed by the webhook too, and allowed.
+      const ok = await cluster.request(
+        "POST",
+        "/api/v1/namespaces/tenant-a/pods?dryRun=All",
+        {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: `legit-${i}` },
+          spec: { containers: [{ name: "c", image: "busybox" }] },
+        },
+        AS_MALLORY,
+      );
+      legit.push(ok.status);
+      const pod = await cluster.request<Status>(
+        "POST",
+        "/api/v1/namespaces/tenant-a/pods?dryRun=All",
+        privilegedPod(`during-flood-${i}`),
+        AS_MALLORY,
+      );
+      expect(pod.status).toBe(403);
+      refused.push(pod.body);
+    }
+    const replies = await flood;
+    expect(await huge).toBe(413);
+    // Every flood request got an answer: a review (denied) or a 429; none hung or reset.
+    expect(replies.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+    // The flood met the per-client cap: it was shed, not queued ahead of the API server.
+    expect(replies.some((r) => r.status === 429)).toBe(true);
+    expect(legit).toEqual([201, 201, 201, 201, 201, 201]);
+    for (const body of refused)
+      expect(body.message).toMatch(/^admission webhook "validate\.kubefence\.io" denied/);
   });
 
   it("moving its namespace into another tenant by the tenant label is refused by the webhook", async () => {
