@@ -3,7 +3,7 @@
  * annotations in manifests; `--fail-on` passes accepted findings and fails expired ones; `--show-accepted`
  * lists every acceptance; `--now` fixes the time expiries are judged at.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -211,36 +211,5 @@ subjects: [{kind: User, name: auditor, apiGroup: rbac.authorization.k8s.io}]
     expect(run.stderr).toBe(
       `error: invalid tenants file:\nerror: ${bad}:8:5: reason is required: an accepted risk says why, and who answers for it\n`,
     );
-  });
-});
-
-describe("the README's Accepted risks section", () => {
-  const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Accepted risks"), readme.indexOf("### `kubefence rules`"));
-
-  it("shows the example's real output, line for line where it does not elide (…)", () => {
-    const command =
-      "kubefence audit --demo --tenants examples/accepted/tenants.yaml --now 2026-12-01 --show-accepted";
-    const block = section.slice(section.indexOf(`$ ${command}\n`) + command.length + 3);
-    const shown = block.slice(0, block.indexOf("```")).split("\n").slice(0, -1);
-    expect(shown.length).toBeGreaterThan(10);
-    const run = runBuiltCli(command.split(" ").slice(1), "", { ...process.env, COLUMNS: "100" });
-    expect(run.code, run.stderr).toBe(0);
-    const lines = run.stdout.trimEnd().split("\n");
-    // Every line shown is the command's, in order; "…" stands for lines left out.
-    let at = 0;
-    for (const line of shown) {
-      if (line.trim() === "…") continue;
-      const found = lines.indexOf(line, at);
-      expect(found, line).toBeGreaterThanOrEqual(at);
-      at = found + 1;
-    }
-    // The list of acceptances is shown whole.
-    const listed = lines.slice(
-      lines.indexOf("Accepted risks"),
-      lines.findIndex((l) => l.startsWith("Next:")) - 1,
-    );
-    expect(listed.length).toBeGreaterThan(5);
-    expect(shown.slice(shown.indexOf("Accepted risks"))).toEqual(listed);
   });
 });
