@@ -201,24 +201,24 @@ export function applyAcceptances(
     if (list) list.push(i);
     else index.set(key, [i]);
   });
+  const none: number[] = [];
   const out = findings.map((f) => {
-    const candidates = [
-      ...(f.resource ? (byObject.get(objectKey(f.id, f.resource)) ?? []) : []),
-      ...(byId.get(f.id) ?? []),
-    ];
-    if (candidates.length === 0) return f;
+    const ofObject = f.resource ? (byObject.get(objectKey(f.id, f.resource)) ?? none) : none;
+    const ofId = byId.get(f.id) ?? none;
+    if (ofObject.length === 0 && ofId.length === 0) return f;
     let chosen: number | undefined;
-    for (const i of candidates) {
-      if (!matches(acceptances[i]!, f, tenancy)) continue;
-      counts[i]!++;
-      // A live acceptance wins over an expired one; between equals, the first declared.
-      if (
-        chosen === undefined ||
-        (expired[chosen] && !expired[i]) ||
-        (expired[chosen] === expired[i] && i < chosen)
-      )
-        chosen = i;
-    }
+    for (const list of [ofObject, ofId])
+      for (const i of list) {
+        if (!matches(acceptances[i]!, f, tenancy)) continue;
+        counts[i]!++;
+        // A live acceptance wins over an expired one; between equals, the first declared.
+        if (
+          chosen === undefined ||
+          (expired[chosen] && !expired[i]) ||
+          (expired[chosen] === expired[i] && i < chosen)
+        )
+          chosen = i;
+      }
     if (chosen === undefined) return f;
     const a = acceptances[chosen]!;
     return {
