@@ -5,6 +5,7 @@ import { kindInfo } from "../model/kinds.js";
 import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
 import { parseWebhookSettings } from "../sources/tenants-file.js";
+import { parseInstant } from "../tenancy/acceptance.js";
 import { type AuditReport, runAudit } from "../tenancy/audit.js";
 import type { GuardrailMode } from "../tenancy/enforcement.js";
 import { groupingHints } from "../tenancy/hints.js";
@@ -22,6 +23,9 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   output: string;
   failOn?: Severity;
   allowIncomplete?: boolean;
+  showAccepted?: boolean;
+  now?: string;
+  metricsPairs?: boolean;
   details?: boolean;
   severity?: Severity[];
   plane?: Plane[];
@@ -45,10 +49,22 @@ export function auditCommand(): Command {
     .addOption(
       new Option(
         "--fail-on <severity>",
-        "exit 1 when a finding is at or above this severity, or when input could not be read (a skipped document, a kind not listed)",
+        "exit 1 when a finding not accepted (or whose acceptance expired) is at or above this severity, or when input could not be read (a skipped document, a kind not listed)",
       ).choices(SEVERITIES),
     )
     .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
+    .option(
+      "--show-accepted",
+      "list every accepted risk (tenants file accepted:, kubefence.io/accept annotations) with its status",
+    )
+    .option(
+      "--now <time>",
+      "judge acceptance expiries as of this RFC 3339 date or date-time instead of the current time",
+    )
+    .option(
+      "--metrics-pairs",
+      "with -o prometheus: a series per breaching tenant pair and plane (as many as there are breaches)",
+    )
     .option(
       "--details",
       "the table shows every finding with its evidence, fix and where it was found (by default: the first 5 of each severity, two lines each)",
@@ -85,6 +101,8 @@ Examples:
 
   # Tenants as the cluster's multi-tenancy platform (Capsule, HNC, vcluster) defines them
   kubefence audit --tenants-from auto
+  # Accepted risks and their status; which acceptances will have expired by the end of June
+  kubefence audit -f k8s/ --tenants tenants.yaml --show-accepted --now 2027-06-30T23:59:59Z
 
 The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the terminal's, else 100).`,
     )
@@ -98,14 +116,26 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         throw new UsageError(
           "audit judges every tenant of the cluster; -n/--namespace only sets where objects of -f manifests that name no namespace land",
         );
+      // The one clock read: the engines judge expiries at the time they are given. A date is its first instant.
+      const at = options.now === undefined ? new Date() : parseInstant(options.now)?.instant;
+      if (!at)
+        throw new UsageError(
+          `--now ${JSON.stringify(options.now)} is not an RFC 3339 date (2027-06-30) or date-time (2027-06-30T12:00:00Z)`,
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot, diagnostics } = await loadSource(options);
+      const read = new Date();
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       // A live cluster is judged as its own version (/version); manifests as --kube-version says.
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : snapshot.serverVersion;
       const tenancy = tenantsOf(snapshot, tenantSource);
-      const full = runAudit(snapshot, tenancy, { kubeVersion, guardrailModes: guardrailModesOf(options) });
+      const full = runAudit(snapshot, tenancy, {
+        kubeVersion,
+        guardrailModes: guardrailModesOf(options),
+        accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
+        now: at,
+      });
       const report = filterFindings(full, options);
       const filtered = [
         options.severity ? `--severity ${options.severity.join(",")}` : "",
@@ -133,13 +163,18 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
             planes: options.plane ? PLANES.filter((p) => options.plane!.includes(p)) : undefined,
             filtered: filtered || undefined,
             notes,
+            showAccepted: options.showAccepted === true,
           },
+          metrics: { pairs: options.metricsPairs === true, lastFullSync: read, now: new Date() },
         },
         (chunk) => process.stdout.write(chunk),
       );
       if (options.failOn) {
         const threshold = severityRank(options.failOn);
-        const tripped = report.findings.filter((f) => severityRank(f.severity) >= threshold).length;
+        // An accepted finding passes the gate; one whose acceptance has expired fails it again.
+        const tripped = report.findings.filter(
+          (f) => severityRank(f.severity) >= threshold && f.acceptance?.status !== "accepted",
+        ).length;
         const gate = `kubefence audit: --fail-on ${options.failOn}`;
         if (tripped > 0) {
           process.stderr.write(

@@ -34,4 +34,24 @@ export interface Finding {
   /** The object the finding is about, and where it was read from. */
   resource?: ObjectRef;
   origin?: Origin;
+  /** Set when an acceptance (src/tenancy/acceptance.ts) matches: accepted, or accepted once and expired since. */
+  acceptance?: FindingAcceptance;
+}
+
+/** Where an acceptance was declared: an entry of the tenants file's `accepted:`, or annotations on an object. */
+export type AcceptanceSource =
+  | { kind: "tenants-file"; origin: Origin }
+  | { kind: "annotation"; object: ObjectRef; origin?: Origin };
+
+/**
+ * An accepted risk as a finding carries it. "expired": the acceptance ran out, so the finding counts again
+ * (`--fail-on`), and every output says it expired; "accepted": shown as accepted, never hidden.
+ */
+export interface FindingAcceptance {
+  status: "accepted" | "expired";
+  reason: string;
+  owner: string;
+  /** As written (RFC 3339 full-date or date-time); none: until the acceptance is removed. */
+  expires?: string;
+  source: AcceptanceSource;
 }

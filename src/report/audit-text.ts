@@ -1,6 +1,7 @@
 /** The audit report for people: a one-screen summary, the tenant × tenant matrix, then findings by severity. */
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { formatOrigin } from "../model/origin.js";
+import { formatAcceptanceSource, formatObjectRef } from "../tenancy/acceptance.js";
 import type { AuditReport } from "../tenancy/audit.js";
 import { ALL_TENANTS, NO_TENANT, PLANES } from "../tenancy/matrix.js";
 import { renderTable } from "./table.js";
@@ -35,6 +36,8 @@ export interface AuditTextOptions {
   filtered?: string;
   /** Lines after the findings: hints, and what to do next. */
   notes?: string[];
+  /** `--show-accepted`: a table of every acceptance and its status after the findings. */
+  showAccepted?: boolean;
 }
 
 /** Without --details, this many findings of each severity are shown. */
@@ -51,7 +54,14 @@ export function renderAuditText(report: AuditReport, options: AuditTextOptions =
   const bySeverity = SEVERITY_ORDER.filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`)
     .join(", ");
-  const headline = `kubefence audit: ${plural(report.tenants.length, "tenant")}, ${plural(total, "finding")}${bySeverity ? ` (${bySeverity})` : ""}${options.filtered ? `; showing ${report.findings.length}: ${options.filtered}` : ""}`;
+  const { accepted, expired } = report.summary.acceptance;
+  const acceptance = [
+    accepted > 0 ? `${accepted} accepted` : "",
+    expired > 0 ? `${expired} whose acceptance expired` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const headline = `kubefence audit: ${plural(report.tenants.length, "tenant")}, ${plural(total, "finding")}${bySeverity ? ` (${bySeverity})` : ""}${acceptance ? `; ${acceptance}` : ""}${options.filtered ? `; showing ${report.findings.length}: ${options.filtered}` : ""}`;
   out.push(...wrapText(headline, columns).map(colors.bold), "");
   out.push(
     renderTable(
@@ -94,6 +104,7 @@ export function renderAuditText(report: AuditReport, options: AuditTextOptions =
   } else {
     out.push(...renderFindingSummary(report.findings, columns, colors));
   }
+  if (options.showAccepted) out.push("", renderAcceptances(report, columns, colors));
   if (options.notes?.length) {
     out.push("");
     for (const note of options.notes) out.push(...wrapText(terminalSafe(note), columns));
@@ -201,14 +212,13 @@ function renderFindingSummary(findings: Finding[], columns: number, colors: Colo
   for (const severity of SEVERITY_ORDER) {
     const ofSeverity = findings.filter((f) => f.severity === severity);
     for (const f of ofSeverity.slice(0, FINDINGS_PER_SEVERITY)) {
-      const [head, ...tail] = wrapText(
-        `${f.id}  ${terminalSafe(f.subject)} -> ${terminalSafe(f.object)}`,
-        columns,
-        INDENT,
-        INDENT,
+      const [head, ...tail] = headLines(f, columns);
+      out.push(
+        `${severityLabel(severity, colors)} ${paintStatus(head!.slice(INDENT.length), colors)}`,
+        ...tail,
       );
-      out.push(`${severityLabel(severity, colors)} ${head!.slice(INDENT.length)}`, ...tail);
       out.push(...clampLines(wrapText(terminalSafe(f.message), columns, INDENT), 2, columns));
+      out.push(...acceptanceLines(f, columns));
     }
     const more = ofSeverity.length - FINDINGS_PER_SEVERITY;
     if (more > 0) out.push(colors.dim(`${INDENT}… and ${more} more ${severity}: --details, or -o json`));
@@ -216,14 +226,89 @@ function renderFindingSummary(findings: Finding[], columns: number, colors: Colo
   return out;
 }
 
-function renderFinding(f: Finding, columns: number, colors: Colors): string {
-  const [head, ...tail] = wrapText(
-    `${f.id}  ${terminalSafe(f.subject)} -> ${terminalSafe(f.object)}`,
+/** A finding's first line(s): id, subject -> object, and whether an acceptance covers it. */
+function headLines(f: Finding, columns: number): string[] {
+  const status =
+    f.acceptance?.status === "accepted"
+      ? "  ACCEPTED"
+      : f.acceptance?.status === "expired"
+        ? "  ACCEPTANCE EXPIRED"
+        : "";
+  // The marker's two spaces may fall at a line break: no line ends in a space.
+  return wrapText(
+    `${f.id}  ${terminalSafe(f.subject)} -> ${terminalSafe(f.object)}${status}`,
     columns,
     INDENT,
     INDENT,
+  ).map((line) => line.trimEnd());
+}
+
+function paintStatus(line: string, colors: Colors): string {
+  return line
+    .replace(/ {2}ACCEPTED$/, (m) => colors.green(m))
+    .replace(/ {2}ACCEPTANCE EXPIRED$/, (m) => colors.red(m));
+}
+
+/** The acceptance of a finding: why, by whom, until when, declared where. */
+function acceptanceLines(f: Finding, columns: number): string[] {
+  const a = f.acceptance;
+  if (!a) return [];
+  const until =
+    a.expires === undefined ? "no expiry" : `${a.status === "expired" ? "expired" : "until"} ${a.expires}`;
+  return wrapText(
+    `${a.status === "expired" ? "acceptance expired" : "accepted"}: ${terminalSafe(a.reason)} (owner ${terminalSafe(a.owner)}, ${terminalSafe(until)}; ${terminalSafe(formatAcceptanceSource(a.source))})`,
+    columns,
+    INDENT,
+    `${INDENT}  `,
   );
-  const lines = [`${severityLabel(f.severity, colors)} ${head!.slice(INDENT.length)}`, ...tail];
+}
+
+/**
+ * `--show-accepted`: every acceptance, what it covers and whether it still holds, laid out like a finding:
+ * status and id, then the reason (or why it cannot be used), then owner, expiry, matches and where declared.
+ */
+function renderAcceptances(report: AuditReport, columns: number, colors: Colors): string {
+  if (report.acceptances.length === 0) return "No accepted risks.\n";
+  const out = [colors.bold("Accepted risks"), ""];
+  for (const a of report.acceptances) {
+    const scope =
+      [
+        a.tenant !== undefined ? `tenant ${a.tenant}` : "",
+        a.namespace !== undefined ? `namespace ${a.namespace}` : "",
+        a.resource ? formatObjectRef(a.resource) : "",
+      ]
+        .filter(Boolean)
+        .join(", ") || "every finding of the id";
+    const label = a.status.toUpperCase().padEnd(8);
+    const painted = a.status === "accepted" ? colors.green(label) : colors.red(label);
+    const [head, ...tail] = wrapText(`${a.id}  ${terminalSafe(scope)}`, columns, INDENT, INDENT);
+    out.push(`${painted} ${head!.slice(INDENT.length)}`, ...tail);
+    out.push(
+      ...wrapText(
+        terminalSafe(a.status === "invalid" ? `cannot be used: ${a.problem}` : a.reason),
+        columns,
+        INDENT,
+      ),
+    );
+    const facts = [
+      a.owner ? `owner ${a.owner}` : "",
+      a.expires === undefined
+        ? "no expiry"
+        : `${a.status === "expired" ? "expired" : "expires"} ${a.expires}`,
+      `${plural(a.findings, "finding")}`,
+      `declared in ${formatAcceptanceSource(a.source)}`,
+    ].filter(Boolean);
+    out.push(...wrapText(terminalSafe(facts.join(", ")), columns, INDENT).map(colors.dim));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function renderFinding(f: Finding, columns: number, colors: Colors): string {
+  const [head, ...tail] = headLines(f, columns);
+  const lines = [
+    `${severityLabel(f.severity, colors)} ${paintStatus(head!.slice(INDENT.length), colors)}`,
+    ...tail,
+  ];
   lines.push(...wrapText(terminalSafe(f.message), columns, INDENT));
   for (const e of f.evidence)
     lines.push(...wrapText(terminalSafe(e), columns, `${INDENT}- `, `${INDENT}  `).map(colors.dim));
@@ -237,5 +322,6 @@ function renderFinding(f: Finding, columns: number, colors: Colors): string {
         : wrapText(line, columns, `${INDENT}     `)),
     );
   if (f.origin) lines.push(colors.dim(`${INDENT}at ${terminalSafe(formatOrigin(f.origin))}`));
+  lines.push(...acceptanceLines(f, columns));
   return `${lines.join("\n")}\n`;
 }

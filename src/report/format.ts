@@ -4,6 +4,7 @@
  */
 import type { AuditReport } from "../tenancy/audit.js";
 import type { AuditTextOptions, Colors } from "./audit-text.js";
+import type { MetricsOptions } from "./metrics.js";
 
 export interface AuditOutput {
   /** What was read (objects per kind, input problems): the JSON document's `load`. */
@@ -16,6 +17,8 @@ export interface AuditOutput {
   baseDir: string;
   /** For the text report: width, --details, the planes shown, notes. */
   text?: Omit<AuditTextOptions, "colors">;
+  /** For `-o prometheus`: per-pair series, and when the input was read. */
+  metrics?: MetricsOptions;
 }
 
 export interface AuditFormat {

@@ -18,6 +18,7 @@ export function renderHtml(report: AuditReport, title = "kubefence audit"): stri
     matrixForm: report.matrixForm,
     matrix: heatMap ? report.matrix.list() : [],
     findings: report.findings,
+    acceptances: report.acceptances,
   };
   // `<` is escaped so no string inside the report can close the script element.
   const data = JSON.stringify(shown).replace(/</g, "\\u003c");
@@ -43,7 +44,11 @@ export function renderHtml(report: AuditReport, title = "kubefence audit"): stri
   <h2>Findings</h2>
   <p><input id="filter" type="search" placeholder="Filter findings (id, plane, severity, subject, text)" aria-label="Filter findings">
   <select id="severity" aria-label="Minimum severity"><option value="0">all severities</option><option value="1">low and above</option><option value="2">medium and above</option><option value="3">high and above</option><option value="4">critical</option></select></p>
-  <table id="findings"><thead><tr><th>Severity</th><th>Plane</th><th>Finding</th><th>Subject</th><th>Object</th><th>Message</th></tr></thead><tbody></tbody></table>
+  <table id="findings"><thead><tr><th>Severity</th><th>Plane</th><th>Finding</th><th>Subject</th><th>Object</th><th>Status</th><th>Message</th></tr></thead><tbody></tbody></table>
+</section>
+<section>
+  <h2>Accepted risks</h2>
+  <table id="acceptances"><thead><tr><th>Finding</th><th>Scope</th><th>Status</th><th>Findings</th><th>Owner</th><th>Expires</th><th>Reason</th></tr></thead><tbody></tbody></table>
 </section>
 <script id="report" type="application/json">${data}</script>
 <script>${SCRIPT}</script>
@@ -66,6 +71,7 @@ th{background:#eef1f6;font-weight:600}.scroll{overflow:auto;max-width:100%}
 #matrix td.self{background:#f1f1f1;color:#aaa;cursor:default}#matrix td.selected{outline:3px solid #1d2330}
 #evidence{margin-top:1rem;padding:.8rem 1rem;background:#fff;border:1px solid #d8dde6;max-width:70rem}
 #evidence ol{margin:.3rem 0 .8rem}.hint{color:#5d6778}
+.accepted{color:#1e7b34;font-weight:600}.expired{color:#b3261e;font-weight:600}
 .sev-critical,.sev-high{color:#b3261e;font-weight:600}.sev-medium{color:#a15c00;font-weight:600}.sev-low,.sev-info{color:#5d6778}
 #findings td{max-width:40rem}#filter{width:28rem;padding:.3rem}
 `;
@@ -75,7 +81,7 @@ const report = JSON.parse(document.getElementById("report").textContent);
 const el = (tag, attrs = {}, ...children) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); for (const c of children) e.append(c); return e; };
 const letter = { api: "A", network: "N", node: "X" };
 const counts = report.summary.findings;
-document.getElementById("summary").textContent = report.tenants.length + " tenants, " + report.findings.length + " findings (" + ["critical","high","medium","low","info"].filter(s => counts[s]).map(s => counts[s] + " " + s).join(", ") + ")";
+document.getElementById("summary").textContent = report.tenants.length + " tenants, " + report.findings.length + " findings (" + ["critical","high","medium","low","info"].filter(s => counts[s]).map(s => counts[s] + " " + s).join(", ") + ")" + (report.summary.acceptance.accepted ? "; " + report.summary.acceptance.accepted + " accepted" : "") + (report.summary.acceptance.expired ? "; " + report.summary.acceptance.expired + " whose acceptance expired" : "");
 const planes = document.getElementById("planes");
 planes.append(el("tr", {}, el("th", {}, "Plane"), el("th", {}, "Breaches"), el("th", {}, "Tenants affected"), el("th", {}, "Isolation")));
 for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.unreadKinds.length ? "unknown" : s.score === null ? "nothing to judge" : s.score + "%")));
@@ -130,9 +136,14 @@ function renderFindings() {
   const min = Number(document.getElementById("severity").value);
   tbody.replaceChildren(...report.findings.filter(f => rank[f.severity] >= min && JSON.stringify(f).toLowerCase().includes(q)).map(f => {
     const details = el("details", {}, el("summary", {}, f.message), el("ul", {}, ...f.evidence.map(e => el("li", {}, e))), el("p", {}, "Fix: " + f.remediation));
-    return el("tr", { class: "finding" }, el("td", { class: "sev-" + f.severity }, f.severity), el("td", {}, f.plane), el("td", {}, f.id), el("td", {}, f.subject), el("td", {}, f.object), el("td", {}, details));
+    const a = f.acceptance;
+    if (a) details.append(el("p", {}, (a.status === "expired" ? "Acceptance expired " + a.expires : "Accepted" + (a.expires ? " until " + a.expires : "")) + ": " + a.reason + " (owner " + a.owner + ")"));
+    const status = a ? el("td", { class: a.status }, a.status === "expired" ? "acceptance expired" : "accepted") : el("td", {}, "open");
+    return el("tr", { class: "finding" }, el("td", { class: "sev-" + f.severity }, f.severity), el("td", {}, f.plane), el("td", {}, f.id), el("td", {}, f.subject), el("td", {}, f.object), status, el("td", {}, details));
   }));
 }
+const scope = a => [a.tenant !== undefined ? "tenant " + a.tenant : "", a.namespace !== undefined ? "namespace " + a.namespace : "", a.resource ? a.resource.kind + " " + (a.resource.namespace ? a.resource.namespace + "/" : "") + a.resource.name : ""].filter(Boolean).join(", ") || "every finding of the id";
+document.querySelector("#acceptances tbody").replaceChildren(...(report.acceptances.length ? report.acceptances.map(a => el("tr", { class: "acceptance" }, el("td", {}, a.id), el("td", {}, scope(a)), el("td", { class: a.status === "accepted" ? "accepted" : "expired" }, a.status), el("td", {}, String(a.findings)), el("td", {}, a.owner), el("td", {}, a.expires || "-"), el("td", {}, a.status === "invalid" ? a.problem : a.reason))) : [el("tr", {}, el("td", { colspan: "7" }, "No accepted risks."))]));
 document.getElementById("filter").addEventListener("input", renderFindings);
 document.getElementById("severity").addEventListener("change", renderFindings);
 renderFindings();

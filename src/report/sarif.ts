@@ -5,6 +5,7 @@
 import { isAbsolute, relative, sep } from "node:path";
 import type { Finding, Severity } from "../model/finding.js";
 import type { RuleInfo } from "../model/rule.js";
+import { formatAcceptanceSource } from "../tenancy/acceptance.js";
 import { ruleOf } from "../tenancy/rules.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
@@ -91,7 +92,7 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
           ruleIndex: ruleIds.indexOf(f.id),
           level: LEVEL[f.severity],
           message: {
-            text: `${f.message}\n\nEvidence:\n${f.evidence.map((e) => `- ${e}`).join("\n")}\n\nFix: ${f.remediation}`,
+            text: `${f.message}${f.acceptance?.status === "expired" ? `\n\nAcceptance expired ${f.acceptance.expires}: ${f.acceptance.reason} (owner ${f.acceptance.owner}; ${formatAcceptanceSource(f.acceptance.source)})` : ""}\n\nEvidence:\n${f.evidence.map((e) => `- ${e}`).join("\n")}\n\nFix: ${f.remediation}`,
           },
           locations: [location(f, options.baseDir)],
           properties: {
@@ -101,12 +102,38 @@ export function renderSarif(findings: Finding[], options: SarifOptions): string 
             subject: f.subject,
             object: f.object,
             evidence: f.evidence,
+            ...(f.acceptance ? { acceptance: acceptanceProperties(f) } : {}),
           },
+          // An accepted finding is suppressed (§3.27.23), not dropped: code scanning shows it as dismissed with
+          // the justification. An expired acceptance suppresses nothing; the result says it expired.
+          ...(f.acceptance?.status === "accepted"
+            ? {
+                suppressions: [
+                  {
+                    kind: "external",
+                    status: "accepted",
+                    justification: f.acceptance.reason,
+                    properties: acceptanceProperties(f),
+                  },
+                ],
+              }
+            : {}),
         })),
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function acceptanceProperties(f: Finding): Record<string, unknown> {
+  const a = f.acceptance!;
+  return {
+    status: a.status,
+    reason: a.reason,
+    owner: a.owner,
+    ...(a.expires !== undefined ? { expires: a.expires } : {}),
+    declared: formatAcceptanceSource(a.source),
+  };
 }
 
 function location(f: Finding, baseDir: string): Record<string, unknown> {

@@ -6,8 +6,11 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path } from "../model/document.js";
 import type { LabelSelector } from "../model/objects.js";
+import type { Origin } from "../model/origin.js";
 import { compileSelector } from "../model/selector.js";
+import { expiryInstant } from "../tenancy/acceptance.js";
 import {
+  type Acceptance,
   DEFAULT_ADMINS,
   DEFAULT_PLATFORM_SERVICES,
   type PlatformService,
@@ -16,6 +19,7 @@ import {
   type TenantConfig,
   type TenantSpec,
 } from "../tenancy/config.js";
+import { ruleOf } from "../tenancy/rules.js";
 import { isMode, MODES, type Mode } from "../webhook/mode.js";
 import type { WebhookSettings } from "../webhook/settings.js";
 import { parseDocuments } from "./documents.js";
@@ -79,8 +83,92 @@ export function parseTenantConfig(
       if (!names.has(other))
         fail(["tenants", i, "allowFrom"], `allowFrom names unknown tenant ${JSON.stringify(other)}`);
   });
+  const accepted =
+    root.accepted === undefined ? [] : acceptances(root.accepted, new Set([...names, "platform"]), doc, fail);
   if (errors.length > 0) return { diagnostics: errors };
-  return { config: { platformNamespaces, admins, platformServices, tenants }, diagnostics: [] };
+  return { config: { platformNamespaces, admins, platformServices, tenants, accepted }, diagnostics: [] };
+}
+
+const ACCEPTANCE_KEYS = new Set(["id", "tenant", "namespace", "resource", "reason", "owner", "expires"]);
+
+/** The `accepted:` section: each entry a finding id, an optional scope, a reason, an owner, an expiry. */
+function acceptances(
+  value: unknown,
+  tenantNames: ReadonlySet<string>,
+  doc: { locate(path: Path): Origin },
+  fail: (path: Path, message: string) => void,
+): Acceptance[] {
+  if (!Array.isArray(value)) {
+    fail(
+      ["accepted"],
+      "accepted must be a list of {id, reason, owner[, expires, tenant, namespace, resource]}",
+    );
+    return [];
+  }
+  const out: Acceptance[] = [];
+  for (const [i, raw] of value.entries()) {
+    const path: Path = ["accepted", i];
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      fail(path, "an accepted risk must be an object");
+      continue;
+    }
+    const a = raw as Record<string, unknown>;
+    let ok = true;
+    const bad = (field: string, message: string) => {
+      fail([...path, field], message);
+      ok = false;
+    };
+    for (const key of Object.keys(a))
+      if (!ACCEPTANCE_KEYS.has(key))
+        bad(
+          key,
+          `unknown field ${JSON.stringify(key)}; an accepted risk has ${[...ACCEPTANCE_KEYS].join(", ")}`,
+        );
+    if (typeof a.id !== "string" || !ruleOf(a.id))
+      bad("id", `id must be a finding id (kubefence rules lists them), got ${JSON.stringify(a.id)}`);
+    for (const field of ["reason", "owner"] as const)
+      if (typeof a[field] !== "string" || (a[field] as string).trim() === "")
+        bad(field, `${field} is required: an accepted risk says why, and who answers for it`);
+    if (a.tenant !== undefined && (typeof a.tenant !== "string" || !tenantNames.has(a.tenant)))
+      bad("tenant", `tenant ${JSON.stringify(a.tenant)} is not a tenant of this file (nor "platform")`);
+    if (a.namespace !== undefined && typeof a.namespace !== "string")
+      bad("namespace", "namespace must be a string");
+    const resource = a.resource as Record<string, unknown> | undefined;
+    if (
+      resource !== undefined &&
+      (typeof resource !== "object" ||
+        resource === null ||
+        typeof resource.kind !== "string" ||
+        typeof resource.name !== "string" ||
+        (resource.namespace !== undefined && typeof resource.namespace !== "string"))
+    )
+      bad("resource", "resource must be {kind, name[, namespace]}");
+    if (a.expires !== undefined && (typeof a.expires !== "string" || !expiryInstant(a.expires)))
+      bad(
+        "expires",
+        `expires must be an RFC 3339 date (2027-06-30) or date-time (2027-06-30T12:00:00Z), got ${JSON.stringify(a.expires)}`,
+      );
+    if (!ok) continue;
+    out.push({
+      id: a.id as string,
+      ...(a.tenant !== undefined ? { tenant: a.tenant as string } : {}),
+      ...(a.namespace !== undefined ? { namespace: a.namespace as string } : {}),
+      ...(resource
+        ? {
+            resource: {
+              kind: resource.kind as string,
+              ...(resource.namespace !== undefined ? { namespace: resource.namespace as string } : {}),
+              name: resource.name as string,
+            },
+          }
+        : {}),
+      reason: (a.reason as string).trim(),
+      owner: (a.owner as string).trim(),
+      ...(a.expires !== undefined ? { expires: a.expires as string } : {}),
+      source: { kind: "tenants-file", origin: doc.locate(path) },
+    });
+  }
+  return out;
 }
 
 function parseTenant(

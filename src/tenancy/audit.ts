@@ -23,6 +23,12 @@ import {
 import { ADMISSION_RULES, NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
 import { rbacFindings } from "../rbac/findings/index.js";
+import {
+  type Acceptance,
+  type AcceptanceResult,
+  annotationAcceptances,
+  applyAcceptances,
+} from "./acceptance.js";
 import { addBorrowedBreaches, apiPlane, namespacePatchers, podCreators } from "./api-plane.js";
 import type { SubjectRef } from "./config.js";
 import { admissionGuards, type GuardrailMode } from "./enforcement.js";
@@ -76,7 +82,15 @@ export interface AuditReport {
     /** For a tenant a multi-tenancy platform defines (--tenants-from): which, by which object, acting as whom. */
     from?: Tenant["from"];
   }[];
-  summary: { planes: Record<Plane, PlaneSummary>; findings: Record<Severity, number> };
+  /**
+   * `findings` counts every finding by severity, accepted ones included; `acceptance` counts the findings an
+   * acceptance covers (`accepted`) and those whose acceptance has expired (`expired`, counted by --fail-on).
+   */
+  summary: {
+    planes: Record<Plane, PlaneSummary>;
+    findings: Record<Severity, number>;
+    acceptance: { accepted: number; expired: number };
+  };
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
   /**
@@ -87,6 +101,8 @@ export interface AuditReport {
   /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
   matrix: MatrixView;
   findings: Finding[];
+  /** Every acceptance (tenants file, then annotations) with its status and how many findings it matches. */
+  acceptances: AcceptanceResult[];
 }
 
 /**
@@ -136,6 +152,8 @@ export interface PlaneResults {
   findings: Finding[];
   /** Whether some identity of no tenant reaches a tenant: then the matrix gets a `(no tenant)` row. */
   hasUnassigned: boolean;
+  /** The acceptances the findings were judged against (./acceptance.ts). */
+  acceptances?: AcceptanceResult[];
 }
 
 export function assembleReport(
@@ -188,7 +206,14 @@ export function assembleReport(
       owners: t.owners,
       ...(t.from ? { from: t.from } : {}),
     })),
-    summary: { planes, findings: counts },
+    summary: {
+      planes,
+      findings: counts,
+      acceptance: {
+        accepted: findings.filter((f) => f.acceptance?.status === "accepted").length,
+        expired: findings.filter((f) => f.acceptance?.status === "expired").length,
+      },
+    },
     rows,
     matrixForm: full ? "full" : "breaches",
     matrix: matrixView(
@@ -196,6 +221,7 @@ export function assembleReport(
       () => breachList(results.planes),
     ),
     findings,
+    acceptances: results.acceptances ?? [],
   };
 }
 
@@ -213,6 +239,12 @@ export interface AuditOptions {
    * enforces. Only enforced guardrails of a registered webhook or bound policy count (./enforcement.ts).
    */
   guardrailModes?: ReadonlyMap<string, GuardrailMode>;
+  /**
+   * Accepted risks: the tenants file's (`accepted`) and the snapshot's kubefence.io/accept annotations, judged
+   * at `now` (the caller's clock: engines read none). Without `now` nothing is accepted.
+   */
+  accepted?: readonly Acceptance[];
+  now?: Date;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -265,11 +297,22 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     }),
   ];
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
+  let judged: { findings: Finding[]; acceptances?: AcceptanceResult[] } = { findings };
+  if (options.now) {
+    const annotated = annotationAcceptances(snapshot);
+    judged = applyAcceptances(
+      findings,
+      [...(options.accepted ?? []), ...annotated.accepted],
+      annotated.invalid,
+      tenancy,
+      options.now,
+    );
+  }
   return assembleReport(
     tenancy,
     {
       planes: { api: api.breaches, network: networkBreaches, node },
-      findings,
+      ...judged,
       hasUnassigned,
     },
     snapshot.missingKinds,

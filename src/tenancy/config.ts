@@ -21,7 +21,16 @@
  *       allowFrom: [team-b]                               # tenants whose traffic team-a accepts
  *       services: {nodePort: false, loadBalancer: false, externalIPs: false}
  *   guardrails: {pod-security: enforce, service-exposure: warn}   # webhook modes (src/webhook/settings.ts)
+ *   accepted:                                           # accepted risks (src/tenancy/acceptance.ts)
+ *     - id: rbac.cluster-wide-namespaced-access         # a finding id (kubefence rules)
+ *       tenant: team-a                                  # optional narrowing: tenant, namespace, resource
+ *       namespace: team-a
+ *       resource: {kind: ClusterRoleBinding, name: deployer}
+ *       reason: the deployer lists every namespace's Roles to report drift
+ *       owner: team-a-leads
+ *       expires: 2027-06-30                             # optional: RFC 3339 date or date-time
  */
+import type { AcceptanceSource, ObjectRef } from "../model/finding.js";
 import type { LabelSelector } from "../model/objects.js";
 
 export interface SubjectRef {
@@ -69,12 +78,30 @@ export interface TenantConfig {
   /** Identities never reported: they administer the platform. */
   admins: SubjectRef[];
   tenants: TenantSpec[];
+  /** The `accepted:` section. */
+  accepted: Acceptance[];
+}
+
+/** One accepted risk: a finding id, optionally narrowed to a tenant, a namespace or one object. */
+export interface Acceptance {
+  id: string;
+  /** The tenant of the finding's namespace. */
+  tenant?: string;
+  /** The finding's namespace: its object's, or (an object of no namespace) its ServiceAccount subject's. */
+  namespace?: string;
+  /** The object the finding is about: kind, name and (namespaced objects) namespace, all equal. */
+  resource?: ObjectRef;
+  reason: string;
+  owner: string;
+  /** RFC 3339 full-date (valid through that day, UTC) or date-time; none: until removed. */
+  expires?: string;
+  source: AcceptanceSource;
 }
 
 export const DEFAULT_ADMINS: SubjectRef[] = [{ kind: "Group", name: "system:masters" }];
 
 export function defaultTenantConfig(): TenantConfig {
-  return { admins: DEFAULT_ADMINS, platformServices: DEFAULT_PLATFORM_SERVICES, tenants: [] };
+  return { admins: DEFAULT_ADMINS, platformServices: DEFAULT_PLATFORM_SERVICES, tenants: [], accepted: [] };
 }
 
 /**

@@ -9,11 +9,15 @@ import { NETWORK_RULES } from "../network/rules/index.js";
 import { NODE_RULES } from "../podsecurity/rules/index.js";
 import { RBAC_RULES } from "../rbac/rules/index.js";
 import { PLATFORM_RULES } from "./platforms/rules/index.js";
+import { UNUSED_ACCEPTANCE_RULES as UNUSED } from "./unused-acceptance.js";
 
 export const RULES: readonly RuleInfo[] = [
   ...RBAC_RULES,
+  UNUSED.api,
   ...NETWORK_RULES,
+  UNUSED.network,
   ...NODE_RULES,
+  UNUSED.node,
   ...PLATFORM_RULES,
 ].map(ruleInfo);
 

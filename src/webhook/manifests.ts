@@ -14,6 +14,11 @@
 import { NAMESPACE_NAME_LABEL } from "../model/defaults.js";
 import { kindInfo } from "../model/kinds.js";
 import type { Kind } from "../model/objects.js";
+import {
+  ACCEPT_ANNOTATION,
+  ACCEPT_OWNER_ANNOTATION,
+  ACCEPT_REASON_ANNOTATION,
+} from "../tenancy/acceptance.js";
 import { NAMESPACES_WEBHOOK_NAME, WEBHOOK_NAME } from "../tenancy/guardrails.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
 import type { Guardrail } from "./guardrail.js";
@@ -62,6 +67,10 @@ export const OPEN_POLICY_WARNING =
 
 type Manifest = Record<string, unknown>;
 
+/** Why kubefence accepts its own ClusterRoleBinding's finding (the chart's rbac.yaml says the same). */
+export const CACHE_ACCEPT_REASON =
+  "the admission webhook's cache lists and watches Roles, RoleBindings and NetworkPolicies in every namespace, read-only, to judge each request against the rest of the cluster";
+
 export function webhookManifests(options: ManifestOptions): Manifest[] {
   const { namespace } = options;
   const labels = { "app.kubernetes.io/name": APP, "app.kubernetes.io/part-of": "kubefence" };
@@ -83,7 +92,16 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRoleBinding",
-      metadata: { name: APP, labels },
+      // kubefence's own audit reports this binding: the cache must read everywhere. Accepted, with the reason.
+      metadata: {
+        name: APP,
+        labels,
+        annotations: {
+          [ACCEPT_ANNOTATION]: "rbac.cluster-wide-namespaced-access",
+          [ACCEPT_REASON_ANNOTATION]: CACHE_ACCEPT_REASON,
+          [ACCEPT_OWNER_ANNOTATION]: "kubefence",
+        },
+      },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: APP },
       subjects: [{ kind: "ServiceAccount", name: APP, namespace }],
     },

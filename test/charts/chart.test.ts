@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { GUARDRAIL_IDS } from "../../src/webhook/guardrails/index.js";
-import { type ManifestOptions, webhookManifests } from "../../src/webhook/manifests.js";
+import { CACHE_ACCEPT_REASON, type ManifestOptions, webhookManifests } from "../../src/webhook/manifests.js";
 import { runBuiltCli } from "../support/built-cli.js";
 import { helmBinary, renderChart } from "../support/chart.js";
 
@@ -175,7 +175,7 @@ describe("dogfooding: kubefence judges its own chart", () => {
     for (const row of rows) expect(row, row.name).toMatchObject({ allowed: true, reasons: [] });
   });
 
-  it("audit finds nothing against kubefence's own objects but its read-only cluster-wide cache", () => {
+  it("audit finds nothing against kubefence's own objects but its read-only cluster-wide cache, which the chart accepts", () => {
     const result = runBuiltCli([
       "audit",
       "-f",
@@ -188,22 +188,62 @@ describe("dogfooding: kubefence judges its own chart", () => {
       "json",
     ]);
     expect(result.code, result.stderr).toBe(0);
-    const all = JSON.parse(result.stdout).findings as Doc[];
+    const report = JSON.parse(result.stdout);
+    const all = report.findings as Doc[];
     // Against kubefence: a finding located in the chart's output, or on an object in kubefence's namespace.
     const own = all.filter(
       (f) => f.origin?.file === rendered || f.resource?.namespace === "kubefence-system",
     );
-    expect(own.map((f) => [f.id, f.severity, f.subject, f.object])).toEqual([
-      // The cache must list and watch Roles, RoleBindings and NetworkPolicies everywhere to judge a request
-      // against the rest of the cluster: read-only (medium, not high), and nothing else. audit has no way to
-      // accept a finding with a reason yet, so it is asserted here rather than hidden.
+    // The cache must list and watch Roles, RoleBindings and NetworkPolicies everywhere to judge a request
+    // against the rest of the cluster: read-only (medium, not high), and nothing else. The chart's
+    // ClusterRoleBinding accepts exactly that finding, with its reason: shown, marked accepted.
+    expect(own.map((f) => [f.id, f.severity, f.subject, f.object, f.acceptance?.status])).toEqual([
       [
         "rbac.cluster-wide-namespaced-access",
         "medium",
         "ServiceAccount:kubefence-system/kubefence-webhook",
         "every namespace",
+        "accepted",
       ],
     ]);
+    expect(own[0]!.acceptance).toEqual({
+      status: "accepted",
+      reason: CACHE_ACCEPT_REASON,
+      owner: "kubefence",
+      source: {
+        kind: "annotation",
+        object: { kind: "ClusterRoleBinding", name: "kubefence-webhook" },
+        origin: own[0]!.origin,
+      },
+    });
+    expect(report.acceptances.map((a: Doc) => [a.id, a.status, a.findings])).toEqual([
+      ["rbac.cluster-wide-namespaced-access", "accepted", 1],
+    ]);
+    // As a gate at medium the accepted finding passes; without the annotation the same finding trips it too.
+    const gate = (file: string) => {
+      const run = runBuiltCli([
+        "audit",
+        "-f",
+        file,
+        "-f",
+        join(root, "test/charts/fixtures/cluster-dns.yaml"),
+        "--tenants",
+        join(root, "test/charts/fixtures/platform.yaml"),
+        "--fail-on",
+        "medium",
+        "-o",
+        "json",
+      ]);
+      expect(run.code, run.stderr).toBe(1);
+      return Number(/--fail-on medium: (\d+) findings? at or above medium/.exec(run.stderr)?.[1]);
+    };
+    const text = readFileSync(rendered, "utf8");
+    const unaccepted = join(dir, "unaccepted.yaml");
+    writeFileSync(unaccepted, text.replace(/^ {4}kubefence\.io\/accept: .*\n/m, ""));
+    expect(readFileSync(unaccepted, "utf8")).not.toBe(text);
+    const atMedium = all.filter((f) => f.severity !== "low" && f.severity !== "info").length;
+    expect(gate(rendered)).toBe(atMedium - 1);
+    expect(gate(unaccepted)).toBe(atMedium);
     expect(own[0]!.message).toBe(
       "ServiceAccount kubefence-system/kubefence-webhook can get, list, watch networkpolicies.networking.k8s.io; get, list, watch rolebindings.rbac.authorization.k8s.io; get, list, watch roles.rbac.authorization.k8s.io in every namespace, kube-system and every tenant's included (ClusterRoleBinding kubefence-webhook)",
     );
