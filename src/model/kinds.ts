@@ -12,6 +12,8 @@ export interface KindInfo {
   version: string;
   /** Older versions read as `version` with a warning (they share the fields kubefence uses). */
   deprecatedVersions: string[];
+  /** Other served versions with the same fields, read as `version` without a warning. */
+  equivalentVersions?: string[];
   plural: string;
   namespaced: boolean;
   field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds">;
@@ -143,6 +145,35 @@ const table: KindInfo[] = [
     plural: "networkpolicies",
     namespaced: true,
     field: "networkPolicies",
+  },
+  {
+    kind: "AdminNetworkPolicy",
+    group: "policy.networking.k8s.io",
+    version: "v1alpha1",
+    deprecatedVersions: [],
+    plural: "adminnetworkpolicies",
+    namespaced: false,
+    field: "clusterNetworkPolicies",
+  },
+  {
+    kind: "BaselineAdminNetworkPolicy",
+    group: "policy.networking.k8s.io",
+    version: "v1alpha1",
+    deprecatedVersions: [],
+    plural: "baselineadminnetworkpolicies",
+    namespaced: false,
+    field: "clusterNetworkPolicies",
+  },
+  {
+    kind: "ClusterNetworkPolicy",
+    group: "policy.networking.k8s.io",
+    version: "v1alpha2",
+    deprecatedVersions: [],
+    // network-policy-api v0.3.0 serves v1alpha2 and v1beta1 (its storage version) with identical types.
+    equivalentVersions: ["policy.networking.k8s.io/v1beta1"],
+    plural: "clusternetworkpolicies",
+    namespaced: false,
+    field: "clusterNetworkPolicies",
   },
   {
     kind: "Role",

@@ -1,6 +1,7 @@
 import type {
   ClusterRole,
   ClusterRoleBinding,
+  ClusterScopedNetworkPolicy,
   KubeObject,
   Namespace,
   NetworkPolicy,
@@ -21,6 +22,8 @@ export interface Snapshot {
   serviceAccounts: ServiceAccount[];
   services: Service[];
   networkPolicies: NetworkPolicy[];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy (policy.networking.k8s.io). */
+  clusterNetworkPolicies: ClusterScopedNetworkPolicy[];
   roles: Role[];
   clusterRoles: ClusterRole[];
   roleBindings: RoleBinding[];
@@ -41,6 +44,7 @@ export function emptySnapshot(): Snapshot {
     serviceAccounts: [],
     services: [],
     networkPolicies: [],
+    clusterNetworkPolicies: [],
     roles: [],
     clusterRoles: [],
     roleBindings: [],
@@ -63,6 +67,7 @@ export function allObjects(snapshot: Snapshot): KubeObject[] {
     ...snapshot.roleBindings,
     ...snapshot.clusterRoleBindings,
     ...snapshot.networkPolicies,
+    ...snapshot.clusterNetworkPolicies,
     ...snapshot.workloads,
     ...snapshot.pods,
   ];

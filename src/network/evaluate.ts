@@ -9,8 +9,10 @@ import type { Bitset } from "./bitset.js";
 import type { ClassTable, EndpointClass } from "./classes.js";
 import type { ConnSet } from "./conns.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./policies.js";
+import { PeerIndex } from "./peers.js";
 import { type PolicyTier, throughTiers } from "./tier.js";
-import { TIERS } from "./tiers/index.js";
+import { TIERS, type TierContext } from "./tiers/index.js";
+import type { ClusterPolicyTier } from "./tiers/cluster-policy.js";
 import { NetworkPolicyTier } from "./tiers/network-policy.js";
 
 export class Evaluator {
@@ -19,6 +21,9 @@ export class Evaluator {
   readonly networkPolicy: NetworkPolicyTier;
   /** No tier but NetworkPolicy's: the bitset rows (./rows.ts), which read NetworkPolicy alone, are exact. */
   readonly networkPolicyOnly: boolean;
+  /** The admin and baseline tiers, when some cluster-scoped policy is in them. */
+  readonly admin?: ClusterPolicyTier;
+  readonly baseline?: ClusterPolicyTier;
   readonly ingressPolicies: CompiledPolicy[][];
   readonly egressPolicies: CompiledPolicy[][];
   readonly size: number;
@@ -27,11 +32,24 @@ export class Evaluator {
     readonly table: ClassTable,
     readonly policies: CompiledPolicy[],
     readonly ipBlockMatchesPods: boolean,
+    cluster: Pick<TierContext, "clusterPolicies" | "cluster" | "nodes"> = {
+      clusterPolicies: [],
+      cluster: { domainNames: "external", samePriority: "name" },
+      nodes: [],
+    },
   ) {
-    const context = { table, networkPolicies: policies, ipBlockMatchesPods };
+    const context: TierContext = {
+      table,
+      networkPolicies: policies,
+      ipBlockMatchesPods,
+      peers: new PeerIndex(table),
+      ...cluster,
+    };
     this.tiers = TIERS.flatMap((entry) => entry.build(context) ?? []);
     this.networkPolicy = this.tiers.find((t): t is NetworkPolicyTier => t instanceof NetworkPolicyTier)!;
     this.networkPolicyOnly = this.tiers.length === 1;
+    this.admin = this.tiers.find((t): t is ClusterPolicyTier => t.name === "admin");
+    this.baseline = this.tiers.find((t): t is ClusterPolicyTier => t.name === "baseline");
     this.ingressPolicies = this.networkPolicy.ingressPolicies;
     this.egressPolicies = this.networkPolicy.egressPolicies;
     this.size = this.networkPolicy.size;

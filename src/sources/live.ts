@@ -66,6 +66,12 @@ const WEAKENS: Record<Kind, string> = {
   ClusterRole:
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted through ClusterRoles",
   RoleBinding: "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by RoleBindings",
+  AdminNetworkPolicy:
+    "network isolation cannot be judged: AdminNetworkPolicies, which override every NetworkPolicy, are unseen",
+  BaselineAdminNetworkPolicy:
+    "network isolation cannot be judged: the BaselineAdminNetworkPolicy, which decides for pods no NetworkPolicy selects, is unseen",
+  ClusterNetworkPolicy:
+    "network isolation cannot be judged: ClusterNetworkPolicies, which decide before and after every NetworkPolicy, are unseen",
   ClusterRoleBinding:
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings",
 };
@@ -107,7 +113,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   let objects = 0;
 
   const listKind = async (info: KindInfo): Promise<void> => {
-    const versions = [apiVersionOf(info), ...info.deprecatedVersions];
+    const versions = [apiVersionOf(info), ...info.deprecatedVersions, ...(info.equivalentVersions ?? [])];
     const tried: string[] = [];
     for (const apiVersion of versions) {
       tried.push(apiVersion);

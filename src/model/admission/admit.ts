@@ -31,6 +31,7 @@ import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../kube-version.js";
 import type { Kind, KubeObject, NetworkPolicy as NetworkPolicyObject } from "../objects.js";
 import { setOrigin } from "../origin.js";
 import { type FieldError, fieldRequired, invalidObjectMessage } from "../validation.js";
+import { ClusterPolicyShape } from "./cluster-network-policy.js";
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import { labelErrors } from "./labels.js";
 import { validateNetworkPolicy } from "./network-policy.js";
@@ -56,6 +57,9 @@ const MODELS: Record<Kind, Validator> = {
   ClusterRole,
   RoleBinding,
   ClusterRoleBinding,
+  AdminNetworkPolicy: ClusterPolicyShape,
+  BaselineAdminNetworkPolicy: ClusterPolicyShape,
+  ClusterNetworkPolicy: ClusterPolicyShape,
 };
 
 export type Admission =
@@ -129,7 +133,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
   if (!info || !acceptsVersion(info, apiVersion))
     return { type: "unknown", apiVersionKind: `${apiVersion}/${kind}` };
-  if (apiVersion !== apiVersionOf(info)) {
+  if (apiVersion !== apiVersionOf(info) && !(info.equivalentVersions ?? []).includes(apiVersion)) {
     diagnostics.push({
       severity: "warning",
       message: `${kind} ${apiVersion} is deprecated and no longer served by current Kubernetes; read as ${apiVersionOf(info)}`,
@@ -281,7 +285,11 @@ function builtInGroup(apiVersion: string): boolean {
 }
 
 function acceptsVersion(info: KindInfo, apiVersion: string): boolean {
-  return apiVersion === apiVersionOf(info) || info.deprecatedVersions.includes(apiVersion);
+  return (
+    apiVersion === apiVersionOf(info) ||
+    info.deprecatedVersions.includes(apiVersion) ||
+    (info.equivalentVersions ?? []).includes(apiVersion)
+  );
 }
 
 /**
