@@ -154,4 +154,7 @@ type ClusterPolicyObject<K extends string> = Cluster<{
 export type AdminNetworkPolicy = ClusterPolicyObject<"AdminNetworkPolicy">;
 export type BaselineAdminNetworkPolicy = ClusterPolicyObject<"BaselineAdminNetworkPolicy">;
 export type ClusterNetworkPolicy = ClusterPolicyObject<"ClusterNetworkPolicy">;
-export type ClusterScopedNetworkPolicy = AdminNetworkPolicy | BaselineAdminNetworkPolicy | ClusterNetworkPolicy;
+export type ClusterScopedNetworkPolicy =
+  | AdminNetworkPolicy
+  | BaselineAdminNetworkPolicy
+  | ClusterNetworkPolicy;

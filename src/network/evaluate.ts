@@ -12,7 +12,8 @@ import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./po
 import { PeerIndex } from "./peers.js";
 import { type PolicyTier, throughTiers } from "./tier.js";
 import { TIERS, type TierContext } from "./tiers/index.js";
-import type { ClusterPolicyTier } from "./tiers/cluster-policy.js";
+import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policies.js";
+import { type ClusterPolicyTier, firstTakingEverything } from "./tiers/cluster-policy.js";
 import { NetworkPolicyTier } from "./tiers/network-policy.js";
 
 export class Evaluator {
@@ -58,6 +59,24 @@ export class Evaluator {
   /** NetworkPolicies isolating a class for a direction (empty: not isolated; external and host classes never are). */
   applying(cls: number, direction: Direction): CompiledPolicy[] {
     return this.networkPolicy.applying(cls, direction);
+  }
+
+  /**
+   * The cluster-scoped rule that denies a class every connection NetworkPolicy does not decide, for a
+   * direction: the first rule of its admin walk that takes everything, when it is a Deny, else (none, or a
+   * Pass) the first of its baseline walk. Undefined when no such rule exists.
+   */
+  clusterDefaultDeny(
+    cls: number,
+    direction: Direction,
+  ): { policy: CompiledClusterPolicy; rule: CompiledClusterRule } | undefined {
+    for (const tier of [this.admin, this.baseline]) {
+      const first = firstTakingEverything(tier, cls, direction);
+      if (!first) continue;
+      if (first.rule.failClosed || first.rule.action === "Deny") return first;
+      if (first.rule.action === "Accept") return undefined;
+    }
+    return undefined;
   }
 
   /** The classes a NetworkPolicy peer selects. */

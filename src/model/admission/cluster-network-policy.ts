@@ -13,7 +13,9 @@ export class ClusterPolicyShape {
       throw { errors: [{ instancePath: "", keyword: "required", params: { missingProperty: "spec" } }] };
     if (typeof spec !== "object" || spec === null || Array.isArray(spec))
       throw {
-        errors: [{ instancePath: "/spec", keyword: "type", message: "must be object", params: { type: "object" } }],
+        errors: [
+          { instancePath: "/spec", keyword: "type", message: "must be object", params: { type: "object" } },
+        ],
       };
   }
 }

@@ -173,7 +173,7 @@ export class ClusterPolicyTier implements PolicyTier {
   }
 
   /** What one rule takes of a connection set toward `peer` (fail closed included), before the tier's order. */
-  private ruleTake(rule: CompiledClusterRule, peer: number, dst: EndpointClass): ConnSet {
+  ruleTake(rule: CompiledClusterRule, peer: number, dst: EndpointClass): ConnSet {
     if (rule.failClosed) return rule.action === "Accept" ? ConnSet.none : ConnSet.all;
     if (!this.ruleMatches(rule, peer)) return ConnSet.none;
     return this.ruleConns(rule, dst);
@@ -234,4 +234,37 @@ export function portsConns(ports: ClusterPort[], dst: EndpointClass): ConnSet {
         if (cp.name === p.name) out = out.union(ConnSet.of(cp.protocol, cp.port, cp.port));
   }
   return out;
+}
+
+/**
+ * Whether a rule takes every connection of its direction (whatever it is asked about): no ports, and peers
+ * covering every pod (ingress), or every pod and every IPv4 address (egress); a fail-closed Deny or Pass too.
+ */
+export function takesEverything(rule: CompiledClusterRule, direction: Direction): boolean {
+  if (rule.failClosed) return rule.action !== "Accept";
+  if (rule.ports) return false;
+  const allPods = rule.peers.some(
+    (p) =>
+      p.type === "selector" &&
+      (p.peer.namespaceSelector?.everything ?? false) &&
+      (p.peer.podSelector?.everything ?? true),
+  );
+  if (direction === "Ingress") return allPods;
+  const allIPv4 = rule.peers.some(
+    (p) => p.type === "networks" && p.cidrs.some((c) => c.family === 4 && c.prefix === 0),
+  );
+  return allIPv4;
+}
+
+/** The first rule, in a class's walk, that takes every connection (undefined: none does). */
+export function firstTakingEverything(
+  tier: ClusterPolicyTier | undefined,
+  cls: number,
+  direction: Direction,
+): { policy: CompiledClusterPolicy; rule: CompiledClusterRule } | undefined {
+  if (!tier) return undefined;
+  for (const policy of tier.applying(cls, direction))
+    for (const rule of direction === "Egress" ? policy.egress : policy.ingress)
+      if (takesEverything(rule, direction)) return { policy, rule };
+  return undefined;
 }
