@@ -77,6 +77,7 @@ export function renderReach(answer: ReachAnswer, explain = false): string {
     `${answer.allowed ? "yes" : "no"}: ${answer.source} => ${answer.destination} ${answer.protocol}/${answer.port}`,
     ...sideLines("egress", answer.egress, explain),
     ...sideLines("ingress", answer.ingress, explain),
+    ...(answer.incomplete ? [`  incomplete: ${answer.incomplete}, which may change this verdict`] : []),
   ];
   const others = (answer.pairs ?? []).filter((p) => p !== (answer as ReachVerdict));
   if (others.length > 1) {

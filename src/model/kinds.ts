@@ -16,7 +16,7 @@ export interface KindInfo {
   equivalentVersions?: string[];
   plural: string;
   namespaced: boolean;
-  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds">;
+  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds" | "unmodelledPolicies">;
 }
 
 const table: KindInfo[] = [
@@ -228,4 +228,75 @@ export function apiVersionOf(info: KindInfo): string {
 /** Puts an admitted object into the snapshot's list for its kind. */
 export function addObject(snapshot: Snapshot, object: KubeObject): void {
   (snapshot[kindInfo(object.kind)!.field] as KubeObject[]).push(object);
+}
+
+/**
+ * Network policy kinds of CNI plugins that kubefence reads but does not model: when any is present, every
+ * network verdict it may change is marked incomplete instead of claimed (src/network/unmodelled.ts).
+ */
+export interface UnmodelledPolicyKind {
+  kind: string;
+  group: string;
+  /** Served versions, listed in this order. */
+  versions: string[];
+  plural: string;
+  namespaced: boolean;
+  family: "Cilium" | "Calico";
+}
+
+export const UNMODELLED_POLICY_KINDS: readonly UnmodelledPolicyKind[] = [
+  {
+    kind: "CiliumNetworkPolicy",
+    group: "cilium.io",
+    versions: ["v2"],
+    plural: "ciliumnetworkpolicies",
+    namespaced: true,
+    family: "Cilium",
+  },
+  {
+    kind: "CiliumClusterwideNetworkPolicy",
+    group: "cilium.io",
+    versions: ["v2"],
+    plural: "ciliumclusterwidenetworkpolicies",
+    namespaced: false,
+    family: "Cilium",
+  },
+  {
+    kind: "NetworkPolicy",
+    group: "crd.projectcalico.org",
+    versions: ["v1"],
+    plural: "networkpolicies",
+    namespaced: true,
+    family: "Calico",
+  },
+  {
+    kind: "GlobalNetworkPolicy",
+    group: "crd.projectcalico.org",
+    versions: ["v1"],
+    plural: "globalnetworkpolicies",
+    namespaced: false,
+    family: "Calico",
+  },
+  {
+    kind: "NetworkPolicy",
+    group: "projectcalico.org",
+    versions: ["v3"],
+    plural: "networkpolicies",
+    namespaced: true,
+    family: "Calico",
+  },
+  {
+    kind: "GlobalNetworkPolicy",
+    group: "projectcalico.org",
+    versions: ["v3"],
+    plural: "globalnetworkpolicies",
+    namespaced: false,
+    family: "Calico",
+  },
+];
+
+/** The unmodelled policy kind of a document's `apiVersion` and `kind`, if it is one (any version of the group). */
+export function unmodelledPolicyKind(apiVersion: string, kind: string): UnmodelledPolicyKind | undefined {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  return UNMODELLED_POLICY_KINDS.find((k) => k.kind === kind && k.group === group);
 }

@@ -14,6 +14,16 @@ import type {
   Workload,
 } from "./objects.js";
 
+export interface UnmodelledPolicy {
+  /** `cilium.io/v2` */
+  apiVersion: string;
+  kind: string;
+  family: "Cilium" | "Calico";
+  /** Absent for cluster-wide kinds. */
+  namespace?: string;
+  name: string;
+}
+
 /** What a source read: every object kubefence reasons about, typed and defaulted. Engines take only this. */
 export interface Snapshot {
   namespaces: Namespace[];
@@ -32,6 +42,11 @@ export interface Snapshot {
   workloads: Workload[];
   /** Documents of kinds kubefence does not analyse, counted by `apiVersion/kind`. */
   unknownKinds: Record<string, number>;
+  /**
+   * CNI-specific network policies (Cilium, Calico) read but not modelled: every network verdict they may
+   * change is incomplete. Only their identity is kept.
+   */
+  unmodelledPolicies: UnmodelledPolicy[];
   /** Kinds a live source could not list (e.g. Forbidden): answers that depend on them are weaker. */
   missingKinds: string[];
 }
@@ -52,6 +67,7 @@ export function emptySnapshot(): Snapshot {
     workloads: [],
     unknownKinds: Object.create(null) as Record<string, number>,
     missingKinds: [],
+    unmodelledPolicies: [],
   };
 }
 

@@ -7,13 +7,13 @@
 
 import type { Bitset } from "./bitset.js";
 import type { ClassTable, EndpointClass } from "./classes.js";
-import type { ConnSet } from "./conns.js";
-import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./policies.js";
-import { PeerIndex } from "./peers.js";
-import { type PolicyTier, throughTiers } from "./tier.js";
-import { TIERS, type TierContext } from "./tiers/index.js";
 import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policies.js";
+import type { ConnSet } from "./conns.js";
+import { PeerIndex } from "./peers.js";
+import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./policies.js";
+import { type PolicyTier, throughTiers } from "./tier.js";
 import { type ClusterPolicyTier, firstTakingEverything } from "./tiers/cluster-policy.js";
+import { TIERS, type TierContext } from "./tiers/index.js";
 import { NetworkPolicyTier } from "./tiers/network-policy.js";
 
 export class Evaluator {

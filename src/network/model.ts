@@ -7,8 +7,8 @@ import { type CIDR, formatRange, parseIP } from "../model/ip.js";
 import type { ClusterScopedNetworkPolicy, NetworkPolicy } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { Bitset } from "./bitset.js";
-import { type CompiledClusterPolicy, compileClusterPolicies } from "./cluster-policies.js";
 import { buildClasses, type ClassTable, type EndpointClass } from "./classes.js";
+import { type CompiledClusterPolicy, compileClusterPolicies } from "./cluster-policies.js";
 import { type Connection, type Level, listConnections } from "./connections.js";
 import { ConnSet } from "./conns.js";
 import { Evaluator } from "./evaluate.js";
@@ -16,6 +16,7 @@ import { buildNamespaceMatrix, type NamespaceMatrix } from "./namespace-matrix.j
 import { type NetworkOptions, type ResolvedNetworkOptions, resolveOptions } from "./options.js";
 import { type CompiledPolicy, compilePolicies } from "./policies.js";
 import { Rows } from "./rows.js";
+import { type Unmodelled, unmodelledOf } from "./unmodelled.js";
 
 export type { Connection, Level } from "./connections.js";
 export { connects, MATRIX_STATUSES, type MatrixStatus, type NamespaceMatrix } from "./namespace-matrix.js";
@@ -27,6 +28,8 @@ export class NetworkModel {
   readonly policies: CompiledPolicy[];
   /** The valid AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies. */
   readonly clusterPolicies: CompiledClusterPolicy[];
+  /** Cilium / Calico policies present but not modelled: the verdicts they may change are incomplete. */
+  readonly unmodelled?: Unmodelled;
   /** Cluster policies left out because the API server would reject them. */
   readonly invalidClusterPolicies: { policy: ClusterScopedNetworkPolicy; errors: string[] }[];
   readonly diagnostics: Diagnostic[];
@@ -55,6 +58,7 @@ export class NetworkModel {
     const cluster = compileClusterPolicies(snapshot.clusterNetworkPolicies);
     this.clusterPolicies = cluster.policies;
     this.invalidClusterPolicies = cluster.invalid;
+    this.unmodelled = unmodelledOf(snapshot);
     const { units, peers, diagnostics } = buildUnits(snapshot, this.options);
     this.diagnostics = [...compiled.diagnostics, ...cluster.diagnostics, ...diagnostics];
     this.units = units;

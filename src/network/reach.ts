@@ -69,6 +69,8 @@ export interface ReachVerdict {
   protocol: Protocol;
   egress: DirectionVerdict;
   ingress: DirectionVerdict;
+  /** Set when Cilium / Calico policies kubefence does not model may change this verdict. */
+  incomplete?: string;
 }
 
 export function endName(_model: NetworkModel, end: End): string {
@@ -99,7 +101,15 @@ export function reachEnds(
   }
   const egress = side(model, "Egress", src, dst, port, protocol);
   const ingress = side(model, "Ingress", dst, src, port, protocol);
-  return { ...base, allowed: egress.allowed && ingress.allowed, egress, ingress };
+  const nsOf = (end: End) => (end.type === "unit" ? end.unit.namespace : undefined);
+  const incomplete = model.unmodelled?.mayChange(nsOf(src), nsOf(dst)) ? model.unmodelled.note : undefined;
+  return {
+    ...base,
+    allowed: egress.allowed && ingress.allowed,
+    egress,
+    ingress,
+    ...(incomplete ? { incomplete } : {}),
+  };
 }
 
 function exempt(reason: string): DirectionVerdict {

@@ -46,7 +46,7 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
           plane,
           String(s.breaches),
           String(s.tenantsAffected),
-          s.unreadKinds.length > 0 ? "unknown" : `${s.score}%`,
+          s.unreadKinds.length > 0 ? "unknown" : s.incomplete ? "incomplete" : `${s.score}%`,
         ];
       }),
     ),
@@ -58,6 +58,15 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
       out.push(
         colors.yellow(
           `The ${plane} plane is incomplete: ${terminalSafe(unread.join(", "))} could not be read, so its "isolated" verdicts may be wrong.`,
+        ),
+      );
+  }
+  for (const plane of PLANES) {
+    const note = report.summary.planes[plane].incomplete;
+    if (note)
+      out.push(
+        colors.yellow(
+          `The ${plane} plane is incomplete: ${terminalSafe(note)}, so the verdicts marked ? in the matrix may be wrong.`,
         ),
       );
   }
@@ -86,16 +95,22 @@ const MAX_LISTED_BREACHES = 40;
 
 function renderGrid(report: AuditReport, columns: string[], colors: Colors): string {
   const cell = new Map<string, string>();
+  const unsure = new Set<string>();
   for (const c of report.matrix.list()) {
-    if (c.verdict !== "breach") continue;
     const key = `${c.from}\u0000${c.to}`;
+    if (c.incomplete) unsure.add(key);
+    if (c.verdict !== "breach") continue;
     cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
   }
   const grid = renderTable(
     ["FROM \\ TO", ...columns],
     report.rows.map((from) => [
       from,
-      ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? "."))),
+      ...columns.map((to) => {
+        if (from === to) return "-";
+        const key = `${from}\u0000${to}`;
+        return `${cell.get(key) ?? "."}${unsure.has(key) ? "?" : ""}`;
+      }),
     ]),
     { upperCaseHeaders: false },
   );
@@ -103,7 +118,8 @@ function renderGrid(report: AuditReport, columns: string[], colors: Colors): str
     .split("\n")
     .map((line, i) => (i === 0 ? line : line.replace(/(?<=\s)([ANX]+)(?=\s|$)/g, (m) => colors.red(m))))
     .join("\n");
-  return `Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated)\n${painted}`;
+  const legend = unsure.size > 0 ? ", ? = incomplete" : "";
+  return `Tenant isolation matrix: the row reaches the column through A = API, N = network, X = node (. = isolated${legend})\n${painted}`;
 }
 
 function renderBreachList(report: AuditReport, colors: Colors): string {

@@ -14,10 +14,11 @@
  * is retried at its older versions (CronJob is batch/v1beta1 before Kubernetes 1.21).
  */
 import type { Diagnostic } from "../model/diagnostic.js";
-import { apiVersionOf, KINDS, type KindInfo, kindInfo } from "../model/kinds.js";
+import { apiVersionOf, KINDS, type KindInfo, kindInfo, UNMODELLED_POLICY_KINDS } from "../model/kinds.js";
 import { type KubeVersion, parseKubeVersion } from "../model/kube-version.js";
 import type { Kind } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
+import type { UnmodelledPolicy } from "../model/snapshot.js";
 import { buildSnapshot, type LoadResult } from "./build.js";
 import type { RawDocument } from "./documents.js";
 import {
@@ -207,14 +208,59 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
     },
   );
+  // Cilium and Calico policies: not modelled, only counted, so the verdicts they may change say so.
+  const unmodelled: UnmodelledPolicy[] = [];
+  const unmodelledSaid: Diagnostic[] = [];
+  await forEachLimited(UNMODELLED_POLICY_KINDS, options.concurrency ?? DEFAULT_CONCURRENCY, async (kind) => {
+    for (const version of kind.versions) {
+      const apiVersion = `${kind.group}/${version}`;
+      const outcome = await listAll(
+        client,
+        { plural: kind.plural } as KindInfo,
+        apiVersion,
+        pageSize,
+        () => {},
+      );
+      if (outcome.type === "notServed") continue;
+      if (outcome.type === "forbidden") {
+        missingKinds.add(`${kind.kind}.${kind.group}` as Kind);
+        unmodelledSaid.push({
+          severity: "warning",
+          message: `cannot list ${kind.kind}.${kind.group}: ${outcome.message}; network verdicts such ${kind.family} policies may change cannot be judged`,
+          origin,
+        });
+        return;
+      }
+      for (const item of outcome.items) {
+        const meta = isRecord(item.metadata) ? item.metadata : {};
+        unmodelled.push({
+          apiVersion,
+          kind: kind.kind,
+          family: kind.family,
+          name: typeof meta.name === "string" ? meta.name : "",
+          ...(kind.namespaced && typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+        });
+      }
+      return;
+    }
+  });
   progress("");
 
   const built = buildSnapshot(
     KINDS.flatMap((k) => documents.get(k.kind) ?? []),
     { synthesizeNamespaces: false, kubeVersion },
   );
-  built.snapshot.missingKinds = KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
-  const listing = KINDS.flatMap((k) => said.get(k.kind) ?? []);
+  built.snapshot.missingKinds = [
+    ...KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind),
+    ...UNMODELLED_POLICY_KINDS.map((k) => `${k.kind}.${k.group}`).filter((k) => missingKinds.has(k as Kind)),
+  ];
+  built.snapshot.unmodelledPolicies = unmodelled.sort((a, b) =>
+    `${a.apiVersion}/${a.kind}/${a.namespace ?? ""}/${a.name}` <
+    `${b.apiVersion}/${b.kind}/${b.namespace ?? ""}/${b.name}`
+      ? -1
+      : 1,
+  );
+  const listing = [...KINDS.flatMap((k) => said.get(k.kind) ?? []), ...unmodelledSaid];
   return {
     snapshot: built.snapshot,
     diagnostics: [...listing, ...collapseVersionWarnings(built.diagnostics, listedAt, origin)],

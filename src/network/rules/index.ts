@@ -17,6 +17,7 @@ import { noDefaultDenyIngress } from "./no-default-deny-ingress.js";
 import { peerMatchesNothing } from "./peer-matches-nothing.js";
 import { policySelectsNothing } from "./policy-selects-nothing.js";
 import { policyShadowed } from "./policy-shadowed.js";
+import { unmodelledPolicies } from "./unmodelled-policies.js";
 
 export const NETWORK_RULES: readonly FindingRule<NetworkModel>[] = [
   invalidPolicy,
@@ -32,4 +33,5 @@ export const NETWORK_RULES: readonly FindingRule<NetworkModel>[] = [
   clusterPassToNothing,
   clusterRuleShadowed,
   clusterPolicyIsolation,
+  unmodelledPolicies,
 ];

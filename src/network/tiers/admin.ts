@@ -2,8 +2,9 @@
  * The admin tier: AdminNetworkPolicy (v1alpha1) and ClusterNetworkPolicy with `tier: Admin` (v1alpha2),
  * evaluated before NetworkPolicy; their Accept and Deny cannot be overridden (./cluster-policy.ts).
  */
-import type { TierContext } from "./index.js";
+
 import { ClusterPolicyTier, tierOrder } from "./cluster-policy.js";
+import type { TierContext } from "./index.js";
 
 export function buildAdminTier(c: TierContext): ClusterPolicyTier | undefined {
   const policies = c.clusterPolicies.filter((p) => p.tier === "admin");

@@ -4,8 +4,9 @@
  * pods no NetworkPolicy selects for the direction (./cluster-policy.ts). The BaselineAdminNetworkPolicy has
  * no priority and is walked after every Baseline ClusterNetworkPolicy.
  */
-import type { TierContext } from "./index.js";
+
 import { ClusterPolicyTier, tierOrder } from "./cluster-policy.js";
+import type { TierContext } from "./index.js";
 
 export function buildBaselineTier(c: TierContext): ClusterPolicyTier | undefined {
   const policies = c.clusterPolicies.filter((p) => p.tier === "baseline");

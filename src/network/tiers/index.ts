@@ -3,8 +3,9 @@
  * tier from what the model read, or nothing when there is no policy of its kind. A new tier is one file in
  * this directory and one line here.
  */
-import type { ClassTable } from "../classes.js";
+
 import type { Node } from "../../model/objects.js";
+import type { ClassTable } from "../classes.js";
 import type { CompiledClusterPolicy } from "../cluster-policies.js";
 import type { PeerIndex } from "../peers.js";
 import type { CompiledPolicy } from "../policies.js";
