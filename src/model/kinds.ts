@@ -12,6 +12,8 @@ export interface KindInfo {
   version: string;
   /** Older versions read as `version` with a warning (they share the fields kubefence uses). */
   deprecatedVersions: string[];
+  /** A custom resource: a cluster that does not serve it simply has none (nothing said when not served). */
+  customResource?: boolean;
   /** Other served versions with the same fields, read as `version` without a warning. */
   equivalentVersions?: string[];
   plural: string;
@@ -153,6 +155,7 @@ const table: KindInfo[] = [
     deprecatedVersions: [],
     plural: "adminnetworkpolicies",
     namespaced: false,
+    customResource: true,
     field: "clusterNetworkPolicies",
   },
   {
@@ -162,6 +165,7 @@ const table: KindInfo[] = [
     deprecatedVersions: [],
     plural: "baselineadminnetworkpolicies",
     namespaced: false,
+    customResource: true,
     field: "clusterNetworkPolicies",
   },
   {
@@ -173,6 +177,7 @@ const table: KindInfo[] = [
     equivalentVersions: ["policy.networking.k8s.io/v1beta1"],
     plural: "clusternetworkpolicies",
     namespaced: false,
+    customResource: true,
     field: "clusterNetworkPolicies",
   },
   {

@@ -312,6 +312,9 @@ function isRec(v: unknown): v is Rec {
 /** The errors the API server would reject the object with (empty: valid). */
 export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): string[] {
   const errors: string[] = [];
+  /** CEL rule failures: the server runs CEL only when the schema errors do not block it. */
+  const cel: string[] = [];
+  let blocking = false;
   const kind = object.kind;
   const v2 = kind === "ClusterNetworkPolicy";
   const maxRules = v2 ? 25 : 100;
@@ -327,22 +330,32 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
           : want === "string"
             ? typeof v === "string"
             : Number.isInteger(v);
-    if (!ok)
+    if (!ok) {
+      blocking = true;
       errors.push(
         `${path}: Invalid value: "${describe(v)}": ${path} in body must be of type ${want}: "${describe(v)}"`,
       );
+    }
     return ok;
   };
   const required = (path: string) => errors.push(`${path}: Required value`);
-  const tooMany = (path: string, n: number, max: number) =>
-    errors.push(`${path}: Too many: ${n}: must have at most ${max} items`);
+  const tooMany = (path: string, n: number, max: number) => {
+    blocking = true;
+    errors.push(`${path}: Too many: ${n}: must have at most ${max} item${max === 1 ? "" : "s"}`);
+  };
+  const unsupported = (path: string, v: unknown, values: string[]) => {
+    blocking = true;
+    errors.push(
+      `${path}: Unsupported value: ${JSON.stringify(v)}: supported values: ${values.map((a) => JSON.stringify(a)).join(", ")}`,
+    );
+  };
   const minItems = (path: string, list: unknown[]) => {
     if (list.length < 1)
       errors.push(`${path}: Invalid value: ${list.length}: ${path} in body should have at least 1 items`);
   };
   const oneOf = (path: string, v: Rec): boolean => {
     const n = Object.keys(v).length;
-    if (n > 1) errors.push(`${path}: Too many: ${n}: must have at most 1 items`);
+    if (n > 1) tooMany(path, n, 1);
     if (n < 1) errors.push(`${path}: Invalid value: 0: ${path} in body should have at least 1 properties`);
     return n === 1;
   };
@@ -368,8 +381,7 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
   };
   const protocolEnum = (path: string, v: unknown) => {
     if (v === undefined) return;
-    if (v !== "TCP" && v !== "UDP" && v !== "SCTP")
-      errors.push(`${path}: Unsupported value: ${JSON.stringify(v)}: supported values: "TCP", "UDP", "SCTP"`);
+    if (v !== "TCP" && v !== "UDP" && v !== "SCTP") unsupported(path, v, ["TCP", "UDP", "SCTP"]);
   };
   const range = (path: string, r: Rec, startField = "start", endField = "end") => {
     let ok = true;
@@ -385,19 +397,17 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
       Number.isInteger(r[endField]) &&
       !((r[startField] as number) < (r[endField] as number))
     )
-      errors.push(`${path}: Invalid value: "object": Start port must be less than End port`);
+      cel.push(`${path}: Invalid value: Start port must be less than End port`);
   };
 
   if (kind === "BaselineAdminNetworkPolicy" && object.metadata.name !== "default")
-    errors.push(
-      `<nil>: Invalid value: "object": Only one baseline admin network policy with metadata.name="default" can be created in the cluster`,
+    cel.push(
+      `<nil>: Invalid value: Only one baseline admin network policy with metadata.name="default" can be created in the cluster`,
     );
   if (v2) {
     if (spec.tier === undefined) required("spec.tier");
     else if (spec.tier !== "Admin" && spec.tier !== "Baseline")
-      errors.push(
-        `spec.tier: Unsupported value: ${JSON.stringify(spec.tier)}: supported values: "Admin", "Baseline"`,
-      );
+      unsupported("spec.tier", spec.tier, ["Admin", "Baseline"]);
   }
   if (kind !== "BaselineAdminNetworkPolicy") {
     if (spec.priority === undefined) required("spec.priority");
@@ -437,10 +447,7 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
       if (r.name !== undefined && type(`${at}.name`, r.name, "string") && (r.name as string).length > 100)
         errors.push(`${at}.name: Too long: may not be more than 100 bytes`);
       if (r.action === undefined) required(`${at}.action`);
-      else if (!actions.includes(r.action as string))
-        errors.push(
-          `${at}.action: Unsupported value: ${JSON.stringify(r.action)}: supported values: ${actions.map((a) => JSON.stringify(a)).join(", ")}`,
-        );
+      else if (!actions.includes(r.action as string)) unsupported(`${at}.action`, r.action, actions);
       const peersField = direction === "ingress" ? "from" : "to";
       let towardNonPods = false;
       const peers = r[peersField];
@@ -485,7 +492,7 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
               const c = parseCIDR(n as string);
               // v1alpha1 also requires the CIDR masked (cidr(self) == cidr(self).masked()).
               if (!c || (!v2 && c.hostBitsSet))
-                errors.push(`${nat}: Invalid value: "string": Invalid CIDR format provided`);
+                cel.push(`${nat}: Invalid value: ${JSON.stringify(n)}: Invalid CIDR format provided`);
             });
           }
           if (p.domainNames !== undefined && type(`${pat}.domainNames`, p.domainNames, "array")) {
@@ -557,14 +564,20 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
         });
       }
       if (direction === "egress" && named && towardNonPods)
-        errors.push(
+        cel.push(
           kind === "BaselineAdminNetworkPolicy"
-            ? `${at}: Invalid value: "object": networks/nodes peer cannot be set with namedPorts since there are no namedPorts for networks/nodes`
-            : `${at}: Invalid value: "object": networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames`,
+            ? `${at}: Invalid value: networks/nodes peer cannot be set with namedPorts since there are no namedPorts for networks/nodes`
+            : `${at}: Invalid value: networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames`,
         );
     });
   }
-  return errors;
+  // apiextensions: schema errors of these types keep the CEL rules from running, which the server says.
+  if (blocking)
+    return [
+      ...errors,
+      "<nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+    ];
+  return [...errors, ...cel];
 }
 
 function describe(v: unknown): string {

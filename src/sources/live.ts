@@ -104,6 +104,17 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   progress(`connecting to ${client.server} (context ${contextName})`);
   const kubeVersion = serverVersion(await client.request("GET", "/version"));
 
+  const discovery = new Map<string, Promise<boolean>>();
+  /** Whether discovery serves a group version (`/apis/GROUP/VERSION`), asked once each. */
+  const served = (apiVersion: string): Promise<boolean> => {
+    let known = discovery.get(apiVersion);
+    if (!known) {
+      known = client.request("GET", `/apis/${apiVersion}`).then((answer) => answer.status === 200);
+      discovery.set(apiVersion, known);
+    }
+    return known;
+  };
+
   // Kept per kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same
   // cluster always gives the same snapshot (and `kubefence snapshot` the same file).
   const documents = new Map<Kind, RawDocument[]>();
@@ -117,6 +128,9 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     const versions = [apiVersionOf(info), ...info.deprecatedVersions, ...(info.equivalentVersions ?? [])];
     const tried: string[] = [];
     for (const apiVersion of versions) {
+      // A custom resource is listed only where discovery serves its group version (discovery is open to every
+      // authenticated identity; a list of an unserved resource is 403, not 404, for one that may not list).
+      if (info.customResource && !(await served(apiVersion))) continue;
       tried.push(apiVersion);
       const outcome = await listAll(client, info, apiVersion, pageSize, (count) => {
         objects += count;
@@ -154,6 +168,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       );
       return;
     }
+    if (info.customResource) return; // its CRD is not installed: the cluster has none
     said.set(info.kind, {
       severity: "info",
       message: `${info.kind} is not served by this cluster (tried ${tried.join(", ")}); none read`,
@@ -209,11 +224,13 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     },
   );
   // Cilium and Calico policies: not modelled, only counted, so the verdicts they may change say so.
+  // (Listed only where discovery serves them, as the custom resources of KINDS.)
   const unmodelled: UnmodelledPolicy[] = [];
   const unmodelledSaid: Diagnostic[] = [];
   await forEachLimited(UNMODELLED_POLICY_KINDS, options.concurrency ?? DEFAULT_CONCURRENCY, async (kind) => {
     for (const version of kind.versions) {
       const apiVersion = `${kind.group}/${version}`;
+      if (!(await served(apiVersion))) continue;
       const outcome = await listAll(
         client,
         { plural: kind.plural } as KindInfo,
