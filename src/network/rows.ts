@@ -27,6 +27,8 @@ interface Group {
 
 export class Rows {
   private readonly egressCache = new Map<string, Side>();
+  /** Exact rows (cluster-scoped tiers present) by source key. */
+  private readonly exactRows = new Map<string, Side>();
   /** egressOf per class, once worked out (classes share few distinct egress rule sets). */
   private readonly egressOfClass: (Side | undefined)[] = [];
   private readonly connsKeys: (string | undefined)[] = [];
@@ -233,11 +235,23 @@ export class Rows {
    * NetworkPolicy decides (they read NetworkPolicy's rules alone).
    */
   private exactRowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
+    // Sources with the same key have the same row: worked out once per key, over every destination.
+    const key = `${this.connsKey(s)}#${this.evaluator.clusterSourceKey(s)}`;
+    let row = this.exactRows.get(key);
+    if (!row) {
+      const size = this.evaluator.size;
+      row = { any: new Bitset(size), all: new Bitset(size) };
+      for (let d = 0; d < size; d++) {
+        const conns = this.evaluator.conns(s, d);
+        if (!conns.isEmpty()) row.any.set(d);
+        if (conns.isAll()) row.all.set(d);
+      }
+      this.exactRows.set(key, row);
+    }
     for (let d = first; d < end; d++) {
-      const conns = this.evaluator.conns(s, d);
-      if (conns.isEmpty()) any.clear(d);
-      else any.set(d);
-      if (conns.isAll()) all.set(d);
+      if (row.any.has(d)) any.set(d);
+      else any.clear(d);
+      if (row.all.has(d)) all.set(d);
       else all.clear(d);
     }
   }

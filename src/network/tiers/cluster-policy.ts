@@ -179,9 +179,83 @@ export class ClusterPolicyTier implements PolicyTier {
     return this.ruleConns(rule, dst);
   }
 
+  /**
+   * A decision depends on the subject only through the policies that apply to it, and on the peer only
+   * through which of the tier's rule peers select it (and on the destination's named ports, when a rule
+   * names one): decisions are cached by those, so a whole-cluster walk decides each combination once.
+   */
+  private readonly decisions = new Map<string, TierDecision>();
+  private sigs?: { list: Int32Array[]; peer: Int32Array[]; ports?: Int32Array };
+
+  private signatures(): { list: Int32Array[]; peer: Int32Array[]; ports?: Int32Array } {
+    if (this.sigs) return this.sigs;
+    const n = this.table.classes.length;
+    const ids = new Map<string, number>();
+    const id = (key: string) => {
+      let v = ids.get(key);
+      if (v === undefined) {
+        v = ids.size;
+        ids.set(key, v);
+      }
+      return v;
+    };
+    const list: Int32Array[] = [];
+    const peer: Int32Array[] = [];
+    let named = false;
+    for (const direction of ["Ingress", "Egress"] as Direction[]) {
+      const lists = new Int32Array(n);
+      const peers = new Int32Array(n);
+      const all: ClusterPeer[] = [];
+      for (const p of this.policies)
+        for (const r of direction === "Ingress" ? p.ingress : p.egress) {
+          all.push(...r.peers);
+          named ||= r.ports?.some((x) => x.type === "named") ?? false;
+        }
+      const bits = all.map((x) => this.peerBits(x));
+      for (let c = 0; c < n; c++) {
+        lists[c] = id(
+          `L${this.applying(c, direction)
+            .map((p) => p.id)
+            .join(",")}`,
+        );
+        let key = "P";
+        for (const b of bits) key += b.has(c) ? "1" : "0";
+        peers[c] = id(key);
+      }
+      list.push(lists);
+      peer.push(peers);
+    }
+    let ports: Int32Array | undefined;
+    if (named) {
+      ports = new Int32Array(n);
+      for (let c = 0; c < n; c++) {
+        const cls = this.table.classes[c]!;
+        ports[c] = id(
+          `N${cls.kind === "pod" ? cls.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).join(",") : "-"}`,
+        );
+      }
+    }
+    this.sigs = { list, peer, ports };
+    return this.sigs;
+  }
+
   decide(direction: Direction, subject: number, peer: number): TierDecision | undefined {
     const policies = this.applying(subject, direction);
     if (policies.length === 0) return undefined;
+    const sig = this.signatures();
+    const d = direction === "Ingress" ? 0 : 1;
+    const dstIndex = direction === "Egress" ? peer : subject;
+    const key = `${d}:${sig.list[d]![subject]}:${sig.peer[d]![peer]}:${sig.ports ? sig.ports[dstIndex] : ""}`;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = this.decideOnce(direction, subject, peer);
+      this.decisions.set(key, decision);
+    }
+    return decision;
+  }
+
+  private decideOnce(direction: Direction, subject: number, peer: number): TierDecision {
+    const policies = this.applying(subject, direction);
     const dst = this.table.classes[direction === "Egress" ? peer : subject]!;
     let open = ConnSet.all;
     let allow = ConnSet.none;
