@@ -4,6 +4,7 @@ import type { Draft, FindingRule } from "../../model/rule.js";
 import { ConnSet } from "../conns.js";
 import type { NetworkModel } from "../model.js";
 import { connects } from "../model.js";
+import { reachEnds } from "../reach.js";
 import type { Unit } from "../units.js";
 import { MAX_EXAMPLES, manifest, networkPolicy, policyRef } from "./support.js";
 
@@ -69,11 +70,30 @@ function crossNamespaceByWorkload(model: NetworkModel): Draft[] {
     const evidence: string[] = [];
     const dstClass = model.classOf(dst.units[0]!);
     const isolating = model.evaluator.applying(dstClass.index, "Ingress");
-    evidence.push(
-      isolating.length === 0
-        ? `no NetworkPolicy in namespace ${dst.namespace} selects ${dst.name} for Ingress: all ingress is allowed`
-        : `${dst.name} is isolated for ingress by ${isolating.map(policyRef).join(", ")}`,
+    const clusterDecides = [model.evaluator.admin, model.evaluator.baseline].some(
+      (t) => (t?.applying(dstClass.index, "Ingress").length ?? 0) > 0,
     );
+    if (clusterDecides) {
+      // A cluster-scoped policy may decide before or after NetworkPolicy: the tier walk's own reason.
+      const first = sources.get(srcPeers[0]!.index)!;
+      const su = [...first.units][0]!;
+      const protocol =
+        (["TCP", "UDP", "SCTP"] as const).find((p) => first.conns.portRanges(p).length > 0) ?? "TCP";
+      const port = first.conns.portRanges(protocol)[0]?.[0] ?? 1;
+      const verdict = reachEnds(
+        model,
+        { type: "unit", unit: su },
+        { type: "unit", unit: dst.units[0]! },
+        port,
+        protocol,
+      );
+      evidence.push(`${dst.name}'s ingress: ${verdict.ingress.reason}`);
+    } else
+      evidence.push(
+        isolating.length === 0
+          ? `no NetworkPolicy in namespace ${dst.namespace} selects ${dst.name} for Ingress: all ingress is allowed`
+          : `${dst.name} is isolated for ingress by ${isolating.map(policyRef).join(", ")}`,
+      );
     const nodeLocal: string[] = [];
     const byRule = new Map<string, string[]>();
     for (const peer of srcPeers) {
