@@ -383,19 +383,22 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
     if (v === undefined) return;
     if (v !== "TCP" && v !== "UDP" && v !== "SCTP") unsupported(path, v, ["TCP", "UDP", "SCTP"]);
   };
-  const range = (path: string, r: Rec, startField = "start", endField = "end") => {
+  const range = (path: string, r: Rec) => {
     let ok = true;
-    for (const f of [startField, endField]) {
-      if (r[f] === undefined) {
+    for (const [f, value] of [
+      ["start", r.start],
+      ["end", r.end],
+    ] as const) {
+      if (value === undefined) {
         required(`${path}.${f}`);
         ok = false;
-      } else port(`${path}.${f}`, r[f]);
+      } else port(`${path}.${f}`, value);
     }
     if (
       ok &&
-      Number.isInteger(r[startField]) &&
-      Number.isInteger(r[endField]) &&
-      !((r[startField] as number) < (r[endField] as number))
+      Number.isInteger(r.start) &&
+      Number.isInteger(r.end) &&
+      !((r.start as number) < (r.end as number))
     )
       cel.push(`${path}: Invalid value: Start port must be less than End port`);
   };
@@ -450,7 +453,7 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
       else if (!actions.includes(r.action as string)) unsupported(`${at}.action`, r.action, actions);
       const peersField = direction === "ingress" ? "from" : "to";
       let towardNonPods = false;
-      const peers = r[peersField];
+      const peers = direction === "ingress" ? r.from : r.to;
       if (peers === undefined) required(`${at}.${peersField}`);
       else if (type(`${at}.${peersField}`, peers, "array")) {
         const list = peers as unknown[];
@@ -511,7 +514,7 @@ export function validateClusterPolicy(object: ClusterScopedNetworkPolicy): strin
         });
       }
       const portsField = v2 ? "protocols" : "ports";
-      const ports = r[portsField];
+      const ports = v2 ? r.protocols : r.ports;
       let named = false;
       if (ports !== undefined && type(`${at}.${portsField}`, ports, "array")) {
         const list = ports as unknown[];

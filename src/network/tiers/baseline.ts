@@ -6,7 +6,7 @@
  */
 
 import { ClusterPolicyTier, tierOrder } from "./cluster-policy.js";
-import type { TierContext } from "./index.js";
+import type { TierContext } from "./context.js";
 
 export function buildBaselineTier(c: TierContext): ClusterPolicyTier | undefined {
   const policies = c.clusterPolicies.filter((p) => p.tier === "baseline");
