@@ -122,7 +122,8 @@ export class Rows {
 
   /**
    * Equal for classes with the same policy-allowed connections to every destination: the same egress
-   * policies, and selected by the same ingress rule peers (the node-local exemption aside). A namespace's
+   * policies, and selected by the same ingress rule peers (the node-local exemption aside); with
+   * cluster-scoped tiers, also the same to them (Evaluator.clusterSourceKey). A namespace's
    * classes often differ only as destinations, so whole-cluster walks judge each key once.
    */
   connsKey(s: number): string {
@@ -136,6 +137,8 @@ export class Rows {
         return ids.size - 1;
       };
       key = `${this.evaluator.egressPolicies[s]!.map(id).join(",")}|${this.groupsOf[s]!.map(id).join(",")}`;
+      // What the cluster-scoped tiers see of the source, when there are any.
+      if (!this.evaluator.networkPolicyOnly) key += `#${this.evaluator.clusterSourceKey(s)}`;
       this.connsKeys[s] = key;
     }
     return key;
@@ -236,7 +239,7 @@ export class Rows {
    */
   private exactRowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
     // Sources with the same key have the same row: worked out once per key, over every destination.
-    const key = `${this.connsKey(s)}#${this.evaluator.clusterSourceKey(s)}`;
+    const key = this.connsKey(s);
     let row = this.exactRows.get(key);
     if (!row) {
       const size = this.evaluator.size;

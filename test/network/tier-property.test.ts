@@ -355,6 +355,41 @@ function compare(c: Cluster): void {
           }
         }
     }
+  // The namespace matrix (bitset rows, then exact checks) from the reference at every probe.
+  const matrix = model.namespaceMatrix();
+  for (let i = 0; i < matrix.namespaces.length; i++)
+    for (let j = 0; j < matrix.namespaces.length; j++) {
+      const from = pods.filter((p) => p.metadata.namespace === matrix.namespaces[i]);
+      const to = pods.filter((p) => p.metadata.namespace === matrix.namespaces[j]);
+      let all = true;
+      let any = false;
+      let pairs = 0;
+      for (const a of from)
+        for (const b of to) {
+          if (a === b) continue;
+          pairs++;
+          for (const protocol of PROTOCOLS)
+            for (const p of PROBE_PORTS) {
+              const ok =
+                refDirection(snapshot, "egress", { pod: a }, { pod: b }, p, protocol) &&
+                refDirection(snapshot, "ingress", { pod: a }, { pod: b }, p, protocol);
+              all &&= ok;
+              any ||= ok;
+            }
+        }
+      const expected = pairs === 0 ? "n/a" : all ? "full" : any ? "partial" : "none";
+      // "full" is judged over every port; the probes see a few, so only none/some are compared exactly.
+      const actual = matrix.status(i, j);
+      const connects = actual === "full" || actual === "partial";
+      if (expected !== "n/a" && connects !== any)
+        throw new Error(
+          `matrix ${matrix.namespaces[i]} -> ${matrix.namespaces[j]}: engine ${actual}, reference ${expected}`,
+        );
+      if (actual === "full" && !all)
+        throw new Error(
+          `matrix ${matrix.namespaces[i]} -> ${matrix.namespaces[j]}: engine full, reference ${expected}`,
+        );
+    }
   void endIP;
 }
 
