@@ -77,6 +77,15 @@ export async function loadNetwork(options: SourceOptions & NetworkFlags): Promis
   const { snapshot } = await loadSource(options);
   const model = analyzeNetwork(snapshot, network);
   reportDiagnostics(model.diagnostics);
+  // Cilium / Calico policies are read, not modelled: say which verdicts they may change (reach marks its own).
+  const u = model.unmodelled;
+  if (u)
+    reportDiagnostics([
+      {
+        severity: "warning",
+        message: `${u.note}: ${u.clusterWide ? "every connection" : `every connection from or to a pod of ${[...u.namespaces].sort().join(", ")}`} is incomplete (they may deny what is listed, or allow what is not)`,
+      },
+    ]);
   return model;
 }
 

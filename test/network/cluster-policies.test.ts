@@ -735,6 +735,30 @@ describe("network findings with cluster-scoped policies", () => {
   });
 });
 
+describe("cross-namespace findings under an admin Accept", () => {
+  it("give the tier walk's reason and say that no NetworkPolicy can take an admin Accept back", () => {
+    const accept = cnp("monitoring", "Admin", 1, {
+      subject: { namespaces: houseLabel("gryffindor") },
+      ingress: [{ name: "scrape", action: "Accept", from: [{ namespaces: houseLabel("ravenclaw") }] }],
+    });
+    const deny = cnp("isolate", "Baseline", 1, {
+      subject: { namespaces: {} },
+      ingress: [{ action: "Deny", from: [{ namespaces: {} }] }],
+    });
+    // (The hostNetwork centaur on the pods' node reaches every house: the node-local exemption.)
+    const found = findingsOf(model([...houses(), accept, deny])).filter(
+      (f) => f.id === "network.cross-namespace" && f.object.startsWith(ns("gryffindor")),
+    );
+    expect(found.map((f) => f.object)).toEqual([`${G(0)}[Pod]`, `${G(1)}[Pod]`]);
+    expect(found[0]!.evidence[0]).toBe(
+      `${G(0)}[Pod]'s ingress: TCP/1 from ${R(0)}[Pod] is accepted by ClusterNetworkPolicy "monitoring" ingress rule 0 "scrape" (Accept)`,
+    );
+    expect(found[0]!.remediation).toBe(
+      'ClusterNetworkPolicy "monitoring" ingress rule 0 accepts it before any NetworkPolicy is asked, and NetworkPolicy cannot override it: narrow that rule\'s from (or its subject) if network-policy-conformance-gryffindor should not be reached.',
+    );
+  });
+});
+
 describe("CNI-specific policies are not modelled: the verdicts they may change are incomplete", () => {
   const cilium = {
     apiVersion: "cilium.io/v2",
