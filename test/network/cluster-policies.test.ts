@@ -9,6 +9,9 @@ import { describe, expect, it } from "vitest";
 import type { Protocol } from "../../src/network/conns.js";
 import { findingsOf } from "../../src/network/findings.js";
 import { reach, resolveEnd } from "../../src/network/resolve.js";
+import { runAudit } from "../../src/tenancy/audit.js";
+import { DEFAULT_QUOTA, manifestErrors, tenantManifests } from "../../src/tenancy/guardrails.js";
+import { resolveTenants } from "../../src/tenancy/tenants.js";
 import { model, namespace, node, pod, snapshotOf } from "./support.js";
 
 const HOUSES = [
@@ -791,5 +794,66 @@ describe("CNI-specific policies are not modelled: the verdicts they may change a
         .filter((f) => f.id === "network.unmodelled-policies")
         .map((f) => f.object),
     ).toEqual(["every network verdict"]);
+  });
+});
+
+describe("tenant init --isolation=cluster-policy", () => {
+  it("isolates the tenants from each other with one Admin ClusterNetworkPolicy each, passing what stays inside to their NetworkPolicies", () => {
+    const init = (name: string) =>
+      tenantManifests({
+        name,
+        namespaces: [name],
+        owners: [],
+        level: "baseline",
+        version: "latest",
+        quota: DEFAULT_QUOTA,
+        isolation: "cluster-policy",
+      });
+    const written = [...init("team-a"), ...init("team-b")];
+    expect(manifestErrors(written)).toEqual([]);
+    expect(written.filter((m) => m.kind === "NetworkPolicy")).toEqual([]);
+    const m = model([
+      ...written,
+      pod("team-a/web"),
+      pod("team-a/api"),
+      pod("team-b/web"),
+      pod("kube-system/coredns", {
+        labels: { "k8s-app": "kube-dns" },
+        ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }],
+      }),
+    ]);
+    expect(verdict(m, "team-b/web", "team-a/web", "TCP", 80).ingress.reason).toBe(
+      'TCP/80 from team-b/web[Pod] is denied by ClusterNetworkPolicy "tenant-team-a-isolation" ingress rule 1 "other-namespaces" (Deny)',
+    );
+    expect(verdict(m, "team-a/api", "team-a/web", "TCP", 80).allowed).toBe(true);
+    expect(verdict(m, "team-a/web", "kube-system/coredns", "UDP", 53).allowed).toBe(true);
+    expect(verdict(m, "team-a/web", "kube-system/coredns", "TCP", 8080).allowed).toBe(false);
+    const report = runAudit(
+      m.snapshot,
+      resolveTenants(m.snapshot, { from: "label", key: "kubefence.io/tenant" }).tenancy,
+    );
+    const cells = report.matrix
+      .list()
+      .filter((c) => c.plane === "network" && c.from.startsWith("team") && c.to.startsWith("team"));
+    expect(cells.map((c) => `${c.from}>${c.to} ${c.verdict}`)).toEqual([
+      "team-a>team-b isolated",
+      "team-b>team-a isolated",
+    ]);
+  });
+
+  it("a bad priority is refused in the CRD's words before anything is written", () => {
+    const written = tenantManifests({
+      name: "t",
+      namespaces: ["t"],
+      owners: [],
+      level: "baseline",
+      version: "latest",
+      quota: DEFAULT_QUOTA,
+      isolation: "cluster-policy",
+      priority: 2000,
+    });
+    expect(manifestErrors(written)).toEqual([
+      'ClusterNetworkPolicy.policy.networking.k8s.io "tenant-t-isolation" is invalid: spec.priority: Invalid value: 2000: spec.priority in body should be less than or equal to 1000',
+    ]);
   });
 });

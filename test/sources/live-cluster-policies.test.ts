@@ -18,6 +18,7 @@ import { analyzeNetwork } from "../../src/network/model.js";
 import { reach, resolveEnd } from "../../src/network/resolve.js";
 import { loadLive } from "../../src/sources/live.js";
 import { runAudit } from "../../src/tenancy/audit.js";
+import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
@@ -236,6 +237,24 @@ describe("AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolic
     } finally {
       await cluster.request("DELETE", "/apis/cilium.io/v2/namespaces/team-b/ciliumnetworkpolicies/lock");
     }
+  });
+
+  it("the ClusterNetworkPolicy tenant init --isolation=cluster-policy writes is what the server accepts", async () => {
+    const cnp = tenantManifests({
+      name: "team-c",
+      namespaces: ["team-c"],
+      owners: [],
+      level: "baseline",
+      version: "latest",
+      quota: DEFAULT_QUOTA,
+      isolation: "cluster-policy",
+    }).find((m) => m.kind === "ClusterNetworkPolicy")!;
+    const answer = await cluster.request(
+      "POST",
+      "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies?dryRun=All",
+      cnp,
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   });
 
   const invalid: { reason: string; object: ClusterScopedNetworkPolicy }[] = [
