@@ -41,8 +41,8 @@ export interface TenantInit {
    * How the tenant is isolated on the network: "network-policy" (default) — NetworkPolicies in each of its
    * namespaces (deny all, allow within the tenant and DNS), which its owners may edit; "cluster-policy" — one
    * Admin-tier ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) that denies every other namespace's
-   * pods, both ways, and passes what stays inside the tenant and DNS to the tenant's own NetworkPolicies: an
-   * isolation no namespace owner can override.
+   * pods, both ways, and every other address out, and passes what stays inside the tenant and DNS to the
+   * tenant's own NetworkPolicies: an isolation no namespace owner can override.
    */
   isolation?: "network-policy" | "cluster-policy";
   /** The ClusterNetworkPolicy's priority (0–1000), with isolation "cluster-policy". Default 100. */
@@ -138,7 +138,8 @@ export function tenantManifests(init: TenantInit): Manifest[] {
 
 /**
  * One Admin-tier ClusterNetworkPolicy for the tenant: traffic with the tenant's own namespaces and DNS to the
- * cluster DNS is passed to the tenant's NetworkPolicies; every other pod is denied, in and out.
+ * cluster DNS is passed to the tenant's NetworkPolicies; every other pod is denied, in and out, and every
+ * other address out (nodes and hostNetwork pods included), as the NetworkPolicy variant's deny-all does.
  */
 function clusterIsolation(init: TenantInit, tenantLabel: string, labels: Record<string, string>): Manifest {
   const tenant = { namespaces: { matchLabels: { [tenantLabel]: init.name } } };
@@ -172,6 +173,8 @@ function clusterIsolation(init: TenantInit, tenantLabel: string, labels: Record<
           ],
         },
         { name: "other-namespaces", action: "Deny", to: [{ namespaces: {} }] },
+        // Nodes and hostNetwork pods are no namespaces peer: every other address, as deny-all egress does.
+        { name: "everything-else", action: "Deny", to: [{ networks: ["0.0.0.0/0", "::/0"] }] },
       ],
     },
   };
