@@ -166,6 +166,65 @@ function inlineCIDR(prepend?: unknown) {
   });
 }
 
+/** baseline_tier/standard-ingress-tcp-rules: the same shape in the Baseline tier (no Pass there). */
+function baselineIngressTCP(order: number[]) {
+  const rules = [
+    { name: "allow-from-ravenclaw-everything", action: "Accept", from: [{ namespaces: house("ravenclaw") }] },
+    { name: "deny-from-ravenclaw-everything", action: "Deny", from: [{ namespaces: house("ravenclaw") }] },
+    {
+      name: "deny-from-slytherin-at-port-80",
+      action: "Deny",
+      from: [{ namespaces: house("slytherin") }],
+      protocols: [{ tcp: { destinationPort: { number: 80 } } }],
+    },
+    {
+      name: "allow-from-hufflepuff-at-port-80",
+      action: "Accept",
+      from: [{ namespaces: house("hufflepuff") }],
+      protocols: [{ tcp: { destinationPort: { number: 80 } } }],
+    },
+    {
+      name: "deny-from-hufflepuff-everything-else",
+      action: "Deny",
+      from: [{ namespaces: house("hufflepuff") }],
+    },
+  ];
+  return cnp("default", "Baseline", 10, {
+    subject: { namespaces: house("gryffindor") },
+    ingress: order.map((i) => rules[i]),
+  });
+}
+
+/** admin_tier/standard-port-range-rules-combined (egress half): ranges per protocol, then deny every house. */
+const portRanges = cnp("port-range-rules", "Admin", 9, {
+  subject: { namespaces: house("gryffindor") },
+  egress: [
+    {
+      name: "allow-to-ravenclaw-tcp-port-range",
+      action: "Accept",
+      to: [{ namespaces: house("ravenclaw") }],
+      protocols: [{ tcp: { destinationPort: { range: { start: 80, end: 8080 } } } }],
+    },
+    {
+      name: "allow-to-hufflepuff-udp-port-range",
+      action: "Accept",
+      to: [{ namespaces: house("hufflepuff") }],
+      protocols: [{ udp: { destinationPort: { range: { start: 53, end: 5353 } } } }],
+    },
+    {
+      name: "allow-to-slytherin-sctp-port-range",
+      action: "Accept",
+      to: [{ namespaces: house("slytherin") }],
+      protocols: [{ sctp: { destinationPort: { range: { start: 9003, end: 9005 } } } }],
+    },
+    {
+      name: "deny-all-egress",
+      action: "Deny",
+      to: [{ namespaces: { matchExpressions: [{ key: "conformance-house", operator: "Exists" }] } }],
+    },
+  ],
+});
+
 const G = (i: number) => `${ns("gryffindor")}/harry-potter-${i}`;
 const S = (i: number) => `${ns("slytherin")}/draco-malfoy-${i}`;
 const H = (i: number) => `${ns("hufflepuff")}/cedric-diggory-${i}`;
@@ -301,6 +360,62 @@ const CONFORMANCE: { reason: string; policies: unknown[]; probes: Probe[] }[] = 
       [G(1), R(0), "UDP", 53, true],
       [G(1), H(0), "SCTP", 9003, true],
       [G(1), R(1), "TCP", 80, false],
+    ],
+  },
+  {
+    reason: "CNPBaselineTierIngressTCP: the first matching Baseline rule (Accept from ravenclaw) wins",
+    policies: [baselineIngressTCP([0, 1, 2, 3, 4])],
+    probes: [
+      [R(0), G(0), "TCP", 80, true],
+      [R(1), G(1), "TCP", 8080, true],
+    ],
+  },
+  {
+    reason: "CNPBaselineTierIngressTCP: Accept at port 80 from hufflepuff, Deny of the rest",
+    policies: [baselineIngressTCP([0, 1, 2, 3, 4])],
+    probes: [
+      [H(0), G(0), "TCP", 80, true],
+      [H(1), G(1), "TCP", 8080, false],
+    ],
+  },
+  {
+    reason: "CNPBaselineTierIngressTCP: ingress rules only leave the subject's egress alone",
+    policies: [baselineIngressTCP([0, 1, 2, 3, 4])],
+    probes: [
+      [G(0), R(0), "TCP", 80, true],
+      [G(1), S(1), "TCP", 80, true],
+    ],
+  },
+  {
+    reason: "CNPBaselineTierIngressTCP: with the Deny swapped first, it wins",
+    policies: [baselineIngressTCP([1, 0, 2, 3, 4])],
+    probes: [
+      [R(0), G(0), "TCP", 80, false],
+      [R(1), G(1), "TCP", 8080, false],
+    ],
+  },
+  {
+    reason: "CNPBaselineTierIngressTCP: a Deny at port 80 leaves 8080 to the default allow",
+    policies: [baselineIngressTCP([1, 0, 2, 3, 4])],
+    probes: [
+      [S(0), G(0), "TCP", 80, false],
+      [S(1), G(1), "TCP", 8080, true],
+    ],
+  },
+  {
+    reason:
+      "CNPAdminTierPortRange: egress port ranges per protocol, both ends included; other protocols denied",
+    policies: [portRanges],
+    probes: [
+      [G(0), R(0), "TCP", 80, true],
+      [G(0), R(0), "TCP", 8080, true],
+      [G(1), R(0), "UDP", 53, false],
+      [G(0), H(0), "UDP", 53, true],
+      [G(0), H(0), "UDP", 5353, true],
+      [G(1), H(0), "TCP", 80, false],
+      [G(0), S(0), "SCTP", 9003, true],
+      [G(0), S(0), "SCTP", 9005, true],
+      [G(1), S(0), "TCP", 80, false],
     ],
   },
 ];
