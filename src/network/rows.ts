@@ -29,6 +29,49 @@ export class Rows {
   private readonly egressCache = new Map<string, Side>();
   /** Exact rows (cluster-scoped tiers present) by source key. */
   private readonly exactRows = new Map<string, Side>();
+  private profiles?: Int32Array;
+
+  /**
+   * For the exact rows: what decides a destination's side of every connection to it — its kind, its
+   * ports (named ports), and the policies of every tier that apply to its ingress — as a small id.
+   */
+  private destinationProfiles(): Int32Array {
+    if (this.profiles) return this.profiles;
+    const ev = this.evaluator;
+    const ids = new Map<string, number>();
+    const out = new Int32Array(ev.size);
+    for (let d = 0; d < ev.size; d++) {
+      const c = ev.table.classes[d]!;
+      const key = [
+        c.kind,
+        c.kind === "pod" ? c.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).join(",") : "",
+        ev.ingressPolicies[d]!.map((p) => p.id).join(","),
+        ev.admin?.ingressPolicies[d]!.map((p) => p.id).join(",") ?? "",
+        ev.baseline?.ingressPolicies[d]!.map((p) => p.id).join(",") ?? "",
+      ].join("|");
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+      }
+      out[d] = id;
+    }
+    this.profiles = out;
+    return out;
+  }
+
+  /** The peers of every egress rule that applies to a source, in every tier: what it tells destinations by. */
+  private egressPeersOf(s: number): Bitset[] {
+    const ev = this.evaluator;
+    const out: Bitset[] = [];
+    for (const p of ev.egressPolicies[s]!)
+      for (const rule of p.egress) for (const peer of rule.peers ?? []) out.push(ev.peerBits(peer));
+    for (const tier of [ev.admin, ev.baseline])
+      if (tier)
+        for (const p of tier.egressPolicies[s]!)
+          for (const rule of p.egress) for (const peer of rule.peers) out.push(tier.peerBits(peer));
+    return out;
+  }
   /** egressOf per class, once worked out (classes share few distinct egress rule sets). */
   private readonly egressOfClass: (Side | undefined)[] = [];
   private readonly connsKeys: (string | undefined)[] = [];
@@ -244,8 +287,18 @@ export class Rows {
     if (!row) {
       const size = this.evaluator.size;
       row = { any: new Bitset(size), all: new Bitset(size) };
+      // Destinations the source cannot tell apart get the same connections: judged once per key.
+      const profiles = this.destinationProfiles();
+      const peers = this.egressPeersOf(s);
+      const judged = new Map<string, ConnSet>();
       for (let d = 0; d < size; d++) {
-        const conns = this.evaluator.conns(s, d);
+        let key = String(profiles[d]);
+        for (const bits of peers) key += bits.has(d) ? "1" : "0";
+        let conns = judged.get(key);
+        if (!conns) {
+          conns = this.evaluator.conns(s, d);
+          judged.set(key, conns);
+        }
         if (!conns.isEmpty()) row.any.set(d);
         if (conns.isAll()) row.all.set(d);
       }
