@@ -13,6 +13,7 @@ import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } fro
 interface FixOptions extends SourceOptions, TenantOptions {
   output: string;
   podSecurityVersion: string;
+  isolation?: string;
 }
 
 export function fixCommand(): Command {
@@ -24,11 +25,16 @@ export function fixCommand(): Command {
       "Pod Security version for the labels written: latest or v1.NN",
       "latest",
     )
+    .option(
+      "--isolation <kind>",
+      "close network breaches with network-policy (NetworkPolicies per namespace) or cluster-policy (one Admin ClusterNetworkPolicy per tenant); default cluster-policy when the input holds a ClusterNetworkPolicy, else network-policy",
+    )
     .addHelpText(
       "after",
       `
 What it writes, per breach:
   network  every tenant namespace: deny-all, allow-within-tenant and allow-DNS NetworkPolicies, tenant label
+           (--isolation=cluster-policy: one Admin ClusterNetworkPolicy per tenant instead)
   node     every tenant namespace enforces Pod Security baseline (or the tenant's level in --tenants);
            pods and workloads that escape to their node, rewritten to pass baseline
   api      the subject that reaches across tenants, removed from its binding (or the binding deleted)
@@ -46,12 +52,21 @@ Examples:
         throw new UsageError(
           `--pod-security-version ${JSON.stringify(options.podSecurityVersion)}: ${version}`,
         );
+      if (
+        options.isolation !== undefined &&
+        options.isolation !== "network-policy" &&
+        options.isolation !== "cluster-policy"
+      )
+        throw new UsageError(
+          `--isolation must be network-policy or cluster-policy (got "${options.isolation}")`,
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot } = await loadSource(options);
       const tenancy = tenantsOf(snapshot, tenantSource);
       const plan = planFixes(snapshot, tenancy, runAudit(snapshot, tenancy), {
         tenantLabel: options.tenantLabel ?? TENANT_LABEL,
         podSecurityVersion: options.podSecurityVersion,
+        isolation: options.isolation as "network-policy" | "cluster-policy" | undefined,
       });
       // Nothing is written unless the API server would take every object (the Namespaces are updates).
       const rejected = manifestErrors(

@@ -18,6 +18,8 @@ export interface NetworkFlags {
   ipblockMatchesPods: string;
   hostNetwork: string;
   nodeLocal: string;
+  domainNames: string;
+  samePriority: string;
 }
 
 /** The CNI-defined corners, as flags (defaults documented in src/network/options.ts). */
@@ -33,7 +35,17 @@ export function addNetworkOptions(command: Command): Command {
       "hostNetwork pods: node (treated as their node, outside policy) or pod",
       "node",
     )
-    .option("--node-local <bool>", "traffic from a pod's own node is always allowed", "true");
+    .option("--node-local <bool>", "traffic from a pod's own node is always allowed", "true")
+    .option(
+      "--domain-names <mode>",
+      "cluster policies' domainNames peers, not resolvable offline: external (may match any address outside the cluster) or nothing",
+      "external",
+    )
+    .option(
+      "--same-priority <order>",
+      "cluster policies of one tier with equal priority: name (by name, as kube-network-policies) or order (as read)",
+      "name",
+    );
 }
 
 export function networkOptions(flags: NetworkFlags): NetworkOptions {
@@ -44,7 +56,15 @@ export function networkOptions(flags: NetworkFlags): NetworkOptions {
   };
   if (flags.hostNetwork !== "node" && flags.hostNetwork !== "pod")
     throw new UsageError(`--host-network must be node or pod (got "${flags.hostNetwork}")`);
+  const domainNames = flags.domainNames ?? "external";
+  if (domainNames !== "external" && domainNames !== "nothing")
+    throw new UsageError(`--domain-names must be external or nothing (got "${domainNames}")`);
+  const samePriority = flags.samePriority ?? "name";
+  if (samePriority !== "name" && samePriority !== "order")
+    throw new UsageError(`--same-priority must be name or order (got "${samePriority}")`);
   return {
+    domainNames,
+    samePriority,
     ipBlockMatchesPods: bool("ipblock-matches-pods", flags.ipblockMatchesPods),
     hostNetwork: flags.hostNetwork,
     nodeLocalAllowed: bool("node-local", flags.nodeLocal),
@@ -57,6 +77,15 @@ export async function loadNetwork(options: SourceOptions & NetworkFlags): Promis
   const { snapshot } = await loadSource(options);
   const model = analyzeNetwork(snapshot, network);
   reportDiagnostics(model.diagnostics);
+  // Cilium / Calico policies are read, not modelled: say which verdicts they may change (reach marks its own).
+  const u = model.unmodelled;
+  if (u)
+    reportDiagnostics([
+      {
+        severity: "warning",
+        message: `${u.note}: ${u.clusterWide ? "every connection" : `every connection from or to a pod of ${[...u.namespaces].sort().join(", ")}`} is incomplete (they may deny what is listed, or allow what is not)`,
+      },
+    ]);
   return model;
 }
 

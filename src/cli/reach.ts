@@ -12,6 +12,7 @@ interface ReachOptions extends SourceOptions, NetworkFlags {
   port: string;
   protocol: string;
   output: string;
+  explain?: boolean;
 }
 
 export function reachCommand(): Command {
@@ -25,6 +26,7 @@ export function reachCommand(): Command {
     .option("--port <port>", "destination port (for a Service: the Service's port)", "80")
     .option("--protocol <protocol>", "TCP, UDP or SCTP", "TCP")
     .option("-o, --output <format>", "text, json or yaml", "text")
+    .option("--explain", "show the tier walk: admin → NetworkPolicy → baseline → default, per direction")
     .addHelpText(
       "after",
       `
@@ -63,18 +65,19 @@ Examples:
         if (error instanceof ResolveError) throw new UsageError(error.message);
         throw error;
       }
-      if (options.output === "text") writeText(renderReach(answer));
+      if (options.output === "text") writeText(renderReach(answer, options.explain === true));
       else printStructured(answer, options.output);
       if (!answer.allowed) process.exitCode = EXIT_NO;
     });
   return addNetworkOptions(addSourceOptions(command));
 }
 
-export function renderReach(answer: ReachAnswer): string {
+export function renderReach(answer: ReachAnswer, explain = false): string {
   const lines = [
     `${answer.allowed ? "yes" : "no"}: ${answer.source} => ${answer.destination} ${answer.protocol}/${answer.port}`,
-    ...sideLines("egress", answer.egress),
-    ...sideLines("ingress", answer.ingress),
+    ...sideLines("egress", answer.egress, explain),
+    ...sideLines("ingress", answer.ingress, explain),
+    ...(answer.incomplete ? [`  incomplete: ${answer.incomplete}, which may change this verdict`] : []),
   ];
   const others = (answer.pairs ?? []).filter((p) => p !== (answer as ReachVerdict));
   if (others.length > 1) {
@@ -85,8 +88,20 @@ export function renderReach(answer: ReachAnswer): string {
   return `${lines.join("\n")}\n`;
 }
 
-function sideLines(label: string, verdict: DirectionVerdict): string[] {
+const TIER_WORDS = {
+  admin: "admin",
+  networkpolicy: "NetworkPolicy",
+  baseline: "baseline",
+  default: "default",
+};
+
+function sideLines(label: string, verdict: DirectionVerdict, explain: boolean): string[] {
   const out = [`  ${`${label}:`.padEnd(9)}${verdict.allowed ? "allowed" : "denied"} — ${verdict.reason}`];
+  if (explain)
+    for (const step of verdict.tiers ?? [
+      { tier: "networkpolicy" as const, verdict: verdict.allowed ? "Allow" : "Deny", text: verdict.reason },
+    ])
+      out.push(`           ${`${TIER_WORDS[step.tier]}:`.padEnd(15)}${step.verdict.padEnd(12)}${step.text}`);
   for (const miss of verdict.rejectedBy)
     out.push(`           ${miss.policy} ${label} rule ${miss.rule}: ${miss.why}`);
   return out;

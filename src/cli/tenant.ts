@@ -15,6 +15,7 @@ interface InitOptions {
   podSecurityVersion: string;
   quota?: string;
   tenantLabel: string;
+  isolation: string;
   output: string;
 }
 
@@ -49,6 +50,11 @@ export function tenantCommand(): Command {
       "ResourceQuota hard limits, e.g. cpu=4,memory=8Gi,pods=50 (cpu/memory mean requests)",
     )
     .option("--tenant-label <key>", "namespace label that names the tenant", TENANT_LABEL)
+    .option(
+      "--isolation <kind>",
+      "network-policy (NetworkPolicies in each namespace, its owners may edit them) or cluster-policy (one Admin ClusterNetworkPolicy no namespace owner can override; needs the policy.networking.k8s.io CRDs)",
+      "network-policy",
+    )
     .option("-o, --output <format>", "yaml or json", "yaml")
     .addHelpText(
       "after",
@@ -62,6 +68,10 @@ Examples:
     )
     .action((name: string, options: InitOptions) => {
       validateOutput(options.output, ["yaml", "json"]);
+      if (options.isolation !== "network-policy" && options.isolation !== "cluster-policy")
+        throw new UsageError(
+          `--isolation must be network-policy or cluster-policy (got "${options.isolation}")`,
+        );
       // The name, level and version are judged where they land, in the manifests, as the API server would.
       const owners: SubjectRef[] = options.owner.map((text) => {
         const subject = parseSubject(text);
@@ -85,6 +95,7 @@ Examples:
         version: options.podSecurityVersion,
         quota: { ...DEFAULT_QUOTA, ...parseQuota(options.quota) },
         tenantLabel: options.tenantLabel,
+        isolation: options.isolation as "network-policy" | "cluster-policy",
       });
       // Nothing is written unless the API server would take every object.
       const rejected = manifestErrors(manifests);

@@ -12,9 +12,13 @@ export interface KindInfo {
   version: string;
   /** Older versions read as `version` with a warning (they share the fields kubefence uses). */
   deprecatedVersions: string[];
+  /** A custom resource: a cluster that does not serve it simply has none (nothing said when not served). */
+  customResource?: boolean;
+  /** Other served versions with the same fields, read as `version` without a warning. */
+  equivalentVersions?: string[];
   plural: string;
   namespaced: boolean;
-  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds" | "serverVersion">;
+  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds" | "serverVersion" | "unmodelledPolicies">;
   /**
    * Read only to credit enforcement (admission webhooks and policies): not reading it can only make the report
    * stricter, never call a breach isolated, so `--fail-on` does not count it as unread input.
@@ -155,6 +159,38 @@ const table: KindInfo[] = [
     field: "networkPolicies",
   },
   {
+    kind: "AdminNetworkPolicy",
+    group: "policy.networking.k8s.io",
+    version: "v1alpha1",
+    deprecatedVersions: [],
+    plural: "adminnetworkpolicies",
+    namespaced: false,
+    customResource: true,
+    field: "clusterNetworkPolicies",
+  },
+  {
+    kind: "BaselineAdminNetworkPolicy",
+    group: "policy.networking.k8s.io",
+    version: "v1alpha1",
+    deprecatedVersions: [],
+    plural: "baselineadminnetworkpolicies",
+    namespaced: false,
+    customResource: true,
+    field: "clusterNetworkPolicies",
+  },
+  {
+    kind: "ClusterNetworkPolicy",
+    group: "policy.networking.k8s.io",
+    version: "v1alpha2",
+    deprecatedVersions: [],
+    // network-policy-api v0.3.0 serves v1alpha2 and v1beta1 (its storage version) with identical types.
+    equivalentVersions: ["policy.networking.k8s.io/v1beta1"],
+    plural: "clusternetworkpolicies",
+    namespaced: false,
+    customResource: true,
+    field: "clusterNetworkPolicies",
+  },
+  {
     kind: "Role",
     group: "rbac.authorization.k8s.io",
     version: "v1",
@@ -267,4 +303,75 @@ export function apiVersionOf(info: KindInfo): string {
 /** Puts an admitted object into the snapshot's list for its kind. */
 export function addObject(snapshot: Snapshot, object: KubeObject): void {
   (snapshot[kindInfo(object.kind)!.field] as KubeObject[]).push(object);
+}
+
+/**
+ * Network policy kinds of CNI plugins that kubefence reads but does not model: when any is present, every
+ * network verdict it may change is marked incomplete instead of claimed (src/network/unmodelled.ts).
+ */
+export interface UnmodelledPolicyKind {
+  kind: string;
+  group: string;
+  /** Served versions, listed in this order. */
+  versions: string[];
+  plural: string;
+  namespaced: boolean;
+  family: "Cilium" | "Calico";
+}
+
+export const UNMODELLED_POLICY_KINDS: readonly UnmodelledPolicyKind[] = [
+  {
+    kind: "CiliumNetworkPolicy",
+    group: "cilium.io",
+    versions: ["v2"],
+    plural: "ciliumnetworkpolicies",
+    namespaced: true,
+    family: "Cilium",
+  },
+  {
+    kind: "CiliumClusterwideNetworkPolicy",
+    group: "cilium.io",
+    versions: ["v2"],
+    plural: "ciliumclusterwidenetworkpolicies",
+    namespaced: false,
+    family: "Cilium",
+  },
+  {
+    kind: "NetworkPolicy",
+    group: "crd.projectcalico.org",
+    versions: ["v1"],
+    plural: "networkpolicies",
+    namespaced: true,
+    family: "Calico",
+  },
+  {
+    kind: "GlobalNetworkPolicy",
+    group: "crd.projectcalico.org",
+    versions: ["v1"],
+    plural: "globalnetworkpolicies",
+    namespaced: false,
+    family: "Calico",
+  },
+  {
+    kind: "NetworkPolicy",
+    group: "projectcalico.org",
+    versions: ["v3"],
+    plural: "networkpolicies",
+    namespaced: true,
+    family: "Calico",
+  },
+  {
+    kind: "GlobalNetworkPolicy",
+    group: "projectcalico.org",
+    versions: ["v3"],
+    plural: "globalnetworkpolicies",
+    namespaced: false,
+    family: "Calico",
+  },
+];
+
+/** The unmodelled policy kind of a document's `apiVersion` and `kind`, if it is one (any version of the group). */
+export function unmodelledPolicyKind(apiVersion: string, kind: string): UnmodelledPolicyKind | undefined {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  return UNMODELLED_POLICY_KINDS.find((k) => k.kind === kind && k.group === group);
 }

@@ -135,6 +135,75 @@ export type KubeObject =
   | Role
   | RoleBinding
   | Workload
-  | AdmissionControl;
+  | AdmissionControl
+  | ClusterScopedNetworkPolicy;
 
 export type Kind = KubeObject["kind"];
+
+/**
+ * The cluster-scoped network policies of sigs.k8s.io/network-policy-api (policy.networking.k8s.io):
+ * AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1), ClusterNetworkPolicy (v1alpha2, and v1beta1
+ * with the same fields). Custom resources: no generated model, so every field is optional here and
+ * src/network/cluster-policies.ts validates them as the CRD's schema and CEL rules do.
+ */
+export interface NamespacedPodSelector {
+  namespaceSelector?: ILabelSelector;
+  podSelector?: ILabelSelector;
+}
+
+export interface ClusterPolicyPeer {
+  namespaces?: ILabelSelector;
+  pods?: NamespacedPodSelector;
+  nodes?: ILabelSelector;
+  networks?: string[];
+  domainNames?: string[];
+}
+
+/** v1alpha2 `protocols[]` entry. */
+export interface ClusterPolicyProtocol {
+  tcp?: { destinationPort?: { number?: number; range?: { start?: number; end?: number } } };
+  udp?: { destinationPort?: { number?: number; range?: { start?: number; end?: number } } };
+  sctp?: { destinationPort?: { number?: number; range?: { start?: number; end?: number } } };
+  destinationNamedPort?: string;
+}
+
+/** v1alpha1 `ports[]` entry. */
+export interface AdminPolicyPort {
+  portNumber?: { protocol?: string; port?: number };
+  namedPort?: string;
+  portRange?: { protocol?: string; start?: number; end?: number };
+}
+
+export interface ClusterPolicyRule {
+  name?: string;
+  action?: string;
+  from?: ClusterPolicyPeer[];
+  to?: ClusterPolicyPeer[];
+  protocols?: ClusterPolicyProtocol[];
+  ports?: AdminPolicyPort[];
+}
+
+export interface ClusterPolicySpec {
+  /** ClusterNetworkPolicy only: Admin or Baseline. */
+  tier?: string;
+  /** AdminNetworkPolicy and ClusterNetworkPolicy. */
+  priority?: number;
+  subject?: { namespaces?: ILabelSelector; pods?: NamespacedPodSelector };
+  ingress?: ClusterPolicyRule[];
+  egress?: ClusterPolicyRule[];
+}
+
+type ClusterPolicyObject<K extends string> = Cluster<{
+  apiVersion: string;
+  kind: K;
+  metadata?: IObjectMeta;
+  spec?: ClusterPolicySpec;
+}>;
+
+export type AdminNetworkPolicy = ClusterPolicyObject<"AdminNetworkPolicy">;
+export type BaselineAdminNetworkPolicy = ClusterPolicyObject<"BaselineAdminNetworkPolicy">;
+export type ClusterNetworkPolicy = ClusterPolicyObject<"ClusterNetworkPolicy">;
+export type ClusterScopedNetworkPolicy =
+  | AdminNetworkPolicy
+  | BaselineAdminNetworkPolicy
+  | ClusterNetworkPolicy;

@@ -3,6 +3,7 @@ import type {
   AdmissionControl,
   ClusterRole,
   ClusterRoleBinding,
+  ClusterScopedNetworkPolicy,
   KubeObject,
   Namespace,
   NetworkPolicy,
@@ -16,6 +17,16 @@ import type {
   Workload,
 } from "./objects.js";
 
+export interface UnmodelledPolicy {
+  /** `cilium.io/v2` */
+  apiVersion: string;
+  kind: string;
+  family: "Cilium" | "Calico";
+  /** Absent for cluster-wide kinds. */
+  namespace?: string;
+  name: string;
+}
+
 /** What a source read: every object kubefence reasons about, typed and defaulted. Engines take only this. */
 export interface Snapshot {
   namespaces: Namespace[];
@@ -24,6 +35,8 @@ export interface Snapshot {
   serviceAccounts: ServiceAccount[];
   services: Service[];
   networkPolicies: NetworkPolicy[];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy (policy.networking.k8s.io). */
+  clusterNetworkPolicies: ClusterScopedNetworkPolicy[];
   roles: Role[];
   clusterRoles: ClusterRole[];
   roleBindings: RoleBinding[];
@@ -39,6 +52,11 @@ export interface Snapshot {
   platformObjects: PlatformObject[];
   /** Documents of kinds kubefence does not analyse, counted by `apiVersion/kind`. */
   unknownKinds: Record<string, number>;
+  /**
+   * CNI-specific network policies (Cilium, Calico) read but not modelled: every network verdict they may
+   * change is incomplete. Only their identity is kept.
+   */
+  unmodelledPolicies: UnmodelledPolicy[];
   /** Kinds a live source could not list (e.g. Forbidden): answers that depend on them are weaker. */
   missingKinds: string[];
   /** A live cluster's version (/version); manifests have none (`--kube-version` says what they are read as). */
@@ -53,6 +71,7 @@ export function emptySnapshot(): Snapshot {
     serviceAccounts: [],
     services: [],
     networkPolicies: [],
+    clusterNetworkPolicies: [],
     roles: [],
     clusterRoles: [],
     roleBindings: [],
@@ -62,6 +81,7 @@ export function emptySnapshot(): Snapshot {
     platformObjects: [],
     unknownKinds: Object.create(null) as Record<string, number>,
     missingKinds: [],
+    unmodelledPolicies: [],
   };
 }
 
@@ -77,6 +97,7 @@ export function allObjects(snapshot: Snapshot): KubeObject[] {
     ...snapshot.roleBindings,
     ...snapshot.clusterRoleBindings,
     ...snapshot.networkPolicies,
+    ...snapshot.clusterNetworkPolicies,
     ...snapshot.workloads,
     ...snapshot.pods,
     ...snapshot.admission,

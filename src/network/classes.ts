@@ -93,6 +93,16 @@ export interface ClassTable {
   classOfUnit: Int32Array;
 }
 
+/**
+ * What the cluster-scoped policies add to telling endpoints apart: the label keys their selectors mention,
+ * addresses (their networks peers match pod IPs), and hostNetwork pods (never their subjects or peers).
+ */
+export interface ClusterClassing {
+  keys: string[];
+  byAddress: boolean;
+  hostNetworkApart: boolean;
+}
+
 export function buildClasses(
   snapshot: Snapshot,
   units: Unit[],
@@ -100,6 +110,7 @@ export function buildClasses(
   cidrs: CIDR[],
   ipBlockMatchesPods: boolean,
   hostNetworkAsNode = true,
+  cluster: ClusterClassing = { keys: [], byAddress: false, hostNetworkApart: false },
 ): ClassTable {
   const families = new Set<Family>(units.map((u) => u.family));
   const atoms = buildAtoms(cidrs, families);
@@ -116,7 +127,8 @@ export function buildClasses(
   for (const u of units) addNamespace(u.namespace, { "kubernetes.io/metadata.name": u.namespace });
   for (const p of policies) addNamespace(p.namespace, { "kubernetes.io/metadata.name": p.namespace });
 
-  const keys = selectorKeys(policies);
+  const keys = [...new Set([...selectorKeys(policies), ...cluster.keys])].sort();
+  const byAddress = ipBlockMatchesPods || cluster.byAddress;
   const byKey = new Map<string, EndpointClass>();
   const classOfUnit = new Int32Array(units.length);
   const pending: EndpointClass[] = [];
@@ -134,7 +146,7 @@ export function buildClasses(
       let ports = "";
       if (u.ports.length === 1) ports = portKey(u.ports[0]!);
       else if (u.ports.length > 1) ports = u.ports.map(portKey).sort().join(",");
-      key = `${u.namespace}\0pod\0${labels}\0${ports}\0${ipBlockMatchesPods ? atom : ""}`;
+      key = `${u.namespace}\0pod\0${labels}\0${ports}\0${byAddress ? atom : ""}${cluster.hostNetworkApart && u.hostNetwork ? "\0h" : ""}`;
     }
     let c = byKey.get(key);
     if (!c) {

@@ -7,10 +7,13 @@
 
 import type { Bitset } from "./bitset.js";
 import type { ClassTable, EndpointClass } from "./classes.js";
+import type { ClusterPeer, CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policies.js";
 import type { ConnSet } from "./conns.js";
+import { PeerIndex } from "./peers.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./policies.js";
 import { type PolicyTier, throughTiers } from "./tier.js";
-import { TIERS } from "./tiers/index.js";
+import { type ClusterPolicyTier, firstTakingEverything } from "./tiers/cluster-policy.js";
+import { TIERS, type TierContext } from "./tiers/index.js";
 import { NetworkPolicyTier } from "./tiers/network-policy.js";
 
 export class Evaluator {
@@ -19,6 +22,9 @@ export class Evaluator {
   readonly networkPolicy: NetworkPolicyTier;
   /** No tier but NetworkPolicy's: the bitset rows (./rows.ts), which read NetworkPolicy alone, are exact. */
   readonly networkPolicyOnly: boolean;
+  /** The admin and baseline tiers, when some cluster-scoped policy is in them. */
+  readonly admin?: ClusterPolicyTier;
+  readonly baseline?: ClusterPolicyTier;
   readonly ingressPolicies: CompiledPolicy[][];
   readonly egressPolicies: CompiledPolicy[][];
   readonly size: number;
@@ -27,11 +33,24 @@ export class Evaluator {
     readonly table: ClassTable,
     readonly policies: CompiledPolicy[],
     readonly ipBlockMatchesPods: boolean,
+    cluster: Pick<TierContext, "clusterPolicies" | "cluster" | "nodes"> = {
+      clusterPolicies: [],
+      cluster: { domainNames: "external", samePriority: "name" },
+      nodes: [],
+    },
   ) {
-    const context = { table, networkPolicies: policies, ipBlockMatchesPods };
+    const context: TierContext = {
+      table,
+      networkPolicies: policies,
+      ipBlockMatchesPods,
+      peers: new PeerIndex(table),
+      ...cluster,
+    };
     this.tiers = TIERS.flatMap((entry) => entry.build(context) ?? []);
     this.networkPolicy = this.tiers.find((t): t is NetworkPolicyTier => t instanceof NetworkPolicyTier)!;
     this.networkPolicyOnly = this.tiers.length === 1;
+    this.admin = this.tiers.find((t): t is ClusterPolicyTier => t.name === "admin");
+    this.baseline = this.tiers.find((t): t is ClusterPolicyTier => t.name === "baseline");
     this.ingressPolicies = this.networkPolicy.ingressPolicies;
     this.egressPolicies = this.networkPolicy.egressPolicies;
     this.size = this.networkPolicy.size;
@@ -40,6 +59,60 @@ export class Evaluator {
   /** NetworkPolicies isolating a class for a direction (empty: not isolated; external and host classes never are). */
   applying(cls: number, direction: Direction): CompiledPolicy[] {
     return this.networkPolicy.applying(cls, direction);
+  }
+
+  /**
+   * The cluster-scoped rule that denies a class every connection NetworkPolicy does not decide, for a
+   * direction: the first rule of its admin walk that takes everything, when it is a Deny, else (none, or a
+   * Pass) the first of its baseline walk. Undefined when no such rule exists.
+   */
+  clusterDefaultDeny(
+    cls: number,
+    direction: Direction,
+  ): { policy: CompiledClusterPolicy; rule: CompiledClusterRule } | undefined {
+    for (const tier of [this.admin, this.baseline]) {
+      const first = firstTakingEverything(tier, cls, direction);
+      if (!first) continue;
+      if (first.rule.failClosed || first.rule.action === "Deny") return first;
+      if (first.rule.action === "Accept") return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * What the cluster-scoped tiers see of a class as a source: the policies that apply to its egress, and
+   * which of their ingress rule peers select it. Two sources with the same key (and the same NetworkPolicy
+   * key, ./rows.ts) are allowed the same connections to every destination.
+   */
+  clusterSourceKey(cls: number): string {
+    let key = this.sourceKeys[cls];
+    if (key === undefined) {
+      const parts: string[] = [];
+      for (const tier of [this.admin, this.baseline]) {
+        if (!tier) continue;
+        parts.push(tier.egressPolicies[cls]!.map((p) => p.id).join(","));
+        this.ingressPeers ??= this.collectIngressPeers();
+        let bits = "";
+        for (const { tier: t, peer } of this.ingressPeers)
+          if (t === tier) bits += t.peerBits(peer).has(cls) ? "1" : "0";
+        parts.push(bits);
+      }
+      key = parts.join("|");
+      this.sourceKeys[cls] = key;
+    }
+    return key;
+  }
+
+  private readonly sourceKeys: (string | undefined)[] = [];
+  private ingressPeers?: { tier: ClusterPolicyTier; peer: ClusterPeer }[];
+
+  private collectIngressPeers(): { tier: ClusterPolicyTier; peer: ClusterPeer }[] {
+    const out: { tier: ClusterPolicyTier; peer: ClusterPeer }[] = [];
+    for (const tier of [this.admin, this.baseline])
+      if (tier)
+        for (const p of tier.policies)
+          for (const r of p.ingress) for (const peer of r.peers) out.push({ tier, peer });
+    return out;
   }
 
   /** The classes a NetworkPolicy peer selects. */

@@ -3,11 +3,12 @@
  * `analyzeNetwork(snapshot, options)` builds it once; every question after that is answered from it.
  */
 import type { Diagnostic } from "../model/diagnostic.js";
-import { formatRange } from "../model/ip.js";
-import type { NetworkPolicy } from "../model/objects.js";
+import { type CIDR, formatRange, parseIP } from "../model/ip.js";
+import type { ClusterScopedNetworkPolicy, NetworkPolicy } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { Bitset } from "./bitset.js";
 import { buildClasses, type ClassTable, type EndpointClass } from "./classes.js";
+import { type CompiledClusterPolicy, compileClusterPolicies } from "./cluster-policies.js";
 import { type Connection, type Level, listConnections } from "./connections.js";
 import { ConnSet } from "./conns.js";
 import { Evaluator } from "./evaluate.js";
@@ -15,6 +16,7 @@ import { buildNamespaceMatrix, type NamespaceMatrix } from "./namespace-matrix.j
 import { type NetworkOptions, type ResolvedNetworkOptions, resolveOptions } from "./options.js";
 import { type CompiledPolicy, compilePolicies } from "./policies.js";
 import { Rows } from "./rows.js";
+import { type Unmodelled, unmodelledOf } from "./unmodelled.js";
 
 export type { Connection, Level } from "./connections.js";
 export { connects, MATRIX_STATUSES, type MatrixStatus, type NamespaceMatrix } from "./namespace-matrix.js";
@@ -24,6 +26,12 @@ import { buildUnits, type Peer, type Unit } from "./units.js";
 export class NetworkModel {
   readonly options: ResolvedNetworkOptions;
   readonly policies: CompiledPolicy[];
+  /** The valid AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies. */
+  readonly clusterPolicies: CompiledClusterPolicy[];
+  /** Cilium / Calico policies present but not modelled: the verdicts they may change are incomplete. */
+  readonly unmodelled?: Unmodelled;
+  /** Cluster policies left out because the API server would reject them. */
+  readonly invalidClusterPolicies: { policy: ClusterScopedNetworkPolicy; errors: string[] }[];
   readonly diagnostics: Diagnostic[];
   /** Policies left out because the API server would reject them. */
   readonly invalid: { policy: NetworkPolicy; errors: string[] }[];
@@ -47,19 +55,32 @@ export class NetworkModel {
     const compiled = compilePolicies(snapshot.networkPolicies);
     this.policies = compiled.policies;
     this.invalid = compiled.invalid;
+    const cluster = compileClusterPolicies(snapshot.clusterNetworkPolicies);
+    this.clusterPolicies = cluster.policies;
+    this.invalidClusterPolicies = cluster.invalid;
+    this.unmodelled = unmodelledOf(snapshot);
     const { units, peers, diagnostics } = buildUnits(snapshot, this.options);
-    this.diagnostics = [...compiled.diagnostics, ...diagnostics];
+    this.diagnostics = [...compiled.diagnostics, ...cluster.diagnostics, ...diagnostics];
     this.units = units;
     this.peers = peers;
     this.table = buildClasses(
       snapshot,
       units,
       compiled.policies,
-      compiled.cidrs,
+      [...compiled.cidrs, ...cluster.cidrs, ...nodeAddresses(snapshot, cluster.policies)],
       this.options.ipBlockMatchesPods,
       this.options.hostNetwork === "node",
+      {
+        keys: clusterSelectorKeys(cluster.policies),
+        byAddress: cluster.cidrs.length > 0,
+        hostNetworkApart: cluster.policies.length > 0,
+      },
     );
-    this.evaluator = new Evaluator(this.table, compiled.policies, this.options.ipBlockMatchesPods);
+    this.evaluator = new Evaluator(this.table, compiled.policies, this.options.ipBlockMatchesPods, {
+      clusterPolicies: cluster.policies,
+      cluster: { domainNames: this.options.domainNames, samePriority: this.options.samePriority },
+      nodes: snapshot.nodes,
+    });
   }
 
   /** Pod classes with a member on each node (for the node-local exemption), built on first need. */
@@ -191,4 +212,41 @@ export class NetworkModel {
 
 export function analyzeNetwork(snapshot: Snapshot, options: NetworkOptions = {}): NetworkModel {
   return new NetworkModel(snapshot, options);
+}
+
+/** Every label key the cluster policies' pod selectors mention (classes must tell them apart). */
+function clusterSelectorKeys(policies: CompiledClusterPolicy[]): string[] {
+  const keys = new Set<string>();
+  const add = (
+    s: { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] } | undefined,
+  ) => {
+    for (const k of Object.keys(s?.matchLabels ?? {})) keys.add(k);
+    for (const e of s?.matchExpressions ?? []) keys.add(e.key);
+  };
+  for (const p of policies) {
+    add(p.podSelectorSource);
+    for (const rule of [...p.ingress, ...p.egress])
+      for (const peer of rule.peers) if (peer.type === "selector") add(peer.peer.podSelectorSource);
+  }
+  return [...keys];
+}
+
+/** The nodes' InternalIP and ExternalIP addresses, as single-address CIDRs, when some nodes peer needs them. */
+function nodeAddresses(snapshot: Snapshot, policies: CompiledClusterPolicy[]): CIDR[] {
+  if (!policies.some((p) => p.egress.some((r) => r.peers.some((peer) => peer.type === "nodes")))) return [];
+  const out: CIDR[] = [];
+  for (const node of snapshot.nodes)
+    for (const a of node.status?.addresses ?? []) {
+      if (a.type !== "InternalIP" && a.type !== "ExternalIP") continue;
+      const ip = parseIP(a.address);
+      if (ip)
+        out.push({
+          family: ip.family,
+          first: ip.value,
+          last: ip.value,
+          prefix: ip.family === 4 ? 32 : 128,
+          hostBitsSet: false,
+        });
+    }
+  return out;
 }

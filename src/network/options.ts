@@ -20,6 +20,18 @@ export interface NetworkOptions {
    * node"). Default true; hostNetwork pods on the destination's node are that node.
    */
   nodeLocalAllowed?: boolean;
+  /**
+   * How a ClusterNetworkPolicy / AdminNetworkPolicy egress peer `domainNames` is judged, since names cannot
+   * be resolved offline: "external" (default) — it may match any address outside the cluster (never a pod or
+   * node), so an Accept of domain names counts as reaching outside; "nothing" — it matches nothing.
+   */
+  domainNames?: "external" | "nothing";
+  /**
+   * Policies of one tier with the same priority, which the API leaves to the implementation: "name"
+   * (default; by name, as kube-network-policies orders them) or "order" (as read). Either way a finding
+   * (network.cluster-policy-same-priority) says where it matters.
+   */
+  samePriority?: "name" | "order";
   /** The range synthetic pod IPs come from when a pod has none (manifests). Default kind's 10.244.0.0/16. */
   podCIDR?: string;
   /** The range synthetic node IPs come from when a node has no InternalIP. Default 172.18.0.0/16. */
@@ -33,6 +45,8 @@ export function resolveOptions(options: NetworkOptions = {}): ResolvedNetworkOpt
     ipBlockMatchesPods: options.ipBlockMatchesPods ?? true,
     hostNetwork: options.hostNetwork ?? "node",
     nodeLocalAllowed: options.nodeLocalAllowed ?? true,
+    domainNames: options.domainNames ?? "external",
+    samePriority: options.samePriority ?? "name",
     podCIDR: options.podCIDR ?? "10.244.0.0/16",
     nodeCIDR: options.nodeCIDR ?? "172.18.0.0/16",
   };

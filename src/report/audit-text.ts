@@ -83,6 +83,16 @@ export function renderAuditText(report: AuditReport, options: AuditTextOptions =
         ).map(colors.yellow),
       );
   }
+  for (const plane of planes) {
+    const note = report.summary.planes[plane].incomplete;
+    if (note)
+      out.push(
+        ...wrapText(
+          `The ${plane} plane is incomplete: ${terminalSafe(note)}, so the verdicts marked ? in the matrix may be wrong.`,
+          columns,
+        ).map(colors.yellow),
+      );
+  }
   const tenants = report.tenants.map((t) => t.name);
   if (report.matrixForm === "full" && tenants.length <= MAX_GRID_COLUMNS)
     out.push(renderGrid(report, tenants, planes, columns, colors));
@@ -124,6 +134,7 @@ function plural(count: number, noun: string): string {
 /** A plane's isolation: a percentage only of what was read, and only when there was something to judge. */
 function isolationOf(s: AuditReport["summary"]["planes"][Plane]): string {
   if (s.unreadKinds.length > 0) return "unknown";
+  if (s.incomplete) return "incomplete";
   if (s.score === null) return "nothing to judge";
   return `${s.score}%`;
 }
@@ -140,16 +151,23 @@ function renderGrid(
   colors: Colors,
 ): string {
   const cell = new Map<string, string>();
+  const unsure = new Set<string>();
   for (const c of report.matrix.list()) {
-    if (c.verdict !== "breach" || !planes.includes(c.plane)) continue;
+    if (!planes.includes(c.plane)) continue;
     const key = `${c.from}\u0000${c.to}`;
+    if (c.incomplete) unsure.add(key);
+    if (c.verdict !== "breach") continue;
     cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
   }
   const grid = renderTable(
     ["FROM \\ TO", ...columns],
     report.rows.map((from) => [
       from,
-      ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? "."))),
+      ...columns.map((to) => {
+        if (from === to) return "-";
+        const key = `${from}\u0000${to}`;
+        return `${cell.get(key) ?? "."}${unsure.has(key) ? "?" : ""}`;
+      }),
     ]),
     { upperCaseHeaders: false },
   );
@@ -157,8 +175,9 @@ function renderGrid(
     .split("\n")
     .map((line, i) => (i === 0 ? line : line.replace(/(?<=\s)([ANX]+)(?=\s|$)/g, (m) => colors.red(m))))
     .join("\n");
+  const legend = unsure.size > 0 ? ", ? = incomplete" : "";
   const title = wrapText(
-    "Tenant isolation matrix: the row reaches the column by A = API, N = network, X = node (. = isolated)",
+    `Tenant isolation matrix: the row reaches the column by A = API, N = network, X = node (. = isolated${legend})`,
     width,
   );
   return `${title.join("\n")}\n${painted}`;

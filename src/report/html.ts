@@ -84,7 +84,7 @@ const counts = report.summary.findings;
 document.getElementById("summary").textContent = report.tenants.length + " tenants, " + report.findings.length + " findings (" + ["critical","high","medium","low","info"].filter(s => counts[s]).map(s => counts[s] + " " + s).join(", ") + ")" + (report.summary.acceptance.accepted ? "; " + report.summary.acceptance.accepted + " accepted" : "") + (report.summary.acceptance.expired ? "; " + report.summary.acceptance.expired + " whose acceptance expired" : "");
 const planes = document.getElementById("planes");
 planes.append(el("tr", {}, el("th", {}, "Plane"), el("th", {}, "Breaches"), el("th", {}, "Tenants affected"), el("th", {}, "Isolation")));
-for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.unreadKinds.length ? "unknown" : s.score === null ? "nothing to judge" : s.score + "%")));
+for (const [plane, s] of Object.entries(report.summary.planes)) planes.append(el("tr", {}, el("td", {}, plane), el("td", {}, String(s.breaches)), el("td", {}, String(s.tenantsAffected)), el("td", {}, s.unreadKinds.length ? "unknown" : s.incomplete ? "incomplete: " + s.incomplete : s.score === null ? "nothing to judge" : s.score + "%")));
 const columns = report.tenants.map(t => t.name);
 const rows = report.rows;
 // In the "breaches" form an end may be "*": every row (never "(no tenant)") or every column.
@@ -112,7 +112,7 @@ if (columns.length > ${HEATMAP_MAX_TENANTS}) {
       if (from === to) { tr.append(el("td", { class: "cell self" }, "-")); continue; }
       const list = cellsOf(from, to);
       const breaches = list.filter(c => c.verdict === "breach");
-      const td = el("td", { class: "cell " + (breaches.length ? "b" + breaches.length : "iso"), "data-from": from, "data-to": to, title: from + " -> " + to }, breaches.map(c => letter[c.plane]).join("") || ".");
+      const td = el("td", { class: "cell " + (breaches.length ? "b" + breaches.length : "iso"), "data-from": from, "data-to": to, title: from + " -> " + to }, (breaches.map(c => letter[c.plane]).join("") || ".") + (list.some(c => c.incomplete) ? "?" : ""));
       td.addEventListener("click", () => show(td, from, to, list));
       tr.append(td);
     }
@@ -125,7 +125,7 @@ function show(td, from, to, list) {
   const box = document.getElementById("evidence");
   box.hidden = false; box.replaceChildren(el("h3", {}, from + " \\u2192 " + to));
   for (const c of list) {
-    box.append(el("p", {}, el("strong", {}, c.plane + ": "), c.verdict));
+    box.append(el("p", {}, el("strong", {}, c.plane + ": "), c.verdict + (c.incomplete ? " (incomplete: " + c.incomplete + ")" : "")));
     if (c.evidence.length) box.append(el("ol", {}, ...c.evidence.map(e => el("li", {}, e))));
   }
 }

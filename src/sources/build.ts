@@ -7,11 +7,11 @@
 import { type AdmitOptions, admit } from "../model/admission/admit.js";
 import { applyDefaults } from "../model/defaults.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { addObject } from "../model/kinds.js";
+import { addObject, unmodelledPolicyKind } from "../model/kinds.js";
 import type { KubeVersion } from "../model/kube-version.js";
 import type { KubeObject, Namespace } from "../model/objects.js";
 import { formatOrigin, originOf, setOrigin } from "../model/origin.js";
-import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
+import { emptySnapshot, objectKey, type Snapshot, type UnmodelledPolicy } from "../model/snapshot.js";
 import type { RawDocument } from "./documents.js";
 import { listItems } from "./documents.js";
 
@@ -37,6 +37,8 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
         for (const item of listItems(doc)) take(item);
         return;
       case "unknown": {
+        const unmodelled = unmodelledOf(doc.value, result.apiVersionKind, options.defaultNamespace);
+        if (unmodelled) snapshot.unmodelledPolicies.push(unmodelled);
         // `apiVersion/kind` always has a slash and unknownKinds has a null prototype: never a prototype member.
         const counts = snapshot.unknownKinds;
         const key = result.apiVersionKind;
@@ -101,4 +103,21 @@ function synthesizeNamespaces(snapshot: Snapshot, kubeVersion: KubeVersion | und
     });
   }
   return diagnostics;
+}
+
+/** A Cilium or Calico policy document's identity (still counted among the unknown kinds), else undefined. */
+function unmodelledOf(
+  value: unknown,
+  apiVersionKind: string,
+  defaultNamespace: string | undefined,
+): UnmodelledPolicy | undefined {
+  const slash = apiVersionKind.lastIndexOf("/");
+  const apiVersion = apiVersionKind.slice(0, slash);
+  const kind = apiVersionKind.slice(slash + 1);
+  const info = unmodelledPolicyKind(apiVersion, kind);
+  if (!info) return undefined;
+  const meta = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
+  const name = typeof meta?.name === "string" ? meta.name : "";
+  const namespace = typeof meta?.namespace === "string" ? meta.namespace : (defaultNamespace ?? "default");
+  return { apiVersion, kind, family: info.family, name, ...(info.namespaced ? { namespace } : {}) };
 }

@@ -16,10 +16,11 @@
  * where it does not.
  */
 import type { Diagnostic } from "../model/diagnostic.js";
-import { apiVersionOf, KINDS, type KindInfo, kindInfo } from "../model/kinds.js";
+import { apiVersionOf, KINDS, type KindInfo, kindInfo, UNMODELLED_POLICY_KINDS } from "../model/kinds.js";
 import { type KubeVersion, parseKubeVersion } from "../model/kube-version.js";
 import type { Kind } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
+import type { UnmodelledPolicy } from "../model/snapshot.js";
 import { buildSnapshot, type LoadResult } from "./build.js";
 import type { RawDocument } from "./documents.js";
 import {
@@ -68,6 +69,12 @@ const WEAKENS: Record<Kind, string> = {
   ClusterRole:
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted through ClusterRoles",
   RoleBinding: "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by RoleBindings",
+  AdminNetworkPolicy:
+    "network isolation cannot be judged: AdminNetworkPolicies, which override every NetworkPolicy, are unseen",
+  BaselineAdminNetworkPolicy:
+    "network isolation cannot be judged: the BaselineAdminNetworkPolicy, which decides for pods no NetworkPolicy selects, is unseen",
+  ClusterNetworkPolicy:
+    "network isolation cannot be judged: ClusterNetworkPolicies, which decide before and after every NetworkPolicy, are unseen",
   ClusterRoleBinding:
     "RBAC answers (can-i, who-can, the access matrix) miss permissions granted by ClusterRoleBindings",
   ValidatingWebhookConfiguration:
@@ -108,6 +115,17 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   progress(`connecting to ${client.server} (context ${contextName})`);
   const kubeVersion = serverVersion(await client.request("GET", "/version"));
 
+  const discovery = new Map<string, Promise<boolean>>();
+  /** Whether discovery serves a group version (`/apis/GROUP/VERSION`), asked once each. */
+  const served = (apiVersion: string): Promise<boolean> => {
+    let known = discovery.get(apiVersion);
+    if (!known) {
+      known = client.request("GET", `/apis/${apiVersion}`).then((answer) => answer.status === 200);
+      discovery.set(apiVersion, known);
+    }
+    return known;
+  };
+
   // Kept per kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same
   // cluster always gives the same snapshot (and `kubefence snapshot` the same file).
   const documents = new Map<Kind, RawDocument[]>();
@@ -121,9 +139,12 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     // A platform's kind only where its group is served: discovery is open to every authenticated user, while a
     // list of a kind nobody serves is still refused (403) to one who may not list it, which is no gap.
     if (info.platform && (await client.request("GET", `/apis/${info.group}`)).status === 404) return;
-    const versions = [apiVersionOf(info), ...info.deprecatedVersions];
+    const versions = [apiVersionOf(info), ...info.deprecatedVersions, ...(info.equivalentVersions ?? [])];
     const tried: string[] = [];
     for (const apiVersion of versions) {
+      // A custom resource is listed only where discovery serves its group version (discovery is open to every
+      // authenticated identity; a list of an unserved resource is 403, not 404, for one that may not list).
+      if (info.customResource && !(await served(apiVersion))) continue;
       tried.push(apiVersion);
       const outcome = await listAll(client, info, apiVersion, pageSize, (count) => {
         objects += count;
@@ -161,8 +182,8 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       );
       return;
     }
-    // A platform's kind is served only where the platform is installed: its absence is no news.
-    if (info.platform) return;
+    // A platform's or another custom resource's kind is served only where its CRD is installed: no news.
+    if (info.platform || info.customResource) return;
     said.set(info.kind, {
       severity: "info",
       message: `${info.kind} is not served by this cluster (tried ${tried.join(", ")}); none read`,
@@ -217,15 +238,62 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
     },
   );
+  // Cilium and Calico policies: not modelled, only counted, so the verdicts they may change say so.
+  // (Listed only where discovery serves them, as the custom resources of KINDS.)
+  const unmodelled: UnmodelledPolicy[] = [];
+  const unmodelledSaid: Diagnostic[] = [];
+  await forEachLimited(UNMODELLED_POLICY_KINDS, options.concurrency ?? DEFAULT_CONCURRENCY, async (kind) => {
+    for (const version of kind.versions) {
+      const apiVersion = `${kind.group}/${version}`;
+      if (!(await served(apiVersion))) continue;
+      const outcome = await listAll(
+        client,
+        { plural: kind.plural } as KindInfo,
+        apiVersion,
+        pageSize,
+        () => {},
+      );
+      if (outcome.type === "notServed") continue;
+      if (outcome.type === "forbidden") {
+        missingKinds.add(`${kind.kind}.${kind.group}` as Kind);
+        unmodelledSaid.push({
+          severity: "warning",
+          message: `cannot list ${kind.kind}.${kind.group}: ${outcome.message}; network verdicts such ${kind.family} policies may change cannot be judged`,
+          origin,
+        });
+        return;
+      }
+      for (const item of outcome.items) {
+        const meta = isRecord(item.metadata) ? item.metadata : {};
+        unmodelled.push({
+          apiVersion,
+          kind: kind.kind,
+          family: kind.family,
+          name: typeof meta.name === "string" ? meta.name : "",
+          ...(kind.namespaced && typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+        });
+      }
+      return;
+    }
+  });
   progress("");
 
   const built = buildSnapshot(
     KINDS.flatMap((k) => documents.get(k.kind) ?? []),
     { synthesizeNamespaces: false, kubeVersion },
   );
-  built.snapshot.missingKinds = KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
+  built.snapshot.missingKinds = [
+    ...KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind),
+    ...UNMODELLED_POLICY_KINDS.map((k) => `${k.kind}.${k.group}`).filter((k) => missingKinds.has(k as Kind)),
+  ];
+  built.snapshot.unmodelledPolicies = unmodelled.sort((a, b) =>
+    `${a.apiVersion}/${a.kind}/${a.namespace ?? ""}/${a.name}` <
+    `${b.apiVersion}/${b.kind}/${b.namespace ?? ""}/${b.name}`
+      ? -1
+      : 1,
+  );
   if (kubeVersion) built.snapshot.serverVersion = kubeVersion;
-  const listing = KINDS.flatMap((k) => said.get(k.kind) ?? []);
+  const listing = [...KINDS.flatMap((k) => said.get(k.kind) ?? []), ...unmodelledSaid];
   return {
     snapshot: built.snapshot,
     diagnostics: [...listing, ...collapseVersionWarnings(built.diagnostics, listedAt, origin)],

@@ -2,8 +2,10 @@
  * `kubefence audit`: tenants, the three planes' breaches between them, and every engine's findings,
  * joined into one report. Pure: a snapshot and options in, a report out; renderers format it.
  */
+
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
+import { UNMODELLED_POLICY_KINDS } from "../model/kinds.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
 import type { Namespace } from "../model/objects.js";
 import { runRules } from "../model/rule.js";
@@ -62,12 +64,23 @@ export interface PlaneSummary {
   score: number | null;
   /** Kinds the source could not read that this plane depends on: its "isolated" verdicts may be wrong. */
   unreadKinds: string[];
+  /** Set when some of the plane's verdicts may be wrong for what was read but not modelled (CNI policies). */
+  incomplete?: string;
 }
 
 /** The kinds each plane's verdicts depend on. */
 const PLANE_KINDS: Record<Plane, readonly string[]> = {
   api: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace"],
-  network: ["NetworkPolicy", "Pod", "Namespace", ...POD_CONTROLLER_KINDS],
+  network: [
+    "NetworkPolicy",
+    "AdminNetworkPolicy",
+    "BaselineAdminNetworkPolicy",
+    "ClusterNetworkPolicy",
+    ...UNMODELLED_POLICY_KINDS.map((k) => `${k.kind}.${k.group}`),
+    "Pod",
+    "Namespace",
+    ...POD_CONTROLLER_KINDS,
+  ],
   node: ["Pod", "Node", "Namespace", ...WORKLOAD_KINDS, "RoleBinding", "ClusterRoleBinding"],
 };
 
@@ -175,8 +188,13 @@ export function assembleReport(
       breaches,
       tenantsAffected,
       cells,
-      score: cells === 0 || unreadKinds.length > 0 ? null : Math.floor((100 * (cells - breaches)) / cells),
+      // No percentage of what was not read, nor of what was read but not modelled (CNI policies).
+      score:
+        cells === 0 || unreadKinds.length > 0 || results.planes[plane].incompleteNote
+          ? null
+          : Math.floor((100 * (cells - breaches)) / cells),
       unreadKinds,
+      ...(results.planes[plane].incompleteNote ? { incomplete: results.planes[plane].incompleteNote } : {}),
     };
   }
   // By severity, then plane and id in locale order: ranked once per distinct id (localeCompare per comparison

@@ -41,6 +41,12 @@ export interface FixPlan {
 
 export interface FixOptions {
   tenantLabel?: string;
+  /**
+   * How network breaches are closed: NetworkPolicies in every tenant namespace, or one Admin
+   * ClusterNetworkPolicy per tenant (guardrails.ts). Default: cluster-policy when the snapshot holds a
+   * ClusterNetworkPolicy (so the cluster serves the API), network-policy otherwise.
+   */
+  isolation?: "network-policy" | "cluster-policy";
   /** Pod Security version for the labels written. */
   podSecurityVersion?: string;
 }
@@ -56,6 +62,11 @@ export function planFixes(
     report.matrix.list().some((c) => c.plane === plane && c.verdict === "breach");
   const tenantLabel = options.tenantLabel ?? TENANT_LABEL;
   const version = options.podSecurityVersion ?? "latest";
+  const isolation =
+    options.isolation ??
+    (snapshot.clusterNetworkPolicies.some((p) => p.kind === "ClusterNetworkPolicy")
+      ? "cluster-policy"
+      : "network-policy");
   const namespaces = new Map(snapshot.namespaces.map((ns) => [ns.metadata.name, ns]));
   const tenants = tenancy.tenants.filter((t) => !t.platform);
 
@@ -72,9 +83,10 @@ export function planFixes(
         apply.push({ ...strip(ns), metadata: { ...strip(ns).metadata, labels } } as Manifest);
       }
       if (breached("network")) {
-        const existing = new Set(
-          snapshot.networkPolicies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
-        );
+        const existing = new Set([
+          ...snapshot.networkPolicies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
+          ...snapshot.clusterNetworkPolicies.map((p) => `${p.kind}/${p.metadata.name}`),
+        ]);
         const generated = tenantManifests({
           name: tenant.name,
           namespaces: tenant.namespaces,
@@ -83,15 +95,19 @@ export function planFixes(
           version,
           quota: {},
           tenantLabel,
+          isolation,
         });
-        for (const m of generated as Manifest[])
+        for (const m of generated as Manifest[]) {
           if (m.kind === "NetworkPolicy" && !existing.has(`${m.metadata.namespace}/${m.metadata.name}`))
             apply.push(m);
+          if (m.kind === "ClusterNetworkPolicy" && !existing.has(`${m.kind}/${m.metadata.name}`))
+            apply.push(m);
+        }
       }
       if (apply.length > 0)
         fixes.push({
           plane: breached("network") ? "network" : "node",
-          reason: `isolate tenant ${tenant.name}: tenant label${breached("node") ? `, Pod Security ${level}` : ""}${breached("network") ? ", deny-all with allow-within-tenant and allow-DNS NetworkPolicies" : ""}`,
+          reason: `isolate tenant ${tenant.name}: tenant label${breached("node") ? `, Pod Security ${level}` : ""}${breached("network") ? (isolation === "cluster-policy" ? ", an Admin ClusterNetworkPolicy denying every other namespace" : ", deny-all with allow-within-tenant and allow-DNS NetworkPolicies") : ""}`,
           apply,
           delete: [],
         });
@@ -224,5 +240,7 @@ export function applyFixPlan(snapshot: Snapshot, plan: FixPlan): Snapshot {
     });
     if (admitted.type === "object") addObject(after, admitted.object);
   }
+  // What was read but not modelled stays: a fix does not remove a Cilium or Calico policy.
+  after.unmodelledPolicies = snapshot.unmodelledPolicies;
   return after;
 }

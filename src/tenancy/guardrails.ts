@@ -18,6 +18,7 @@ import {
   validateLabelSelector,
   validateLabels,
 } from "../model/validation.js";
+import { validateClusterPolicy } from "../network/cluster-policies.js";
 import { ALLOW_DNS_SPEC } from "../network/findings.js";
 import { policyToEvaluate } from "../podsecurity/api.js";
 import type { PodSecurityLevel, SubjectRef } from "./config.js";
@@ -41,6 +42,16 @@ export interface TenantInit {
   quota: Record<string, string>;
   /** Label that names the tenant on its namespaces. */
   tenantLabel?: string;
+  /**
+   * How the tenant is isolated on the network: "network-policy" (default) — NetworkPolicies in each of its
+   * namespaces (deny all, allow within the tenant and DNS), which its owners may edit; "cluster-policy" — one
+   * Admin-tier ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) that denies every other namespace's
+   * pods, both ways, and every other address out, and passes what stays inside the tenant and DNS to the
+   * tenant's own NetworkPolicies: an isolation no namespace owner can override.
+   */
+  isolation?: "network-policy" | "cluster-policy";
+  /** The ClusterNetworkPolicy's priority (0–1000), with isolation "cluster-policy". Default 100. */
+  priority?: number;
 }
 
 export const DEFAULT_QUOTA: Record<string, string> = {
@@ -76,31 +87,34 @@ export function tenantManifests(init: TenantInit): Manifest[] {
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
         subjects: init.owners.map(rbacSubject),
       });
-    out.push(
-      {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: meta("default-deny-all"),
-        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-      },
-      {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: meta(`allow-within-tenant-${init.name}`),
-        spec: {
-          podSelector: {},
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { [tenantLabel]: init.name } } }] }],
-          egress: [{ to: [{ namespaceSelector: { matchLabels: { [tenantLabel]: init.name } } }] }],
+    if ((init.isolation ?? "network-policy") === "network-policy")
+      out.push(
+        {
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: meta("default-deny-all"),
+          spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
         },
-      },
-      {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: meta("allow-dns"),
-        // structuredClone: every manifest gets its own copy, so editing one output never edits another.
-        spec: structuredClone(ALLOW_DNS_SPEC),
-      },
+        {
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: meta(`allow-within-tenant-${init.name}`),
+          spec: {
+            podSelector: {},
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { [tenantLabel]: init.name } } }] }],
+            egress: [{ to: [{ namespaceSelector: { matchLabels: { [tenantLabel]: init.name } } }] }],
+          },
+        },
+        {
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: meta("allow-dns"),
+          // structuredClone: every manifest gets its own copy, so editing one output never edits another.
+          spec: structuredClone(ALLOW_DNS_SPEC),
+        },
+      );
+    out.push(
       {
         apiVersion: "v1",
         kind: "ResourceQuota",
@@ -123,7 +137,52 @@ export function tenantManifests(init: TenantInit): Manifest[] {
       },
     );
   }
+  if (init.isolation === "cluster-policy") out.push(clusterIsolation(init, tenantLabel, labels));
   return out;
+}
+
+/**
+ * One Admin-tier ClusterNetworkPolicy for the tenant: traffic with the tenant's own namespaces and DNS to the
+ * cluster DNS is passed to the tenant's NetworkPolicies; every other pod is denied, in and out, and every
+ * other address out (nodes and hostNetwork pods included), as the NetworkPolicy variant's deny-all does.
+ */
+function clusterIsolation(init: TenantInit, tenantLabel: string, labels: Record<string, string>): Manifest {
+  const tenant = { namespaces: { matchLabels: { [tenantLabel]: init.name } } };
+  const dns = {
+    pods: {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    },
+  };
+  return {
+    apiVersion: "policy.networking.k8s.io/v1alpha2",
+    kind: "ClusterNetworkPolicy",
+    metadata: { name: `tenant-${init.name}-isolation`, labels },
+    spec: {
+      tier: "Admin",
+      priority: init.priority ?? 100,
+      subject: structuredClone(tenant),
+      ingress: [
+        { name: "within-tenant", action: "Pass", from: [structuredClone(tenant)] },
+        { name: "other-namespaces", action: "Deny", from: [{ namespaces: {} }] },
+      ],
+      egress: [
+        { name: "within-tenant", action: "Pass", to: [structuredClone(tenant)] },
+        {
+          name: "dns",
+          action: "Pass",
+          to: [dns],
+          protocols: [
+            { udp: { destinationPort: { number: 53 } } },
+            { tcp: { destinationPort: { number: 53 } } },
+          ],
+        },
+        { name: "other-namespaces", action: "Deny", to: [{ namespaces: {} }] },
+        // Nodes and hostNetwork pods are no namespaces peer: every other address, as deny-all egress does.
+        { name: "everything-else", action: "Deny", to: [{ networks: ["0.0.0.0/0", "::/0"] }] },
+      ],
+    },
+  };
 }
 
 /** Enforce the tenant's level; audit and warn at restricted, so what a move to restricted would break shows. */
@@ -315,6 +374,14 @@ export function manifestErrors(manifests: readonly Manifest[], options: Manifest
         )
           errors.push(fieldInvalid(field, quantityString(value), "must be an integer"));
       }
+    }
+    if (kind === "ClusterNetworkPolicy") {
+      // Its CRD's schema and CEL rules, in the API server's words (src/network/cluster-policies.ts).
+      const found = validateClusterPolicy(manifest as never);
+      if (found.length > 0)
+        messages.push(
+          `${kind}.${group} ${JSON.stringify(meta.name)} is invalid: ${found.length === 1 ? found[0] : `[${found.join(", ")}]`}`,
+        );
     }
     if (errors.length === 0) continue;
     if (kind === "Namespace") badNamespaces.add(meta.name);

@@ -28,6 +28,8 @@ export interface MatrixCell {
   verdict: Verdict;
   /** The shortest evidence chain, one link per entry; empty when isolated. */
   evidence: string[];
+  /** Set when the verdict may be wrong: what was not modelled (`2 Cilium policies are not modelled`). */
+  incomplete?: string;
 }
 
 /**
@@ -67,6 +69,10 @@ export interface PlaneBreaches {
   hasRow(row: string): boolean;
   /** Exact counts over these rows and columns, without materializing the cells. */
   count(rows: string[], columns: string[]): PlaneCounts;
+  /** Why the plane's verdicts are incomplete, if they are (the cells `incomplete` marks). */
+  readonly incompleteNote?: string;
+  /** For a cell (either end possibly ALL_TENANTS): why its verdict may be wrong, if it may. */
+  incomplete?(from: string, to: string): string | undefined;
 }
 
 export interface PlaneCounts {
@@ -150,11 +156,18 @@ export function lookup(breaches: PlaneBreaches, from: string, to: string): strin
 }
 
 /** A cell whose evidence is made when read (JSON.stringify reads it, as any enumerable property). */
-function cell(from: string, to: string, plane: Plane, evidence: Evidence | undefined): MatrixCell {
+function cell(
+  from: string,
+  to: string,
+  plane: Plane,
+  evidence: Evidence | undefined,
+  incomplete: string | undefined,
+): MatrixCell {
   const out = { from, to, plane, verdict: evidence ? "breach" : "isolated" } as MatrixCell;
   if (evidence instanceof LazyEvidence)
     Object.defineProperty(out, "evidence", { get: () => evidence.chain, enumerable: true });
   else out.evidence = evidence ?? [];
+  if (incomplete) out.incomplete = incomplete;
   return out;
 }
 
@@ -167,14 +180,16 @@ export function* expandMatrix(
   for (const from of rows)
     for (const to of columns) {
       if (from === to) continue;
-      for (const plane of PLANES) yield cell(from, to, plane, planes[plane].find(from, to));
+      for (const plane of PLANES)
+        yield cell(from, to, plane, planes[plane].find(from, to), planes[plane].incomplete?.(from, to));
     }
 }
 
 /** Only the breaches, as stored (ends may be ALL_TENANTS), made one by one: the matrix of many tenants. */
 export function* breachList(planes: Record<Plane, PlaneBreaches>): Generator<MatrixCell> {
   for (const plane of PLANES)
-    for (const [from, to, evidence] of planes[plane].stored()) yield cell(from, to, plane, evidence);
+    for (const [from, to, evidence] of planes[plane].stored())
+      yield cell(from, to, plane, evidence, planes[plane].incomplete?.(from, to));
 }
 
 function shortest(candidates: (Evidence | undefined)[]): Evidence | undefined {

@@ -135,7 +135,18 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     ];
   };
 
-  return new ReachedPairs(columns, isRow, reached, explain);
+  // Cilium / Calico policies are not modelled: a pair whose namespaces they may touch is incomplete.
+  const unmodelled = model.unmodelled;
+  const touched = columns.map(
+    (_, t) =>
+      unmodelled?.clusterWide === true ||
+      namespacesOf[t]!.some((ns) => unmodelled?.namespaces.has(namespaces[ns]!.name)),
+  );
+  const incomplete = unmodelled
+    ? (from: number | undefined, to: number | undefined) =>
+        from === undefined || to === undefined || touched[from] || touched[to] ? unmodelled.note : undefined
+    : undefined;
+  return new ReachedPairs(columns, isRow, reached, explain, incomplete, unmodelled?.note);
 }
 
 /**
@@ -153,6 +164,8 @@ class ReachedPairs implements PlaneBreaches {
     private readonly isRow: boolean[],
     private readonly reached: Bitset,
     private readonly explain: (from: number, to: number) => string[],
+    private readonly incompleteOf?: (from: number | undefined, to: number | undefined) => string | undefined,
+    readonly incompleteNote?: string,
   ) {
     this.n = columns.length;
     this.index = new Map(columns.map((name, i) => [name, i]));
@@ -164,6 +177,12 @@ class ReachedPairs implements PlaneBreaches {
       const others = rows.length - (isRow[to] ? 1 : 0);
       if (others > 1 && reachers[to] === others) this.reachedByAll.add(to);
     }
+  }
+
+  /** ALL_TENANTS (or an unknown name) as an end: incomplete whenever any tenant is. */
+  incomplete(from: string, to: string): string | undefined {
+    if (!this.incompleteOf) return undefined;
+    return this.incompleteOf(this.index.get(from), this.index.get(to));
   }
 
   private reaches(from: number, to: number): boolean {

@@ -39,7 +39,7 @@ export function refAllowed(
 const isHost = (end: RefEnd, o: RefOptions) =>
   "pod" in end && o.hostNetworkAsNode && end.pod.spec?.hostNetwork === true;
 
-function refEgress(
+export function refEgress(
   s: Snapshot,
   src: RefEnd,
   dst: RefEnd,
@@ -59,7 +59,7 @@ function refEgress(
   );
 }
 
-function refIngress(
+export function refIngress(
   s: Snapshot,
   src: RefEnd,
   dst: RefEnd,
@@ -148,7 +148,7 @@ function portsMatch(
   });
 }
 
-function endIP(s: Snapshot, end: RefEnd, o: RefOptions): string | undefined {
+export function endIP(s: Snapshot, end: RefEnd, o: RefOptions): string | undefined {
   if ("ip" in end) return end.ip;
   if (isHost(end, o)) {
     const node = s.nodes.find((n) => n.metadata.name === end.pod.spec?.nodeName);
@@ -158,7 +158,7 @@ function endIP(s: Snapshot, end: RefEnd, o: RefOptions): string | undefined {
 }
 
 /** IPv4 only: the property tests and fixtures use IPv4. */
-function inCIDR(ip: string, cidr: string): boolean {
+export function inCIDR(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split("/");
   const n = Number(bits);
   const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;

@@ -85,3 +85,45 @@ describe("fixes for manifests that do not declare kube-system", () => {
     expect(runAudit(app, tenancy).rows).toEqual(["bank", "shop"]);
   });
 });
+
+describe("fixes with --isolation=cluster-policy", () => {
+  const clusterPlan = planFixes(before, tenancyOf(before), runAudit(before, tenancyOf(before)), {
+    isolation: "cluster-policy",
+  });
+  const written = clusterPlan.fixes.flatMap((f) => f.apply);
+
+  it("close the network breaches with one Admin ClusterNetworkPolicy per tenant, no NetworkPolicy", () => {
+    expect(written.filter((m) => m.kind === "NetworkPolicy")).toEqual([]);
+    expect(written.filter((m) => m.kind === "ClusterNetworkPolicy").map((m) => m.metadata.name)).toEqual(
+      tenancyOf(before)
+        .tenants.filter((t) => !t.platform)
+        .map((t) => `tenant-${t.name}-isolation`),
+    );
+  });
+
+  it("re-audit with every tenant pair isolated on the network plane, by those policies", () => {
+    const fixed = applyFixPlan(before, clusterPlan);
+    const report = runAudit(fixed, tenancyOf(fixed));
+    expect(report.matrix.list().filter((c) => c.plane === "network" && c.verdict === "breach")).toEqual([]);
+    expect(report.findings.filter((f) => f.id === "network.cluster-policy-isolation").length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it("are the default when the input already holds a ClusterNetworkPolicy (the cluster serves the API)", () => {
+    const withCnp = {
+      ...before,
+      clusterNetworkPolicies: [
+        {
+          apiVersion: "policy.networking.k8s.io/v1alpha2",
+          kind: "ClusterNetworkPolicy",
+          metadata: { name: "existing" },
+          spec: { tier: "Admin", priority: 1, subject: { namespaces: { matchLabels: { none: "x" } } } },
+        } as never,
+      ],
+    };
+    const defaulted = planFixes(withCnp, tenancyOf(withCnp), runAudit(withCnp, tenancyOf(withCnp)));
+    expect(defaulted.fixes.flatMap((f) => f.apply).some((m) => m.kind === "ClusterNetworkPolicy")).toBe(true);
+    expect(plan.fixes.flatMap((f) => f.apply).some((m) => m.kind === "ClusterNetworkPolicy")).toBe(false);
+  });
+});

@@ -34,6 +34,7 @@ import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../kube-version.js";
 import type { Kind, KubeObject, NetworkPolicy as NetworkPolicyObject } from "../objects.js";
 import { setOrigin } from "../origin.js";
 import { type FieldError, fieldRequired, invalidObjectMessage } from "../validation.js";
+import { ClusterPolicyShape } from "./cluster-network-policy.js";
 import { decodeNulls, fillNullElements, zeroStructs } from "./decode.js";
 import { labelErrors } from "./labels.js";
 import { validateNetworkPolicy } from "./network-policy.js";
@@ -66,6 +67,9 @@ const MODELS: Record<Kind, Validator> = {
   Tenant,
   HierarchyConfiguration,
   SubnamespaceAnchor,
+  AdminNetworkPolicy: ClusterPolicyShape,
+  BaselineAdminNetworkPolicy: ClusterPolicyShape,
+  ClusterNetworkPolicy: ClusterPolicyShape,
 };
 
 export type Admission =
@@ -140,7 +144,11 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   if (!info || !acceptsVersion(info, apiVersion))
     return { type: "unknown", apiVersionKind: `${apiVersion}/${kind}` };
   // A platform's CRD serves its other versions by conversion: read as the stored one, nothing to say.
-  if (apiVersion !== apiVersionOf(info) && !info.platform) {
+  if (
+    apiVersion !== apiVersionOf(info) &&
+    !info.platform &&
+    !(info.equivalentVersions ?? []).includes(apiVersion)
+  ) {
     diagnostics.push({
       severity: "warning",
       message: `${kind} ${apiVersion} is deprecated and no longer served by current Kubernetes; read as ${apiVersionOf(info)}`,
@@ -292,7 +300,11 @@ function builtInGroup(apiVersion: string): boolean {
 }
 
 function acceptsVersion(info: KindInfo, apiVersion: string): boolean {
-  return apiVersion === apiVersionOf(info) || info.deprecatedVersions.includes(apiVersion);
+  return (
+    apiVersion === apiVersionOf(info) ||
+    info.deprecatedVersions.includes(apiVersion) ||
+    (info.equivalentVersions ?? []).includes(apiVersion)
+  );
 }
 
 /**

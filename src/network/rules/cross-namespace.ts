@@ -4,6 +4,7 @@ import type { Draft, FindingRule } from "../../model/rule.js";
 import { ConnSet } from "../conns.js";
 import type { NetworkModel } from "../model.js";
 import { connects } from "../model.js";
+import { reachEnds } from "../reach.js";
 import type { Unit } from "../units.js";
 import { MAX_EXAMPLES, manifest, networkPolicy, policyRef } from "./support.js";
 
@@ -69,11 +70,39 @@ function crossNamespaceByWorkload(model: NetworkModel): Draft[] {
     const evidence: string[] = [];
     const dstClass = model.classOf(dst.units[0]!);
     const isolating = model.evaluator.applying(dstClass.index, "Ingress");
-    evidence.push(
-      isolating.length === 0
-        ? `no NetworkPolicy in namespace ${dst.namespace} selects ${dst.name} for Ingress: all ingress is allowed`
-        : `${dst.name} is isolated for ingress by ${isolating.map(policyRef).join(", ")}`,
+    const clusterDecides = [model.evaluator.admin, model.evaluator.baseline].some(
+      (t) => (t?.applying(dstClass.index, "Ingress").length ?? 0) > 0,
     );
+    let adminAccept: string | undefined;
+    if (clusterDecides) {
+      // A cluster-scoped policy may decide before or after NetworkPolicy: the tier walk's own reason.
+      // A source that policy decides for (not a hostNetwork pod on the destination's node, which is exempt).
+      const decided = srcPeers.find((p) => {
+        const u = [...sources.get(p.index)!.units][0]!;
+        return !dst.units.some((du) => model.nodeLocal(u, du));
+      });
+      const first = sources.get((decided ?? srcPeers[0]!).index)!;
+      const su = [...first.units][0]!;
+      const protocol =
+        (["TCP", "UDP", "SCTP"] as const).find((p) => first.conns.portRanges(p).length > 0) ?? "TCP";
+      const port = first.conns.portRanges(protocol)[0]?.[0] ?? 1;
+      const verdict = reachEnds(
+        model,
+        { type: "unit", unit: su },
+        { type: "unit", unit: dst.units[0]! },
+        port,
+        protocol,
+      );
+      evidence.push(`${dst.name}'s ingress: ${verdict.ingress.reason}`);
+      const by = verdict.ingress.decidedBy;
+      if (by?.tier === "admin" && (by.action === "Accept" || by.action === "Allow"))
+        adminAccept = `${by.kind} ${JSON.stringify(by.policy)} ingress rule ${by.rule}`;
+    } else
+      evidence.push(
+        isolating.length === 0
+          ? `no NetworkPolicy in namespace ${dst.namespace} selects ${dst.name} for Ingress: all ingress is allowed`
+          : `${dst.name} is isolated for ingress by ${isolating.map(policyRef).join(", ")}`,
+      );
     const nodeLocal: string[] = [];
     const byRule = new Map<string, string[]>();
     for (const peer of srcPeers) {
@@ -118,7 +147,10 @@ function crossNamespaceByWorkload(model: NetworkModel): Draft[] {
     } else {
       remediation = `Narrow the rules that admit other namespaces (${[...byRule.keys()].join("; ") || "none"}): give their from a namespaceSelector naming only the namespaces that must connect.`;
     }
-    if (nodeLocal.length > 0 && isolating.length === 0)
+    // An admin-tier Accept is final: no NetworkPolicy of the namespace can take it back.
+    if (adminAccept)
+      remediation = `${adminAccept} accepts it before any NetworkPolicy is asked, and NetworkPolicy cannot override it: narrow that rule's from (or its subject) if ${dst.namespace} should not be reached.`;
+    else if (nodeLocal.length > 0 && isolating.length === 0)
       remediation += `It closes the gap for every source except the hostNetwork pods on ${dst.name}'s node (see the evidence): a node's own traffic is always allowed.`;
     if (nodeLocal.length > 0 && byRule.size === 0 && isolating.length > 0)
       remediation =

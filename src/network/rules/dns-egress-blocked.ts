@@ -1,5 +1,6 @@
 /** Egress-isolated pods that cannot resolve names: no rule allows UDP 53 to the cluster DNS. */
 import type { Draft, FindingRule } from "../../model/rule.js";
+import { clusterPolicyRef } from "../cluster-policies.js";
 import type { NetworkModel } from "../model.js";
 import { ALLOW_DNS_SPEC, manifest, networkPolicy, policyRef } from "./support.js";
 
@@ -15,7 +16,10 @@ function find(model: NetworkModel): Draft[] {
   for (const c of model.table.classes) {
     if (c.kind !== "pod") continue;
     const isolating = model.evaluator.applying(c.index, "Egress");
-    if (isolating.length === 0) continue;
+    const cluster = [model.evaluator.admin, model.evaluator.baseline].flatMap(
+      (t) => t?.applying(c.index, "Egress") ?? [],
+    );
+    if (isolating.length === 0 && cluster.length === 0) continue;
     const ok =
       dns.length > 0
         ? dns.some((d) => model.evaluator.conns(c.index, d.index).has("UDP", 53))
@@ -26,6 +30,7 @@ function find(model: NetworkModel): Draft[] {
     byNamespace.set(c.namespace!, set);
     const ps = policiesOf.get(c.namespace!) ?? new Set();
     for (const p of isolating) ps.add(policyRef(p));
+    for (const p of cluster) ps.add(clusterPolicyRef(p));
     policiesOf.set(c.namespace!, ps);
   }
   return [...byNamespace].map(([namespace, peers]) => ({

@@ -1,4 +1,7 @@
-/** Namespaces where some pod is not isolated for a direction (the ingress and egress rules share it). */
+/**
+ * Namespaces where some pod is not isolated for a direction (the ingress and egress rules share it): no
+ * NetworkPolicy selects it, and no cluster-scoped policy denies it everything by default.
+ */
 import type { Draft } from "../../model/rule.js";
 import type { NetworkModel } from "../model.js";
 import type { Direction } from "../policies.js";
@@ -9,6 +12,8 @@ export function noDefaultDeny(model: NetworkModel, direction: Direction): Draft[
   const byNamespace = new Map<string, Set<string>>();
   for (const c of model.table.classes) {
     if (c.kind !== "pod" || model.evaluator.applying(c.index, direction).length > 0) continue;
+    // An AdminNetworkPolicy / ClusterNetworkPolicy denying everything is the namespace's default deny.
+    if (model.evaluator.clusterDefaultDeny(c.index, direction)) continue;
     const set = byNamespace.get(c.namespace!) ?? new Set<string>();
     for (const u of c.units) set.add(u.peer.name);
     byNamespace.set(c.namespace!, set);

@@ -8,15 +8,15 @@
  *   namespaces; both = AND; ipBlock = cidr minus except (pod IPs too when `ipBlockMatchesPods`);
  * - ports: a number, a range with endPort, or a name resolved against the destination pod's container ports
  *   (name, number and protocol must all match, in egress rules too).
- * Matches of each peer over all classes are computed once, as a bitset.
+ * Matches of each peer over all classes are computed once, as a bitset (../peers.ts).
  *
  * The NetworkPolicy tier of the evaluator (../tier.ts): a pod selected for a direction gets NetworkPolicy's
  * final word (allowed iff some rule allows, everything else denied); an unselected one falls through.
  */
-import type { LabelSelector } from "../../model/objects.js";
-import { Bitset } from "../bitset.js";
+import type { Bitset } from "../bitset.js";
 import type { ClassTable, EndpointClass } from "../classes.js";
 import { ConnSet } from "../conns.js";
+import type { PeerIndex } from "../peers.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "../policies.js";
 import type { PolicyTier, TierDecision } from "../tier.js";
 
@@ -24,16 +24,13 @@ export class NetworkPolicyTier implements PolicyTier {
   readonly name = "networkpolicy";
   readonly ingressPolicies: CompiledPolicy[][];
   readonly egressPolicies: CompiledPolicy[][];
-  private readonly peerCache = new Map<string, Bitset>();
-  private readonly nsCache = new Map<string, number[]>();
-  private readonly nsLabelIndex = new Map<string, number[]>();
-  private readonly classLabelIndex = new Map<string, number[]>();
   readonly size: number;
 
   constructor(
     readonly table: ClassTable,
     readonly policies: CompiledPolicy[],
     readonly ipBlockMatchesPods: boolean,
+    readonly peers: PeerIndex,
   ) {
     const { classes, namespaces, nsIndex } = table;
     this.size = classes.length;
@@ -49,11 +46,6 @@ export class NetworkPolicyTier implements PolicyTier {
         if (policy.affectsEgress) this.egressPolicies[i]!.push(policy);
       }
     }
-    for (const ns of namespaces)
-      for (const [k, v] of Object.entries(ns.labels)) push(this.nsLabelIndex, `${k}=${v}`, ns.index);
-    for (const c of classes)
-      if (c.kind === "pod")
-        for (const [k, v] of Object.entries(c.labels)) push(this.classLabelIndex, `${k}=${v}`, c.index);
   }
 
   /** Policies isolating a class for a direction (empty: not isolated; external and host classes never are). */
@@ -63,12 +55,7 @@ export class NetworkPolicyTier implements PolicyTier {
 
   /** The classes a peer selects. */
   peerBits(peer: CompiledPeer): Bitset {
-    let bits = this.peerCache.get(peer.key);
-    if (!bits) {
-      bits = peer.type === "ipBlock" ? this.ipBlockBits(peer) : this.selectorBits(peer);
-      this.peerCache.set(peer.key, bits);
-    }
-    return bits;
+    return this.peers.bits(peer, this.ipBlockMatchesPods);
   }
 
   /** The classes a rule's peer list selects (everything when it has none). */
@@ -125,96 +112,4 @@ export class NetworkPolicyTier implements PolicyTier {
     const allow = direction === "Ingress" ? this.ingress(subject, peer) : this.egress(subject, peer);
     return { allow, deny: "others" };
   }
-
-  private ipBlockBits(peer: Extract<CompiledPeer, { type: "ipBlock" }>): Bitset {
-    const { atoms, classes, externalStart } = this.table;
-    const inBlock = new Uint8Array(atoms.ranges.length);
-    const range = atoms.inside(peer.cidr);
-    for (let a = range.from; a < range.to; a++) inBlock[a] = 1;
-    for (const ex of peer.except) {
-      const r = atoms.inside(ex);
-      for (let a = r.from; a < r.to; a++) inBlock[a] = 0;
-    }
-    const bits = new Bitset(this.size);
-    for (let i = 0; i < externalStart; i++) {
-      const c = classes[i]!;
-      if ((c.kind === "host" || this.ipBlockMatchesPods) && inBlock[c.atom]) bits.set(i);
-    }
-    for (let a = 0; a < inBlock.length; a++) if (inBlock[a]) bits.set(externalStart + a);
-    return bits;
-  }
-
-  private selectorBits(peer: Extract<CompiledPeer, { type: "selector" }>): Bitset {
-    const { classes, namespaces, nsIndex } = this.table;
-    const bits = new Bitset(this.size);
-    let nsList: number[];
-    if (!peer.namespaceSelector) {
-      const own = nsIndex.get(peer.policyNamespace);
-      nsList = own === undefined ? [] : [own];
-    } else {
-      const key = `${peer.namespaceSelector.text}${peer.namespaceSelector.everything ? "*" : ""}`;
-      let cached = this.nsCache.get(key);
-      if (!cached) {
-        const selector = peer.namespaceSelector;
-        cached = candidates(peer.namespaceSelectorSource, this.nsLabelIndex, namespaces.length).filter((n) =>
-          selector.matches(namespaces[n]!.labels),
-        );
-        this.nsCache.set(key, cached);
-      }
-      nsList = cached;
-    }
-    const pod = peer.podSelector;
-    if (!pod || pod.everything) {
-      for (const n of nsList) {
-        const ns = namespaces[n]!;
-        for (let i = ns.first; i < ns.end; i++) if (classes[i]!.kind === "pod") bits.set(i);
-      }
-      return bits;
-    }
-    const inNamespaces = new Uint8Array(namespaces.length);
-    for (const n of nsList) inNamespaces[n] = 1;
-    const podCandidates = candidatesOrNull(peer.podSelectorSource, this.classLabelIndex);
-    if (podCandidates && podCandidates.length < 4 * nsList.length) {
-      for (const i of podCandidates) {
-        const c = classes[i]!;
-        if (inNamespaces[c.ns] && pod.matches(c.labels)) bits.set(i);
-      }
-      return bits;
-    }
-    for (const n of nsList) {
-      const ns = namespaces[n]!;
-      for (let i = ns.first; i < ns.end; i++) {
-        const c = classes[i]!;
-        if (c.kind === "pod" && pod.matches(c.labels)) bits.set(i);
-      }
-    }
-    return bits;
-  }
-}
-
-function push(map: Map<string, number[]>, key: string, value: number): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-/**
- * Pruning only (the compiled selector still decides): an object lacking one of a selector's matchLabels pairs
- * cannot match, so only the shortest posting list among them needs testing.
- */
-function candidatesOrNull(source: LabelSelector | undefined, index: Map<string, number[]>): number[] | null {
-  let best: number[] | null = null;
-  for (const [k, v] of Object.entries(source?.matchLabels ?? {})) {
-    const list = index.get(`${k}=${v}`) ?? [];
-    if (!best || list.length < best.length) best = list;
-  }
-  return best;
-}
-
-function candidates(
-  source: LabelSelector | undefined,
-  index: Map<string, number[]>,
-  count: number,
-): number[] {
-  return candidatesOrNull(source, index) ?? Array.from({ length: count }, (_, i) => i);
 }

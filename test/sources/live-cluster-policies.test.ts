@@ -1,0 +1,342 @@
+/**
+ * The cluster-scoped network policies on the real v1.37 API server, with sigs.k8s.io/network-policy-api's
+ * own CRDs installed (experimental channel: ClusterNetworkPolicy of v0.3.0, AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy of the last commit that shipped them; scripts/install-network-policy-api.sh
+ * fetches them from the Go module proxy):
+ * - the live source reads them (page by page, like every kind) and the tiers judge them: a cluster isolated
+ *   by one Baseline ClusterNetworkPolicy audits as isolated, with the policy as evidence;
+ * - the server's own validation (schema and CEL) rejects what kubefence's rejects, with the same messages.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import type { ClusterScopedNetworkPolicy } from "../../src/model/objects.js";
+import { validateClusterPolicy } from "../../src/network/cluster-policies.js";
+import { analyzeNetwork } from "../../src/network/model.js";
+import { reach, resolveEnd } from "../../src/network/resolve.js";
+import { loadLive } from "../../src/sources/live.js";
+import { runAudit } from "../../src/tenancy/audit.js";
+import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
+import { resolveTenants } from "../../src/tenancy/tenants.js";
+import { startTestCluster, type TestCluster } from "../support/cluster.js";
+
+const CRD_DIR = join(
+  process.env.KUBEFENCE_CACHE ?? join(homedir(), ".cache", "kubefence"),
+  "network-policy-api",
+);
+const CRDS = [
+  "v0.3.0/experimental/policy.networking.k8s.io_clusternetworkpolicies.yaml",
+  "v0.1.6-0.20250401132235-45061d10895e/experimental/policy.networking.k8s.io_adminnetworkpolicies.yaml",
+  "v0.1.6-0.20250401132235-45061d10895e/experimental/policy.networking.k8s.io_baselineadminnetworkpolicies.yaml",
+];
+
+function crds(): object[] {
+  return CRDS.map((file) => {
+    const path = join(CRD_DIR, file);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run scripts/install-network-policy-api.sh`);
+    return parseAllDocuments(readFileSync(path, "utf8"))[0]!.toJS() as object;
+  });
+}
+
+/** A stand-in for Cilium's CRD (group, version, kind and scope as Cilium serves them; its schema left open). */
+const CILIUM_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "ciliumnetworkpolicies.cilium.io" },
+  spec: {
+    group: "cilium.io",
+    scope: "Namespaced",
+    names: { plural: "ciliumnetworkpolicies", singular: "ciliumnetworkpolicy", kind: "CiliumNetworkPolicy" },
+    versions: [
+      {
+        name: "v2",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
+  },
+};
+
+const cnp = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: "policy.networking.k8s.io/v1alpha2",
+  kind: "ClusterNetworkPolicy",
+  metadata: { name },
+  spec,
+});
+
+const isolation = cnp("tenant-isolation", {
+  tier: "Baseline",
+  priority: 10,
+  subject: { namespaces: { matchExpressions: [{ key: "tenant", operator: "Exists" }] } },
+  ingress: [{ name: "deny-from-every-pod", action: "Deny", from: [{ namespaces: {} }] }],
+});
+
+function workload(ns: string) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: ns },
+    spec: {
+      selector: { matchLabels: { app: "web" } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: {
+          containers: [{ name: "web", image: "nginx:1.27", ports: [{ name: "http", containerPort: 80 }] }],
+        },
+      },
+    },
+  };
+}
+
+describe("AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy on a real API server", () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    await cluster.apply([...crds(), CILIUM_CRD]);
+    for (const name of [
+      "clusternetworkpolicies.policy.networking.k8s.io",
+      "adminnetworkpolicies.policy.networking.k8s.io",
+      "baselineadminnetworkpolicies.policy.networking.k8s.io",
+      "ciliumnetworkpolicies.cilium.io",
+    ]) {
+      const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`;
+      for (let i = 0; ; i++) {
+        const crd = await cluster.request<{ status?: { conditions?: { type: string; status: string }[] } }>(
+          "GET",
+          path,
+        );
+        if (crd.body.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) break;
+        if (i > 100) throw new Error(`${name} not established`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await cluster.apply([
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a", labels: { tenant: "a" } } },
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-b", labels: { tenant: "b" } } },
+      workload("team-a"),
+      workload("team-b"),
+      isolation,
+      {
+        apiVersion: "policy.networking.k8s.io/v1alpha1",
+        kind: "AdminNetworkPolicy",
+        metadata: { name: "monitoring" },
+        spec: {
+          priority: 5,
+          subject: { namespaces: {} },
+          ingress: [
+            {
+              name: "scrape",
+              action: "Allow",
+              from: [{ namespaces: { matchLabels: { tenant: "a" } } }],
+              ports: [{ portNumber: { port: 9090 } }],
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: "policy.networking.k8s.io/v1alpha1",
+        kind: "BaselineAdminNetworkPolicy",
+        metadata: { name: "default" },
+        spec: {
+          subject: { namespaces: {} },
+          egress: [{ action: "Allow", to: [{ networks: ["10.0.0.0/8"] }] }],
+        },
+      },
+    ]);
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+
+  it("reads them page by page and judges the tiers: one Baseline policy isolates the tenants", async () => {
+    const { snapshot, diagnostics } = await loadLive({ kubeconfig: cluster.kubeconfig, pageSize: 1 });
+    expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(snapshot.clusterNetworkPolicies.map((p) => `${p.kind} ${p.metadata.name}`).sort()).toEqual([
+      "AdminNetworkPolicy monitoring",
+      "BaselineAdminNetworkPolicy default",
+      "ClusterNetworkPolicy tenant-isolation",
+    ]);
+    const model = analyzeNetwork(snapshot);
+    const answer = reach(
+      model,
+      resolveEnd(model, "team-b/deploy/web"),
+      resolveEnd(model, "team-a/deploy/web"),
+      80,
+      "TCP",
+    );
+    expect(answer.allowed).toBe(false);
+    expect(answer.ingress.reason).toBe(
+      'TCP/80 from team-b/web[Deployment] is denied by ClusterNetworkPolicy "tenant-isolation" ingress rule 0 "deny-from-every-pod" (Deny)',
+    );
+    const scrape = reach(
+      model,
+      resolveEnd(model, "team-a/deploy/web"),
+      resolveEnd(model, "team-b/deploy/web"),
+      9090,
+      "TCP",
+    );
+    expect(scrape.ingress.reason).toContain(
+      'AdminNetworkPolicy "monitoring" ingress rule 0 "scrape" (Allow)',
+    );
+
+    const report = runAudit(snapshot, resolveTenants(snapshot, { from: "label", key: "tenant" }).tenancy);
+    expect(report.summary.planes.network).toMatchObject({ breaches: 1, unreadKinds: [] });
+    expect(
+      report.matrix
+        .list()
+        .filter((c) => c.plane === "network" && ["a", "b"].includes(c.from) && ["a", "b"].includes(c.to))
+        .map((c) => `${c.from}>${c.to} ${c.verdict}`),
+    ).toEqual(["a>b breach", "b>a isolated"]);
+    const evidence = report.findings.find(
+      (f) =>
+        f.id === "network.cluster-policy-isolation" && f.subject === "tenant-isolation[ClusterNetworkPolicy]",
+    );
+    expect(evidence?.evidence).toEqual([
+      'ClusterNetworkPolicy "tenant-isolation" ingress rule 0 "deny-from-every-pod" (Deny): from all pods in all namespaces, every port',
+    ]);
+  });
+
+  it("a Cilium policy read live marks the verdicts it may change incomplete", async () => {
+    await cluster.apply([
+      {
+        apiVersion: "cilium.io/v2",
+        kind: "CiliumNetworkPolicy",
+        metadata: { name: "lock", namespace: "team-b" },
+        spec: { endpointSelector: {} },
+      },
+    ]);
+    try {
+      const { snapshot } = await loadLive({ kubeconfig: cluster.kubeconfig });
+      expect(snapshot.unmodelledPolicies).toEqual([
+        {
+          apiVersion: "cilium.io/v2",
+          kind: "CiliumNetworkPolicy",
+          family: "Cilium",
+          name: "lock",
+          namespace: "team-b",
+        },
+      ]);
+      const model = analyzeNetwork(snapshot);
+      const answer = reach(
+        model,
+        resolveEnd(model, "team-a/deploy/web"),
+        resolveEnd(model, "team-b/deploy/web"),
+        80,
+        "TCP",
+      );
+      expect(answer.incomplete).toBe("1 Cilium policy is not modelled");
+      const report = runAudit(snapshot, resolveTenants(snapshot, { from: "label", key: "tenant" }).tenancy);
+      expect(report.summary.planes.network.incomplete).toBe("1 Cilium policy is not modelled");
+      const cells = report.matrix
+        .list()
+        .filter((c) => c.plane === "network" && c.from === "b" && c.to === "a");
+      expect(cells.map((c) => [c.verdict, c.incomplete])).toEqual([
+        ["isolated", "1 Cilium policy is not modelled"],
+      ]);
+    } finally {
+      await cluster.request("DELETE", "/apis/cilium.io/v2/namespaces/team-b/ciliumnetworkpolicies/lock");
+    }
+  });
+
+  it("the ClusterNetworkPolicy tenant init --isolation=cluster-policy writes is what the server accepts", async () => {
+    const cnp = tenantManifests({
+      name: "team-c",
+      namespaces: ["team-c"],
+      owners: [],
+      level: "baseline",
+      version: "latest",
+      quota: DEFAULT_QUOTA,
+      isolation: "cluster-policy",
+    }).find((m) => m.kind === "ClusterNetworkPolicy")!;
+    const answer = await cluster.request(
+      "POST",
+      "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies?dryRun=All",
+      cnp,
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  });
+
+  const invalid: { reason: string; object: ClusterScopedNetworkPolicy }[] = [
+    {
+      reason: "priority above 1000",
+      object: cnp("p", { tier: "Admin", priority: 1001, subject: { namespaces: {} } }) as never,
+    },
+    {
+      reason: "an unknown tier",
+      object: cnp("t", { tier: "Middle", priority: 1, subject: { namespaces: {} } }) as never,
+    },
+    {
+      reason: "a subject with two fields",
+      object: cnp("s", {
+        tier: "Admin",
+        priority: 1,
+        subject: { namespaces: {}, pods: { podSelector: {} } },
+      }) as never,
+    },
+    {
+      reason: "a port range whose start is not below its end",
+      object: cnp("r", {
+        tier: "Admin",
+        priority: 1,
+        subject: { namespaces: {} },
+        ingress: [
+          {
+            action: "Deny",
+            from: [{ namespaces: {} }],
+            protocols: [{ tcp: { destinationPort: { range: { start: 90, end: 80 } } } }],
+          },
+        ],
+      }) as never,
+    },
+    {
+      reason: "a CIDR that is not one",
+      object: cnp("c", {
+        tier: "Admin",
+        priority: 1,
+        subject: { namespaces: {} },
+        egress: [{ action: "Deny", to: [{ networks: ["10.0.0.0/33"] }] }],
+      }) as never,
+    },
+    {
+      reason: "a named port toward networks",
+      object: cnp("n", {
+        tier: "Admin",
+        priority: 1,
+        subject: { namespaces: {} },
+        egress: [
+          {
+            action: "Accept",
+            to: [{ networks: ["10.0.0.0/8"] }],
+            protocols: [{ destinationNamedPort: "web" }],
+          },
+        ],
+      }) as never,
+    },
+    {
+      reason: "a BaselineAdminNetworkPolicy not named default",
+      object: {
+        apiVersion: "policy.networking.k8s.io/v1alpha1",
+        kind: "BaselineAdminNetworkPolicy",
+        metadata: { name: "other" },
+        spec: { subject: { namespaces: {} } },
+      } as never,
+    },
+  ];
+  for (const c of invalid)
+    it(`the server and kubefence reject ${c.reason} with the same message`, async () => {
+      const kind = c.object.kind;
+      const plural = `${kind.toLowerCase()}${kind.endsWith("y") ? "" : "s"}`.replace(/policy$/, "policies");
+      const version = kind === "ClusterNetworkPolicy" ? "v1alpha2" : "v1alpha1";
+      const answer = await cluster.request<{
+        message?: string;
+        details?: { causes?: { message: string; field: string }[] };
+      }>("POST", `/apis/policy.networking.k8s.io/${version}/${plural}?dryRun=All`, c.object);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(422);
+      const ours = validateClusterPolicy({ ...c.object, metadata: { ...c.object.metadata } });
+      const detail = ours.length === 1 ? ours[0]! : `[${ours.join(", ")}]`;
+      expect(
+        `${kind}.policy.networking.k8s.io ${JSON.stringify(c.object.metadata.name)} is invalid: ${detail}`,
+      ).toBe(answer.body.message);
+    });
+});
