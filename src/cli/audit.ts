@@ -14,6 +14,7 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   output: string;
   failOn?: Severity;
   allowIncomplete?: boolean;
+  fullMatrix?: boolean;
 }
 
 export function auditCommand(): Command {
@@ -27,6 +28,10 @@ export function auditCommand(): Command {
       ).choices(SEVERITIES),
     )
     .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
+    .option(
+      "--full-matrix",
+      "with -o json|yaml: list every ordered tenant pair on every plane, isolated or not (default: only the breaches, a row-wide one once)",
+    )
     .addHelpText(
       "after",
       `
@@ -58,7 +63,10 @@ Examples:
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
-      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), { kubeVersion });
+      const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), {
+        kubeVersion,
+        fullMatrix: options.fullMatrix,
+      });
       auditFormat(options.output)!.write(
         report,
         {

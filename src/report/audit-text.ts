@@ -62,8 +62,7 @@ export function renderAuditText(report: AuditReport, colors: Colors = NO_COLORS)
       );
   }
   const columns = report.tenants.map((t) => t.name);
-  if (report.matrixForm === "full" && columns.length <= MAX_GRID_COLUMNS)
-    out.push(renderGrid(report, columns, colors));
+  if (columns.length <= MAX_GRID_COLUMNS) out.push(renderGrid(report, columns, colors));
   else out.push(renderBreachList(report, colors));
   if (report.rows.includes(NO_TENANT))
     out.push(`${NO_TENANT}: identities bound outside every tenant that are not platform administrators.`, "");
@@ -85,18 +84,15 @@ const MAX_GRID_COLUMNS = 12;
 const MAX_LISTED_BREACHES = 40;
 
 function renderGrid(report: AuditReport, columns: string[], colors: Colors): string {
-  const cell = new Map<string, string>();
-  for (const c of report.matrix.list()) {
-    if (c.verdict !== "breach") continue;
-    const key = `${c.from}\u0000${c.to}`;
-    cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
-  }
+  const letters = (from: string, to: string) =>
+    report.matrix
+      .pair(from, to)
+      .filter((c) => c.verdict === "breach")
+      .map((c) => PLANE_LETTER[c.plane])
+      .join("") || ".";
   const grid = renderTable(
     ["FROM \\ TO", ...columns],
-    report.rows.map((from) => [
-      from,
-      ...columns.map((to) => (from === to ? "-" : (cell.get(`${from}\u0000${to}`) ?? "."))),
-    ]),
+    report.rows.map((from) => [from, ...columns.map((to) => (from === to ? "-" : letters(from, to)))]),
     { upperCaseHeaders: false },
   );
   const painted = grid

@@ -65,8 +65,9 @@ export interface AuditReport {
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
   /**
-   * "full": every ordered pair on every plane, isolated or not. "breaches" (beyond MAX_FULL_CELLS cells): only
-   * breaches, where `from` or `to` may be "*" (every row, every column); a pair not listed is isolated.
+   * "breaches" (the default): only breaches, as stored, where `from` or `to` may be "*" (every row, every
+   * column), so a row-wide breach is listed once; a pair not listed is isolated. "full" (asked for with
+   * `fullMatrix`): every ordered pair on every plane, isolated or not.
    */
   matrixForm: "full" | "breaches";
   /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
@@ -87,6 +88,8 @@ export interface MatrixView {
   list(): MatrixCell[];
   /** The first `limit` breaches, and how many there are, without making every cell. */
   breaches(limit: number): { cells: MatrixCell[]; total: number };
+  /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
+  pair(from: string, to: string): MatrixCell[];
   toJSON(): MatrixCell[];
 }
 
@@ -94,6 +97,8 @@ export interface MatrixView {
 export function matrixView(
   make: () => Iterable<MatrixCell>,
   breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
+  pair: (from: string, to: string) => MatrixCell[] = (from, to) =>
+    [...make()].filter((c) => c.from === from && c.to === to),
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -109,12 +114,10 @@ export function matrixView(
       for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
       return { cells, total };
     },
+    pair,
     toJSON: list,
   };
 }
-
-/** Above this many cells (about 100 tenants) the matrix lists breaches only. */
-export const MAX_FULL_CELLS = 30_000;
 
 export interface PlaneResults {
   planes: Record<Plane, PlaneBreaches>;
@@ -127,16 +130,15 @@ export function assembleReport(
   tenancy: Tenancy,
   results: PlaneResults,
   missingKinds: readonly string[] = [],
+  fullMatrix = false,
 ): AuditReport {
   // The platform administers every tenant by design: it is a column (reaching it is a breach), not a row.
   const names = tenancy.tenants.map((t) => t.name);
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
   const rows = results.hasUnassigned ? [...tenantRows, NO_TENANT] : tenantRows;
   const planes = {} as Record<Plane, PlaneSummary>;
-  let cellCount = 0;
   for (const plane of PLANES) {
     const { cells, breaches, tenantsAffected } = results.planes[plane].count(rows, names);
-    cellCount += cells;
     planes[plane] = {
       breaches,
       tenantsAffected,
@@ -160,7 +162,6 @@ export function assembleReport(
   const counts = Object.fromEntries(
     SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
-  const full = cellCount <= MAX_FULL_CELLS;
   return {
     apiVersion: AUDIT_API_VERSION,
     kind: "AuditReport",
@@ -172,10 +173,11 @@ export function assembleReport(
     })),
     summary: { planes, findings: counts },
     rows,
-    matrixForm: full ? "full" : "breaches",
+    matrixForm: fullMatrix ? "full" : "breaches",
     matrix: matrixView(
-      () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
+      () => (fullMatrix ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
       () => breachList(results.planes),
+      (from, to) => [...expandMatrix([from], [to], results.planes)],
     ),
     findings,
   };
@@ -190,6 +192,8 @@ export interface AuditOptions {
    * as if it were enforced.
    */
   kubeVersion?: KubeVersion;
+  /** List every ordered pair, isolated or not (`--full-matrix`), instead of the breaches alone. */
+  fullMatrix?: boolean;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -238,6 +242,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
       hasUnassigned,
     },
     snapshot.missingKinds,
+    options.fullMatrix,
   );
 }
 

@@ -29,7 +29,7 @@ describe("the node plane", () => {
       synthesizeNamespaces: true,
     });
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    const report = runAudit(snapshot, tenancy);
+    const report = runAudit(snapshot, tenancy, { fullMatrix: true });
     expect(report.matrix.list().filter((c) => c.plane === "node" && c.verdict === "breach")).toEqual([]);
     // The escape itself is still a finding.
     expect(report.findings.some((f) => f.plane === "node" && f.severity === "critical")).toBe(true);
@@ -101,7 +101,7 @@ describe("node-plane evidence names the column's tenant", () => {
   it("in the demo, every node breach cell cites a pod of the column (default → network cites a pod of network, not kube-proxy)", () => {
     const { snapshot } = loadDemo();
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    const report = runAudit(snapshot, tenancy);
+    const report = runAudit(snapshot, tenancy, { fullMatrix: true });
     const breaches = nodeBreaches(report);
     expect(breaches.length).toBeGreaterThanOrEqual(3);
     for (const cell of breaches)
@@ -115,7 +115,7 @@ describe("node-plane evidence names the column's tenant", () => {
       synthesizeNamespaces: true,
     });
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    const report = runAudit(snapshot, tenancy);
+    const report = runAudit(snapshot, tenancy, { fullMatrix: true });
     const breaches = nodeBreaches(report);
     const rows = new Set(breaches.map((c) => c.from));
     expect(rows).toEqual(new Set(["a", "b"]));
@@ -137,7 +137,7 @@ describe("Pod Security labels guard the node only where Pod Security admission r
     const role = snapshot.roles.find((r) => r.metadata.name === "test-master-role")!;
     role.rules = [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create"] }];
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    return runAudit(snapshot, tenancy, { kubeVersion });
+    return runAudit(snapshot, tenancy, { kubeVersion, fullMatrix: true });
   }
   const fromTestNamespace = (report: AuditReport) =>
     nodeBreaches(report).filter((c) => c.from === "test-namespace");
