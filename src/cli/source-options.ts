@@ -10,6 +10,7 @@ import {
   type KubeVersion,
   parseKubeVersion,
 } from "../model/kube-version.js";
+import type { Kind } from "../model/objects.js";
 import { formatOrigin } from "../model/origin.js";
 import { allObjects, type Snapshot } from "../model/snapshot.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
@@ -70,7 +71,14 @@ export function addSourceOptions(command: Command): Command {
     );
 }
 
-export async function loadSource(options: SourceOptions): Promise<LoadResult> {
+/**
+ * What a command reads: `kinds` limits it to what the command needs (the RBAC commands: RBAC kinds and
+ * Namespaces), listed live or read from files; objects of other kinds are passed over before validation.
+ */
+export async function loadSource(
+  options: SourceOptions,
+  { kinds }: { kinds?: ReadonlySet<Kind> } = {},
+): Promise<LoadResult> {
   if (options.demo && options.filename.length > 0)
     throw new UsageError("--demo and -f cannot be used together");
   if ((options.demo || options.filename.length > 0) && (options.kubeconfig || options.context))
@@ -93,11 +101,13 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
         defaultNamespace: options.namespace,
         kubeVersion,
         validate,
+        kinds,
       });
     else
       result = await loadLive({
         kubeconfig: options.kubeconfig,
         context: options.context,
+        kinds,
         onProgress: process.stderr.isTTY
           ? (message) => process.stderr.write(`\r\x1b[K${message}`)
           : undefined,
@@ -107,7 +117,7 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
     throw error;
   }
   // Reading nothing is a broken pipeline or a wrong path, never an empty (and so "isolated") cluster.
-  if (options.filename.length > 0 && isEmpty(result.snapshot)) {
+  if (options.filename.length > 0 && isEmpty(result.snapshot) && !result.passedOver) {
     reportDiagnostics(result.diagnostics);
     const unread = result.diagnostics.filter((d) => d.severity === "error").length;
     throw new UsageError(

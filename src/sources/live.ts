@@ -38,6 +38,8 @@ export interface LiveOptions extends KubeClientOptions {
   pageSize?: number;
   /** Kinds listed at once; default 4. */
   concurrency?: number;
+  /** Only these kinds are listed (what the command needs, like the RBAC ones); default every kind of KINDS. */
+  kinds?: ReadonlySet<Kind>;
 }
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -92,6 +94,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   const origin: Origin = { cluster: contextName };
   const progress = options.onProgress ?? (() => {});
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const kinds = options.kinds ? KINDS.filter((k) => options.kinds!.has(k.kind)) : KINDS;
 
   // One cheap request first, so an unreachable server or bad credentials fail once, clearly.
   progress(`connecting to ${client.server} (context ${contextName})`);
@@ -113,7 +116,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       tried.push(apiVersion);
       const outcome = await listAll(client, info, apiVersion, pageSize, (count) => {
         objects += count;
-        progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+        progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
       });
       if (outcome.type === "notServed") continue;
       let items: Record<string, unknown>[];
@@ -189,26 +192,29 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   };
 
   // Namespaces first: a kind forbidden cluster-wide is then read namespace by namespace.
-  await listKind(KINDS.find((k) => k.kind === "Namespace")!);
+  const namespaceKind = kinds.find((k) => k.kind === "Namespace");
+  if (namespaceKind) {
+    await listKind(namespaceKind);
+    kindsDone++;
+  }
   const namespacesListed = documents.has("Namespace");
-  kindsDone++;
   await forEachLimited(
-    KINDS.filter((k) => k.kind !== "Namespace"),
+    kinds.filter((k) => k.kind !== "Namespace"),
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (info) => {
       await listKind(info);
       kindsDone++;
-      progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+      progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
     },
   );
   progress("");
 
   const built = buildSnapshot(
-    KINDS.flatMap((k) => documents.get(k.kind) ?? []),
+    kinds.flatMap((k) => documents.get(k.kind) ?? []),
     { synthesizeNamespaces: false, kubeVersion },
   );
-  built.snapshot.missingKinds = KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
-  const listing = KINDS.flatMap((k) => said.get(k.kind) ?? []);
+  built.snapshot.missingKinds = kinds.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind);
+  const listing = kinds.flatMap((k) => said.get(k.kind) ?? []);
   return {
     snapshot: built.snapshot,
     diagnostics: [...listing, ...collapseVersionWarnings(built.diagnostics, listedAt, origin)],

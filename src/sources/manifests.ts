@@ -29,7 +29,7 @@ export function loadManifests(paths: string[], options: ManifestOptions = {}): L
     diagnostics.push(...parsed.diagnostics);
   }
   const result = buildSnapshot(documents, { synthesizeNamespaces: true, ...options });
-  return { snapshot: result.snapshot, diagnostics: [...diagnostics, ...result.diagnostics] };
+  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
 }
 
 export function expandPaths(paths: string[], recursive: boolean): string[] {
