@@ -6,6 +6,7 @@ import { runAudit } from "../tenancy/audit.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
+import { terminalProgress } from "./progress.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
 import { VERSION } from "./version.js";
@@ -63,10 +64,17 @@ Examples:
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : undefined;
+      const progress = terminalProgress();
       const report = runAudit(snapshot, tenantsOf(snapshot, tenantSource), {
         kubeVersion,
         fullMatrix: options.fullMatrix,
+        onPhase: progress,
       });
+      // Writing a large report takes a while: its size so far, unless stdout is the terminal itself.
+      const writing = process.stdout.isTTY ? undefined : progress;
+      progress?.(`writing the ${options.output} report`);
+      if (!writing) progress?.("");
+      let written = 0;
       auditFormat(options.output)!.write(
         report,
         {
@@ -75,8 +83,13 @@ Examples:
           version: VERSION,
           baseDir: process.cwd(),
         },
-        (chunk) => process.stdout.write(chunk),
+        (chunk) => {
+          written += chunk.length;
+          writing?.(`writing the ${options.output} report: ${(written / 1e6).toFixed(0)} MB`);
+          process.stdout.write(chunk);
+        },
       );
+      writing?.("");
       if (options.failOn) {
         const threshold = severityRank(options.failOn);
         const tripped = report.findings.filter((f) => severityRank(f.severity) >= threshold).length;

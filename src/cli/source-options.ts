@@ -20,6 +20,7 @@ import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
 import { InputError, loadManifests } from "../sources/manifests.js";
 import { UsageError } from "./errors.js";
+import { terminalProgress } from "./progress.js";
 
 export interface SourceOptions {
   filename: string[];
@@ -92,6 +93,7 @@ export async function loadSource(
     );
   const kubeVersion = manifestKubeVersion(options.kubeVersion);
   const validate = validationMode(options);
+  const progress = terminalProgress();
   let result: LoadResult;
   try {
     if (options.demo) result = loadDemo({ kubeVersion });
@@ -102,20 +104,21 @@ export async function loadSource(
         kubeVersion,
         validate,
         kinds,
+        onProgress: progress,
       });
     else
       result = await loadLive({
         kubeconfig: options.kubeconfig,
         context: options.context,
         kinds,
-        onProgress: process.stderr.isTTY
-          ? (message) => process.stderr.write(`\r\x1b[K${message}`)
-          : undefined,
+        onProgress: progress,
       });
   } catch (error) {
+    progress?.("");
     if (error instanceof InputError) throw new UsageError(error.message);
     throw error;
   }
+  progress?.("");
   // Reading nothing is a broken pipeline or a wrong path, never an empty (and so "isolated") cluster.
   if (options.filename.length > 0 && isEmpty(result.snapshot) && !result.passedOver) {
     reportDiagnostics(result.diagnostics);

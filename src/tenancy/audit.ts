@@ -194,6 +194,8 @@ export interface AuditOptions {
   kubeVersion?: KubeVersion;
   /** List every ordered pair, isolated or not (`--full-matrix`), instead of the breaches alone. */
   fullMatrix?: boolean;
+  /** Told as each phase starts (the API plane, the network plane, …), for a progress line. */
+  onPhase?: (phase: string) => void;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -201,11 +203,15 @@ const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmissi
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
+  const phase = options.onPhase ?? (() => {});
+  const tenants = `${tenancy.tenants.length} tenant${tenancy.tenants.length === 1 ? "" : "s"}`;
+  phase(`API plane: RBAC between ${tenants}`);
   const authorizer = buildAuthorizer(snapshot);
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
   const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+  phase(`node plane: node escapes between ${tenants}`);
   const node = nodePlane(snapshot, tenancy, {
     escapes: (spec) => {
       const evidence = canEscapeToNode(spec);
@@ -221,8 +227,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     podCreators: podCreators(api, tenancy),
     namespacePatchers: namespacePatchers(api, tenancy),
   });
+  phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
   const network = analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);
+  phase("findings: RBAC, network and Pod Security rules");
   const findings = [
     ...rbacFindings(snapshot, authorizer),
     ...findingsOf(network),
@@ -233,6 +241,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
   ];
+  phase("summing up the matrix");
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   return assembleReport(
     tenancy,
