@@ -35,7 +35,7 @@ export function renderHtml(report: AuditReport, title = "kubefence audit"): stri
     omittedBreaches: grid ? 0 : total - cells.length,
     findings: report.findings,
   };
-  const data = gzipSync(JSON.stringify(shown), { level: 9 }).toString("base64");
+  const data = gzipSync(JSON.stringify(shown), { level: 6 }).toString("base64");
   return `<!doctype html>
 <html lang="en">
 <head>
