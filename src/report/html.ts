@@ -9,20 +9,21 @@
  */
 import { gzipSync } from "node:zlib";
 import type { AuditReport } from "../tenancy/audit.js";
-import type { MatrixCell } from "../tenancy/matrix.js";
+import { ALL_TENANTS, type MatrixCell } from "../tenancy/matrix.js";
 
 /** Up to this many tenants each pair is a cell of the heat-map, carried with its own chains. */
 const GRID_MAX_TENANTS = 150;
-/** Beyond it, the breaches as stored ("*" ends) are carried, up to this many, for the page to aggregate. */
-export const MAX_PAGE_BREACHES = 100_000;
+/**
+ * Beyond it, the breaches as stored are carried for the page to aggregate: every row- or column-wide one (at
+ * most a few per tenant), and up to this many single pairs per plane.
+ */
+export const MAX_PAGE_PAIRS_PER_PLANE = 40_000;
 
 export function renderHtml(report: AuditReport, title = "kubefence audit"): string {
   const columns = report.tenants.map((t) => t.name);
   const grid = columns.length <= GRID_MAX_TENANTS;
   // A grid's cells: each breached pair with its own chain. Beyond: the stored breaches, a row-wide one once.
-  const { cells, total } = grid
-    ? { cells: pairBreaches(report, columns), total: 0 }
-    : report.matrix.breaches(MAX_PAGE_BREACHES);
+  const { cells, omitted } = grid ? { cells: pairBreaches(report, columns), omitted: 0 } : carried(report);
   const shown = {
     apiVersion: report.apiVersion,
     kind: report.kind,
@@ -31,8 +32,8 @@ export function renderHtml(report: AuditReport, title = "kubefence audit"): stri
     rows: report.rows,
     matrixForm: grid ? "pairs" : "breaches",
     matrix: cells.map((c) => [c.from, c.to, c.plane, c.evidence]),
-    /** Stored breaches left out of the page (beyond MAX_PAGE_BREACHES); -o json lists them. */
-    omittedBreaches: grid ? 0 : total - cells.length,
+    /** Single-pair breaches left out of the page (beyond MAX_PAGE_PAIRS_PER_PLANE); -o json lists them. */
+    omittedBreaches: omitted,
     findings: report.findings,
   };
   const data = gzipSync(JSON.stringify(shown), { level: 6 }).toString("base64");
@@ -78,6 +79,25 @@ function pairBreaches(report: AuditReport, columns: string[]): MatrixCell[] {
     for (const to of columns)
       if (from !== to) for (const c of report.matrix.pair(from, to)) if (c.verdict === "breach") out.push(c);
   return out;
+}
+
+/** The stored breaches the page carries: every "*" one, and the first single pairs of each plane. */
+function carried(report: AuditReport): { cells: MatrixCell[]; omitted: number } {
+  const cells: MatrixCell[] = [];
+  const pairs = new Map<string, number>();
+  let omitted = 0;
+  for (const c of report.matrix.stored()) {
+    if (c.from === ALL_TENANTS || c.to === ALL_TENANTS) {
+      cells.push(c);
+      continue;
+    }
+    const taken = pairs.get(c.plane) ?? 0;
+    if (taken < MAX_PAGE_PAIRS_PER_PLANE) {
+      cells.push(c);
+      pairs.set(c.plane, taken + 1);
+    } else omitted++;
+  }
+  return { cells, omitted };
 }
 
 function escapeHtml(text: string): string {
@@ -204,7 +224,7 @@ function aggregate() {
     });
   }
   const span = (list, k, b) => { const a = list[k * b], z = list[Math.min(list.length, (k + 1) * b) - 1]; return a === z ? a : a + " \\u2026 " + z; };
-  document.getElementById("matrix-hint").textContent = rows.length + " rows \\u00d7 " + columns.length + " columns, in blocks of " + rb + " \\u00d7 " + cb + " tenants: a block shows the planes with a breach in it, its colour the largest share of its pairs breached. Click a block for its pairs." + (report.omittedBreaches ? " Only the first " + report.matrix.length + " stored breaches are in this page (" + report.omittedBreaches + " more: -o json lists every one), so blocks may show fewer." : "");
+  document.getElementById("matrix-hint").textContent = rows.length + " rows \\u00d7 " + columns.length + " columns, in blocks of " + rb + " \\u00d7 " + cb + " tenants: a block shows the planes with a breach in it, its colour the largest share of its pairs breached. Click a block for its pairs." + (report.omittedBreaches ? " This page carries every row- and column-wide breach but not " + report.omittedBreaches + " single-pair breaches (-o json lists every one), so blocks may show fewer." : "");
   matrix.append(el("tr", {}, el("th", {}, "from \\\\ to"), ...Array.from({ length: nc }, (_, j) => el("th", { title: span(columns, j, cb) }, String(j + 1)))));
   for (let r = 0; r < nr; r++) {
     const tr = el("tr", {}, el("th", { title: span(rows, r, rb) }, String(r + 1)));

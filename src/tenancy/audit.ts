@@ -88,6 +88,8 @@ export interface MatrixView {
   list(): MatrixCell[];
   /** The first `limit` breaches, and how many there are, without making every cell. */
   breaches(limit: number): { cells: MatrixCell[]; total: number };
+  /** The breaches as the planes store them ("*" ends), whatever the form: what a compact view is made of. */
+  stored(): Iterable<MatrixCell>;
   /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
   pair(from: string, to: string): MatrixCell[];
   toJSON(): MatrixCell[];
@@ -114,6 +116,7 @@ export function matrixView(
       for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
       return { cells, total };
     },
+    stored: breachCells,
     pair,
     toJSON: list,
   };

@@ -191,6 +191,12 @@ describe("the HTML audit report of 10 000 tenants", () => {
     expect(await large.locator("#matrix td.cell").count()).toBe(40 * 40);
   });
 
+  it("says what it leaves out: single pairs beyond 40 000 per plane (the network's last 10 000 here)", async () => {
+    expect(await large.locator("#matrix-hint").textContent()).toContain(
+      "This page carries every row- and column-wide breach but not 10000 single-pair breaches (-o json lists every one)",
+    );
+  });
+
   it("aggregates exactly: a block's counts are its pairs' breaches per plane", async () => {
     // Block (1,1): rows and columns 0…249. Rows 0, 10, …, 240 (25) reach every column (node): 25 × 249 pairs;
     // columns 0, 100, 200 are reached from every other row (api): 3 × 249; each row its next five (network).
