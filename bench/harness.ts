@@ -43,6 +43,8 @@ export interface BenchContext {
   measure<T>(operation: string, fn: () => T | Promise<T>, options?: MeasureOptions): Promise<T>;
   /** A result that is not one timed run (latency percentiles, an extrapolation): a row with `detail` and no time. */
   note(operation: string, detail: string): void;
+  /** A run timed elsewhere (another process: bench/cli.bench.ts), with that process's own peak RSS. */
+  record(operation: string, ms: number, peakRssMB: number, detail: string): void;
 }
 
 export interface Measurement {
@@ -52,6 +54,8 @@ export interface Measurement {
   count?: number;
   unit?: string;
   detail?: string;
+  /** The peak RSS of the process this row ran in, when not the bench's own (a CLI run). */
+  peakRssMB?: number;
 }
 
 /** What one bench process reports to `bench/run.ts`. */
@@ -91,6 +95,9 @@ export async function benchmark(name: string, run: (context: BenchContext) => un
     },
     note(operation, detail) {
       measurements.push({ operation, detail });
+    },
+    record(operation, ms, peakRssMB, detail) {
+      measurements.push({ operation, ms, peakRssMB, detail });
     },
   };
   let error: string | undefined;
@@ -150,7 +157,7 @@ export function renderResults(results: BenchResult[]): string {
   for (const r of results) {
     for (const m of r.measurements) {
       rows.push(
-        `| ${r.bench} | ${r.size} | ${m.operation} | ${m.ms === undefined ? "" : formatTime(m.ms)} | ${m.detail ?? formatThroughput(m)} | ${Math.round(r.peakRssMB)} |`,
+        `| ${r.bench} | ${r.size} | ${m.operation} | ${m.ms === undefined ? "" : formatTime(m.ms)} | ${m.detail ?? formatThroughput(m)} | ${Math.round(m.peakRssMB ?? r.peakRssMB)} |`,
       );
     }
     if (r.error)

@@ -14,6 +14,7 @@ import { GUARDRAIL_IDS } from "../webhook/guardrails/index.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
+import { terminalProgress } from "./progress.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
 import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
 import { shellWords, terminalWidth } from "./terminal-width.js";
@@ -27,6 +28,7 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   now?: string;
   metricsPairs?: boolean;
   details?: boolean;
+  fullMatrix?: boolean;
   severity?: Severity[];
   plane?: Plane[];
 }
@@ -79,6 +81,10 @@ export function auditCommand(): Command {
       `only these planes, comma-separated (${PLANES.join(", ")}): their findings in every format (and for --fail-on), their rows and matrix letters in the table`,
       listOf("--plane", PLANES),
     )
+    .option(
+      "--full-matrix",
+      "with -o json|yaml: list every ordered tenant pair on every plane, isolated or not (default: only the breaches, a row-wide one once)",
+    )
     .addHelpText(
       "after",
       `
@@ -130,8 +136,11 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
       // A live cluster is judged as its own version (/version); manifests as --kube-version says.
       const kubeVersion = manifests ? manifestKubeVersion(options.kubeVersion) : snapshot.serverVersion;
       const tenancy = tenantsOf(snapshot, tenantSource);
+      const progress = terminalProgress();
       const full = runAudit(snapshot, tenancy, {
         kubeVersion,
+        fullMatrix: options.fullMatrix,
+        onPhase: progress,
         guardrailModes: guardrailModesOf(options),
         accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
         now: at,
@@ -150,6 +159,11 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
               ...nextSteps(full, options),
             ]
           : [];
+      // Writing a large report takes a while: its size so far, unless stdout is the terminal itself.
+      const writing = process.stdout.isTTY ? undefined : progress;
+      progress?.(`writing the ${options.output} report`);
+      if (!writing) progress?.("");
+      let written = 0;
       auditFormat(options.output)!.write(
         report,
         {
@@ -167,8 +181,13 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
           },
           metrics: { pairs: options.metricsPairs === true, lastFullSync: read, now: new Date() },
         },
-        (chunk) => process.stdout.write(chunk),
+        (chunk) => {
+          written += chunk.length;
+          writing?.(`writing the ${options.output} report: ${(written / 1e6).toFixed(0)} MB`);
+          process.stdout.write(chunk);
+        },
       );
+      writing?.("");
       if (options.failOn) {
         const threshold = severityRank(options.failOn);
         // An accepted finding passes the gate; one whose acceptance has expired fails it again.

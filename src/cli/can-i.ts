@@ -1,5 +1,6 @@
 /** `kubefence can-i`: kubectl auth can-i, answered from a snapshot with the API server's exact semantics. */
 import { Command } from "commander";
+import type { Kind } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { accessListRules, subjectRulesReview } from "../rbac/access-list.js";
 import {
@@ -32,7 +33,8 @@ interface CanIOptions extends SourceOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-const RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+const RBAC_KINDS: Kind[] = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+const RBAC_READ: ReadonlySet<Kind> = new Set<Kind>([...RBAC_KINDS, "Namespace"]);
 
 /**
  * The namespace in question, as kubectl picks it: -n, else (live cluster) the kubeconfig context's
@@ -61,8 +63,9 @@ export async function requestNamespace(options: SourceOptions): Promise<string> 
 export async function loadRbac(
   options: SourceOptions,
 ): Promise<{ snapshot: Snapshot; authorizer: Authorizer }> {
-  const { snapshot } = await loadSource(options);
-  const unread = snapshot.missingKinds.filter((k) => RBAC_KINDS.includes(k));
+  // RBAC answers need the RBAC kinds alone (and Namespaces, for access-matrix's namespaces): nothing else is read.
+  const { snapshot } = await loadSource(options, { kinds: RBAC_READ });
+  const unread = snapshot.missingKinds.filter((k) => (RBAC_KINDS as string[]).includes(k));
   if (unread.length > 0)
     process.stderr.write(
       `Warning: could not read ${unread.join(", ")} from the cluster; answers miss whatever they grant\n`,

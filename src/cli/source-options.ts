@@ -10,6 +10,7 @@ import {
   type KubeVersion,
   parseKubeVersion,
 } from "../model/kube-version.js";
+import type { Kind } from "../model/objects.js";
 import { formatOrigin } from "../model/origin.js";
 import { allObjects, type Snapshot } from "../model/snapshot.js";
 import { withBuiltinRbac } from "../rbac/builtin.js";
@@ -19,6 +20,7 @@ import { loadDemo } from "../sources/demo.js";
 import { loadLive } from "../sources/live.js";
 import { InputError, loadManifests } from "../sources/manifests.js";
 import { UsageError } from "./errors.js";
+import { terminalProgress } from "./progress.js";
 
 export interface SourceOptions {
   filename: string[];
@@ -70,7 +72,14 @@ export function addSourceOptions(command: Command): Command {
     );
 }
 
-export async function loadSource(options: SourceOptions): Promise<LoadResult> {
+/**
+ * What a command reads: `kinds` limits it to what the command needs (the RBAC commands: RBAC kinds and
+ * Namespaces), listed live or read from files; objects of other kinds are passed over before validation.
+ */
+export async function loadSource(
+  options: SourceOptions,
+  { kinds }: { kinds?: ReadonlySet<Kind> } = {},
+): Promise<LoadResult> {
   if (options.demo && options.filename.length > 0)
     throw new UsageError("--demo and -f cannot be used together");
   if ((options.demo || options.filename.length > 0) && (options.kubeconfig || options.context))
@@ -84,6 +93,7 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
     );
   const kubeVersion = manifestKubeVersion(options.kubeVersion);
   const validate = validationMode(options);
+  const progress = terminalProgress();
   let result: LoadResult;
   try {
     if (options.demo) result = loadDemo({ kubeVersion });
@@ -93,21 +103,24 @@ export async function loadSource(options: SourceOptions): Promise<LoadResult> {
         defaultNamespace: options.namespace,
         kubeVersion,
         validate,
+        kinds,
+        onProgress: progress,
       });
     else
       result = await loadLive({
         kubeconfig: options.kubeconfig,
         context: options.context,
-        onProgress: process.stderr.isTTY
-          ? (message) => process.stderr.write(`\r\x1b[K${message}`)
-          : undefined,
+        kinds,
+        onProgress: progress,
       });
   } catch (error) {
+    progress?.("");
     if (error instanceof InputError) throw new UsageError(error.message);
     throw error;
   }
+  progress?.("");
   // Reading nothing is a broken pipeline or a wrong path, never an empty (and so "isolated") cluster.
-  if (options.filename.length > 0 && isEmpty(result.snapshot)) {
+  if (options.filename.length > 0 && isEmpty(result.snapshot) && !result.passedOver) {
     reportDiagnostics(result.diagnostics);
     const unread = result.diagnostics.filter((d) => d.severity === "error").length;
     throw new UsageError(

@@ -37,7 +37,8 @@ export class Rows {
    * those names a port. Destinations with the same answer treat s alike.
    */
   private ingressSeen(s: number, d: number): string {
-    const seen = (this.destRules ??= this.buildDestRules())[d]!;
+    this.destRules ??= this.buildDestRules();
+    const seen = this.destRules[d]!;
     let key = seen.head;
     let named = false;
     for (const r of seen.rules)
@@ -131,8 +132,8 @@ export class Rows {
         c.kind,
         c.kind === "pod" ? c.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).join(",") : "",
         ev.ingressPolicies[d]!.map((p) => p.id).join(","),
-        ev.admin?.ingressPolicies[d]!.map((p) => p.id).join(",") ?? "",
-        ev.baseline?.ingressPolicies[d]!.map((p) => p.id).join(",") ?? "",
+        (ev.admin?.ingressPolicies[d] ?? []).map((p) => p.id).join(","),
+        (ev.baseline?.ingressPolicies[d] ?? []).map((p) => p.id).join(","),
       ].join("|");
       let id = ids.get(key);
       if (id === undefined) {

@@ -94,8 +94,7 @@ export function renderAuditText(report: AuditReport, options: AuditTextOptions =
       );
   }
   const tenants = report.tenants.map((t) => t.name);
-  if (report.matrixForm === "full" && tenants.length <= MAX_GRID_COLUMNS)
-    out.push(renderGrid(report, tenants, planes, columns, colors));
+  if (tenants.length <= MAX_GRID_COLUMNS) out.push(renderGrid(report, tenants, planes, columns, colors));
   else out.push(renderBreachList(report, planes, columns, colors));
   if (report.rows.includes(NO_TENANT))
     out.push(
@@ -150,32 +149,29 @@ function renderGrid(
   width: number,
   colors: Colors,
 ): string {
-  const cell = new Map<string, string>();
-  const unsure = new Set<string>();
-  for (const c of report.matrix.list()) {
-    if (!planes.includes(c.plane)) continue;
-    const key = `${c.from}\u0000${c.to}`;
-    if (c.incomplete) unsure.add(key);
-    if (c.verdict !== "breach") continue;
-    cell.set(key, `${cell.get(key) ?? ""}${PLANE_LETTER[c.plane]}`);
-  }
+  let unsure = false;
+  // Each pair's cells on the planes shown, whatever form the matrix is stored in.
+  const text = (from: string, to: string) => {
+    const cells = report.matrix.pair(from, to).filter((c) => planes.includes(c.plane));
+    const letters =
+      cells
+        .filter((c) => c.verdict === "breach")
+        .map((c) => PLANE_LETTER[c.plane])
+        .join("") || ".";
+    const incomplete = cells.some((c) => c.incomplete);
+    if (incomplete) unsure = true;
+    return `${letters}${incomplete ? "?" : ""}`;
+  };
   const grid = renderTable(
     ["FROM \\ TO", ...columns],
-    report.rows.map((from) => [
-      from,
-      ...columns.map((to) => {
-        if (from === to) return "-";
-        const key = `${from}\u0000${to}`;
-        return `${cell.get(key) ?? "."}${unsure.has(key) ? "?" : ""}`;
-      }),
-    ]),
+    report.rows.map((from) => [from, ...columns.map((to) => (from === to ? "-" : text(from, to)))]),
     { upperCaseHeaders: false },
   );
   const painted = grid
     .split("\n")
-    .map((line, i) => (i === 0 ? line : line.replace(/(?<=\s)([ANX]+)(?=\s|$)/g, (m) => colors.red(m))))
+    .map((line, i) => (i === 0 ? line : line.replace(/(?<=\s)([ANX]+)(?=\s|\?|$)/g, (m) => colors.red(m))))
     .join("\n");
-  const legend = unsure.size > 0 ? ", ? = incomplete" : "";
+  const legend = unsure ? ", ? = incomplete" : "";
   const title = wrapText(
     `Tenant isolation matrix: the row reaches the column by A = API, N = network, X = node (. = isolated${legend})`,
     width,

@@ -18,11 +18,18 @@ import { listItems } from "./documents.js";
 export interface LoadResult {
   snapshot: Snapshot;
   diagnostics: Diagnostic[];
+  /** Objects passed over unread because their kind is not among `kinds` (what the command needs). */
+  passedOver?: number;
 }
 
 export interface BuildOptions extends AdmitOptions {
   /** Declare namespaces that objects live in but no document declares (true for manifests, false for live). */
   synthesizeNamespaces?: boolean;
+  /**
+   * Only objects of these kinds are read (a command that needs no more, like the RBAC ones); the others are
+   * passed over before validation and defaulting, which is where reading costs.
+   */
+  kinds?: ReadonlySet<string>;
 }
 
 export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOptions = {}): LoadResult {
@@ -30,7 +37,12 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
   const byKey = new Map<string, KubeObject>();
   const snapshot = emptySnapshot();
 
+  let passedOver = 0;
   const take = (doc: RawDocument): void => {
+    if (options.kinds && !wanted(doc, options.kinds)) {
+      passedOver++;
+      return;
+    }
     const result = admit(doc, options);
     switch (result.type) {
       case "list":
@@ -68,7 +80,15 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
 
   for (const object of byKey.values()) addObject(snapshot, object);
   if (options.synthesizeNamespaces) diagnostics.push(...synthesizeNamespaces(snapshot, options.kubeVersion));
-  return { snapshot, diagnostics };
+  return options.kinds ? { snapshot, diagnostics, passedOver } : { snapshot, diagnostics };
+}
+
+/** Whether a document may hold a wanted object: one of those kinds, or a List (whose items are judged one by one). */
+function wanted(doc: RawDocument, kinds: ReadonlySet<string>): boolean {
+  const value = doc.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return true; // admit says what is wrong
+  const kind = (value as { kind?: unknown }).kind;
+  return typeof kind !== "string" || kind.endsWith("List") || kinds.has(kind);
 }
 
 function synthesizeNamespaces(snapshot: Snapshot, kubeVersion: KubeVersion | undefined): Diagnostic[] {

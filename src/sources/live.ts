@@ -41,6 +41,8 @@ export interface LiveOptions extends KubeClientOptions {
   pageSize?: number;
   /** Kinds listed at once; default 4. */
   concurrency?: number;
+  /** Only these kinds are listed (what the command needs, like the RBAC ones); default every kind of KINDS. */
+  kinds?: ReadonlySet<Kind>;
 }
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -110,6 +112,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   const origin: Origin = { cluster: contextName };
   const progress = options.onProgress ?? (() => {});
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const kinds = options.kinds ? KINDS.filter((k) => options.kinds!.has(k.kind)) : KINDS;
 
   // One cheap request first, so an unreachable server or bad credentials fail once, clearly.
   progress(`connecting to ${client.server} (context ${contextName})`);
@@ -148,7 +151,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       tried.push(apiVersion);
       const outcome = await listAll(client, info, apiVersion, pageSize, (count) => {
         objects += count;
-        progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+        progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
       });
       if (outcome.type === "notServed") continue;
       let items: Record<string, unknown>[];
@@ -226,23 +229,28 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   };
 
   // Namespaces first: a kind forbidden cluster-wide is then read namespace by namespace.
-  await listKind(KINDS.find((k) => k.kind === "Namespace")!);
+  const namespaceKind = kinds.find((k) => k.kind === "Namespace");
+  if (namespaceKind) {
+    await listKind(namespaceKind);
+    kindsDone++;
+  }
   const namespacesListed = documents.has("Namespace");
-  kindsDone++;
   await forEachLimited(
-    KINDS.filter((k) => k.kind !== "Namespace"),
+    kinds.filter((k) => k.kind !== "Namespace"),
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (info) => {
       await listKind(info);
       kindsDone++;
-      progress(`listed ${objects} objects (${kindsDone}/${KINDS.length} kinds)`);
+      progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
     },
   );
   // Cilium and Calico policies: not modelled, only counted, so the verdicts they may change say so.
   // (Listed only where discovery serves them, as the custom resources of KINDS.)
   const unmodelled: UnmodelledPolicy[] = [];
   const unmodelledSaid: Diagnostic[] = [];
-  await forEachLimited(UNMODELLED_POLICY_KINDS, options.concurrency ?? DEFAULT_CONCURRENCY, async (kind) => {
+  // CNI-specific policies matter only to the network plane: not asked for when NetworkPolicy is not.
+  const cniKinds = kinds.some((k) => k.kind === "NetworkPolicy") ? UNMODELLED_POLICY_KINDS : [];
+  await forEachLimited(cniKinds, options.concurrency ?? DEFAULT_CONCURRENCY, async (kind) => {
     for (const version of kind.versions) {
       const apiVersion = `${kind.group}/${version}`;
       if (!(await served(apiVersion))) continue;
@@ -279,11 +287,11 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   progress("");
 
   const built = buildSnapshot(
-    KINDS.flatMap((k) => documents.get(k.kind) ?? []),
+    kinds.flatMap((k) => documents.get(k.kind) ?? []),
     { synthesizeNamespaces: false, kubeVersion },
   );
   built.snapshot.missingKinds = [
-    ...KINDS.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind),
+    ...kinds.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind),
     ...UNMODELLED_POLICY_KINDS.map((k) => `${k.kind}.${k.group}`).filter((k) => missingKinds.has(k as Kind)),
   ];
   built.snapshot.unmodelledPolicies = unmodelled.sort((a, b) =>
@@ -293,7 +301,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       : 1,
   );
   if (kubeVersion) built.snapshot.serverVersion = kubeVersion;
-  const listing = [...KINDS.flatMap((k) => said.get(k.kind) ?? []), ...unmodelledSaid];
+  const listing = [...kinds.flatMap((k) => said.get(k.kind) ?? []), ...unmodelledSaid];
   return {
     snapshot: built.snapshot,
     diagnostics: [...listing, ...collapseVersionWarnings(built.diagnostics, listedAt, origin)],

@@ -12,6 +12,8 @@ export interface ManifestOptions extends BuildOptions {
   recursive?: boolean;
   /** Read for `-`; injected so tests need no real stdin. */
   readStdin?: () => string;
+  /** Told what is being read (each file, then the building of the snapshot); "" when done. */
+  onProgress?: (message: string) => void;
 }
 
 /** An input problem that stops the run (exit code 2): a path that does not exist, a URL. */
@@ -22,14 +24,20 @@ const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 export function loadManifests(paths: string[], options: ManifestOptions = {}): LoadResult {
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const progress = options.onProgress ?? (() => {});
   for (const file of expandPaths(paths, options.recursive ?? false)) {
+    progress(`reading ${file === "-" ? "stdin" : file}`);
     const text = file === "-" ? (options.readStdin ?? readStdin)() : readFile(file);
     const parsed = parseDocuments(text, file === "-" ? "<stdin>" : file, { validate: options.validate });
     documents.push(...parsed.documents);
     diagnostics.push(...parsed.diagnostics);
   }
+  progress(
+    `checking and defaulting the objects of ${documents.length} document${documents.length === 1 ? "" : "s"}`,
+  );
   const result = buildSnapshot(documents, { synthesizeNamespaces: true, ...options });
-  return { snapshot: result.snapshot, diagnostics: [...diagnostics, ...result.diagnostics] };
+  progress("");
+  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
 }
 
 export function expandPaths(paths: string[], recursive: boolean): string[] {

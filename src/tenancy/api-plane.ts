@@ -107,10 +107,11 @@ export function apiPlane(policy: Policy, tenancy: Tenancy): ApiPlane {
       continue;
     }
     if (rows.length > 1) reachedByEveryone.add(to);
-    // One chain per grant, shared by every row it speaks for.
+    // One chain per grant, shared by every row it speaks for; a grant to everyone is stored once per column
+    // (every tenant row, and the row of no tenant), not once per row.
     let evidence: LazyEvidence | undefined;
-    for (const from of rows) {
-      if (to === from) continue;
+    for (const from of rows.length > 1 ? [ALL_TENANTS, NO_TENANT] : rows) {
+      if (to === from && from !== ALL_TENANTS) continue;
       evidence ??= new LazyEvidence(GRANT_LINKS + 1, () => [
         ...grantEvidence(grant),
         reachText(grant.namespace, to),

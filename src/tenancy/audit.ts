@@ -107,8 +107,9 @@ export interface AuditReport {
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
   /**
-   * "full": every ordered pair on every plane, isolated or not. "breaches" (beyond MAX_FULL_CELLS cells): only
-   * breaches, where `from` or `to` may be "*" (every row, every column); a pair not listed is isolated.
+   * "breaches" (the default): only breaches, as stored, where `from` or `to` may be "*" (every row, every
+   * column), so a row-wide breach is listed once; a pair not listed is isolated. "full" (asked for with
+   * `fullMatrix`): every ordered pair on every plane, isolated or not.
    */
   matrixForm: "full" | "breaches";
   /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
@@ -131,6 +132,10 @@ export interface MatrixView {
   list(): MatrixCell[];
   /** The first `limit` breaches, and how many there are, without making every cell. */
   breaches(limit: number): { cells: MatrixCell[]; total: number };
+  /** The breaches as the planes store them ("*" ends), whatever the form: what a compact view is made of. */
+  stored(): Iterable<MatrixCell>;
+  /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
+  pair(from: string, to: string): MatrixCell[];
   toJSON(): MatrixCell[];
 }
 
@@ -138,6 +143,8 @@ export interface MatrixView {
 export function matrixView(
   make: () => Iterable<MatrixCell>,
   breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
+  pair: (from: string, to: string) => MatrixCell[] = (from, to) =>
+    [...make()].filter((c) => c.from === from && c.to === to),
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -153,12 +160,11 @@ export function matrixView(
       for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
       return { cells, total };
     },
+    stored: breachCells,
+    pair,
     toJSON: list,
   };
 }
-
-/** Above this many cells (about 100 tenants) the matrix lists breaches only. */
-export const MAX_FULL_CELLS = 30_000;
 
 export interface PlaneResults {
   planes: Record<Plane, PlaneBreaches>;
@@ -173,16 +179,15 @@ export function assembleReport(
   tenancy: Tenancy,
   results: PlaneResults,
   missingKinds: readonly string[] = [],
+  fullMatrix = false,
 ): AuditReport {
   // The platform administers every tenant by design: it is a column (reaching it is a breach), not a row.
   const names = tenancy.tenants.map((t) => t.name);
   const tenantRows = tenancy.tenants.filter((t) => !t.platform).map((t) => t.name);
   const rows = results.hasUnassigned ? [...tenantRows, NO_TENANT] : tenantRows;
   const planes = {} as Record<Plane, PlaneSummary>;
-  let cellCount = 0;
   for (const plane of PLANES) {
     const { cells, breaches, tenantsAffected } = results.planes[plane].count(rows, names);
-    cellCount += cells;
     const unreadKinds = PLANE_KINDS[plane].filter((kind) => missingKinds.includes(kind));
     planes[plane] = {
       breaches,
@@ -213,7 +218,6 @@ export function assembleReport(
   const counts = Object.fromEntries(
     SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
-  const full = cellCount <= MAX_FULL_CELLS;
   return {
     apiVersion: AUDIT_API_VERSION,
     kind: "AuditReport",
@@ -233,10 +237,11 @@ export function assembleReport(
       },
     },
     rows,
-    matrixForm: full ? "full" : "breaches",
+    matrixForm: fullMatrix ? "full" : "breaches",
     matrix: matrixView(
-      () => (full ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
+      () => (fullMatrix ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
       () => breachList(results.planes),
+      (from, to) => [...expandMatrix([from], [to], results.planes)],
     ),
     findings,
     acceptances: results.acceptances ?? [],
@@ -263,6 +268,10 @@ export interface AuditOptions {
    */
   accepted?: readonly Acceptance[];
   now?: Date;
+  /** List every ordered pair, isolated or not (`--full-matrix`), instead of the breaches alone. */
+  fullMatrix?: boolean;
+  /** Told as each phase starts (the API plane, the network plane, …), for a progress line. */
+  onPhase?: (phase: string) => void;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -270,12 +279,16 @@ const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmissi
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
+  const phase = options.onPhase ?? (() => {});
+  const tenants = `${tenancy.tenants.length} tenant${tenancy.tenants.length === 1 ? "" : "s"}`;
+  phase(`API plane: RBAC between ${tenants}`);
   const authorizer = buildAuthorizer(snapshot);
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
   const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
+  phase(`node plane: node escapes between ${tenants}`);
   const node = nodePlane(snapshot, tenancy, {
     escapes: (spec) => {
       const evidence = canEscapeToNode(spec);
@@ -293,8 +306,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     refusesEscapes: guards.refusesEscapes,
     refusesRelabel: guards.refusesRelabel,
   });
+  phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
   const network = analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);
+  phase("findings: RBAC, network and Pod Security rules");
   const findings = [
     ...rbacFindings(snapshot, authorizer),
     ...findingsOf(network),
@@ -314,6 +329,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
       podSecurity: podSecurity.config,
     }),
   ];
+  phase("summing up the matrix");
   const hasUnassigned = api.breaches.hasRow(NO_TENANT) || node.hasRow(NO_TENANT);
   let judged: { findings: Finding[]; acceptances?: AcceptanceResult[] } = { findings };
   if (options.now) {
@@ -334,6 +350,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
       hasUnassigned,
     },
     snapshot.missingKinds,
+    options.fullMatrix,
   );
 }
 

@@ -89,7 +89,7 @@ export class BreachMap implements PlaneBreaches {
   private readonly byRow = new Map<string, Map<string, Evidence>>();
 
   add(from: string, to: string, evidence: Evidence): void {
-    if (from === to) return;
+    if (from === to && from !== ALL_TENANTS) return;
     let row = this.byRow.get(from);
     if (!row) {
       row = new Map<string, Evidence>();

@@ -92,7 +92,7 @@ const ANY_NODE = "(any node: no Node objects were read)";
 
 /** Where one tenant's pods run or may run, and an example of each. */
 interface Presence {
-  /** On every node an unconstrained pod may land on (the common case): an example workload. */
+  /** On every node a pod nothing pins may land on (the common case): an example workload. */
   everywhere?: string;
   /** Other nodes it is pinned or constrained to: node → example workload. */
   nodes: Map<string, string>;
@@ -117,14 +117,20 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   const schedulable = (spec: PodSpec) =>
     nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
   const unconstrained = nodes.length === 0 ? [ANY_NODE] : schedulable({ containers: [] });
-  const unconstrainedSet = new Set(unconstrained);
+  // Where a pod nothing pins yet lands: where unconstrained pods go. When no node takes one (every node
+  // tainted, as new and not-ready nodes are), it must carry tolerations, and its author picks them: any node.
+  const everyNodeTainted = unconstrained.length === 0;
+  const landing = everyNodeTainted ? nodes.map((n) => n.metadata.name) : unconstrained;
+  const landingSet = new Set(landing);
+  /** A node of `landing` for the chains that name one: never undefined, `landing` is never empty. */
+  const landingNode = landing[0]!;
   const placed = (found: readonly string[]): Placement => {
-    const covers =
-      found === unconstrained || (unconstrained.length > 0 && unconstrained.every((n) => found.includes(n)));
-    return { nodes: found, covers, specific: covers ? found.filter((n) => !unconstrainedSet.has(n)) : found };
+    const covers = found === landing || (found.length > 0 && landing.every((n) => found.includes(n)));
+    return { nodes: found, covers, specific: covers ? found.filter((n) => !landingSet.has(n)) : found };
   };
-  const everywhere = placed(unconstrained);
-  const byNodeName = new Map<string, Placement>([["", everywhere]]);
+  const everywhere = placed(landing);
+  // A pod without constraints that no node takes is pending: it runs nowhere (yet).
+  const byNodeName = new Map<string, Placement>([["", everyNodeTainted ? placed([]) : everywhere]]);
   const byConstraints = new Map<string, Placement>();
   const placementOf = (spec: PodSpec): Placement => {
     if (nodes.length === 0) return everywhere;
@@ -171,10 +177,17 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     if (covers) e.everywhere ??= { how };
     for (const node of specific) if (!e.nodes.has(node)) e.nodes.set(node, how);
   }
-  // A tenant without pods is not out of reach: nothing confines where its first pod will run.
-  for (const tenant of tenancy.tenants)
-    if (!presence.has(tenant.name) && unconstrained.length > 0)
-      presenceOf(tenant.name).everywhere = `any pod of tenant ${tenant.name} (it has none yet)`;
+  // A tenant without a pod on any node (none yet, or only pending ones) is not out of reach: nothing confines
+  // where its next pod will run.
+  const tolerating = everyNodeTainted
+    ? "; no node takes a pod without tolerations, and its author picks them"
+    : "";
+  for (const tenant of tenancy.tenants) {
+    const p = presence.get(tenant.name);
+    if (p && (p.everywhere || p.nodes.size > 0)) continue;
+    const why = p ? "none of its pods is scheduled yet" : "it has none yet";
+    presenceOf(tenant.name).everywhere = `any pod of tenant ${tenant.name} (${why}${tolerating})`;
+  }
 
   const onNodeText = (node: string, resident: string) =>
     `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`;
@@ -186,12 +199,11 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     const p = presence.get(to);
     if (!p) return undefined;
     if (escaping.everywhere) {
-      if (p.everywhere) return [unconstrained[0]!, p.everywhere];
-      for (const [node, example] of p.nodes) if (unconstrainedSet.has(node)) return [node, example];
+      if (p.everywhere) return [landingNode, p.everywhere];
+      for (const [node, example] of p.nodes) if (landingSet.has(node)) return [node, example];
     }
     for (const [node] of escaping.nodes) {
-      const example =
-        p.nodes.get(node) ?? (p.everywhere && unconstrainedSet.has(node) ? p.everywhere : undefined);
+      const example = p.nodes.get(node) ?? (p.everywhere && landingSet.has(node) ? p.everywhere : undefined);
       if (example) return [node, example];
     }
     return undefined;
@@ -209,7 +221,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
       othersEverywhere - (presence.get(from)?.everywhere ? 1 : 0) === tenancy.tenants.length - 1
     ) {
       const example = tenancy.tenants.find((t) => t.name !== from)!;
-      const node = unconstrained[0]!;
+      const node = landingNode;
       const how = escaping.everywhere.how;
       breaches.add(
         from,
@@ -252,7 +264,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
   // (b) Identities that can create such pods: every node is theirs, so every tenant with a pod somewhere.
   const anywhere = new Map<string, { node: string; resident: string }>();
   for (const [tenant, p] of presence) {
-    if (p.everywhere) anywhere.set(tenant, { node: unconstrained[0]!, resident: p.everywhere });
+    if (p.everywhere) anywhere.set(tenant, { node: landingNode, resident: p.everywhere });
     else
       for (const [node, resident] of p.nodes)
         if (!anywhere.has(tenant)) anywhere.set(tenant, { node, resident });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { accessMatrixCommand } from "../../src/cli/access-matrix.js";
+import { auditCommand } from "../../src/cli/audit.js";
 import { canICommand } from "../../src/cli/can-i.js";
 import { reviewCommand } from "../../src/cli/review.js";
 import { whoCanCommand } from "../../src/cli/who-can.js";
@@ -365,5 +366,89 @@ describe("kubefence review, JSON lines", () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("line 2:");
+  });
+});
+
+describe("access-matrix for many subjects in one run", () => {
+  const grid = async (args: string[]) =>
+    JSON.parse(
+      (await run(accessMatrixCommand, [...args, "-n", "test-namespace", "--demo", "-o", "json"])).stdout,
+    );
+
+  it("repeated --as gives one grid each, the same as one run per subject", async () => {
+    const both = await grid(["--as", "alice", "--as", "bob"]);
+    expect(both).toEqual([await grid(["--as", "alice"]), await grid(["--as", "bob"])]);
+    expect(both.map((g: { user: { name: string } }) => g.user.name)).toEqual(["alice", "bob"]);
+  });
+
+  it("--all-subjects answers for every subject a binding names, each as its own grid would", async () => {
+    const all = await grid(["--all-subjects"]);
+    const names = all.map(
+      (g: { user: { name: string; groups: string[] } }) => g.user.name || g.user.groups[0],
+    );
+    expect(names).toContain("alice");
+    expect(names).toContain("bob");
+    const alice = all.find((g: { user: { name: string } }) => g.user.name === "alice");
+    expect(alice).toEqual(await grid(["--as", "alice"]));
+    const table = await run(accessMatrixCommand, [
+      "--as",
+      "alice",
+      "--as",
+      "bob",
+      "--demo",
+      "--allowed-only",
+    ]);
+    expect(table.stdout).toMatch(/^User\/alice:\nNAME\s+GET/);
+    expect(table.stdout).toContain("\n\nUser/bob:\nNAME");
+  });
+
+  it("--all-subjects with --as is a usage error", async () => {
+    const r = await run(accessMatrixCommand, ["--all-subjects", "--as", "bob", "--demo"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--all-subjects names its subjects itself");
+  });
+});
+
+describe("RBAC commands read only RBAC kinds (and Namespaces)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kubefence-rbac-reads-"));
+  const file = join(dir, "cluster.yaml");
+  // A Pod the validator would warn about (a container without a name), and a Role and RoleBinding for alice.
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Pod
+metadata: {name: broken, namespace: team}
+spec: {containers: [{image: nginx}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: team}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice, namespace: team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
+`,
+  );
+  const podsOnly = join(dir, "pods.yaml");
+  writeFileSync(
+    podsOnly,
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: nginx}]}\n",
+  );
+
+  it("passes over other kinds unread: no word about the broken Pod, the answer from the RBAC objects", async () => {
+    const r = await run(canICommand, ["get", "pods", "-n", "team", "--as", "alice", "-f", file]);
+    expect(r).toMatchObject({ stdout: "yes\n", code: 0 });
+    expect(r.stderr).not.toMatch(/broken|container/);
+    // audit reads the Pod, and says what is wrong with it.
+    expect((await run(auditCommand, ["-f", file])).stderr).toMatch(/Pod "broken".*name/);
+  });
+
+  it("a file without RBAC objects is an answer (no), not 'no objects read'", async () => {
+    const r = await run(canICommand, ["get", "pods", "--as", "alice", "-f", podsOnly]);
+    expect(r.stdout).toBe("no\n");
+    expect(r.code).toBe(1);
   });
 });

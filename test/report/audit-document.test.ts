@@ -7,9 +7,9 @@ import { loadDemo } from "../../src/sources/demo.js";
 import { type AuditReport, matrixView, runAudit } from "../../src/tenancy/audit.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
-function audit(snapshot: ReturnType<typeof loadDemo>["snapshot"]): AuditReport {
+function audit(snapshot: ReturnType<typeof loadDemo>["snapshot"], fullMatrix = false): AuditReport {
   const withRbac = withBuiltinRbac(snapshot);
-  return runAudit(withRbac, resolveTenants(withRbac, { from: "namespace" }).tenancy);
+  return runAudit(withRbac, resolveTenants(withRbac, { from: "namespace" }).tenancy, { fullMatrix });
 }
 
 function written(report: AuditReport, format: "json" | "yaml"): { text: string; chunks: number } {
@@ -19,8 +19,8 @@ function written(report: AuditReport, format: "json" | "yaml"): { text: string; 
 }
 
 describe("writeAuditDocument", () => {
-  const demo = audit(loadDemo().snapshot);
-  // 102 namespaces, one tenant each: beyond MAX_FULL_CELLS, so the matrix lists breaches with "*" ends.
+  // The demo's every pair (--full-matrix), and 102 namespaces, one tenant each, as breaches with "*" ends.
+  const demo = audit(loadDemo().snapshot, true);
   const generated = audit(generateCluster(SIZES.small));
 
   it("writes the same JSON, byte for byte, as JSON.stringify of the whole document", () => {
@@ -30,6 +30,27 @@ describe("writeAuditDocument", () => {
     }
     expect(generated.matrixForm).toBe("breaches");
     expect(demo.matrixForm).toBe("full");
+  });
+
+  it("lists only breaches by default, a row-wide or column-wide one once; the full form says the same of every pair", () => {
+    const sparse = audit(loadDemo().snapshot);
+    expect(sparse.matrixForm).toBe("breaches");
+    const cells = sparse.matrix.list();
+    expect(cells.every((c) => c.verdict === "breach")).toBe(true);
+    // bob's ClusterRoleBinding reaches every column: one entry, not one per tenant.
+    expect(cells.filter((c) => c.plane === "api").map((c) => [c.from, c.to])).toEqual([["(no tenant)", "*"]]);
+    // Every pair's verdict reads the same from both forms.
+    for (const full of demo.matrix.list()) {
+      const [same] = sparse.matrix.pair(full.from, full.to).filter((c) => c.plane === full.plane);
+      expect([full.from, full.to, full.plane, same?.verdict, same?.evidence]).toEqual([
+        full.from,
+        full.to,
+        full.plane,
+        full.verdict,
+        full.evidence,
+      ]);
+    }
+    expect(demo.matrix.list().length).toBeGreaterThan(4 * cells.length);
   });
 
   it("writes YAML that reads back as the same document", () => {

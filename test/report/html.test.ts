@@ -7,10 +7,12 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Finding, Plane } from "../../src/model/finding.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { renderHtml } from "../../src/report/html.js";
 import { loadDemo } from "../../src/sources/demo.js";
-import { runAudit } from "../../src/tenancy/audit.js";
+import { AUDIT_API_VERSION, type AuditReport, matrixView, runAudit } from "../../src/tenancy/audit.js";
+import type { MatrixCell } from "../../src/tenancy/matrix.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -43,6 +45,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("request", (r) => requests.push(r.url()));
   await page.goto(`file://${file}`);
+  await page.waitForSelector("body[data-ready]");
 });
 
 afterAll(async () => {
@@ -73,12 +76,156 @@ describe("the HTML audit report", () => {
   });
 
   it("filters the findings table", async () => {
-    const all = await page.locator("#findings tbody tr").count();
+    // The list is virtual: only the rows in view are drawn; the count says how many there are.
+    const total = await page.locator("#findings-count").textContent();
+    const all = Number(total?.split(" of ")[1]);
+    expect(total).toBe(`${all} of ${all}`);
     await page.fill("#filter", "busybox");
-    const filtered = await page.locator("#findings tbody tr").count();
+    const filtered = await page.locator("#findings .finding").count();
     expect(all).toBeGreaterThan(filtered);
     expect(filtered).toBeGreaterThan(0);
-    for (const text of await page.locator("#findings tbody tr").allTextContents())
+    expect(await page.locator("#findings-count").textContent()).toBe(`${filtered} of ${all}`);
+    // Each row left names busybox in what it shows or in the details a click opens.
+    for (let i = 0; i < filtered; i++) {
+      await page.locator("#findings .finding").nth(i).click();
+      const text = `${await page.locator("#findings .finding").nth(i).textContent()} ${await page.locator("#finding").textContent()}`;
       expect(text.toLowerCase()).toContain("busybox");
+    }
+  });
+});
+
+/**
+ * 10 000 tenants, shaped like the generated large cluster's report: every 10th row reaches every column on the
+ * node plane (stored once), every 100th column is reached from every row through the API, each tenant reaches
+ * its next five over the network, and 100 000 findings, each with its own evidence and remediation.
+ */
+function tenThousandTenants(): AuditReport {
+  const names = Array.from({ length: 10_000 }, (_, i) => `tenant-${String(i).padStart(5, "0")}`);
+  const cells: MatrixCell[] = [];
+  const breach = (from: string, to: string, plane: Plane, evidence: string[]): MatrixCell => ({
+    from,
+    to,
+    plane,
+    verdict: "breach",
+    evidence,
+  });
+  names.forEach((name, i) => {
+    if (i % 10 === 0)
+      cells.push(
+        breach(name, "*", "node", [
+          `${name}/escape-${i}[Pod] escapes to its node: privileged, hostPID`,
+          `it runs or can be scheduled on node-${i % 100}`,
+          `${names[(i + 1) % names.length]}/web-0[Pod] runs or can be scheduled on node-${i % 100}`,
+        ]),
+      );
+    if (i % 100 === 0)
+      cells.push(
+        breach("*", name, "api", [
+          "Group:system:authenticated",
+          `RoleBinding "tenant-developers/${name}" of ClusterRole "edit" to Group "system:authenticated"`,
+          `in namespace ${name} (tenant ${name})`,
+        ]),
+      );
+    for (let k = 1; k <= 5; k++) {
+      const to = names[(i + k) % names.length]!;
+      cells.push(
+        breach(name, to, "network", [
+          `${name}/api-${k}[Pod] => ${to}/db-0[Pod] : TCP 5432`,
+          `no NetworkPolicy in namespace ${to} selects ${to}/db-0[Pod] for Ingress`,
+        ]),
+      );
+    }
+  });
+  const findings: Finding[] = Array.from({ length: 100_000 }, (_, i) => {
+    const ns = names[i % names.length]!;
+    return {
+      id: "rbac.create-workloads",
+      plane: "api",
+      severity: (["critical", "high", "medium", "low"] as const)[i % 4]!,
+      subject: `User:${ns}-owner-${i}@example.com`,
+      object: `namespace ${ns}`,
+      message: `User ${ns}-owner-${i}@example.com can create pods in namespace ${ns}, so it runs any image with the namespace's ServiceAccounts`,
+      evidence: [
+        `RoleBinding ${ns}/owners-${i}`,
+        `ClusterRole edit`,
+        "rule: verbs=[create] resources=[pods]",
+      ],
+      remediation: `kubectl -n ${ns} create rolebinding owners-${i} --clusterrole=view --user=${ns}-owner-${i}@example.com`,
+      resource: { kind: "RoleBinding", namespace: ns, name: `owners-${i}` },
+    };
+  });
+  const plane = { breaches: 1, tenantsAffected: 1, cells: 100_000_000, score: 0, unreadKinds: [] };
+  return {
+    apiVersion: AUDIT_API_VERSION,
+    kind: "AuditReport",
+    tenants: names.map((name) => ({ name, namespaces: [name], platform: false, owners: [] })),
+    summary: {
+      planes: { api: plane, network: plane, node: plane },
+      findings: { critical: 25_000, high: 25_000, medium: 25_000, low: 25_000, info: 0 },
+      acceptance: { accepted: 0, expired: 0 },
+    },
+    rows: names,
+    matrixForm: "breaches",
+    matrix: matrixView(() => cells),
+    findings,
+    acceptances: [],
+  };
+}
+
+describe("the HTML audit report of 10 000 tenants", () => {
+  let large: Page;
+  let size = 0;
+  beforeAll(async () => {
+    const html = renderHtml(tenThousandTenants());
+    size = Buffer.byteLength(html);
+    const file = join(artifacts, "audit-10000.html");
+    writeFileSync(file, html);
+    large = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await large.goto(`file://${file}`);
+    await large.waitForSelector("body[data-ready]", { timeout: 60_000 });
+  }, 120_000);
+
+  it("stays under 10 MB and lays out a few thousand elements, not one per pair or finding", async () => {
+    expect(size).toBeLessThan(10 * 1024 * 1024);
+    const elements = await large.evaluate(() => document.getElementsByTagName("*").length);
+    expect(elements).toBeLessThan(5_000);
+    // 40 × 40 blocks of 250 × 250 tenants, plus the headers.
+    expect(await large.locator("#matrix td.cell").count()).toBe(40 * 40);
+  });
+
+  it("says what it leaves out: single pairs beyond 40 000 per plane (the network's last 10 000 here)", async () => {
+    expect(await large.locator("#matrix-hint").textContent()).toContain(
+      "This page carries every row- and column-wide breach but not 10000 single-pair breaches (-o json lists every one)",
+    );
+  });
+
+  it("aggregates exactly: a block's counts are its pairs' breaches per plane", async () => {
+    // Block (1,1): rows and columns 0…249. Rows 0, 10, …, 240 (25) reach every column (node): 25 × 249 pairs;
+    // columns 0, 100, 200 are reached from every other row (api): 3 × 249; each row its next five (network).
+    const title = await large.locator('#matrix td[data-block="0,0"]').getAttribute("title");
+    expect(title).toBe(
+      `tenant-00000 … tenant-00249 → tenant-00000 … tenant-00249: api ${3 * 249}/${250 * 249}, network ${245 * 5 + 4 + 3 + 2 + 1}/${250 * 249}, node ${25 * 249}/${250 * 249}`,
+    );
+  });
+
+  it("lists a block's pairs in a virtual list and shows a pair's evidence from the page's data", async () => {
+    await large.locator('#matrix td[data-block="0,0"]').click();
+    expect(await large.locator("#pairs-title").textContent()).toMatch(/^\d+ breached pairs in this block$/);
+    const drawn = await large.locator("#pairs-list .pair").count();
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThan(40);
+    await large.locator("#pairs-list .pair").first().click();
+    const evidence = await large.locator("#evidence").textContent();
+    expect(evidence).toContain("tenant-00000 → tenant-00001");
+    expect(evidence).toContain("tenant-00000/api-1[Pod] => tenant-00001/db-0[Pod] : TCP 5432");
+    expect(evidence).toContain("One breach of every column of row tenant-00000, stored once");
+  });
+
+  it("filters 100 000 findings and draws only the rows in view", async () => {
+    expect(await large.locator("#findings-count").textContent()).toBe("100000 of 100000");
+    await large.fill("#filter", "owner-4242@");
+    expect(await large.locator("#findings-count").textContent()).toBe("1 of 100000");
+    await large.locator("#findings .finding").first().click();
+    expect(await large.locator("#finding").textContent()).toContain("RoleBinding tenant-04242/owners-4242");
   });
 });

@@ -183,9 +183,11 @@ describe("AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolic
     const report = runAudit(snapshot, resolveTenants(snapshot, { from: "label", key: "tenant" }).tenancy);
     expect(report.summary.planes.network).toMatchObject({ breaches: 1, unreadKinds: [] });
     expect(
-      report.matrix
-        .list()
-        .filter((c) => c.plane === "network" && ["a", "b"].includes(c.from) && ["a", "b"].includes(c.to))
+      [
+        ["a", "b"],
+        ["b", "a"],
+      ]
+        .flatMap(([from, to]) => report.matrix.pair(from!, to!).filter((c) => c.plane === "network"))
         .map((c) => `${c.from}>${c.to} ${c.verdict}`),
     ).toEqual(["a>b breach", "b>a isolated"]);
     const evidence = report.findings.find(
@@ -228,9 +230,7 @@ describe("AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolic
       expect(answer.incomplete).toBe("1 Cilium policy is not modelled");
       const report = runAudit(snapshot, resolveTenants(snapshot, { from: "label", key: "tenant" }).tenancy);
       expect(report.summary.planes.network.incomplete).toBe("1 Cilium policy is not modelled");
-      const cells = report.matrix
-        .list()
-        .filter((c) => c.plane === "network" && c.from === "b" && c.to === "a");
+      const cells = report.matrix.pair("b", "a").filter((c) => c.plane === "network");
       expect(cells.map((c) => [c.verdict, c.incomplete])).toEqual([
         ["isolated", "1 Cilium policy is not modelled"],
       ]);

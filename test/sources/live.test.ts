@@ -248,6 +248,35 @@ describe("live source against a real kube-apiserver", () => {
     expect(all.snapshot.workloads.map((w) => w.kind)).toEqual(["Deployment", "CronJob"]);
   });
 
+  it("lists only the kinds asked for (the RBAC commands'): the same objects of those kinds, nothing else", async () => {
+    const asked = ["Namespace", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"] as const;
+    const kinds = new Set<string>(asked);
+    const whole = await loadLive({ kubeconfig: cluster.kubeconfig });
+    const messages: string[] = [];
+    const rbac = await loadLive({
+      kubeconfig: cluster.kubeconfig,
+      kinds: new Set(asked),
+      onProgress: (m) => messages.push(m),
+    });
+    const read = allObjects(rbac.snapshot);
+    expect(new Set(read.map((o) => o.kind))).toEqual(kinds);
+    expect(JSON.stringify(read)).toBe(
+      JSON.stringify(allObjects(whole.snapshot).filter((o) => kinds.has(o.kind))),
+    );
+    expect(messages).toContain(`listed ${read.length} objects (5/5 kinds)`);
+    // carol may list everything but RBAC objects: those are missing, and no kind that was not asked for.
+    const carol = await loadLive({
+      kubeconfig: await cluster.userKubeconfig("carol"),
+      kinds: new Set(asked),
+    });
+    expect([...carol.snapshot.missingKinds].sort()).toEqual([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "Role",
+      "RoleBinding",
+    ]);
+  });
+
   it("reports progress and clears the line at the end", async () => {
     const messages: string[] = [];
     await loadLive({ kubeconfig: cluster.kubeconfig, onProgress: (m) => messages.push(m) });

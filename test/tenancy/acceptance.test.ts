@@ -2,6 +2,7 @@
  * Accepted risks: the tenants file's accepted: section and kubefence.io/accept annotations mark findings
  * accepted, never hide them; an expired acceptance fails again; one that matches nothing is a finding.
  */
+import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/finding.js";
@@ -474,12 +475,14 @@ EXPIRED  node.takeover  Pod default/busybox
 
   it("HTML carries each finding's acceptance and the list of acceptances, and renders a status column", () => {
     const html = renderHtml(report);
-    const data = JSON.parse(/<script id="report" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!);
+    // The page's data is gzipped JSON, base64 (the browser decompresses it).
+    const packed = /<script id="report" type="application\/gzip;base64">(.*?)<\/script>/s.exec(html)![1]!;
+    const data = JSON.parse(gunzipSync(Buffer.from(packed, "base64")).toString("utf8"));
     expect(
       data.findings.filter((f: Finding) => f.acceptance).map((f: Finding) => f.acceptance!.status),
     ).toEqual(["expired", "accepted"]);
     expect(data.acceptances.map((a: { status: string }) => a.status)).toEqual(["accepted", "expired"]);
-    expect(html).toContain("<th>Status</th>");
+    expect(html).toContain("<span>Status</span>");
     expect(html).toContain("<h2>Accepted risks</h2>");
   });
 

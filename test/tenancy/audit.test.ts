@@ -7,7 +7,7 @@ import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const snapshot = withBuiltinRbac(loadDemo().snapshot);
 const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-const report = runAudit(snapshot, tenancy);
+const report = runAudit(snapshot, tenancy, { fullMatrix: true });
 const cell = (from: string, to: string, plane: string) =>
   report.matrix.list().find((c) => c.from === from && c.to === to && c.plane === plane);
 
@@ -73,7 +73,9 @@ describe("API plane scope of a cluster-wide grant", () => {
         },
       ],
     });
-    const audit = runAudit(granted, resolveTenants(granted, { from: "namespace" }).tenancy);
+    const audit = runAudit(granted, resolveTenants(granted, { from: "namespace" }).tenancy, {
+      fullMatrix: true,
+    });
     return audit.matrix
       .list()
       .filter((c) => c.from === "test-namespace" && c.plane === "api")

@@ -16,7 +16,9 @@ tenants:
 `,
   "tenants.yaml",
 );
-const report = runAudit(snapshot, resolveTenants(snapshot, { from: "file", config: config! }).tenancy);
+const report = runAudit(snapshot, resolveTenants(snapshot, { from: "file", config: config! }).tenancy, {
+  fullMatrix: true,
+});
 const cell = (from: string, to: string, plane: string) =>
   report.matrix.list().find((c) => c.from === from && c.to === to && c.plane === plane)!;
 

@@ -42,9 +42,7 @@ async function nodeCell() {
   const report = runAudit(snapshot, resolveTenants(snapshot, { from: "namespace" }).tenancy, {
     kubeVersion: snapshot.serverVersion,
   });
-  const cell = report.matrix
-    .list()
-    .find((c) => c.from === "team-a" && c.to === "team-b" && c.plane === "node")!;
+  const cell = report.matrix.pair("team-a", "team-b").find((c) => c.plane === "node")!;
   return { snapshot, report, cell };
 }
 

@@ -57,9 +57,7 @@ function audit(yaml: string, modes?: Map<string, "enforce" | "warn" | "audit">) 
   const report = runAudit(snapshot, resolveTenants(snapshot, { from: "namespace" }).tenancy, {
     guardrailModes: modes,
   });
-  const node = report.matrix
-    .list()
-    .find((c) => c.from === "team-a" && c.to === "team-b" && c.plane === "node")!;
+  const node = report.matrix.pair("team-a", "team-b").find((c) => c.plane === "node")!;
   return { report, node };
 }
 

@@ -38,7 +38,10 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
 `;
 
 function nodeCells(version: string) {
-  const run = runBuiltCli(["audit", "-f", "-", "--kube-version", version, "-o", "json"], MANIFESTS);
+  const run = runBuiltCli(
+    ["audit", "-f", "-", "--kube-version", version, "-o", "json", "--full-matrix"],
+    MANIFESTS,
+  );
   expect(run.code).toBe(0);
   const report = JSON.parse(run.stdout) as {
     matrix: { from: string; to: string; plane: string; verdict: string }[];

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { KubeVersion } from "../../src/model/kube-version.js";
 import { ENFORCE_LEVEL_LABEL } from "../../src/podsecurity/index.js";
@@ -5,6 +6,8 @@ import { buildSnapshot } from "../../src/sources/build.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { parseDocuments } from "../../src/sources/documents.js";
 import { type AuditReport, runAudit } from "../../src/tenancy/audit.js";
+import { ALL_TENANTS, LazyEvidence, lookup } from "../../src/tenancy/matrix.js";
+import { nodePlane } from "../../src/tenancy/node-plane.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const ONE_TENANT = `
@@ -26,7 +29,7 @@ describe("the node plane", () => {
       synthesizeNamespaces: true,
     });
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    const report = runAudit(snapshot, tenancy);
+    const report = runAudit(snapshot, tenancy, { fullMatrix: true });
     expect(report.matrix.list().filter((c) => c.plane === "node" && c.verdict === "breach")).toEqual([]);
     // The escape itself is still a finding.
     expect(report.findings.some((f) => f.plane === "node" && f.severity === "critical")).toBe(true);
@@ -98,7 +101,7 @@ describe("node-plane evidence names the column's tenant", () => {
   it("in the demo, every node breach cell cites a pod of the column (default → network cites a pod of network, not kube-proxy)", () => {
     const { snapshot } = loadDemo();
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    const report = runAudit(snapshot, tenancy);
+    const report = runAudit(snapshot, tenancy, { fullMatrix: true });
     const breaches = nodeBreaches(report);
     expect(breaches.length).toBeGreaterThanOrEqual(3);
     for (const cell of breaches)
@@ -112,7 +115,7 @@ describe("node-plane evidence names the column's tenant", () => {
       synthesizeNamespaces: true,
     });
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    const report = runAudit(snapshot, tenancy);
+    const report = runAudit(snapshot, tenancy, { fullMatrix: true });
     const breaches = nodeBreaches(report);
     const rows = new Set(breaches.map((c) => c.from));
     expect(rows).toEqual(new Set(["a", "b"]));
@@ -134,7 +137,7 @@ describe("Pod Security labels guard the node only where Pod Security admission r
     const role = snapshot.roles.find((r) => r.metadata.name === "test-master-role")!;
     role.rules = [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create"] }];
     const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
-    return runAudit(snapshot, tenancy, { kubeVersion });
+    return runAudit(snapshot, tenancy, { kubeVersion, fullMatrix: true });
   }
   const fromTestNamespace = (report: AuditReport) =>
     nodeBreaches(report).filter((c) => c.from === "test-namespace");
@@ -162,6 +165,138 @@ describe("Pod Security labels guard the node only where Pod Security admission r
     );
     expect(notes[0]!.evidence).toContain(
       "namespace test-namespace: pod-security.kubernetes.io/enforce=baseline is a plain label here",
+    );
+  });
+});
+
+const TAINT = "{taints: [{key: node.kubernetes.io/not-ready, effect: NoSchedule}]}";
+
+/** A cluster for the node plane: nodes n0… (tainted or not), tenants t0… with at most one pod each. */
+interface NodeCluster {
+  nodes: boolean[]; // tainted?
+  tenants: {
+    pod: "none" | "plain" | "escape" | "tolerating-escape" | "pending";
+    pin?: number;
+    creator: boolean;
+  }[];
+}
+
+function nodeClusterYaml({ nodes, tenants }: NodeCluster): string {
+  const docs: string[] = nodes.map(
+    (tainted, i) => `apiVersion: v1\nkind: Node\nmetadata: {name: n${i}}\nspec: ${tainted ? TAINT : "{}"}`,
+  );
+  tenants.forEach(({ pod, pin, creator }, i) => {
+    docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: t${i}}`);
+    const escapes = pod === "escape" || pod === "tolerating-escape";
+    const spec = [
+      pin !== undefined ? `nodeName: n${pin % nodes.length}` : "",
+      pod === "tolerating-escape" ? "tolerations: [{operator: Exists}]" : "",
+      pod === "pending" ? "nodeSelector: {nowhere: 'true'}" : "",
+      escapes ? "hostPID: true" : "",
+      `containers: [{name: c, image: busybox${escapes ? ", securityContext: {privileged: true}" : ""}}]`,
+    ].filter(Boolean);
+    if (pod !== "none")
+      docs.push(
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: t${i}}\nspec: {${spec.join(", ")}}`,
+      );
+    if (creator)
+      docs.push(
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: pods, namespace: t${i}}\nrules: [{apiGroups: [""], resources: [pods], verbs: [create]}]`,
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: u, namespace: t${i}}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pods}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: u${i}}]`,
+      );
+  });
+  return docs.join("\n---\n");
+}
+
+function auditNodeCluster(cluster: NodeCluster) {
+  const { snapshot } = buildSnapshot(parseDocuments(nodeClusterYaml(cluster), "nodes.yaml").documents, {});
+  const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
+  const node = nodePlane(snapshot, tenancy, {
+    escapes: (spec) => (spec.hostPID ? ["hostPID"] : []),
+    admitsEscapes: (ns) => ({ admits: true, why: `namespace ${ns.metadata.name} has no label` }),
+    podCreators: new Map(
+      cluster.tenants.flatMap((t, i) =>
+        t.creator
+          ? [[`t${i}`, [{ namespace: `t${i}`, evidence: new LazyEvidence(1, () => [`u${i} creates pods`]) }]]]
+          : [],
+      ),
+    ),
+    namespacePatchers: new Map(),
+  });
+  return { node, names: tenancy.tenants.map((t) => t.name) };
+}
+
+describe("the node plane when no node takes an unconstrained pod", () => {
+  // Both nodes tainted (as new or not-ready nodes are): t0 escapes on n0, t1 runs on n1, t2's pod is pending,
+  // t3 has none, and t1 may create pods.
+  const cluster: NodeCluster = {
+    nodes: [true, true],
+    tenants: [
+      { pod: "escape", pin: 0, creator: false },
+      { pod: "plain", pin: 1, creator: true },
+      { pod: "pending", creator: false },
+      { pod: "none", creator: false },
+    ],
+  };
+
+  it("never names an undefined node, and a tenant without a running pod may still get its next pod anywhere", () => {
+    const { node, names } = auditNodeCluster(cluster);
+    for (const from of names)
+      for (const to of names) {
+        const evidence = lookup(node, from, to);
+        if (evidence) expect(evidence.join(" ")).not.toMatch(/undefined/);
+      }
+    expect(lookup(node, "t0", "t3")).toEqual([
+      "t0/p[Pod] escapes to its node: hostPID",
+      "it runs or can be scheduled on n0",
+      "any pod of tenant t3 (it has none yet; no node takes a pod without tolerations, and its author picks them) runs or can be scheduled on n0",
+    ]);
+    expect(lookup(node, "t0", "t2")?.at(-1)).toMatch(
+      /^any pod of tenant t2 \(none of its pods is scheduled yet;/,
+    );
+    // t1 runs only on n1, where t0's escape is not.
+    expect(lookup(node, "t0", "t1")).toBeUndefined();
+    // t1 may create an escaping pod anywhere: every other tenant, stored once for the row.
+    expect([...node.stored()].filter(([from]) => from === "t1").map(([, to]) => to)).toEqual([ALL_TENANTS]);
+    expect(lookup(node, "t1", "t0")?.at(-1)).toBe("t0/p[Pod] runs or can be scheduled on n0");
+  });
+
+  const tenant = (pinned: boolean) =>
+    fc.record({
+      pod: fc.constantFrom("none", "plain", "escape", "tolerating-escape", "pending"),
+      pin: pinned ? fc.option(fc.nat(3), { nil: undefined }) : fc.constant(undefined),
+      creator: fc.boolean(),
+    });
+  const clusterOf = (pinned: boolean) =>
+    fc.record({
+      nodes: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+      tenants: fc.array(tenant(pinned), { minLength: 2, maxLength: 7 }),
+    }) as fc.Arbitrary<NodeCluster>;
+
+  it("stores no more entries than breaches, and evidence never says undefined", () => {
+    fc.assert(
+      fc.property(clusterOf(true), (cluster) => {
+        const { node, names } = auditNodeCluster(cluster);
+        const { breaches } = node.count(names, names);
+        expect([...node.stored()].length).toBeLessThanOrEqual(breaches);
+        for (const from of names)
+          for (const to of names) expect(lookup(node, from, to)?.join(" ") ?? "").not.toMatch(/undefined/);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("grows with breaching rows, not tenant pairs: with nothing pinned to a node, one entry per row at most", () => {
+    fc.assert(
+      fc.property(clusterOf(false), (cluster) => {
+        const { node, names } = auditNodeCluster(cluster);
+        const rows = new Set([...node.stored()].map(([from]) => from));
+        expect([...node.stored()].length).toBe(rows.size);
+        // Each stored row reaches every other tenant.
+        for (const from of rows)
+          for (const to of names) if (to !== from) expect(lookup(node, from, to)).toBeDefined();
+      }),
+      { numRuns: 150 },
     );
   });
 });
