@@ -184,6 +184,14 @@ export function buildClasses(
   return { classes, namespaces, nsIndex, atoms, externalStart, classOfUnit };
 }
 
+type SelectorSource = { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] };
+
+/** Adds every label key a selector mentions (matchLabels and matchExpressions) to `keys`. */
+export function addSelectorKeys(keys: Set<string>, selector: SelectorSource | undefined): void {
+  for (const k of Object.keys(selector?.matchLabels ?? {})) keys.add(k);
+  for (const e of selector?.matchExpressions ?? []) keys.add(e.key);
+}
+
 function portKey(p: ContainerPort): string {
   return `${p.name ?? ""}/${p.port}/${p.protocol}`;
 }
@@ -191,12 +199,7 @@ function portKey(p: ContainerPort): string {
 /** Every label key a pod selector mentions: labels on other keys cannot change any selector's answer. */
 function selectorKeys(policies: CompiledPolicy[]): string[] {
   const keys = new Set<string>();
-  const add = (
-    s: { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] } | undefined,
-  ) => {
-    for (const k of Object.keys(s?.matchLabels ?? {})) keys.add(k);
-    for (const e of s?.matchExpressions ?? []) keys.add(e.key);
-  };
+  const add = (s: SelectorSource | undefined) => addSelectorKeys(keys, s);
   for (const p of policies) {
     add(p.podSelectorSource);
     for (const rule of [...p.ingress, ...p.egress])

@@ -7,7 +7,7 @@ import { type CIDR, formatRange, parseIP } from "../model/ip.js";
 import type { ClusterScopedNetworkPolicy, NetworkPolicy } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { Bitset } from "./bitset.js";
-import { buildClasses, type ClassTable, type EndpointClass } from "./classes.js";
+import { addSelectorKeys, buildClasses, type ClassTable, type EndpointClass } from "./classes.js";
 import { type CompiledClusterPolicy, compileClusterPolicies } from "./cluster-policies.js";
 import { type Connection, type Level, listConnections } from "./connections.js";
 import { ConnSet } from "./conns.js";
@@ -217,12 +217,7 @@ export function analyzeNetwork(snapshot: Snapshot, options: NetworkOptions = {})
 /** Every label key the cluster policies' pod selectors mention (classes must tell them apart). */
 function clusterSelectorKeys(policies: CompiledClusterPolicy[]): string[] {
   const keys = new Set<string>();
-  const add = (
-    s: { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] } | undefined,
-  ) => {
-    for (const k of Object.keys(s?.matchLabels ?? {})) keys.add(k);
-    for (const e of s?.matchExpressions ?? []) keys.add(e.key);
-  };
+  const add = (s: Parameters<typeof addSelectorKeys>[1]) => addSelectorKeys(keys, s);
   for (const p of policies) {
     add(p.podSelectorSource);
     for (const rule of [...p.ingress, ...p.egress])

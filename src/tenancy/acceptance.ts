@@ -33,15 +33,7 @@ export const ACCEPT_EXPIRES_ANNOTATION = "kubefence.io/accept-expires";
 export type AcceptanceStatus = "accepted" | "expired" | "unused" | "invalid";
 
 /** An acceptance as the report lists it (`audit --show-accepted`, JSON's `acceptances`). */
-export interface AcceptanceResult {
-  id: string;
-  tenant?: string;
-  namespace?: string;
-  resource?: ObjectRef;
-  reason: string;
-  owner: string;
-  expires?: string;
-  source: AcceptanceSource;
+export interface AcceptanceResult extends Acceptance {
   /** accepted/expired: it matches findings (expired: they fail again); unused: none; invalid: unreadable. */
   status: AcceptanceStatus;
   /** How many findings it matches. */
