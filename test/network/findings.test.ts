@@ -2,9 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { allObjects } from "../../src/model/snapshot.js";
-import { crossNamespaceByNamespace, networkFindings } from "../../src/network/findings.js";
+import {
+  crossNamespaceByNamespace,
+  networkFindings,
+  PER_WORKLOAD_CLASS_LIMIT,
+} from "../../src/network/findings.js";
 import { analyzeNetwork } from "../../src/network/model.js";
 import { reach, resolveEnd } from "../../src/network/resolve.js";
+import { PER_WORKLOAD_PEER_LIMIT } from "../../src/network/rules/cross-namespace.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { namespace, node, pod, policy, snapshotOf } from "./support.js";
 
@@ -69,6 +74,17 @@ describe("networkFindings", () => {
       "not isolated for ingress (every source allowed): network/nginx[Pod]",
     ]);
     expect(network.remediation).toContain("name: allow-same-namespace");
+  });
+
+  it("many bare pods that no policy tells apart: reported per namespace, not per pod pair (which would be 10^10 at 110 000 pods)", () => {
+    const pods = Array.from({ length: 2 * (PER_WORKLOAD_PEER_LIMIT + 1) }, (_, i) =>
+      pod(`ns-${i % 2}/p${i}`),
+    );
+    const model = analyzeNetwork(snapshotOf([namespace("ns-0"), namespace("ns-1"), ...pods]));
+    // One class per namespace: the class limit alone would take the per-workload path.
+    expect(model.table.externalStart).toBeLessThan(PER_WORKLOAD_CLASS_LIMIT);
+    const cross = networkFindings(model.snapshot).filter((f) => f.id === "network.cross-namespace");
+    expect(cross.map((f) => f.object).sort()).toEqual(["namespace ns-0", "namespace ns-1"]);
   });
 
   it("policies that select nothing, peers that match nothing, shadowed policies, blocked DNS", () => {

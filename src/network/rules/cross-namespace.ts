@@ -13,9 +13,14 @@ import { MAX_EXAMPLES, manifest, networkPolicy, policyRef } from "./support.js";
  * examined); above it, per destination namespace from the namespace matrix, so huge clusters stay fast.
  */
 export const PER_WORKLOAD_CLASS_LIMIT = 3000;
+/**
+ * Peers (workloads, bare pods) up to which it is per workload too: its sources × destinations grow with the
+ * square of the peers, and with few classes (no policy tells pods apart) 110 000 bare pods would be 10^10.
+ */
+export const PER_WORKLOAD_PEER_LIMIT = 3000;
 
 const find = (model: NetworkModel): Draft[] =>
-  model.table.externalStart <= PER_WORKLOAD_CLASS_LIMIT
+  model.table.externalStart <= PER_WORKLOAD_CLASS_LIMIT && model.peers.length <= PER_WORKLOAD_PEER_LIMIT
     ? crossNamespaceByWorkload(model)
     : crossNamespaceByNamespace(model);
 
@@ -27,12 +32,25 @@ function crossNamespaceByWorkload(model: NetworkModel): Draft[] {
   }
   // For each destination unit class: sources from other namespaces.
   const bySrcClass = new Map<number, Map<number, Source>>();
+  // One unit per peer of a pod class: the class's pods are judged alike, and only a hostNetwork source
+  // (a host class, kept whole) depends on its node.
+  const perPeer = new Map<number, Unit[]>();
+  const unitsOf = (c: (typeof model.table.classes)[number]): Unit[] => {
+    if (c.kind !== "pod") return c.units;
+    let list = perPeer.get(c.index);
+    if (!list) {
+      const seen = new Set<number>();
+      list = c.units.filter((u) => !seen.has(u.peer.index) && seen.add(u.peer.index));
+      perPeer.set(c.index, list);
+    }
+    return list;
+  };
   model.forEachClassPair((s, d, conns) => {
     const sc = model.table.classes[s]!;
     const dc = model.table.classes[d]!;
     if (sc.kind === "external" || dc.kind !== "pod" || sc.ns === dc.ns) return;
-    for (const su of sc.units) {
-      for (const du of dc.units) {
+    for (const su of unitsOf(sc)) {
+      for (const du of sc.kind === "host" ? dc.units : unitsOf(dc)) {
         const c = model.nodeLocal(su, du) ? ConnSet.all : conns;
         if (c.isEmpty()) continue;
         let map = bySrcClass.get(du.peer.index);
