@@ -27,6 +27,8 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   showAccepted?: boolean;
   now?: string;
   metricsPairs?: boolean;
+  /** false with --no-pod-security-probe. */
+  podSecurityProbe?: boolean;
   details?: boolean;
   fullMatrix?: boolean;
   severity?: Severity[];
@@ -55,6 +57,10 @@ export function auditCommand(): Command {
       ).choices(SEVERITIES),
     )
     .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
+    .option(
+      "--no-pod-security-probe",
+      "live: do not ask the server whether Pod Security admission runs (a dry-run Namespace create, nothing stored); judge by its version alone",
+    )
     .option(
       "--show-accepted",
       "list every accepted risk (tenants file accepted:, kubefence.io/accept annotations) with its status",
@@ -129,7 +135,9 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
           `--now ${JSON.stringify(options.now)} is not an RFC 3339 date (2027-06-30) or date-time (2027-06-30T12:00:00Z)`,
         );
       const tenantSource = readTenantSource(options);
-      const { snapshot, diagnostics } = await loadSource(options);
+      const { snapshot, diagnostics } = await loadSource(options, {
+        probePodSecurity: options.podSecurityProbe !== false,
+      });
       const read = new Date();
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;

@@ -254,7 +254,7 @@ export interface AuditOptions {
   /**
    * The server version manifests are judged as (`--kube-version`; default the latest known): before 1.23 no
    * Pod Security admission runs by default, so no namespace label keeps a pod out. A live snapshot is judged
-   * as if it were enforced.
+   * as its server's version, unless the server itself said whether the plugin runs (`podSecurityAdmission`).
    */
   kubeVersion?: KubeVersion;
   /**
@@ -286,7 +286,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
-  const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+  const admission = podSecurityAdmissionOf(
+    options.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    snapshot.podSecurityAdmission,
+  );
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
   const node = nodePlane(snapshot, tenancy, {
@@ -316,7 +319,11 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...(admission.enforced
       ? podSecurityFindings(snapshot, podSecurity)
       : [
-          ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
+          ...runRules([podSecurityNotEnforced], {
+            snapshot,
+            reason: admission.reason,
+            probed: snapshot.podSecurityAdmission?.active === false,
+          }),
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
     ...runRules(ADMISSION_RULES, guards.report()),
