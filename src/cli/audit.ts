@@ -1,22 +1,24 @@
-import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { type Plane, SEVERITIES, type Severity, severityRank } from "../model/finding.js";
 import { kindInfo } from "../model/kinds.js";
 import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
-import { parseWebhookSettings } from "../sources/tenants-file.js";
 import { parseInstant } from "../tenancy/acceptance.js";
 import { type AuditReport, runAudit } from "../tenancy/audit.js";
-import type { GuardrailMode } from "../tenancy/enforcement.js";
 import { groupingHints } from "../tenancy/hints.js";
 import { PLANES } from "../tenancy/matrix.js";
-import { GUARDRAIL_IDS } from "../webhook/guardrails/index.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { terminalProgress } from "./progress.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
-import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
+import {
+  addTenantOptions,
+  guardrailModesOf,
+  readTenantSource,
+  type TenantOptions,
+  tenantsOf,
+} from "./tenant-options.js";
 import { shellWords, terminalWidth } from "./terminal-width.js";
 import { VERSION } from "./version.js";
 
@@ -149,7 +151,7 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         kubeVersion,
         fullMatrix: options.fullMatrix,
         onPhase: progress,
-        guardrailModes: guardrailModesOf(options),
+        guardrailModes: guardrailModesOf(options.tenants),
         accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
         now: at,
       });
@@ -258,15 +260,4 @@ function nextSteps(report: AuditReport, options: AuditOptions): string[] {
   return [
     `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then kubectl apply -f fixes.yaml); --fail-on high makes this audit a CI gate.`,
   ];
-}
-
-/** The webhook's guardrail modes from the tenants file (its `guardrails:` section), for crediting enforcement. */
-function guardrailModesOf(options: AuditOptions): ReadonlyMap<string, GuardrailMode> | undefined {
-  if (!options.tenants) return undefined;
-  const { settings } = parseWebhookSettings(
-    readFileSync(options.tenants, "utf8"),
-    options.tenants,
-    GUARDRAIL_IDS,
-  );
-  return settings?.modes;
 }
