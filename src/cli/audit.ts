@@ -215,7 +215,13 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         // policy that matters, an unlisted kind leaves a plane unknown.
         const skipped = diagnostics.filter((d) => d.severity === "error").length;
         // Admission webhooks and policies only credit enforcement: unread, the report is stricter, not weaker.
-        const unlisted = snapshot.missingKinds.filter((kind) => !kindInfo(kind)?.creditsOnly);
+        // A platform's kinds (Capsule, HNC) matter only when tenants are taken from that platform.
+        const platforms = (options.tenantsFrom ?? "").split(",").map((p) => p.trim());
+        const unlisted = snapshot.missingKinds.filter((kind) => {
+          const info = kindInfo(kind);
+          if (info?.creditsOnly) return false;
+          return !info?.platform || platforms.includes(info.platform) || platforms.includes("auto");
+        });
         if (!options.allowIncomplete && (skipped > 0 || unlisted.length > 0)) {
           const what = [
             skipped > 0 ? `${skipped} document${skipped === 1 ? " was" : "s were"} skipped` : "",
