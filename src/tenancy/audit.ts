@@ -66,6 +66,8 @@ export interface PlaneSummary {
   unreadKinds: string[];
   /** Set when some of the plane's verdicts may be wrong for what was read but not modelled (CNI policies). */
   incomplete?: string;
+  /** With `incomplete`: the tenants whose every cell (row and column) it concerns; a pair of two others is judged. */
+  incompleteTenants?: string[];
 }
 
 /** The kinds each plane's verdicts depend on. */
@@ -199,7 +201,12 @@ export function assembleReport(
           ? null
           : Math.floor((100 * (cells - breaches)) / cells),
       unreadKinds,
-      ...(results.planes[plane].incompleteNote ? { incomplete: results.planes[plane].incompleteNote } : {}),
+      ...(results.planes[plane].incompleteNote
+        ? {
+            incomplete: results.planes[plane].incompleteNote,
+            incompleteTenants: results.planes[plane].incompleteTenants?.() ?? names,
+          }
+        : {}),
     };
   }
   // By severity, then plane and id in locale order: ranked once per distinct id (localeCompare per comparison
