@@ -7,33 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../src/sources/kube-client.js";
 import { loadLive } from "../../src/sources/live.js";
 import { probePodSecurityAdmission } from "../../src/sources/pod-security-probe.js";
-import { runAudit } from "../../src/tenancy/audit.js";
-import { resolveTenants } from "../../src/tenancy/tenants.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
+import { nodeCell as nodeEscapeCell, nodeEscapeScenario } from "../support/node-escape-scenario.js";
 
 /** alice administers team-a, labelled to enforce baseline; team-b runs a pod on node-1. */
-const SCENARIO = [
-  {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: { name: "team-a", labels: { "pod-security.kubernetes.io/enforce": "baseline" } },
-  },
-  { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-b" } },
-  { apiVersion: "v1", kind: "Node", metadata: { name: "node-1" } },
-  {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: "web", namespace: "team-b" },
-    spec: { nodeName: "node-1", containers: [{ name: "c", image: "nginx" }] },
-  },
-  {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "RoleBinding",
-    metadata: { name: "alice-admin", namespace: "team-a" },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
-    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "alice" }],
-  },
-];
+const SCENARIO = nodeEscapeScenario({ "pod-security.kubernetes.io/enforce": "baseline" });
 
 /** The article's host pod: privileged, the node's root filesystem, its PID and network namespaces. */
 const HOST_POD = {
@@ -55,14 +33,8 @@ const HOST_POD = {
   },
 };
 
-async function nodeCell(cluster: TestCluster, probePodSecurity: boolean) {
-  const { snapshot, diagnostics } = await loadLive({ kubeconfig: cluster.kubeconfig, probePodSecurity });
-  const report = runAudit(snapshot, resolveTenants(snapshot, { from: "namespace" }).tenancy, {
-    kubeVersion: snapshot.serverVersion,
-  });
-  const cell = report.matrix.pair("team-a", "team-b").find((c) => c.plane === "node")!;
-  return { snapshot, diagnostics, report, cell };
-}
+const nodeCell = (cluster: TestCluster, probePodSecurity: boolean) =>
+  nodeEscapeCell(cluster.kubeconfig, probePodSecurity);
 
 /** Whether the server admits alice's host pod (dry run: nothing is stored). */
 async function admitsHostPod(cluster: TestCluster): Promise<number> {
