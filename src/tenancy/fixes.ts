@@ -125,7 +125,7 @@ export function planFixes(
           acceptance.fix("node", name, { kind: "Namespace", name })
         )
           Object.assign(labels, podSecurityLabels(level, version));
-        if (JSON.stringify(labels) !== JSON.stringify(ns.metadata.labels))
+        if (!sameLabels(labels, ns.metadata.labels ?? {}))
           apply.push({ ...strip(ns), metadata: { ...strip(ns).metadata, labels } } as Manifest);
       }
       if (isolate.size > 0) {
@@ -173,8 +173,10 @@ export function planFixes(
     if (!tenant || tenant === PLATFORM) continue;
     const spec = object.kind === "Pod" ? object.spec : podTemplateOf(object)?.spec;
     if (!spec || !canEscapeToNode(spec).some((e) => e.takeover)) continue;
-    // A controlled object is fixed in its controller's template: the top-most controller read is fixed itself.
-    if (controllerOf(object)) continue;
+    // A controlled object is fixed in its controller's template (the top-most controller read is fixed
+    // itself); one whose controller was not read is left (the breach stays open, and is said): rewritten, its
+    // controller would put the old spec back.
+    if (object.metadata.ownerReferences?.some((o) => o.controller)) continue;
     const ref = refOf(object);
     if (!acceptance.fix("node", object.metadata.namespace, ref)) continue;
     const fixed = strip(object);
@@ -215,6 +217,11 @@ export function planFixes(
 }
 
 const DENY_ALL = "default-deny-all";
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
 
 /**
  * Which fixes the findings leave to make: a fix of an object (or of a namespace's isolation) is left out
@@ -429,8 +436,10 @@ export function applicable(original: unknown, fixed: unknown): unknown {
   if (!isRecord(original) || !isRecord(fixed)) return fixed;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fixed))
-    out[key] = Object.hasOwn(original, key) ? applicable(original[key], value) : value;
-  for (const key of Object.keys(original)) if (!Object.hasOwn(fixed, key)) out[key] = null;
+    if (value !== undefined)
+      out[key] = Object.hasOwn(original, key) ? applicable(original[key], value) : value;
+  for (const [key, value] of Object.entries(original))
+    if (value !== undefined && fixed[key] === undefined) out[key] = null;
   return out;
 }
 
