@@ -6,6 +6,7 @@ import { atLeast } from "../model/kube-version.js";
 import { parseVersion } from "../podsecurity/api.js";
 import { terminalSafe } from "../report/terminal.js";
 import { parseWebhookSettings } from "../sources/tenants-file.js";
+import { parseInstant } from "../tenancy/acceptance.js";
 import { runAudit } from "../tenancy/audit.js";
 import { applyFixPlan, planFixes, withoutNulls } from "../tenancy/fixes.js";
 import { manifestErrors, TENANT_LABEL } from "../tenancy/guardrails.js";
@@ -25,6 +26,7 @@ interface FixOptions extends SourceOptions, TenantOptions {
   output: string;
   podSecurityVersion: string;
   isolation?: string;
+  now?: string;
 }
 
 export function fixCommand(): Command {
@@ -40,20 +42,32 @@ export function fixCommand(): Command {
       "--isolation <kind>",
       "close network breaches with network-policy (NetworkPolicies per namespace) or cluster-policy (one Admin ClusterNetworkPolicy per tenant); default cluster-policy when the input holds a ClusterNetworkPolicy, else network-policy",
     )
+    .option(
+      "--now <time>",
+      "judge acceptance expiries as of this RFC 3339 date or date-time instead of the current time",
+    )
     .addHelpText(
       "after",
       `
 What it writes, per breach:
-  network  every tenant namespace: deny-all, allow-within-tenant and allow-DNS NetworkPolicies, tenant label
-           (--isolation=cluster-policy: one Admin ClusterNetworkPolicy per tenant instead)
+  network  every tenant namespace: the tenant label, allow-within-tenant (it denies everything else) and
+           allow-DNS NetworkPolicies (--isolation=cluster-policy: one Admin ClusterNetworkPolicy per tenant)
   node     every tenant namespace enforces Pod Security baseline (or the tenant's level in --tenants);
-           pods and workloads that escape to their node, rewritten to pass baseline
+           pods and workloads that escape to their node, rewritten to pass baseline (a controlled pod in
+           its controller's template); where a tenant may relabel its namespace, admission policies that
+           refuse weaker Pod Security labels and another tenant's label (Kubernetes 1.30 or later)
   api      the subject that reaches across tenants, removed from its binding (or the binding deleted)
-Deletions are listed as kubectl commands in comments at the top.
+
+The header says what to run, in order: the deletes the apply needs first (a Pod's spec and a Job's
+template are immutable: they are deleted, and the apply re-creates them), kubectl apply, then the deletes
+that follow it. A field the fix removes is written as null: kubectl apply removes it even from an object
+it did not create. Breaches the changes leave open are listed with why; an accepted finding is not fixed
+(kubefence audit --show-accepted lists them). -o json is a List that kubectl apply -f takes; its
+"kubefence" field holds the rest: fixes, deleteBeforeApply, deleteAfterApply, remaining, acceptedNotFixed.
 
 Examples:
   kubefence fix --demo
-  kubefence fix -f k8s/ -R --tenants tenants.yaml > fixes.yaml && kubectl apply -f fixes.yaml`,
+  kubefence fix -f k8s/ -R --tenants tenants.yaml > fixes.yaml   # review; then run what its header says`,
     )
     .action(async (options: FixOptions) => {
       validateOutput(options.output, ["yaml", "json"]);
@@ -71,6 +85,12 @@ Examples:
         throw new UsageError(
           `--isolation must be network-policy or cluster-policy (got "${options.isolation}")`,
         );
+      // An accepted finding is not fixed; whether an acceptance has expired is judged at this time.
+      const now = options.now === undefined ? new Date() : parseInstant(options.now)?.instant;
+      if (!now)
+        throw new UsageError(
+          `--now ${JSON.stringify(options.now)} is not an RFC 3339 date (2027-06-30) or date-time (2027-06-30T12:00:00Z)`,
+        );
       const tenantSource = readTenantSource(options);
       const { snapshot } = await loadSource(options);
       const manifests = options.demo || options.filename.length > 0;
@@ -81,7 +101,7 @@ Examples:
         kubeVersion,
         guardrailModes: options.tenants ? settings.modes : undefined,
         accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
-        now: new Date(),
+        now,
       };
       const tenancy = tenantsOf(snapshot, tenantSource);
       const plan = planFixes(snapshot, tenancy, runAudit(snapshot, tenancy, auditOptions), {
