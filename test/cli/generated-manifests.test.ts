@@ -87,6 +87,18 @@ describe("generated manifests against kube-apiserver", () => {
     expect(applied.code).toBe(0);
   });
 
+  it("fix --demo -o json: a List kubectl apply takes, every object accepted", async () => {
+    const run = await runCommand(fixCommand, ["--demo", "-o", "json"]);
+    expect(run.code).toBe(0);
+    const list = JSON.parse(run.stdout) as { kind: string; items: unknown[] };
+    expect([list.kind, list.items.length > 0]).toEqual(["List", true]);
+    await applyAll(run.stdout);
+    const applied = await cluster.kubectl(["apply", "--dry-run=server", "-f", "-"], run.stdout);
+    expect(rejections(applied.stderr)).toEqual([]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout.split("\n").filter(Boolean)).toHaveLength(list.items.length);
+  });
+
   it("fix on a small case (a privileged Deployment, a cross-tenant binding, no NetworkPolicies): every object accepted", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kubefence-fix-"));
     writeFileSync(join(dir, "case.yaml"), SMALL_CASE);
