@@ -75,6 +75,12 @@ describe("generated manifests against kube-apiserver", () => {
       expect(rejections(applied.stderr)).toEqual([]);
       expect(applied.code).toBe(0);
       expect(applied.stdout).toMatch(/\(server dry run\)/);
+      // An owner ServiceAccount of the tenant's namespace is created with it, not only named.
+      for (const owner of args.filter((a) => a.startsWith("ServiceAccount:"))) {
+        const [, namespace, name] = owner.split(":");
+        if (namespace === args[0])
+          expect(applied.stdout).toContain(`serviceaccount/${name} created (server dry run)`);
+      }
     });
   }
 
@@ -227,6 +233,7 @@ describe("generated manifests against kube-apiserver", () => {
 /** Where each kind kubefence writes is created: plural and whether it is namespaced. */
 const COLLECTIONS = new Map<string, [string, boolean]>([
   ["Namespace", ["namespaces", false]],
+  ["ServiceAccount", ["serviceaccounts", true]],
   ["RoleBinding", ["rolebindings", true]],
   ["NetworkPolicy", ["networkpolicies", true]],
   ["ResourceQuota", ["resourcequotas", true]],
