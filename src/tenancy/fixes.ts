@@ -434,13 +434,14 @@ export function applicable(original: unknown, fixed: unknown): unknown {
   if (Array.isArray(original) && Array.isArray(fixed))
     return original.length === fixed.length ? fixed.map((item, i) => applicable(original[i], item)) : fixed;
   if (!isRecord(original) || !isRecord(fixed)) return fixed;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fixed))
-    if (value !== undefined)
-      out[key] = Object.hasOwn(original, key) ? applicable(original[key], value) : value;
-  for (const [key, value] of Object.entries(original))
-    if (value !== undefined && fixed[key] === undefined) out[key] = null;
-  return out;
+  // Keys are the cluster's (labels, annotations): entries, never assignment, so `__proto__` stays a key.
+  const kept = Object.entries(fixed)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, Object.hasOwn(original, key) ? applicable(original[key], value) : value]);
+  const removed = Object.entries(original)
+    .filter(([key, value]) => value !== undefined && (!Object.hasOwn(fixed, key) || fixed[key] === undefined))
+    .map(([key]) => [key, null]);
+  return Object.fromEntries([...kept, ...removed]);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
