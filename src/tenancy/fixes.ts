@@ -108,6 +108,16 @@ export function planFixes(
       ...snapshot.networkPolicies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
       ...snapshot.clusterNetworkPolicies.map((p) => `${p.kind}/${p.metadata.name}`),
     ]);
+    // A live read lists the whole cluster: with no DNS pod or Service in it there is no cluster DNS, and an
+    // allow-DNS policy would allow nothing (network.peer-matches-nothing). Manifests may leave DNS out.
+    const clusterDns =
+      snapshot.serverVersion === undefined ||
+      snapshot.services.some(
+        (s) => s.metadata.namespace === "kube-system" && s.metadata.name === "kube-dns",
+      ) ||
+      snapshot.pods.some(
+        (p) => p.metadata.namespace === "kube-system" && p.metadata.labels?.["k8s-app"] === "kube-dns",
+      );
     for (const tenant of tenants) {
       const level = tenant.spec?.podSecurity ?? "baseline";
       const apply: Manifest[] = [];
@@ -142,6 +152,7 @@ export function planFixes(
         for (const m of generated as Manifest[]) {
           // allow-within-tenant isolates every pod both ways: a deny-all beside it would change nothing.
           if (m.kind === "NetworkPolicy" && m.metadata.name === DENY_ALL) continue;
+          if (m.kind === "NetworkPolicy" && m.metadata.name === ALLOW_DNS && !clusterDns) continue;
           if (m.kind === "NetworkPolicy" && !existing.has(`${m.metadata.namespace}/${m.metadata.name}`))
             apply.push(m);
           if (m.kind === "ClusterNetworkPolicy" && !existing.has(`${m.kind}/${m.metadata.name}`))
@@ -154,7 +165,7 @@ export function planFixes(
       if (apply.length > 0)
         fix({
           plane: isolate.size > 0 ? "network" : "node",
-          reason: `isolate tenant ${tenant.name}: tenant label${breached("node") && podSecurity ? `, Pod Security ${level}` : ""}${isolate.size > 0 ? (isolation === "cluster-policy" ? ", an Admin ClusterNetworkPolicy denying every other namespace" : ", allow-within-tenant (which denies everything else) and allow-DNS NetworkPolicies") : ""}`,
+          reason: `isolate tenant ${tenant.name}: tenant label${breached("node") && podSecurity ? `, Pod Security ${level}` : ""}${isolate.size > 0 ? (isolation === "cluster-policy" ? ", an Admin ClusterNetworkPolicy denying every other namespace" : clusterDns ? ", allow-within-tenant (which denies everything else) and allow-DNS NetworkPolicies" : ", an allow-within-tenant NetworkPolicy, which denies everything else (no allow-DNS: the cluster read has no DNS)") : ""}`,
           apply,
           delete: [],
         });
@@ -217,6 +228,7 @@ export function planFixes(
 }
 
 const DENY_ALL = "default-deny-all";
+const ALLOW_DNS = "allow-dns";
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);

@@ -227,3 +227,54 @@ describe("applicable", () => {
     expect(applicable(original, fixed)).toEqual(expected);
   });
 });
+
+describe("fixes for a live cluster without cluster DNS", () => {
+  // A live read lists the whole cluster (serverVersion says it is one): no DNS pod, no kube-dns Service.
+  const live = {
+    ...before,
+    serverVersion: { major: 1, minor: 37 },
+    pods: before.pods.filter((p) => p.metadata.namespace !== "kube-system"),
+    services: before.services.filter((s) => s.metadata.namespace !== "kube-system"),
+  };
+  const livePlan = planFixes(live, tenancyOf(live), runAudit(live, tenancyOf(live)));
+  const fixed = applyFixPlan(live, livePlan);
+  const findings = runAudit(fixed, tenancyOf(fixed)).findings;
+
+  it("write no allow-DNS policy, which would allow nothing", () => {
+    const policies = livePlan.fixes.flatMap((f) => f.apply).filter((m) => m.kind === "NetworkPolicy");
+    expect(policies.map((m) => m.metadata.name)).not.toContain("allow-dns");
+    expect(policies.length).toBeGreaterThan(0);
+  });
+
+  it("leave no finding about a policy the fix wrote: none shadowed, none selecting nothing", () => {
+    const written = new Set(
+      livePlan.fixes
+        .flatMap((f) => f.apply)
+        .filter((m) => m.kind === "NetworkPolicy")
+        .map((m) => `${m.metadata.namespace}/${m.metadata.name}`),
+    );
+    const about = findings.filter(
+      (f) =>
+        f.resource?.kind === "NetworkPolicy" && written.has(`${f.resource.namespace}/${f.resource.name}`),
+    );
+    expect(about).toEqual([]);
+    expect(findings.filter((f) => f.id === "network.dns-egress-blocked")).toEqual([]);
+  });
+});
+
+describe("fixes for the demo re-audited", () => {
+  it("leave no finding about a policy the fix wrote (a deny-all beside allow-within-tenant would be shadowed)", () => {
+    const written = new Set(
+      plan.fixes
+        .flatMap((f) => f.apply)
+        .filter((m) => m.kind === "NetworkPolicy")
+        .map((m) => `${m.metadata.namespace}/${m.metadata.name}`),
+    );
+    expect(written.size).toBe(6);
+    const about = reaudit.findings.filter(
+      (f) =>
+        f.resource?.kind === "NetworkPolicy" && written.has(`${f.resource.namespace}/${f.resource.name}`),
+    );
+    expect(about).toEqual([]);
+  });
+});
