@@ -230,7 +230,7 @@ describe("applicable", () => {
 
 describe("fixes for a live cluster without cluster DNS", () => {
   // A live read lists the whole cluster (serverVersion says it is one): no DNS pod, no kube-dns Service.
-  const live = {
+  const live: typeof before = {
     ...before,
     serverVersion: { major: 1, minor: 37 },
     pods: before.pods.filter((p) => p.metadata.namespace !== "kube-system"),
