@@ -123,6 +123,7 @@ export function planFixes(
       const apply: Manifest[] = [];
       // Per namespace, what its findings leave to fix: an accepted one is left as it is.
       const isolate = new Set<string>();
+      let podSecurity = false;
       for (const name of tenant.namespaces) {
         const ns = namespaces.get(name);
         if (!ns) continue;
@@ -133,8 +134,10 @@ export function planFixes(
           breached("node") &&
           enforcesLessThan(ns, level) &&
           acceptance.fix("node", name, { kind: "Namespace", name })
-        )
+        ) {
           Object.assign(labels, podSecurityLabels(level, version));
+          podSecurity = true;
+        }
         if (!sameLabels(labels, ns.metadata.labels ?? {}))
           apply.push({ ...strip(ns), metadata: { ...strip(ns).metadata, labels } } as Manifest);
       }
@@ -159,13 +162,10 @@ export function planFixes(
             apply.push(m);
         }
       }
-      const podSecurity = apply.some(
-        (m) => m.kind === "Namespace" && (m.metadata as { labels?: object }).labels !== undefined,
-      );
       if (apply.length > 0)
         fix({
           plane: isolate.size > 0 ? "network" : "node",
-          reason: `isolate tenant ${tenant.name}: tenant label${breached("node") && podSecurity ? `, Pod Security ${level}` : ""}${isolate.size > 0 ? (isolation === "cluster-policy" ? ", an Admin ClusterNetworkPolicy denying every other namespace" : clusterDns ? ", allow-within-tenant (which denies everything else) and allow-DNS NetworkPolicies" : ", an allow-within-tenant NetworkPolicy, which denies everything else (no allow-DNS: the cluster read has no DNS)") : ""}`,
+          reason: `isolate tenant ${tenant.name}: tenant label${podSecurity ? `, Pod Security ${level}` : ""}${isolate.size > 0 ? (isolation === "cluster-policy" ? ", an Admin ClusterNetworkPolicy denying every other namespace" : clusterDns ? ", allow-within-tenant (which denies everything else) and allow-DNS NetworkPolicies" : ", an allow-within-tenant NetworkPolicy, which denies everything else (no allow-DNS: the cluster read has no DNS)") : ""}`,
           apply,
           delete: [],
         });
