@@ -125,5 +125,7 @@ export function webhookMetrics(): WebhookMetrics {
       return `${[metrics.requests, metrics.tlsHandshakeErrors, metrics.withoutRequest, metrics.reviews, metrics.shed, metrics.decisions, metrics.latency, ...metrics.gauges].map((m) => m.render()).join("\n")}\n`;
     },
   };
+  // An unlabelled counter starts at 0, so rate() has a first sample before the first failure.
+  metrics.tlsHandshakeErrors.inc({}, 0);
   return metrics;
 }
