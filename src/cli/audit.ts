@@ -264,6 +264,6 @@ function nextSteps(report: AuditReport, options: AuditOptions): string[] {
   const breaches = PLANES.reduce((n, p) => n + report.summary.planes[p].breaches, 0);
   if (breaches === 0 && report.findings.length === 0) return [];
   return [
-    `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then kubectl apply -f fixes.yaml); --fail-on high makes this audit a CI gate.`,
+    `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then run what its header says); --fail-on high makes this audit a CI gate.`,
   ];
 }
