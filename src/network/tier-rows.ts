@@ -3,14 +3,18 @@
  * alone). For source class s and destination d, conns = egress(s, d) ∩ ingress(d, s), each through every
  * tier (./tier.ts):
  * - ingress: a tier's decision reads the destination only through its subject key and the source only
- *   through its peer key (PolicyTier.subjectKey / peerKey). So for all the sources of one ingress signature
- *   (their peer keys in every tier), each tier decides once per subject key, each combination of decisions
- *   is walked once, and a destination's verdict is a lookup by its tuple of subject keys;
+ *   through its peer key (PolicyTier.subjectKey / peerKey). Classes are in namespace order, so the
+ *   destinations fall into runs whose subject keys agree in every tier but NetworkPolicy's (cluster-scoped
+ *   subjects are mostly whole namespaces). For the sources of one ingress signature (their peer keys in
+ *   every tier), each tier decides once per subject key; within a run NetworkPolicy's word is, by its bitset
+ *   rows, nothing, everything or not selected — three walks through the tiers, applied to the run's words
+ *   at once — or, for the few destinations some port-restricted rule admits, its exact decision;
  * - egress: when no cluster-scoped policy applies to s's egress, NetworkPolicy's egress rows bound it (any:
  *   may allow, all: allows everything); otherwise it is judged once per distinct tuple of the destinations'
  *   egress peer keys.
  * all = egress all ∧ ingress all; any = egress all ∧ ingress any, and the destinations both sides may allow
- * but neither fully are judged exactly. Equal to evaluating every pair (test/network/tier-property.test.ts).
+ * but the egress side not fully are judged exactly. Equal to evaluating every pair
+ * (test/network/tier-property.test.ts).
  */
 import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
@@ -25,8 +29,26 @@ export interface RowSides {
 
 /** What destinations' ingress admits from the sources of one ingress signature. */
 interface IngressRow extends RowSides {
-  /** The admitted connections, by destination key. */
-  conns: ConnSet[];
+  /** The connections destination d admits. */
+  conns(d: number): ConnSet;
+}
+
+/** Maximal ranges of classes whose subject keys agree in every tier but NetworkPolicy's. */
+interface Runs {
+  from: Int32Array;
+  to: Int32Array;
+  /** Per tier, per run, its subject key id (NetworkPolicy's: unused). */
+  parts: Int32Array[];
+  /** Per class, its run. */
+  of: Int32Array;
+  /** Per class, its NetworkPolicy subject key id. */
+  npKey: Int32Array;
+  /** Per NetworkPolicy subject key id, a class with it. */
+  npReps: number[];
+  /** Classes NetworkPolicy isolates for ingress. */
+  npIsolated: Bitset;
+  /** Per tier, per subject key id, a class with it. */
+  reps: number[][];
 }
 
 /** Classes interned by their tuple of per-tier keys for one direction. */
@@ -45,7 +67,7 @@ const INGRESS_ROWS = 256;
 
 export class TierRows {
   private readonly size: number;
-  private destinations?: Keyed;
+  private runs?: Runs;
   private egressPeers?: Keyed;
   private readonly ingressRows = new Map<string, IngressRow>();
   private readonly decisionIds = new WeakMap<TierDecision, number>();
@@ -54,7 +76,6 @@ export class TierRows {
   /** Per tier after the first, (walk so far, decision) → walk id; per final walk id, its connections. */
   private readonly walks: { ids: Int32Array[]; count: number }[];
   private readonly walked: ConnSet[] = [];
-  private npIsolatedCache?: Uint8Array;
   /** Per walk id: 1 when it allows something, 2 everything. */
   private readonly walkFlags: number[] = [];
   /** Per tier, per peer key of the source, the decision id per subject key (-1: not asked yet). */
@@ -76,7 +97,6 @@ export class TierRows {
   row(s: number): RowSides {
     const ev = this.evaluator;
     const ingress = this.ingressRow(s);
-    const dest = this.destinations!;
     // What s's egress allows toward d, once per tuple of d's egress peer keys (all s's egress can tell).
     this.egressPeers ??= this.intern("Egress", "peer");
     const peers = this.egressPeers.of;
@@ -105,13 +125,13 @@ export class TierRows {
         if (c.isAll()) eAll.set(d);
       }
     }
-    return exactCandidates(eAny, eAll, ingress, (d) => egressConns(d).intersect(ingress.conns[dest.of[d]!]!));
+    return exactCandidates(eAny, eAll, ingress, (d) => egressConns(d).intersect(ingress.conns(d)));
   }
 
   private ingressRow(s: number): IngressRow {
     const tiers = this.evaluator.tiers;
-    this.destinations ??= this.intern("Ingress", "subject");
-    const dest = this.destinations;
+    this.runs ??= this.buildRuns();
+    const runs = this.runs;
     const keys = tiers.map((tier) => tier.peerKey("Ingress", s));
     const signature = keys.join("#");
     let row = this.ingressRows.get(signature);
@@ -121,65 +141,137 @@ export class TierRows {
       const cache = this.decided[t]!;
       let ids = cache.get(key);
       if (!ids) {
-        ids = new Int32Array(dest.reps[t]!.length).fill(-1);
+        ids = new Int32Array(runs.reps[t]!.length).fill(-1);
         if (cache.size >= INGRESS_ROWS) cache.delete(cache.keys().next().value as string);
         cache.set(key, ids);
       }
       return ids;
     });
-    this.settleNetworkPolicy(decided, s);
-    const { flags, conns } = this.walkAll(decided, s);
-    row = { ...bitsOf(flags, dest.of, this.size), conns };
+    const np = tiers.indexOf(this.evaluator.networkPolicy);
+    const side = this.networkPolicyIngress(s);
+    const iso = runs.npIsolated.words;
+    const sAny = side.any.words;
+    const sAll = side.all.words;
+    const any = new Bitset(this.size);
+    const all = new Bitset(this.size);
+    const A = any.words;
+    const L = all.words;
+    const ids = new Int32Array(tiers.length);
+    /** NetworkPolicy's decision id for class d (0 not selected, 1 nothing, 2 everything, else exact). */
+    const npId = (d: number): number => {
+      if (!runs.npIsolated.has(d)) return 0;
+      if (!side.any.has(d)) return 1;
+      if (side.all.has(d)) return 2;
+      const j = runs.npKey[d]!;
+      const id = decided[np]![j]!;
+      return id >= 0 ? id : this.decisionFor(decided[np]!, np, j, runs.npReps[j]!, s);
+    };
+    const runIds = (r: number) => {
+      for (let t = 0; t < tiers.length; t++) {
+        if (t === np) continue;
+        const j = runs.parts[t]![r]!;
+        const id = decided[t]![j]!;
+        ids[t] = id >= 0 ? id : this.decisionFor(decided[t]!, t, j, runs.reps[t]![j]!, s);
+      }
+    };
+    for (let r = 0; r < runs.from.length; r++) {
+      runIds(r);
+      const from = runs.from[r]!;
+      const to = runs.to[r]!;
+      for (let x = 0; x < 3; x++) {
+        ids[np] = x;
+        const f = this.flagsOf(ids);
+        if (f === 0) continue;
+        // The run's destinations in NetworkPolicy state x, a word at a time.
+        for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
+          const m = wordMask(w, from, to);
+          const inState = x === 0 ? ~iso[w]! : x === 1 ? iso[w]! & ~sAny[w]! : iso[w]! & sAll[w]!;
+          if (f & 1) A[w]! |= inState & m;
+          if (f & 2) L[w]! |= inState & m;
+        }
+      }
+      // Some port-restricted rule admits something: NetworkPolicy's exact decision.
+      for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
+        let partial = iso[w]! & sAny[w]! & ~sAll[w]! & wordMask(w, from, to);
+        while (partial !== 0) {
+          const d = (w << 5) + (31 - Math.clz32(partial & -partial));
+          partial &= partial - 1;
+          ids[np] = npId(d);
+          const f = this.flagsOf(ids);
+          if (f & 1) A[w]! |= 1 << (d & 31);
+          if (f & 2) L[w]! |= 1 << (d & 31);
+        }
+      }
+    }
+    const conns = (d: number): ConnSet => {
+      runIds(runs.of[d]!);
+      ids[np] = npId(d);
+      this.flagsOf(ids);
+      return this.walked[this.walkOf(ids)]!;
+    };
+    row = { any, all, conns };
     if (this.ingressRows.size >= INGRESS_ROWS)
       this.ingressRows.delete(this.ingressRows.keys().next().value as string);
     this.ingressRows.set(signature, row);
     return row;
   }
 
-  /** NetworkPolicy's bitset rows settle most of its decisions: nothing, or everything, allowed. */
-  private settleNetworkPolicy(decided: Int32Array[], s: number): void {
-    const dest = this.destinations!;
-    const np = this.evaluator.tiers.indexOf(this.evaluator.networkPolicy);
-    const side = this.networkPolicyIngress(s);
-    const ids = decided[np]!;
-    const isolated = this.npIsolated(np, dest);
-    const reps = dest.reps[np]!;
-    for (let j = 0; j < ids.length; j++) {
-      if (ids[j]! >= 0) continue;
-      // Not isolated: no decision (the rows count it as allowing everything, which only the walk may say).
-      if (!isolated[j]) ids[j] = 0;
-      else if (!side.any.has(reps[j]!)) ids[j] = 1;
-      else if (side.all.has(reps[j]!)) ids[j] = 2;
-    }
+  /** The walk id of one decision per tier. */
+  private walkOf(ids: Int32Array): number {
+    let walk = ids[0]!;
+    for (let t = 1; t < ids.length; t++) walk = this.step(t, walk, ids[t]!);
+    return walk;
   }
 
-  /** Every destination key's walk through the tiers (the hot loop: what it has not seen is out of line). */
-  private walkAll(decided: Int32Array[], s: number): { flags: Uint8Array; conns: ConnSet[] } {
-    const dest = this.destinations!;
-    const count = decided.length;
-    const ids = new Int32Array(count);
-    const flags = new Uint8Array(dest.count);
-    const conns: ConnSet[] = new Array(dest.count);
-    const parts = dest.parts;
-    for (let k = 0; k < dest.count; k++) {
-      let walk = 0;
-      for (let t = 0; t < count; t++) {
-        const j = parts[t]![k]!;
-        let id = decided[t]![j]!;
-        if (id < 0) id = this.decisionFor(decided[t]!, t, j, s);
-        ids[t] = id;
-        walk = t === 0 ? id : this.step(t, walk, id);
+  /** The flags of a walk (1: it allows something, 2: everything), composed on first sight. */
+  private flagsOf(ids: Int32Array): number {
+    const walk = this.walkOf(ids);
+    return this.walkFlags[walk] ?? this.walkFlagsOf(walk, ids);
+  }
+
+  /** The runs of classes, NetworkPolicy's subject keys, and the decisions settleable from its rows. */
+  private buildRuns(): Runs {
+    const tiers = this.evaluator.tiers;
+    const np = tiers.indexOf(this.evaluator.networkPolicy);
+    const keyed = this.intern("Ingress", "subject");
+    const from: number[] = [];
+    const to: number[] = [];
+    const parts: number[][] = tiers.map(() => []);
+    const of = new Int32Array(this.size);
+    const npKey = new Int32Array(this.size);
+    const npIsolated = new Bitset(this.size);
+    for (let d = 0; d < this.size; d++) {
+      const k = keyed.of[d]!;
+      npKey[d] = keyed.parts[np]![k]!;
+      if (this.evaluator.networkPolicy.applying(d, "Ingress").length > 0) npIsolated.set(d);
+      const r = from.length - 1;
+      const same = r >= 0 && tiers.every((_, t) => t === np || parts[t]![r] === keyed.parts[t]![k]!);
+      if (same) to[r] = d + 1;
+      else {
+        from.push(d);
+        to.push(d + 1);
+        for (let t = 0; t < tiers.length; t++) parts[t]!.push(keyed.parts[t]![k]!);
       }
-      flags[k] = this.walkFlags[walk] ?? this.walkFlagsOf(walk, ids);
-      conns[k] = this.walked[walk]!;
+      of[d] = from.length - 1;
     }
-    return { flags, conns };
+    // The decisions npId gives without asking the tier.
+    this.constantId(1);
+    this.constantId(2);
+    return {
+      from: Int32Array.from(from),
+      to: Int32Array.from(to),
+      parts: parts.map((p) => Int32Array.from(p)),
+      of,
+      npKey,
+      npReps: keyed.reps[np]!,
+      npIsolated,
+      reps: keyed.reps,
+    };
   }
 
-  /** Tier t's decision for its subject key j from source s, interned and remembered in `decided`. */
-  private decisionFor(decided: Int32Array, t: number, j: number, s: number): number {
-    const dest = this.destinations!;
-    const id = this.decisionId(this.evaluator.tiers[t]!.decide("Ingress", dest.reps[t]![j]!, s));
+  /** Tier t's decision for its subject key j (a class with it: `rep`) from source s, remembered in `decided`. */
+  private decisionFor(decided: Int32Array, t: number, j: number, rep: number, s: number): number {
+    const id = this.decisionId(this.evaluator.tiers[t]!.decide("Ingress", rep, s));
     decided[j] = id;
     return id;
   }
@@ -191,21 +283,6 @@ export class TierRows {
     const f = (c.isEmpty() ? 0 : 1) | (c.isAll() ? 2 : 0);
     this.walkFlags[walk] = f;
     return f;
-  }
-
-  /** Per subject key of the NetworkPolicy tier, whether its policies isolate the subject for ingress. */
-  private npIsolated(np: number, dest: Keyed): Uint8Array {
-    if (!this.npIsolatedCache) {
-      const reps = dest.reps[np]!;
-      this.npIsolatedCache = new Uint8Array(reps.length);
-      for (let j = 0; j < reps.length; j++)
-        if (this.evaluator.networkPolicy.applying(reps[j]!, "Ingress").length > 0)
-          this.npIsolatedCache[j] = 1;
-      // The ids settleNetworkPolicy gives.
-      this.constantId(1);
-      this.constantId(2);
-    }
-    return this.npIsolatedCache;
   }
 
   /** The walk id after tier t's decision `id`, given the walk id of the tiers before it. */
@@ -287,27 +364,6 @@ export class TierRows {
   }
 }
 
-/** Bitsets of the destinations whose key's flags say some (1) / every (2) connection is admitted. */
-function bitsOf(flags: Uint8Array, of: Int32Array, size: number): RowSides {
-  const any = new Bitset(size);
-  const all = new Bitset(size);
-  const A = any.words;
-  const L = all.words;
-  for (let w = 0, d = 0; w < A.length; w++) {
-    let a = 0;
-    let l = 0;
-    const end = Math.min(d + 32, size);
-    for (let bit = 1; d < end; d++, bit <<= 1) {
-      const f = flags[of[d]!]!;
-      if (f & 1) a |= bit;
-      if (f & 2) l |= bit;
-    }
-    A[w] = a;
-    L[w] = l;
-  }
-  return { any, all };
-}
-
 /**
  * all = eAll ∧ iAll and any = eAll ∧ iAny, exactly; then the destinations both sides may allow but the
  * egress side not fully (eAny ∧ iAny ∧ ¬eAll) are judged by `conns`.
@@ -334,4 +390,12 @@ function exactCandidates(
     }
   }
   return { any, all };
+}
+
+/** The bits of word w that lie in [from, to). */
+function wordMask(w: number, from: number, to: number): number {
+  const lo = Math.max(from - (w << 5), 0);
+  const hi = Math.min(to - (w << 5), 32);
+  const upper = hi === 32 ? 0xffffffff : (1 << hi) - 1;
+  return (upper & ~((1 << lo) - 1)) | 0;
 }
