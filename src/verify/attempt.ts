@@ -3,6 +3,7 @@
  * with server-side dry run (`dryRun=All`: admission runs in full, nothing is stored — for DELETE too).
  * Attempts are data plus a pure `plan`; the registry (attempts/index.ts) alone decides which run, in order.
  */
+import type { Mechanism } from "./classify.js";
 import type { VerifyTarget } from "./target.js";
 
 export const DRY_RUN = "dryRun=All";
@@ -25,7 +26,17 @@ export interface AttemptRequest {
    * accepted answer's body, why the change did not take, or undefined when it did (a breach).
    */
   undoneBy?: (body: unknown) => string | undefined;
+  /**
+   * For a change the server accepts whose effect on the network only the engine can tell (a NetworkPolicy
+   * below an Admin-tier policy, a relabelled namespace): given the accepted answer's body, whether isolation
+   * still holds and by what (verify/network.ts judges it), or what the change opens.
+   */
+  judge?: (body: unknown) => Judged;
 }
+
+export type Judged =
+  | { held: true; blockedBy: Mechanism; name?: string; message: string }
+  | { held: false; message: string };
 
 /** The request to send, or why the attempt does not apply to this tenant (itself a weakness). */
 export type Planned = { request: AttemptRequest } | { notApplicable: string };
@@ -35,7 +46,8 @@ export interface Attempt {
   id: string;
   /** What the tenant tries and why it would break isolation, in a sentence. */
   summary: string;
-  plan(target: VerifyTarget): Planned;
+  /** Undefined: the attempt is not about how this tenant is isolated (not reported). */
+  plan(target: VerifyTarget): Planned | undefined;
 }
 
 export function dryRun(path: string): string {
