@@ -3,14 +3,25 @@
  * with server-side dry run (`dryRun=All`: admission runs in full, nothing is stored — for DELETE too).
  * Attempts are data plus a pure `plan`; the registry (attempts/index.ts) alone decides which run, in order.
  */
-import type { Mechanism } from "./classify.js";
+import { VERIFY_LABEL } from "./names.js";
 import type { VerifyTarget } from "./target.js";
 
+export { VERIFY_LABEL, VERIFY_PREFIX } from "./names.js";
+
 export const DRY_RUN = "dryRun=All";
-/** Names of the objects the attempts submit start with this, so they are recognisable in audit logs. */
-export const VERIFY_PREFIX = "kubefence-verify";
-/** Label on every object an attempt submits. */
-export const VERIFY_LABEL = "kubefence.io/verify";
+
+/** What blocked an attempt (./classify.ts tells them apart). */
+export type Mechanism =
+  | "rbac"
+  | "pod-security"
+  | "pod-security-policy"
+  | "quota"
+  | "webhook"
+  | "webhook-failure"
+  | "admission-policy"
+  | "api-server"
+  | "cluster-network-policy"
+  | "other";
 
 export interface AttemptRequest {
   method: "POST" | "PATCH" | "DELETE";

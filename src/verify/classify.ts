@@ -24,19 +24,9 @@
  *   rule (the admin tier is final: no NetworkPolicy overrides it): "cluster-network-policy", with the policy.
  * Everything else that is not a success is "other", with the server's message.
  */
-import type { AttemptRequest } from "./attempt.js";
+import type { AttemptRequest, Mechanism } from "./attempt.js";
 
-export type Mechanism =
-  | "rbac"
-  | "pod-security"
-  | "pod-security-policy"
-  | "quota"
-  | "webhook"
-  | "webhook-failure"
-  | "admission-policy"
-  | "api-server"
-  | "cluster-network-policy"
-  | "other";
+export type { Mechanism } from "./attempt.js";
 
 export type Classification =
   | { verdict: "accepted"; status: number; message: string }

@@ -12,7 +12,7 @@ import { clusterPolicyRef } from "../network/cluster-policies.js";
 import type { ConnSet } from "../network/conns.js";
 import { analyzeNetwork } from "../network/model.js";
 import { type DirectionVerdict, reachEnds } from "../network/reach.js";
-import { VERIFY_LABEL, VERIFY_PREFIX } from "./attempt.js";
+import { VERIFY_LABEL, VERIFY_PREFIX } from "./names.js";
 
 export interface NetworkChange {
   /** A NetworkPolicy the tenant adds to its namespace. */

@@ -15,13 +15,14 @@ export const clusterPolicyNamespaceRelabel: Attempt = {
   plan(target) {
     const view = target.clusterPolicies;
     if (!view?.isolation) return undefined;
-    const patch: Record<string, string | null> = {};
+    const changes = new Map<string, string | null>();
     for (const key of view.selectorKeys.namespaces) {
       const theirs = Object.hasOwn(view.foreignLabels, key) ? view.foreignLabels[key]! : null;
       const ours = Object.hasOwn(view.namespaceLabels, key) ? view.namespaceLabels[key]! : null;
-      if (theirs !== ours) patch[key] = theirs;
+      if (theirs !== ours) changes.set(key, theirs);
     }
-    if (Object.keys(patch).length === 0) return undefined;
+    if (changes.size === 0) return undefined;
+    const patch = Object.fromEntries(changes);
     const ns = target.namespace;
     const done = `namespace/${ns} labeled (server dry run)`;
     return {
@@ -34,14 +35,12 @@ export const clusterPolicyNamespaceRelabel: Attempt = {
         judge: (body) => {
           const labels = answered<{ metadata?: { labels?: Record<string, string> } }>(body)?.metadata?.labels;
           const after = new Map(Object.entries(view.namespaceLabels));
-          for (const [k, v] of Object.entries(patch)) v === null ? after.delete(k) : after.set(k, v);
+          for (const [k, v] of changes) v === null ? after.delete(k) : after.set(k, v);
           return judgedByEngine(
             target,
             view,
             { namespaceLabels: labels ?? Object.fromEntries(after) },
-            `${done}: ${Object.entries(patch)
-              .map(([k, v]) => (v === null ? `${k}-` : `${k}=${v}`))
-              .join(" ")}`,
+            `${done}: ${[...changes].map(([k, v]) => (v === null ? `${k}-` : `${k}=${v}`)).join(" ")}`,
           );
         },
       },
