@@ -26,6 +26,9 @@ interface Group {
   allBits?: Bitset;
 }
 
+/** Exact rows kept at once. */
+const EXACT_ROWS = 2048;
+
 export class Rows {
   private readonly egressCache = new Map<string, Side>();
   /** Exact rows (cluster-scoped tiers present) by source key. */
@@ -268,6 +271,10 @@ export class Rows {
         (c) => this.ingressOf(c),
       );
       row = this.tierRows.row(s);
+      // Kept for the sources that come next (a namespace's, a tenant's), not for the whole cluster: at
+      // 100 000 pods nearly every class has a key of its own, and two bitsets each.
+      if (this.exactRows.size >= EXACT_ROWS)
+        this.exactRows.delete(this.exactRows.keys().next().value as string);
       this.exactRows.set(key, row);
     }
     // Whole words, as rowInto writes them: bits of the boundary words outside [first, end) are never read.
