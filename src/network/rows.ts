@@ -26,13 +26,8 @@ interface Group {
   allBits?: Bitset;
 }
 
-/** Exact rows kept at once. */
-const EXACT_ROWS = 2048;
-
 export class Rows {
   private readonly egressCache = new Map<string, Side>();
-  /** Exact rows (cluster-scoped tiers present) by source key. */
-  private readonly exactRows = new Map<string, Side>();
   /** The exact rows, when tiers other than NetworkPolicy decide (./tier-rows.ts). */
   private tierRows?: TierRows;
 
@@ -257,30 +252,16 @@ export class Rows {
   }
 
   /**
-   * The row pair by pair through the evaluator: what the bitsets above cannot give once a tier other than
-   * NetworkPolicy decides (they read NetworkPolicy's rules alone).
+   * The exact row through every tier (./tier-rows.ts): what the bitsets above cannot give once a tier other
+   * than NetworkPolicy decides (they read NetworkPolicy's rules alone).
    */
   private exactRowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
-    // Sources with the same key have the same row: worked out once per key, over every destination.
-    const key = this.connsKey(s);
-    let row = this.exactRows.get(key);
-    if (!row) {
-      this.tierRows ??= new TierRows(
-        this.evaluator,
-        (c) => this.egressOf(c),
-        (c) => this.ingressOf(c),
-      );
-      row = this.tierRows.row(s);
-      // Kept for the sources that come next (a namespace's, a tenant's), not for the whole cluster: at
-      // 100 000 pods nearly every class has a key of its own, and two bitsets each.
-      if (this.exactRows.size >= EXACT_ROWS)
-        this.exactRows.delete(this.exactRows.keys().next().value as string);
-      this.exactRows.set(key, row);
-    }
-    // Whole words, as rowInto writes them: bits of the boundary words outside [first, end) are never read.
-    const w1 = (end + 31) >>> 5;
-    any.words.set(row.any.words.subarray(first >>> 5, w1), first >>> 5);
-    all.words.set(row.all.words.subarray(first >>> 5, w1), first >>> 5);
+    this.tierRows ??= new TierRows(
+      this.evaluator,
+      (c) => this.egressOf(c),
+      (c) => this.ingressOf(c),
+    );
+    this.tierRows.rowInto(s, any, all, first, end);
   }
 }
 

@@ -63,13 +63,19 @@ interface Keyed {
 }
 
 /** Ingress rows kept at once (they are reused by the sources of a signature, which come close together). */
-const INGRESS_ROWS = 256;
+const INGRESS_ROWS = 1024;
+/** Egress sides kept at once (one per source; a namespace's range questions ask the same source again). */
+const EGRESS_SIDES = 64;
 
 export class TierRows {
   private readonly size: number;
   private runs?: Runs;
   private egressPeers?: Keyed;
   private readonly ingressRows = new Map<string, IngressRow>();
+  private readonly egressSides = new Map<
+    number,
+    { eAny: Bitset; eAll: Bitset; egressConns: (d: number) => ConnSet }
+  >();
   private readonly decisionIds = new WeakMap<TierDecision, number>();
   private readonly decisionByValue = new Map<string, number>();
   private readonly decisions: (TierDecision | undefined)[] = [undefined, undefined, undefined];
@@ -93,10 +99,42 @@ export class TierRows {
     this.decided = evaluator.tiers.map(() => new Map());
   }
 
-  /** Source s's exact row over every destination. */
-  row(s: number): RowSides {
-    const ev = this.evaluator;
+  /**
+   * Source s's exact row written into `any` and `all`, over the words of destinations [first, end) (as
+   * Rows.rowInto: bits of the boundary words outside the range are never read). Nothing is allocated per
+   * call: the ingress rows are kept per signature, the egress sides are NetworkPolicy's rows.
+   */
+  rowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
     const ingress = this.ingressRow(s);
+    const { eAny, eAll, egressConns } = this.egressSide(s);
+    const A = any.words;
+    const L = all.words;
+    const EA = eAny.words;
+    const EL = eAll.words;
+    const IA = ingress.any.words;
+    const IL = ingress.all.words;
+    const w1 = (end + 31) >>> 5;
+    for (let w = first >>> 5; w < w1; w++) {
+      A[w] = EL[w]! & IA[w]!;
+      L[w] = EL[w]! & IL[w]!;
+      // Both sides may allow something, the egress side not everything: judged exactly.
+      let open = EA[w]! & IA[w]! & ~EL[w]!;
+      while (open !== 0) {
+        const bit = open & -open;
+        open &= open - 1;
+        const d = (w << 5) + (31 - Math.clz32(bit));
+        const c = egressConns(d).intersect(ingress.conns(d));
+        if (!c.isEmpty()) A[w]! |= bit;
+        if (c.isAll()) L[w]! |= bit;
+      }
+    }
+  }
+
+  /** What s's egress may allow (eAny) and allows fully (eAll), and exactly toward one destination. */
+  private egressSide(s: number): { eAny: Bitset; eAll: Bitset; egressConns: (d: number) => ConnSet } {
+    const ev = this.evaluator;
+    const known = this.egressSides.get(s);
+    if (known) return known;
     // What s's egress allows toward d, once per tuple of d's egress peer keys (all s's egress can tell).
     this.egressPeers ??= this.intern("Egress", "peer");
     const peers = this.egressPeers.of;
@@ -109,23 +147,25 @@ export class TierRows {
       }
       return c;
     };
-    let eAny: Bitset;
-    let eAll: Bitset;
+    let side: { eAny: Bitset; eAll: Bitset; egressConns: (d: number) => ConnSet };
     if (!ev.admin?.applying(s, "Egress").length && !ev.baseline?.applying(s, "Egress").length) {
       // Only NetworkPolicy may decide s's egress: its rows bound it.
-      const side = this.networkPolicyEgress(s);
-      eAny = side.any;
-      eAll = side.all;
+      const np = this.networkPolicyEgress(s);
+      side = { eAny: np.any, eAll: np.all, egressConns };
     } else {
-      eAny = new Bitset(this.size);
-      eAll = new Bitset(this.size);
+      const eAny = new Bitset(this.size);
+      const eAll = new Bitset(this.size);
       for (let d = 0; d < this.size; d++) {
         const c = egressConns(d);
         if (!c.isEmpty()) eAny.set(d);
         if (c.isAll()) eAll.set(d);
       }
+      side = { eAny, eAll, egressConns };
     }
-    return exactCandidates(eAny, eAll, ingress, (d) => egressConns(d).intersect(ingress.conns(d)));
+    if (this.egressSides.size >= EGRESS_SIDES)
+      this.egressSides.delete(this.egressSides.keys().next().value as number);
+    this.egressSides.set(s, side);
+    return side;
   }
 
   private ingressRow(s: number): IngressRow {
@@ -362,34 +402,6 @@ export class TierRows {
     }
     return { of, count: tupleIds.size, parts: parts.map((p) => Int32Array.from(p)), reps };
   }
-}
-
-/**
- * all = eAll ∧ iAll and any = eAll ∧ iAny, exactly; then the destinations both sides may allow but the
- * egress side not fully (eAny ∧ iAny ∧ ¬eAll) are judged by `conns`.
- */
-function exactCandidates(
-  eAny: Bitset,
-  eAll: Bitset,
-  ingress: RowSides,
-  conns: (d: number) => ConnSet,
-): RowSides {
-  const any = Bitset.and(eAll, ingress.any);
-  const all = Bitset.and(eAll, ingress.all);
-  const A = eAny.words;
-  const L = eAll.words;
-  const I = ingress.any.words;
-  for (let w = 0; w < A.length; w++) {
-    let open = A[w]! & I[w]! & ~L[w]!;
-    while (open !== 0) {
-      const d = (w << 5) + (31 - Math.clz32(open & -open));
-      open &= open - 1;
-      const c = conns(d);
-      if (!c.isEmpty()) any.set(d);
-      if (c.isAll()) all.set(d);
-    }
-  }
-  return { any, all };
 }
 
 /** The bits of word w that lie in [from, to). */
