@@ -202,7 +202,7 @@ export class ClusterPolicyTier implements PolicyTier {
    * through which of the tier's rule peers select it (and on the destination's named ports, when a rule
    * names one): decisions are cached by those, so a whole-cluster walk decides each combination once.
    */
-  private readonly decisions = new Map<string, TierDecision>();
+  private readonly decisions = new Map<number, Map<number | string, TierDecision>>();
   private sigs?: Signatures;
 
   private signatures(): Signatures {
@@ -291,13 +291,29 @@ export class ClusterPolicyTier implements PolicyTier {
     // The peer counts only through the peers of the rules of the subject's policies: a tenant's policy
     // decides alike for every other tenant's pods, whatever else the tier's 200 policies select of them.
     const list = sig.list[d]![subject]!;
-    let key = `${d}:${list}:`;
-    for (const bits of sig.listPeers[d]!.get(list)!) key += bits.has(peer) ? "1" : "0";
-    if (sig.ports) key += `:${sig.ports[dstIndex]}`;
-    let decision = this.decisions.get(key);
+    const peers = sig.listPeers[d]!.get(list)!;
+    const port = sig.ports ? sig.ports[dstIndex]! : 0;
+    // As numbers (a query's hot path) while the list's peers fit in 24 bits, else as a string.
+    let key: number | string;
+    if (peers.length <= 24) {
+      let bits = 0;
+      for (let i = 0; i < peers.length; i++) if (peers[i]!.has(peer)) bits |= 1 << i;
+      key = bits * 0x4000000 + port;
+    } else {
+      key = "";
+      for (const bits of peers) key += bits.has(peer) ? "1" : "0";
+      key += `:${port}`;
+    }
+    const slot = list * 2 + d;
+    let byKey = this.decisions.get(slot);
+    if (!byKey) {
+      byKey = new Map();
+      this.decisions.set(slot, byKey);
+    }
+    let decision = byKey.get(key);
     if (!decision) {
       decision = this.decideOnce(direction, subject, peer);
-      this.decisions.set(key, decision);
+      byKey.set(key, decision);
     }
     return decision;
   }
