@@ -1,22 +1,24 @@
-import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { type Plane, SEVERITIES, type Severity, severityRank } from "../model/finding.js";
 import { kindInfo } from "../model/kinds.js";
 import { AUDIT_FORMATS, auditFormat } from "../report/formats/index.js";
 import { summarizeLoad } from "../report/load-summary.js";
-import { parseWebhookSettings } from "../sources/tenants-file.js";
 import { parseInstant } from "../tenancy/acceptance.js";
 import { type AuditReport, runAudit } from "../tenancy/audit.js";
-import type { GuardrailMode } from "../tenancy/enforcement.js";
 import { groupingHints } from "../tenancy/hints.js";
 import { PLANES } from "../tenancy/matrix.js";
-import { GUARDRAIL_IDS } from "../webhook/guardrails/index.js";
 import { terminalColors } from "./colors.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { validateOutput } from "./output.js";
 import { terminalProgress } from "./progress.js";
 import { addSourceOptions, loadSource, manifestKubeVersion, type SourceOptions } from "./source-options.js";
-import { addTenantOptions, readTenantSource, type TenantOptions, tenantsOf } from "./tenant-options.js";
+import {
+  addTenantOptions,
+  guardrailModesOf,
+  readTenantSource,
+  type TenantOptions,
+  tenantsOf,
+} from "./tenant-options.js";
 import { shellWords, terminalWidth } from "./terminal-width.js";
 import { VERSION } from "./version.js";
 
@@ -27,6 +29,8 @@ interface AuditOptions extends SourceOptions, TenantOptions {
   showAccepted?: boolean;
   now?: string;
   metricsPairs?: boolean;
+  /** false with --no-pod-security-probe. */
+  podSecurityProbe?: boolean;
   details?: boolean;
   fullMatrix?: boolean;
   severity?: Severity[];
@@ -55,6 +59,10 @@ export function auditCommand(): Command {
       ).choices(SEVERITIES),
     )
     .option("--allow-incomplete", "with --fail-on: pass although some input could not be read")
+    .option(
+      "--no-pod-security-probe",
+      "live: do not ask the server whether Pod Security admission runs (a dry-run Namespace create, nothing stored); judge by its version alone",
+    )
     .option(
       "--show-accepted",
       "list every accepted risk (tenants file accepted:, kubefence.io/accept annotations) with its status",
@@ -129,7 +137,9 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
           `--now ${JSON.stringify(options.now)} is not an RFC 3339 date (2027-06-30) or date-time (2027-06-30T12:00:00Z)`,
         );
       const tenantSource = readTenantSource(options);
-      const { snapshot, diagnostics } = await loadSource(options);
+      const { snapshot, diagnostics } = await loadSource(options, {
+        probePodSecurity: options.podSecurityProbe !== false,
+      });
       const read = new Date();
       // Manifests are judged as --kube-version's server would; a live cluster as one that enforces Pod Security.
       const manifests = options.demo || options.filename.length > 0;
@@ -141,7 +151,7 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         kubeVersion,
         fullMatrix: options.fullMatrix,
         onPhase: progress,
-        guardrailModes: guardrailModesOf(options),
+        guardrailModes: guardrailModesOf(options.tenants),
         accepted: tenantSource.from === "file" ? tenantSource.config.accepted : [],
         now: at,
       });
@@ -205,7 +215,13 @@ The table fits the terminal: lines are wrapped to its width ($COLUMNS, else the 
         // policy that matters, an unlisted kind leaves a plane unknown.
         const skipped = diagnostics.filter((d) => d.severity === "error").length;
         // Admission webhooks and policies only credit enforcement: unread, the report is stricter, not weaker.
-        const unlisted = snapshot.missingKinds.filter((kind) => !kindInfo(kind)?.creditsOnly);
+        // A platform's kinds (Capsule, HNC) matter only when tenants are taken from that platform.
+        const platforms = (options.tenantsFrom ?? "").split(",").map((p) => p.trim());
+        const unlisted = snapshot.missingKinds.filter((kind) => {
+          const info = kindInfo(kind);
+          if (info?.creditsOnly) return false;
+          return !info?.platform || platforms.includes(info.platform) || platforms.includes("auto");
+        });
         if (!options.allowIncomplete && (skipped > 0 || unlisted.length > 0)) {
           const what = [
             skipped > 0 ? `${skipped} document${skipped === 1 ? " was" : "s were"} skipped` : "",
@@ -248,17 +264,6 @@ function nextSteps(report: AuditReport, options: AuditOptions): string[] {
   const breaches = PLANES.reduce((n, p) => n + report.summary.planes[p].breaches, 0);
   if (breaches === 0 && report.findings.length === 0) return [];
   return [
-    `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then kubectl apply -f fixes.yaml); --fail-on high makes this audit a CI gate.`,
+    `Next: kubefence fix ${source} > fixes.yaml writes the changes that close these breaches (review, then run what its header says); --fail-on high makes this audit a CI gate.`,
   ];
-}
-
-/** The webhook's guardrail modes from the tenants file (its `guardrails:` section), for crediting enforcement. */
-function guardrailModesOf(options: AuditOptions): ReadonlyMap<string, GuardrailMode> | undefined {
-  if (!options.tenants) return undefined;
-  const { settings } = parseWebhookSettings(
-    readFileSync(options.tenants, "utf8"),
-    options.tenants,
-    GUARDRAIL_IDS,
-  );
-  return settings?.modes;
 }

@@ -78,7 +78,7 @@ export function addSourceOptions(command: Command): Command {
  */
 export async function loadSource(
   options: SourceOptions,
-  { kinds }: { kinds?: ReadonlySet<Kind> } = {},
+  { kinds, probePodSecurity }: { kinds?: ReadonlySet<Kind>; probePodSecurity?: boolean } = {},
 ): Promise<LoadResult> {
   if (options.demo && options.filename.length > 0)
     throw new UsageError("--demo and -f cannot be used together");
@@ -111,6 +111,7 @@ export async function loadSource(
         kubeconfig: options.kubeconfig,
         context: options.context,
         kinds,
+        probePodSecurity,
         onProgress: progress,
       });
   } catch (error) {

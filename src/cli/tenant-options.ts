@@ -7,9 +7,11 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Snapshot } from "../model/snapshot.js";
 import { terminalSafe } from "../report/terminal.js";
-import { parseTenantConfig } from "../sources/tenants-file.js";
+import { parseTenantConfig, parseWebhookSettings } from "../sources/tenants-file.js";
+import type { GuardrailMode } from "../tenancy/enforcement.js";
 import { PLATFORM_IDS, type PlatformId } from "../tenancy/platforms/index.js";
 import { resolveTenants, type Tenancy, type TenantSource } from "../tenancy/tenants.js";
+import { GUARDRAIL_IDS } from "../webhook/guardrails/index.js";
 import { UsageError } from "./errors.js";
 import { formatDiagnostic } from "./source-options.js";
 
@@ -70,4 +72,13 @@ function platformsOf(text: string): PlatformId[] | "auto" {
       `--tenants-from ${JSON.stringify(text)}: must be auto or one or more of ${PLATFORM_IDS.join(", ")} (comma-separated)`,
     );
   return [...new Set(names)] as PlatformId[];
+}
+
+/** The webhook's guardrail modes from the tenants file (its `guardrails:` section), for crediting enforcement. */
+export function guardrailModesOf(
+  tenantsFile: string | undefined,
+): ReadonlyMap<string, GuardrailMode> | undefined {
+  if (!tenantsFile) return undefined;
+  const { settings } = parseWebhookSettings(readFileSync(tenantsFile, "utf8"), tenantsFile, GUARDRAIL_IDS);
+  return settings?.modes;
 }

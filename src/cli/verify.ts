@@ -5,13 +5,16 @@
  */
 import { Command } from "commander";
 import type { Diagnostic } from "../model/diagnostic.js";
+import { apiVersionOf, kindInfo } from "../model/kinds.js";
 import type { Origin } from "../model/origin.js";
+import type { Snapshot } from "../model/snapshot.js";
 import { renderVerifyTable } from "../report/verify.js";
 import { buildSnapshot } from "../sources/build.js";
 import type { RawDocument } from "../sources/documents.js";
 import { connect, type KubeClient, LiveError, statusMessage } from "../sources/kube-client.js";
 import { InputError } from "../sources/manifests.js";
 import type { TenantConfig } from "../tenancy/config.js";
+import { type AdmissionGuards, admissionGuards } from "../tenancy/enforcement.js";
 import { resolveTenants } from "../tenancy/tenants.js";
 import { impersonationRefusal } from "../verify/classify.js";
 import { impersonationHeaders, impersonationOf } from "../verify/identity.js";
@@ -26,7 +29,7 @@ import { type ServedClusterKind, type VerifyTarget, verifyTargets } from "../ver
 import { EXIT_NO, UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
 import { formatDiagnostic } from "./source-options.js";
-import { readTenantSource } from "./tenant-options.js";
+import { guardrailModesOf, readTenantSource } from "./tenant-options.js";
 
 interface VerifyOptions {
   kubeconfig?: string;
@@ -38,6 +41,12 @@ interface VerifyOptions {
 
 /** Tenants verified at once; each tenant's attempts go one after another. */
 const CONCURRENCY = 4;
+/** The admission configuration the audit credits as enforcement (src/tenancy/enforcement.ts). */
+const CREDITED_KINDS = [
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+] as const;
 const PAGE_SIZE = 500;
 
 export function verifyCommand(): Command {
@@ -113,6 +122,8 @@ async function verifyCluster(options: VerifyOptions, config: TenantConfig) {
   const resolved = resolveTenants(snapshot, { from: "file", config });
   for (const d of resolved.diagnostics) if (d.severity !== "info") warn(d);
   const plan = verifyTargets(snapshot, resolved.tenancy, config, options.tenant, served);
+  // What the audit credits with refusing the node-plane attempts, held against what the server answers.
+  const guards = admissionGuards(snapshot, resolved.tenancy, true, guardrailModesOf(options.tenants));
   for (const u of plan.unverifiable)
     process.stderr.write(`warning: tenant "${u.tenant}" cannot be verified: ${u.reason}\n`);
 
@@ -121,7 +132,7 @@ async function verifyCluster(options: VerifyOptions, config: TenantConfig) {
     : () => {};
   let done = 0;
   const results = await mapLimited(plan.targets, CONCURRENCY, async (target) => {
-    const verified = await verifyTenant(client, target);
+    const verified = await verifyTenant(client, target, guards, snapshot);
     progress(`verified ${++done}/${plan.targets.length} tenants`);
     return verified;
   });
@@ -130,10 +141,18 @@ async function verifyCluster(options: VerifyOptions, config: TenantConfig) {
 }
 
 /** The tenant's attempts one after another, as its owner. */
-async function verifyTenant(client: KubeClient, target: VerifyTarget): Promise<TenantVerification> {
+async function verifyTenant(
+  client: KubeClient,
+  target: VerifyTarget,
+  guards: AdmissionGuards,
+  snapshot: Snapshot,
+): Promise<TenantVerification> {
   const impersonation = impersonationOf(target.actAs, target.tenant);
+  const namespace = snapshot.namespaces.find((n) => n.metadata.name === target.namespace);
   const results = [];
   for (const planned of planAttempts(target)) {
+    const { creditedAs } = planned.attempt;
+    const credited = creditedAs && namespace ? guards[creditedAs](namespace) : undefined;
     if ("notApplicable" in planned.planned) {
       results.push(attemptResult(planned));
       continue;
@@ -151,7 +170,7 @@ async function verifyTenant(client: KubeClient, target: VerifyTarget): Promise<T
           "  kubectl create clusterrole kubefence-verify --verb=impersonate --resource=users,groups,serviceaccounts\n" +
           "  kubectl create clusterrolebinding kubefence-verify --clusterrole=kubefence-verify --user=YOU",
       );
-    results.push(attemptResult(planned, answer));
+    results.push(attemptResult(planned, answer, credited));
   }
   return tenantVerification(target, results);
 }
@@ -196,8 +215,9 @@ async function servedClusterKinds(client: KubeClient): Promise<ServedClusterKind
 }
 
 /**
- * Only what the plan needs: namespaces (tenants, Pod Security labels), NetworkPolicies (default deny) and,
- * where served, the cluster-scoped network policies (what isolates each tenant, for the network engine).
+ * Only what the plan needs: namespaces (tenants, Pod Security labels), NetworkPolicies (default deny), where
+ * served the cluster-scoped network policies (what isolates each tenant, for the network engine); and, where
+ * they may be read, the admission configuration the audit credits (kubefence's webhook and policies).
  */
 async function readNamespacesAndPolicies(client: KubeClient, served: readonly ServedClusterKind[]) {
   const origin: Origin = { cluster: client.contextName };
@@ -209,18 +229,46 @@ async function readNamespacesAndPolicies(client: KubeClient, served: readonly Se
   ] as const)
     for (const item of await listAll(client, path))
       documents.push({ value: { apiVersion, kind, ...item }, origin, locate: () => origin });
+  const forbidden: string[] = [];
+  for (const kind of CREDITED_KINDS) {
+    const info = kindInfo(kind)!;
+    const apiVersion = apiVersionOf(info);
+    const items = await listAll(client, `/apis/${apiVersion}/${info.plural}`, { optional: true });
+    if (items === "forbidden") forbidden.push(info.plural);
+    // Not served (404): the server has no such objects.
+    if (typeof items === "string") continue;
+    for (const item of items)
+      documents.push({ value: { apiVersion, kind, ...item }, origin, locate: () => origin });
+  }
+  if (forbidden.length > 0)
+    process.stderr.write(
+      `warning: ${forbidden.join(", ")} cannot be listed (forbidden), so the answers are not held against the kubefence enforcement the audit would credit\n`,
+    );
   const built = buildSnapshot(documents, { synthesizeNamespaces: false });
   for (const d of built.diagnostics) if (d.severity !== "info") warn(d);
   return built.snapshot;
 }
 
-async function listAll(client: KubeClient, path: string): Promise<Record<string, unknown>[]> {
+/** Every item of a list, page by page. `optional`: a kind forbidden or not served is said, not thrown. */
+async function listAll(client: KubeClient, path: string): Promise<Record<string, unknown>[]>;
+async function listAll(
+  client: KubeClient,
+  path: string,
+  options: { optional: true },
+): Promise<Record<string, unknown>[] | "forbidden" | "not-served">;
+async function listAll(
+  client: KubeClient,
+  path: string,
+  { optional = false } = {},
+): Promise<Record<string, unknown>[] | "forbidden" | "not-served"> {
   const items: Record<string, unknown>[] = [];
   let token = "";
   for (;;) {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (token) query.set("continue", token);
     const answer = await client.request("GET", `${path}?${query}`);
+    if (optional && answer.status === 403) return "forbidden";
+    if (optional && answer.status === 404) return "not-served";
     const body = answer.body as { items?: unknown; metadata?: { continue?: unknown } } | undefined;
     if (answer.status === 403)
       throw new LiveError(

@@ -18,7 +18,10 @@ export interface KindInfo {
   equivalentVersions?: string[];
   plural: string;
   namespaced: boolean;
-  field: keyof Omit<Snapshot, "unknownKinds" | "missingKinds" | "serverVersion" | "unmodelledPolicies">;
+  field: keyof Omit<
+    Snapshot,
+    "unknownKinds" | "missingKinds" | "serverVersion" | "podSecurityAdmission" | "unmodelledPolicies"
+  >;
   /**
    * Read only to credit enforcement (admission webhooks and policies): not reading it can only make the report
    * stricter, never call a breach isolated, so `--fail-on` does not count it as unread input.

@@ -27,6 +27,14 @@ export interface UnmodelledPolicy {
   name: string;
 }
 
+/** What the live server said when asked whether Pod Security admission runs (src/sources/pod-security-probe.ts). */
+export interface PodSecurityAdmissionProbe {
+  /** undefined: the server's answer did not tell (the version decides). */
+  active: boolean | undefined;
+  /** What was asked and answered, in words for the audit's evidence. */
+  how: string;
+}
+
 /** What a source read: every object kubefence reasons about, typed and defaulted. Engines take only this. */
 export interface Snapshot {
   namespaces: Namespace[];
@@ -61,6 +69,8 @@ export interface Snapshot {
   missingKinds: string[];
   /** A live cluster's version (/version); manifests have none (`--kube-version` says what they are read as). */
   serverVersion?: KubeVersion;
+  /** A live cluster's answer to the Pod Security admission probe, when it was asked. */
+  podSecurityAdmission?: PodSecurityAdmissionProbe;
 }
 
 export function emptySnapshot(): Snapshot {

@@ -4,6 +4,7 @@
  */
 import { atLeast, formatKubeVersion, type KubeVersion } from "../model/kube-version.js";
 import type { Namespace } from "../model/objects.js";
+import type { PodSecurityAdmissionProbe } from "../model/snapshot.js";
 import { type Policy, type PolicyError, policyToEvaluate } from "./api.js";
 import { DEFAULT_CONFIG, type PodSecurityConfig } from "./config.js";
 
@@ -34,10 +35,14 @@ export function namespacePolicy(
  * Whether a server of this version runs Pod Security admission by default, so that namespace labels are
  * enforced at all: alpha (off by default) in 1.22, beta and on by default from 1.23, GA in 1.25. Before it,
  * the labels are plain labels. (A 1.22 server with the PodSecurity feature gate enabled is not assumed.)
+ * A live server's own answer to the probe (src/sources/pod-security-probe.ts) overrides the version.
  */
 export function podSecurityAdmissionOf(
   version: KubeVersion,
+  probe?: PodSecurityAdmissionProbe,
 ): { enforced: true } | { enforced: false; reason: string } {
+  if (probe?.active === true) return { enforced: true };
+  if (probe?.active === false) return { enforced: false, reason: probe.how };
   if (atLeast(version, 23)) return { enforced: true };
   const state = atLeast(version, 22) ? "alpha and off by default in" : "not part of";
   return {

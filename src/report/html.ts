@@ -246,6 +246,16 @@ function aggregate() {
       }
     });
   }
+  // Verdicts CNI policies may change: a block is marked ? when a tenant of its rows or columns is concerned.
+  const unsureRows = new Uint8Array(nr), unsureCols = new Uint8Array(nc), notes = [];
+  for (const plane of PLANES) {
+    const s = report.summary.planes[plane];
+    if (!s.incomplete) continue;
+    notes.push(plane + ": " + s.incomplete);
+    const concerned = new Set(s.incompleteTenants ?? columns);
+    rows.forEach((from, r) => { if (from === NONE || concerned.has(from)) unsureRows[Math.floor(r / rb)] = 1; });
+    columns.forEach((to, c) => { if (concerned.has(to)) unsureCols[Math.floor(c / cb)] = 1; });
+  }
   const span = (list, k, b) => { const a = list[k * b], z = list[Math.min(list.length, (k + 1) * b) - 1]; return a === z ? a : a + " \\u2026 " + z; };
   document.getElementById("matrix-hint").textContent = rows.length + " rows \\u00d7 " + columns.length + " columns, in blocks of " + rb + " \\u00d7 " + cb + " tenants: a block shows the planes with a breach in it, its colour the largest share of its pairs breached. Click a block for its pairs." + (report.omittedBreaches ? " This page carries every row- and column-wide breach but not " + report.omittedBreaches + " single-pair breaches (-o json lists every one), so blocks may show fewer." : "");
   matrix.append(el("tr", {}, el("th", {}, "from \\\\ to"), ...Array.from({ length: nc }, (_, j) => el("th", { title: span(columns, j, cb) }, String(j + 1)))));
@@ -253,8 +263,9 @@ function aggregate() {
     const tr = el("tr", {}, el("th", { title: span(rows, r, rb) }, String(r + 1)));
     for (let j = 0; j < nc; j++) {
       const total = pairs[r][j], shares = PLANES.map(p => total ? hits[p][r][j] / total : 0), top = Math.max(...shares);
-      const text = PLANES.filter((p, k) => shares[k] > 0).map(p => letter[p]).join("") || ".";
-      const td = el("td", { class: "cell " + (top === 0 ? "iso" : top < 1 / 3 ? "b1" : top < 2 / 3 ? "b2" : "b3"), "data-block": r + "," + j, title: span(rows, r, rb) + " \\u2192 " + span(columns, j, cb) + ": " + PLANES.map(p => p + " " + hits[p][r][j] + "/" + total).join(", ") }, text);
+      const unsure = unsureRows[r] || unsureCols[j];
+      const text = (PLANES.filter((p, k) => shares[k] > 0).map(p => letter[p]).join("") || ".") + (unsure ? "?" : "");
+      const td = el("td", { class: "cell " + (top === 0 ? "iso" : top < 1 / 3 ? "b1" : top < 2 / 3 ? "b2" : "b3"), "data-block": r + "," + j, title: span(rows, r, rb) + " \\u2192 " + span(columns, j, cb) + ": " + PLANES.map(p => p + " " + hits[p][r][j] + "/" + total).join(", ") + (unsure ? " (incomplete: " + notes.join("; ") + ")" : "") }, text);
       td.addEventListener("click", () => { select(td); block(r, j, rb, cb); });
       tr.append(td);
     }

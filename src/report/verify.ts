@@ -40,7 +40,7 @@ export function renderVerifyTable(report: VerifyReport): string {
         attempt.id,
         RESULT_LABELS[attempt.verdict],
         blockedByLabel(attempt),
-        oneLine(attempt.message),
+        oneLine(attempt.contradiction ? `${attempt.message}; ${attempt.contradiction}` : attempt.message),
       ]);
   for (const tenant of report.notVerifiable)
     rows.push([tenant.tenant, "-", "-", "not verifiable", "-", tenant.reason]);
@@ -65,10 +65,14 @@ export function summaryLine(report: VerifyReport): string {
   const failedClosed = report.tenants
     .flatMap((t) => t.attempts)
     .filter((a) => a.blockedBy === "webhook-failure").length;
-  const caveat =
+  const caveat = [
     failedClosed > 0
       ? ` (${failedClosed} blocked only because a webhook could not be called: check that it is running)`
-      : "";
+      : "",
+    s.contradictions > 0
+      ? `; ${plural(s.contradictions, "attempt")} accepted although the audit credits kubefence enforcement with refusing ${s.contradictions === 1 ? "it" : "them"}`
+      : "",
+  ].join("");
   return `${plural(s.tenants, "tenant")}, ${plural(s.attempts, "attempt")}: ${parts.join(", ")}${unverifiable}. ${verdict}${caveat}`;
 }
 

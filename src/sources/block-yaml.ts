@@ -1,10 +1,12 @@
 /**
  * A fast reader for the plain block YAML that manifests are nearly always written in (`kubectl get -o yaml`,
  * `helm template`): block mappings and sequences, plain and one-line quoted scalars, literal block scalars,
- * `[]`/`{}`, comments. It gives exactly what the `yaml` library gives for the same text (YAML 1.2 core
- * schema, duplicate keys last-wins) and is ~20× faster; a property test holds it to that. Anything else
- * (anchors, aliases, tags, flow collections, folded or multi-line scalars, tabs, directives, odd keys, any
- * error) makes it return undefined, and the caller reads the document with the `yaml` library instead.
+ * one-line flow collections (`[a, "b c"]`, `{cpu: 10m, memory: 64Mi}`, a whole document as one `{…}` line),
+ * comments. It gives exactly what the `yaml` library gives for the same text (YAML 1.2 core schema,
+ * duplicate keys last-wins) and is ~20× faster; a property test holds it to that. Anything else (anchors,
+ * aliases, tags, flow collections over several lines, folded or multi-line scalars, tabs, directives, odd
+ * keys, any error) makes it return undefined, and the caller reads the document with the `yaml` library
+ * instead.
  */
 
 /** Thrown inside the reader when the text leaves the subset; never escapes it. */
@@ -31,7 +33,8 @@ const NOT_SIMPLE = /[^\x0A\x20-\x7E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
 const JSON_STRING = /"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9A-Fa-f]{4})*"/y;
 const SINGLE_QUOTED = /'((?:[^']|'')*)'/y;
 const LITERAL_HEADER = /\|(-?)(?: +(?:#.*)?)?$/y;
-const EMPTY_FLOW = /(\[\]|\{\})(?: +(?:#.*)?)?$/y;
+/** A plain scalar inside a flow collection, as far as the reader takes them: no spaces, `:`, `#` or indicators. */
+const FLOW_PLAIN = /[^\s,[\]{}#:'"&*!|>%@`?]+/y;
 const AFTER_SCALAR = /(?: +(?:#.*)?)?$/y;
 
 export interface BlockYamlDocument {
@@ -89,7 +92,10 @@ class Reader {
     const j = this.nextContent();
     if (j === this.end) return { value: null, line: 0, column: 0 };
     const column = this.indent;
-    const value = this.collection(j, column);
+    const c = this.lines[j]!.charCodeAt(column);
+    // A document that is one flow collection on one line: `{apiVersion: v1, kind: Pod, …}`.
+    const value =
+      c === 91 /* [ */ || c === 123 /* { */ ? this.flowLine(j, column) : this.collection(j, column);
     if (this.nextContent() !== this.end) unsupported(); // something less indented after the root node
     return { value, line: j, column };
   }
@@ -214,10 +220,9 @@ class Reader {
       if (!quoted || !matchesAt(AFTER_SCALAR, line, p + quoted[0].length)) unsupported();
       value = quoted[1]!.replaceAll("''", "'");
     } else if (c === "[" || c === "{") {
-      EMPTY_FLOW.lastIndex = p;
-      const flow = EMPTY_FLOW.exec(line);
-      if (!flow) unsupported();
-      value = flow[1] === "[]" ? [] : {};
+      const flow = new FlowReader(line, p, this.depth);
+      value = flow.value();
+      if (!matchesAt(AFTER_SCALAR, line, flow.p)) unsupported();
     } else {
       // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
       if ("&*!?%@`>,]}:#".includes(c) || isSequenceEntry(line, p)) unsupported();
@@ -230,6 +235,16 @@ class Reader {
     }
     // A more indented line after a one-line scalar continues it (a multi-line scalar) or is an error.
     if (this.nextContent() < this.end && this.indent > parentIndent) unsupported();
+    return value;
+  }
+
+  /** A root flow collection alone on line `j` (at `column`), with nothing more in the document. */
+  private flowLine(j: number, column: number): unknown {
+    const line = this.lines[j]!;
+    const flow = new FlowReader(line, column, this.depth);
+    const value = flow.value();
+    if (!matchesAt(AFTER_SCALAR, line, flow.p)) unsupported();
+    this.i = j + 1;
     return value;
   }
 
@@ -257,6 +272,107 @@ class Reader {
     while (last > 0 && body[last - 1] === "") last--;
     const text = body.slice(0, last).join("\n");
     return strip ? text : `${text}\n`;
+  }
+}
+
+/**
+ * A flow collection that opens and closes on one line: `[` or `{`, entries separated by `, `, nested
+ * collections, JSON-escaped double-quoted, single-quoted and plain scalars (FLOW_PLAIN), and in mappings
+ * plain keys (as in block mappings) followed by `: `. A trailing comma, an empty entry, a key without a
+ * value, or anything else hands over.
+ */
+class FlowReader {
+  constructor(
+    private readonly line: string,
+    /** Where the reader is: after value(), just past the closing bracket. */
+    public p: number,
+    private depth: number,
+  ) {}
+
+  value(): unknown {
+    const c = this.line.charCodeAt(this.p);
+    if (c === 91 /* [ */) return this.sequence();
+    if (c === 123 /* { */) return this.mapping();
+    return this.scalar();
+  }
+
+  private sequence(): unknown[] {
+    if (++this.depth > MAX_NESTING) unsupported();
+    const items: unknown[] = [];
+    this.p++;
+    this.spaces();
+    if (this.line.charCodeAt(this.p) !== 93 /* ] */)
+      for (;;) {
+        items.push(this.value());
+        if (this.separator(93)) break;
+      }
+    this.p++;
+    this.depth--;
+    return items;
+  }
+
+  private mapping(): Record<string, unknown> {
+    if (++this.depth > MAX_NESTING) unsupported();
+    const map: Record<string, unknown> = {};
+    this.p++;
+    this.spaces();
+    if (this.line.charCodeAt(this.p) !== 125 /* } */)
+      for (;;) {
+        const colon = keyEnd(this.line, this.p);
+        // `{a:1}` is one plain scalar in YAML 1.2's flow context, not a pair: only `key: ` is taken.
+        if (colon < 0 || this.line.charCodeAt(colon + 1) !== 32) unsupported();
+        const name = this.line.slice(this.p, colon);
+        if (RESOLVED_KEY.test(name) || name === "__proto__" || Object.hasOwn(map, name)) unsupported();
+        this.p = colon + 1;
+        this.spaces();
+        // prototype-safe: `__proto__` hands over above; any other key is an own property
+        map[name] = this.value();
+        if (this.separator(125)) break;
+      }
+    this.p++;
+    this.depth--;
+    return map;
+  }
+
+  private scalar(): unknown {
+    const c = this.line[this.p];
+    if (c === '"') {
+      JSON_STRING.lastIndex = this.p;
+      const quoted = JSON_STRING.exec(this.line);
+      if (!quoted) unsupported();
+      this.p += quoted[0].length;
+      return JSON.parse(quoted[0]);
+    }
+    if (c === "'") {
+      SINGLE_QUOTED.lastIndex = this.p;
+      const quoted = SINGLE_QUOTED.exec(this.line);
+      if (!quoted) unsupported();
+      this.p += quoted[0].length;
+      return quoted[1]!.replaceAll("''", "'");
+    }
+    FLOW_PLAIN.lastIndex = this.p;
+    const plain = FLOW_PLAIN.exec(this.line);
+    // `-` alone or before a space is an indicator; `-x`, `-1` are plain scalars.
+    if (!plain || plain[0] === "-") unsupported();
+    this.p += plain[0].length;
+    return resolvePlain(plain[0]);
+  }
+
+  /** After an entry: `, ` and more (false), or the closing bracket `close` (true, not consumed). */
+  private separator(close: number): boolean {
+    this.spaces();
+    const c = this.line.charCodeAt(this.p);
+    if (c === close) return true;
+    if (c !== 44 /* , */) unsupported();
+    this.p++;
+    this.spaces();
+    const next = this.line.charCodeAt(this.p);
+    if (next === 44 || next === 93 || next === 125) unsupported(); // empty entry, trailing comma
+    return false;
+  }
+
+  private spaces(): void {
+    while (this.line.charCodeAt(this.p) === 32) this.p++;
   }
 }
 

@@ -31,6 +31,7 @@ import {
   LiveError,
   statusMessage,
 } from "./kube-client.js";
+import { probePodSecurityAdmission } from "./pod-security-probe.js";
 
 export { LiveError };
 
@@ -43,6 +44,8 @@ export interface LiveOptions extends KubeClientOptions {
   concurrency?: number;
   /** Only these kinds are listed (what the command needs, like the RBAC ones); default every kind of KINDS. */
   kinds?: ReadonlySet<Kind>;
+  /** Ask the server whether Pod Security admission runs (one dry-run create; src/sources/pod-security-probe.ts). */
+  probePodSecurity?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -117,6 +120,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   // One cheap request first, so an unreachable server or bad credentials fail once, clearly.
   progress(`connecting to ${client.server} (context ${contextName})`);
   const kubeVersion = serverVersion(await client.request("GET", "/version"));
+  const podSecurity = options.probePodSecurity ? probePodSecurityAdmission(client) : undefined;
 
   const discovery = new Map<string, Promise<boolean>>();
   /** Whether discovery serves a group version (`/apis/GROUP/VERSION`), asked once each. */
@@ -301,7 +305,15 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       : 1,
   );
   if (kubeVersion) built.snapshot.serverVersion = kubeVersion;
+  const probe = await podSecurity;
+  if (probe) built.snapshot.podSecurityAdmission = probe;
   const listing = [...kinds.flatMap((k) => said.get(k.kind) ?? []), ...unmodelledSaid];
+  if (probe && probe.active === undefined)
+    listing.push({
+      severity: "info",
+      message: `whether Pod Security admission runs is judged by the server's version alone: ${probe.how}`,
+      origin,
+    });
   return {
     snapshot: built.snapshot,
     diagnostics: [...listing, ...collapseVersionWarnings(built.diagnostics, listedAt, origin)],

@@ -66,6 +66,8 @@ export interface PlaneSummary {
   unreadKinds: string[];
   /** Set when some of the plane's verdicts may be wrong for what was read but not modelled (CNI policies). */
   incomplete?: string;
+  /** With `incomplete`: the tenants whose every cell (row and column) it concerns; a pair of two others is judged. */
+  incompleteTenants?: string[];
 }
 
 /** The kinds each plane's verdicts depend on. */
@@ -199,7 +201,12 @@ export function assembleReport(
           ? null
           : Math.floor((100 * (cells - breaches)) / cells),
       unreadKinds,
-      ...(results.planes[plane].incompleteNote ? { incomplete: results.planes[plane].incompleteNote } : {}),
+      ...(results.planes[plane].incompleteNote
+        ? {
+            incomplete: results.planes[plane].incompleteNote,
+            incompleteTenants: results.planes[plane].incompleteTenants?.() ?? names,
+          }
+        : {}),
     };
   }
   // By severity, then plane and id in locale order: ranked once per distinct id (localeCompare per comparison
@@ -254,7 +261,7 @@ export interface AuditOptions {
   /**
    * The server version manifests are judged as (`--kube-version`; default the latest known): before 1.23 no
    * Pod Security admission runs by default, so no namespace label keeps a pod out. A live snapshot is judged
-   * as if it were enforced.
+   * as its server's version, unless the server itself said whether the plugin runs (`podSecurityAdmission`).
    */
   kubeVersion?: KubeVersion;
   /**
@@ -286,7 +293,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
   const podSecurity = options.podSecurity ?? {};
-  const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+  const admission = podSecurityAdmissionOf(
+    options.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    snapshot.podSecurityAdmission,
+  );
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
   const node = nodePlane(snapshot, tenancy, {
@@ -316,7 +326,11 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...(admission.enforced
       ? podSecurityFindings(snapshot, podSecurity)
       : [
-          ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
+          ...runRules([podSecurityNotEnforced], {
+            snapshot,
+            reason: admission.reason,
+            probed: snapshot.podSecurityAdmission?.active === false,
+          }),
           ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
     ...runRules(ADMISSION_RULES, guards.report()),

@@ -127,6 +127,10 @@ function coversRequest(rules: NonNullable<Webhook["rules"]>, resource: string, o
 export interface AdmissionGuards {
   refusesEscapes(namespace: Namespace): boolean;
   refusesRelabel(namespace: Namespace): boolean;
+  /** What refuses a node-escaping pod in the namespace (refusesEscapes), for `verify` to hold against the server's answer. */
+  escapesRefusedBy(namespace: Namespace): EnforcedBy | undefined;
+  /** What refuses weakening the namespace's Pod Security labels (refusesRelabel). */
+  relabelRefusedBy(namespace: Namespace): EnforcedBy | undefined;
   report(): { credited: Map<EnforcedBy, { namespaces: string[]; what: string }[]>; unmodelled: string[] };
 }
 
@@ -161,27 +165,31 @@ export function admissionGuards(
     const tenant = tenancy.tenantOf.get(ns.metadata.name);
     return tenant && !tenancy.isPlatformNamespace(ns.metadata.name) ? tenant : undefined;
   };
+  const escapesRefusedBy = memo((ns) => {
+    const tenant = tenantOf(ns);
+    const level = tenant && levelOf.get(tenant);
+    if (!level || level === "privileged") return undefined;
+    const by = enforcement.enforces("pod-security", ns, "pods", "CREATE");
+    if (by)
+      credit(by, `guardrail pod-security holds pods to the tenant's level (${level})`, ns.metadata.name);
+    return by;
+  });
+  const relabelRefusedBy = memo((ns) => {
+    if (!podSecurityEnforced || !tenantOf(ns)) return undefined;
+    const by = enforcement.enforces("namespace-pod-security", ns, "namespaces", "UPDATE");
+    if (by)
+      credit(
+        by,
+        "guardrail namespace-pod-security refuses weakening the Pod Security labels",
+        ns.metadata.name,
+      );
+    return by;
+  });
   return {
-    refusesEscapes: memo((ns) => {
-      const tenant = tenantOf(ns);
-      const level = tenant && levelOf.get(tenant);
-      if (!level || level === "privileged") return false;
-      const by = enforcement.enforces("pod-security", ns, "pods", "CREATE");
-      if (by)
-        credit(by, `guardrail pod-security holds pods to the tenant's level (${level})`, ns.metadata.name);
-      return by !== undefined;
-    }),
-    refusesRelabel: memo((ns) => {
-      if (!podSecurityEnforced || !tenantOf(ns)) return false;
-      const by = enforcement.enforces("namespace-pod-security", ns, "namespaces", "UPDATE");
-      if (by)
-        credit(
-          by,
-          "guardrail namespace-pod-security refuses weakening the Pod Security labels",
-          ns.metadata.name,
-        );
-      return by !== undefined;
-    }),
+    escapesRefusedBy,
+    relabelRefusedBy,
+    refusesEscapes: (ns) => escapesRefusedBy(ns) !== undefined,
+    refusesRelabel: (ns) => relabelRefusedBy(ns) !== undefined,
     report: () => ({
       credited: new Map(
         [...credited].map(([by, byWhat]) => [

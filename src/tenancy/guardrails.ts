@@ -79,6 +79,11 @@ export function tenantManifests(init: TenantInit): Manifest[] {
   }
   for (const namespace of init.namespaces) {
     const meta = (name: string) => ({ name, namespace, labels });
+    // An owner ServiceAccount of the tenant's own namespaces is the tenant's: written with them, so the
+    // binding names an account that exists. One elsewhere belongs to whoever runs that namespace.
+    for (const owner of init.owners)
+      if (owner.kind === "ServiceAccount" && owner.namespace === namespace)
+        out.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: meta(owner.name) });
     if (init.owners.length > 0)
       out.push({
         apiVersion: "rbac.authorization.k8s.io/v1",

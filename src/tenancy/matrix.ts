@@ -73,6 +73,8 @@ export interface PlaneBreaches {
   readonly incompleteNote?: string;
   /** For a cell (either end possibly ALL_TENANTS): why its verdict may be wrong, if it may. */
   incomplete?(from: string, to: string): string | undefined;
+  /** The tenants every cell of whose row and column is incomplete (the others' cells between them are not). */
+  incompleteTenants?(): string[];
 }
 
 export interface PlaneCounts {

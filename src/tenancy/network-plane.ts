@@ -146,7 +146,15 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
     ? (from: number | undefined, to: number | undefined) =>
         from === undefined || to === undefined || touched[from] || touched[to] ? unmodelled.note : undefined
     : undefined;
-  return new ReachedPairs(columns, isRow, reached, explain, incomplete, unmodelled?.note);
+  return new ReachedPairs(
+    columns,
+    isRow,
+    reached,
+    explain,
+    incomplete,
+    unmodelled?.note,
+    columns.filter((_, t) => touched[t]),
+  );
 }
 
 /**
@@ -166,6 +174,7 @@ class ReachedPairs implements PlaneBreaches {
     private readonly explain: (from: number, to: number) => string[],
     private readonly incompleteOf?: (from: number | undefined, to: number | undefined) => string | undefined,
     readonly incompleteNote?: string,
+    private readonly touchedTenants: string[] = [],
   ) {
     this.n = columns.length;
     this.index = new Map(columns.map((name, i) => [name, i]));
@@ -183,6 +192,10 @@ class ReachedPairs implements PlaneBreaches {
   incomplete(from: string, to: string): string | undefined {
     if (!this.incompleteOf) return undefined;
     return this.incompleteOf(this.index.get(from), this.index.get(to));
+  }
+
+  incompleteTenants(): string[] {
+    return this.touchedTenants;
   }
 
   private reaches(from: number, to: number): boolean {

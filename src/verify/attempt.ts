@@ -57,6 +57,11 @@ export interface Attempt {
   id: string;
   /** What the tenant tries and why it would break isolation, in a sentence. */
   summary: string;
+  /**
+   * Which kubefence enforcement the audit credits with refusing this attempt (src/tenancy/enforcement.ts), so
+   * the report can hold the credit against the server's answer. Absent: the audit credits nothing for it.
+   */
+  creditedAs?: "escapesRefusedBy" | "relabelRefusedBy";
   /** Undefined: the attempt is not about how this tenant is isolated (not reported). */
   plan(target: VerifyTarget): Planned | undefined;
 }

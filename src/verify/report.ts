@@ -24,6 +24,13 @@ export interface AttemptResult {
   status?: number;
   /** The server's message when blocked; what it would have done when accepted; why not applicable. */
   message: string;
+  /**
+   * The kubefence enforcement the audit credits with refusing this attempt in this namespace (a webhook or a
+   * ValidatingAdmissionPolicy, src/tenancy/enforcement.ts): the audit calls the breach closed because of it.
+   */
+  credited?: string;
+  /** Set when the server accepted what the audit credits `credited` with refusing: the audit's credit is wrong here. */
+  contradiction?: string;
 }
 
 export interface TenantVerification {
@@ -41,6 +48,8 @@ export interface VerifySummary {
   blocked: number;
   accepted: number;
   notApplicable: number;
+  /** Attempts accepted although the audit credits kubefence enforcement with refusing them. */
+  contradictions: number;
 }
 
 export interface VerifyReport {
@@ -79,9 +88,10 @@ export function planAttempts(
 export function attemptResult(
   planned: PlannedAttempt,
   answer?: { status: number; body: unknown },
+  credited?: string,
 ): AttemptResult {
   const { attempt } = planned;
-  const base = { id: attempt.id, summary: attempt.summary };
+  const base = { id: attempt.id, summary: attempt.summary, ...(credited ? { credited } : {}) };
   if ("notApplicable" in planned.planned)
     return { ...base, verdict: "not-applicable", message: planned.planned.notApplicable };
   const request: AttemptRequest = planned.planned.request;
@@ -96,6 +106,11 @@ export function attemptResult(
     request: { method: request.method, path: request.path },
     status: classified.status,
     message: classified.message,
+    ...(classified.verdict === "accepted" && credited
+      ? {
+          contradiction: `the audit credits ${credited} with refusing this, but the server accepted it: check the webhook's settings and that its tenants file is the one audited`,
+        }
+      : {}),
   };
 }
 
@@ -122,6 +137,7 @@ export function verifyReport(
     blocked: count("blocked"),
     accepted: count("accepted"),
     notApplicable: count("not-applicable"),
+    contradictions: all.filter((a) => a.contradiction).length,
   };
   return {
     apiVersion: "kubefence.io/v1alpha1",

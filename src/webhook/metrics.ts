@@ -80,6 +80,8 @@ export class Histogram {
 
 export interface WebhookMetrics {
   requests: Counter;
+  tlsHandshakeErrors: Counter;
+  withoutRequest: Counter;
   decisions: Counter;
   reviews: Counter;
   shed: Counter;
@@ -91,6 +93,16 @@ export interface WebhookMetrics {
 export function webhookMetrics(): WebhookMetrics {
   const metrics: WebhookMetrics = {
     requests: new Counter("kubefence_webhook_http_requests_total", "HTTP requests by path and status code."),
+    // Not requests: a connection the client gave up on (as the API server does when it drops an idle or
+    // unwanted one) has no status, and counting it as 400 or 408 would read as a failing webhook.
+    tlsHandshakeErrors: new Counter(
+      "kubefence_webhook_tls_handshake_errors_total",
+      "TLS handshakes that did not complete (the client went away, refused the certificate or spoke no TLS).",
+    ),
+    withoutRequest: new Counter(
+      "kubefence_webhook_connections_without_request_total",
+      "TLS connections that ended before any request byte arrived, by reason (closed: by the client; timeout: closed by the webhook after the request timeout).",
+    ),
     reviews: new Counter(
       "kubefence_webhook_reviews_total",
       "AdmissionReviews answered, by kind, operation and allowed.",
@@ -110,8 +122,10 @@ export function webhookMetrics(): WebhookMetrics {
     ),
     gauges: [],
     render() {
-      return `${[metrics.requests, metrics.reviews, metrics.shed, metrics.decisions, metrics.latency, ...metrics.gauges].map((m) => m.render()).join("\n")}\n`;
+      return `${[metrics.requests, metrics.tlsHandshakeErrors, metrics.withoutRequest, metrics.reviews, metrics.shed, metrics.decisions, metrics.latency, ...metrics.gauges].map((m) => m.render()).join("\n")}\n`;
     },
   };
+  // An unlabelled counter starts at 0, so rate() has a first sample before the first failure.
+  metrics.tlsHandshakeErrors.inc({}, 0);
   return metrics;
 }

@@ -2,7 +2,9 @@
  * The HTTPS server the API server calls: POST /validate with an AdmissionReview, plus /healthz, /readyz and
  * /metrics. Hostile or broken input gets a 4xx and a reason, never a crash: bodies over the API server's
  * own 3 MiB limit get 413, a body that is not application/json 415, unparseable or malformed reviews 400,
- * slow clients a 408 when the request timeout passes, and overload 429 (load.ts). Review logs are sampled
+ * slow clients a 408 when the request timeout passes, and overload 429 (load.ts). A connection that never
+ * sends a request (a failed TLS handshake, or one closed or timed out before its first byte) gets no status:
+ * it is counted apart (kubefence_webhook_tls_handshake_errors_total, _connections_without_request_total). Review logs are sampled
  * (log-sampler.ts). Shutdown stops accepting, fails /readyz, and drains the reviews in flight. The review
  * itself is a pure function (handle.ts); this is only its HTTP shell.
  */
@@ -130,12 +132,28 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     served.add(socket);
     return accepted.get(peer(socket)) ?? now;
   };
-  server.on("tlsClientError", (error) =>
-    log({ level: "warn", msg: "TLS handshake failed", error: error.message }),
-  );
+  server.on("tlsClientError", (error) => {
+    metrics.tlsHandshakeErrors.inc();
+    log({ level: "warn", msg: "TLS handshake failed", error: error.message });
+  });
+  // A connection that ends before its first request byte (bytesRead counts decrypted bytes) had no request:
+  // counted apart, by whether the client closed it or the request timeout did.
+  const timedOut = new WeakSet<Socket>();
+  server.on("secureConnection", (socket: Socket) => {
+    socket.once("close", () => {
+      if (socket.bytesRead === 0)
+        metrics.withoutRequest.inc({ reason: timedOut.has(socket) ? "timeout" : "closed" });
+    });
+  });
   server.on("clientError", (error, socket) => {
     // A response already went out (413, 415, 429 before the body was read): a late error only closes.
     if (answered.has(socket as Socket)) return socket.destroy();
+    // No request ever arrived: nothing to answer, and no HTTP status to count.
+    if ((socket as Socket).bytesRead === 0) {
+      if ((error as NodeJS.ErrnoException).code === "ERR_HTTP_REQUEST_TIMEOUT")
+        timedOut.add(socket as Socket);
+      return socket.destroy();
+    }
     // The client went away mid-request: nothing was answered, so nothing is counted.
     if ((error as NodeJS.ErrnoException).code === "ECONNRESET") return socket.destroy();
     // Malformed HTTP, or the request timeout: answer if the socket still can, never throw.

@@ -31,10 +31,13 @@ const TENANTS = readFileSync(join(root, "test/charts/fixtures/platform.yaml"), "
 const template = (args: string[]) => renderChart(args) as Doc[];
 
 const isRemoval = (d: Doc) => d.metadata.annotations?.["helm.sh/hook"] === "pre-delete";
+const BRIDGE = "kubefence-upgrade-bridge";
+/** Helm-only: the copy of the configuration that covers its re-creation during an upgrade. */
+const isBridge = (d: Doc) => d.metadata.name === BRIDGE;
 /** The chart's objects `webhook manifests` also writes, without the caBundle (a fresh CA every render). */
 function comparable(docs: Doc[]): Doc[] {
   return docs
-    .filter((d) => d.kind !== "Secret" && !isRemoval(d))
+    .filter((d) => d.kind !== "Secret" && !isRemoval(d) && !isBridge(d))
     .map((d) => {
       if (d.kind !== "ValidatingWebhookConfiguration") return d;
       const copy = structuredClone(d);
@@ -131,8 +134,10 @@ describe("the chart's certificate and install order", () => {
 
   it("creates the configuration only after the readiness Job, and removes it before anything else on uninstall", () => {
     const job = docs.find((d) => d.kind === "Job")!;
-    const configuration = docs.find((d) => d.kind === "ValidatingWebhookConfiguration" && !isRemoval(d))!;
-    const removal = docs.find(isRemoval)!;
+    const configuration = docs.find(
+      (d) => d.kind === "ValidatingWebhookConfiguration" && !isRemoval(d) && !isBridge(d),
+    )!;
+    const removal = docs.find((d) => isRemoval(d) && !isBridge(d))!;
     const hook = (d: Doc) => d.metadata.annotations["helm.sh/hook"];
     const weight = (d: Doc) => Number(d.metadata.annotations["helm.sh/hook-weight"]);
     expect(hook(job)).toBe("post-install,post-upgrade,post-rollback");
@@ -152,6 +157,29 @@ describe("the chart's certificate and install order", () => {
     expect(removal.metadata.annotations["helm.sh/hook-delete-policy"]).toBe(
       "before-hook-creation,hook-succeeded",
     );
+  });
+
+  it("covers the configuration's re-creation on upgrade and rollback with a bridge, deleted once every hook succeeded", () => {
+    const job = docs.find((d) => d.kind === "Job")!;
+    const [bridge, bridgeRemoval] = [false, true].map(
+      (removal) => docs.find((d) => isBridge(d) && isRemoval(d) === removal)!,
+    );
+    const configuration = docs.find(
+      (d) => d.kind === "ValidatingWebhookConfiguration" && !isRemoval(d) && !isBridge(d),
+    )!;
+    const annotation = (d: Doc, name: string) => d.metadata.annotations[`helm.sh/${name}`];
+    // Not on install: there is no configuration to cover yet.
+    expect(annotation(bridge!, "hook")).toBe("post-upgrade,post-rollback");
+    // After the readiness Job (its pods answer), before the configuration is deleted and created again.
+    expect(Number(annotation(job, "hook-weight"))).toBeLessThan(Number(annotation(bridge!, "hook-weight")));
+    expect(Number(annotation(bridge!, "hook-weight"))).toBeLessThan(
+      Number(annotation(configuration, "hook-weight")),
+    );
+    expect(annotation(bridge!, "hook-delete-policy")).toBe("before-hook-creation,hook-succeeded");
+    // The same webhooks, the same CA: whichever the API server calls answers the same.
+    expect(bridge!.webhooks).toEqual(configuration.webhooks);
+    // And removed on uninstall, should a failed upgrade have left it.
+    expect(bridgeRemoval).toMatchObject({ webhooks: [] });
   });
 });
 

@@ -100,7 +100,10 @@ describe("helm install and uninstall through a real API server", () => {
   it("with the configuration in place and no pod behind it, guarded writes fail closed; helm uninstall removes it first and leaves nothing", async () => {
     // What the post-install hook creates once the Job has seen a ready pod, as helm renders it.
     const hook = renderChart().find(
-      (d) => d.kind === "ValidatingWebhookConfiguration" && (d.webhooks as unknown[]).length > 0,
+      (d) =>
+        d.kind === "ValidatingWebhookConfiguration" &&
+        (d.metadata as { name: string }).name === "kubefence" &&
+        (d.webhooks as unknown[]).length > 0,
     )!;
     await cluster.apply([hook]);
     // The API server sees a new configuration through its informer, a moment after it is stored.

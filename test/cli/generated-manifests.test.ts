@@ -75,6 +75,12 @@ describe("generated manifests against kube-apiserver", () => {
       expect(rejections(applied.stderr)).toEqual([]);
       expect(applied.code).toBe(0);
       expect(applied.stdout).toMatch(/\(server dry run\)/);
+      // An owner ServiceAccount of the tenant's namespace is created with it, not only named.
+      for (const owner of args.filter((a) => a.startsWith("ServiceAccount:"))) {
+        const [, namespace, name] = owner.split(":");
+        if (namespace === args[0])
+          expect(applied.stdout).toContain(`serviceaccount/${name} created (server dry run)`);
+      }
     });
   }
 
@@ -85,6 +91,18 @@ describe("generated manifests against kube-apiserver", () => {
     const applied = await cluster.kubectl(["apply", "--dry-run=server", "-f", "-"], run.stdout);
     expect(rejections(applied.stderr)).toEqual([]);
     expect(applied.code).toBe(0);
+  });
+
+  it("fix --demo -o json: a List kubectl apply takes, every object accepted", async () => {
+    const run = await runCommand(fixCommand, ["--demo", "-o", "json"]);
+    expect(run.code).toBe(0);
+    const list = JSON.parse(run.stdout) as { kind: string; items: unknown[] };
+    expect([list.kind, list.items.length > 0]).toEqual(["List", true]);
+    await applyAll(run.stdout);
+    const applied = await cluster.kubectl(["apply", "--dry-run=server", "-f", "-"], run.stdout);
+    expect(rejections(applied.stderr)).toEqual([]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout.split("\n").filter(Boolean)).toHaveLength(list.items.length);
   });
 
   it("fix on a small case (a privileged Deployment, a cross-tenant binding, no NetworkPolicies): every object accepted", async () => {
@@ -215,6 +233,7 @@ describe("generated manifests against kube-apiserver", () => {
 /** Where each kind kubefence writes is created: plural and whether it is namespaced. */
 const COLLECTIONS = new Map<string, [string, boolean]>([
   ["Namespace", ["namespaces", false]],
+  ["ServiceAccount", ["serviceaccounts", true]],
   ["RoleBinding", ["rolebindings", true]],
   ["NetworkPolicy", ["networkpolicies", true]],
   ["ResourceQuota", ["resourcequotas", true]],

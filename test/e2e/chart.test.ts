@@ -325,19 +325,20 @@ describe("the Helm chart on a real node", () => {
       a.status === 403 && a.message.includes(`admission webhook "${WEBHOOK}" denied the request`);
     const failed = answers.filter((a) => !(denied(a) || (a.pod === "benign" && a.status === 201)));
     expect(failed.filter((a) => a.status !== 201).slice(0, 5)).toEqual([]);
-    // The one exception, as the README says: Helm re-creates the configuration (a hook) on upgrade, and a
-    // request the API server admits between the deletion and its informer seeing the new one is not reviewed.
-    // Every unreviewed admission was sent before the new configuration was created (plus the informer's lag).
+    // Helm re-creates the configuration (a hook) on upgrade: deleted, then created again. The bridge (the same
+    // webhooks under another name, created before and deleted after) covers that moment: no privileged pod is
+    // ever admitted unreviewed, and the bridge is gone once the upgrade is done.
     const unreviewed = failed.filter((a) => a.status === 201);
     console.log(
-      `chart: configuration re-created ${gaps.length} time(s), absent ${gaps.map((g) => `${g.to - g.from} ms`).join(", ")}; ${unreviewed.length} privileged pods admitted unreviewed`,
+      `chart: configuration re-created ${gaps.length} time(s), absent ${gaps.map((g) => `${g.to - g.from} ms`).join(", ")}, covered by the bridge; ${unreviewed.length} privileged pods admitted unreviewed`,
     );
     expect(gaps.length).toBe(1);
-    for (const a of unreviewed)
-      expect(
-        gaps.some((g) => a.at >= g.from && a.sent <= g.to + 1000),
-        JSON.stringify(a),
-      ).toBe(true);
+    expect(unreviewed.slice(0, 5)).toEqual([]);
+    const bridge = await cluster.request(
+      "GET",
+      "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/kubefence-upgrade-bridge",
+    );
+    expect(bridge.status).toBe(404);
     // The new tenants file is in force: team-a is held to restricted, which the busybox pod does not meet.
     const now = await asAlice(benign("after-upgrade"), true);
     expect(now.stderr).toContain(`admission webhook "${WEBHOOK}" denied the request`);

@@ -171,20 +171,28 @@ describe("the isolation walk-through on a real node", () => {
   it("fix's output, applied with kubectl, breaks the connection; reach, can-i and the cluster agree", async () => {
     const fix = await cli(["fix"]);
     expect(fix.code, fix.stderr).toBe(0);
-    const deletes = [...fix.stdout.matchAll(/^# and delete: kubectl (delete .+)$/gm)].map((m) =>
+    // The header's commands, in its order: delete the Pod it re-creates, apply, delete the binding.
+    const header = fix.stdout.slice(0, fix.stdout.indexOf("\n---\n"));
+    const commands = [...header.matchAll(/^# {3}kubectl (\S.*?)(?: {4}\(.*\))?$/gm)].map((m) =>
       m[1]!.split(" "),
     );
-    expect(deletes).toEqual([["delete", "clusterrolebinding", "pod-reader-binding"]]);
-    // A Pod's spec is immutable: the rewritten busybox replaces the old one, as fix's comment says.
+    expect(commands).toEqual([
+      ["delete", "pod", "busybox", "-n", "default"],
+      ["apply", "-f", "<this", "file>"],
+      ["delete", "clusterrolebinding", "pod-reader-binding"],
+    ]);
+    // A Pod's spec is immutable: the rewritten busybox replaces the old one.
     const rewritten = parseAllDocuments(fix.stdout)
       .map((d) => d.toJSON() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
       .filter((o) => o?.kind === "Pod");
     expect(rewritten.map((p) => `${p?.metadata?.namespace}/${p?.metadata?.name}`)).toEqual([
       "default/busybox",
     ]);
-    await kubectl(["delete", "pod", "-n", "default", "busybox", "--wait=true"]);
-    await kubectl(["apply", "-f", "-"], fix.stdout);
-    for (const command of deletes) await kubectl(command);
+    for (const command of commands)
+      await kubectl(
+        command[0] === "apply" ? ["apply", "-f", "-"] : command,
+        command[0] === "apply" ? fix.stdout : undefined,
+      );
     await waitReady(cluster, "default", ["busybox"]);
 
     // kube-router programs the policies asynchronously: wait (bounded) for the connection to fail.

@@ -118,6 +118,20 @@ describe("networkFindings", () => {
     expect(dns.remediation).toContain("k8s-app: kube-dns");
   });
 
+  it("an empty podSelector in a namespace with no pod yet is no policy that selects nothing: it selects every pod to come", () => {
+    const snapshot = snapshotOf([
+      namespace("empty"),
+      namespace("x"),
+      pod("x/a", { ip: "10.0.0.1", labels: { app: "a" } }),
+      policy("empty/deny-all", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+      policy("empty/typo", { podSelector: { matchLabels: { app: "aa" } }, policyTypes: ["Ingress"] }),
+    ]);
+    const ids = networkFindings(snapshot)
+      .filter((f) => f.id === "network.policy-selects-nothing")
+      .map((f) => f.subject);
+    expect(ids).toEqual(["empty/typo[NetworkPolicy]"]);
+  });
+
   it("an invalid policy is a finding with the API server's message", () => {
     const findings = networkFindings(
       snapshotOf([

@@ -229,3 +229,50 @@ describe("the HTML audit report of 10 000 tenants", () => {
     expect(await large.locator("#finding").textContent()).toContain("RoleBinding tenant-04242/owners-4242");
   });
 });
+
+describe("the HTML audit report beyond the grid, with verdicts CNI policies may change", () => {
+  it("marks ? every block whose rows or columns hold a tenant the unmodelled policies concern", async () => {
+    const names = Array.from({ length: 400 }, (_, i) => `tenant-${String(i).padStart(5, "0")}`);
+    const plane = { breaches: 0, tenantsAffected: 0, cells: 400 * 399, score: 100, unreadKinds: [] };
+    const report: AuditReport = {
+      apiVersion: AUDIT_API_VERSION,
+      kind: "AuditReport",
+      tenants: names.map((name) => ({ name, namespaces: [name], platform: false, owners: [] })),
+      summary: {
+        planes: {
+          api: plane,
+          node: plane,
+          network: {
+            ...plane,
+            score: null,
+            incomplete: "1 Cilium policy is not modelled",
+            incompleteTenants: ["tenant-00123"],
+          },
+        },
+        findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+        acceptance: { accepted: 0, expired: 0 },
+      },
+      rows: names,
+      matrixForm: "breaches",
+      matrix: matrixView(() => []),
+      findings: [],
+      acceptances: [],
+    };
+    const file = join(artifacts, "audit-400-incomplete.html");
+    writeFileSync(file, renderHtml(report));
+    const aggregated = await browser.newPage();
+    await aggregated.goto(`file://${file}`);
+    await aggregated.waitForSelector("body[data-ready]");
+    // Blocks of 10 × 10 tenants: tenant-00123 is in row block 12 and column block 12.
+    const text = (r: number, c: number) =>
+      aggregated.locator(`#matrix td[data-block="${r},${c}"]`).textContent();
+    expect(await text(0, 0)).toBe(".");
+    expect(await text(12, 0)).toBe(".?");
+    expect(await text(0, 12)).toBe(".?");
+    expect(await text(39, 12)).toBe(".?");
+    expect(await aggregated.locator('#matrix td[data-block="12,5"]').getAttribute("title")).toContain(
+      "(incomplete: network: 1 Cilium policy is not modelled)",
+    );
+    await aggregated.close();
+  });
+});

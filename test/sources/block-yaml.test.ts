@@ -136,6 +136,8 @@ interface Style {
   sequenceAtKeyIndent: boolean;
   compact: boolean;
   comments: boolean;
+  /** Collections sometimes written on one line in flow style (`[a, b]`, `{k: v}`). */
+  flow: boolean;
 }
 
 /**
@@ -160,8 +162,25 @@ function write(value: Value, style: Style, choose: () => number): string {
     if (r < 0.9) return JSON.stringify(v);
     return `'${v.replaceAll("'", "''")}'`;
   };
+  /** A collection on one line in flow style, its strings as they are, JSON-quoted or single-quoted. */
+  const flowText = (v: unknown): string => {
+    const comma = choose() < 0.8 ? ", " : ",";
+    if (Array.isArray(v)) return `[${v.map(flowText).join(comma)}]`;
+    if (typeof v === "object" && v !== null)
+      return `{${Object.entries(v)
+        .map(([k, child]) => `${k}: ${flowText(child)}`)
+        .join(comma)}}`;
+    if (typeof v !== "string") return String(v);
+    const r = choose();
+    if (r < 0.6) return v;
+    if (r < 0.85) return JSON.stringify(v);
+    return `'${v.replaceAll("'", "''")}'`;
+  };
+  const isCollection = (v: unknown) => typeof v === "object" && v !== null;
   const node = (v: unknown, indent: number, prefix: string) => {
     const pad = " ".repeat(indent);
+    if (style.flow && isCollection(v) && choose() < 0.4)
+      return out.push(`${prefix} ${flowText(v)}${comment()}`);
     if (Array.isArray(v)) {
       if (v.length === 0) return out.push(`${prefix} []${comment()}`);
       out.push(`${prefix}${comment()}`);
@@ -199,6 +218,8 @@ function write(value: Value, style: Style, choose: () => number): string {
       for (const [k, child] of rest) keyed(k, child, inner);
       return;
     }
+    if (style.flow && isCollection(v) && choose() < 0.4)
+      return out.push(`${pad}- ${flowText(v)}${comment()}`);
     if ((typeof v === "object" && v !== null) || Array.isArray(v)) {
       if (Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0)
         return out.push(`${pad}- ${Array.isArray(v) ? "[]" : "{}"}`);
@@ -210,7 +231,8 @@ function write(value: Value, style: Style, choose: () => number): string {
     }
     out.push(`${pad}- ${scalarText(v, indent)}${comment()}`);
   };
-  if (typeof value === "object" && value !== null && !Array.isArray(value))
+  if (style.flow && isCollection(value) && choose() < 0.2) out.push(flowText(value));
+  else if (typeof value === "object" && value !== null && !Array.isArray(value))
     for (const [k, child] of Object.entries(value)) keyed(k, child, 0);
   else if (Array.isArray(value)) for (const item of value) entry(item, 0);
   else out.push(scalarText(value, 0));
@@ -222,11 +244,13 @@ const styles = fc.record({
   sequenceAtKeyIndent: fc.boolean(),
   compact: fc.boolean(),
   comments: fc.boolean(),
+  flow: fc.boolean(),
 });
 
 describe("the block YAML reader agrees with the yaml library", () => {
   it("on naive block YAML of random values, in random styles", () => {
     let answered = 0;
+    let answeredFlow = 0;
     fc.assert(
       fc.property(
         values.node,
@@ -234,13 +258,18 @@ describe("the block YAML reader agrees with the yaml library", () => {
         fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
         (v, s, r) => {
           const random = r[Symbol.iterator]();
-          if (expectAgreement(write(v, s, () => random.next().value as number))) answered++;
+          const text = write(v, s, () => random.next().value as number);
+          if (expectAgreement(text)) {
+            answered++;
+            if (/[[{][^\]}]/.test(text)) answeredFlow++;
+          }
         },
       ),
       { numRuns: 3000, seed: 42 },
     );
     // The reader must answer most of the time, or the comparison proves little (and the fast path is idle).
     expect(answered).toBeGreaterThan(600);
+    expect(answeredFlow).toBeGreaterThan(100);
   });
 
   it("on mutated texts: an edit either keeps agreement or makes the reader hand over", () => {

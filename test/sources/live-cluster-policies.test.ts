@@ -238,6 +238,8 @@ describe("AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolic
       expect(answer.incomplete).toBe("1 Cilium policy is not modelled");
       const report = runAudit(snapshot, resolveTenants(snapshot, { from: "label", key: "tenant" }).tenancy);
       expect(report.summary.planes.network.incomplete).toBe("1 Cilium policy is not modelled");
+      // Only tenant b's namespace holds the policy: its row and column are concerned, no other pair.
+      expect(report.summary.planes.network.incompleteTenants).toEqual(["b"]);
       const cells = report.matrix.pair("b", "a").filter((c) => c.plane === "network");
       expect(cells.map((c) => [c.verdict, c.incomplete])).toEqual([
         ["isolated", "1 Cilium policy is not modelled"],

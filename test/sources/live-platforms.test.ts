@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLive } from "../../src/sources/live.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
+import { runBuiltCli } from "../support/built-cli.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 function crd(group: string, version: string, kind: string, plural: string, scope: "Cluster" | "Namespaced") {
@@ -138,5 +139,50 @@ describe("platform objects from a live cluster", () => {
     expect(diagnostics.map((d) => d.message)).toContain(
       'cannot list Tenant: tenants.capsule.clastix.io is forbidden: User "mallory" cannot list resource "tenants" in API group "capsule.clastix.io" at the cluster scope; Capsule tenants (--tenants-from capsule) are unknown',
     );
+  });
+
+  it("--fail-on counts an unreadable platform kind only when tenants are taken from that platform", async () => {
+    // dave reads every kind the audit reads but Capsule's.
+    await cluster.apply([
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: "reader-but-capsule" },
+        rules: [
+          {
+            apiGroups: [
+              "",
+              "apps",
+              "batch",
+              "networking.k8s.io",
+              "rbac.authorization.k8s.io",
+              "admissionregistration.k8s.io",
+              "policy.networking.k8s.io",
+              "hnc.x-k8s.io",
+            ],
+            resources: ["*"],
+            verbs: ["get", "list"],
+          },
+        ],
+      },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "dave-reader-but-capsule" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "reader-but-capsule" },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "dave" }],
+      },
+    ]);
+    const kubeconfig = await cluster.userKubeconfig("dave");
+    const gate = (...args: string[]) =>
+      runBuiltCli(["audit", "--kubeconfig", kubeconfig, "--fail-on", "critical", "-o", "json", ...args]);
+    const plain = gate();
+    expect(plain.stderr).toContain("cannot list Tenant");
+    expect(plain.stderr).not.toContain("could not be read");
+    for (const from of ["capsule", "auto"]) {
+      const run = gate("--tenants-from", from);
+      expect(run.stderr).toMatch(/--fail-on critical: Tenant could not be read/);
+      expect(run.code).toBe(1);
+    }
   });
 });

@@ -4,47 +4,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatKubeVersion } from "../../src/model/kube-version.js";
-import { loadLive } from "../../src/sources/live.js";
-import { runAudit } from "../../src/tenancy/audit.js";
-import { resolveTenants } from "../../src/tenancy/tenants.js";
 import { validatingWebhookConfiguration } from "../../src/webhook/manifests.js";
 import { defaultSettings } from "../../src/webhook/settings.js";
 import { admissionPolicies } from "../../src/webhook/vap/index.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
+import { nodeCell as nodeEscapeCell, nodeEscapeScenario } from "../support/node-escape-scenario.js";
 
 let cluster: TestCluster;
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  await cluster.apply([
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a" } },
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-b" } },
-    { apiVersion: "v1", kind: "Node", metadata: { name: "node-1" } },
-    {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "web", namespace: "team-b" },
-      spec: { nodeName: "node-1", containers: [{ name: "c", image: "nginx" }] },
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "RoleBinding",
-      metadata: { name: "alice-admin", namespace: "team-a" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "alice" }],
-    },
-  ]);
+  await cluster.apply(nodeEscapeScenario());
 }, 120_000);
 afterAll(() => cluster?.stop());
 
-async function nodeCell() {
-  const { snapshot } = await loadLive({ kubeconfig: cluster.kubeconfig });
-  const report = runAudit(snapshot, resolveTenants(snapshot, { from: "namespace" }).tenancy, {
-    kubeVersion: snapshot.serverVersion,
-  });
-  const cell = report.matrix.pair("team-a", "team-b").find((c) => c.plane === "node")!;
-  return { snapshot, report, cell };
-}
+const nodeCell = () => nodeEscapeCell(cluster.kubeconfig);
 
 describe("enforcement on a live cluster", () => {
   it("keeps the server's version, and without a webhook reports alice's escape to team-b's node", async () => {

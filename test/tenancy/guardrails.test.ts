@@ -47,6 +47,29 @@ describe("tenantManifests", () => {
     ]);
   });
 
+  it("creates an owner ServiceAccount of the tenant's namespaces, in its namespace, and none of another's", () => {
+    const written = tenantManifests({
+      name: "team-b",
+      namespaces: ["team-b", "team-b-dev"],
+      owners: [
+        { kind: "ServiceAccount", namespace: "team-b", name: "deployer" },
+        { kind: "ServiceAccount", namespace: "ci", name: "pipeline" },
+      ],
+      level: "baseline",
+      version: "latest",
+      quota: DEFAULT_QUOTA,
+    }) as Manifest[];
+    const accounts = written.filter((m) => m.kind === "ServiceAccount");
+    expect(accounts.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(["team-b/deployer"]);
+    expect(accounts[0]!.metadata.labels["kubefence.io/tenant"]).toBe("team-b");
+    // Before the binding that names it, after the Namespace it lives in.
+    const order = written.map((m) => `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`);
+    expect(order.indexOf("ServiceAccount/team-b/deployer")).toBeLessThan(
+      order.indexOf("RoleBinding/team-b/team-b-owners"),
+    );
+    expect(order.indexOf("Namespace//team-b")).toBeLessThan(order.indexOf("ServiceAccount/team-b/deployer"));
+  });
+
   it("forbids NodePorts and LoadBalancers by default", () => {
     const quota = manifests.find((m) => m.kind === "ResourceQuota") as unknown as {
       spec: { hard: Record<string, string> };

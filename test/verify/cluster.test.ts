@@ -239,6 +239,7 @@ describe("kubefence verify against a real kube-apiserver", () => {
       blocked: 3,
       accepted: 18,
       notApplicable: 3,
+      contradictions: 0,
     });
     expect(report.isolated).toBe(false);
     // Who was acted as: a User by name, a Group through a stand-in user, a ServiceAccount by its username.
@@ -454,6 +455,15 @@ describe("kubefence verify against a real kube-apiserver", () => {
       expect(message(report, "team-a", "delete-default-deny")).toContain(
         'NetworkPolicy "default-deny-all" in namespace "team-a" is managed by kubefence',
       );
+      // verify holds the audit's credit against the answers: the webhook is what the audit relies on in team-a,
+      // and it held.
+      const teamA = report.tenants.find((t) => t.tenant === "team-a")!.attempts;
+      const credited = Object.fromEntries(teamA.filter((a) => a.credited).map((a) => [a.id, a.credited]));
+      expect(credited).toEqual({
+        "privileged-host-pod": `webhook ${WEBHOOK_NAME} (ValidatingWebhookConfiguration "kubefence")`,
+        "pod-security-relabel": `webhook namespaces.${WEBHOOK_NAME} (ValidatingWebhookConfiguration "kubefence")`,
+      });
+      expect(report.summary.contradictions).toBe(0);
       expect(await leftovers()).toEqual([]);
     });
 
@@ -546,7 +556,8 @@ describe("kubefence verify against a real kube-apiserver", () => {
       "json",
     ]);
     expect(run.stderr).toBe(
-      'warning: tenant "team-d" cannot be verified: the tenants file names no owners for it, so there is no one to act as (add owners:)\n',
+      "warning: validatingwebhookconfigurations, validatingadmissionpolicies, validatingadmissionpolicybindings cannot be listed (forbidden), so the answers are not held against the kubefence enforcement the audit would credit\n" +
+        'warning: tenant "team-d" cannot be verified: the tenants file names no owners for it, so there is no one to act as (add owners:)\n',
     );
     expect(run.code).toBe(asAdmin.code);
     const asCarol = JSON.parse(run.stdout) as VerifyReport;

@@ -44,6 +44,7 @@ describe("verify report", () => {
       blocked: 0,
       accepted: 7,
       notApplicable: 1,
+      contradictions: 0,
     });
     expect(report.isolated).toBe(false);
   });
@@ -80,6 +81,36 @@ describe("verify report", () => {
     expect(text).toContain("webhook w.example.com (unreachable, failed closed)");
     expect(text.trimEnd().split("\n").at(-1)).toBe(
       "1 tenant, 8 attempts: 8 blocked, 0 ACCEPTED. isolation holds: every attempt was blocked (8 blocked only because a webhook could not be called: check that it is running)",
+    );
+  });
+
+  it("holds the audit's credit against the answer: accepted although credited is a contradiction", () => {
+    const webhook = 'webhook validate.kubefence.io (ValidatingWebhookConfiguration "kubefence")';
+    const guarded = { ...target, defaultDeny: "default-deny-all" };
+    const results = planAttempts(guarded).map((p) =>
+      attemptResult(
+        p,
+        p.attempt.id === "privileged-host-pod"
+          ? { status: 201, body: {} }
+          : forbidden('x is forbidden: User "a" cannot y'),
+        p.attempt.creditedAs ? webhook : undefined,
+      ),
+    );
+    const report = verifyReport(cluster, [tenantVerification(guarded, results)], []);
+    const [hostPod, relabel] = ["privileged-host-pod", "pod-security-relabel"].map(
+      (id) => report.tenants[0]!.attempts.find((a) => a.id === id)!,
+    );
+    expect(hostPod).toMatchObject({
+      verdict: "accepted",
+      credited: webhook,
+      contradiction: `the audit credits ${webhook} with refusing this, but the server accepted it: check the webhook's settings and that its tenants file is the one audited`,
+    });
+    // Blocked as credited: nothing to say.
+    expect(relabel).toMatchObject({ verdict: "blocked", credited: webhook });
+    expect(relabel).not.toHaveProperty("contradiction");
+    expect(report.summary.contradictions).toBe(1);
+    expect(renderVerifyTable(report).trimEnd().split("\n").at(-1)).toBe(
+      "1 tenant, 8 attempts: 7 blocked, 1 ACCEPTED. isolation is breakable: 1 attempt accepted; 1 attempt accepted although the audit credits kubefence enforcement with refusing it",
     );
   });
 

@@ -1,4 +1,6 @@
 import { copyFileSync, rmSync } from "node:fs";
+import { connect as netConnect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdmissionContext } from "../../src/webhook/context.js";
 import { type LogEntry, startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
@@ -174,6 +176,48 @@ describe("webhook server", () => {
     const meanwhile = await post(review(pod("team-a"), "while-slow"));
     expect(JSON.parse(meanwhile.body).response.uid).toBe("while-slow");
     expect(await answer).toMatch(/^HTTP\/1.1 408 /);
+  });
+
+  it("counts dropped connections apart from HTTP statuses: failed TLS handshakes, connections without a request", async () => {
+    const metric = async (line: RegExp) => {
+      const text = (await call(server.url, certs.ca, "GET", "/metrics")).body;
+      return Number(line.exec(text)?.[1] ?? 0);
+    };
+    const handshakes = /^kubefence_webhook_tls_handshake_errors_total (\d+)$/m;
+    const closed = /^kubefence_webhook_connections_without_request_total\{reason="closed"\} (\d+)$/m;
+    const timedOut = /^kubefence_webhook_connections_without_request_total\{reason="timeout"\} (\d+)$/m;
+    const statusless = /^kubefence_webhook_http_requests_total\{path="",code="(?:400|408)"\} (\d+)$/m;
+    const before = {
+      handshakes: await metric(handshakes),
+      closed: await metric(closed),
+      timedOut: await metric(timedOut),
+      statusless: await metric(statusless),
+    };
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+    // A real TLS client that refuses the certificate (it trusts no CA here) and aborts the handshake.
+    await new Promise<void>((resolve) => {
+      const socket = tlsConnect({ host: "127.0.0.1", port: server.port, servername: "localhost" });
+      socket.once("error", () => resolve());
+      socket.once("secureConnect", () => socket.destroy(new Error("trusted a certificate it must not")));
+    });
+    // Half a ClientHello, then gone.
+    await new Promise<void>((resolve) => {
+      const socket = netConnect(server.port, "127.0.0.1", () => {
+        socket.end(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x50, 0x01]));
+        socket.once("close", () => resolve());
+      });
+    });
+    // A handshake completed, then closed without a request; another left idle past the request timeout.
+    const idle = await rawConnection(server.port, certs.ca);
+    const idleAnswer = readUntilClosed(idle);
+    const quiet = await rawConnection(server.port, certs.ca);
+    quiet.end();
+    expect(await idleAnswer).toBe("");
+    await settle();
+    expect(await metric(handshakes)).toBe(before.handshakes + 2);
+    expect(await metric(closed)).toBe(before.closed + 1);
+    expect(await metric(timedOut)).toBe(before.timedOut + 1);
+    expect(await metric(statusless)).toBe(before.statusless);
   });
 
   it("serves /healthz, and /readyz only once the cache has synced", async () => {

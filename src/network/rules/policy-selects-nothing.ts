@@ -1,4 +1,8 @@
-/** A NetworkPolicy whose podSelector selects no pod: it isolates nothing and allows nothing. */
+/**
+ * A NetworkPolicy whose podSelector selects no pod: it isolates nothing and allows nothing. An empty
+ * podSelector is not one: it selects every pod the namespace has or will have (a namespace with no pod yet
+ * is not a typo in a label), as the policies `tenant init` and `fix` write for a new namespace do.
+ */
 import { originOf } from "../../model/origin.js";
 import type { Draft, FindingRule } from "../../model/rule.js";
 import type { NetworkModel } from "../model.js";
@@ -7,6 +11,7 @@ import { policyRef } from "./support.js";
 function find(model: NetworkModel): Draft[] {
   return model.policies
     .filter((p) => {
+      if (p.podSelector.everything) return false;
       // prototype-safe: namespaces is an array, indexed by position
       const ns = model.table.namespaces[model.table.nsIndex.get(p.namespace)!]!;
       for (let i = ns.first; i < ns.end; i++)

@@ -9,6 +9,7 @@ import { ENFORCE_LABEL } from "../target.js";
 export const podSecurityRelabel: Attempt = {
   id: "pod-security-relabel",
   summary: `relabel its own namespace ${ENFORCE_LABEL}=privileged, which turns Pod Security enforcement off`,
+  creditedAs: "relabelRefusedBy",
   plan(target) {
     if (target.enforceLevel === "privileged")
       return {

@@ -9,6 +9,7 @@ export const privilegedHostPod: Attempt = {
   id: "privileged-host-pod",
   summary:
     "create a privileged pod with hostPID and the node's / mounted (hostPath), which owns the node and every tenant on it",
+  creditedAs: "escapesRefusedBy",
   plan(target) {
     return podRequest(
       target,
