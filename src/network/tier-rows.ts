@@ -20,7 +20,7 @@ import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
 import type { Evaluator } from "./evaluate.js";
 import type { Direction } from "./policies.js";
-import { composeTiers, type TierDecision } from "./tier.js";
+import { composeTiers, type TierDecision, tierKey } from "./tier.js";
 
 export interface RowSides {
   any: Bitset;
@@ -172,7 +172,7 @@ export class TierRows {
     const tiers = this.evaluator.tiers;
     this.runs ??= this.buildRuns();
     const runs = this.runs;
-    const keys = tiers.map((tier) => tier.peerKey("Ingress", s));
+    const keys = tiers.map((tier) => tierKey(tier, "peer", "Ingress", s));
     const signature = keys.join("#");
     let row = this.ingressRows.get(signature);
     if (row) return row;
@@ -382,7 +382,7 @@ export class TierRows {
     for (let c = 0; c < this.size; c++) {
       for (let t = 0; t < tiers.length; t++) {
         const tier = tiers[t]!;
-        const key = side === "subject" ? tier.subjectKey(direction, c) : tier.peerKey(direction, c);
+        const key = tierKey(tier, side, direction, c);
         let id = keyIds[t]!.get(key);
         if (id === undefined) {
           id = reps[t]!.length;

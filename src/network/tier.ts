@@ -39,10 +39,22 @@ export interface PolicyTier {
   /**
    * Subjects with the same key get the same decision from every peer, for a direction (the tier's policies
    * that apply to them, and their named ports when a rule names one): whole-cluster walks decide once per key.
+   * A tier without it is asked about every class on its own (tierKey).
    */
-  subjectKey(direction: Direction, subject: number): string;
+  subjectKey?(direction: Direction, subject: number): string;
   /** Peers with the same key get the same decision from every subject, for a direction. */
-  peerKey(direction: Direction, peer: number): string;
+  peerKey?(direction: Direction, peer: number): string;
+}
+
+/** A tier's subject or peer key of a class: its own index when the tier does not say what it reads. */
+export function tierKey(
+  tier: PolicyTier,
+  side: "subject" | "peer",
+  direction: Direction,
+  cls: number,
+): string {
+  const key = side === "subject" ? tier.subjectKey?.(direction, cls) : tier.peerKey?.(direction, cls);
+  return key ?? `#${cls}`;
 }
 
 /** The verdict of one connection in a decision (for explanations). */

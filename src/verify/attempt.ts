@@ -52,6 +52,9 @@ export type Judged =
 /** The request to send, or why the attempt does not apply to this tenant (itself a weakness). */
 export type Planned = { request: AttemptRequest } | { notApplicable: string };
 
+/** The attempt is not about how this tenant is isolated (a cluster-scoped one where none isolates it): not reported. */
+export type Skipped = { skip: string };
+
 export interface Attempt {
   /** Stable id, e.g. `privileged-host-pod`. */
   id: string;
@@ -62,8 +65,7 @@ export interface Attempt {
    * the report can hold the credit against the server's answer. Absent: the audit credits nothing for it.
    */
   creditedAs?: "escapesRefusedBy" | "relabelRefusedBy";
-  /** Undefined: the attempt is not about how this tenant is isolated (not reported). */
-  plan(target: VerifyTarget): Planned | undefined;
+  plan(target: VerifyTarget): Planned | Skipped;
 }
 
 export function dryRun(path: string): string {

@@ -80,7 +80,7 @@ export function planAttempts(
 ): PlannedAttempt[] {
   return attempts.flatMap((attempt) => {
     const planned = attempt.plan(target);
-    return planned ? [{ attempt, planned }] : [];
+    return "skip" in planned ? [] : [{ attempt, planned }];
   });
 }
 

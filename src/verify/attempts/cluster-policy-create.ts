@@ -16,7 +16,7 @@ export const clusterPolicyCreate: Attempt = {
     const kind =
       view?.served.find((k) => k.kind === "ClusterNetworkPolicy") ??
       view?.served.find((k) => k.kind === "AdminNetworkPolicy");
-    if (!kind) return undefined;
+    if (!kind) return { skip: "the cluster serves no AdminNetworkPolicy or ClusterNetworkPolicy" };
     const name = `${VERIFY_PREFIX}-${target.tenant}-accept-all`;
     const subject = { namespaces: { matchLabels: { [NAMESPACE_NAME_LABEL]: target.namespace } } };
     const rule = { name: "accept-all", from: [{ namespaces: {} }] };

@@ -11,7 +11,7 @@ export const clusterPolicyEdit: Attempt = {
     "remove the rules of the cluster-scoped policy that isolates it, which isolates every tenant it covers",
   plan(target) {
     const isolation = target.clusterPolicies?.isolation;
-    if (!isolation) return undefined;
+    if (!isolation) return { skip: "no cluster-scoped policy isolates the tenant" };
     const resource = `${isolation.kind.toLowerCase()}.policy.networking.k8s.io/${isolation.name}`;
     return {
       request: {

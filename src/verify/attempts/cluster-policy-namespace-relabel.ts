@@ -14,14 +14,16 @@ export const clusterPolicyNamespaceRelabel: Attempt = {
     "relabel its namespace as the other tenant's on the keys cluster-scoped policies select by, to leave the policy that isolates it",
   plan(target) {
     const view = target.clusterPolicies;
-    if (!view?.isolation) return undefined;
+    if (!view?.isolation)
+      return { skip: "no cluster-scoped policy isolates the tenant, or no label it selects by differs" };
     const changes = new Map<string, string | null>();
     for (const key of view.selectorKeys.namespaces) {
       const theirs = Object.hasOwn(view.foreignLabels, key) ? view.foreignLabels[key]! : null;
       const ours = Object.hasOwn(view.namespaceLabels, key) ? view.namespaceLabels[key]! : null;
       if (theirs !== ours) changes.set(key, theirs);
     }
-    if (changes.size === 0) return undefined;
+    if (changes.size === 0)
+      return { skip: "no cluster-scoped policy isolates the tenant, or no label it selects by differs" };
     const patch = Object.fromEntries(changes);
     const ns = target.namespace;
     const done = `namespace/${ns} labeled (server dry run)`;

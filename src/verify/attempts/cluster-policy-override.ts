@@ -14,7 +14,7 @@ export const clusterPolicyOverride: Attempt = {
     "create a NetworkPolicy in its namespace allowing every connection in and out, to override the cluster-scoped policy that isolates it",
   plan(target) {
     const view = target.clusterPolicies;
-    if (!view?.isolation) return undefined;
+    if (!view?.isolation) return { skip: "no cluster-scoped policy isolates the tenant" };
     const name = `${VERIFY_PREFIX}-allow-all`;
     const policy: NetworkPolicy = {
       apiVersion: "networking.k8s.io/v1",

@@ -13,7 +13,7 @@ export const clusterPolicyPodRelabel: Attempt = {
     "create a pod without the labels cluster-scoped policies select pods by, to fall outside the policy that isolates it",
   plan(target) {
     const view = target.clusterPolicies;
-    if (!view?.isolation) return undefined;
+    if (!view?.isolation) return { skip: "no cluster-scoped policy isolates the tenant" };
     const name = `${VERIFY_PREFIX}-unlabelled`;
     const podLabels = labels(target);
     const done = `pod/${name} created (server dry run)`;

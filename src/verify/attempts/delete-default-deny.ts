@@ -13,7 +13,8 @@ export const deleteDefaultDeny: Attempt = {
   summary: "delete its namespace's default-deny NetworkPolicy, which opens it to every other tenant's pods",
   plan(target) {
     const view = target.clusterPolicies;
-    if (!target.defaultDeny && view?.isolation) return undefined;
+    if (!target.defaultDeny && view?.isolation)
+      return { skip: "a cluster-scoped policy isolates the tenant, and no NetworkPolicy denies by default" };
     if (!target.defaultDeny)
       return {
         notApplicable: `n/a: no default-deny policy to delete: no NetworkPolicy in namespace "${target.namespace}" selects every pod and allows nothing, so the namespace is open on the network plane`,
