@@ -25,7 +25,7 @@ import {
   tenantVerification,
   verifyReport,
 } from "../verify/report.js";
-import { type VerifyTarget, verifyTargets } from "../verify/target.js";
+import { type ServedClusterKind, type VerifyTarget, verifyTargets } from "../verify/target.js";
 import { EXIT_NO, UsageError } from "./errors.js";
 import { printStructured, validateOutput, writeText } from "./output.js";
 import { formatDiagnostic } from "./source-options.js";
@@ -74,6 +74,15 @@ Impersonate-Group headers) and submits with dryRun=All, so nothing is ever store
   cross-tenant-binding    a RoleBinding of admin in another tenant's namespace (or kube-system)
   pod-security-relabel    its namespace relabelled pod-security.kubernetes.io/enforce=privileged
   delete-default-deny     deletion of its namespace's default-deny NetworkPolicy
+Where the cluster serves policy.networking.k8s.io (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ClusterNetworkPolicy), and a cluster-scoped policy isolates the tenant:
+  cluster-policy-override           a NetworkPolicy allowing everything in and out of its namespace
+  cluster-policy-namespace-relabel  its namespace relabelled as the other tenant's on the policies' keys
+  cluster-policy-pod-relabel        a pod without the labels the policies select pods by
+  cluster-policy-create             an Admin-tier policy of its own accepting every pod (where served)
+  cluster-policy-edit               the isolating policy with its rules removed
+What the server accepts of the first three is judged by kubefence's network engine on the answered
+object: held when a cluster-scoped rule still denies (the admin tier decides before any NetworkPolicy).
 Each is blocked (by RBAC, PodSecurity, ResourceQuota, an admission webhook or ValidatingAdmissionPolicy, …) or ACCEPTED.
 Exit code 1 when any attempt is accepted or has nothing to attempt on (no default-deny policy);
 0 when every one is blocked. The user running verify needs the "impersonate" verb on users,
@@ -108,10 +117,11 @@ Examples:
 
 async function verifyCluster(options: VerifyOptions, config: TenantConfig) {
   const client = await connect({ kubeconfig: options.kubeconfig, context: options.context });
-  const snapshot = await readNamespacesAndPolicies(client);
+  const served = await servedClusterKinds(client);
+  const snapshot = await readNamespacesAndPolicies(client, served);
   const resolved = resolveTenants(snapshot, { from: "file", config });
   for (const d of resolved.diagnostics) if (d.severity !== "info") warn(d);
-  const plan = verifyTargets(snapshot, resolved.tenancy, config, options.tenant);
+  const plan = verifyTargets(snapshot, resolved.tenancy, config, options.tenant, served);
   // What the audit credits with refusing the node-plane attempts, held against what the server answers.
   const guards = admissionGuards(snapshot, resolved.tenancy, true, guardrailModesOf(options.tenants));
   for (const u of plan.unverifiable)
@@ -165,16 +175,57 @@ async function verifyTenant(
   return tenantVerification(target, results);
 }
 
+const CLUSTER_KINDS: readonly ServedClusterKind[] = [
+  {
+    kind: "AdminNetworkPolicy",
+    apiVersion: "policy.networking.k8s.io/v1alpha1",
+    plural: "adminnetworkpolicies",
+  },
+  {
+    kind: "BaselineAdminNetworkPolicy",
+    apiVersion: "policy.networking.k8s.io/v1alpha1",
+    plural: "baselineadminnetworkpolicies",
+  },
+  {
+    kind: "ClusterNetworkPolicy",
+    apiVersion: "policy.networking.k8s.io/v1alpha2",
+    plural: "clusternetworkpolicies",
+  },
+];
+
+/** The cluster-scoped network policy kinds discovery serves (discovery is open to every identity). */
+async function servedClusterKinds(client: KubeClient): Promise<ServedClusterKind[]> {
+  const served: ServedClusterKind[] = [];
+  const resources = new Map<string, Set<string>>();
+  for (const kind of CLUSTER_KINDS) {
+    let names = resources.get(kind.apiVersion);
+    if (!names) {
+      const answer = await client.request("GET", `/apis/${kind.apiVersion}`);
+      const list = (answer.body as { resources?: { name?: unknown }[] } | undefined)?.resources;
+      names = new Set(
+        answer.status === 200 && Array.isArray(list)
+          ? list.map((r) => r.name).filter((n): n is string => typeof n === "string")
+          : [],
+      );
+      resources.set(kind.apiVersion, names);
+    }
+    if (names.has(kind.plural)) served.push(kind);
+  }
+  return served;
+}
+
 /**
- * Only what the plan needs: namespaces (tenants, Pod Security labels) and NetworkPolicies (default deny); and,
- * where they may be read, the admission configuration the audit credits (kubefence's webhook and policies).
+ * Only what the plan needs: namespaces (tenants, Pod Security labels), NetworkPolicies (default deny), where
+ * served the cluster-scoped network policies (what isolates each tenant, for the network engine); and, where
+ * they may be read, the admission configuration the audit credits (kubefence's webhook and policies).
  */
-async function readNamespacesAndPolicies(client: KubeClient) {
+async function readNamespacesAndPolicies(client: KubeClient, served: readonly ServedClusterKind[]) {
   const origin: Origin = { cluster: client.contextName };
   const documents: RawDocument[] = [];
   for (const [apiVersion, kind, path] of [
     ["v1", "Namespace", "/api/v1/namespaces"],
     ["networking.k8s.io/v1", "NetworkPolicy", "/apis/networking.k8s.io/v1/networkpolicies"],
+    ...served.map((k) => [k.apiVersion, k.kind, `/apis/${k.apiVersion}/${k.plural}`] as const),
   ] as const)
     for (const item of await listAll(client, path))
       documents.push({ value: { apiVersion, kind, ...item }, origin, locate: () => origin });

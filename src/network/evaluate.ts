@@ -7,7 +7,7 @@
 
 import type { Bitset } from "./bitset.js";
 import type { ClassTable, EndpointClass } from "./classes.js";
-import type { ClusterPeer, CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policies.js";
+import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policies.js";
 import type { ConnSet } from "./conns.js";
 import { PeerIndex } from "./peers.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./policies.js";
@@ -85,34 +85,10 @@ export class Evaluator {
    * key, ./rows.ts) are allowed the same connections to every destination.
    */
   clusterSourceKey(cls: number): string {
-    let key = this.sourceKeys[cls];
-    if (key === undefined) {
-      const parts: string[] = [];
-      for (const tier of [this.admin, this.baseline]) {
-        if (!tier) continue;
-        parts.push(tier.egressPolicies[cls]!.map((p) => p.id).join(","));
-        this.ingressPeers ??= this.collectIngressPeers();
-        let bits = "";
-        for (const { tier: t, peer } of this.ingressPeers)
-          if (t === tier) bits += t.peerBits(peer).has(cls) ? "1" : "0";
-        parts.push(bits);
-      }
-      key = parts.join("|");
-      this.sourceKeys[cls] = key;
-    }
-    return key;
-  }
-
-  private readonly sourceKeys: (string | undefined)[] = [];
-  private ingressPeers?: { tier: ClusterPolicyTier; peer: ClusterPeer }[];
-
-  private collectIngressPeers(): { tier: ClusterPolicyTier; peer: ClusterPeer }[] {
-    const out: { tier: ClusterPolicyTier; peer: ClusterPeer }[] = [];
+    let key = "";
     for (const tier of [this.admin, this.baseline])
-      if (tier)
-        for (const p of tier.policies)
-          for (const r of p.ingress) for (const peer of r.peers) out.push({ tier, peer });
-    return out;
+      if (tier) key += `${tier.subjectKey("Egress", cls)}:${tier.peerKey("Ingress", cls)}|`;
+    return key;
   }
 
   /** The classes a NetworkPolicy peer selects. */

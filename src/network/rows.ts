@@ -11,6 +11,7 @@ import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
 import type { Evaluator } from "./evaluate.js";
 import type { CompiledPeer, CompiledRule } from "./policies.js";
+import { TierRows } from "./tier-rows.js";
 
 interface Side {
   any: Bitset;
@@ -27,144 +28,9 @@ interface Group {
 
 export class Rows {
   private readonly egressCache = new Map<string, Side>();
-  /** Exact rows (cluster-scoped tiers present) by source key. */
-  private readonly exactRows = new Map<string, Side>();
-  private profiles?: Int32Array;
+  /** The exact rows, when tiers other than NetworkPolicy decide (./tier-rows.ts). */
+  private tierRows?: TierRows;
 
-  /**
-   * What decides destination d's ingress toward source s: per tier, whether d is selected and which of its
-   * rules (in walk order) select s — rules that do not select s never decide — and d's ports when one of
-   * those names a port. Destinations with the same answer treat s alike.
-   */
-  private ingressSeen(s: number, d: number): string {
-    this.destRules ??= this.buildDestRules();
-    const seen = this.destRules[d]!;
-    let key = seen.head;
-    let named = false;
-    for (const r of seen.rules)
-      if (r.always || r.bits.has(s)) {
-        key += r.tag;
-        named ||= r.named;
-      }
-    return named ? `${key}|${seen.profile}` : key;
-  }
-
-  private destRules?: {
-    head: string;
-    profile: number;
-    rules: { tag: string; bits: Bitset; always: boolean; named: boolean }[];
-  }[];
-
-  /** Per destination, its ingress rules of every tier in walk order, with what selects sources for each. */
-  private buildDestRules() {
-    const ev = this.evaluator;
-    const profiles = this.destinationProfiles();
-    const ids = new Map<object, string>();
-    const tag = (o: object, tier: string) => {
-      let v = ids.get(o);
-      if (v === undefined) {
-        v = `${tier}${ids.size},`;
-        ids.set(o, v);
-      }
-      return v;
-    };
-    const empty = new Bitset(ev.size);
-    const peerUnion = (bitsets: Bitset[]) => {
-      if (bitsets.length === 1) return bitsets[0]!;
-      const out = new Bitset(ev.size);
-      for (const b of bitsets) out.or(b);
-      return out;
-    };
-    const unions = new Map<object, Bitset>();
-    return ev.table.classes.map((c, d) => {
-      const rules: { tag: string; bits: Bitset; always: boolean; named: boolean }[] = [];
-      const np = ev.ingressPolicies[d]!;
-      let head = `${c.kind}${np.length > 0 ? "N" : "-"}`;
-      for (const p of np)
-        for (const rule of p.ingress) {
-          let bits = unions.get(rule);
-          if (!bits) {
-            bits = rule.peers ? peerUnion(rule.peers.map((x) => ev.peerBits(x))) : Bitset.ones(ev.size);
-            unions.set(rule, bits);
-          }
-          rules.push({
-            tag: tag(rule, "n"),
-            bits,
-            always: false,
-            named: rule.ports.some((x) => typeof x.port === "string"),
-          });
-        }
-      for (const tier of [ev.admin, ev.baseline]) {
-        if (!tier) continue;
-        const policies = tier.ingressPolicies[d]!;
-        head += policies.length > 0 ? "C" : "-";
-        for (const p of policies)
-          for (const rule of p.ingress) {
-            let bits = unions.get(rule);
-            if (!bits) {
-              bits = rule.peers.length > 0 ? peerUnion(rule.peers.map((x) => tier.peerBits(x))) : empty;
-              unions.set(rule, bits);
-            }
-            rules.push({
-              tag: tag(rule, "c"),
-              bits,
-              always: rule.failClosed,
-              named: rule.ports?.some((x) => x.type === "named") ?? false,
-            });
-          }
-      }
-      return { head: `${head}|`, profile: profiles[d]!, rules };
-    });
-  }
-
-  /**
-   * For the exact rows: what decides a destination's side of every connection to it — its kind, its
-   * ports (named ports), and the policies of every tier that apply to its ingress — as a small id.
-   */
-  private destinationProfiles(): Int32Array {
-    if (this.profiles) return this.profiles;
-    const ev = this.evaluator;
-    const ids = new Map<string, number>();
-    const out = new Int32Array(ev.size);
-    for (let d = 0; d < ev.size; d++) {
-      const c = ev.table.classes[d]!;
-      const key = [
-        c.kind,
-        c.kind === "pod" ? c.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).join(",") : "",
-        ev.ingressPolicies[d]!.map((p) => p.id).join(","),
-        (ev.admin?.ingressPolicies[d] ?? []).map((p) => p.id).join(","),
-        (ev.baseline?.ingressPolicies[d] ?? []).map((p) => p.id).join(","),
-      ].join("|");
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(key, id);
-      }
-      out[d] = id;
-    }
-    this.profiles = out;
-    return out;
-  }
-
-  /** The peers of every egress rule that applies to a source, in every tier: what it tells destinations by. */
-  private egressPeersOf(s: number): { peers: Bitset[]; named: boolean } {
-    const ev = this.evaluator;
-    const peers: Bitset[] = [];
-    let named = false;
-    for (const p of ev.egressPolicies[s]!)
-      for (const rule of p.egress) {
-        for (const peer of rule.peers ?? []) peers.push(ev.peerBits(peer));
-        named ||= rule.ports.some((x) => typeof x.port === "string");
-      }
-    for (const tier of [ev.admin, ev.baseline])
-      if (tier)
-        for (const p of tier.egressPolicies[s]!)
-          for (const rule of p.egress) {
-            for (const peer of rule.peers) peers.push(tier.peerBits(peer));
-            named ||= rule.ports?.some((x) => x.type === "named") ?? false;
-          }
-    return { peers, named };
-  }
   /** egressOf per class, once worked out (classes share few distinct egress rule sets). */
   private readonly egressOfClass: (Side | undefined)[] = [];
   private readonly connsKeys: (string | undefined)[] = [];
@@ -327,6 +193,22 @@ export class Rows {
   }
 
   /**
+   * NetworkPolicy's ingress side alone for source class s: the destinations whose ingress policies may allow
+   * it something (or isolate nothing) and those that allow it everything (port-less rules; exact when set).
+   */
+  ingressOf(s: number): Side {
+    const any = this.ingressBaseAny.clone();
+    const all = this.ingressBaseAll.clone();
+    for (const g of this.groupsOf[s]!) {
+      if (g.anyBits) any.or(g.anyBits);
+      else for (const d of g.any) any.set(d);
+      if (g.allBits) all.or(g.allBits);
+      else for (const d of g.all) all.set(d);
+    }
+    return { any, all };
+  }
+
+  /**
    * Both sides for source class s, written into `any` and `all` (no allocation: the matrix's hot loop). Given
    * a class range [first, end), only the bits in it are written (the rest are left as they were): questions
    * about one namespace's classes then cost that namespace's words, not the whole row.
@@ -370,41 +252,16 @@ export class Rows {
   }
 
   /**
-   * The row pair by pair through the evaluator: what the bitsets above cannot give once a tier other than
-   * NetworkPolicy decides (they read NetworkPolicy's rules alone).
+   * The exact row through every tier (./tier-rows.ts): what the bitsets above cannot give once a tier other
+   * than NetworkPolicy decides (they read NetworkPolicy's rules alone).
    */
   private exactRowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
-    // Sources with the same key have the same row: worked out once per key, over every destination.
-    const key = this.connsKey(s);
-    let row = this.exactRows.get(key);
-    if (!row) {
-      const size = this.evaluator.size;
-      row = { any: new Bitset(size), all: new Bitset(size) };
-      // Destinations the source cannot tell apart get the same connections: judged once per key.
-      const { peers, named } = this.egressPeersOf(s);
-      const profiles = this.destinationProfiles();
-      const judged = new Map<string, ConnSet>();
-      for (let d = 0; d < size; d++) {
-        let key = this.ingressSeen(s, d);
-        // An egress rule naming a port resolves it against the destination's ports.
-        if (named) key += `|${profiles[d]}`;
-        for (const bits of peers) key += bits.has(d) ? "1" : "0";
-        let conns = judged.get(key);
-        if (!conns) {
-          conns = this.evaluator.conns(s, d);
-          judged.set(key, conns);
-        }
-        if (!conns.isEmpty()) row.any.set(d);
-        if (conns.isAll()) row.all.set(d);
-      }
-      this.exactRows.set(key, row);
-    }
-    for (let d = first; d < end; d++) {
-      if (row.any.has(d)) any.set(d);
-      else any.clear(d);
-      if (row.all.has(d)) all.set(d);
-      else all.clear(d);
-    }
+    this.tierRows ??= new TierRows(
+      this.evaluator,
+      (c) => this.egressOf(c),
+      (c) => this.ingressOf(c),
+    );
+    this.tierRows.rowInto(s, any, all, first, end);
   }
 }
 

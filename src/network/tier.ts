@@ -36,6 +36,25 @@ export interface PolicyTier {
    * direction; undefined when no policy of the tier selects the subject for it (every connection goes on).
    */
   decide(direction: Direction, subject: number, peer: number): TierDecision | undefined;
+  /**
+   * Subjects with the same key get the same decision from every peer, for a direction (the tier's policies
+   * that apply to them, and their named ports when a rule names one): whole-cluster walks decide once per key.
+   * A tier without it is asked about every class on its own (tierKey).
+   */
+  subjectKey?(direction: Direction, subject: number): string;
+  /** Peers with the same key get the same decision from every subject, for a direction. */
+  peerKey?(direction: Direction, peer: number): string;
+}
+
+/** A tier's subject or peer key of a class: its own index when the tier does not say what it reads. */
+export function tierKey(
+  tier: PolicyTier,
+  side: "subject" | "peer",
+  direction: Direction,
+  cls: number,
+): string {
+  const key = side === "subject" ? tier.subjectKey?.(direction, cls) : tier.peerKey?.(direction, cls);
+  return key ?? `#${cls}`;
 }
 
 /** The verdict of one connection in a decision (for explanations). */
@@ -57,10 +76,15 @@ export function throughTiers(
   subject: number,
   peer: number,
 ): ConnSet {
+  return composeTiers(tiers.length, (i) => tiers[i]!.decide(direction, subject, peer));
+}
+
+/** The walk of throughTiers over the decisions of `count` tiers in order, each asked for only when reached. */
+export function composeTiers(count: number, decisionOf: (tier: number) => TierDecision | undefined): ConnSet {
   let allowed = ConnSet.none;
   let open = ConnSet.all;
-  for (const tier of tiers) {
-    const decision = tier.decide(direction, subject, peer);
+  for (let i = 0; i < count; i++) {
+    const decision = decisionOf(i);
     if (!decision) continue;
     allowed = allowed.union(decision.allow.intersect(open));
     if (decision.deny === "others") return allowed;

@@ -12,6 +12,7 @@ const MECHANISM_LABELS: Record<Mechanism, string> = {
   "webhook-failure": "webhook",
   "admission-policy": "ValidatingAdmissionPolicy",
   "api-server": "API server",
+  "cluster-network-policy": "cluster-scoped policy",
   other: "other",
 };
 

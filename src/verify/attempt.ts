@@ -3,13 +3,25 @@
  * with server-side dry run (`dryRun=All`: admission runs in full, nothing is stored — for DELETE too).
  * Attempts are data plus a pure `plan`; the registry (attempts/index.ts) alone decides which run, in order.
  */
+import { VERIFY_LABEL } from "./names.js";
 import type { VerifyTarget } from "./target.js";
 
+export { VERIFY_LABEL, VERIFY_PREFIX } from "./names.js";
+
 export const DRY_RUN = "dryRun=All";
-/** Names of the objects the attempts submit start with this, so they are recognisable in audit logs. */
-export const VERIFY_PREFIX = "kubefence-verify";
-/** Label on every object an attempt submits. */
-export const VERIFY_LABEL = "kubefence.io/verify";
+
+/** What blocked an attempt (./classify.ts tells them apart). */
+export type Mechanism =
+  | "rbac"
+  | "pod-security"
+  | "pod-security-policy"
+  | "quota"
+  | "webhook"
+  | "webhook-failure"
+  | "admission-policy"
+  | "api-server"
+  | "cluster-network-policy"
+  | "other";
 
 export interface AttemptRequest {
   method: "POST" | "PATCH" | "DELETE";
@@ -25,10 +37,23 @@ export interface AttemptRequest {
    * accepted answer's body, why the change did not take, or undefined when it did (a breach).
    */
   undoneBy?: (body: unknown) => string | undefined;
+  /**
+   * For a change the server accepts whose effect on the network only the engine can tell (a NetworkPolicy
+   * below an Admin-tier policy, a relabelled namespace): given the accepted answer's body, whether isolation
+   * still holds and by what (verify/network.ts judges it), or what the change opens.
+   */
+  judge?: (body: unknown) => Judged;
 }
+
+export type Judged =
+  | { held: true; blockedBy: Mechanism; name?: string; message: string }
+  | { held: false; message: string };
 
 /** The request to send, or why the attempt does not apply to this tenant (itself a weakness). */
 export type Planned = { request: AttemptRequest } | { notApplicable: string };
+
+/** The attempt is not about how this tenant is isolated (a cluster-scoped one where none isolates it): not reported. */
+export type Skipped = { skip: string };
 
 export interface Attempt {
   /** Stable id, e.g. `privileged-host-pod`. */
@@ -40,7 +65,7 @@ export interface Attempt {
    * the report can hold the credit against the server's answer. Absent: the audit credits nothing for it.
    */
   creditedAs?: "escapesRefusedBy" | "relabelRefusedBy";
-  plan(target: VerifyTarget): Planned;
+  plan(target: VerifyTarget): Planned | Skipped;
 }
 
 export function dryRun(path: string): string {

@@ -19,20 +19,14 @@
  *   `ValidatingAdmissionPolicy '<policy>' [with binding '<binding>'] denied request: …`.
  * - The API server itself: an accepted request whose answer shows the server undid the change (it owns
  *   the `kubernetes.io/metadata.name` label and resets it): "api-server".
+ * - A cluster-scoped network policy: an accepted change that kubefence's network engine, judging the
+ *   answer, finds still denied by an AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy
+ *   rule (the admin tier is final: no NetworkPolicy overrides it): "cluster-network-policy", with the policy.
  * Everything else that is not a success is "other", with the server's message.
  */
-import type { AttemptRequest } from "./attempt.js";
+import type { AttemptRequest, Mechanism } from "./attempt.js";
 
-export type Mechanism =
-  | "rbac"
-  | "pod-security"
-  | "pod-security-policy"
-  | "quota"
-  | "webhook"
-  | "webhook-failure"
-  | "admission-policy"
-  | "api-server"
-  | "other";
+export type { Mechanism } from "./attempt.js";
 
 export type Classification =
   | { verdict: "accepted"; status: number; message: string }
@@ -40,7 +34,7 @@ export type Classification =
       verdict: "blocked";
       status: number;
       blockedBy: Mechanism;
-      /** The webhook's or ValidatingAdmissionPolicy's name, when one blocked it. */
+      /** The webhook's, ValidatingAdmissionPolicy's or cluster-scoped policy's name, when one blocked it. */
       name?: string;
       message: string;
     };
@@ -54,7 +48,12 @@ export function classifyAnswer(
     const undone = request.undoneBy?.(answer.body);
     if (undone !== undefined)
       return { verdict: "blocked", status: answer.status, blockedBy: "api-server", message: undone };
-    return { verdict: "accepted", status: answer.status, message: request.acceptedAs };
+    const judged = request.judge?.(answer.body);
+    if (judged?.held) {
+      const { blockedBy, name, message } = judged;
+      return { verdict: "blocked", status: answer.status, blockedBy, ...(name ? { name } : {}), message };
+    }
+    return { verdict: "accepted", status: answer.status, message: judged?.message ?? request.acceptedAs };
   }
   const message = messageOf(answer.body, answer.status);
   return { verdict: "blocked", status: answer.status, message, ...mechanismOf(answer.status, message) };

@@ -4,7 +4,7 @@
  */
 import { formatSubject } from "../model/format.js";
 import type { Attempt, AttemptRequest, Planned } from "./attempt.js";
-import { ATTEMPTS } from "./attempts/index.js";
+import { ATTEMPTS, CLUSTER_POLICY_ATTEMPTS } from "./attempts/index.js";
 import { type Classification, classifyAnswer, type Mechanism } from "./classify.js";
 import { type Impersonation, impersonationOf } from "./identity.js";
 import type { Unverifiable, VerifyTarget } from "./target.js";
@@ -68,12 +68,20 @@ export interface PlannedAttempt {
   planned: Planned;
 }
 
-/** Every attempt of the registry, planned for one tenant. */
+/**
+ * Every attempt of the registry planned for one tenant (those about cluster-scoped network policies where
+ * the cluster serves them), but those that are not about how it is isolated.
+ */
 export function planAttempts(
   target: VerifyTarget,
-  attempts: readonly Attempt[] = ATTEMPTS,
+  attempts: readonly Attempt[] = target.clusterPolicies
+    ? [...ATTEMPTS, ...CLUSTER_POLICY_ATTEMPTS]
+    : ATTEMPTS,
 ): PlannedAttempt[] {
-  return attempts.map((attempt) => ({ attempt, planned: attempt.plan(target) }));
+  return attempts.flatMap((attempt) => {
+    const planned = attempt.plan(target);
+    return "skip" in planned ? [] : [{ attempt, planned }];
+  });
 }
 
 /** One attempt's line of the report, from its plan and (when it was sent) the server's answer. */

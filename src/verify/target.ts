@@ -10,6 +10,13 @@ import type { Snapshot } from "../model/snapshot.js";
 import type { SubjectRef, TenantConfig } from "../tenancy/config.js";
 import { MANAGED_LABEL } from "../tenancy/guardrails.js";
 import { PLATFORM, type Tenancy } from "../tenancy/tenants.js";
+import {
+  type ClusterRule,
+  clusterSelectorKeys,
+  judgeNetwork,
+  type NetworkChange,
+  type NetworkJudgement,
+} from "./network.js";
 
 export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
@@ -25,6 +32,28 @@ export interface VerifyTarget {
   foreign: { namespace: string; owner: string };
   /** The default-deny NetworkPolicy of `namespace`, if there is one. */
   defaultDeny?: string;
+  /** Where the cluster serves policy.networking.k8s.io: what the cluster-scoped attempts need. */
+  clusterPolicies?: ClusterPolicyView;
+}
+
+/** A cluster-scoped network policy kind the cluster serves, where to send it. */
+export interface ServedClusterKind {
+  kind: "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" | "ClusterNetworkPolicy";
+  apiVersion: string;
+  plural: string;
+}
+
+export interface ClusterPolicyView {
+  served: ServedClusterKind[];
+  /** The cluster-scoped rule that denies every connection between the tenant's pods and foreign's, now. */
+  isolation?: ClusterRule & { plural: string; apiVersion: string };
+  /** The labels of the tenant's namespace and of the foreign one. */
+  namespaceLabels: Record<string, string>;
+  foreignLabels: Record<string, string>;
+  /** The label keys cluster-scoped policies select namespaces and pods by. */
+  selectorKeys: { namespaces: string[]; pods: string[] };
+  /** What the network engine says of the cluster with a change of the tenant's. */
+  judge(change: NetworkChange): NetworkJudgement;
 }
 
 export interface Unverifiable {
@@ -46,6 +75,8 @@ export function verifyTargets(
   tenancy: Tenancy,
   config: TenantConfig,
   only?: string,
+  /** The cluster-scoped network policy kinds the cluster serves (their objects are in the snapshot). */
+  served: ServedClusterKind[] = [],
 ): VerifyPlan {
   const declared = tenancy.tenants.filter((t) => t.spec && !t.platform && (!only || t.name === only));
   const plan: VerifyPlan = { targets: [], unverifiable: [] };
@@ -65,6 +96,7 @@ export function verifyTargets(
       continue;
     }
     const namespace = tenant.namespaces[0]!;
+    const foreign = foreignNamespace(tenancy, tenant.name);
     plan.targets.push({
       tenant: tenant.name,
       namespace,
@@ -72,14 +104,40 @@ export function verifyTargets(
         ENFORCE_LABEL
       ],
       actAs: owner,
-      foreign: foreignNamespace(tenancy, tenant.name),
+      foreign,
       defaultDeny: defaultDenyPolicy(
         snapshot.networkPolicies.filter((p) => p.metadata.namespace === namespace),
       )?.metadata.name,
+      ...(served.length > 0
+        ? {
+            clusterPolicies: clusterPolicyView(snapshot, served, { tenant: tenant.name, namespace, foreign }),
+          }
+        : {}),
     });
   }
   plan.unverifiable.sort((a, b) => a.tenant.localeCompare(b.tenant));
   return plan;
+}
+
+function clusterPolicyView(
+  snapshot: Snapshot,
+  served: ServedClusterKind[],
+  ends: { tenant: string; namespace: string; foreign: { namespace: string; owner: string } },
+): ClusterPolicyView {
+  const labelsOf = (name: string) =>
+    snapshot.namespaces.find((n) => n.metadata.name === name)?.metadata.labels ?? {};
+  const judge = (change: NetworkChange) => judgeNetwork(snapshot, ends, change);
+  const now = judge({});
+  const held = !now.open ? now.heldBy : undefined;
+  const kind = held && served.find((k) => k.kind === held.kind);
+  return {
+    served,
+    ...(held && kind ? { isolation: { ...held, plural: kind.plural, apiVersion: kind.apiVersion } } : {}),
+    namespaceLabels: labelsOf(ends.namespace),
+    foreignLabels: labelsOf(ends.foreign.namespace),
+    selectorKeys: clusterSelectorKeys(snapshot),
+    judge,
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
 } from "../../src/model/objects.js";
 import { selectorOrNothing } from "../../src/model/selector.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
+import { Bitset } from "../../src/network/bitset.js";
 import { PROTOCOLS, type Protocol } from "../../src/network/conns.js";
 import { analyzeNetwork } from "../../src/network/model.js";
 import { reachEnds } from "../../src/network/reach.js";
@@ -393,7 +394,57 @@ function compare(c: Cluster): void {
   void endIP;
 }
 
+/** NetworkPolicies whose ingress rules restrict ports: NetworkPolicy's word is then neither nothing nor all. */
+const portedPolicies = fc.array(
+  fc.record({
+    ns: fc.constantFrom(...NAMESPACES),
+    podSelector: selector,
+    from: fc.option(fc.record({ namespaceSelector: selector }), { nil: undefined }),
+    port: fc.constantFrom<number | string>(80, 8080, "http"),
+  }),
+  { maxLength: 3 },
+);
+
+/** The exact rows (src/network/tier-rows.ts) equal every pair judged through the tiers one by one. */
+function compareRows(
+  c: Cluster,
+  ported: { ns: string; podSelector: object; from?: object; port: number | string }[],
+): void {
+  const extra = ported.map((p, i) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: `ported${i}`, namespace: p.ns },
+    spec: {
+      podSelector: p.podSelector,
+      policyTypes: ["Ingress"],
+      ingress: [{ ...(p.from ? { from: [p.from] } : {}), ports: [{ port: p.port }] }],
+    },
+  }));
+  const model = analyzeNetwork(snapshotOf([...objects(c), ...extra]));
+  if (model.evaluator.networkPolicyOnly) return;
+  const size = model.table.classes.length;
+  const any = new Bitset(size);
+  const all = new Bitset(size);
+  for (let s = 0; s < size; s++) {
+    model.rows.rowInto(s, any, all);
+    for (let d = 0; d < size; d++) {
+      const conns = model.evaluator.conns(s, d);
+      if (any.has(d) !== !conns.isEmpty() || all.has(d) !== conns.isAll())
+        throw new Error(
+          `row ${s} -> ${d}: any ${any.has(d)} all ${all.has(d)}, pair by pair ${conns.toString()}`,
+        );
+    }
+  }
+}
+
 describe("tier composition equals the plain reference", () => {
+  it("the exact rows equal the pairs judged one by one through the tiers", () => {
+    fc.assert(
+      fc.property(cluster, portedPolicies, (c, ported) => compareRows(c, ported)),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
   it("on random clusters with ClusterNetworkPolicies, a BaselineAdminNetworkPolicy and NetworkPolicies", () => {
     fc.assert(
       fc.property(cluster, (c) => compare(c)),

@@ -5,11 +5,18 @@
  * fetches them from the Go module proxy):
  * - the live source reads them (page by page, like every kind) and the tiers judge them: a cluster isolated
  *   by one Baseline ClusterNetworkPolicy audits as isolated, with the policy as evidence;
- * - the server's own validation (schema and CEL) rejects what kubefence's rejects, with the same messages.
+ * - the server's own validation (schema and CEL) rejects what kubefence's rejects, with the same messages;
+ * - `kubefence verify`, acting as each tenant, cannot get around the Admin-tier ClusterNetworkPolicy of
+ *   `tenant init --isolation=cluster-policy`: the server accepts a NetworkPolicy allowing everything and an
+ *   unlabelled pod, and kubefence's network engine finds the tenants still isolated, by that policy's rule;
+ *   RBAC refuses the namespace relabel and creating or editing the cluster-scoped policies. (It runs last:
+ *   it adds the policy and the owners' RoleBindings.)
  */
-import { existsSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { ClusterScopedNetworkPolicy } from "../../src/model/objects.js";
@@ -20,6 +27,7 @@ import { loadLive } from "../../src/sources/live.js";
 import { runAudit } from "../../src/tenancy/audit.js";
 import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
+import type { VerifyReport } from "../../src/verify/report.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 const CRD_DIR = join(
@@ -341,4 +349,139 @@ describe("AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolic
         `${kind}.policy.networking.k8s.io ${JSON.stringify(c.object.metadata.name)} is invalid: ${detail}`,
       ).toBe(answer.body.message);
     });
+
+  it("verify cannot get around the Admin-tier isolation: a NetworkPolicy is accepted but held by it, RBAC refuses the rest", async () => {
+    const isolationPolicy = tenantManifests({
+      name: "team-a",
+      namespaces: ["team-a"],
+      owners: [{ kind: "User", name: "alice" }],
+      level: "baseline",
+      version: "latest",
+      quota: DEFAULT_QUOTA,
+      isolation: "cluster-policy",
+    }).find((m) => m.kind === "ClusterNetworkPolicy")!;
+    const label = await cluster.request(
+      "PATCH",
+      "/api/v1/namespaces/team-a",
+      { metadata: { labels: { "kubefence.io/tenant": "team-a" } } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
+    expect(label.status).toBe(200);
+    const owners = [
+      ["team-a", { kind: "User", name: "alice", apiGroup: "rbac.authorization.k8s.io" }],
+      ["team-b", { kind: "Group", name: "team-b-devs", apiGroup: "rbac.authorization.k8s.io" }],
+    ] as const;
+    await cluster.apply([
+      isolationPolicy,
+      ...owners.map(([ns, subject]) => ({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: `${ns}-owners`, namespace: ns },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+        subjects: [subject],
+      })),
+    ]);
+    const tenantsFile = join(cluster.dir, "verify-tenants.yaml");
+    writeFileSync(
+      tenantsFile,
+      `apiVersion: kubefence.io/v1alpha1
+kind: TenantConfig
+tenants:
+  - name: team-a
+    namespaces: [team-a]
+    owners: [{kind: User, name: alice}]
+  - name: team-b
+    namespaces: [team-b]
+    owners: [{kind: Group, name: team-b-devs}]
+`,
+    );
+    const run = await kubefence([
+      "verify",
+      "--kubeconfig",
+      cluster.kubeconfig,
+      "--tenants",
+      tenantsFile,
+      "-o",
+      "json",
+    ]);
+    if (run.code !== 0 && run.code !== 1) throw new Error(`verify failed (${run.code}): ${run.stderr}`);
+    const report = JSON.parse(run.stdout) as VerifyReport;
+    const outcome = (tenant: string, id: string) => {
+      const a = report.tenants.find((t) => t.tenant === tenant)!.attempts.find((x) => x.id === id);
+      if (!a) return "not planned";
+      return a.verdict === "blocked" ? `blocked by ${a.blockedBy}${a.name ? ` ${a.name}` : ""}` : a.verdict;
+    };
+    const held = "blocked by cluster-network-policy ClusterNetworkPolicy/tenant-team-a-isolation";
+    for (const tenant of ["team-a", "team-b"])
+      expect(
+        Object.fromEntries(
+          [
+            "cluster-policy-override",
+            "cluster-policy-namespace-relabel",
+            "cluster-policy-pod-relabel",
+            "cluster-policy-create",
+            "cluster-policy-edit",
+            // No NetworkPolicy to delete, and the isolation is not a NetworkPolicy's: not about it.
+            "delete-default-deny",
+          ].map((id) => [id, outcome(tenant, id)]),
+        ),
+        tenant,
+      ).toEqual({
+        "cluster-policy-override": held,
+        "cluster-policy-namespace-relabel": "blocked by rbac",
+        "cluster-policy-pod-relabel": held,
+        "cluster-policy-create": "blocked by rbac",
+        "cluster-policy-edit": "blocked by rbac",
+        "delete-default-deny": "not planned",
+      });
+    const attempt = (tenant: string, id: string) =>
+      report.tenants.find((t) => t.tenant === tenant)!.attempts.find((x) => x.id === id)!;
+    // The server accepted the NetworkPolicy (201); the engine, judging the cluster with it, cites the rule.
+    expect(attempt("team-a", "cluster-policy-override")).toMatchObject({ status: 201 });
+    expect(attempt("team-a", "cluster-policy-override").message).toBe(
+      'networkpolicy.networking.k8s.io/kubefence-verify-allow-all created (server dry run), but ClusterNetworkPolicy "tenant-team-a-isolation" ingress rule 1 "other-namespaces" (Deny) still denies every connection between namespaces "team-a" and "team-b" (the admin tier decides before any NetworkPolicy)',
+    );
+    expect(attempt("team-a", "cluster-policy-namespace-relabel").message).toBe(
+      'namespaces "team-a" is forbidden: User "alice" cannot patch resource "namespaces" in API group "" in the namespace "team-a"',
+    );
+    expect(attempt("team-a", "cluster-policy-create").message).toMatch(
+      /^clusternetworkpolicies\.policy\.networking\.k8s\.io is forbidden: User "alice" cannot create resource "clusternetworkpolicies" in API group "policy\.networking\.k8s\.io" at the cluster scope/,
+    );
+    expect(attempt("team-b", "cluster-policy-edit").request).toEqual({
+      method: "PATCH",
+      path: "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies/tenant-team-a-isolation?dryRun=All",
+    });
+    // Dry runs only: nothing was stored.
+    for (const path of [
+      "/apis/networking.k8s.io/v1/networkpolicies",
+      "/api/v1/pods",
+      "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies",
+    ]) {
+      const list = await cluster.request<{ items: { metadata: { name: string } }[] }>("GET", path);
+      expect(list.body.items.filter((i) => i.metadata.name.startsWith("kubefence-verify"))).toEqual([]);
+    }
+    const ns = await cluster.request<{ metadata: { labels: Record<string, string> } }>(
+      "GET",
+      "/api/v1/namespaces/team-a",
+    );
+    expect(ns.body.metadata.labels["kubefence.io/tenant"]).toBe("team-a");
+  }, 120_000);
 });
+
+const MAIN = join(fileURLToPath(new URL("../..", import.meta.url)), "src", "cli", "main.ts");
+
+/** Runs the CLI from source (tsx), stdin closed, KUBECONFIG unset. */
+function kubefence(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const env = { ...process.env };
+  delete env.KUBECONFIG;
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", MAIN, ...args],
+      { env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }),
+    );
+    child.stdin?.end();
+  });
+}

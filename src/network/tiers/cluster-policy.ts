@@ -59,12 +59,25 @@ export function tierOrder(
   });
 }
 
+/** What a decision reads of its ends, per direction (0 ingress, 1 egress), as small ids (see decide). */
+interface Signatures {
+  /** Per class, its list of applying policies. */
+  list: Int32Array[];
+  /** Per class, which of the tier's rule peers select it. */
+  peer: Int32Array[];
+  /** Per list, the distinct peers of its policies' rules. */
+  listPeers: Map<number, Bitset[]>[];
+  /** Per class, its ports (when some rule names a port). */
+  ports?: Int32Array;
+}
+
 export class ClusterPolicyTier implements PolicyTier {
   readonly ingressPolicies: CompiledClusterPolicy[][];
   readonly egressPolicies: CompiledClusterPolicy[][];
   /** Classes of hostNetwork pods (with hostNetwork "pod" they are pod classes): never subjects or peers. */
   private readonly hostNetworkPods: Bitset;
   private readonly peerCache = new Map<ClusterPeer, Bitset>();
+  private readonly peerByIdentity = new Map<string, Bitset>();
 
   constructor(
     readonly name: TierName,
@@ -100,11 +113,16 @@ export class ClusterPolicyTier implements PolicyTier {
     return direction === "Ingress" ? this.ingressPolicies[cls]! : this.egressPolicies[cls]!;
   }
 
-  /** The classes a peer selects. */
+  /** The classes a peer selects (computed once per distinct peer: the same selector in 200 policies is one). */
   peerBits(peer: ClusterPeer): Bitset {
     let bits = this.peerCache.get(peer);
     if (!bits) {
-      bits = this.computePeer(peer);
+      const key = peerIdentity(peer);
+      bits = this.peerByIdentity.get(key);
+      if (!bits) {
+        bits = this.computePeer(peer);
+        this.peerByIdentity.set(key, bits);
+      }
       this.peerCache.set(peer, bits);
     }
     return bits;
@@ -184,10 +202,10 @@ export class ClusterPolicyTier implements PolicyTier {
    * through which of the tier's rule peers select it (and on the destination's named ports, when a rule
    * names one): decisions are cached by those, so a whole-cluster walk decides each combination once.
    */
-  private readonly decisions = new Map<string, TierDecision>();
-  private sigs?: { list: Int32Array[]; peer: Int32Array[]; ports?: Int32Array };
+  private readonly decisions = new Map<number, Map<number | string, TierDecision>>();
+  private sigs?: Signatures;
 
-  private signatures(): { list: Int32Array[]; peer: Int32Array[]; ports?: Int32Array } {
+  private signatures(): Signatures {
     if (this.sigs) return this.sigs;
     const n = this.table.classes.length;
     const ids = new Map<string, number>();
@@ -201,29 +219,41 @@ export class ClusterPolicyTier implements PolicyTier {
     };
     const list: Int32Array[] = [];
     const peer: Int32Array[] = [];
+    const listPeers: Map<number, Bitset[]>[] = [];
     let named = false;
     for (const direction of ["Ingress", "Egress"] as Direction[]) {
       const lists = new Int32Array(n);
       const peers = new Int32Array(n);
-      const all: ClusterPeer[] = [];
+      const distinct = new Set<Bitset>();
       for (const p of this.policies)
         for (const r of direction === "Ingress" ? p.ingress : p.egress) {
-          all.push(...r.peers);
+          for (const peer of r.peers) distinct.add(this.peerBits(peer));
           named ||= r.ports?.some((x) => x.type === "named") ?? false;
         }
-      const bits = all.map((x) => this.peerBits(x));
+      // Inverted: each distinct peer adds its number to the classes it selects.
+      const keys = new Array<string>(n).fill("P");
+      let tag = 0;
+      for (const bits of distinct) {
+        tag++;
+        for (const c of bits.indices()) keys[c] += `${tag},`;
+      }
+      const byList = new Map<number, Bitset[]>();
       for (let c = 0; c < n; c++) {
-        lists[c] = id(
-          `L${this.applying(c, direction)
-            .map((p) => p.id)
-            .join(",")}`,
-        );
-        let key = "P";
-        for (const b of bits) key += b.has(c) ? "1" : "0";
-        peers[c] = id(key);
+        const applying = this.applying(c, direction);
+        const l = id(`L${applying.map((p) => p.id).join(",")}`);
+        lists[c] = l;
+        peers[c] = id(keys[c]!);
+        if (!byList.has(l)) {
+          const own = new Set<Bitset>();
+          for (const p of applying)
+            for (const r of direction === "Ingress" ? p.ingress : p.egress)
+              for (const x of r.peers) own.add(this.peerBits(x));
+          byList.set(l, [...own]);
+        }
       }
       list.push(lists);
       peer.push(peers);
+      listPeers.push(byList);
     }
     let ports: Int32Array | undefined;
     if (named) {
@@ -235,8 +265,21 @@ export class ClusterPolicyTier implements PolicyTier {
         );
       }
     }
-    this.sigs = { list, peer, ports };
+    this.sigs = { list, peer, listPeers, ports };
     return this.sigs;
+  }
+
+  subjectKey(direction: Direction, subject: number): string {
+    const sig = this.signatures();
+    const d = direction === "Ingress" ? 0 : 1;
+    // A named port is the destination's: the subject's own ports for ingress.
+    return `${sig.list[d]![subject]}${sig.ports && d === 0 ? `:${sig.ports[subject]}` : ""}`;
+  }
+
+  peerKey(direction: Direction, peer: number): string {
+    const sig = this.signatures();
+    const d = direction === "Ingress" ? 0 : 1;
+    return `${sig.peer[d]![peer]}${sig.ports && d === 1 ? `:${sig.ports[peer]}` : ""}`;
   }
 
   decide(direction: Direction, subject: number, peer: number): TierDecision | undefined {
@@ -245,11 +288,32 @@ export class ClusterPolicyTier implements PolicyTier {
     const sig = this.signatures();
     const d = direction === "Ingress" ? 0 : 1;
     const dstIndex = direction === "Egress" ? peer : subject;
-    const key = `${d}:${sig.list[d]![subject]}:${sig.peer[d]![peer]}:${sig.ports ? sig.ports[dstIndex] : ""}`;
-    let decision = this.decisions.get(key);
+    // The peer counts only through the peers of the rules of the subject's policies: a tenant's policy
+    // decides alike for every other tenant's pods, whatever else the tier's 200 policies select of them.
+    const list = sig.list[d]![subject]!;
+    const peers = sig.listPeers[d]!.get(list)!;
+    const port = sig.ports ? sig.ports[dstIndex]! : 0;
+    // As numbers (a query's hot path) while the list's peers fit in 24 bits, else as a string.
+    let key: number | string;
+    if (peers.length <= 24) {
+      let bits = 0;
+      for (let i = 0; i < peers.length; i++) if (peers[i]!.has(peer)) bits |= 1 << i;
+      key = bits * 0x4000000 + port;
+    } else {
+      key = "";
+      for (const bits of peers) key += bits.has(peer) ? "1" : "0";
+      key += `:${port}`;
+    }
+    const slot = list * 2 + d;
+    let byKey = this.decisions.get(slot);
+    if (!byKey) {
+      byKey = new Map();
+      this.decisions.set(slot, byKey);
+    }
+    let decision = byKey.get(key);
     if (!decision) {
       decision = this.decideOnce(direction, subject, peer);
-      this.decisions.set(key, decision);
+      byKey.set(key, decision);
     }
     return decision;
   }
@@ -295,6 +359,22 @@ export class ClusterPolicyTier implements PolicyTier {
         return { policy, rule, verdict: action === "Accept" ? "Allow" : action };
       }
     return undefined;
+  }
+}
+
+/** Peers that select the same classes by construction get the same key. */
+function peerIdentity(peer: ClusterPeer): string {
+  switch (peer.type) {
+    case "selector":
+      return `s${peer.peer.key}`;
+    case "networks":
+      return `n${peer.peers.map((p) => p.key).join(",")}`;
+    case "nodes":
+      return `o${peer.selector.everything ? "*" : ""}${peer.selector.text}`;
+    case "domainNames":
+      return `d${peer.names.join(",")}`;
+    case "unknown":
+      return "u";
   }
 }
 

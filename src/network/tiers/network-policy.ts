@@ -107,6 +107,62 @@ export class NetworkPolicyTier implements PolicyTier {
     return out;
   }
 
+  private readonly keys = new Map<Direction, { subject: string[]; peer: string[] }>();
+
+  /**
+   * Per class, for a direction: the policies that apply to it as a subject (and its ports when one of their
+   * rules names a port toward it), and, as a peer, which of the direction's rule peers select it (and its
+   * ports when an egress rule names one): what a decision reads of each end.
+   */
+  private keysOf(direction: Direction): { subject: string[]; peer: string[] } {
+    let keys = this.keys.get(direction);
+    if (keys) return keys;
+    const { classes } = this.table;
+    const portsOf = (c: number) => {
+      const cls = classes[c]!;
+      return cls.kind === "pod"
+        ? cls.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).join(",")
+        : "-";
+    };
+    const rulesOf = (p: CompiledPolicy) => (direction === "Ingress" ? p.ingress : p.egress);
+    const named = (rules: CompiledRule[]) =>
+      rules.some((r) => r.ports.some((x) => typeof x.port === "string"));
+    const subject = classes.map((_, c) => {
+      const policies = this.applying(c, direction);
+      const ids = policies.map((p) => p.id).join(",");
+      return direction === "Ingress" && policies.some((p) => named(rulesOf(p)))
+        ? `${ids}|${portsOf(c)}`
+        : ids;
+    });
+    // Inverted: each distinct peer adds its number to the classes it selects.
+    const peer = classes.map(() => "");
+    const seen = new Set<string>();
+    let egressNamed = false;
+    for (const policy of this.policies) {
+      const rules = rulesOf(policy);
+      if (direction === "Egress") egressNamed ||= named(rules);
+      for (const rule of rules)
+        for (const p of rule.peers ?? []) {
+          if (seen.has(p.key)) continue;
+          seen.add(p.key);
+          const tag = `${seen.size},`;
+          for (const c of this.peerBits(p).indices()) peer[c] += tag;
+        }
+    }
+    if (egressNamed) for (let c = 0; c < peer.length; c++) peer[c] += `|${portsOf(c)}`;
+    keys = { subject, peer };
+    this.keys.set(direction, keys);
+    return keys;
+  }
+
+  subjectKey(direction: Direction, subject: number): string {
+    return this.keysOf(direction).subject[subject]!;
+  }
+
+  peerKey(direction: Direction, peer: number): string {
+    return this.keysOf(direction).peer[peer]!;
+  }
+
   decide(direction: Direction, subject: number, peer: number): TierDecision | undefined {
     if (this.applying(subject, direction).length === 0) return undefined;
     const allow = direction === "Ingress" ? this.ingress(subject, peer) : this.egress(subject, peer);

@@ -1,0 +1,104 @@
+/**
+ * The network engine with the cluster-scoped tiers at scale: the generated cluster plus 200 Admin-tier
+ * ClusterNetworkPolicies (one per tenant, round robin: accept from the tenant's own namespaces, pass the
+ * monitoring port on, deny every other pod) and one Baseline ClusterNetworkPolicy denying ingress from every
+ * pod, so the admin and baseline tiers are on every pair. The operations of bench/network.bench.ts but the
+ * reference evaluator, in a process of its own: its peak RSS compares with that bench's.
+ */
+import type { ClusterNetworkPolicy } from "../src/model/objects.js";
+import { setOrigin } from "../src/model/origin.js";
+import { analyzeNetwork } from "../src/network/model.js";
+import { reachEnds } from "../src/network/reach.js";
+import { prng } from "./generate.js";
+import { benchmark } from "./harness.js";
+
+const QUERIES = 100_000;
+
+await benchmark("network-tiers", async (context) => {
+  const { measure } = context;
+  const tenants = context.options.tenants;
+  const cnp = (name: string, spec: Record<string, unknown>) =>
+    setOrigin(
+      {
+        apiVersion: "policy.networking.k8s.io/v1alpha2",
+        kind: "ClusterNetworkPolicy",
+        metadata: { name },
+        spec,
+      } as ClusterNetworkPolicy,
+      { cluster: "generated" },
+    );
+  const clusterPolicies = Array.from({ length: 200 }, (_, i) => {
+    const tenant = `tenant-${String(i % tenants).padStart(3, "0")}`;
+    return cnp(`isolate-${i}`, {
+      tier: "Admin",
+      priority: i % 1000,
+      subject: { namespaces: { matchLabels: { tenant } } },
+      ingress: [
+        { name: "same-tenant", action: "Accept", from: [{ namespaces: { matchLabels: { tenant } } }] },
+        {
+          name: "metrics",
+          action: "Pass",
+          from: [{ namespaces: {} }],
+          protocols: [{ tcp: { destinationPort: { number: 9090 } } }],
+        },
+        { name: "others", action: "Deny", from: [{ namespaces: {} }] },
+      ],
+    });
+  });
+  clusterPolicies.push(
+    cnp("baseline", {
+      tier: "Baseline",
+      priority: 0,
+      subject: { namespaces: { matchExpressions: [{ key: "tenant", operator: "Exists" }] } },
+      ingress: [{ name: "deny-pods", action: "Deny", from: [{ namespaces: {} }] }],
+    }),
+  );
+  const snapshot = { ...context.snapshot, clusterNetworkPolicies: clusterPolicies };
+  const model = await measure("build model (units, classes, policies)", () => analyzeNetwork(snapshot), {
+    count: snapshot.pods.length,
+    unit: "pods",
+  });
+  await measure("namespace matrix", () => model.namespaceMatrix(), {
+    count: model.table.namespaces.length ** 2,
+    unit: "namespace pairs",
+  });
+  await measure(
+    "netmap class pairs (exact connections)",
+    () => {
+      let pairs = 0;
+      model.forEachClassPair(() => {
+        pairs++;
+      });
+      return pairs;
+    },
+    { count: model.table.classes.length, unit: "classes" },
+  );
+  if (context.size !== "large")
+    await measure("netmap --level workload (lines)", () => model.connections("workload").length, {
+      count: model.peers.length,
+      unit: "workloads",
+    });
+  const next = prng(42);
+  const pick = () => model.units[Math.floor(next() * model.units.length)]!;
+  const pairs = Array.from({ length: QUERIES }, () => [pick(), pick()] as const);
+  await measure(
+    "100 000 random reach queries with reasons (TCP 8080)",
+    () => {
+      let allowed = 0;
+      for (const [s, d] of pairs)
+        if (reachEnds(model, { type: "unit", unit: s }, { type: "unit", unit: d }, 8080, "TCP").allowed)
+          allowed++;
+      return allowed;
+    },
+    { count: QUERIES, unit: "queries" },
+  );
+  await measure(
+    "100 000 random reach verdicts without reasons",
+    () => {
+      let allowed = 0;
+      for (const [s, d] of pairs) if (model.unitConns(s, d).has("TCP", 8080)) allowed++;
+      return allowed;
+    },
+    { count: QUERIES, unit: "queries" },
+  );
+});
