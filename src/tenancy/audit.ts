@@ -12,7 +12,7 @@ import { runRules } from "../model/rule.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
 import { findingsOf } from "../network/findings.js";
-import { analyzeNetwork } from "../network/model.js";
+import { analyzeNetwork, type NetworkModel } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import {
   canEscapeToNode,
@@ -272,7 +272,27 @@ export interface AuditOptions {
   fullMatrix?: boolean;
   /** Told as each phase starts (the API plane, the network plane, …), for a progress line. */
   onPhase?: (phase: string) => void;
+  /**
+   * The network analysis of this snapshot, already made (the controller keeps it while no kind the network
+   * reads has changed: NETWORK_INPUT_FIELDS). Must be `analyzeNetwork(snapshot, options.network)`.
+   */
+  networkModel?: NetworkModel;
 }
+
+/**
+ * The Snapshot fields the network analysis reads (src/network reads no other): a change elsewhere (RBAC,
+ * ServiceAccounts, admission configuration, platform objects) leaves `analyzeNetwork`'s answer as it was.
+ */
+export const NETWORK_INPUT_FIELDS: ReadonlySet<string> = new Set([
+  "namespaces",
+  "nodes",
+  "pods",
+  "services",
+  "workloads",
+  "networkPolicies",
+  "clusterNetworkPolicies",
+  "unmodelledPolicies",
+]);
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
 const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
@@ -307,7 +327,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     refusesRelabel: guards.refusesRelabel,
   });
   phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
-  const network = analyzeNetwork(snapshot, options.network);
+  const network = options.networkModel ?? analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);
   phase("findings: RBAC, network and Pod Security rules");
   const findings = [
