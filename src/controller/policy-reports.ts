@@ -100,7 +100,7 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
 
   // The audit orders findings by severity and id, then as the objects were read; a watch reads them in the order
   // they arrive, a restart in name order. Reports are written only when they change: order them by content.
-  for (const results of [...byNamespace.values(), cluster]) results.sort(compareResults);
+  for (const results of [...byNamespace.values(), cluster]) sortResults(results);
   const out: PolicyReportObject[] = [];
   for (const [ns, results] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     out.push(...split("PolicyReport", results, maxBytes, ns));
@@ -108,27 +108,24 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
   return out;
 }
 
-/** Isolation results first (by plane), then findings by policy, resource and message. */
-function compareResults(a: PolicyReportResult, b: PolicyReportResult): number {
-  const key = (r: PolicyReportResult) => [
-    r.policy === "kubefence.isolation" ? "0" : "1",
-    r.policy,
-    r.rule,
-    ...(r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`),
-    r.message,
-    r.properties?.subject ?? "",
-  ];
-  const ka = key(a);
-  const kb = key(b);
-  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
-    const x = ka[i] ?? "";
-    const y = kb[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return canonicalOrder(a) < canonicalOrder(b) ? -1 : canonicalOrder(a) > canonicalOrder(b) ? 1 : 0;
+/** Isolation results first (by plane), then findings by policy, resource, message and properties. */
+function sortResults(results: PolicyReportResult[]): void {
+  const keyed = results.map((r) => ({
+    r,
+    key: [
+      r.policy === "kubefence.isolation" ? "0" : "1",
+      r.policy,
+      r.rule,
+      (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
+      r.message,
+      JSON.stringify(r.properties ?? {}),
+    ].join("\u0000"),
+  }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.forEach(({ r }, i) => {
+    results[i] = r;
+  });
 }
-
-const canonicalOrder = (r: PolicyReportResult) => JSON.stringify(r.properties ?? {});
 
 function isolationResult(
   tenant: string,

@@ -294,6 +294,17 @@ export const NETWORK_INPUT_FIELDS: ReadonlySet<string> = new Set([
   "unmodelledPolicies",
 ]);
 
+/** findingsOf(model), made once per model: the controller reuses a model across judgments (`networkModel`). */
+const networkFindings = new WeakMap<NetworkModel, readonly Finding[]>();
+function networkFindingsOf(model: NetworkModel): readonly Finding[] {
+  let findings = networkFindings.get(model);
+  if (!findings) {
+    findings = findingsOf(model);
+    networkFindings.set(model, findings);
+  }
+  return findings;
+}
+
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
 const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
 
@@ -332,7 +343,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   phase("findings: RBAC, network and Pod Security rules");
   const findings = [
     ...rbacFindings(snapshot, authorizer),
-    ...findingsOf(network),
+    ...networkFindingsOf(network),
     ...(admission.enforced
       ? podSecurityFindings(snapshot, podSecurity)
       : [
