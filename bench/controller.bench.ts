@@ -17,7 +17,7 @@ import type { Snapshot } from "../src/model/snapshot.js";
 import { withBuiltinRbac } from "../src/rbac/builtin.js";
 import { benchmark } from "./harness.js";
 
-const SAMPLES = { small: 20, medium: 10, large: 5 } as const;
+const SAMPLES = { small: 20, medium: 10, large: 3 } as const;
 
 await benchmark("controller", async (context) => {
   const { measure, note } = context;
