@@ -403,7 +403,8 @@ describe("the controller (controller.enabled)", () => {
       "json",
     ]);
     const findings = (JSON.parse(result.stdout).findings as Doc[]).filter(
-      (f) => f.resource?.namespace === "kubefence-system" || String(f.resource?.name).startsWith("kubefence-"),
+      (f) =>
+        f.resource?.namespace === "kubefence-system" || String(f.resource?.name).startsWith("kubefence-"),
     );
     expect(findings.map((f) => [f.id, f.subject, f.acceptance?.status])).toEqual([
       [
