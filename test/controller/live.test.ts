@@ -5,6 +5,7 @@
  * restarted controller adds no report and rewrites none that is unchanged; of two replicas only the Lease holder
  * writes, and the other takes over when it leaves; an API server restart mid-watch is recovered from unaided.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { type Controller, startController } from "../../src/controller/controller.js";
 import { connect } from "../../src/sources/kube-client.js";
+import { BUILT_CLI } from "../support/built-cli.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -137,11 +139,13 @@ describe("kubefence controller on a real API server", () => {
       apiIsolation((await reports("alpha"))[0]),
     );
     expect(before.result).toBe("pass");
-    const cluster_ = await cluster.request<Doc>(
-      "GET",
-      "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/kubefence",
+    // The ClusterPolicyReport is written last.
+    await poll("the ClusterPolicyReport", BOUND_MS, async () =>
+      (await cluster.request("GET", "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/kubefence"))
+        .status === 200
+        ? true
+        : undefined,
     );
-    expect(cluster_.status).toBe(200);
     const breachesBefore = await metric(first, 'kubefence_breaches{plane="api"}');
 
     const created = Date.now();
@@ -153,22 +157,24 @@ describe("kubefence controller on a real API server", () => {
     expect(Date.now() - created).toBeLessThan(BOUND_MS);
     expect(failing.message).toContain("tenant alpha is reached on the api plane by beta");
     expect(await metric(first, 'kubefence_breaches{plane="api"}')).toBeGreaterThan(breachesBefore);
-    // The finding itself, in beta's report (the binding's subject lives there) or the cluster report.
-    const crb = await cluster.request<Doc>(
-      "GET",
-      "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/kubefence",
-    );
-    const finding = (crb.body.results as Doc[]).find((r) =>
-      (r.resources ?? []).some((o: Doc) => o.kind === "ClusterRoleBinding" && o.name === "beta-reads-pods"),
-    );
-    expect(finding, JSON.stringify(crb.body.results.map((r: Doc) => [r.policy, r.resources]))).toMatchObject({
+    // The finding itself: about the binding (cluster-scoped), so in the ClusterPolicyReport (written last).
+    const finding = await poll("the binding's finding in the ClusterPolicyReport", BOUND_MS, async () => {
+      const crb = await cluster.request<Doc>(
+        "GET",
+        "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/kubefence",
+      );
+      return (crb.body.results as Doc[]).find((r) =>
+        (r.resources ?? []).some((o: Doc) => o.kind === "ClusterRoleBinding" && o.name === "beta-reads-pods"),
+      );
+    });
+    expect(finding).toMatchObject({
       source: "kubefence",
       result: "fail",
       resources: [
         { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", name: "beta-reads-pods" },
       ],
     });
-    expect(finding!.properties["evidence.1"]).toBeTruthy();
+    expect(finding.properties["evidence.1"]).toBeTruthy();
     // An Event for the new breach.
     const event = await poll("a breach Event", BOUND_MS, async () => {
       const all = await cluster.request<Doc>("GET", "/api/v1/events?labelSelector=kubefence.io%2Fbreach");
@@ -196,7 +202,12 @@ describe("kubefence controller on a real API server", () => {
       ((await cluster.request<Doc>("GET", "/apis/wgpolicyk8s.io/v1alpha2/policyreports")).body.items as Doc[])
         .map((r) => `${r.metadata.namespace}/${r.metadata.name}@${r.metadata.resourceVersion}`)
         .sort();
-    const before = await listAll();
+    // Settled: the last judgment's writes are done (two listings a second apart agree).
+    const before = await poll("the reports to settle", 10_000, async () => {
+      const a = await listAll();
+      await new Promise((r) => setTimeout(r, 1_000));
+      return JSON.stringify(a) === JSON.stringify(await listAll()) ? a : undefined;
+    });
     await stop(first);
     first = await controller("replica-a2");
     await first.ready(30_000);
@@ -244,5 +255,50 @@ describe("kubefence controller on a real API server", () => {
     );
     expect(await metric(first, "kubefence_controller_watch_restarts_total")).toBeGreaterThan(restartsBefore);
     expect(first.isLeader()).toBe(true);
+  }, 40_000);
+
+  it("kubefence controller (the CLI) serves /readyz and /metrics as a follower, and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, [
+      BUILT_CLI,
+      "controller",
+      "--kubeconfig",
+      cluster.kubeconfig,
+      "--bind-address",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--identity",
+      "cli",
+      "--debounce",
+      "50",
+    ]);
+    const lines: Doc[] = [];
+    let buffered = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const parts = buffered.split("\n");
+      buffered = parts.pop()!;
+      for (const p of parts) lines.push(JSON.parse(p) as Doc);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const port = await poll(
+        "the serving line",
+        10_000,
+        async () => lines.find((l) => l.msg === "serving")?.port as number | undefined,
+      );
+      await poll("/readyz", 20_000, async () =>
+        (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined,
+      );
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^kubefence_breaches\{plane="api"\} \d+$/m);
+      expect(text).toMatch(/^kubefence_controller_leader 0$/m);
+      expect(text).toMatch(/^kubefence_seconds_since_last_full_sync \d/m);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(lines.map((l) => l.msg)).toContain("received SIGTERM; shutting down");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   }, 40_000);
 });
