@@ -36,7 +36,7 @@ export function controllerCommand(): Command {
     .option("--context <name>", "kubeconfig context to use (default: the current context)")
     .option(
       "-n, --namespace <namespace>",
-      "namespace of the Lease and of Events about breaches of every tenant",
+      "namespace of the Lease the replicas elect a leader with",
       process.env.POD_NAMESPACE || "kubefence-system",
     )
     .option("--identity <id>", "this replica's name in the Lease (default: the host name and process id)")

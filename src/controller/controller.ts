@@ -104,6 +104,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
     "kubefence_controller_breach_events_total",
     "Events written for new breaches.",
   );
+  // Counters start at 0 (a series that appears only on its first increment cannot be rated).
+  watchRestarts.inc({}, 0);
+  eventsWritten.inc({}, 0);
   let current: AuditReport | undefined;
   let lastFullSync: Date | undefined;
   let lastJudgmentMs = 0;
