@@ -14,6 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { type Controller, startController } from "../../src/controller/controller.js";
 import { connect } from "../../src/sources/kube-client.js";
 import { BUILT_CLI } from "../support/built-cli.js";
+import { CHART, helm } from "../support/chart.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -301,4 +302,37 @@ describe("kubefence controller on a real API server", () => {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
   }, 40_000);
+
+  it("the chart leaves PolicyReport CRDs that something else installed alone (lookup against the server)", async () => {
+    // The CRDs here were applied by this test, not by a Helm release.
+    const rendered = await helm(cluster.kubeconfig, cluster.dir, [
+      "template",
+      "kubefence",
+      CHART,
+      "--set",
+      "controller.enabled=true",
+      "--dry-run=server",
+    ]);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toContain("name: kubefence-controller");
+    expect(rendered.stdout).not.toContain("kind: CustomResourceDefinition");
+    // One this release installed (Helm's release annotation) is rendered, so an upgrade keeps managing it.
+    const patched = await cluster.request(
+      "PATCH",
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/policyreports.wgpolicyk8s.io",
+      { metadata: { annotations: { "meta.helm.sh/release-name": "kubefence" } } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
+    expect(patched.status).toBe(200);
+    const again = await helm(cluster.kubeconfig, cluster.dir, [
+      "template",
+      "kubefence",
+      CHART,
+      "--set",
+      "controller.enabled=true",
+      "--dry-run=server",
+    ]);
+    expect(again.stdout).toContain("name: policyreports.wgpolicyk8s.io");
+    expect(again.stdout).not.toContain("name: clusterpolicyreports.wgpolicyk8s.io");
+  }, 30_000);
 });
