@@ -18,7 +18,7 @@ import type { AuditOptions, AuditReport } from "../tenancy/audit.js";
 import type { TenantSource } from "../tenancy/tenants.js";
 import { type ClusterCache, startClusterCache } from "../webhook/cache.js";
 import { Counter, Gauge } from "../webhook/metrics.js";
-import { BREACH_LABEL, breachEvent, breachesOf } from "./events.js";
+import { BREACH_LABEL, breachCells, breachEvent, breachesOf, breachKey } from "./events.js";
 import { Judge } from "./judge.js";
 import { type LeaderElector, startLeaderElection } from "./lease.js";
 import { MANAGED_BY, MANAGED_BY_LABEL, type PolicyReportObject, policyReports } from "./policy-reports.js";
@@ -118,7 +118,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
   let judging = false;
   let stopped = false;
   const readyWaiters: (() => void)[] = [];
-  let announced = new Map<string, true>(); // breach keys with an Event
+  let announced = new Set<string>(); // breaches (as breachesOf keys them) with an Event
+  let announcedLabels: Set<string> | undefined; // breach labels of the Events in the cluster, once read
   let knownReports: Map<string, ExistingReport> | undefined; // undefined: list before writing
 
   const schedule = (delay = options.debounceMs ?? 200) => {
@@ -153,13 +154,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
       onStartedLeading: () => {
         // A new leader trusts nothing it did not read: list the reports and announced breaches again.
         knownReports = undefined;
-        announced = new Map();
-        announcedLoaded = false;
-        if (current) void publish(current, undefined);
+        announced = new Set();
+        announcedLabels = undefined;
+        if (current) void publish(current);
       },
     });
   const isLeader = () => (elector ? elector.isLeader() : true);
-  let announcedLoaded = false;
 
   const run = async (): Promise<void> => {
     if (judging) {
@@ -180,7 +180,6 @@ export async function startController(options: ControllerOptions): Promise<Contr
         ...(serverVersion ? { serverVersion } : {}),
       };
       const now = new Date();
-      const previous = current;
       const judged = judge.judge(input, kindsChanged, now);
       current = judged.report;
       lastJudgmentMs = judged.ms;
@@ -195,7 +194,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
         findings: current.findings.length,
       });
       for (const resolve of readyWaiters.splice(0)) resolve();
-      await publish(current, previous);
+      await publish(current);
     } catch (error) {
       log({
         level: "error",
@@ -207,10 +206,10 @@ export async function startController(options: ControllerOptions): Promise<Contr
     }
   };
 
-  const publish = async (report: AuditReport, previous: AuditReport | undefined) => {
+  const publish = async (report: AuditReport) => {
     if (!isLeader() || stopped) return;
     if (options.reports !== false) await writeReports(policyReports(report));
-    if (options.events !== false) await writeEvents(report, previous);
+    if (options.events !== false) await writeEvents(report);
   };
 
   const listReports = async (): Promise<Map<string, ExistingReport>> => {
@@ -286,31 +285,36 @@ export async function startController(options: ControllerOptions): Promise<Contr
     }
   };
 
-  const writeEvents = async (report: AuditReport, _previous: AuditReport | undefined) => {
+  const writeEvents = async (report: AuditReport) => {
     try {
-      if (!announcedLoaded) {
+      if (!announcedLabels) {
         const answer = await client.request(
           "GET",
           `/api/v1/events?labelSelector=${encodeURIComponent(`${MANAGED_BY_LABEL}=${MANAGED_BY},${BREACH_LABEL}`)}`,
         );
-        if (answer.status === 200)
-          for (const e of (answer.body as { items?: { metadata?: { labels?: Record<string, string> } }[] })
-            .items ?? []) {
-            const labels = e.metadata?.labels ?? {};
-            const key = Object.hasOwn(labels, BREACH_LABEL) ? labels[BREACH_LABEL] : undefined;
-            if (key) announced.set(key, true);
-          }
-        announcedLoaded = true;
+        if (answer.status !== 200) throw new Error(`listing Events: ${answer.status}`);
+        const labels = new Set<string>();
+        for (const e of (answer.body as { items?: { metadata?: { labels?: Record<string, string> } }[] })
+          .items ?? []) {
+          const own = e.metadata?.labels ?? {};
+          const key = Object.hasOwn(own, BREACH_LABEL) ? own[BREACH_LABEL] : undefined;
+          if (key) labels.add(key);
+        }
+        announcedLabels = labels;
       }
       const breaches = breachesOf(report);
       // A breach that cleared is forgotten, so it is announced again if it comes back.
-      for (const key of [...announced.keys()]) if (!breaches.has(key)) announced.delete(key);
-      let written = 0;
+      for (const key of announced) if (!breaches.has(key)) announced.delete(key);
       const limit = options.maxEventsPerJudgment ?? 100;
-      const now = new Date();
-      for (const [key, cell] of breaches) {
+      const fresh = new Set<string>();
+      for (const [key, ends] of breaches) {
         if (announced.has(key)) continue;
-        if (written >= limit) {
+        // Announced before this replica led (an Event still in the cluster): not again.
+        if (announcedLabels.has(breachKey(ends))) {
+          announced.add(key);
+          continue;
+        }
+        if (fresh.size >= limit) {
           log({
             level: "warn",
             msg: "more new breaches than --max-events-per-judgment; the rest at the next judgment",
@@ -319,6 +323,10 @@ export async function startController(options: ControllerOptions): Promise<Contr
           schedule(options.retryPeriodMs ?? 2_000);
           break;
         }
+        fresh.add(key);
+      }
+      const now = new Date();
+      for (const cell of breachCells(report, fresh)) {
         const event = breachEvent(cell, report, now);
         const answer = await client.request(
           "POST",
@@ -331,15 +339,15 @@ export async function startController(options: ControllerOptions): Promise<Contr
             msg: "writing an Event failed",
             status: answer.status,
             namespace: event.metadata.namespace,
+            error: (answer.body as { message?: unknown } | undefined)?.message,
           });
           continue;
         }
-        announced.set(key, true);
+        announced.add(`${cell.plane}\u0000${cell.from}\u0000${cell.to}`);
         eventsWritten.inc();
-        written++;
       }
     } catch (error) {
-      announcedLoaded = false;
+      announcedLabels = undefined;
       log({ level: "warn", msg: "writing Events failed", error: String(error) });
     }
   };

@@ -25,10 +25,22 @@ export function breachKey(cell: Pick<MatrixCell, "plane" | "from" | "to">): stri
     .slice(0, 40);
 }
 
-/** The breaches of a report, by key. */
-export function breachesOf(report: AuditReport): Map<string, MatrixCell> {
-  const out = new Map<string, MatrixCell>();
-  for (const cell of report.matrix.stored()) if (cell.verdict === "breach") out.set(breachKey(cell), cell);
+export type BreachEnds = Pick<MatrixCell, "plane" | "from" | "to">;
+
+/** The breaches of a report, by plane, from and to (ends only: no cell, no evidence, no hash). */
+export function breachesOf(report: AuditReport): Map<string, BreachEnds> {
+  const out = new Map<string, BreachEnds>();
+  for (const [from, to, plane] of report.matrix.breachEnds())
+    out.set(`${plane}\u0000${from}\u0000${to}`, { plane, from, to });
+  return out;
+}
+
+/** The cells (with their evidence) of the breaches whose keys (as breachesOf makes them) are wanted. */
+export function breachCells(report: AuditReport, wanted: ReadonlySet<string>): MatrixCell[] {
+  if (wanted.size === 0) return [];
+  const out: MatrixCell[] = [];
+  for (const cell of report.matrix.stored())
+    if (wanted.has(`${cell.plane}\u0000${cell.from}\u0000${cell.to}`)) out.push(cell);
   return out;
 }
 

@@ -69,26 +69,32 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
       }
   const cluster: PolicyReportResult[] = [];
 
-  // Who reaches each tenant, per plane ("*" reaches every tenant).
+  // Who reaches each tenant, per plane; those that reach every tenant ("*") kept once, not per tenant.
   const reachedBy = new Map<string, Map<string, string[]>>(); // plane → tenant → from
-  for (const plane of PLANES) reachedBy.set(plane, new Map());
-  for (const cell of report.matrix.stored()) {
-    if (cell.verdict !== "breach") continue;
-    const perTenant = reachedBy.get(cell.plane)!;
-    const add = (to: string) => {
-      const list = perTenant.get(to);
-      if (list) list.push(cell.from);
-      else perTenant.set(to, [cell.from]);
-    };
-    if (cell.to === ALL_TENANTS) for (const t of report.tenants) add(t.name);
-    else add(cell.to);
+  const reachEveryone = new Map<string, string[]>(); // plane → from
+  for (const plane of PLANES) {
+    reachedBy.set(plane, new Map());
+    reachEveryone.set(plane, []);
   }
+  for (const [from, to, plane] of report.matrix.breachEnds()) {
+    if (to === ALL_TENANTS) {
+      reachEveryone.get(plane)!.push(from);
+      continue;
+    }
+    const perTenant = reachedBy.get(plane)!;
+    const list = perTenant.get(to);
+    if (list) list.push(from);
+    else perTenant.set(to, [from]);
+  }
+  const everyoneSets = new Map([...reachEveryone].map(([plane, from]) => [plane, new Set(from)]));
   for (const [ns, results] of byNamespace) {
     const tenant = tenantOf.get(ns)!;
     for (const plane of PLANES) {
       const summary = report.summary.planes[plane];
-      const from = reachedBy.get(plane)!.get(tenant) ?? [];
-      results.push(isolationResult(tenant, plane, from, summary.unreadKinds));
+      const own = reachedBy.get(plane)!.get(tenant) ?? [];
+      const everyone = reachEveryone.get(plane)!;
+      const self = everyoneSets.get(plane)!.has(tenant);
+      results.push(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds));
     }
   }
   for (const finding of report.findings) {
@@ -127,12 +133,21 @@ function sortResults(results: PolicyReportResult[]): void {
   });
 }
 
+/** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
 function isolationResult(
   tenant: string,
   plane: string,
-  from: string[],
+  own: readonly string[],
+  everyone: readonly string[],
+  selfInEveryone: boolean,
   unread: readonly string[],
 ): PolicyReportResult {
+  const count = own.length + everyone.length - (selfInEveryone ? 1 : 0);
+  const from: string[] = own.slice(0, 5);
+  for (const f of everyone) {
+    if (from.length >= 5) break;
+    if (f !== tenant) from.push(f);
+  }
   const base = {
     source: "kubefence" as const,
     policy: "kubefence.isolation",
@@ -140,15 +155,15 @@ function isolationResult(
     category: `${plane} plane`,
     scored: true as const,
   };
-  if (from.length > 0) {
-    const shown = from.slice(0, 5).map((f) => (f === ALL_TENANTS ? "every tenant" : f));
-    const more = from.length > 5 ? ` and ${from.length - 5} more` : "";
+  if (count > 0) {
+    const shown = from.map((f) => (f === ALL_TENANTS ? "every tenant" : f));
+    const more = count > from.length ? ` and ${count - from.length} more` : "";
     return {
       ...base,
       severity: "high",
       result: "fail",
       message: `tenant ${tenant} is reached on the ${plane} plane by ${shown.join(", ")}${more}`,
-      properties: { tenant, reachedBy: String(from.length) },
+      properties: { tenant, reachedBy: String(count) },
     };
   }
   if (unread.length > 0)

@@ -136,6 +136,8 @@ export interface MatrixView {
   stored(): Iterable<MatrixCell>;
   /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
   pair(from: string, to: string): MatrixCell[];
+  /** The stored breaches' ends only (no cell, no evidence): what counts who reaches whom, fast. */
+  breachEnds(): Iterable<[from: string, to: string, plane: Plane]>;
   toJSON(): MatrixCell[];
 }
 
@@ -145,6 +147,9 @@ export function matrixView(
   breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
   pair: (from: string, to: string) => MatrixCell[] = (from, to) =>
     [...make()].filter((c) => c.from === from && c.to === to),
+  breachEnds: () => Iterable<[string, string, Plane]> = function* () {
+    for (const c of breachCells()) yield [c.from, c.to, c.plane];
+  },
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -162,6 +167,7 @@ export function matrixView(
     },
     stored: breachCells,
     pair,
+    breachEnds,
     toJSON: list,
   };
 }
@@ -242,6 +248,10 @@ export function assembleReport(
       () => (fullMatrix ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
       () => breachList(results.planes),
       (from, to) => [...expandMatrix([from], [to], results.planes)],
+      function* () {
+        for (const plane of PLANES)
+          for (const [from, to] of results.planes[plane].stored()) yield [from, to, plane];
+      },
     ),
     findings,
     acceptances: results.acceptances ?? [],

@@ -4,7 +4,7 @@
  * accepted findings as `skip`, no report over the size limit, and no write for a report that did not change.
  */
 import { describe, expect, it } from "vitest";
-import { breachEvent, breachesOf } from "../../src/controller/events.js";
+import { breachCells, breachEvent, breachesOf } from "../../src/controller/events.js";
 import { MANAGED_BY_LABEL, policyReports } from "../../src/controller/policy-reports.js";
 import { type ExistingReport, reconcileReports } from "../../src/controller/reconcile.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
@@ -144,7 +144,13 @@ describe("breach Events", () => {
   it("one per breach, about the reached tenant's PolicyReport in its namespace, with the evidence", () => {
     const breaches = breachesOf(report);
     expect(breaches.size).toBeGreaterThan(0);
-    for (const cell of breaches.values()) {
+    const cells = breachCells(report, new Set(breaches.keys()));
+    // Every stored breach, and its evidence, found again from its ends.
+    expect(cells.map((c) => [c.plane, c.from, c.to])).toEqual(
+      [...breaches.values()].map((b) => [b.plane, b.from, b.to]),
+    );
+    for (const cell of cells) {
+      expect(cell.evidence.length).toBeGreaterThan(0);
       const event = breachEvent(cell, report, AT);
       expect(event).toMatchObject({ reason: "IsolationBreach", type: "Warning", count: 1 });
       if (cell.to === "*") expect(event.metadata.namespace).toBe("default");
