@@ -315,6 +315,20 @@ function networkFindingsOf(model: NetworkModel): readonly Finding[] {
   return findings;
 }
 
+/**
+ * podSecurityFindings, made once per network model: Pod Security reads namespaces, nodes, pods and workloads,
+ * all of them NETWORK_INPUT_FIELDS, so a model reused (nothing the network reads changed) means the same answer.
+ */
+const DEFAULT_POD_SECURITY: PodSecurityOptions = Object.freeze({});
+const podSecurityMemo = new WeakMap<NetworkModel, { options: PodSecurityOptions; findings: Finding[] }>();
+function podSecurityOf(snapshot: Snapshot, options: PodSecurityOptions, model: NetworkModel): Finding[] {
+  const memo = podSecurityMemo.get(model);
+  if (memo && memo.options === options) return memo.findings;
+  const findings = podSecurityFindings(snapshot, options);
+  podSecurityMemo.set(model, { options, findings });
+  return findings;
+}
+
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
 const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
 
@@ -326,7 +340,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const authorizer = buildAuthorizer(snapshot);
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
-  const podSecurity = options.podSecurity ?? {};
+  const podSecurity = options.podSecurity ?? DEFAULT_POD_SECURITY;
   const admission = podSecurityAdmissionOf(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
@@ -355,10 +369,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...rbacFindings(snapshot, authorizer),
     ...networkFindingsOf(network),
     ...(admission.enforced
-      ? podSecurityFindings(snapshot, podSecurity)
+      ? podSecurityOf(snapshot, podSecurity, network)
       : [
           ...runRules([podSecurityNotEnforced], { snapshot, reason: admission.reason }),
-          ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
+          ...podSecurityOf(snapshot, podSecurity, network).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
     ...runRules(ADMISSION_RULES, guards.report()),
     // What each multi-tenancy platform leaves open (only for tenants a platform defines, --tenants-from).
