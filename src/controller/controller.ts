@@ -233,7 +233,20 @@ export async function startController(options: ControllerOptions): Promise<Contr
     try {
       knownReports ??= await listReports();
       const known = knownReports;
-      for (const action of reconcileReports(desired, [...known.values()])) {
+      const actions = reconcileReports(desired, [...known.values()]);
+      // Unchanged reports are kept in the form kubefence writes (its key order), so the next comparison is a
+      // string comparison, not a key-sorted one.
+      const written = new Set(actions.flatMap((a) => (a.type === "delete" ? [] : [reportKey(a.report)])));
+      for (const r of desired) {
+        const key = reportKey(r);
+        const have = known.get(key);
+        if (have && !written.has(key))
+          known.set(key, {
+            ...r,
+            metadata: { ...r.metadata, resourceVersion: have.metadata.resourceVersion },
+          });
+      }
+      for (const action of actions) {
         if (action.type === "delete") {
           const base = REPORT_PATHS[action.kind].replace(
             /\/(policyreports|clusterpolicyreports)$/,
