@@ -6,6 +6,7 @@ import { accessMatrixCommand } from "./access-matrix.js";
 import { auditCommand } from "./audit.js";
 import { canICommand } from "./can-i.js";
 import { completionCommand } from "./completion.js";
+import { controllerCommand } from "./controller.js";
 import { EXIT_BROKEN_PIPE, EXIT_USAGE, UsageError } from "./errors.js";
 import { fixCommand } from "./fix.js";
 import { netmapCommand } from "./netmap.js";
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   program.addCommand(netmapCommand());
   program.addCommand(rulesCommand());
   program.addCommand(webhookCommand());
+  program.addCommand(controllerCommand());
   program.addCommand(verifyCommand());
   program.addCommand(versionCommand());
   program.addCommand(completionCommand());

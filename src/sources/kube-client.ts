@@ -53,6 +53,8 @@ export interface KubeClient {
    * unless `headers` names another Content-Type (see PATCH_CONTENT_TYPES).
    */
   request(method: HttpMethod, path: string, body?: unknown, headers?: KubeHeaders): Promise<KubeResponse>;
+  /** The loaded kubeconfig, context applied (for @kubernetes/client-node's watches). */
+  kubeConfig?: KubeConfig;
 }
 
 /** The patch types the API server accepts, by Content-Type. */
@@ -99,6 +101,7 @@ export async function connect(options: KubeClientOptions): Promise<KubeClient> {
     server,
     contextName,
     namespace: context.namespace || "default",
+    kubeConfig: kc,
     request: (method, path, body, headers) =>
       send({ server, method, path, body, headers, base, timeout, contextName }),
   };

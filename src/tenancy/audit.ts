@@ -12,7 +12,7 @@ import { runRules } from "../model/rule.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
 import { findingsOf } from "../network/findings.js";
-import { analyzeNetwork } from "../network/model.js";
+import { analyzeNetwork, type NetworkModel } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import {
   canEscapeToNode,
@@ -138,6 +138,8 @@ export interface MatrixView {
   stored(): Iterable<MatrixCell>;
   /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
   pair(from: string, to: string): MatrixCell[];
+  /** The stored breaches' ends only (no cell, no evidence): what counts who reaches whom, fast. */
+  breachEnds(): Iterable<[from: string, to: string, plane: Plane]>;
   toJSON(): MatrixCell[];
 }
 
@@ -147,6 +149,9 @@ export function matrixView(
   breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
   pair: (from: string, to: string) => MatrixCell[] = (from, to) =>
     [...make()].filter((c) => c.from === from && c.to === to),
+  breachEnds: () => Iterable<[string, string, Plane]> = function* () {
+    for (const c of breachCells()) yield [c.from, c.to, c.plane];
+  },
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -164,6 +169,7 @@ export function matrixView(
     },
     stored: breachCells,
     pair,
+    breachEnds,
     toJSON: list,
   };
 }
@@ -249,6 +255,10 @@ export function assembleReport(
       () => (fullMatrix ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
       () => breachList(results.planes),
       (from, to) => [...expandMatrix([from], [to], results.planes)],
+      function* () {
+        for (const plane of PLANES)
+          for (const [from, to] of results.planes[plane].stored()) yield [from, to, plane];
+      },
     ),
     findings,
     acceptances: results.acceptances ?? [],
@@ -279,6 +289,51 @@ export interface AuditOptions {
   fullMatrix?: boolean;
   /** Told as each phase starts (the API plane, the network plane, …), for a progress line. */
   onPhase?: (phase: string) => void;
+  /**
+   * The network analysis of this snapshot, already made (the controller keeps it while no kind the network
+   * reads has changed: NETWORK_INPUT_FIELDS). Must be `analyzeNetwork(snapshot, options.network)`.
+   */
+  networkModel?: NetworkModel;
+}
+
+/**
+ * The Snapshot fields the network analysis reads (src/network reads no other): a change elsewhere (RBAC,
+ * ServiceAccounts, admission configuration, platform objects) leaves `analyzeNetwork`'s answer as it was.
+ */
+export const NETWORK_INPUT_FIELDS: ReadonlySet<string> = new Set([
+  "namespaces",
+  "nodes",
+  "pods",
+  "services",
+  "workloads",
+  "networkPolicies",
+  "clusterNetworkPolicies",
+  "unmodelledPolicies",
+]);
+
+/** findingsOf(model), made once per model: the controller reuses a model across judgments (`networkModel`). */
+const networkFindings = new WeakMap<NetworkModel, readonly Finding[]>();
+function networkFindingsOf(model: NetworkModel): readonly Finding[] {
+  let findings = networkFindings.get(model);
+  if (!findings) {
+    findings = findingsOf(model);
+    networkFindings.set(model, findings);
+  }
+  return findings;
+}
+
+/**
+ * podSecurityFindings, made once per network model: Pod Security reads namespaces, nodes, pods and workloads,
+ * all of them NETWORK_INPUT_FIELDS, so a model reused (nothing the network reads changed) means the same answer.
+ */
+const DEFAULT_POD_SECURITY: PodSecurityOptions = Object.freeze({});
+const podSecurityMemo = new WeakMap<NetworkModel, { options: PodSecurityOptions; findings: Finding[] }>();
+function podSecurityOf(snapshot: Snapshot, options: PodSecurityOptions, model: NetworkModel): Finding[] {
+  const memo = podSecurityMemo.get(model);
+  if (memo && memo.options === options) return memo.findings;
+  const findings = podSecurityFindings(snapshot, options);
+  podSecurityMemo.set(model, { options, findings });
+  return findings;
 }
 
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
@@ -292,7 +347,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const authorizer = buildAuthorizer(snapshot);
   const api = apiPlane(authorizer.policy, tenancy);
   addBorrowedBreaches(api, snapshot, tenancy);
-  const podSecurity = options.podSecurity ?? {};
+  const podSecurity = options.podSecurity ?? DEFAULT_POD_SECURITY;
   const admission = podSecurityAdmissionOf(
     options.kubeVersion ?? DEFAULT_KUBE_VERSION,
     snapshot.podSecurityAdmission,
@@ -317,21 +372,21 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     refusesRelabel: guards.refusesRelabel,
   });
   phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
-  const network = analyzeNetwork(snapshot, options.network);
+  const network = options.networkModel ?? analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlane(network, tenancy);
   phase("findings: RBAC, network and Pod Security rules");
   const findings = [
     ...rbacFindings(snapshot, authorizer),
-    ...findingsOf(network),
+    ...networkFindingsOf(network),
     ...(admission.enforced
-      ? podSecurityFindings(snapshot, podSecurity)
+      ? podSecurityOf(snapshot, podSecurity, network)
       : [
           ...runRules([podSecurityNotEnforced], {
             snapshot,
             reason: admission.reason,
             probed: snapshot.podSecurityAdmission?.active === false,
           }),
-          ...podSecurityFindings(snapshot, podSecurity).filter((f) => !ENFORCED_ONLY.has(f.id)),
+          ...podSecurityOf(snapshot, podSecurity, network).filter((f) => !ENFORCED_ONLY.has(f.id)),
         ]),
     ...runRules(ADMISSION_RULES, guards.report()),
     // What each multi-tenancy platform leaves open (only for tenants a platform defines, --tenants-from).

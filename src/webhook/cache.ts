@@ -27,6 +27,8 @@ export interface ClusterCacheOptions {
   restartDelayMs?: number;
   /** Page size of the initial lists. Default 500. */
   pageSize?: number;
+  /** Told of each stored or removed object, after the cache holds it (the controller re-judges on it). */
+  onChange?: (kind: Kind) => void;
 }
 
 export interface ClusterCache {
@@ -35,6 +37,8 @@ export interface ClusterCache {
   synced(): boolean;
   /** Objects held, by kind. */
   counts(): Record<string, number>;
+  /** List/watch restarts since the start (a failed or closed watch, each restart relists). */
+  restarts(): number;
   /** Resolves once every kind has been listed (rejects after `timeoutMs`). */
   waitForSync(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -49,9 +53,11 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
   let current: Snapshot | undefined;
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
+  let restarts = 0;
 
-  const changed = () => {
+  const changed = (kind: Kind) => {
     current = undefined;
+    options.onChange?.(kind);
   };
   const store = (info: KindInfo, raw: KubernetesObject) => {
     // managedFields are often half of an object's size and no guardrail reads them.
@@ -70,14 +76,14 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
       return;
     }
     objects.get(info.kind)!.set(objectKey(result.object), result.object);
-    changed();
+    changed(info.kind);
   };
   const remove = (info: KindInfo, raw: KubernetesObject) => {
     const key = objectKey({
       kind: info.kind,
       metadata: { name: raw.metadata?.name ?? "", namespace: raw.metadata?.namespace },
     });
-    if (objects.get(info.kind)!.delete(key)) changed();
+    if (objects.get(info.kind)!.delete(key)) changed(info.kind);
   };
 
   const informers = kinds.map((info) => {
@@ -92,6 +98,7 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
     informer.on("error", (error: unknown) => {
       failedSince = true;
       if (stopped) return;
+      restarts++;
       log({ level: "warn", msg: "list/watch failed; restarting", kind: info.kind, error: describe(error) });
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -129,6 +136,7 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
       }
       return current;
     },
+    restarts: () => restarts,
     counts: () => Object.fromEntries(kinds.map((k) => [k.kind, objects.get(k.kind)!.size])),
     waitForSync(timeoutMs = 60_000) {
       if (synced()) return Promise.resolve();

@@ -281,3 +281,170 @@ describe("dogfooding: kubefence judges its own chart", () => {
     ).toEqual(new Set(["kube-system"]));
   });
 });
+
+describe("the controller (controller.enabled)", () => {
+  const own = (docs: Doc[]) =>
+    docs.filter(
+      (d) =>
+        d.metadata.labels?.["app.kubernetes.io/name"] === "kubefence-controller" ||
+        d.kind === "CustomResourceDefinition",
+    );
+  const enabled = template(["--set", "controller.enabled=true"]);
+
+  it("is off by default: no controller object, no CRD", () => {
+    expect(own(template([]))).toEqual([]);
+  });
+
+  it("runs `kubefence controller` with its own ServiceAccount, RBAC, metrics Service and NetworkPolicy, and the PolicyReport CRDs", () => {
+    expect(own(enabled).map(key).sort()).toEqual([
+      "ClusterRole//kubefence-controller",
+      "ClusterRoleBinding//kubefence-controller",
+      "CustomResourceDefinition//clusterpolicyreports.wgpolicyk8s.io",
+      "CustomResourceDefinition//policyreports.wgpolicyk8s.io",
+      "Deployment/kubefence-system/kubefence-controller",
+      "NetworkPolicy/kubefence-system/kubefence-controller",
+      "Role/kubefence-system/kubefence-controller-lease",
+      "RoleBinding/kubefence-system/kubefence-controller-lease",
+      "Service/kubefence-system/kubefence-controller-metrics",
+      "ServiceAccount/kubefence-system/kubefence-controller",
+    ]);
+    const deployment = enabled.find(
+      (d) => d.kind === "Deployment" && d.metadata.name === "kubefence-controller",
+    )!;
+    const pod = deployment.spec.template.spec;
+    expect(pod.serviceAccountName).toBe("kubefence-controller");
+    expect(pod.containers[0].args).toEqual([
+      "controller",
+      "--namespace=kubefence-system",
+      "--identity=$(POD_NAME)",
+      "--port=8080",
+      "--resync-interval=300",
+    ]);
+    expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: "/readyz", port: 8080 });
+    // The webhook's selectors never pick the controller's pods.
+    const webhook = enabled.find((d) => d.kind === "Deployment" && d.metadata.name === "kubefence-webhook")!;
+    expect(webhook.spec.selector.matchLabels).not.toEqual(deployment.spec.selector.matchLabels);
+    // The tenants file, when given, is the webhook's ConfigMap.
+    const withTenants = template([
+      "--set",
+      "controller.enabled=true",
+      "--set-file",
+      `tenants=${join(root, "test/charts/fixtures/platform.yaml")}`,
+    ]);
+    const args = withTenants.find(
+      (d) => d.kind === "Deployment" && d.metadata.name === "kubefence-controller",
+    )!.spec.template.spec.containers[0].args as string[];
+    expect(args).toContain("--tenants=/etc/kubefence/tenants/tenants.yaml");
+  });
+
+  it("its ClusterRole reads exactly the kinds the audit reads, read-only, and writes only its reports and Events", async () => {
+    const { KINDS } = await import("../../src/model/kinds.js");
+    const role = enabled.find((d) => d.kind === "ClusterRole" && d.metadata.name === "kubefence-controller")!;
+    const read = new Map<string, string[]>();
+    const write: string[] = [];
+    for (const rule of role.rules as Doc[])
+      for (const group of rule.apiGroups as string[])
+        for (const resource of rule.resources as string[]) {
+          if ((rule.verbs as string[]).join() === "get,list,watch")
+            read.set(group, [...(read.get(group) ?? []), resource].sort());
+          else write.push(`${group}/${resource}: ${(rule.verbs as string[]).join(",")}`);
+        }
+    const expected = new Map<string, string[]>();
+    for (const k of KINDS) expected.set(k.group, [...(expected.get(k.group) ?? []), k.plural].sort());
+    expect(read).toEqual(expected);
+    expect(write.sort()).toEqual([
+      "/events: list,create",
+      "wgpolicyk8s.io/clusterpolicyreports: get,list,create,update,delete",
+      "wgpolicyk8s.io/policyreports: get,list,create,update,delete",
+    ]);
+    const lease = enabled.find((d) => d.kind === "Role" && d.metadata.name === "kubefence-controller-lease")!;
+    expect(lease.rules).toEqual([
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+    ]);
+  });
+
+  it("installs the CRDs from files/ (what the live tests install), or not, as asked", () => {
+    for (const file of ["wgpolicyk8s.io_policyreports.yaml", "wgpolicyk8s.io_clusterpolicyreports.yaml"]) {
+      const crd = parseYaml(readFileSync(join(chart, "files", file), "utf8")) as Doc;
+      expect(
+        enabled.find((d) => d.kind === "CustomResourceDefinition" && d.metadata.name === crd.metadata.name),
+      ).toEqual(crd);
+      expect(crd.spec.versions.map((v: Doc) => v.name)).toEqual(["v1alpha2"]);
+      expect(crd.metadata.annotations["helm.sh/resource-policy"]).toBe("keep");
+    }
+    const without = template([
+      "--set",
+      "controller.enabled=true",
+      "--set",
+      "controller.installPolicyReportCRDs=false",
+    ]);
+    expect(without.filter((d) => d.kind === "CustomResourceDefinition")).toEqual([]);
+  });
+
+  it("metrics are closed to other namespaces unless controller.metricsFrom admits them", () => {
+    const policy = (docs: Doc[]) =>
+      docs.find((d) => d.kind === "NetworkPolicy" && d.metadata.name === "kubefence-controller")!;
+    expect(policy(enabled).spec.ingress).toBeUndefined();
+    const peer = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } };
+    const open = template([
+      "--set",
+      "controller.enabled=true",
+      "--set",
+      "controller.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
+    ]);
+    expect(policy(open).spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }], from: [peer] }]);
+  });
+
+  it("dogfooding: the controller pod meets Pod Security restricted, and the audit's only finding against it is its accepted read access", () => {
+    const file = join(dir, "controller.yaml");
+    writeFileSync(
+      file,
+      execFileSync(
+        helm,
+        [
+          "template",
+          "kubefence",
+          chart,
+          "--set",
+          "controller.enabled=true",
+          "--set",
+          "apiServerCidrs={192.0.2.10/32}",
+        ],
+        {
+          encoding: "utf8",
+        },
+      ),
+    );
+    const podsec = runBuiltCli(["podsec", "--level", "restricted", "-f", file, "-o", "json"]);
+    expect(podsec.code, podsec.stderr).toBe(0);
+    const row = (JSON.parse(podsec.stdout) as Doc[]).find((r) => r.name === "kubefence-controller")!;
+    expect(row).toMatchObject({ allowed: true, reasons: [] });
+    const result = runBuiltCli([
+      "audit",
+      "-f",
+      file,
+      "-f",
+      join(root, "test/charts/fixtures/cluster-dns.yaml"),
+      "--tenants",
+      join(root, "test/charts/fixtures/platform.yaml"),
+      "-o",
+      "json",
+    ]);
+    const findings = (JSON.parse(result.stdout).findings as Doc[]).filter(
+      (f) =>
+        f.resource?.namespace === "kubefence-system" || String(f.resource?.name).startsWith("kubefence-"),
+    );
+    expect(findings.map((f) => [f.id, f.subject, f.acceptance?.status])).toEqual([
+      [
+        "rbac.cluster-wide-namespaced-access",
+        "ServiceAccount:kubefence-system/kubefence-controller",
+        "accepted",
+      ],
+      [
+        "rbac.cluster-wide-namespaced-access",
+        "ServiceAccount:kubefence-system/kubefence-webhook",
+        "accepted",
+      ],
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The exit-code table of the README's Commands section, row by row, as the built CLI exits. The live rows are
  * checked against the real API server where they need one: verify's 0 and 1 in test/verify/cluster.test.ts,
- * webhook serve's clean exit on SIGTERM in test/webhook/apiserver.test.ts.
+ * webhook serve's clean exit on SIGTERM in test/webhook/apiserver.test.ts, controller's in test/controller/live.test.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,6 +109,12 @@ const rows: [command: string[], code: number, why: string][] = [
     "not ready",
   ],
   [["webhook", "wait"], 2, "no --url"],
+  [["controller", "--kubeconfig", unreachable], 2, "an unreachable cluster"],
+  [
+    ["controller", "--lease-duration", "5", "--renew-deadline", "10"],
+    2,
+    "a lease shorter than its renew deadline",
+  ],
 ];
 
 describe("exit codes, as the README's table says", () => {

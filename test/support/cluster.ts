@@ -68,6 +68,11 @@ export interface TestCluster {
   userKubeconfig(user: string, groups?: string[]): Promise<string>;
   /** The bearer token of a provisioned user. */
   userToken(user: string, groups?: string[]): string;
+  /**
+   * Kills the API server and starts it again with the same flags, port and certificates (etcd keeps the state),
+   * resolving once it is ready: what a watch sees when the control plane is upgraded or crashes.
+   */
+  restartApiServer(): Promise<void>;
   /** Kills etcd, the API server and the controller manager, and removes `dir`. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -218,13 +223,14 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     writeFileSync(join(dir, "sa.key"), keys.privateKey.export({ type: "pkcs1", format: "pem" }));
     writeFileSync(join(dir, "sa.pub"), keys.publicKey.export({ type: "spki", format: "pem" }));
 
-    const launch = (name: string, command: string, args: string[]): void => {
+    const launch = (name: string, command: string, args: string[]): ChildProcess => {
       const log = join(dir, `${name}.log`);
-      writeFileSync(log, "");
+      writeFileSync(log, "", { flag: "a" });
       const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
       child.stderr?.on("data", (chunk: Buffer) => appendLog(log, chunk));
       child.on("error", (error) => appendLog(log, Buffer.from(`spawn failed: ${error.message}\n`)));
       processes.push(child);
+      return child;
     };
 
     launch("etcd", binaries.etcd, [
@@ -237,7 +243,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       `--initial-cluster=test=http://127.0.0.1:${peerPort}`,
       "--log-level=warn",
     ]);
-    launch("kube-apiserver", binaries.apiserver, [
+    const apiServerFlags = [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
@@ -256,15 +262,18 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       "--v=0",
       ...(options.runtimeConfig ? [`--runtime-config=${options.runtimeConfig}`] : []),
       ...(options.apiServerArgs ?? []),
-    ]);
+    ];
+    let apiServer = launch("kube-apiserver", binaries.apiserver, apiServerFlags);
     const server = `https://127.0.0.1:${apiPort}`;
     const caFile = join(dir, "certs", "apiserver.crt");
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    await waitFor("kube-apiserver /readyz", deadline, dir, processes, async () => {
-      if (!existsSync(caFile)) return false;
-      const ready = await rawRequest(server, caFile, token, "GET", "/readyz");
-      return ready.status === 200;
-    });
+    const apiServerReady = (until: number) =>
+      waitFor("kube-apiserver /readyz", until, dir, processes, async () => {
+        if (!existsSync(caFile)) return false;
+        const ready = await rawRequest(server, caFile, token, "GET", "/readyz");
+        return ready.status === 200;
+      });
+    await apiServerReady(deadline);
 
     const kubeconfig = join(dir, "admin.kubeconfig");
     writeFileSync(kubeconfig, kubeconfigText(server, caFile, "admin", token));
@@ -327,6 +336,20 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
         new HttpsAgent({ keepAlive: true, maxSockets, ca: readFileSync(caFile) }),
       apply: (objects) => applyObjects(request, objects),
       userToken: (user, groups = []) => provisioned(users, user, groups).token,
+      async restartApiServer() {
+        const old = apiServer;
+        await new Promise<void>((resolve) => {
+          if (old.exitCode !== null || old.signalCode !== null) return resolve();
+          old.once("exit", () => resolve());
+          old.kill("SIGKILL");
+        });
+        processes.splice(processes.indexOf(old), 1);
+        apiServer = launch("kube-apiserver", binaries.apiserver, apiServerFlags);
+        // The watchdog must know the new PID.
+        watchdog?.kill("SIGKILL");
+        watchdog = startWatchdog(processes, dir);
+        await apiServerReady(Date.now() + STARTUP_TIMEOUT_MS);
+      },
       async userKubeconfig(user, groups = []) {
         const entry = provisioned(users, user, groups);
         const path = join(dir, `user-${entry.name}-${entry.groups.join("+") || "nogroups"}.kubeconfig`);

@@ -36,3 +36,9 @@ capabilities:
 {{- define "kubefence.afterRollout" -}}
 post-install,post-upgrade,post-rollback
 {{- end -}}
+
+{{/* The controller's labels (its own name, so the webhook's selectors never pick its pods). */}}
+{{- define "kubefence.controllerLabels" -}}
+app.kubernetes.io/name: kubefence-controller
+app.kubernetes.io/part-of: kubefence
+{{- end -}}

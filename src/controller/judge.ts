@@ -1,0 +1,44 @@
+/**
+ * Re-judging a snapshot that changed: the audit again, reusing what the change cannot have touched. Today that
+ * is the network analysis (the classes of pods, their policies and the reachability between them: the
+ * costliest part on a large cluster), which reads only NETWORK_INPUT_FIELDS; a change to RBAC, ServiceAccounts,
+ * admission configuration or platform objects keeps it. Everything else is judged again. A full judgment
+ * (`full`) reuses nothing, and must give the same report (test/controller/judge.test.ts).
+ */
+import { kindInfo } from "../model/kinds.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { analyzeNetwork, type NetworkModel } from "../network/model.js";
+import { type AuditOptions, type AuditReport, NETWORK_INPUT_FIELDS, runAudit } from "../tenancy/audit.js";
+import { resolveTenants, type Tenancy, type TenantSource } from "../tenancy/tenants.js";
+
+export interface Judgment {
+  report: AuditReport;
+  tenancy: Tenancy;
+  /** Whether the network analysis was reused. */
+  reusedNetwork: boolean;
+  ms: number;
+}
+
+export class Judge {
+  private network: NetworkModel | undefined;
+  constructor(
+    private readonly source: TenantSource,
+    private readonly options: Omit<AuditOptions, "networkModel" | "onPhase"> = {},
+  ) {}
+
+  /** `changed`: the kinds changed since the last judgment (unknown changes: judge in full). */
+  judge(snapshot: Snapshot, changed: ReadonlySet<string> | "all", now: Date): Judgment {
+    const started = performance.now();
+    const networkTouched =
+      changed === "all" ||
+      [...changed].some((kind) => {
+        const info = kindInfo(kind);
+        return !info || NETWORK_INPUT_FIELDS.has(info.field);
+      });
+    const reusedNetwork = !networkTouched && this.network !== undefined;
+    if (!reusedNetwork) this.network = analyzeNetwork(snapshot, this.options.network);
+    const { tenancy } = resolveTenants(snapshot, this.source);
+    const report = runAudit(snapshot, tenancy, { ...this.options, now, networkModel: this.network });
+    return { report, tenancy, reusedNetwork, ms: performance.now() - started };
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The audit as PolicyReports (wgpolicyk8s.io/v1alpha2, the Policy WG's API that Policy Reporter and Kyverno's
+ * UI read): one PolicyReport per tenant namespace, one ClusterPolicyReport for the rest. Pure: a report in,
+ * the objects that should exist out; ./reconcile.ts compares them with what does.
+ *
+ * Mapping: one result per finding (policy = the finding id, rule = the finding id, category = its plane,
+ * severity as is: the CRD's enum is kubefence's), result `fail`, `warn` for an info finding, `skip` for an
+ * accepted one (never hidden: the acceptance is in its properties); the finding's object as `resources`; the
+ * evidence chain, subject, object, fix and acceptance as `properties`. Each tenant namespace's report also gets
+ * one `kubefence.isolation` result per plane: pass (no other tenant reaches it), fail (who does), or error
+ * (kinds that plane depends on could not be read). A finding goes to the report of the namespace of its object
+ * when that namespace belongs to a tenant, else to the ClusterPolicyReport.
+ *
+ * No report exceeds MAX_REPORT_BYTES (etcd refuses objects over 1.5 MiB; the Policy WG asks for 1 MiB): results
+ * are split across `kubefence`, `kubefence-2`, … in a stable order. Names are fixed, so a restart or a second
+ * replica updates the same objects instead of adding new ones.
+ */
+import type { Finding, Severity } from "../model/finding.js";
+import { apiVersionOf, kindInfo } from "../model/kinds.js";
+import type { AuditReport } from "../tenancy/audit.js";
+import { ALL_TENANTS, PLANES } from "../tenancy/matrix.js";
+
+export const POLICY_REPORT_API_VERSION = "wgpolicyk8s.io/v1alpha2";
+export const REPORT_NAME = "kubefence";
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const MANAGED_BY = "kubefence";
+/** Below the Policy WG's 1 MiB; metadata and summary fit in what is left. */
+export const MAX_REPORT_BYTES = 1024 * 1024 - 16 * 1024;
+
+export type PolicyResultValue = "pass" | "fail" | "warn" | "error" | "skip";
+
+export interface PolicyReportResult {
+  source: "kubefence";
+  policy: string;
+  rule: string;
+  category: string;
+  severity?: Severity;
+  result: PolicyResultValue;
+  message: string;
+  scored: true;
+  resources?: { apiVersion?: string; kind: string; name: string; namespace?: string }[];
+  properties?: Record<string, string>;
+}
+
+export interface PolicyReportObject {
+  apiVersion: typeof POLICY_REPORT_API_VERSION;
+  kind: "PolicyReport" | "ClusterPolicyReport";
+  metadata: { name: string; namespace?: string; labels: Record<string, string> };
+  scope?: { apiVersion: "v1"; kind: "Namespace"; name: string };
+  summary: Record<PolicyResultValue, number>;
+  results: PolicyReportResult[];
+}
+
+export interface PolicyReportOptions {
+  /** Largest serialized report (default MAX_REPORT_BYTES). */
+  maxBytes?: number;
+}
+
+export function policyReports(report: AuditReport, options: PolicyReportOptions = {}): PolicyReportObject[] {
+  const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
+  // Namespace → its results; only tenant namespaces get a report of their own.
+  const byNamespace = new Map<string, PolicyReportResult[]>();
+  const tenantOf = new Map<string, string>();
+  for (const tenant of report.tenants)
+    if (!tenant.platform)
+      for (const ns of tenant.namespaces) {
+        byNamespace.set(ns, []);
+        tenantOf.set(ns, tenant.name);
+      }
+  const cluster: PolicyReportResult[] = [];
+
+  // Who reaches each tenant, per plane; those that reach every tenant ("*") kept once, not per tenant.
+  const reachedBy = new Map<string, Map<string, string[]>>(); // plane → tenant → from
+  const reachEveryone = new Map<string, string[]>(); // plane → from
+  for (const plane of PLANES) {
+    reachedBy.set(plane, new Map());
+    reachEveryone.set(plane, []);
+  }
+  for (const [from, to, plane] of report.matrix.breachEnds()) {
+    if (to === ALL_TENANTS) {
+      reachEveryone.get(plane)!.push(from);
+      continue;
+    }
+    const perTenant = reachedBy.get(plane)!;
+    const list = perTenant.get(to);
+    if (list) list.push(from);
+    else perTenant.set(to, [from]);
+  }
+  const everyoneSets = new Map([...reachEveryone].map(([plane, from]) => [plane, new Set(from)]));
+  for (const [ns, results] of byNamespace) {
+    const tenant = tenantOf.get(ns)!;
+    for (const plane of PLANES) {
+      const summary = report.summary.planes[plane];
+      const own = reachedBy.get(plane)!.get(tenant) ?? [];
+      const everyone = reachEveryone.get(plane)!;
+      const self = everyoneSets.get(plane)!.has(tenant);
+      results.push(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds));
+    }
+  }
+  for (const finding of report.findings) {
+    // A finding about a Namespace (its Pod Security labels) belongs to that namespace's report.
+    const ns = finding.resource?.kind === "Namespace" ? finding.resource.name : finding.resource?.namespace;
+    const target = ns === undefined ? undefined : byNamespace.get(ns);
+    (target ?? cluster).push(findingResult(finding));
+  }
+
+  // The audit orders findings by severity and id, then as the objects were read; a watch reads them in the order
+  // they arrive, a restart in name order. Reports are written only when they change: order them by content.
+  for (const results of [...byNamespace.values(), cluster]) sortResults(results);
+  const out: PolicyReportObject[] = [];
+  for (const [ns, results] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    out.push(...split("PolicyReport", results, maxBytes, ns));
+  out.push(...split("ClusterPolicyReport", cluster, maxBytes));
+  return out;
+}
+
+/** Isolation results first (by plane), then findings by policy, resource, message and properties. */
+function sortResults(results: PolicyReportResult[]): void {
+  const keyed = results.map((r) => ({
+    r,
+    key: [
+      r.policy === "kubefence.isolation" ? "0" : "1",
+      r.policy,
+      r.rule,
+      (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
+      r.message,
+      JSON.stringify(r.properties ?? {}),
+    ].join("\u0000"),
+  }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.forEach(({ r }, i) => {
+    results[i] = r;
+  });
+}
+
+/** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
+function isolationResult(
+  tenant: string,
+  plane: string,
+  own: readonly string[],
+  everyone: readonly string[],
+  selfInEveryone: boolean,
+  unread: readonly string[],
+): PolicyReportResult {
+  const count = own.length + everyone.length - (selfInEveryone ? 1 : 0);
+  const from: string[] = own.slice(0, 5);
+  for (const f of everyone) {
+    if (from.length >= 5) break;
+    if (f !== tenant) from.push(f);
+  }
+  const base = {
+    source: "kubefence" as const,
+    policy: "kubefence.isolation",
+    rule: `${plane}-plane`,
+    category: `${plane} plane`,
+    scored: true as const,
+  };
+  if (count > 0) {
+    const shown = from.map((f) => (f === ALL_TENANTS ? "every tenant" : f));
+    const more = count > from.length ? ` and ${count - from.length} more` : "";
+    return {
+      ...base,
+      severity: "high",
+      result: "fail",
+      message: `tenant ${tenant} is reached on the ${plane} plane by ${shown.join(", ")}${more}`,
+      properties: { tenant, reachedBy: String(count) },
+    };
+  }
+  if (unread.length > 0)
+    return {
+      ...base,
+      result: "error",
+      message: `the ${plane} plane could not be judged: ${unread.join(", ")} could not be read`,
+      properties: { tenant },
+    };
+  return {
+    ...base,
+    result: "pass",
+    message: `no other tenant reaches tenant ${tenant} on the ${plane} plane`,
+    properties: { tenant },
+  };
+}
+
+function findingResult(f: Finding): PolicyReportResult {
+  const accepted = f.acceptance?.status === "accepted";
+  const properties: Record<string, string> = { subject: f.subject, object: f.object };
+  f.evidence.forEach((line, i) => {
+    properties[`evidence.${i + 1}`] = line;
+  });
+  if (f.remediation) properties.remediation = f.remediation;
+  if (f.acceptance) {
+    properties["acceptance.status"] = f.acceptance.status;
+    properties["acceptance.reason"] = f.acceptance.reason;
+    properties["acceptance.owner"] = f.acceptance.owner;
+    if (f.acceptance.expires) properties["acceptance.expires"] = f.acceptance.expires;
+  }
+  const info = f.resource ? kindInfo(f.resource.kind) : undefined;
+  return {
+    source: "kubefence",
+    policy: f.id,
+    rule: f.id,
+    category: `${f.plane} plane`,
+    severity: f.severity,
+    result: accepted ? "skip" : f.severity === "info" ? "warn" : "fail",
+    message: f.message,
+    scored: true,
+    ...(f.resource
+      ? {
+          resources: [
+            {
+              ...(info ? { apiVersion: apiVersionOf(info) } : {}),
+              kind: f.resource.kind,
+              name: f.resource.name,
+              ...(f.resource.namespace !== undefined ? { namespace: f.resource.namespace } : {}),
+            },
+          ],
+        }
+      : {}),
+    properties,
+  };
+}
+
+/** The results as reports of at most `maxBytes` each: `kubefence`, then `kubefence-2`, …; one even if empty. */
+function split(
+  kind: PolicyReportObject["kind"],
+  results: PolicyReportResult[],
+  maxBytes: number,
+  namespace?: string,
+): PolicyReportObject[] {
+  const make = (part: number, chunk: PolicyReportResult[]): PolicyReportObject => ({
+    apiVersion: POLICY_REPORT_API_VERSION,
+    kind,
+    metadata: {
+      name: part === 1 ? REPORT_NAME : `${REPORT_NAME}-${part}`,
+      ...(namespace !== undefined ? { namespace } : {}),
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY, "kubefence.io/report-part": String(part) },
+    },
+    ...(namespace !== undefined
+      ? { scope: { apiVersion: "v1" as const, kind: "Namespace" as const, name: namespace } }
+      : {}),
+    summary: summarize(chunk),
+    results: chunk,
+  });
+  const overhead = Buffer.byteLength(JSON.stringify(make(99, []))) + 16;
+  const out: PolicyReportObject[] = [];
+  let chunk: PolicyReportResult[] = [];
+  let size = overhead;
+  for (const result of results) {
+    const bytes = Buffer.byteLength(JSON.stringify(result)) + 1;
+    if (chunk.length > 0 && size + bytes > maxBytes) {
+      out.push(make(out.length + 1, chunk));
+      chunk = [];
+      size = overhead;
+    }
+    chunk.push(bytes + overhead > maxBytes ? truncated(result, maxBytes - overhead) : result);
+    size += Math.min(bytes, maxBytes - overhead);
+  }
+  out.push(make(out.length + 1, chunk));
+  return out;
+}
+
+/** A single result larger than a report (a finding with a huge evidence chain): its properties cut to fit. */
+function truncated(result: PolicyReportResult, budget: number): PolicyReportResult {
+  const properties: Record<string, string> = {};
+  let size = Buffer.byteLength(JSON.stringify({ ...result, properties: {} })) + 64;
+  for (const [key, value] of Object.entries(result.properties ?? {})) {
+    const bytes = Buffer.byteLength(JSON.stringify([key, value]));
+    if (size + bytes > budget) {
+      properties.truncated = "true";
+      break;
+    }
+    // prototype-safe: the keys are the result's own property names (subject, evidence.N, …), set by findingResult
+    properties[key] = value;
+    size += bytes;
+  }
+  return { ...result, properties };
+}
+
+function summarize(results: PolicyReportResult[]): Record<PolicyResultValue, number> {
+  const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const r of results) summary[r.result]++;
+  return summary;
+}
