@@ -37,6 +37,7 @@ import { admissionGuards, type GuardrailMode } from "./enforcement.js";
 import {
   breachList,
   expandMatrix,
+  firstBreaches,
   type MatrixCell,
   NO_TENANT,
   PLANES,
@@ -130,8 +131,8 @@ export interface MatrixView {
   cells(): Iterable<MatrixCell>;
   /** Every cell, made once and kept. */
   list(): MatrixCell[];
-  /** The first `limit` breaches, and how many there are, without making every cell. */
-  breaches(limit: number): { cells: MatrixCell[]; total: number };
+  /** The first `limit` breaches (on `planes`, every plane by default), and how many there are, without making every cell. */
+  breaches(limit: number, planes?: readonly Plane[]): { cells: MatrixCell[]; total: number };
   /** The breaches as the planes store them ("*" ends), whatever the form: what a compact view is made of. */
   stored(): Iterable<MatrixCell>;
   /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
@@ -139,12 +140,16 @@ export interface MatrixView {
   toJSON(): MatrixCell[];
 }
 
-/** A view over cells made by `make` (called once per pass); `breachCells` lists only the breaches, if cheaper. */
+/**
+ * A view over cells made by `make` (called once per pass); `breachCells` lists only the breaches, if cheaper,
+ * and `first` the first breaches with their count, if cheaper still.
+ */
 export function matrixView(
   make: () => Iterable<MatrixCell>,
   breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
   pair: (from: string, to: string) => MatrixCell[] = (from, to) =>
     [...make()].filter((c) => c.from === from && c.to === to),
+  first?: (limit: number, planes: readonly Plane[]) => { cells: MatrixCell[]; total: number },
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -154,10 +159,11 @@ export function matrixView(
   return {
     cells: () => listed ?? make(),
     list,
-    breaches(limit) {
+    breaches(limit, planes = PLANES) {
+      if (first) return first(limit, planes);
       const cells: MatrixCell[] = [];
       let total = 0;
-      for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
+      for (const cell of breachCells()) if (planes.includes(cell.plane) && total++ < limit) cells.push(cell);
       return { cells, total };
     },
     stored: breachCells,
@@ -242,6 +248,7 @@ export function assembleReport(
       () => (fullMatrix ? expandMatrix(rows, names, results.planes) : breachList(results.planes)),
       () => breachList(results.planes),
       (from, to) => [...expandMatrix([from], [to], results.planes)],
+      (limit, shown) => firstBreaches(results.planes, shown, limit),
     ),
     findings,
     acceptances: results.acceptances ?? [],

@@ -158,6 +158,7 @@ class ReachedPairs implements PlaneBreaches {
   private readonly index: Map<string, number>;
   private readonly n: number;
   private readonly reachedByAll: Set<number>;
+  private readonly storedTotal: number;
 
   constructor(
     private readonly columns: string[],
@@ -173,10 +174,20 @@ class ReachedPairs implements PlaneBreaches {
     const reachers = new Int32Array(this.n);
     for (const from of rows) for (let to = 0; to < this.n; to++) if (this.reaches(from, to)) reachers[to]!++;
     this.reachedByAll = new Set<number>();
+    // Every pair is stored once, but a column every other row reaches is one entry for all its rows.
+    let stored = 0;
     for (let to = 0; to < this.n; to++) {
       const others = rows.length - (isRow[to] ? 1 : 0);
-      if (others > 1 && reachers[to] === others) this.reachedByAll.add(to);
+      if (others > 1 && reachers[to] === others) {
+        this.reachedByAll.add(to);
+        stored++;
+      } else stored += reachers[to]!;
     }
+    this.storedTotal = stored;
+  }
+
+  storedCount(): number {
+    return this.storedTotal;
   }
 
   /** ALL_TENANTS (or an unknown name) as an end: incomplete whenever any tenant is. */
