@@ -19,7 +19,7 @@ import { Rows } from "./rows.js";
 import { type Unmodelled, unmodelledOf } from "./unmodelled.js";
 
 export type { Connection, Level } from "./connections.js";
-export { connects, MATRIX_STATUSES, type MatrixStatus, type NamespaceMatrix } from "./namespace-matrix.js";
+export { MATRIX_STATUSES, type MatrixStatus, type NamespaceMatrix } from "./namespace-matrix.js";
 
 import { buildUnits, type Peer, type Unit } from "./units.js";
 

@@ -154,4 +154,19 @@ describe("the breach counts of a generated cluster", () => {
       );
     }
   });
+
+  it("equal what the full matrix lists, on every plane", () => {
+    const generated = generateCluster(SIZES.small);
+    const full = runAudit(generated, resolveTenants(generated, { from: "namespace" }).tenancy, {
+      fullMatrix: true,
+    });
+    const cells = full.matrix.list();
+    for (const plane of ["api", "network", "node"] as const) {
+      const breaches = cells.filter((c) => c.plane === plane && c.verdict === "breach");
+      expect(breaches.length, plane).toBeGreaterThan(0);
+      expect(full.summary.planes[plane].breaches, plane).toBe(breaches.length);
+      expect(full.summary.planes[plane].tenantsAffected, plane).toBe(new Set(breaches.map((c) => c.to)).size);
+      expect(full.summary.planes[plane].cells, plane).toBe(cells.filter((c) => c.plane === plane).length);
+    }
+  });
 });
