@@ -19,7 +19,7 @@ import { Rows } from "./rows.js";
 import { type Unmodelled, unmodelledOf } from "./unmodelled.js";
 
 export type { Connection, Level } from "./connections.js";
-export { connects, MATRIX_STATUSES, type MatrixStatus, type NamespaceMatrix } from "./namespace-matrix.js";
+export { MATRIX_STATUSES, type MatrixStatus, type NamespaceMatrix } from "./namespace-matrix.js";
 
 import { buildUnits, type Peer, type Unit } from "./units.js";
 
@@ -199,11 +199,20 @@ export class NetworkModel {
     for (let s = from.first; s < from.end; s++) {
       if (classes[s]!.kind !== "host") continue;
       for (const src of classes[s]!.units) {
-        for (const d of this.podClassesOnNode.get(src.node ?? "") ?? []) {
-          if (d < to.first || d >= to.end) continue;
-          const dst = classes[d]!.units.find((u) => u.node === src.node);
-          if (dst) return { src, dst, conns: ConnSet.all };
+        // The node's pod classes ascend: the first one of namespace b, found by binary search (a node holds
+        // a hundred pods' classes, and this is asked for every namespace pair of a large cluster).
+        const onNode = this.podClassesOnNode.get(src.node ?? "") ?? [];
+        let lo = 0;
+        let hi = onNode.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (onNode[mid]! < to.first) lo = mid + 1;
+          else hi = mid;
         }
+        const d = onNode[lo];
+        if (d === undefined || d >= to.end) continue;
+        const dst = classes[d]!.units.find((u) => u.node === src.node);
+        if (dst) return { src, dst, conns: ConnSet.all };
       }
     }
     return undefined;

@@ -18,17 +18,15 @@ export interface NamespaceMatrix {
   /** status(src, dst) by namespace index. */
   status(src: number, dst: number): MatrixStatus;
   /**
-   * src's row as status codes (indexes into MATRIX_STATUSES; the first `namespaces.length` count), for scans
-   * of every pair without a call each; the array is reused by the next call.
+   * The namespaces src has some connection to (status full or partial), ascending, found a byte (four
+   * namespaces) at a time: scans of every pair cost the pairs that connect, not n². The array is reused by
+   * the next call.
    */
-  codes(src: number): Uint8Array;
+  connected(src: number): Int32Array;
 }
 
 /** The statuses by code: 1 (partial) and 2 (full) are the codes of namespace pairs with some connection. */
 export const MATRIX_STATUSES: readonly MatrixStatus[] = ["none", "partial", "full", "n/a"];
-
-/** Whether a status code of NamespaceMatrix.codes means some connection. */
-export const connects = (code: number): boolean => code === 1 || code === 2;
 
 /** What the matrix is worked out from (a NetworkModel). */
 export interface MatrixSource {
@@ -132,7 +130,7 @@ export function buildNamespaceMatrix(model: MatrixSource): NamespaceMatrix {
   return {
     namespaces: namespaces.map((ns) => ns.name),
     status: (src, dst) => MATRIX_STATUSES[cells.get(src, dst)]!,
-    codes: (src) => cells.row(src),
+    connected: (src) => cells.connected(src),
   };
 }
 
@@ -235,11 +233,11 @@ function countUnits(classes: EndpointClass[], from: number, to: number): number 
 class StatusCells {
   private readonly bytes: Uint8Array;
   private readonly rowBytes: number;
-  private readonly decoded: Uint8Array;
+  private readonly listed: Int32Array;
   constructor(n: number) {
     this.rowBytes = Math.ceil(n / 4);
     this.bytes = new Uint8Array(this.rowBytes * n);
-    this.decoded = new Uint8Array(this.rowBytes * 4);
+    this.listed = new Int32Array(n);
   }
 
   set(src: number, dst: number, code: number): void {
@@ -252,17 +250,23 @@ class StatusCells {
     return (this.bytes[src * this.rowBytes + (dst >>> 2)]! >>> ((dst & 3) << 1)) & 3;
   }
 
-  /** src's row, decoded into one buffer that the next call overwrites (past n: padding, 0). */
-  row(src: number): Uint8Array {
+  /**
+   * The destinations of src's row whose code is 1 or 2 (its two bits differ), into one buffer that the next
+   * call overwrites (the padding past n is 0: never listed).
+   */
+  connected(src: number): Int32Array {
     const start = src * this.rowBytes;
+    let count = 0;
     for (let k = 0; k < this.rowBytes; k++) {
       const byte = this.bytes[start + k]!;
-      const at = k << 2;
-      this.decoded[at] = byte & 3;
-      this.decoded[at + 1] = (byte >>> 2) & 3;
-      this.decoded[at + 2] = (byte >>> 4) & 3;
-      this.decoded[at + 3] = byte >>> 6;
+      // Bit 2j of `differ` is set when code j of the byte is 01 or 10.
+      let differ = (byte ^ (byte >>> 1)) & 0x55;
+      while (differ !== 0) {
+        const bit = 31 - Math.clz32(differ & -differ);
+        this.listed[count++] = (k << 2) + (bit >>> 1);
+        differ &= differ - 1;
+      }
     }
-    return this.decoded;
+    return this.listed.subarray(0, count);
   }
 }

@@ -293,14 +293,8 @@ function differingLabels(peers: Peer[]): Diagnostic[] {
   for (const peer of peers) {
     const pods = peer.units.filter((u) => u.object.kind === "Pod");
     if (pods.length < 2) continue;
-    const signature = (labels: Record<string, string>) =>
-      JSON.stringify(
-        Object.entries(labels)
-          .filter(([key]) => !PER_POD_LABELS.has(key))
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      );
-    const first = signature(pods[0]!.labels);
-    const other = pods.find((u) => signature(u.labels) !== first);
+    const first = pods[0]!.labels;
+    const other = pods.find((u) => !sameLabels(first, u.labels));
     if (other)
       diagnostics.push({
         severity: "warning",
@@ -309,6 +303,19 @@ function differingLabels(peers: Peer[]): Diagnostic[] {
       });
   }
   return diagnostics;
+}
+
+/** Whether two label maps hold the same labels, the per-pod ones (PER_POD_LABELS) aside. */
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const key of Object.keys(a)) {
+    if (PER_POD_LABELS.has(key)) continue;
+    if (!Object.hasOwn(b, key) || a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const key of Object.keys(b)) if (!PER_POD_LABELS.has(key)) count--;
+  return count === 0;
 }
 
 /** Hands out IPs nobody in the snapshot uses: synthetic pod IPs and node IPs. */

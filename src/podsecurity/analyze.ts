@@ -88,17 +88,64 @@ export class Judge {
    * (pods and ReplicaSets mostly share their owner's, see sameAsOwner).
    */
   private shareVerdicts(subjects: readonly PodSubject[]): void {
-    const byContent = new Map<string, Verdicts>();
+    // Same JSON (keys in the same order too), same input to the checks. Found by comparing with the few
+    // distinct contents of the same outline, not by writing every template out as JSON.
+    const byOutline = new Map<string, { subject: PodSubject; verdicts: Verdicts }[]>();
     for (const subject of subjects) {
       if (subject.sameAsOwner) continue;
-      // Same JSON, same input to the checks.
-      const key = JSON.stringify([subject.meta.annotations, subject.spec]);
-      const verdicts = byContent.get(key) ?? this.cache.get(subject.spec) ?? [];
-      byContent.set(key, verdicts);
+      const key = outline(subject.spec);
+      let seen = byOutline.get(key);
+      if (!seen) {
+        seen = [];
+        byOutline.set(key, seen);
+      }
+      const same = seen.find(
+        (s) =>
+          sameOrderedJson(s.subject.meta.annotations, subject.meta.annotations) &&
+          sameOrderedJson(s.subject.spec, subject.spec),
+      );
+      const verdicts = same?.verdicts ?? this.cache.get(subject.spec) ?? [];
+      // Beyond a few distinct contents per outline, others are judged on their own: the same verdicts.
+      if (!same && seen.length < MAX_CONTENTS_PER_OUTLINE) seen.push({ subject, verdicts });
       this.cache.set(subject.spec, verdicts);
     }
     this.lastSpec = undefined; // its list may have been replaced
   }
+}
+
+const MAX_CONTENTS_PER_OUTLINE = 16;
+
+/** What most templates differ by, cheap to read: their containers' count, first name and image, the fields set. */
+function outline(spec: PodSpec): string {
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  const first = containers[0];
+  return `${containers.length}\u0000${first?.name}\u0000${first?.image}\u0000${Object.keys(spec).length}`;
+}
+
+/**
+ * Whether JSON.stringify writes both the same: plain data equal value for value, object keys in the same
+ * order, a key whose value is undefined (which JSON leaves out) only where the other has it too.
+ */
+function sameOrderedJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const y = b as unknown[];
+    if (a.length !== y.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameOrderedJson(a[i], y[i])) return false;
+    return true;
+  }
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (key !== keysB[i]) return false;
+    if (!sameOrderedJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+      return false;
+  }
+  return true;
 }
 
 function judgeOf(options: PodSecurityOptions): Judge {

@@ -185,10 +185,7 @@ function renderBreachList(
   columns: number,
   colors: Colors,
 ): string {
-  const listed = report.matrix.breaches(planes.length === PLANES.length ? MAX_LISTED_BREACHES : Infinity);
-  const all = listed.cells.filter((c) => planes.includes(c.plane));
-  const cells = all.slice(0, MAX_LISTED_BREACHES);
-  const total = planes.length === PLANES.length ? listed.total : all.length;
+  const { cells, total } = report.matrix.breaches(MAX_LISTED_BREACHES, planes);
   if (total === 0) return `${colors.green("Every tenant pair is isolated on every plane.")}\n`;
   const name = (end: string) => (end === ALL_TENANTS ? "every tenant" : end);
   const rows = cells.map((c) => [

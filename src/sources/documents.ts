@@ -409,15 +409,25 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** Whether `value` nests deeper than MAX_DEPTH; iterative, so it cannot overflow itself. */
+/**
+ * Whether `value` nests deeper than MAX_DEPTH (an object or list at depth MAX_DEPTH). Recursive but bounded
+ * by MAX_DEPTH frames, so it cannot overflow itself; allocates nothing (it walks every value read).
+ */
 function tooDeep(value: unknown, depthOfValue = 0): boolean {
-  const stack: [unknown, number][] = [[value, depthOfValue]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (typeof item !== "object" || item === null) continue;
-    if (depth >= MAX_DEPTH) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item))
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  return typeof value === "object" && value !== null && nestsTooDeep(value, depthOfValue);
+}
+
+function nestsTooDeep(item: object, depth: number): boolean {
+  if (depth >= MAX_DEPTH) return true;
+  if (Array.isArray(item)) {
+    for (const child of item)
+      if (typeof child === "object" && child !== null && nestsTooDeep(child, depth + 1)) return true;
+    return false;
+  }
+  // Parsed values are plain objects: for-in sees exactly their own keys (an own `__proto__` key included).
+  for (const key in item) {
+    const child = (item as Record<string, unknown>)[key];
+    if (typeof child === "object" && child !== null && nestsTooDeep(child, depth + 1)) return true;
   }
   return false;
 }
@@ -596,8 +606,11 @@ function jsonListItemOrigins(text: string, file: string, lineOffset: number): Or
       expectValue = false;
     }
     if (c === 34 /* " */) {
+      // Strings are most of the text: jump to the closing quote (one not escaped by an odd run of `\`).
       const start = i;
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      i = end < 0 ? text.length : end;
       if (depth === 1) lastKey = text.slice(start + 1, i);
       continue;
     }
@@ -615,6 +628,13 @@ function jsonListItemOrigins(text: string, file: string, lineOffset: number): Or
     }
   }
   return origins;
+}
+
+/** Whether the quote at `quote` is escaped: preceded by an odd number of backslashes. */
+function escaped(text: string, quote: number): boolean {
+  let k = quote - 1;
+  while (text.charCodeAt(k) === 92 /* \ */) k--;
+  return (quote - 1 - k) % 2 === 1;
 }
 
 function at(file: string, line: number, column: number): Origin {

@@ -37,6 +37,7 @@ import { admissionGuards, type GuardrailMode } from "./enforcement.js";
 import {
   breachList,
   expandMatrix,
+  firstBreaches,
   type MatrixCell,
   NO_TENANT,
   PLANES,
@@ -132,8 +133,8 @@ export interface MatrixView {
   cells(): Iterable<MatrixCell>;
   /** Every cell, made once and kept. */
   list(): MatrixCell[];
-  /** The first `limit` breaches, and how many there are, without making every cell. */
-  breaches(limit: number): { cells: MatrixCell[]; total: number };
+  /** The first `limit` breaches (on `planes`, every plane by default), and how many there are, without making every cell. */
+  breaches(limit: number, planes?: readonly Plane[]): { cells: MatrixCell[]; total: number };
   /** The breaches as the planes store them ("*" ends), whatever the form: what a compact view is made of. */
   stored(): Iterable<MatrixCell>;
   /** One ordered pair's cells on every plane (exact names, "*" resolved), whatever the form. */
@@ -143,7 +144,10 @@ export interface MatrixView {
   toJSON(): MatrixCell[];
 }
 
-/** A view over cells made by `make` (called once per pass); `breachCells` lists only the breaches, if cheaper. */
+/**
+ * A view over cells made by `make` (called once per pass); `breachCells` lists only the breaches, if cheaper,
+ * and `first` the first breaches with their count, if cheaper still.
+ */
 export function matrixView(
   make: () => Iterable<MatrixCell>,
   breachCells: () => Iterable<MatrixCell> = () => [...make()].filter((c) => c.verdict === "breach"),
@@ -152,6 +156,7 @@ export function matrixView(
   breachEnds: () => Iterable<[string, string, Plane]> = function* () {
     for (const c of breachCells()) yield [c.from, c.to, c.plane];
   },
+  first?: (limit: number, planes: readonly Plane[]) => { cells: MatrixCell[]; total: number },
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -161,10 +166,11 @@ export function matrixView(
   return {
     cells: () => listed ?? make(),
     list,
-    breaches(limit) {
+    breaches(limit, planes = PLANES) {
+      if (first) return first(limit, planes);
       const cells: MatrixCell[] = [];
       let total = 0;
-      for (const cell of breachCells()) if (total++ < limit) cells.push(cell);
+      for (const cell of breachCells()) if (planes.includes(cell.plane) && total++ < limit) cells.push(cell);
       return { cells, total };
     },
     stored: breachCells,
@@ -259,6 +265,7 @@ export function assembleReport(
         for (const plane of PLANES)
           for (const [from, to] of results.planes[plane].stored()) yield [from, to, plane];
       },
+      (limit, shown) => firstBreaches(results.planes, shown, limit),
     ),
     findings,
     acceptances: results.acceptances ?? [],

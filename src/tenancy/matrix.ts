@@ -65,6 +65,8 @@ export interface PlaneBreaches {
   find(from: string, to: string): Evidence | undefined;
   /** Every breach as stored; either end may be ALL_TENANTS. */
   stored(): Iterable<[from: string, to: string, evidence: Evidence]>;
+  /** How many `stored()` yields, without making them. */
+  storedCount(): number;
   /** Whether some breach starts at this row. */
   hasRow(row: string): boolean;
   /** Exact counts over these rows and columns, without materializing the cells. */
@@ -113,6 +115,12 @@ export class BreachMap implements PlaneBreaches {
     for (const [from, row] of this.byRow) for (const [to, evidence] of row) yield [from, to, evidence];
   }
 
+  storedCount(): number {
+    let n = 0;
+    for (const row of this.byRow.values()) n += row.size;
+    return n;
+  }
+
   hasRow(row: string): boolean {
     return this.byRow.has(row);
   }
@@ -146,7 +154,9 @@ export class BreachMap implements PlaneBreaches {
         if (!fromAll.has(c)) count++;
       }
     }
-    for (const r of rowsReachingAll) for (const c of columns) if (c !== r) affected.add(c);
+    // A row reaching every column affects each but its own; two such rows affect every column.
+    const only = rowsReachingAll.length === 1 ? rowsReachingAll[0] : undefined;
+    if (rowsReachingAll.length > 0) for (const c of columns) if (c !== only) affected.add(c);
     return { cells, breaches: count, tenantsAffected: affected.size };
   }
 }
@@ -165,10 +175,32 @@ function cell(
   evidence: Evidence | undefined,
   incomplete: string | undefined,
 ): MatrixCell {
-  const out = { from, to, plane, verdict: evidence ? "breach" : "isolated" } as MatrixCell;
-  if (evidence instanceof LazyEvidence)
-    Object.defineProperty(out, "evidence", { get: () => evidence.chain, enumerable: true });
-  else out.evidence = evidence ?? [];
+  const verdict = evidence ? "breach" : "isolated";
+  // An accessor written in the literal (an own, enumerable property JSON.stringify reads): defining one on a
+  // made object takes V8's slow path, millions of times for a large cluster's -o json.
+  if (evidence instanceof LazyEvidence) {
+    if (incomplete)
+      return {
+        from,
+        to,
+        plane,
+        verdict,
+        get evidence() {
+          return evidence.chain;
+        },
+        incomplete,
+      };
+    return {
+      from,
+      to,
+      plane,
+      verdict,
+      get evidence() {
+        return evidence.chain;
+      },
+    };
+  }
+  const out: MatrixCell = { from, to, plane, verdict, evidence: evidence ?? [] };
   if (incomplete) out.incomplete = incomplete;
   return out;
 }
@@ -192,6 +224,30 @@ export function* breachList(planes: Record<Plane, PlaneBreaches>): Generator<Mat
   for (const plane of PLANES)
     for (const [from, to, evidence] of planes[plane].stored())
       yield cell(from, to, plane, evidence, planes[plane].incomplete?.(from, to));
+}
+
+/**
+ * The first `limit` breaches on `shown` planes, in `breachList`'s order, and how many there are: the cells
+ * beyond the limit are counted, never made (a large cluster stores millions).
+ */
+export function firstBreaches(
+  planes: Record<Plane, PlaneBreaches>,
+  shown: readonly Plane[],
+  limit: number,
+): { cells: MatrixCell[]; total: number } {
+  const cells: MatrixCell[] = [];
+  let total = 0;
+  for (const plane of PLANES) {
+    if (!shown.includes(plane)) continue;
+    const breaches = planes[plane];
+    total += breaches.storedCount();
+    if (cells.length >= limit) continue;
+    for (const [from, to, evidence] of breaches.stored()) {
+      cells.push(cell(from, to, plane, evidence, breaches.incomplete?.(from, to)));
+      if (cells.length >= limit) break;
+    }
+  }
+  return { cells, total };
 }
 
 function shortest(candidates: (Evidence | undefined)[]): Evidence | undefined {

@@ -8,7 +8,7 @@
 import { selectorOrNothing } from "../model/selector.js";
 import { Bitset } from "../network/bitset.js";
 import { ConnSet, PROTOCOLS } from "../network/conns.js";
-import { connects, type NetworkModel } from "../network/model.js";
+import type { NetworkModel } from "../network/model.js";
 import { reachEnds } from "../network/reach.js";
 import type { Unit } from "../network/units.js";
 import { ALL_TENANTS, type Evidence, LazyEvidence, type PlaneBreaches, type PlaneCounts } from "./matrix.js";
@@ -85,17 +85,17 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
   for (const a of namespaces) {
     const from = tenantOfNamespace[a.index]!;
     if (from < 0 || !isRow[from]) continue;
-    const codes = matrix.codes(a.index);
     const base = from * n;
-    for (let b = 0; b < namespaces.length; b++) {
-      if (!connects(codes[b]!)) continue;
+    let intoPlatformNamespace = false;
+    for (const b of matrix.connected(a.index)) {
       const to = tenantOfNamespace[b]!;
       if (to >= 0 && to !== from && to !== platformIndex) reached.set(base + to);
+      if (to === platformIndex && platformIndex >= 0) intoPlatformNamespace = true;
     }
     if (
       platformIndex >= 0 &&
       !reached.has(base + platformIndex) &&
-      platformNamespaces.some((p) => connects(codes[p]!)) &&
+      intoPlatformNamespace &&
       intoPlatform(a.index) !== undefined
     )
       reached.set(base + platformIndex);
@@ -166,6 +166,7 @@ class ReachedPairs implements PlaneBreaches {
   private readonly index: Map<string, number>;
   private readonly n: number;
   private readonly reachedByAll: Set<number>;
+  private readonly storedTotal: number;
 
   constructor(
     private readonly columns: string[],
@@ -180,12 +181,22 @@ class ReachedPairs implements PlaneBreaches {
     this.index = new Map(columns.map((name, i) => [name, i]));
     const rows = columns.map((_, i) => i).filter((i) => isRow[i]);
     const reachers = new Int32Array(this.n);
-    for (const from of rows) for (let to = 0; to < this.n; to++) if (this.reaches(from, to)) reachers[to]!++;
+    for (const from of rows) this.eachReached(from, (to) => reachers[to]!++);
     this.reachedByAll = new Set<number>();
+    // Every pair is stored once, but a column every other row reaches is one entry for all its rows.
+    let stored = 0;
     for (let to = 0; to < this.n; to++) {
       const others = rows.length - (isRow[to] ? 1 : 0);
-      if (others > 1 && reachers[to] === others) this.reachedByAll.add(to);
+      if (others > 1 && reachers[to] === others) {
+        this.reachedByAll.add(to);
+        stored++;
+      } else stored += reachers[to]!;
     }
+    this.storedTotal = stored;
+  }
+
+  storedCount(): number {
+    return this.storedTotal;
   }
 
   /** ALL_TENANTS (or an unknown name) as an end: incomplete whenever any tenant is. */
@@ -200,6 +211,14 @@ class ReachedPairs implements PlaneBreaches {
 
   private reaches(from: number, to: number): boolean {
     return from !== to && this.reached.has(from * this.n + to);
+  }
+
+  /** Each column the row reaches, ascending: a walk over the row's set bits, not over every column. */
+  private eachReached(from: number, visit: (to: number) => void): void {
+    const base = from * this.n;
+    const end = base + this.n;
+    for (let i = this.reached.nextSet(base, end); i >= 0; i = this.reached.nextSet(i + 1, end))
+      if (i - base !== from) visit(i - base);
   }
 
   private evidence(from: number, to: number): LazyEvidence {
@@ -220,10 +239,13 @@ class ReachedPairs implements PlaneBreaches {
       const from = rows.find((r) => r !== to)!;
       yield [ALL_TENANTS, this.columns[to]!, this.evidence(from, to)];
     }
-    for (const from of rows)
-      for (let to = 0; to < this.n; to++)
-        if (!this.reachedByAll.has(to) && this.reaches(from, to))
-          yield [this.columns[from]!, this.columns[to]!, this.evidence(from, to)];
+    for (const from of rows) {
+      const reached: number[] = [];
+      this.eachReached(from, (to) => {
+        if (!this.reachedByAll.has(to)) reached.push(to);
+      });
+      for (const to of reached) yield [this.columns[from]!, this.columns[to]!, this.evidence(from, to)];
+    }
   }
 
   hasRow(row: string): boolean {
@@ -233,24 +255,30 @@ class ReachedPairs implements PlaneBreaches {
     return false;
   }
 
-  /** O(rows × columns) over a bitset. */
+  /** O(rows × columns / 32 + breaches) over a bitset. */
   count(rows: string[], columns: string[]): PlaneCounts {
-    const cols = columns.map((c) => this.index.get(c) ?? -1);
+    // How many times each tenant is a column (once, unless a caller repeats it), and whether it is reached.
+    const times = new Int32Array(this.n);
+    for (const c of columns) {
+      const t = this.index.get(c);
+      if (t !== undefined) times[t]!++;
+    }
     const columnSet = new Set(columns);
-    const affected = new Uint8Array(columns.length);
+    const affected = new Uint8Array(this.n);
     let cells = 0;
     let breaches = 0;
     for (const row of rows) {
       cells += columns.length - (columnSet.has(row) ? 1 : 0);
       const f = this.index.get(row);
       if (f === undefined || !this.isRow[f]) continue;
-      for (let j = 0; j < cols.length; j++) {
-        if (cols[j]! >= 0 && this.reaches(f, cols[j]!)) {
-          breaches++;
-          affected[j] = 1;
-        }
-      }
+      this.eachReached(f, (to) => {
+        if (times[to] === 0) return;
+        breaches += times[to]!;
+        affected[to] = 1;
+      });
     }
-    return { cells, breaches, tenantsAffected: affected.reduce((sum, a) => sum + a, 0) };
+    let tenantsAffected = 0;
+    for (let t = 0; t < this.n; t++) if (affected[t]) tenantsAffected += times[t]!;
+    return { cells, breaches, tenantsAffected };
   }
 }

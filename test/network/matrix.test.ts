@@ -1,5 +1,7 @@
 /** The namespace matrix: full / partial / none / n/a, exactly. */
 import { describe, expect, it } from "vitest";
+import { generateCluster, SIZES } from "../../bench/generate.js";
+import { analyzeNetwork } from "../../src/network/model.js";
 import { model, namespace, pod, policy } from "./support.js";
 
 const cluster = (ports: unknown[]) => [
@@ -40,5 +42,21 @@ describe("namespaceMatrix", () => {
     expect(status(objects, "y", "y")).toBe("n/a");
     expect(status(objects, "x", "x")).toBe("full");
     expect(status(objects, "x", "y")).toBe("partial");
+  });
+
+  it("lists as connected exactly the namespaces whose status is full or partial, on a generated cluster", () => {
+    const m = analyzeNetwork(generateCluster(SIZES.small)).namespaceMatrix();
+    let connected = 0;
+    for (let i = 0; i < m.namespaces.length; i++) {
+      const listed = [...m.connected(i)];
+      const expected = m.namespaces
+        .map((_, j) => j)
+        .filter((j) => m.status(i, j) === "full" || m.status(i, j) === "partial");
+      expect(listed, m.namespaces[i]).toEqual(expected);
+      connected += listed.length;
+    }
+    // Some rows connect to some namespaces and not to others: the test tells the two apart.
+    expect(connected).toBeGreaterThan(0);
+    expect(connected).toBeLessThan(m.namespaces.length ** 2);
   });
 });

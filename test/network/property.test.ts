@@ -250,6 +250,15 @@ function compare(c: Cluster, options: RefOptions) {
           `matrix ${matrix.namespaces[i]} -> ${matrix.namespaces[j]}: engine ${actual}, reference ${expected}`,
         );
     }
+    // The connected namespaces of a row are exactly those whose status has some connection.
+    const connected = [...matrix.connected(i)];
+    const expected = matrix.namespaces
+      .map((_, j) => j)
+      .filter((j) => ["full", "partial"].includes(matrix.status(i, j)));
+    if (connected.join() !== expected.join())
+      throw new Error(
+        `matrix ${matrix.namespaces[i]} connects to [${connected}], its statuses say [${expected}]`,
+      );
   }
 }
 

@@ -202,4 +202,22 @@ describe("pods named by their controller", () => {
       ],
     ]);
   });
+
+  it("pods of one controller differing only in per-pod labels get no warning; an extra label gets one", () => {
+    const owner = { kind: "ReplicaSet", name: "web-rs" };
+    const warnings = (b: Record<string, string>) =>
+      model([
+        namespace("shop"),
+        pod(
+          "web-a",
+          { app: "web", "pod-template-hash": "abc", "statefulset.kubernetes.io/pod-name": "a" },
+          owner,
+        ),
+        pod("web-b", b, owner),
+      ]).diagnostics.filter((d) => d.severity === "warning").length;
+    expect(warnings({ "pod-template-hash": "xyz", app: "web" })).toBe(0);
+    expect(warnings({ app: "web", tier: "front" })).toBe(1);
+    expect(warnings({ app: "api" })).toBe(1);
+    expect(warnings({})).toBe(1);
+  });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
+import { LineCounter, type Node, parseDocument, stringify } from "yaml";
 import { generateCluster, writeList } from "../../bench/generate.js";
 import { type Path, parseDocuments, parseYamlList, type RawDocument } from "../../src/sources/documents.js";
 
@@ -142,6 +142,32 @@ describe("a YAML List read item by item equals the List read whole", () => {
     const text = `apiVersion: v1\nitems:\n- kind: Pod\n  metadata: {name: [x\n- kind: Pod\nkind: List\n`;
     expect(parseDocuments(text, "f.yaml")).toEqual(
       parseDocuments(text, "f.yaml", { listFastPath: false, blockFastPath: false }),
+    );
+  });
+});
+
+describe("a JSON List's item positions, from one scan of the text", () => {
+  it("equal the YAML library's, whatever the strings hold (quotes, backslashes, brackets, commas)", () => {
+    const tricky = fc.stringMatching(/^[\\"{}[\],:a-z \u00e9]{0,12}$/);
+    const value = fc.oneof(tricky, fc.integer(), fc.constant(null), fc.array(tricky, { maxLength: 3 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(tricky, value, { maxKeys: 4 }), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(0, 1, 2),
+        tricky,
+        (items, indent, extra) => {
+          const text = JSON.stringify({ [extra]: [extra], kind: "List", items }, null, indent);
+          const { documents } = parseDocuments(text, "l.json");
+          expect(documents).toHaveLength(1);
+          const lines = new LineCounter();
+          const yaml = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+          items.forEach((_, i) => {
+            const { line, col } = lines.linePos((yaml.getIn(["items", i], true) as Node).range![0]);
+            expect(documents[0]!.locate(["items", i])).toEqual({ file: "l.json", line, column: col });
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateCluster, SIZES } from "../../bench/generate.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { runAudit } from "../../src/tenancy/audit.js";
@@ -112,6 +113,60 @@ describe("the summary counts", () => {
       expect(report.summary.planes[plane].tenantsAffected, plane).toBe(
         new Set(breaches.map((c) => c.to)).size,
       );
+    }
+  });
+});
+
+describe("the first breaches of the matrix", () => {
+  it("are the stored breaches' first ones, counted without being made, on every choice of planes", () => {
+    const stored = [...report.matrix.stored()];
+    const choices = [
+      ["api", "network", "node"],
+      ["api"],
+      ["network"],
+      ["node"],
+      ["network", "node"],
+    ] as const;
+    for (const planes of choices)
+      for (const limit of [0, 1, 3, 1000]) {
+        const shown = stored.filter((c) => (planes as readonly string[]).includes(c.plane));
+        const { cells, total } = report.matrix.breaches(limit, planes);
+        expect(total, `${planes} ${limit}`).toBe(shown.length);
+        expect(cells.map((c) => [c.from, c.to, c.plane, c.evidence])).toEqual(
+          shown.slice(0, limit).map((c) => [c.from, c.to, c.plane, c.evidence]),
+        );
+      }
+  });
+});
+
+describe("the breach counts of a generated cluster", () => {
+  it("equal what each plane stores, one tenant per namespace", () => {
+    const generated = generateCluster(SIZES.small);
+    const audit = runAudit(generated, resolveTenants(generated, { from: "namespace" }).tenancy);
+    const stored = [...audit.matrix.stored()];
+    expect(stored.length).toBeGreaterThan(0);
+    for (const plane of ["api", "network", "node"] as const) {
+      const { cells, total } = audit.matrix.breaches(5, [plane]);
+      const ofPlane = stored.filter((c) => c.plane === plane);
+      expect(total, plane).toBe(ofPlane.length);
+      expect(cells.map((c) => `${c.from} ${c.to}`)).toEqual(
+        ofPlane.slice(0, 5).map((c) => `${c.from} ${c.to}`),
+      );
+    }
+  });
+
+  it("equal what the full matrix lists, on every plane", () => {
+    const generated = generateCluster(SIZES.small);
+    const full = runAudit(generated, resolveTenants(generated, { from: "namespace" }).tenancy, {
+      fullMatrix: true,
+    });
+    const cells = full.matrix.list();
+    for (const plane of ["api", "network", "node"] as const) {
+      const breaches = cells.filter((c) => c.plane === plane && c.verdict === "breach");
+      expect(breaches.length, plane).toBeGreaterThan(0);
+      expect(full.summary.planes[plane].breaches, plane).toBe(breaches.length);
+      expect(full.summary.planes[plane].tenantsAffected, plane).toBe(new Set(breaches.map((c) => c.to)).size);
+      expect(full.summary.planes[plane].cells, plane).toBe(cells.filter((c) => c.plane === plane).length);
     }
   });
 });

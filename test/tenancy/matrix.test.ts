@@ -35,6 +35,7 @@ describe("the sparse matrix", () => {
           (c) => c.plane === "api",
         );
         const breached = cells.filter((c) => c.verdict === "breach");
+        expect(breaches.storedCount()).toBe([...breaches.stored()].length);
         expect(breaches.count(rows, tenants)).toEqual({
           cells: cells.length,
           breaches: breached.length,

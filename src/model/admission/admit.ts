@@ -41,35 +41,52 @@ import { validateNetworkPolicy } from "./network-policy.js";
 import { HierarchyConfiguration, SubnamespaceAnchor, Tenant } from "./platform.js";
 
 type Validator = new (data: never) => { validate(): void };
+/** Throws `{ errors }` (ajv's shape) when the object does not fit its kind's schema. */
+type Validate = (object: unknown) => void;
 
-const MODELS: Record<Kind, Validator> = {
-  Namespace,
-  Node,
-  Pod,
-  ServiceAccount,
-  Service,
-  ReplicationController,
-  PodTemplate,
-  Deployment,
-  ReplicaSet,
-  StatefulSet,
-  DaemonSet,
-  Job,
-  CronJob,
-  NetworkPolicy,
-  Role,
-  ClusterRole,
-  RoleBinding,
-  ClusterRoleBinding,
-  ValidatingWebhookConfiguration,
-  ValidatingAdmissionPolicy,
-  ValidatingAdmissionPolicyBinding,
-  Tenant,
-  HierarchyConfiguration,
-  SubnamespaceAnchor,
-  AdminNetworkPolicy: ClusterPolicyShape,
-  BaselineAdminNetworkPolicy: ClusterPolicyShape,
-  ClusterNetworkPolicy: ClusterPolicyShape,
+/**
+ * A kubernetes-models class's schema check run on the object itself: `new Model(data)` first deep-copies
+ * the data (dropping undefined values, which the schema treats as absent anyway), a copy of every object
+ * read that is thrown away at once. Its validate() only reads `this`.
+ */
+const inPlace =
+  (model: Validator): Validate =>
+  (object) =>
+    model.prototype.validate.call(object);
+/** kubefence's own shape checks (custom resources), which keep what they are given. */
+const constructed =
+  (model: Validator): Validate =>
+  (object) =>
+    new model(object as never).validate();
+
+const MODELS: Record<Kind, Validate> = {
+  Namespace: inPlace(Namespace),
+  Node: inPlace(Node),
+  Pod: inPlace(Pod),
+  ServiceAccount: inPlace(ServiceAccount),
+  Service: inPlace(Service),
+  ReplicationController: inPlace(ReplicationController),
+  PodTemplate: inPlace(PodTemplate),
+  Deployment: inPlace(Deployment),
+  ReplicaSet: inPlace(ReplicaSet),
+  StatefulSet: inPlace(StatefulSet),
+  DaemonSet: inPlace(DaemonSet),
+  Job: inPlace(Job),
+  CronJob: inPlace(CronJob),
+  NetworkPolicy: inPlace(NetworkPolicy),
+  Role: inPlace(Role),
+  ClusterRole: inPlace(ClusterRole),
+  RoleBinding: inPlace(RoleBinding),
+  ClusterRoleBinding: inPlace(ClusterRoleBinding),
+  ValidatingWebhookConfiguration: inPlace(ValidatingWebhookConfiguration),
+  ValidatingAdmissionPolicy: inPlace(ValidatingAdmissionPolicy),
+  ValidatingAdmissionPolicyBinding: inPlace(ValidatingAdmissionPolicyBinding),
+  Tenant: constructed(Tenant),
+  HierarchyConfiguration: constructed(HierarchyConfiguration),
+  SubnamespaceAnchor: constructed(SubnamespaceAnchor),
+  AdminNetworkPolicy: constructed(ClusterPolicyShape),
+  BaselineAdminNetworkPolicy: constructed(ClusterPolicyShape),
+  ClusterNetworkPolicy: constructed(ClusterPolicyShape),
 };
 
 export type Admission =
@@ -177,7 +194,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   zeroStructs(object);
   if (nullElements.length > 0) {
     try {
-      new MODELS[info.kind](object as never).validate();
+      MODELS[info.kind](object);
     } catch (error) {
       const errors = (error as { errors?: unknown }).errors;
       if (Array.isArray(errors)) fillNullElements(object, nullElements, errors);
@@ -193,7 +210,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   /** Errors the API server would reject the object for, but the analysis can do without (--validate). */
   const tolerated: FieldError[] = [];
   try {
-    new MODELS[info.kind](object as never).validate();
+    MODELS[info.kind](object);
   } catch (error) {
     const problems = validationProblems(error, object);
     if (!problems) throw error;

@@ -24,6 +24,8 @@ export interface Decoded {
 
 export function decodeNulls(document: Record<string, unknown>): Decoded {
   const nullElements: Path[] = [];
+  // Most documents hold no null: found out without the walk's paths and copies.
+  if (!holdsNull(document)) return { value: document, nullElements };
   const mapSelector = MAP_SELECTOR_KINDS.has(document.kind as string);
   const walk = (value: unknown, path: (string | number)[], key: string | number | undefined): unknown => {
     if (value === null || typeof value !== "object") return value;
@@ -87,6 +89,19 @@ export function decodeNulls(document: Record<string, unknown>): Decoded {
     return out ?? record;
   };
   return { value: walk(document, [], undefined), nullElements };
+}
+
+/** Whether a null is anywhere in `value` (a parsed document: plain objects, lists and scalars). */
+function holdsNull(value: object): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (item === null || (typeof item === "object" && holdsNull(item))) return true;
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === null || (typeof item === "object" && holdsNull(item))) return true;
+  }
+  return false;
 }
 
 /** The zero value of a JSON schema type, as Go decodes `null` into a list element of that type. */

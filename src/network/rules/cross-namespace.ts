@@ -3,7 +3,6 @@ import { originOf } from "../../model/origin.js";
 import type { Draft, FindingRule } from "../../model/rule.js";
 import { ConnSet } from "../conns.js";
 import type { NetworkModel } from "../model.js";
-import { connects } from "../model.js";
 import { reachEnds } from "../reach.js";
 import type { Unit } from "../units.js";
 import { MAX_EXAMPLES, manifest, networkPolicy, policyRef } from "./support.js";
@@ -204,11 +203,9 @@ export function crossNamespaceByNamespace(model: NetworkModel): Draft[] {
   // Per destination namespace: how many others reach it, and the first few, in one pass over the rows.
   const reachedBy = new Int32Array(namespaces.length);
   const shown: number[][] = namespaces.map(() => []);
-  for (const a of namespaces) {
-    const codes = matrix.codes(a.index);
-    for (let b = 0; b < namespaces.length; b++)
-      if (b !== a.index && connects(codes[b]!) && reachedBy[b]!++ < MAX_EXAMPLES) shown[b]!.push(a.index);
-  }
+  for (const a of namespaces)
+    for (const b of matrix.connected(a.index))
+      if (b !== a.index && reachedBy[b]!++ < MAX_EXAMPLES) shown[b]!.push(a.index);
   for (const b of namespaces) {
     const count = reachedBy[b.index]!;
     if (count === 0) continue;

@@ -14,14 +14,19 @@ function find(model: NetworkModel): Draft[] {
   const out: Draft[] = [];
   const ev = model.evaluator;
   let budget = SHADOW_BUDGET;
+  const { namespaces, nsIndex } = model.table;
   for (const p of model.policies) {
+    // A NetworkPolicy applies only to pods of its namespace: the classes of its range, not of the cluster.
+    const ns = namespaces[nsIndex.get(p.namespace) ?? -1];
+    const first = ns?.first ?? 0;
+    const end = ns?.end ?? 0;
     let covered = true;
     const by = new Set<string>();
     let selects = false;
     for (const direction of ["Ingress", "Egress"] as Direction[]) {
       if (!covered) break;
       const rules = direction === "Ingress" ? p.ingress : p.egress;
-      for (let c = 0; c < model.table.externalStart && covered; c++) {
+      for (let c = first; c < end && covered; c++) {
         const applying = ev.applying(c, direction);
         if (!applying.includes(p)) continue;
         selects = true;
