@@ -8,11 +8,8 @@
 import type { ClusterNetworkPolicy } from "../src/model/objects.js";
 import { setOrigin } from "../src/model/origin.js";
 import { analyzeNetwork } from "../src/network/model.js";
-import { reachEnds } from "../src/network/reach.js";
-import { prng } from "./generate.js";
 import { benchmark } from "./harness.js";
-
-const QUERIES = 100_000;
+import { measureReachQueries } from "./reach-queries.js";
 
 await benchmark("network-tiers", async (context) => {
   const { measure } = context;
@@ -78,27 +75,5 @@ await benchmark("network-tiers", async (context) => {
       count: model.peers.length,
       unit: "workloads",
     });
-  const next = prng(42);
-  const pick = () => model.units[Math.floor(next() * model.units.length)]!;
-  const pairs = Array.from({ length: QUERIES }, () => [pick(), pick()] as const);
-  await measure(
-    "100 000 random reach queries with reasons (TCP 8080)",
-    () => {
-      let allowed = 0;
-      for (const [s, d] of pairs)
-        if (reachEnds(model, { type: "unit", unit: s }, { type: "unit", unit: d }, 8080, "TCP").allowed)
-          allowed++;
-      return allowed;
-    },
-    { count: QUERIES, unit: "queries" },
-  );
-  await measure(
-    "100 000 random reach verdicts without reasons",
-    () => {
-      let allowed = 0;
-      for (const [s, d] of pairs) if (model.unitConns(s, d).has("TCP", 8080)) allowed++;
-      return allowed;
-    },
-    { count: QUERIES, unit: "queries" },
-  );
+  await measureReachQueries(model, measure);
 });

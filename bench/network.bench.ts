@@ -7,10 +7,9 @@
 import { analyzeNetwork } from "../src/network/model.js";
 import { reachEnds } from "../src/network/reach.js";
 import { refAllowed } from "../test/network/reference.js";
-import { prng } from "./generate.js";
 import { benchmark } from "./harness.js";
+import { measureReachQueries } from "./reach-queries.js";
 
-const QUERIES = 100_000;
 /** The reference evaluator scans every policy per query: fewer queries, scaled per query in the report. */
 const REFERENCE_QUERIES = { small: 2_000, medium: 500, large: 50 } as const;
 
@@ -45,29 +44,7 @@ await benchmark("network", async (context) => {
     });
   }
 
-  const next = prng(42); // seeded: every run asks the same questions
-  const pick = () => model.units[Math.floor(next() * model.units.length)]!;
-  const pairs = Array.from({ length: QUERIES }, () => [pick(), pick()] as const);
-  await measure(
-    "100 000 random reach queries with reasons (TCP 8080)",
-    () => {
-      let allowed = 0;
-      for (const [s, d] of pairs)
-        if (reachEnds(model, { type: "unit", unit: s }, { type: "unit", unit: d }, 8080, "TCP").allowed)
-          allowed++;
-      return allowed;
-    },
-    { count: QUERIES, unit: "queries" },
-  );
-  await measure(
-    "100 000 random reach verdicts without reasons",
-    () => {
-      let allowed = 0;
-      for (const [s, d] of pairs) if (model.unitConns(s, d).has("TCP", 8080)) allowed++;
-      return allowed;
-    },
-    { count: QUERIES, unit: "queries" },
-  );
+  const pairs = await measureReachQueries(model, measure);
   const n = REFERENCE_QUERIES[context.size];
   await measure(
     `reference evaluator: ${n} random queries (TCP 8080)`,
