@@ -63,6 +63,15 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  /** The Lease written as `spec`, over the version read (a conflict answers 409: someone else wrote first). */
+  const putLease = (resourceVersion: string | undefined, spec: LeaseSpec) =>
+    options.request("PUT", itemPath, {
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: { name: options.name, namespace: options.namespace, resourceVersion },
+      spec,
+    });
+
   const tryAcquireOrRenew = async (): Promise<boolean> => {
     const at = now();
     const record: LeaseSpec = {
@@ -95,16 +104,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       record.acquireTime = old.acquireTime ?? record.acquireTime;
       record.leaseTransitions = old.leaseTransitions ?? 0;
     } else record.leaseTransitions = (old.leaseTransitions ?? 0) + 1;
-    const updated = await options.request("PUT", itemPath, {
-      apiVersion: "coordination.k8s.io/v1",
-      kind: "Lease",
-      metadata: {
-        name: options.name,
-        namespace: options.namespace,
-        resourceVersion: lease.metadata?.resourceVersion,
-      },
-      spec: record,
-    });
+    const updated = await putLease(lease.metadata?.resourceVersion, record);
     if (updated.status !== 200) return false;
     observe(record, at);
     return true;
@@ -161,21 +161,12 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
         const lease = got.body as { metadata?: { resourceVersion?: string }; spec?: LeaseSpec };
         if (got.status !== 200 || lease.spec?.holderIdentity !== options.identity) return;
         const at = microTime(now());
-        await options.request("PUT", itemPath, {
-          apiVersion: "coordination.k8s.io/v1",
-          kind: "Lease",
-          metadata: {
-            name: options.name,
-            namespace: options.namespace,
-            resourceVersion: lease.metadata?.resourceVersion,
-          },
-          spec: {
-            holderIdentity: "",
-            leaseDurationSeconds: 1,
-            acquireTime: at,
-            renewTime: at,
-            leaseTransitions: lease.spec?.leaseTransitions ?? 0,
-          },
+        await putLease(lease.metadata?.resourceVersion, {
+          holderIdentity: "",
+          leaseDurationSeconds: 1,
+          acquireTime: at,
+          renewTime: at,
+          leaseTransitions: lease.spec?.leaseTransitions ?? 0,
         });
       } catch (error) {
         log({ level: "warn", msg: "lease release failed", error: String(error) });
