@@ -8,7 +8,13 @@
  */
 import { createServer, type Server } from "node:http";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { apiVersionOf, KINDS, type KindInfo } from "../model/kinds.js";
+import {
+  apiVersionOf,
+  KINDS,
+  type KindInfo,
+  UNMODELLED_POLICY_KINDS,
+  type UnmodelledPolicyKind,
+} from "../model/kinds.js";
 import { type KubeVersion, parseKubeVersion } from "../model/kube-version.js";
 import type { Kind } from "../model/objects.js";
 import type { Snapshot } from "../model/snapshot.js";
@@ -77,7 +83,7 @@ const REPORT_PATHS = {
 export async function startController(options: ControllerOptions): Promise<Controller> {
   const log = options.log ?? (() => {});
   const client = options.client;
-  const { kinds, missing } = await servedKinds(client);
+  const { kinds, unmodelled, missing } = await servedKinds(client);
   if (missing.length > 0)
     log({ level: "warn", msg: "kinds not readable; their planes stay unknown", kinds: missing });
   const version = await client.request("GET", "/version");
@@ -132,6 +138,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const cache: ClusterCache = startClusterCache({
     kubeconfig: options.kubeconfig,
     kinds,
+    unmodelled,
     log,
     restartDelayMs: options.restartDelayMs,
     onChange: (kind) => {
@@ -475,23 +482,41 @@ export async function startController(options: ControllerOptions): Promise<Contr
  * platform's kind that is not served is no news (as for `audit`); a kind we may not list is missing, and the
  * planes that depend on it stay unknown.
  */
-async function servedKinds(client: KubeClient): Promise<{ kinds: Kind[]; missing: Kind[] }> {
+async function servedKinds(client: KubeClient): Promise<{
+  kinds: Kind[];
+  unmodelled: { kind: UnmodelledPolicyKind; apiVersion: string }[];
+  missing: string[];
+}> {
   const kinds: Kind[] = [];
   const missing: Kind[] = [];
+  const listable = async (base: string) => (await client.request("GET", `${base}?limit=1`)).status;
   await Promise.all(
     KINDS.map(async (info: KindInfo) => {
       const apiVersion = apiVersionOf(info);
-      const base = `${info.group === "" ? "/api" : "/apis"}/${apiVersion}/${info.plural}`;
-      const answer = await client.request("GET", `${base}?limit=1`);
-      if (answer.status === 200) kinds.push(info.kind);
-      else if (answer.status === 404 && (info.customResource || info.platform)) return;
+      const status = await listable(`${info.group === "" ? "/api" : "/apis"}/${apiVersion}/${info.plural}`);
+      if (status === 200) kinds.push(info.kind);
+      else if (status === 404 && (info.customResource || info.platform)) return;
       else missing.push(info.kind);
     }),
   );
+  // Cilium's and Calico's policies, where served (at the first version served, as the live source reads
+  // them): read, not modelled, so the verdicts they may change are incomplete; forbidden, the network is unknown.
+  const unmodelled: { kind: UnmodelledPolicyKind; apiVersion: string }[] = [];
+  const unreadable: string[] = [];
+  for (const kind of UNMODELLED_POLICY_KINDS)
+    for (const version of kind.versions) {
+      const apiVersion = `${kind.group}/${version}`;
+      const status = await listable(`/apis/${apiVersion}/${kind.plural}`);
+      if (status === 404) continue;
+      if (status === 200) unmodelled.push({ kind, apiVersion });
+      else unreadable.push(`${kind.kind}.${kind.group}`);
+      break;
+    }
   const order = (k: Kind) => KINDS.findIndex((i) => i.kind === k);
   return {
     kinds: kinds.sort((a, b) => order(a) - order(b)),
-    missing: missing.sort((a, b) => order(a) - order(b)),
+    unmodelled,
+    missing: [...missing.sort((a, b) => order(a) - order(b)), ...unreadable],
   };
 }
 

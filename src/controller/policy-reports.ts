@@ -94,7 +94,12 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
       const own = reachedBy.get(plane)!.get(tenant) ?? [];
       const everyone = reachEveryone.get(plane)!;
       const self = everyoneSets.get(plane)!.has(tenant);
-      results.push(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds));
+      // Read but not modelled (Cilium, Calico): this tenant's verdicts may be wrong either way.
+      const incomplete =
+        summary.incomplete && (summary.incompleteTenants?.includes(tenant) ?? true)
+          ? summary.incomplete
+          : undefined;
+      results.push(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds, incomplete));
     }
   }
   for (const finding of report.findings) {
@@ -141,6 +146,7 @@ function isolationResult(
   everyone: readonly string[],
   selfInEveryone: boolean,
   unread: readonly string[],
+  incomplete?: string,
 ): PolicyReportResult {
   const count = own.length + everyone.length - (selfInEveryone ? 1 : 0);
   const from: string[] = own.slice(0, 5);
@@ -162,10 +168,17 @@ function isolationResult(
       ...base,
       severity: "high",
       result: "fail",
-      message: `tenant ${tenant} is reached on the ${plane} plane by ${shown.join(", ")}${more}`,
-      properties: { tenant, reachedBy: String(count) },
+      message: `tenant ${tenant} is reached on the ${plane} plane by ${shown.join(", ")}${more}${incomplete ? ` (incomplete: ${incomplete})` : ""}`,
+      properties: { tenant, reachedBy: String(count), ...(incomplete ? { incomplete } : {}) },
     };
   }
+  if (incomplete)
+    return {
+      ...base,
+      result: "error",
+      message: `the ${plane} plane's verdicts for tenant ${tenant} are incomplete: ${incomplete}`,
+      properties: { tenant, incomplete },
+    };
   if (unread.length > 0)
     return {
       ...base,

@@ -13,9 +13,9 @@ import {
   makeInformer,
 } from "@kubernetes/client-node";
 import { admit } from "../model/admission/admit.js";
-import { apiVersionOf, type KindInfo, kindInfo } from "../model/kinds.js";
+import { apiVersionOf, type KindInfo, kindInfo, type UnmodelledPolicyKind } from "../model/kinds.js";
 import type { Kind, KubeObject } from "../model/objects.js";
-import { emptySnapshot, objectKey, type Snapshot } from "../model/snapshot.js";
+import { emptySnapshot, objectKey, type Snapshot, type UnmodelledPolicy } from "../model/snapshot.js";
 import { DEFAULT_CACHED_KINDS } from "./cached-kinds.js";
 import type { LogEntry } from "./log-sampler.js";
 
@@ -28,8 +28,17 @@ export interface ClusterCacheOptions {
   /** Page size of the initial lists. Default 500. */
   pageSize?: number;
   /** Told of each stored or removed object, after the cache holds it (the controller re-judges on it). */
-  onChange?: (kind: Kind) => void;
+  onChange?: (kind: Kind | UnmodelledPolicyKey) => void;
+  /**
+   * CNI-specific policy kinds (Cilium, Calico) to watch at the served `apiVersion`: only their identity is
+   * kept (`snapshot.unmodelledPolicies`), as the live source keeps it, so the verdicts they may change are
+   * marked incomplete.
+   */
+  unmodelled?: readonly { kind: UnmodelledPolicyKind; apiVersion: string }[];
 }
+
+/** `CiliumNetworkPolicy.cilium.io`: how an unmodelled kind is named in onChange and counts. */
+export type UnmodelledPolicyKey = `${string}.${string}`;
 
 export interface ClusterCache {
   /** The current state; undefined until every kind has been listed once. */
@@ -48,14 +57,18 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
   const log = options.log ?? (() => {});
   const kinds = (options.kinds ?? DEFAULT_CACHED_KINDS).map((k) => kindInfo(k)!);
   const objects = new Map<Kind, Map<string, KubeObject>>(kinds.map((k) => [k.kind, new Map()]));
-  const listed = new Set<Kind>();
+  const listed = new Set<string>();
+  const unmodelledKinds = options.unmodelled ?? [];
+  /** Identities of the CNI-specific policies, by `apiVersion/kind/namespace/name`. */
+  const unmodelled = new Map<string, UnmodelledPolicy>();
+  const expected = kinds.length + unmodelledKinds.length;
   const waiters: (() => void)[] = [];
   let current: Snapshot | undefined;
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   let restarts = 0;
 
-  const changed = (kind: Kind) => {
+  const changed = (kind: Kind | UnmodelledPolicyKey) => {
     current = undefined;
     options.onChange?.(kind);
   };
@@ -86,20 +99,26 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
     if (objects.get(info.kind)!.delete(key)) changed(info.kind);
   };
 
-  const informers = kinds.map((info) => {
-    const path = `${info.group === "" ? "/api" : `/apis/${info.group}`}/${info.version}/${info.plural}`;
+  /** One list+watch, restarted after a failure, that counts as listed once its first list is in. */
+  const watch = (
+    id: Kind | UnmodelledPolicyKey,
+    path: string,
+    put: (o: KubernetesObject) => void,
+    drop: (o: KubernetesObject) => void,
+    held: () => number,
+  ) => {
     const informer = makeInformer(options.kubeconfig, path, () =>
       listAll(options.kubeconfig, path, options.pageSize ?? 500),
     );
-    informer.on("add", (o) => store(info, o));
-    informer.on("update", (o) => store(info, o));
-    informer.on("delete", (o) => remove(info, o));
+    informer.on("add", put);
+    informer.on("update", put);
+    informer.on("delete", drop);
     let failedSince = false;
     informer.on("error", (error: unknown) => {
       failedSince = true;
       if (stopped) return;
       restarts++;
-      log({ level: "warn", msg: "list/watch failed; restarting", kind: info.kind, error: describe(error) });
+      log({ level: "warn", msg: "list/watch failed; restarting", kind: id, error: describe(error) });
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!stopped) start();
@@ -110,20 +129,57 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
       failedSince = false;
       informer.start().then(
         () => {
-          if (failedSince || listed.has(info.kind)) return;
-          listed.add(info.kind);
-          log({ level: "info", msg: "listed", kind: info.kind, objects: objects.get(info.kind)!.size });
-          if (listed.size === kinds.length) for (const resolve of waiters.splice(0)) resolve();
+          if (failedSince || listed.has(id)) return;
+          listed.add(id);
+          log({ level: "info", msg: "listed", kind: id, objects: held() });
+          if (listed.size === expected) for (const resolve of waiters.splice(0)) resolve();
         },
         (error: unknown) =>
-          log({ level: "warn", msg: "watch start failed", kind: info.kind, error: describe(error) }),
+          log({ level: "warn", msg: "watch start failed", kind: id, error: describe(error) }),
       );
     };
     start();
     return informer;
-  });
+  };
 
-  const synced = () => listed.size === kinds.length;
+  const informers = kinds.map((info) =>
+    watch(
+      info.kind,
+      `${info.group === "" ? "/api" : `/apis/${info.group}`}/${info.version}/${info.plural}`,
+      (o) => store(info, o),
+      (o) => remove(info, o),
+      () => objects.get(info.kind)!.size,
+    ),
+  );
+  for (const { kind, apiVersion } of unmodelledKinds) {
+    const id: UnmodelledPolicyKey = `${kind.kind}.${kind.group}`;
+    const keyOf = (o: KubernetesObject) =>
+      `${apiVersion}/${kind.kind}/${kind.namespaced ? (o.metadata?.namespace ?? "") : ""}/${o.metadata?.name ?? ""}`;
+    const count = () =>
+      [...unmodelled.values()].filter((p) => p.apiVersion === apiVersion && p.kind === kind.kind).length;
+    informers.push(
+      watch(
+        id,
+        `/apis/${apiVersion}/${kind.plural}`,
+        (o) => {
+          unmodelled.set(keyOf(o), {
+            apiVersion,
+            kind: kind.kind,
+            family: kind.family,
+            name: o.metadata?.name ?? "",
+            ...(kind.namespaced && o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
+          });
+          changed(id);
+        },
+        (o) => {
+          if (unmodelled.delete(keyOf(o))) changed(id);
+        },
+        count,
+      ),
+    );
+  }
+
+  const synced = () => listed.size === expected;
   return {
     synced,
     snapshot() {
@@ -132,12 +188,27 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
         const snapshot = emptySnapshot();
         for (const info of kinds)
           (snapshot[info.field] as KubeObject[]).push(...objects.get(info.kind)!.values());
+        // In the live source's order (src/sources/live.ts), so both give the same snapshot.
+        snapshot.unmodelledPolicies = [...unmodelled.values()].sort((a, b) =>
+          `${a.apiVersion}/${a.kind}/${a.namespace ?? ""}/${a.name}` <
+          `${b.apiVersion}/${b.kind}/${b.namespace ?? ""}/${b.name}`
+            ? -1
+            : 1,
+        );
         current = snapshot;
       }
       return current;
     },
     restarts: () => restarts,
-    counts: () => Object.fromEntries(kinds.map((k) => [k.kind, objects.get(k.kind)!.size])),
+    counts: () => {
+      const counts = new Map<string, number>(kinds.map((k) => [k.kind, objects.get(k.kind)!.size]));
+      for (const { kind } of unmodelledKinds) counts.set(`${kind.kind}.${kind.group}`, 0);
+      for (const policy of unmodelled.values()) {
+        const id = `${policy.kind}.${policy.apiVersion.slice(0, policy.apiVersion.indexOf("/"))}`;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return Object.fromEntries(counts);
+    },
     waitForSync(timeoutMs = 60_000) {
       if (synced()) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

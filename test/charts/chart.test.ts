@@ -337,8 +337,8 @@ describe("the controller (controller.enabled)", () => {
     expect(args).toContain("--tenants=/etc/kubefence/tenants/tenants.yaml");
   });
 
-  it("its ClusterRole reads exactly the kinds the audit reads, read-only, and writes only its reports and Events", async () => {
-    const { KINDS } = await import("../../src/model/kinds.js");
+  it("its ClusterRole reads exactly the kinds the audit reads (Cilium's and Calico's too), read-only, and writes only its reports and Events", async () => {
+    const { KINDS, UNMODELLED_POLICY_KINDS } = await import("../../src/model/kinds.js");
     const role = enabled.find((d) => d.kind === "ClusterRole" && d.metadata.name === "kubefence-controller")!;
     const read = new Map<string, string[]>();
     const write: string[] = [];
@@ -350,7 +350,8 @@ describe("the controller (controller.enabled)", () => {
           else write.push(`${group}/${resource}: ${(rule.verbs as string[]).join(",")}`);
         }
     const expected = new Map<string, string[]>();
-    for (const k of KINDS) expected.set(k.group, [...(expected.get(k.group) ?? []), k.plural].sort());
+    for (const k of [...KINDS, ...UNMODELLED_POLICY_KINDS])
+      expected.set(k.group, [...(expected.get(k.group) ?? []), k.plural].sort());
     expect(read).toEqual(expected);
     expect(write.sort()).toEqual([
       "/events: list,create",

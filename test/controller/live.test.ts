@@ -21,6 +21,25 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const CRDS = ["wgpolicyk8s.io_policyreports.yaml", "wgpolicyk8s.io_clusterpolicyreports.yaml"].map(
   (f) => parseYaml(readFileSync(join(root, "charts/kubefence/files", f), "utf8")) as object,
 );
+/** A stand-in for Cilium's CRD (group, version, kind and scope as Cilium serves them; its schema left open). */
+const CILIUM_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "ciliumnetworkpolicies.cilium.io" },
+  spec: {
+    group: "cilium.io",
+    scope: "Namespaced",
+    names: { plural: "ciliumnetworkpolicies", singular: "ciliumnetworkpolicy", kind: "CiliumNetworkPolicy" },
+    versions: [
+      {
+        name: "v2",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
+  },
+};
 /** How soon a change must show: the debounce, one judgment of this small cluster, the writes. */
 const BOUND_MS = 5_000;
 
@@ -101,7 +120,7 @@ const BINDING = {
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  await cluster.apply(CRDS);
+  await cluster.apply([...CRDS, CILIUM_CRD]);
   await cluster.apply(
     ["kubefence-system", "alpha", "beta"].map((name) => ({
       apiVersion: "v1",
@@ -118,11 +137,13 @@ beforeAll(async () => {
     },
   ]);
   // The CRDs are served once established.
-  await poll("the PolicyReport CRD", 20_000, async () =>
-    (await cluster.request("GET", "/apis/wgpolicyk8s.io/v1alpha2/policyreports")).status === 200
-      ? true
-      : undefined,
-  );
+  for (const path of [
+    "/apis/wgpolicyk8s.io/v1alpha2/policyreports",
+    "/apis/cilium.io/v2/ciliumnetworkpolicies",
+  ])
+    await poll(path, 20_000, async () =>
+      (await cluster.request("GET", path)).status === 200 ? true : undefined,
+    );
 }, 120_000);
 
 afterAll(async () => {
@@ -257,6 +278,32 @@ describe("kubefence controller on a real API server", () => {
     expect(await metric(first, "kubefence_controller_watch_restarts_total")).toBeGreaterThan(restartsBefore);
     expect(first.isLeader()).toBe(true);
   }, 40_000);
+
+  it("watches Cilium policies as audit reads them: the verdicts they may change are incomplete, never pass", async () => {
+    const networkIsolation = async () =>
+      ((await reports("beta"))[0]?.results as Doc[] | undefined)?.find(
+        (r) => r.policy === "kubefence.isolation" && r.rule === "network-plane",
+      );
+    await cluster.apply([
+      {
+        apiVersion: "cilium.io/v2",
+        kind: "CiliumNetworkPolicy",
+        metadata: { name: "lock", namespace: "beta" },
+        spec: { endpointSelector: {} },
+      },
+    ]);
+    const marked = await poll("beta's network verdict marked incomplete", BOUND_MS, async () => {
+      const r = await networkIsolation();
+      return r?.result === "error" ? r : undefined;
+    });
+    expect(marked.message).toBe(
+      "the network plane's verdicts for tenant beta are incomplete: 1 Cilium policy is not modelled",
+    );
+    await cluster.request("DELETE", "/apis/cilium.io/v2/namespaces/beta/ciliumnetworkpolicies/lock");
+    await poll("beta's network verdict judged again", BOUND_MS, async () =>
+      (await networkIsolation())?.result === "pass" ? true : undefined,
+    );
+  }, 30_000);
 
   it("kubefence controller (the CLI) serves /readyz and /metrics as a follower, and exits 0 on SIGTERM", async () => {
     const child = spawn(process.execPath, [
