@@ -229,6 +229,7 @@ export function validateLabels(
   const errors: FieldError[] = [];
   if (!labels) return errors;
   for (const key of Object.keys(labels)) {
+    // prototype-safe: `key` comes from Object.keys of this very map, so it is an own property
     const value = labels[key]!;
     const keyErrors = isQualifiedName(key, version);
     const valueErrors = isValidLabelValue(value, version);
