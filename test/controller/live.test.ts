@@ -15,31 +15,13 @@ import { type Controller, startController } from "../../src/controller/controlle
 import { connect } from "../../src/sources/kube-client.js";
 import { BUILT_CLI } from "../support/built-cli.js";
 import { CHART, helm } from "../support/chart.js";
+import { CILIUM_CRD } from "../support/cilium-crd.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const CRDS = ["wgpolicyk8s.io_policyreports.yaml", "wgpolicyk8s.io_clusterpolicyreports.yaml"].map(
   (f) => parseYaml(readFileSync(join(root, "charts/kubefence/files", f), "utf8")) as object,
 );
-/** A stand-in for Cilium's CRD (group, version, kind and scope as Cilium serves them; its schema left open). */
-const CILIUM_CRD = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "ciliumnetworkpolicies.cilium.io" },
-  spec: {
-    group: "cilium.io",
-    scope: "Namespaced",
-    names: { plural: "ciliumnetworkpolicies", singular: "ciliumnetworkpolicy", kind: "CiliumNetworkPolicy" },
-    versions: [
-      {
-        name: "v2",
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-      },
-    ],
-  },
-};
 /** How soon a change must show: the debounce, one judgment of this small cluster, the writes. */
 const BOUND_MS = 5_000;
 

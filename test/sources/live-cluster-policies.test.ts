@@ -28,6 +28,7 @@ import { runAudit } from "../../src/tenancy/audit.js";
 import { DEFAULT_QUOTA, tenantManifests } from "../../src/tenancy/guardrails.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 import type { VerifyReport } from "../../src/verify/report.js";
+import { CILIUM_CRD } from "../support/cilium-crd.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
 
 const CRD_DIR = join(
@@ -47,26 +48,6 @@ function crds(): object[] {
     return parseAllDocuments(readFileSync(path, "utf8"))[0]!.toJS() as object;
   });
 }
-
-/** A stand-in for Cilium's CRD (group, version, kind and scope as Cilium serves them; its schema left open). */
-const CILIUM_CRD = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "ciliumnetworkpolicies.cilium.io" },
-  spec: {
-    group: "cilium.io",
-    scope: "Namespaced",
-    names: { plural: "ciliumnetworkpolicies", singular: "ciliumnetworkpolicy", kind: "CiliumNetworkPolicy" },
-    versions: [
-      {
-        name: "v2",
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-      },
-    ],
-  },
-};
 
 const cnp = (name: string, spec: Record<string, unknown>) => ({
   apiVersion: "policy.networking.k8s.io/v1alpha2",
