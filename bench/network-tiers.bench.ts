@@ -7,12 +7,10 @@
  */
 import type { ClusterNetworkPolicy } from "../src/model/objects.js";
 import { setOrigin } from "../src/model/origin.js";
-import { analyzeNetwork } from "../src/network/model.js";
 import { benchmark } from "./harness.js";
-import { measureReachQueries } from "./reach-queries.js";
+import { measureNetworkOperations } from "./network-operations.js";
 
 await benchmark("network-tiers", async (context) => {
-  const { measure } = context;
   const tenants = context.options.tenants;
   const cnp = (name: string, spec: Record<string, unknown>) =>
     setOrigin(
@@ -51,29 +49,5 @@ await benchmark("network-tiers", async (context) => {
     }),
   );
   const snapshot = { ...context.snapshot, clusterNetworkPolicies: clusterPolicies };
-  const model = await measure("build model (units, classes, policies)", () => analyzeNetwork(snapshot), {
-    count: snapshot.pods.length,
-    unit: "pods",
-  });
-  await measure("namespace matrix", () => model.namespaceMatrix(), {
-    count: model.table.namespaces.length ** 2,
-    unit: "namespace pairs",
-  });
-  await measure(
-    "netmap class pairs (exact connections)",
-    () => {
-      let pairs = 0;
-      model.forEachClassPair(() => {
-        pairs++;
-      });
-      return pairs;
-    },
-    { count: model.table.classes.length, unit: "classes" },
-  );
-  if (context.size !== "large")
-    await measure("netmap --level workload (lines)", () => model.connections("workload").length, {
-      count: model.peers.length,
-      unit: "workloads",
-    });
-  await measureReachQueries(model, measure);
+  await measureNetworkOperations(snapshot, context);
 });
