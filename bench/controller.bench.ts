@@ -17,6 +17,7 @@ import type { RoleBinding } from "../src/model/objects.js";
 import type { Snapshot } from "../src/model/snapshot.js";
 import { withBuiltinRbac } from "../src/rbac/builtin.js";
 import type { AuditReport } from "../src/tenancy/audit.js";
+import { grouped } from "./generate.js";
 import { benchmark } from "./harness.js";
 
 const SAMPLES = { small: 20, medium: 10, large: 2 } as const;
@@ -125,20 +126,4 @@ function digest(report: AuditReport): string {
 
 function asExisting(r: PolicyReportObject): ExistingReport {
   return { ...r, metadata: { ...r.metadata, resourceVersion: "1" } };
-}
-
-function grouped(snapshot: Snapshot, size: number): Snapshot {
-  let i = 0;
-  const namespaces = snapshot.namespaces.map((ns) =>
-    ns.metadata.name.startsWith("kube-")
-      ? ns
-      : {
-          ...ns,
-          metadata: {
-            ...ns.metadata,
-            labels: { ...ns.metadata.labels, "bench-tenant": `t${Math.floor(i++ / size)}` },
-          },
-        },
-  );
-  return { ...snapshot, namespaces };
 }

@@ -114,6 +114,23 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** The same cluster with its non-platform namespaces labelled `bench-tenant`, `size` namespaces a tenant. */
+export function grouped(snapshot: Snapshot, size: number): Snapshot {
+  let i = 0;
+  const namespaces = snapshot.namespaces.map((ns) =>
+    ns.metadata.name.startsWith("kube-")
+      ? ns
+      : {
+          ...ns,
+          metadata: {
+            ...ns.metadata,
+            labels: { ...ns.metadata.labels, "bench-tenant": `t${Math.floor(i++ / size)}` },
+          },
+        },
+  );
+  return { ...snapshot, namespaces };
+}
+
 export function generateCluster(options: GenerateOptions): Snapshot {
   return new Generator(options).run();
 }

@@ -9,6 +9,7 @@ import { applyAcceptances } from "../src/tenancy/acceptance.js";
 import { runAudit } from "../src/tenancy/audit.js";
 import type { Acceptance } from "../src/tenancy/config.js";
 import { resolveTenants, type TenantSource } from "../src/tenancy/tenants.js";
+import { grouped } from "./generate.js";
 import { benchmark } from "./harness.js";
 
 const BENCH_SOURCE = { kind: "tenants-file" as const, origin: { file: "bench", line: 1, column: 1 } };
@@ -61,20 +62,3 @@ await benchmark("tenancy", async (context) => {
       throw new Error("every finding's own acceptance should hold");
   }
 });
-
-/** The same cluster with its non-platform namespaces labelled `bench-tenant`, `size` namespaces a tenant. */
-function grouped(snapshot: Snapshot, size: number): Snapshot {
-  let i = 0;
-  const namespaces = snapshot.namespaces.map((ns) =>
-    ns.metadata.name.startsWith("kube-")
-      ? ns
-      : {
-          ...ns,
-          metadata: {
-            ...ns.metadata,
-            labels: { ...ns.metadata.labels, "bench-tenant": `t${Math.floor(i++ / size)}` },
-          },
-        },
-  );
-  return { ...snapshot, namespaces };
-}
