@@ -1,7 +1,8 @@
 /**
  * The audit report as one JSON or YAML document (`audit -o json|yaml`), written piece by piece: the matrix of
- * thousands of tenants can hold millions of breaches, more than one string (or the heap) can take, so its
- * cells are made, written and dropped one at a time. The JSON is byte for byte what
+ * thousands of tenants can hold millions of breaches, and its findings hundreds of thousands, more than one
+ * string (or the heap) can take, so every list is written element by element, the matrix's cells made, written
+ * and dropped one at a time. The JSON is byte for byte what
  * `JSON.stringify(document, null, 2)` would give.
  */
 import { stringify } from "yaml";
@@ -31,25 +32,29 @@ export function writeAuditDocument(
     parts.length = 0;
     size = 0;
   };
-  // The report's own fields in its order; the matrix is streamed from its view, cell by cell.
+  // The report's own fields in its order; every list is written element by element (the matrix from its view,
+  // cell by cell), so no single string holds more than one element.
   const fields: [string, unknown][] = [
     ...Object.keys(report).map((key): [string, unknown] => [
       key,
-      key === "matrix" ? undefined : report[key as keyof AuditReport],
+      key === "matrix" ? report.matrix.document() : report[key as keyof AuditReport],
     ]),
     ...Object.entries(extra),
-  ].filter(([key, value]) => key === "matrix" || value !== undefined);
+  ].filter(([, value]) => value !== undefined);
+  const listOf = (key: string, value: unknown): Iterable<unknown> | undefined =>
+    key === "matrix" || Array.isArray(value) ? (value as Iterable<unknown>) : undefined;
   if (format === "json") {
     emit("{");
     fields.forEach(([key, value], i) => {
       emit(`${i === 0 ? "" : ","}\n  ${JSON.stringify(key)}: `);
-      if (key !== "matrix") {
+      const list = listOf(key, value);
+      if (!list) {
         emit(indent(JSON.stringify(value, null, 2), "  "));
         return;
       }
       let first = true;
-      for (const cell of report.matrix.cells()) {
-        emit(`${first ? "[" : ","}\n    ${indent(JSON.stringify(cell, null, 2), "    ")}`);
+      for (const element of list) {
+        emit(`${first ? "[" : ","}\n    ${indent(JSON.stringify(element, null, 2) ?? "null", "    ")}`);
         first = false;
       }
       emit(first ? "[]" : "\n  ]");
@@ -57,16 +62,17 @@ export function writeAuditDocument(
     emit("\n}\n");
   } else {
     for (const [key, value] of fields) {
-      if (key !== "matrix") {
+      const list = listOf(key, value);
+      if (!list) {
         emit(stringify({ [key]: value }, YAML_OPTIONS));
         continue;
       }
       let first = true;
-      for (const cell of report.matrix.cells()) {
-        emit(`${first ? "matrix:\n" : ""}${indent(stringify([cell], YAML_OPTIONS), "  ", true)}`);
+      for (const element of list) {
+        emit(`${first ? `${key}:\n` : ""}${indent(stringify([element], YAML_OPTIONS), "  ", true)}`);
         first = false;
       }
-      if (first) emit("matrix: []\n");
+      if (first) emit(`${key}: []\n`);
     }
   }
   flush();

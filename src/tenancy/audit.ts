@@ -36,6 +36,7 @@ import type { SubjectRef } from "./config.js";
 import { admissionGuards, type GuardrailMode } from "./enforcement.js";
 import {
   breachList,
+  compactBreachList,
   expandMatrix,
   firstBreaches,
   type MatrixCell,
@@ -48,7 +49,8 @@ import { nodePlane } from "./node-plane.js";
 import { PLATFORM_RULES } from "./platforms/rules/index.js";
 import type { Tenancy, Tenant } from "./tenants.js";
 
-export const AUDIT_API_VERSION = "kubefence.io/v1alpha1";
+/** v1alpha2: a "*" entry of the breaches form may leave tenants out (`except`). */
+export const AUDIT_API_VERSION = "kubefence.io/v1alpha2";
 
 export interface PlaneSummary {
   /** Ordered tenant pairs with a breach on this plane. */
@@ -110,9 +112,10 @@ export interface AuditReport {
   /** The matrix's rows: every non-platform tenant, then NO_TENANT when some unassigned identity reaches a tenant. */
   rows: string[];
   /**
-   * "breaches" (the default): only breaches, as stored, where `from` or `to` may be "*" (every row, every
-   * column), so a row-wide breach is listed once; a pair not listed is isolated. "full" (asked for with
-   * `fullMatrix`): every ordered pair on every plane, isolated or not.
+   * "breaches" (the default): only breaches, where `from` or `to` may be "*" (every row, every column), so a
+   * row-wide breach is listed once, and a "*" entry may leave tenants out (`except`), so a column nearly every
+   * row reaches is listed once too; a pair not listed is isolated. "full" (asked for with `fullMatrix`): every
+   * ordered pair on every plane, isolated or not.
    */
   matrixForm: "full" | "breaches";
   /** The matrix, as an explicit view: its cells are made when asked for (see MatrixView). */
@@ -141,6 +144,9 @@ export interface MatrixView {
   pair(from: string, to: string): MatrixCell[];
   /** The stored breaches' ends only (no cell, no evidence): what counts who reaches whom, fast. */
   breachEnds(): Iterable<[from: string, to: string, plane: Plane]>;
+  /** The cells as `-o json|yaml` write them: `cells()`, except that the breaches form is compact (`except`). */
+  document(): Iterable<MatrixCell>;
+  /** The list of `document()`. */
   toJSON(): MatrixCell[];
 }
 
@@ -157,6 +163,7 @@ export function matrixView(
     for (const c of breachCells()) yield [c.from, c.to, c.plane];
   },
   first?: (limit: number, planes: readonly Plane[]) => { cells: MatrixCell[]; total: number },
+  document?: () => Iterable<MatrixCell>,
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -176,7 +183,8 @@ export function matrixView(
     stored: breachCells,
     pair,
     breachEnds,
-    toJSON: list,
+    document: () => (document ? document() : (listed ?? make())),
+    toJSON: () => (document ? [...document()] : list()),
   };
 }
 
@@ -266,6 +274,7 @@ export function assembleReport(
           for (const [from, to] of results.planes[plane].stored()) yield [from, to, plane];
       },
       (limit, shown) => firstBreaches(results.planes, shown, limit),
+      fullMatrix ? undefined : () => compactBreachList(results.planes),
     ),
     findings,
     acceptances: results.acceptances ?? [],

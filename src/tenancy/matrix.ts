@@ -30,6 +30,11 @@ export interface MatrixCell {
   evidence: string[];
   /** Set when the verdict may be wrong: what was not modelled (`2 Cilium policies are not modelled`). */
   incomplete?: string;
+  /**
+   * Only in the written "breaches" form, with a "*" end: the tenants that end leaves out (as `from`: rows that do
+   * not reach `to`; as `to`: columns `from` does not reach). A column reached by nearly every row is one entry.
+   */
+  except?: string[];
 }
 
 /**
@@ -65,6 +70,11 @@ export interface PlaneBreaches {
   find(from: string, to: string): Evidence | undefined;
   /** Every breach as stored; either end may be ALL_TENANTS. */
   stored(): Iterable<[from: string, to: string, evidence: Evidence]>;
+  /**
+   * The same breaches in fewer entries, for `-o json|yaml` (`stored()` when absent): an entry with an ALL_TENANTS
+   * end may leave tenants out (`except`), so a column nearly every row reaches is written once.
+   */
+  compact?(): Iterable<[from: string, to: string, evidence: Evidence, except?: string[]]>;
   /** How many `stored()` yields, without making them. */
   storedCount(): number;
   /** Whether some breach starts at this row. */
@@ -224,6 +234,31 @@ export function* breachList(planes: Record<Plane, PlaneBreaches>): Generator<Mat
   for (const plane of PLANES)
     for (const [from, to, evidence] of planes[plane].stored())
       yield cell(from, to, plane, evidence, planes[plane].incomplete?.(from, to));
+}
+
+/** The breaches as `-o json|yaml` write them (the "breaches" form): each plane's compact entries, made one by one. */
+export function* compactBreachList(planes: Record<Plane, PlaneBreaches>): Generator<MatrixCell> {
+  for (const plane of PLANES) {
+    const breaches = planes[plane];
+    const entries = breaches.compact?.() ?? breaches.stored();
+    for (const [from, to, evidence, except] of entries) {
+      const made = cell(from, to, plane, evidence, breaches.incomplete?.(from, to));
+      if (!except) {
+        yield made;
+        continue;
+      }
+      // `except` last: a long list after the chain keeps the chain readable.
+      yield {
+        from,
+        to,
+        plane,
+        verdict: made.verdict,
+        evidence: evidenceChain(evidence),
+        ...(made.incomplete ? { incomplete: made.incomplete } : {}),
+        except,
+      };
+    }
+  }
 }
 
 /**

@@ -160,13 +160,16 @@ export function networkPlane(model: NetworkModel, tenancy: Tenancy): PlaneBreach
 /**
  * The network plane's breaches, kept as found: a bit per tenant pair (never a map entry per pair: 5 000
  * tenants can have millions of reaching pairs), explained lazily.
- * A column that every other row reaches is listed once, from ALL_TENANTS.
+ * A column that every other row reaches is listed once, from ALL_TENANTS; written compactly (`compact`), so is a
+ * column most rows reach, with the rows that do not.
  */
 class ReachedPairs implements PlaneBreaches {
   private readonly index: Map<string, number>;
   private readonly n: number;
   private readonly reachedByAll: Set<number>;
   private readonly storedTotal: number;
+  /** How many rows (other than its own) reach each column. */
+  private readonly reachers: Int32Array;
 
   constructor(
     private readonly columns: string[],
@@ -182,6 +185,7 @@ class ReachedPairs implements PlaneBreaches {
     const rows = columns.map((_, i) => i).filter((i) => isRow[i]);
     const reachers = new Int32Array(this.n);
     for (const from of rows) this.eachReached(from, (to) => reachers[to]!++);
+    this.reachers = reachers;
     this.reachedByAll = new Set<number>();
     // Every pair is stored once, but a column every other row reaches is one entry for all its rows.
     let stored = 0;
@@ -243,6 +247,40 @@ class ReachedPairs implements PlaneBreaches {
       const reached: number[] = [];
       this.eachReached(from, (to) => {
         if (!this.reachedByAll.has(to)) reached.push(to);
+      });
+      for (const to of reached) yield [this.columns[from]!, this.columns[to]!, this.evidence(from, to)];
+    }
+  }
+
+  /**
+   * A column reached by more rows than not is one entry from ALL_TENANTS, `except` the rows that do not reach it
+   * (fewer names than the pairs it stands for); the other pairs one by one, as stored.
+   */
+  *compact(): Iterable<[string, string, Evidence, string[]?]> {
+    const rows = this.columns.map((_, i) => i).filter((i) => this.isRow[i]);
+    const byColumn = new Uint8Array(this.n);
+    for (let to = 0; to < this.n; to++) {
+      const others = rows.length - (this.isRow[to] ? 1 : 0);
+      const reachers = this.reachers[to]!;
+      if (this.reachedByAll.has(to)) {
+        byColumn[to] = 1;
+        yield [ALL_TENANTS, this.columns[to]!, this.evidence(rows.find((r) => r !== to)!, to)];
+      } else if (others > 1 && reachers > others - reachers) {
+        byColumn[to] = 1;
+        const except: string[] = [];
+        let example = -1;
+        for (const r of rows) {
+          if (r === to) continue;
+          if (!this.reaches(r, to)) except.push(this.columns[r]!);
+          else if (example < 0) example = r;
+        }
+        yield [ALL_TENANTS, this.columns[to]!, this.evidence(example, to), except];
+      }
+    }
+    for (const from of rows) {
+      const reached: number[] = [];
+      this.eachReached(from, (to) => {
+        if (!byColumn[to]) reached.push(to);
       });
       for (const to of reached) yield [this.columns[from]!, this.columns[to]!, this.evidence(from, to)];
     }
