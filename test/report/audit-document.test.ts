@@ -5,6 +5,7 @@ import { withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { writeAuditDocument } from "../../src/report/audit-document.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { type AuditReport, matrixView, runAudit } from "../../src/tenancy/audit.js";
+import { NO_TENANT } from "../../src/tenancy/matrix.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 function audit(snapshot: ReturnType<typeof loadDemo>["snapshot"], fullMatrix = false): AuditReport {
@@ -51,6 +52,42 @@ describe("writeAuditDocument", () => {
       ]);
     }
     expect(demo.matrix.list().length).toBeGreaterThan(4 * cells.length);
+  });
+
+  it("writes a column most rows reach as one entry, except the rows that do not; it expands to exactly the full matrix's breaches", () => {
+    // Generated clusters where some namespaces accept every source, but not every source may send.
+    for (const seed of [1, 2, 3]) {
+      const snapshot = generateCluster({ ...SIZES.small, seed });
+      const sparse = audit(snapshot);
+      const full = audit(snapshot, true);
+      const doc = JSON.parse(written(sparse, "json").text) as {
+        rows: string[];
+        tenants: { name: string }[];
+        matrix: { from: string; to: string; plane: string; evidence: string[]; except?: string[] }[];
+      };
+      // The full matrix's breaches, each with its own chain.
+      const chains = new Map<string, string>();
+      for (const c of full.matrix.cells())
+        if (c.verdict === "breach") chains.set(`${c.plane} ${c.from} ${c.to}`, JSON.stringify(c.evidence));
+      const columns = doc.tenants.map((t) => t.name);
+      const expanded = new Set<string>();
+      for (const entry of doc.matrix) {
+        const except = new Set(entry.except ?? []);
+        const froms =
+          entry.from === "*" ? doc.rows.filter((r) => r !== NO_TENANT && !except.has(r)) : [entry.from];
+        const tos = entry.to === "*" ? columns.filter((c) => !except.has(c)) : [entry.to];
+        const pairs: string[] = [];
+        for (const from of froms)
+          for (const to of tos) if (from !== to) pairs.push(`${entry.plane} ${from} ${to}`);
+        for (const pair of pairs) expanded.add(pair);
+        // An entry's chain is the full matrix's chain of one pair it stands for (its own, for a single pair).
+        expect(pairs.some((pair) => chains.get(pair) === JSON.stringify(entry.evidence))).toBe(true);
+      }
+      expect(expanded).toEqual(new Set(chains.keys()));
+      expect(doc.matrix.some((e) => (e.except?.length ?? 0) > 0)).toBe(true);
+      // Fewer entries than the breaches as stored (which list such a column pair by pair).
+      expect(doc.matrix.length).toBeLessThan([...sparse.matrix.stored()].length);
+    }
   });
 
   it("writes YAML that reads back as the same document", () => {
