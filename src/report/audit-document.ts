@@ -78,8 +78,8 @@ export function writeAuditDocument(
   flush();
 }
 
-/** Indents every line after the first (and the first too, when asked). */
+/** Indents every non-empty line after the first (and the first too, when asked), as YAML leaves empty lines. */
 function indent(text: string, by: string, firstToo = false): string {
-  const body = text.replace(/\n(?!$)/g, `\n${by}`);
+  const body = text.replace(/\n(?=[^\n])/g, `\n${by}`);
   return firstToo ? by + body : body;
 }
