@@ -24,6 +24,7 @@ import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
 import type { Evaluator } from "./evaluate.js";
 import type { Direction } from "./policies.js";
+import { SequenceIds } from "./sequence-ids.js";
 import { composeTiers, type TierDecision, tierKey } from "./tier.js";
 
 export interface RowSides {
@@ -35,6 +36,8 @@ export interface RowSides {
 interface ClusterIngress {
   /** Per run, per tier, its decision id (NetworkPolicy's slot: unused). */
   ids: Int32Array;
+  /** Per run, per NetworkPolicy word (0 not selected, 1 nothing, 2 everything), its walk id. */
+  walks: Int32Array;
   /**
    * Per NetworkPolicy word (0 not selected, 1 nothing, 2 everything), the destinations whose walk allows
    * something (any) and everything (all).
@@ -154,6 +157,12 @@ export class TierRows {
     const [l0, l1, l2] = cluster.all.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
     const w1 = (end + 31) >>> 5;
     for (let w = first >>> 5; w < w1; w++) {
+      // Egress allows nothing here (its `all` is within its `any`).
+      if (EA[w] === 0) {
+        A[w] = 0;
+        L[w] = 0;
+        continue;
+      }
       const iso = ISO[w]!;
       const none = iso & ~SA[w]!;
       const every = iso & SL[w]!;
@@ -164,7 +173,8 @@ export class TierRows {
       while (partial !== 0) {
         const bit = partial & -partial;
         partial &= partial - 1;
-        const f = this.walkFlags[this.ingressWalk(cluster, npDecided, s, (w << 5) + (31 - Math.clz32(bit)))]!;
+        const d = (w << 5) + (31 - Math.clz32(bit));
+        const f = this.walkFlags[this.partialWalk(cluster, npDecided, s, d)]!;
         if (f & 1) ia |= bit;
         if (f & 2) il |= bit;
       }
@@ -176,28 +186,27 @@ export class TierRows {
         const bit = open & -open;
         open &= open - 1;
         const d = (w << 5) + (31 - Math.clz32(bit));
-        const f = this.pairFlagsOf(this.egressConnId(s, d), this.ingressWalk(cluster, npDecided, s, d));
+        // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
+        const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
+        const walk =
+          x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, npDecided, s, d);
+        const f = this.pairFlagsOf(this.egressConnId(s, d), walk);
         if (f & 1) A[w]! |= bit;
         if (f & 2) L[w]! |= bit;
       }
     }
   }
 
-  /** The walk of d's ingress from s through every tier (NetworkPolicy's word from its rows when they fix it). */
-  private ingressWalk(cluster: ClusterIngress, npDecided: Map<number, number>, s: number, d: number): number {
+  /** The walk of d's ingress from s where a port-restricted NetworkPolicy rule admits something. */
+  private partialWalk(cluster: ClusterIngress, npDecided: Map<number, number>, s: number, d: number): number {
     const runs = this.runs!;
     const tiers = this.evaluator.tiers;
     const np = tiers.indexOf(this.evaluator.networkPolicy);
     const ids = this.ids;
     const base = runs.of[d]! * tiers.length;
     for (let t = 0; t < tiers.length; t++) ids[t] = cluster.ids[base + t]!;
-    if (!runs.npIsolated.has(d)) ids[np] = 0;
-    else if (!this.npAny.has(d)) ids[np] = 1;
-    else if (this.npAll.has(d)) ids[np] = 2;
-    else {
-      const j = runs.npKey[d]!;
-      ids[np] = npDecided.get(j) ?? this.decisionFor(npDecided, np, j, runs.npReps[j]!, s);
-    }
+    const j = runs.npKey[d]!;
+    ids[np] = npDecided.get(j) ?? this.decisionFor(npDecided, np, j, runs.npReps[j]!, s);
     const walk = this.walkOf(ids);
     if (this.walkFlags[walk] === undefined) this.walkFlagsOf(walk, ids);
     return walk;
@@ -233,6 +242,7 @@ export class TierRows {
     const decided = tiers.map((_, t) => (t === np ? undefined : this.decidedFor(t, s)));
     const count = runs.from.length;
     const ids = new Int32Array(count * tiers.length);
+    const walks = new Int32Array(count * 3);
     const any: [Bitset, Bitset, Bitset] = [
       new Bitset(this.size),
       new Bitset(this.size),
@@ -255,12 +265,14 @@ export class TierRows {
       const to = runs.to[r]!;
       for (let x = 0; x < 3; x++) {
         walk[np] = x;
-        const f = this.flagsOf(walk);
+        const id = this.walkOf(walk);
+        walks[r * 3 + x] = id;
+        const f = this.walkFlags[id] ?? this.walkFlagsOf(id, walk);
         if (f & 1) setRange(any[x]!.words, from, to);
         if (f & 2) setRange(all[x]!.words, from, to);
       }
     }
-    const row = { ids, any, all };
+    const row = { ids, walks, any, all };
     if (this.clusterRows.size >= CLUSTER_ROWS)
       this.clusterRows.delete(this.clusterRows.keys().next().value as string);
     this.clusterRows.set(signature, row);
@@ -336,12 +348,6 @@ export class TierRows {
     let walk = ids[0]!;
     for (let t = 1; t < ids.length; t++) walk = this.step(t, walk, ids[t]!);
     return walk;
-  }
-
-  /** The flags of a walk (1: it allows something, 2: everything), composed on first sight. */
-  private flagsOf(ids: Int32Array): number {
-    const walk = this.walkOf(ids);
-    return this.walkFlags[walk] ?? this.walkFlagsOf(walk, ids);
   }
 
   /** The runs of classes, NetworkPolicy's subject keys, and the decisions settleable from its rows. */
@@ -450,11 +456,14 @@ export class TierRows {
     const tiers = this.evaluator.tiers;
     const keyIds = tiers.map(() => new Map<string, number>());
     const reps: number[][] = tiers.map(() => []);
-    const tupleIds = new Map<string, number>();
+    // Per-tier key ids are below the class count: the tuple is a sequence of them.
+    const tuples = new SequenceIds(this.size + 1);
+    const tupleIds = new Map<number, number>();
     const parts: number[][] = tiers.map(() => []);
     const of = new Int32Array(this.size);
     const ids = new Array<number>(tiers.length);
     for (let c = 0; c < this.size; c++) {
+      let tuple = SequenceIds.empty;
       for (let t = 0; t < tiers.length; t++) {
         const tier = tiers[t]!;
         const key = tierKey(tier, side, direction, c);
@@ -465,8 +474,8 @@ export class TierRows {
           reps[t]!.push(c);
         }
         ids[t] = id;
+        tuple = tuples.extend(tuple, id);
       }
-      const tuple = ids.join(",");
       let k = tupleIds.get(tuple);
       if (k === undefined) {
         k = tupleIds.size;

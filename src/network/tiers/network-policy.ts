@@ -18,6 +18,7 @@ import type { ClassTable, EndpointClass } from "../classes.js";
 import { ConnSet } from "../conns.js";
 import type { PeerIndex } from "../peers.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "../policies.js";
+import { SequenceIds } from "../sequence-ids.js";
 import type { PolicyTier, TierDecision } from "../tier.js";
 
 export class NetworkPolicyTier implements PolicyTier {
@@ -127,29 +128,35 @@ export class NetworkPolicyTier implements PolicyTier {
     const rulesOf = (p: CompiledPolicy) => (direction === "Ingress" ? p.ingress : p.egress);
     const named = (rules: CompiledRule[]) =>
       rules.some((r) => r.ports.some((x) => typeof x.port === "string"));
+    // Numbered, not spelled out: the applying policies and the selecting peers as sequence ids.
+    const policyIds = new SequenceIds(this.policies.reduce((max, p) => Math.max(max, p.id), 0) + 1);
     const subject = classes.map((_, c) => {
       const policies = this.applying(c, direction);
-      const ids = policies.map((p) => p.id).join(",");
+      let id = SequenceIds.empty;
+      for (const p of policies) id = policyIds.extend(id, p.id);
       return direction === "Ingress" && policies.some((p) => named(rulesOf(p)))
-        ? `${ids}|${portsOf(c)}`
-        : ids;
+        ? `${id}|${portsOf(c)}`
+        : String(id);
     });
     // Inverted: each distinct peer adds its number to the classes it selects.
-    const peer = classes.map(() => "");
-    const seen = new Set<string>();
+    const distinct = new Map<string, CompiledPeer>();
     let egressNamed = false;
     for (const policy of this.policies) {
       const rules = rulesOf(policy);
       if (direction === "Egress") egressNamed ||= named(rules);
       for (const rule of rules)
-        for (const p of rule.peers ?? []) {
-          if (seen.has(p.key)) continue;
-          seen.add(p.key);
-          const tag = `${seen.size},`;
-          for (const c of this.peerBits(p).indices()) peer[c] += tag;
-        }
+        for (const p of rule.peers ?? []) if (!distinct.has(p.key)) distinct.set(p.key, p);
     }
-    if (egressNamed) for (let c = 0; c < peer.length; c++) peer[c] += `|${portsOf(c)}`;
+    const peerIds = new SequenceIds(distinct.size + 1);
+    const selecting = new Array<number>(classes.length).fill(SequenceIds.empty);
+    let tag = 0;
+    for (const p of distinct.values()) {
+      tag++;
+      const bits = this.peerBits(p);
+      for (let c = bits.nextSet(0); c >= 0; c = bits.nextSet(c + 1))
+        selecting[c] = peerIds.extend(selecting[c]!, tag);
+    }
+    const peer = selecting.map((id, c) => (egressNamed ? `${id}|${portsOf(c)}` : String(id)));
     keys = { subject, peer };
     this.keys.set(direction, keys);
     return keys;
