@@ -77,8 +77,8 @@ interface Keyed {
 
 /** Per-key decisions kept at once (the sources of a key come close together: class order). */
 const INGRESS_ROWS = 1024;
-/** Cluster signatures kept at once (six bitsets each; a tenant's sources come together). */
-const CLUSTER_ROWS = 128;
+/** Cluster signatures kept at once (six bitsets each; a tenant's sources come together in class order). */
+const CLUSTER_ROWS = 32;
 /** Egress sides kept at once (one per source; a namespace's range questions ask the same source again). */
 const EGRESS_SIDES = 64;
 
@@ -241,18 +241,24 @@ export class TierRows {
     if (known) return known;
     const decided = tiers.map((_, t) => (t === np ? undefined : this.decidedFor(t, s)));
     const count = runs.from.length;
-    const ids = new Int32Array(count * tiers.length);
-    const walks = new Int32Array(count * 3);
-    const any: [Bitset, Bitset, Bitset] = [
-      new Bitset(this.size),
-      new Bitset(this.size),
-      new Bitset(this.size),
-    ];
-    const all: [Bitset, Bitset, Bitset] = [
-      new Bitset(this.size),
-      new Bitset(this.size),
-      new Bitset(this.size),
-    ];
+    // The oldest signature's arrays are reused: typed arrays allocated per signature (hundreds, 40 KB each
+    // at 50 000 classes) would bring on full collections of the whole heap by external memory pressure.
+    let row: ClusterIngress;
+    if (this.clusterRows.size >= CLUSTER_ROWS) {
+      const oldest = this.clusterRows.keys().next().value as string;
+      row = this.clusterRows.get(oldest)!;
+      this.clusterRows.delete(oldest);
+      for (const b of [...row.any, ...row.all]) b.words.fill(0);
+    } else {
+      const bits = () => new Bitset(this.size);
+      row = {
+        ids: new Int32Array(count * tiers.length),
+        walks: new Int32Array(count * 3),
+        any: [bits(), bits(), bits()],
+        all: [bits(), bits(), bits()],
+      };
+    }
+    const { ids, walks, any, all } = row;
     const walk = this.ids;
     for (let r = 0; r < count; r++) {
       for (let t = 0; t < tiers.length; t++) {
@@ -272,9 +278,6 @@ export class TierRows {
         if (f & 2) setRange(all[x]!.words, from, to);
       }
     }
-    const row = { ids, walks, any, all };
-    if (this.clusterRows.size >= CLUSTER_ROWS)
-      this.clusterRows.delete(this.clusterRows.keys().next().value as string);
     this.clusterRows.set(signature, row);
     return row;
   }
