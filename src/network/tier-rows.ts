@@ -124,6 +124,8 @@ export class TierRows {
       first: number,
       end: number,
     ) => void,
+    /** Cluster signatures kept at once (the tests make it 1, so that every other source reuses arrays). */
+    private readonly clusterCapacity = CLUSTER_ROWS,
   ) {
     this.size = evaluator.size;
     this.walks = evaluator.tiers.map(() => ({ ids: [], count: 0 }));
@@ -244,7 +246,7 @@ export class TierRows {
     // The oldest signature's arrays are reused: typed arrays allocated per signature (hundreds, 40 KB each
     // at 50 000 classes) would bring on full collections of the whole heap by external memory pressure.
     let row: ClusterIngress;
-    if (this.clusterRows.size >= CLUSTER_ROWS) {
+    if (this.clusterRows.size >= this.clusterCapacity) {
       const oldest = this.clusterRows.keys().next().value as string;
       row = this.clusterRows.get(oldest)!;
       this.clusterRows.delete(oldest);
