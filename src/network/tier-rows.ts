@@ -109,7 +109,7 @@ export class TierRows {
   /** Per walk id: 1 when it allows something, 2 everything. */
   private readonly walkFlags: number[] = [];
   /** Per tier, per peer key of the source, the decision id per subject key id. */
-  private readonly decided: Map<string, Map<number, number>>[];
+  private readonly decided: Map<string | number, Map<number, number>>[];
   private readonly ids: Int32Array;
 
   constructor(
@@ -224,7 +224,7 @@ export class TierRows {
     let ids = cache.get(key);
     if (!ids) {
       ids = new Map();
-      if (cache.size >= INGRESS_ROWS) cache.delete(cache.keys().next().value as string);
+      if (cache.size >= INGRESS_ROWS) cache.delete(cache.keys().next().value as string | number);
       cache.set(key, ids);
     }
     return ids;
@@ -459,7 +459,7 @@ export class TierRows {
   /** Every class by its tuple of per-tier subject (or peer) keys for a direction. */
   private intern(direction: Direction, side: "subject" | "peer"): Keyed {
     const tiers = this.evaluator.tiers;
-    const keyIds = tiers.map(() => new Map<string, number>());
+    const keyIds = tiers.map(() => new Map<string | number, number>());
     const reps: number[][] = tiers.map(() => []);
     // Per-tier key ids are below the class count: the tuple is a sequence of them.
     const tuples = new SequenceIds(this.size + 1);

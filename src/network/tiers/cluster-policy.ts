@@ -273,17 +273,19 @@ export class ClusterPolicyTier implements PolicyTier {
     return this.sigs;
   }
 
-  subjectKey(direction: Direction, subject: number): string {
+  subjectKey(direction: Direction, subject: number): string | number {
     const sig = this.signatures();
     const d = direction === "Ingress" ? 0 : 1;
     // A named port is the destination's: the subject's own ports for ingress.
-    return `${sig.list[d]![subject]}${sig.ports && d === 0 ? `:${sig.ports[subject]}` : ""}`;
+    const list = sig.list[d]![subject]!;
+    return sig.ports && d === 0 ? `${list}:${sig.ports[subject]}` : list;
   }
 
-  peerKey(direction: Direction, peer: number): string {
+  peerKey(direction: Direction, peer: number): string | number {
     const sig = this.signatures();
     const d = direction === "Ingress" ? 0 : 1;
-    return `${sig.peer[d]![peer]}${sig.ports && d === 1 ? `:${sig.ports[peer]}` : ""}`;
+    const selecting = sig.peer[d]![peer]!;
+    return sig.ports && d === 1 ? `${selecting}:${sig.ports[peer]}` : selecting;
   }
 
   decide(direction: Direction, subject: number, peer: number): TierDecision | undefined {

@@ -108,14 +108,14 @@ export class NetworkPolicyTier implements PolicyTier {
     return out;
   }
 
-  private readonly keys = new Map<Direction, { subject: string[]; peer: string[] }>();
+  private readonly keys = new Map<Direction, { subject: (string | number)[]; peer: (string | number)[] }>();
 
   /**
    * Per class, for a direction: the policies that apply to it as a subject (and its ports when one of their
    * rules names a port toward it), and, as a peer, which of the direction's rule peers select it (and its
    * ports when an egress rule names one): what a decision reads of each end.
    */
-  private keysOf(direction: Direction): { subject: string[]; peer: string[] } {
+  private keysOf(direction: Direction): { subject: (string | number)[]; peer: (string | number)[] } {
     let keys = this.keys.get(direction);
     if (keys) return keys;
     const { classes } = this.table;
@@ -130,13 +130,16 @@ export class NetworkPolicyTier implements PolicyTier {
       rules.some((r) => r.ports.some((x) => typeof x.port === "string"));
     // Numbered, not spelled out: the applying policies and the selecting peers as sequence ids.
     const policyIds = new SequenceIds(this.policies.reduce((max, p) => Math.max(max, p.id), 0) + 1);
-    const subject = classes.map((_, c) => {
+    const naming = new Set(this.policies.filter((p) => direction === "Ingress" && named(rulesOf(p))));
+    const subject = classes.map((_, c): string | number => {
       const policies = this.applying(c, direction);
       let id = SequenceIds.empty;
-      for (const p of policies) id = policyIds.extend(id, p.id);
-      return direction === "Ingress" && policies.some((p) => named(rulesOf(p)))
-        ? `${id}|${portsOf(c)}`
-        : String(id);
+      let withPorts = false;
+      for (let i = 0; i < policies.length; i++) {
+        id = policyIds.extend(id, policies[i]!.id);
+        withPorts ||= naming.has(policies[i]!);
+      }
+      return withPorts ? `${id}|${portsOf(c)}` : id;
     });
     // Inverted: each distinct peer adds its number to the classes it selects.
     const distinct = new Map<string, CompiledPeer>();
@@ -156,17 +159,17 @@ export class NetworkPolicyTier implements PolicyTier {
       for (let c = bits.nextSet(0); c >= 0; c = bits.nextSet(c + 1))
         selecting[c] = peerIds.extend(selecting[c]!, tag);
     }
-    const peer = selecting.map((id, c) => (egressNamed ? `${id}|${portsOf(c)}` : String(id)));
+    const peer = selecting.map((id, c): string | number => (egressNamed ? `${id}|${portsOf(c)}` : id));
     keys = { subject, peer };
     this.keys.set(direction, keys);
     return keys;
   }
 
-  subjectKey(direction: Direction, subject: number): string {
+  subjectKey(direction: Direction, subject: number): string | number {
     return this.keysOf(direction).subject[subject]!;
   }
 
-  peerKey(direction: Direction, peer: number): string {
+  peerKey(direction: Direction, peer: number): string | number {
     return this.keysOf(direction).peer[peer]!;
   }
 
