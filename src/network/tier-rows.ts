@@ -76,7 +76,7 @@ interface Keyed {
 }
 
 /** Per-key decisions kept at once (the sources of a key come close together: class order). */
-const INGRESS_ROWS = 1024;
+const DECIDED_KEYS = 1024;
 /** Cluster signatures kept at once (six bitsets each; a tenant's sources come together in class order). */
 const CLUSTER_ROWS = 32;
 /** Egress sides kept at once (one per source; a namespace's range questions ask the same source again). */
@@ -110,6 +110,7 @@ export class TierRows {
   private readonly walkFlags: number[] = [];
   /** Per tier, per peer key of the source, the decision id per subject key id. */
   private readonly decided: Map<string | number, Map<number, number>>[];
+  /** Scratch: one decision id per tier, for a walk. */
   private readonly ids: Int32Array;
 
   constructor(
@@ -138,7 +139,8 @@ export class TierRows {
   /**
    * Source s's exact row written into `any` and `all`, over the words of destinations [first, end) (as
    * Rows.rowInto: bits of the boundary words outside the range are never read). Nothing is allocated per
-   * call but the egress side of a source some cluster-scoped policy selects for egress.
+   * call but a signature's masks on first sight (until CLUSTER_ROWS are kept; then the oldest's are reused)
+   * and the egress side of a source some cluster-scoped policy selects for egress.
    */
   rowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
     this.runs ??= this.buildRuns();
@@ -224,7 +226,7 @@ export class TierRows {
     let ids = cache.get(key);
     if (!ids) {
       ids = new Map();
-      if (cache.size >= INGRESS_ROWS) cache.delete(cache.keys().next().value as string | number);
+      if (cache.size >= DECIDED_KEYS) cache.delete(cache.keys().next().value as string | number);
       cache.set(key, ids);
     }
     return ids;
