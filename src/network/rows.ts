@@ -193,19 +193,25 @@ export class Rows {
   }
 
   /**
-   * NetworkPolicy's ingress side alone for source class s: the destinations whose ingress policies may allow
-   * it something (or isolate nothing) and those that allow it everything (port-less rules; exact when set).
+   * NetworkPolicy's ingress side alone for source class s, written into `any` and `all` over the words of
+   * [first, end) (as rowInto): the destinations whose ingress policies may allow it something (or isolate
+   * nothing) and those that allow it everything (port-less rules; exact when set).
    */
-  ingressOf(s: number): Side {
-    const any = this.ingressBaseAny.clone();
-    const all = this.ingressBaseAll.clone();
+  ingressInto(s: number, any: Bitset, all: Bitset, first = 0, end = this.evaluator.size): void {
+    const A = any.words;
+    const L = all.words;
+    const w0 = first >>> 5;
+    const w1 = (end + 31) >>> 5;
+    A.set(this.ingressBaseAny.words.subarray(w0, w1), w0);
+    L.set(this.ingressBaseAll.words.subarray(w0, w1), w0);
+    const lo = w0 << 5;
+    const hi = w1 << 5;
     for (const g of this.groupsOf[s]!) {
-      if (g.anyBits) any.or(g.anyBits);
-      else for (const d of g.any) any.set(d);
-      if (g.allBits) all.or(g.allBits);
-      else for (const d of g.all) all.set(d);
+      if (g.anyBits) orMasked(A, g.anyBits.words, undefined, w0, w1);
+      else setListed(any, g.any, lo, hi, undefined);
+      if (g.allBits) orMasked(L, g.allBits.words, undefined, w0, w1);
+      else setListed(all, g.all, lo, hi, undefined);
     }
-    return { any, all };
   }
 
   /**
@@ -259,7 +265,7 @@ export class Rows {
     this.tierRows ??= new TierRows(
       this.evaluator,
       (c) => this.egressOf(c),
-      (c) => this.ingressOf(c),
+      (c, any, all, first, end) => this.ingressInto(c, any, all, first, end),
     );
     this.tierRows.rowInto(s, any, all, first, end);
   }

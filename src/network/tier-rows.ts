@@ -5,21 +5,26 @@
  * - ingress: a tier's decision reads the destination only through its subject key and the source only
  *   through its peer key (PolicyTier.subjectKey / peerKey). Classes are in namespace order, so the
  *   destinations fall into runs whose subject keys agree in every tier but NetworkPolicy's (cluster-scoped
- *   subjects are mostly whole namespaces). For the sources of one ingress signature (their peer keys in
- *   every tier), each tier decides once per subject key; within a run NetworkPolicy's word is, by its bitset
- *   rows, nothing, everything or not selected — three walks through the tiers, applied to the run's words
- *   at once — or, for the few destinations some port-restricted rule admits, its exact decision;
+ *   subjects are mostly whole namespaces). Within a run NetworkPolicy's word is, by its bitset rows, nothing,
+ *   everything or not selected — or, for the few destinations some port-restricted rule admits, its exact
+ *   decision. So for the sources of one cluster signature (their peer keys in every tier but NetworkPolicy's)
+ *   each tier decides once per run, and three walks through the tiers per run give, per NetworkPolicy word,
+ *   the destinations the walk allows something and everything: masks over the classes. A source's ingress
+ *   side is then its NetworkPolicy bitset rows selecting among its signature's masks, a word at a time;
  * - egress: when no cluster-scoped policy applies to s's egress, NetworkPolicy's egress rows bound it (any:
  *   may allow, all: allows everything); otherwise it is judged once per distinct tuple of the destinations'
  *   egress peer keys.
  * all = egress all ∧ ingress all; any = egress all ∧ ingress any, and the destinations both sides may allow
- * but the egress side not fully are judged exactly. Equal to evaluating every pair
+ * but the egress side not fully are judged exactly: s's egress connections toward d are one of a few per
+ * source (one per tuple of d's egress peer keys) and the ingress ones one per walk, so the verdict of each
+ * (egress connections, walk) pair is composed once. Equal to evaluating every pair
  * (test/network/tier-property.test.ts).
  */
 import { Bitset } from "./bitset.js";
 import { ConnSet } from "./conns.js";
 import type { Evaluator } from "./evaluate.js";
 import type { Direction } from "./policies.js";
+import { SequenceIds } from "./sequence-ids.js";
 import { composeTiers, type TierDecision, tierKey } from "./tier.js";
 
 export interface RowSides {
@@ -27,10 +32,18 @@ export interface RowSides {
   all: Bitset;
 }
 
-/** What destinations' ingress admits from the sources of one ingress signature. */
-interface IngressRow extends RowSides {
-  /** The connections destination d admits. */
-  conns(d: number): ConnSet;
+/** What the tiers but NetworkPolicy decide of the ingress of every destination, for one cluster signature. */
+interface ClusterIngress {
+  /** Per run, per tier, its decision id (NetworkPolicy's slot: unused). */
+  ids: Int32Array;
+  /** Per run, per NetworkPolicy word (0 not selected, 1 nothing, 2 everything), its walk id. */
+  walks: Int32Array;
+  /**
+   * Per NetworkPolicy word (0 not selected, 1 nothing, 2 everything), the destinations whose walk allows
+   * something (any) and everything (all).
+   */
+  any: [Bitset, Bitset, Bitset];
+  all: [Bitset, Bitset, Bitset];
 }
 
 /** Maximal ranges of classes whose subject keys agree in every tier but NetworkPolicy's. */
@@ -62,8 +75,10 @@ interface Keyed {
   reps: number[][];
 }
 
-/** Ingress rows kept at once (they are reused by the sources of a signature, which come close together). */
-const INGRESS_ROWS = 1024;
+/** Per-key decisions kept at once (the sources of a key come close together: class order). */
+const DECIDED_KEYS = 1024;
+/** Cluster signatures kept at once (six bitsets each; a tenant's sources come together in class order). */
+const CLUSTER_ROWS = 32;
 /** Egress sides kept at once (one per source; a namespace's range questions ask the same source again). */
 const EGRESS_SIDES = 64;
 
@@ -71,11 +86,20 @@ export class TierRows {
   private readonly size: number;
   private runs?: Runs;
   private egressPeers?: Keyed;
-  private readonly ingressRows = new Map<string, IngressRow>();
-  private readonly egressSides = new Map<
-    number,
-    { eAny: Bitset; eAll: Bitset; egressConns: (d: number) => ConnSet }
-  >();
+  private readonly clusterRows = new Map<string, ClusterIngress>();
+  private readonly egressSides = new Map<number, RowSides>();
+  /** NetworkPolicy's ingress side of the current source (scratch, over the asked words). */
+  private readonly npAny: Bitset;
+  private readonly npAll: Bitset;
+  /** Per tuple of egress peer keys, the id of the current source's egress connections (valid when stamped). */
+  private egressConnOf = new Int32Array(0);
+  private egressStamp = new Int32Array(0);
+  private stamp = 0;
+  private stampedSource = -1;
+  /** Egress connections by value, as ids (0 none, 1 all), and the flags of each (egress id, walk) pair. */
+  private readonly connIds = new Map<string, number>();
+  private readonly conns: ConnSet[] = [ConnSet.none, ConnSet.all];
+  private readonly pairFlags: Int8Array[] = [];
   private readonly decisionIds = new WeakMap<TierDecision, number>();
   private readonly decisionByValue = new Map<string, number>();
   private readonly decisions: (TierDecision | undefined)[] = [undefined, undefined, undefined];
@@ -84,83 +108,197 @@ export class TierRows {
   private readonly walked: ConnSet[] = [];
   /** Per walk id: 1 when it allows something, 2 everything. */
   private readonly walkFlags: number[] = [];
-  /** Per tier, per peer key of the source, the decision id per subject key (-1: not asked yet). */
-  private readonly decided: Map<string, Int32Array>[];
+  /** Per tier, per peer key of the source, the decision id per subject key id. */
+  private readonly decided: Map<string | number, Map<number, number>>[];
+  /** Scratch: one decision id per tier, for a walk. */
+  private readonly ids: Int32Array;
 
   constructor(
     private readonly evaluator: Evaluator,
     /** NetworkPolicy's egress rows (Rows.egressOf). */
     private readonly networkPolicyEgress: (s: number) => RowSides,
-    /** NetworkPolicy's ingress side (Rows.ingressOf). */
-    private readonly networkPolicyIngress: (s: number) => RowSides,
+    /** NetworkPolicy's ingress side written over the words of [first, end) (Rows.ingressInto). */
+    private readonly networkPolicyIngress: (
+      s: number,
+      any: Bitset,
+      all: Bitset,
+      first: number,
+      end: number,
+    ) => void,
+    /** Cluster signatures kept at once (the tests make it 1, so that every other source reuses arrays). */
+    private readonly clusterCapacity = CLUSTER_ROWS,
   ) {
     this.size = evaluator.size;
     this.walks = evaluator.tiers.map(() => ({ ids: [], count: 0 }));
     this.decided = evaluator.tiers.map(() => new Map());
+    this.ids = new Int32Array(evaluator.tiers.length);
+    this.npAny = new Bitset(this.size);
+    this.npAll = new Bitset(this.size);
   }
 
   /**
    * Source s's exact row written into `any` and `all`, over the words of destinations [first, end) (as
    * Rows.rowInto: bits of the boundary words outside the range are never read). Nothing is allocated per
-   * call: the ingress rows are kept per signature, the egress sides are NetworkPolicy's rows.
+   * call but a signature's masks on first sight (until CLUSTER_ROWS are kept; then the oldest's are reused)
+   * and the egress side of a source some cluster-scoped policy selects for egress.
    */
   rowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
-    const ingress = this.ingressRow(s);
-    const { eAny, eAll, egressConns } = this.egressSide(s);
+    this.runs ??= this.buildRuns();
+    const runs = this.runs;
+    const np = this.evaluator.tiers.indexOf(this.evaluator.networkPolicy);
+    const cluster = this.clusterIngress(s);
+    const npDecided = this.decidedFor(np, s);
+    this.networkPolicyIngress(s, this.npAny, this.npAll, first, end);
+    const egress = this.egressSide(s);
     const A = any.words;
     const L = all.words;
-    const EA = eAny.words;
-    const EL = eAll.words;
-    const IA = ingress.any.words;
-    const IL = ingress.all.words;
+    const EA = egress.any.words;
+    const EL = egress.all.words;
+    const SA = this.npAny.words;
+    const SL = this.npAll.words;
+    const ISO = runs.npIsolated.words;
+    const [a0, a1, a2] = cluster.any.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
+    const [l0, l1, l2] = cluster.all.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
     const w1 = (end + 31) >>> 5;
     for (let w = first >>> 5; w < w1; w++) {
-      A[w] = EL[w]! & IA[w]!;
-      L[w] = EL[w]! & IL[w]!;
+      // Egress allows nothing here (its `all` is within its `any`).
+      if (EA[w] === 0) {
+        A[w] = 0;
+        L[w] = 0;
+        continue;
+      }
+      const iso = ISO[w]!;
+      const none = iso & ~SA[w]!;
+      const every = iso & SL[w]!;
+      let ia = (~iso & a0[w]!) | (none & a1[w]!) | (every & a2[w]!);
+      let il = (~iso & l0[w]!) | (none & l1[w]!) | (every & l2[w]!);
+      // Some port-restricted NetworkPolicy rule admits something: its exact decision, walked.
+      let partial = iso & SA[w]! & ~SL[w]!;
+      while (partial !== 0) {
+        const bit = partial & -partial;
+        partial &= partial - 1;
+        const d = (w << 5) + (31 - Math.clz32(bit));
+        const f = this.walkFlags[this.partialWalk(cluster, npDecided, s, d)]!;
+        if (f & 1) ia |= bit;
+        if (f & 2) il |= bit;
+      }
+      A[w] = EL[w]! & ia;
+      L[w] = EL[w]! & il;
       // Both sides may allow something, the egress side not everything: judged exactly.
-      let open = EA[w]! & IA[w]! & ~EL[w]!;
+      let open = EA[w]! & ia & ~EL[w]!;
       while (open !== 0) {
         const bit = open & -open;
         open &= open - 1;
         const d = (w << 5) + (31 - Math.clz32(bit));
-        const c = egressConns(d).intersect(ingress.conns(d));
-        if (!c.isEmpty()) A[w]! |= bit;
-        if (c.isAll()) L[w]! |= bit;
+        // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
+        const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
+        const walk =
+          x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, npDecided, s, d);
+        const f = this.pairFlagsOf(this.egressConnId(s, d), walk);
+        if (f & 1) A[w]! |= bit;
+        if (f & 2) L[w]! |= bit;
       }
     }
   }
 
-  /** What s's egress may allow (eAny) and allows fully (eAll), and exactly toward one destination. */
-  private egressSide(s: number): { eAny: Bitset; eAll: Bitset; egressConns: (d: number) => ConnSet } {
+  /** The walk of d's ingress from s where a port-restricted NetworkPolicy rule admits something. */
+  private partialWalk(cluster: ClusterIngress, npDecided: Map<number, number>, s: number, d: number): number {
+    const runs = this.runs!;
+    const tiers = this.evaluator.tiers;
+    const np = tiers.indexOf(this.evaluator.networkPolicy);
+    const ids = this.ids;
+    const base = runs.of[d]! * tiers.length;
+    for (let t = 0; t < tiers.length; t++) ids[t] = cluster.ids[base + t]!;
+    const j = runs.npKey[d]!;
+    ids[np] = npDecided.get(j) ?? this.decisionFor(npDecided, np, j, runs.npReps[j]!, s);
+    const walk = this.walkOf(ids);
+    if (this.walkFlags[walk] === undefined) this.walkFlagsOf(walk, ids);
+    return walk;
+  }
+
+  /**
+   * Tier t's decisions from sources with s's peer key, by subject key id: sparse, as NetworkPolicy is asked
+   * only about the few destinations a port-restricted rule admits, among thousands of subject keys.
+   */
+  private decidedFor(t: number, s: number): Map<number, number> {
+    const key = tierKey(this.evaluator.tiers[t]!, "peer", "Ingress", s);
+    const cache = this.decided[t]!;
+    let ids = cache.get(key);
+    if (!ids) {
+      ids = new Map();
+      if (cache.size >= DECIDED_KEYS) cache.delete(cache.keys().next().value as string | number);
+      cache.set(key, ids);
+    }
+    return ids;
+  }
+
+  /**
+   * What the tiers but NetworkPolicy decide of every destination's ingress from the sources of s's cluster
+   * signature: each tier once per run, then per NetworkPolicy word the walk's verdict as masks.
+   */
+  private clusterIngress(s: number): ClusterIngress {
+    const tiers = this.evaluator.tiers;
+    const runs = this.runs!;
+    const np = tiers.indexOf(this.evaluator.networkPolicy);
+    const signature = tiers.map((tier, t) => (t === np ? "" : tierKey(tier, "peer", "Ingress", s))).join("#");
+    const known = this.clusterRows.get(signature);
+    if (known) return known;
+    const decided = tiers.map((_, t) => (t === np ? undefined : this.decidedFor(t, s)));
+    const count = runs.from.length;
+    // The oldest signature's arrays are reused: typed arrays allocated per signature (hundreds, 40 KB each
+    // at 50 000 classes) would bring on full collections of the whole heap by external memory pressure.
+    let row: ClusterIngress;
+    if (this.clusterRows.size >= this.clusterCapacity) {
+      const oldest = this.clusterRows.keys().next().value as string;
+      row = this.clusterRows.get(oldest)!;
+      this.clusterRows.delete(oldest);
+      for (const b of [...row.any, ...row.all]) b.words.fill(0);
+    } else {
+      const bits = () => new Bitset(this.size);
+      row = {
+        ids: new Int32Array(count * tiers.length),
+        walks: new Int32Array(count * 3),
+        any: [bits(), bits(), bits()],
+        all: [bits(), bits(), bits()],
+      };
+    }
+    const { ids, walks, any, all } = row;
+    const walk = this.ids;
+    for (let r = 0; r < count; r++) {
+      for (let t = 0; t < tiers.length; t++) {
+        if (t === np) continue;
+        const j = runs.parts[t]![r]!;
+        walk[t] = decided[t]!.get(j) ?? this.decisionFor(decided[t]!, t, j, runs.reps[t]![j]!, s);
+        ids[r * tiers.length + t] = walk[t]!;
+      }
+      const from = runs.from[r]!;
+      const to = runs.to[r]!;
+      for (let x = 0; x < 3; x++) {
+        walk[np] = x;
+        const id = this.walkOf(walk);
+        walks[r * 3 + x] = id;
+        const f = this.walkFlags[id] ?? this.walkFlagsOf(id, walk);
+        if (f & 1) setRange(any[x]!.words, from, to);
+        if (f & 2) setRange(all[x]!.words, from, to);
+      }
+    }
+    this.clusterRows.set(signature, row);
+    return row;
+  }
+
+  /** What s's egress may allow (eAny) and allows fully (eAll). */
+  private egressSide(s: number): RowSides {
     const ev = this.evaluator;
+    // Only NetworkPolicy may decide s's egress: its rows bound it.
+    if (!ev.admin?.applying(s, "Egress").length && !ev.baseline?.applying(s, "Egress").length)
+      return this.networkPolicyEgress(s);
     const known = this.egressSides.get(s);
     if (known) return known;
-    // What s's egress allows toward d, once per tuple of d's egress peer keys (all s's egress can tell).
-    this.egressPeers ??= this.intern("Egress", "peer");
-    const peers = this.egressPeers.of;
-    const memo = new Map<number, ConnSet>();
-    const egressConns = (d: number) => {
-      let c = memo.get(peers[d]!);
-      if (!c) {
-        c = ev.egress(s, d);
-        memo.set(peers[d]!, c);
-      }
-      return c;
-    };
-    let side: { eAny: Bitset; eAll: Bitset; egressConns: (d: number) => ConnSet };
-    if (!ev.admin?.applying(s, "Egress").length && !ev.baseline?.applying(s, "Egress").length) {
-      // Only NetworkPolicy may decide s's egress: its rows bound it.
-      const np = this.networkPolicyEgress(s);
-      side = { eAny: np.any, eAll: np.all, egressConns };
-    } else {
-      const eAny = new Bitset(this.size);
-      const eAll = new Bitset(this.size);
-      for (let d = 0; d < this.size; d++) {
-        const c = egressConns(d);
-        if (!c.isEmpty()) eAny.set(d);
-        if (c.isAll()) eAll.set(d);
-      }
-      side = { eAny, eAll, egressConns };
+    const side = { any: new Bitset(this.size), all: new Bitset(this.size) };
+    for (let d = 0; d < this.size; d++) {
+      const c = this.egressConnId(s, d);
+      if (c !== 0) side.any.set(d);
+      if (c === 1) side.all.set(d);
     }
     if (this.egressSides.size >= EGRESS_SIDES)
       this.egressSides.delete(this.egressSides.keys().next().value as number);
@@ -168,92 +306,48 @@ export class TierRows {
     return side;
   }
 
-  private ingressRow(s: number): IngressRow {
-    const tiers = this.evaluator.tiers;
-    this.runs ??= this.buildRuns();
-    const runs = this.runs;
-    const keys = tiers.map((tier) => tierKey(tier, "peer", "Ingress", s));
-    const signature = keys.join("#");
-    let row = this.ingressRows.get(signature);
-    if (row) return row;
-    // A tier's decisions depend on the source only through its own peer key: kept per tier and key.
-    const decided = keys.map((key, t) => {
-      const cache = this.decided[t]!;
-      let ids = cache.get(key);
-      if (!ids) {
-        ids = new Int32Array(runs.reps[t]!.length).fill(-1);
-        if (cache.size >= INGRESS_ROWS) cache.delete(cache.keys().next().value as string);
-        cache.set(key, ids);
-      }
-      return ids;
-    });
-    const np = tiers.indexOf(this.evaluator.networkPolicy);
-    const side = this.networkPolicyIngress(s);
-    const iso = runs.npIsolated.words;
-    const sAny = side.any.words;
-    const sAll = side.all.words;
-    const any = new Bitset(this.size);
-    const all = new Bitset(this.size);
-    const A = any.words;
-    const L = all.words;
-    const ids = new Int32Array(tiers.length);
-    /** NetworkPolicy's decision id for class d (0 not selected, 1 nothing, 2 everything, else exact). */
-    const npId = (d: number): number => {
-      if (!runs.npIsolated.has(d)) return 0;
-      if (!side.any.has(d)) return 1;
-      if (side.all.has(d)) return 2;
-      const j = runs.npKey[d]!;
-      const id = decided[np]![j]!;
-      return id >= 0 ? id : this.decisionFor(decided[np]!, np, j, runs.npReps[j]!, s);
-    };
-    const runIds = (r: number) => {
-      for (let t = 0; t < tiers.length; t++) {
-        if (t === np) continue;
-        const j = runs.parts[t]![r]!;
-        const id = decided[t]![j]!;
-        ids[t] = id >= 0 ? id : this.decisionFor(decided[t]!, t, j, runs.reps[t]![j]!, s);
-      }
-    };
-    for (let r = 0; r < runs.from.length; r++) {
-      runIds(r);
-      const from = runs.from[r]!;
-      const to = runs.to[r]!;
-      for (let x = 0; x < 3; x++) {
-        ids[np] = x;
-        const f = this.flagsOf(ids);
-        if (f === 0) continue;
-        // The run's destinations in NetworkPolicy state x, a word at a time.
-        for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
-          const m = wordMask(w, from, to);
-          const inState = x === 0 ? ~iso[w]! : x === 1 ? iso[w]! & ~sAny[w]! : iso[w]! & sAll[w]!;
-          if (f & 1) A[w]! |= inState & m;
-          if (f & 2) L[w]! |= inState & m;
-        }
-      }
-      // Some port-restricted rule admits something: NetworkPolicy's exact decision.
-      for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
-        let partial = iso[w]! & sAny[w]! & ~sAll[w]! & wordMask(w, from, to);
-        while (partial !== 0) {
-          const d = (w << 5) + (31 - Math.clz32(partial & -partial));
-          partial &= partial - 1;
-          ids[np] = npId(d);
-          const f = this.flagsOf(ids);
-          if (f & 1) A[w]! |= 1 << (d & 31);
-          if (f & 2) L[w]! |= 1 << (d & 31);
-        }
-      }
+  /** The id of what s's egress allows toward d, judged once per tuple of d's egress peer keys (all s can tell). */
+  private egressConnId(s: number, d: number): number {
+    this.egressPeers ??= this.intern("Egress", "peer");
+    const peers = this.egressPeers;
+    if (this.egressStamp.length !== peers.count) {
+      this.egressStamp = new Int32Array(peers.count);
+      this.egressConnOf = new Int32Array(peers.count);
     }
-    const conns = (d: number): ConnSet => {
-      runIds(runs.of[d]!);
-      ids[np] = npId(d);
-      this.flagsOf(ids);
-      return this.walked[this.walkOf(ids)]!;
-    };
-    row = { any, all, conns };
-    if (this.ingressRows.size >= INGRESS_ROWS)
-      this.ingressRows.delete(this.ingressRows.keys().next().value as string);
-    this.ingressRows.set(signature, row);
-    return row;
+    if (s !== this.stampedSource) {
+      this.stampedSource = s;
+      this.stamp++;
+    }
+    const k = peers.of[d]!;
+    if (this.egressStamp[k] === this.stamp) return this.egressConnOf[k]!;
+    const c = this.evaluator.egress(s, d);
+    let id = c.isEmpty() ? 0 : c.isAll() ? 1 : this.connIds.get(c.toString());
+    if (id === undefined) {
+      id = this.conns.length;
+      this.conns.push(c);
+      this.connIds.set(c.toString(), id);
+    }
+    this.egressStamp[k] = this.stamp;
+    this.egressConnOf[k] = id;
+    return id;
+  }
+
+  /** The flags of egress connections `conn` ∩ walk `walk`'s (1: something, 2: everything), composed once. */
+  private pairFlagsOf(conn: number, walk: number): number {
+    let row = this.pairFlags[conn];
+    if (!row || walk >= row.length) {
+      const grown = new Int8Array(Math.max(64, 2 * (walk + 1))).fill(-1);
+      if (row) grown.set(row);
+      row = grown;
+      this.pairFlags[conn] = row;
+    }
+    let f = row[walk]!;
+    if (f < 0) {
+      const c = this.conns[conn]!.intersect(this.walked[walk]!);
+      f = (c.isEmpty() ? 0 : 1) | (c.isAll() ? 2 : 0);
+      row[walk] = f;
+    }
+    return f;
   }
 
   /** The walk id of one decision per tier. */
@@ -261,12 +355,6 @@ export class TierRows {
     let walk = ids[0]!;
     for (let t = 1; t < ids.length; t++) walk = this.step(t, walk, ids[t]!);
     return walk;
-  }
-
-  /** The flags of a walk (1: it allows something, 2: everything), composed on first sight. */
-  private flagsOf(ids: Int32Array): number {
-    const walk = this.walkOf(ids);
-    return this.walkFlags[walk] ?? this.walkFlagsOf(walk, ids);
   }
 
   /** The runs of classes, NetworkPolicy's subject keys, and the decisions settleable from its rows. */
@@ -310,9 +398,9 @@ export class TierRows {
   }
 
   /** Tier t's decision for its subject key j (a class with it: `rep`) from source s, remembered in `decided`. */
-  private decisionFor(decided: Int32Array, t: number, j: number, rep: number, s: number): number {
+  private decisionFor(decided: Map<number, number>, t: number, j: number, rep: number, s: number): number {
     const id = this.decisionId(this.evaluator.tiers[t]!.decide("Ingress", rep, s));
-    decided[j] = id;
+    decided.set(j, id);
     return id;
   }
 
@@ -373,13 +461,16 @@ export class TierRows {
   /** Every class by its tuple of per-tier subject (or peer) keys for a direction. */
   private intern(direction: Direction, side: "subject" | "peer"): Keyed {
     const tiers = this.evaluator.tiers;
-    const keyIds = tiers.map(() => new Map<string, number>());
+    const keyIds = tiers.map(() => new Map<string | number, number>());
     const reps: number[][] = tiers.map(() => []);
-    const tupleIds = new Map<string, number>();
+    // Per-tier key ids are below the class count: the tuple is a sequence of them.
+    const tuples = new SequenceIds(this.size + 1);
+    const tupleIds = new Map<number, number>();
     const parts: number[][] = tiers.map(() => []);
     const of = new Int32Array(this.size);
     const ids = new Array<number>(tiers.length);
     for (let c = 0; c < this.size; c++) {
+      let tuple = SequenceIds.empty;
       for (let t = 0; t < tiers.length; t++) {
         const tier = tiers[t]!;
         const key = tierKey(tier, side, direction, c);
@@ -390,8 +481,8 @@ export class TierRows {
           reps[t]!.push(c);
         }
         ids[t] = id;
+        tuple = tuples.extend(tuple, id);
       }
-      const tuple = ids.join(",");
       let k = tupleIds.get(tuple);
       if (k === undefined) {
         k = tupleIds.size;
@@ -404,10 +495,12 @@ export class TierRows {
   }
 }
 
-/** The bits of word w that lie in [from, to). */
-function wordMask(w: number, from: number, to: number): number {
-  const lo = Math.max(from - (w << 5), 0);
-  const hi = Math.min(to - (w << 5), 32);
-  const upper = hi === 32 ? 0xffffffff : (1 << hi) - 1;
-  return (upper & ~((1 << lo) - 1)) | 0;
+/** Sets bits [from, to) of `words`. */
+function setRange(words: Uint32Array, from: number, to: number): void {
+  for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
+    const lo = Math.max(from - (w << 5), 0);
+    const hi = Math.min(to - (w << 5), 32);
+    const upper = hi === 32 ? 0xffffffff : (1 << hi) - 1;
+    words[w]! |= upper & ~((1 << lo) - 1);
+  }
 }

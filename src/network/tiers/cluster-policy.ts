@@ -28,6 +28,7 @@ import type {
 import { ConnSet, type Protocol } from "../conns.js";
 import type { PeerIndex } from "../peers.js";
 import type { Direction } from "../policies.js";
+import { SequenceIds } from "../sequence-ids.js";
 import type { PolicyTier, TierDecision, TierName, TierVerdict } from "../tier.js";
 
 export interface ClusterTierOptions {
@@ -230,19 +231,22 @@ export class ClusterPolicyTier implements PolicyTier {
           for (const peer of r.peers) distinct.add(this.peerBits(peer));
           named ||= r.ports?.some((x) => x.type === "named") ?? false;
         }
-      // Inverted: each distinct peer adds its number to the classes it selects.
-      const keys = new Array<string>(n).fill("P");
+      // Inverted: each distinct peer adds its number to the classes it selects (as sequence ids).
+      const peerIds = new SequenceIds(distinct.size + 1);
+      peers.fill(SequenceIds.empty);
       let tag = 0;
       for (const bits of distinct) {
         tag++;
-        for (const c of bits.indices()) keys[c] += `${tag},`;
+        for (let c = bits.nextSet(0); c >= 0; c = bits.nextSet(c + 1))
+          peers[c] = peerIds.extend(peers[c]!, tag);
       }
+      const policyIds = new SequenceIds(this.policies.reduce((max, p) => Math.max(max, p.id), 0) + 1);
       const byList = new Map<number, Bitset[]>();
       for (let c = 0; c < n; c++) {
         const applying = this.applying(c, direction);
-        const l = id(`L${applying.map((p) => p.id).join(",")}`);
+        let l = SequenceIds.empty;
+        for (const p of applying) l = policyIds.extend(l, p.id);
         lists[c] = l;
-        peers[c] = id(keys[c]!);
         if (!byList.has(l)) {
           const own = new Set<Bitset>();
           for (const p of applying)
@@ -269,17 +273,19 @@ export class ClusterPolicyTier implements PolicyTier {
     return this.sigs;
   }
 
-  subjectKey(direction: Direction, subject: number): string {
+  subjectKey(direction: Direction, subject: number): string | number {
     const sig = this.signatures();
     const d = direction === "Ingress" ? 0 : 1;
     // A named port is the destination's: the subject's own ports for ingress.
-    return `${sig.list[d]![subject]}${sig.ports && d === 0 ? `:${sig.ports[subject]}` : ""}`;
+    const list = sig.list[d]![subject]!;
+    return sig.ports && d === 0 ? `${list}:${sig.ports[subject]}` : list;
   }
 
-  peerKey(direction: Direction, peer: number): string {
+  peerKey(direction: Direction, peer: number): string | number {
     const sig = this.signatures();
     const d = direction === "Ingress" ? 0 : 1;
-    return `${sig.peer[d]![peer]}${sig.ports && d === 1 ? `:${sig.ports[peer]}` : ""}`;
+    const selecting = sig.peer[d]![peer]!;
+    return sig.ports && d === 1 ? `${selecting}:${sig.ports[peer]}` : selecting;
   }
 
   decide(direction: Direction, subject: number, peer: number): TierDecision | undefined {

@@ -18,6 +18,7 @@ import type { ClassTable, EndpointClass } from "../classes.js";
 import { ConnSet } from "../conns.js";
 import type { PeerIndex } from "../peers.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "../policies.js";
+import { SequenceIds } from "../sequence-ids.js";
 import type { PolicyTier, TierDecision } from "../tier.js";
 
 export class NetworkPolicyTier implements PolicyTier {
@@ -107,14 +108,14 @@ export class NetworkPolicyTier implements PolicyTier {
     return out;
   }
 
-  private readonly keys = new Map<Direction, { subject: string[]; peer: string[] }>();
+  private readonly keys = new Map<Direction, { subject: (string | number)[]; peer: (string | number)[] }>();
 
   /**
    * Per class, for a direction: the policies that apply to it as a subject (and its ports when one of their
    * rules names a port toward it), and, as a peer, which of the direction's rule peers select it (and its
    * ports when an egress rule names one): what a decision reads of each end.
    */
-  private keysOf(direction: Direction): { subject: string[]; peer: string[] } {
+  private keysOf(direction: Direction): { subject: (string | number)[]; peer: (string | number)[] } {
     let keys = this.keys.get(direction);
     if (keys) return keys;
     const { classes } = this.table;
@@ -127,39 +128,48 @@ export class NetworkPolicyTier implements PolicyTier {
     const rulesOf = (p: CompiledPolicy) => (direction === "Ingress" ? p.ingress : p.egress);
     const named = (rules: CompiledRule[]) =>
       rules.some((r) => r.ports.some((x) => typeof x.port === "string"));
-    const subject = classes.map((_, c) => {
+    // Numbered, not spelled out: the applying policies and the selecting peers as sequence ids.
+    const policyIds = new SequenceIds(this.policies.reduce((max, p) => Math.max(max, p.id), 0) + 1);
+    const naming = new Set(this.policies.filter((p) => direction === "Ingress" && named(rulesOf(p))));
+    const subject = classes.map((_, c): string | number => {
       const policies = this.applying(c, direction);
-      const ids = policies.map((p) => p.id).join(",");
-      return direction === "Ingress" && policies.some((p) => named(rulesOf(p)))
-        ? `${ids}|${portsOf(c)}`
-        : ids;
+      let id = SequenceIds.empty;
+      let withPorts = false;
+      for (let i = 0; i < policies.length; i++) {
+        id = policyIds.extend(id, policies[i]!.id);
+        withPorts ||= naming.has(policies[i]!);
+      }
+      return withPorts ? `${id}|${portsOf(c)}` : id;
     });
     // Inverted: each distinct peer adds its number to the classes it selects.
-    const peer = classes.map(() => "");
-    const seen = new Set<string>();
+    const distinct = new Map<string, CompiledPeer>();
     let egressNamed = false;
     for (const policy of this.policies) {
       const rules = rulesOf(policy);
       if (direction === "Egress") egressNamed ||= named(rules);
       for (const rule of rules)
-        for (const p of rule.peers ?? []) {
-          if (seen.has(p.key)) continue;
-          seen.add(p.key);
-          const tag = `${seen.size},`;
-          for (const c of this.peerBits(p).indices()) peer[c] += tag;
-        }
+        for (const p of rule.peers ?? []) if (!distinct.has(p.key)) distinct.set(p.key, p);
     }
-    if (egressNamed) for (let c = 0; c < peer.length; c++) peer[c] += `|${portsOf(c)}`;
+    const peerIds = new SequenceIds(distinct.size + 1);
+    const selecting = new Array<number>(classes.length).fill(SequenceIds.empty);
+    let tag = 0;
+    for (const p of distinct.values()) {
+      tag++;
+      const bits = this.peerBits(p);
+      for (let c = bits.nextSet(0); c >= 0; c = bits.nextSet(c + 1))
+        selecting[c] = peerIds.extend(selecting[c]!, tag);
+    }
+    const peer = selecting.map((id, c): string | number => (egressNamed ? `${id}|${portsOf(c)}` : id));
     keys = { subject, peer };
     this.keys.set(direction, keys);
     return keys;
   }
 
-  subjectKey(direction: Direction, subject: number): string {
+  subjectKey(direction: Direction, subject: number): string | number {
     return this.keysOf(direction).subject[subject]!;
   }
 
-  peerKey(direction: Direction, peer: number): string {
+  peerKey(direction: Direction, peer: number): string | number {
     return this.keysOf(direction).peer[peer]!;
   }
 
