@@ -60,6 +60,8 @@ export function parseDocuments(
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     // Plain JSON parses much faster than YAML; positions are found by re-reading as YAML only when asked.
+    const list = parseJsonList(text, file);
+    if (list) return { documents: [list], diagnostics: [] };
     let value: unknown;
     let parsed = false;
     try {
@@ -448,14 +450,33 @@ export function listItems(list: RawDocument): RawDocument[] {
   // `kubectl get --raw`, client libraries): they are the list's own, without "List".
   const itemKind =
     typeof kind === "string" && kind !== "List" && kind.endsWith("List") ? kind.slice(0, -4) : undefined;
-  return items.map((item: unknown, index) => ({
-    value:
-      itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
-        ? { apiVersion, kind: itemKind, ...item }
-        : item,
-    origin: list.locate(["items", index]),
-    locate: (path: Path) => list.locate(["items", index, ...path]),
-  }));
+  return items.map(
+    (item: unknown, index) =>
+      new ListItem(
+        itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
+          ? { apiVersion, kind: itemKind, ...item }
+          : item,
+        list,
+        index,
+      ),
+  );
+}
+
+/** An item of a List: its fields are found through the list (a method, not a closure per item). */
+class ListItem implements RawDocument {
+  readonly origin: Origin;
+
+  constructor(
+    readonly value: unknown,
+    private readonly list: RawDocument,
+    private readonly index: number,
+  ) {
+    this.origin = list.locate(["items", index]);
+  }
+
+  locate(path: Path): Origin {
+    return this.list.locate(["items", this.index, ...path]);
+  }
 }
 
 /**
@@ -559,15 +580,48 @@ function parseJsonStream(
   return { documents, diagnostics };
 }
 
-function lazyJsonDocument(value: unknown, text: string, file: string, lineOffset = 0): RawDocument {
+/**
+ * A JSON List (`kubectl get -o json`, `kubefence snapshot`) read item by item: one scan of the text finds
+ * where each item of the top-level `items` array starts and ends, and each is parsed alone, with the rest of
+ * the object parsed with `items: []` in their place. Nothing walks the whole tree again (its depth is known
+ * from the scan). Anything unusual (a top-level array, a second or escaped `items` key, nesting past
+ * MAX_DEPTH, an item or the rest that does not parse alone) returns undefined: JSON.parse of the whole text
+ * then says what is wrong, exactly as before.
+ */
+function parseJsonList(text: string, file: string): RawDocument | undefined {
+  const scan = scanJsonList(text, file, 0);
+  if (!scan || scan.dubious || scan.origins.length === 0) return undefined;
+  const { open, close, starts, ends } = scan;
+  let value: Record<string, unknown>;
+  const items: unknown[] = new Array(scan.origins.length);
+  try {
+    const rest: unknown = JSON.parse(`${text.slice(0, open)}[]${text.slice(close + 1)}`);
+    if (typeof rest !== "object" || rest === null || Array.isArray(rest)) return undefined;
+    value = rest as Record<string, unknown>;
+    for (let k = 0; k < items.length; k++) items[k] = JSON.parse(text.slice(starts[k], ends[k]));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value.items) || value.items.length !== 0) return undefined;
+  value.items = items;
+  return lazyJsonDocument(value, text, file, 0, scan.origins);
+}
+
+function lazyJsonDocument(
+  value: unknown,
+  text: string,
+  file: string,
+  lineOffset = 0,
+  itemOrigins?: Origin[],
+): RawDocument {
   let located: RawDocument | undefined;
-  let items: Origin[] | undefined;
+  let items = itemOrigins;
   const locate = (path: Path): Origin => {
     if (path.length === 0) return at(file, lineOffset + 1, 1);
     // Every item of a List asks where it starts: answer from one cheap scan, not a YAML re-parse of the
     // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
     if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
-      items ??= jsonListItemOrigins(text, file, lineOffset);
+      items ??= scanJsonList(text, file, lineOffset)?.origins ?? [];
       const origin = items[path[1]];
       if (origin) return origin;
     }
@@ -581,17 +635,39 @@ function lazyJsonDocument(value: unknown, text: string, file: string, lineOffset
   return { value, origin: at(file, lineOffset + 1, 1), locate };
 }
 
+interface JsonListScan {
+  /** Where each element of the array starts (its first character, 1-based line and column). */
+  origins: Origin[];
+  /** Each element's text is [starts[k], ends[k]) (up to the `,` or `]` after it). */
+  starts: number[];
+  ends: number[];
+  /** The `[` and `]` of the array. */
+  open: number;
+  close: number;
+  /**
+   * Whether reading the elements alone might not give what JSON.parse of the whole text gives: another
+   * top-level string is `items` or has an escape (a second `items` key), the array is empty, ends with a
+   * comma or with `}`, or the text nests past MAX_DEPTH.
+   */
+  dubious: boolean;
+}
+
 /**
- * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
- * (strings skipped, depth counted). Returns [] when the text has no such array.
+ * Where each element of the top-level `"items"` array of a JSON object starts and ends, by one scan of the
+ * text (strings skipped, depth counted). Undefined when the text has no such array.
  */
-function jsonListItemOrigins(text: string, file: string, lineOffset: number): Origin[] {
+function scanJsonList(text: string, file: string, lineOffset: number): JsonListScan | undefined {
   const origins: Origin[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
   let depth = 0;
+  let maxDepth = 0;
   let line = 1 + lineOffset;
   let lineStart = 0;
   let lastKey = "";
-  let inItems = false;
+  let itemsKeys = 0;
+  let escapedKey = false;
+  let open = -1;
   let expectValue = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -601,8 +677,9 @@ function jsonListItemOrigins(text: string, file: string, lineOffset: number): Or
       continue;
     }
     if (c === 32 || c === 9 || c === 13) continue;
-    if (inItems && depth === 2 && expectValue && c !== 93 /* ] */) {
+    if (open >= 0 && depth === 2 && expectValue && c !== 93 /* ] */) {
       origins.push(at(file, line, i - lineStart + 1));
+      starts.push(i);
       expectValue = false;
     }
     if (c === 34 /* " */) {
@@ -611,23 +688,65 @@ function jsonListItemOrigins(text: string, file: string, lineOffset: number): Or
       let end = text.indexOf('"', i + 1);
       while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
       i = end < 0 ? text.length : end;
-      if (depth === 1) lastKey = text.slice(start + 1, i);
+      if (depth === 1) {
+        lastKey = text.slice(start + 1, i);
+        if (lastKey === "items") itemsKeys++;
+        else if (lastKey.includes("\\")) escapedKey = true;
+      }
       continue;
     }
     if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;
-      if (depth === 2 && c === 91 && lastKey === "items") {
-        inItems = true;
+      if (depth > maxDepth) maxDepth = depth;
+      if (depth === 2 && c === 91 && lastKey === "items" && open < 0) {
+        open = i;
         expectValue = true;
       }
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      // A trailing comma (`[a, ]`) leaves a value expected at the close.
+      const closesItems = depth === 2 && open >= 0;
+      if (closesItems && !expectValue) ends.push(i);
       depth--;
-      if (depth === 1 && inItems) return origins;
-    } else if (c === 44 /* , */ && inItems && depth === 2) {
+      if (closesItems) {
+        // The rest of the text is only checked for what could make reading the items alone differ.
+        const rest = scanRest(text, i + 1);
+        const dubious =
+          c !== 93 ||
+          expectValue ||
+          escapedKey ||
+          itemsKeys + rest.itemsKeys !== 1 ||
+          Math.max(maxDepth, rest.maxDepth) > MAX_DEPTH;
+        return { origins, starts, ends, open, close: i, dubious };
+      }
+    } else if (c === 44 /* , */ && open >= 0 && depth === 2) {
+      ends.push(i);
       expectValue = true;
     }
   }
-  return origins;
+  return undefined;
+}
+
+/** The depth and the top-level `items` (or escaped) keys of the text after the items array (depth 1 there). */
+function scanRest(text: string, from: number): { itemsKeys: number; maxDepth: number } {
+  let depth = 1;
+  let maxDepth = 1;
+  let itemsKeys = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const start = i;
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      i = end < 0 ? text.length : end;
+      if (depth === 1) {
+        const key = text.slice(start + 1, i);
+        if (key === "items" || key.includes("\\")) itemsKeys++;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return { itemsKeys, maxDepth };
 }
 
 /** Whether the quote at `quote` is escaped: preceded by an odd number of backslashes. */

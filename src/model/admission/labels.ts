@@ -118,7 +118,16 @@ interface Checks {
   selector(value: LabelSelector | undefined): FieldError[];
 }
 
+/** The checks of each version read as, made once: every object read asks for them. */
+const CHECKS = new Map<number, Checks>();
+
 function checksOf(version: KubeVersion): Checks {
+  let checks = CHECKS.get(version.minor);
+  if (!checks) CHECKS.set(version.minor, (checks = makeChecks(version)));
+  return checks;
+}
+
+function makeChecks(version: KubeVersion): Checks {
   const labels: Checks["labels"] = (map, field, at) => validateLabels(map, field, { at, version });
   return {
     labels,
