@@ -72,6 +72,8 @@ class Reader {
   private depth = 0;
   /** The indentation of the line nextContent() last stopped at. */
   private indent = 0;
+  /** The cursor nextContent() last returned: asked again, it has nothing to scan. */
+  private scanned = -1;
 
   constructor(
     private readonly lines: readonly string[],
@@ -102,6 +104,7 @@ class Reader {
 
   /** The next line that is neither blank nor a comment (from the cursor, which moves there). */
   private nextContent(): number {
+    if (this.i === this.scanned) return this.i;
     while (this.i < this.end) {
       const line = this.lines[this.i]!;
       const indent = indentOf(line);
@@ -111,6 +114,7 @@ class Reader {
       }
       this.i++;
     }
+    this.scanned = this.i;
     return this.i;
   }
 

@@ -241,25 +241,29 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
   const key = /^items:[ \t]*(#.*)?\r?\n/m.exec(text);
   if (!key) return undefined;
-  const lines = text.split(/\r?\n/); // YAML reads CRLF as LF
+  const lines = text.split(text.includes("\r") ? /\r?\n/ : "\n"); // YAML reads CRLF as LF
   const keyLine = countLines(text, 0, key.index); // 0-based line of `items:`
   if (!/^items:[ \t]*(#.*)?$/.test(lines[keyLine]!)) return undefined; // `^` also matches after U+2028
   let indent: string | undefined;
+  let entry = ""; // `${indent}- `
+  let more = ""; // `${indent} `
   const items: { start: number; end: number; column: number }[] = []; // 0-based lines, [start, end)
   let end = lines.length;
   for (let i = keyLine + 1; i < lines.length; i++) {
     const line = lines[i]!;
-    if (/^\s*(#.*)?$/.test(line)) continue; // blank or comment: part of the item before it
+    if (blankOrComment(line)) continue; // part of the item before it
     if (indent === undefined) {
       const first = /^( *)- /.exec(line);
       if (!first) return undefined; // `items: []`, a flow sequence, or an item starting on the next line
       indent = first[1]!;
+      entry = `${indent}- `;
+      more = `${indent} `;
     }
-    if (line.startsWith(`${indent}- `)) {
+    if (line.startsWith(entry)) {
       const column = line.slice(indent.length + 2).search(/\S/);
       if (column < 0 || line[indent.length + 2 + column] === "#") return undefined;
       items.push({ start: i, end: i + 1, column: indent.length + 2 + column + 1 });
-    } else if (line.startsWith(`${indent} `)) {
+    } else if (line.startsWith(more)) {
       // more indented: the current item goes on
     } else if (indent === "" || !line.startsWith(" ")) {
       end = i; // the next top-level key
@@ -273,13 +277,9 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   items.forEach((item, k) => {
     item.end = items[k + 1]?.start ?? end;
   });
-  // The rest of the document, with `items: []` and blank lines where the items were (positions stay).
-  const skeletonLines = [
-    ...lines.slice(0, keyLine),
-    "items: []",
-    ...lines.slice(keyLine + 1, end).map(() => ""),
-    ...lines.slice(end),
-  ];
+  // The rest of the document, with `items: []` where the items were. Only where its content starts is asked
+  // of the fast reader, which is at or before `items:`: lines after it need not keep their numbers.
+  const skeletonLines = [...lines.slice(0, keyLine), "items: []", ...lines.slice(end)];
   const offsets = lineOffsets(text, lines.length);
   const skeletonText = () =>
     `${text.slice(0, offsets[keyLine])}items: []${"\n".repeat(end - keyLine - 1)}${end < lines.length ? `\n${text.slice(offsets[end])}` : ""}`;
@@ -349,6 +349,13 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
         : sequence;
     },
   };
+}
+
+/** A blank or comment-only line (`^\s*(#.*)?$`), told by its first character on the common path. */
+function blankOrComment(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c > 32 && c < 128 && c !== 35 /* # */) return false;
+  return /^\s*(#.*)?$/.test(line);
 }
 
 /** Keys a mapping of the document repeats (1-based positions of the repeats), as strict decoding finds them. */
