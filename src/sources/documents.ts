@@ -99,38 +99,54 @@ function parseBlockYamlStream(
   file: string,
   validate: ValidationMode | undefined,
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
-  const lines = text.split(text.includes("\r") ? /\r?\n/ : "\n"); // YAML reads CRLF as LF
+  // Where each document starts (0-based line and offset), found without splitting the whole text: each
+  // document's lines are made only while it is read, so they never outlive it.
   const starts: number[] = [0];
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!;
-    const c = line.charCodeAt(0);
+  const offsets: number[] = [0];
+  let lines = 0;
+  for (let pos = 0; ; lines++) {
+    const c = text.charCodeAt(pos);
     if (c === 37 /* % */) return undefined;
-    if ((c === 45 /* - */ || c === 46) /* . */ && /^(---|\.\.\.)(?=[ \t\r]|$)/.test(line)) {
+    if ((c === 45 /* - */ || c === 46) /* . */ && markerAt(text, pos)) {
       if (c === 46) return undefined;
-      if (k > 0) starts.push(k);
+      if (pos > 0) {
+        starts.push(lines);
+        offsets.push(pos);
+      }
     }
+    const next = text.indexOf("\n", pos);
+    if (next < 0) break;
+    pos = next + 1;
   }
+  const total = lines + 1; // as text.split("\n") counts them
+  const separator = text.includes("\r") ? /\r?\n/ : "\n"; // YAML reads CRLF as LF
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const finalBreak = text.endsWith("\n");
-  const offsets = lineOffsets(text, lines.length);
   starts.forEach((start, n) => {
-    const end = starts[n + 1] ?? lines.length;
-    // The document's own text, for the yaml library; cut from `text` so that `lines` need not stay alive.
-    const chunk = () => text.slice(offsets[start], end < lines.length ? offsets[end] : text.length);
-    const read = readBlockYaml(lines, start, end, end < lines.length || finalBreak);
+    const end = starts[n + 1] ?? total;
+    const chunk = text.slice(offsets[n], offsets[n + 1] ?? text.length); // the document's own text
+    const read = readBlockYaml(chunk.split(separator), 0, end - start, end < total || finalBreak);
     if (!read) {
-      const result = parseYaml(chunk(), file, start, false, validate);
+      const result = parseYaml(chunk, file, start, false, validate);
       documents.push(...result.documents);
       diagnostics.push(...result.diagnostics);
       return;
     }
     if (read.value === null) return; // an empty document, skipped as kubectl does
     documents.push(
-      lazyYamlDocument(read.value, chunk, file, start, at(file, read.line + 1, read.column + 1)),
+      lazyYamlDocument(read.value, () => chunk, file, start, at(file, start + read.line + 1, read.column + 1)),
     );
   });
   return { documents, diagnostics };
+}
+
+/** Whether the line at `pos` is a `---` or `...` marker (`^(---|\.\.\.)(?=[ \t\r]|$)`). */
+function markerAt(text: string, pos: number): boolean {
+  const c = text.charCodeAt(pos);
+  if (text.charCodeAt(pos + 1) !== c || text.charCodeAt(pos + 2) !== c) return false;
+  const after = text.charCodeAt(pos + 3);
+  return Number.isNaN(after) || after === 10 || after === 32 || after === 9 || after === 13;
 }
 
 function parseYaml(
@@ -241,48 +257,74 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
   const key = /^items:[ \t]*(#.*)?\r?\n/m.exec(text);
   if (!key) return undefined;
-  const lines = text.split(text.includes("\r") ? /\r?\n/ : "\n"); // YAML reads CRLF as LF
+  // The lines are not split all at once: only each item's, while it is read, so that they never outlive it.
+  const crlf = text.includes("\r");
+  const separator = crlf ? /\r?\n/ : "\n"; // YAML reads CRLF as LF
+  const total = countLines(text, 0, text.length) + 1; // as text.split("\n") counts them
+  /** The line starting at offset `from`, as split at `separator`. */
+  const lineAt = (from: number): string => {
+    const to = text.indexOf("\n", from);
+    if (to < 0) return text.slice(from);
+    return text.slice(from, crlf && text.charCodeAt(to - 1) === 13 ? to - 1 : to);
+  };
   const keyLine = countLines(text, 0, key.index); // 0-based line of `items:`
-  if (!/^items:[ \t]*(#.*)?$/.test(lines[keyLine]!)) return undefined; // `^` also matches after U+2028
+  const keyStart = key.index === 0 ? 0 : text.lastIndexOf("\n", key.index - 1) + 1;
+  // `^` also matches after U+2028
+  if (keyStart !== key.index || !/^items:[ \t]*(#.*)?$/.test(lineAt(keyStart))) return undefined;
   let indent: string | undefined;
   let entry = ""; // `${indent}- `
   let more = ""; // `${indent} `
-  const items: { start: number; end: number; column: number }[] = []; // 0-based lines, [start, end)
-  let end = lines.length;
-  for (let i = keyLine + 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (blankOrComment(line)) continue; // part of the item before it
-    if (indent === undefined) {
-      const first = /^( *)- /.exec(line);
-      if (!first) return undefined; // `items: []`, a flow sequence, or an item starting on the next line
-      indent = first[1]!;
-      entry = `${indent}- `;
-      more = `${indent} `;
+  // 0-based lines [start, end), and the offsets [from, to) of their text
+  const items: { start: number; end: number; column: number; from: number; to: number }[] = [];
+  let end = total;
+  let endOffset = text.length;
+  let pos = text.indexOf("\n", keyStart) + 1;
+  for (let i = keyLine + 1; i < total; i++) {
+    const next = i + 1 < total ? text.indexOf("\n", pos) + 1 : text.length;
+    let k = pos;
+    while (text.charCodeAt(k) === 32) k++;
+    const c = text.charCodeAt(k);
+    // A blank or comment line (`^\s*(#.*)?$`) is part of the item before it.
+    if ((c > 32 && c < 128 && c !== 35) /* # */ || !/^\s*(#.*)?$/.test(lineAt(pos))) {
+      if (indent === undefined) {
+        const first = /^( *)- /.exec(lineAt(pos));
+        if (!first) return undefined; // `items: []`, a flow sequence, or an item starting on the next line
+        indent = first[1]!;
+        entry = `${indent}- `;
+        more = `${indent} `;
+      }
+      if (text.startsWith(entry, pos)) {
+        const line = lineAt(pos);
+        const column = line.slice(indent.length + 2).search(/\S/);
+        if (column < 0 || line[indent.length + 2 + column] === "#") return undefined;
+        items.push({ start: i, end: i + 1, column: indent.length + 2 + column + 1, from: pos, to: pos });
+      } else if (text.startsWith(more, pos)) {
+        // more indented: the current item goes on
+      } else if (indent === "" || !text.startsWith(" ", pos)) {
+        end = i; // the next top-level key
+        endOffset = pos;
+        break;
+      } else {
+        return undefined;
+      }
     }
-    if (line.startsWith(entry)) {
-      const column = line.slice(indent.length + 2).search(/\S/);
-      if (column < 0 || line[indent.length + 2 + column] === "#") return undefined;
-      items.push({ start: i, end: i + 1, column: indent.length + 2 + column + 1 });
-    } else if (line.startsWith(more)) {
-      // more indented: the current item goes on
-    } else if (indent === "" || !line.startsWith(" ")) {
-      end = i; // the next top-level key
-      break;
-    } else {
-      return undefined;
-    }
+    pos = next;
   }
-  if (items.length === 0 || /^items:/m.test(lines.slice(end).join("\n"))) return undefined;
+  if (items.length === 0 || (end < total && /^items:/m.test(text.slice(endOffset)))) return undefined;
   // An item runs to the next one, blank lines and comments included (a `|+` scalar keeps trailing blanks).
   items.forEach((item, k) => {
     item.end = items[k + 1]?.start ?? end;
+    item.to = items[k + 1]?.from ?? endOffset;
   });
   // The rest of the document, with `items: []` where the items were. Only where its content starts is asked
   // of the fast reader, which is at or before `items:`: lines after it need not keep their numbers.
-  const skeletonLines = [...lines.slice(0, keyLine), "items: []", ...lines.slice(end)];
-  const offsets = lineOffsets(text, lines.length);
+  const skeletonLines = [
+    ...(keyLine > 0 ? text.slice(0, keyStart).split(separator).slice(0, keyLine) : []),
+    "items: []",
+    ...(end < total ? text.slice(endOffset).split(separator) : []),
+  ];
   const skeletonText = () =>
-    `${text.slice(0, offsets[keyLine])}items: []${"\n".repeat(end - keyLine - 1)}${end < lines.length ? `\n${text.slice(offsets[end])}` : ""}`;
+    `${text.slice(0, keyStart)}items: []${"\n".repeat(end - keyLine - 1)}${end < total ? `\n${text.slice(endOffset)}` : ""}`;
   let value: unknown;
   let skeletonStart: Origin | undefined;
   const fastSkeleton = readBlockYaml(skeletonLines, 0, skeletonLines.length, true);
@@ -302,12 +344,12 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || tooDeep(value)) return undefined;
   // Every line but the last of the text ended with a line break; keep them (a `|+` scalar counts them).
-  const chunkText = (item: { start: number; end: number }) =>
-    text.slice(offsets[item.start], item.end < lines.length ? offsets[item.end] : text.length);
+  const chunkText = (item: { from: number; to: number }) => text.slice(item.from, item.to);
   const values: unknown[] = [];
   const finalBreak = text.endsWith("\n");
   for (const item of items) {
-    const fast = readBlockYaml(lines, item.start, item.end, item.end < lines.length || finalBreak)?.value;
+    const lines = chunkText(item).split(separator);
+    const fast = readBlockYaml(lines, 0, item.end - item.start, item.end < total || finalBreak)?.value;
     if (Array.isArray(fast) && fast.length === 1) {
       values.push(fast[0]);
       continue;
@@ -349,13 +391,6 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
         : sequence;
     },
   };
-}
-
-/** A blank or comment-only line (`^\s*(#.*)?$`), told by its first character on the common path. */
-function blankOrComment(line: string): boolean {
-  const c = line.charCodeAt(0);
-  if (c > 32 && c < 128 && c !== 35 /* # */) return false;
-  return /^\s*(#.*)?$/.test(line);
 }
 
 /** Keys a mapping of the document repeats (1-based positions of the repeats), as strict decoding finds them. */
@@ -401,15 +436,6 @@ function splitDocuments(text: string): { text: string; line: number }[] {
   }
   chunks.push({ text: text.slice(start), line: startLine });
   return chunks;
-}
-
-/** Where each of the first `count` lines of `text` starts (lines end at LF). */
-function lineOffsets(text: string, count: number): Int32Array | number[] {
-  const offsets = text.length < 2 ** 31 ? new Int32Array(count) : new Array<number>(count).fill(0);
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && line < count; i = text.indexOf("\n", i + 1))
-    offsets[line++] = i + 1;
-  return offsets;
 }
 
 function countLines(text: string, from: number, to: number): number {
