@@ -30,6 +30,8 @@ const MAX_ALIAS_COUNT = 1000;
 export const MAX_DEPTH = 500;
 
 export interface ParseOptions {
+  /** Read a JSON List item by item (default true); off only to prove it changes nothing. */
+  jsonListFastPath?: boolean;
   /** Read a one-document YAML List item by item (default true); off only to prove it changes nothing. */
   listFastPath?: boolean;
   /** Read plain block YAML with the fast reader (default true); off only to prove it changes nothing. */
@@ -60,7 +62,7 @@ export function parseDocuments(
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     // Plain JSON parses much faster than YAML; positions are found by re-reading as YAML only when asked.
-    const list = parseJsonList(text, file);
+    const list = options.jsonListFastPath === false ? undefined : parseJsonList(text, file);
     if (list) return { documents: [list], diagnostics: [] };
     let value: unknown;
     let parsed = false;
@@ -134,9 +136,11 @@ function parseBlockYamlStream(
       return;
     }
     if (read.value === null) return; // an empty document, skipped as kubectl does
-    documents.push(
-      lazyYamlDocument(read.value, () => chunk, file, start, at(file, start + read.line + 1, read.column + 1)),
-    );
+    const origin = at(file, start + read.line + 1, read.column + 1);
+    documents.push({
+      ...lazyYamlDocument(read.value, () => chunk, file, start, origin),
+      nullFree: !read.holdsNull,
+    });
   });
   return { documents, diagnostics };
 }
@@ -346,12 +350,14 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   // Every line but the last of the text ended with a line break; keep them (a `|+` scalar counts them).
   const chunkText = (item: { from: number; to: number }) => text.slice(item.from, item.to);
   const values: unknown[] = [];
+  const nullFree = new Uint8Array(items.length);
   const finalBreak = text.endsWith("\n");
   for (const item of items) {
     const lines = chunkText(item).split(separator);
-    const fast = readBlockYaml(lines, 0, item.end - item.start, item.end < total || finalBreak)?.value;
-    if (Array.isArray(fast) && fast.length === 1) {
-      values.push(fast[0]);
+    const fast = readBlockYaml(lines, 0, item.end - item.start, item.end < total || finalBreak);
+    if (Array.isArray(fast?.value) && fast.value.length === 1) {
+      if (!fast.holdsNull) nullFree[values.length] = 1;
+      values.push(fast.value[0]);
       continue;
     }
     const counter = new LineCounter();
@@ -382,6 +388,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   const sequence = at(file, items[0]!.start + 1, indent!.length + 1); // where `- ` of the first item is
   return {
     value: list,
+    nullFreeItems: nullFree,
     origin: skeletonDoc.origin,
     locate: (path) => {
       if (path[0] !== "items") return skeletonDoc.locate(path);
@@ -498,6 +505,7 @@ export function listItems(list: RawDocument): RawDocument[] {
 /** An item of a List: its fields are found through the list (a method, not a closure per item). */
 class ListItem implements RawDocument {
   readonly origin: Origin;
+  readonly nullFree: boolean;
 
   constructor(
     readonly value: unknown,
@@ -505,6 +513,7 @@ class ListItem implements RawDocument {
     private readonly index: number,
   ) {
     this.origin = list.locate(["items", index]);
+    this.nullFree = list.nullFreeItems?.[index] === 1;
   }
 
   locate(path: Path): Origin {
@@ -627,17 +636,22 @@ function parseJsonList(text: string, file: string): RawDocument | undefined {
   const { open, close, starts, ends } = scan;
   let value: Record<string, unknown>;
   const items: unknown[] = new Array(scan.origins.length);
+  const nullFree = new Uint8Array(items.length);
   try {
     const rest: unknown = JSON.parse(`${text.slice(0, open)}[]${text.slice(close + 1)}`);
     if (typeof rest !== "object" || rest === null || Array.isArray(rest)) return undefined;
     value = rest as Record<string, unknown>;
-    for (let k = 0; k < items.length; k++) items[k] = JSON.parse(text.slice(starts[k], ends[k]));
+    for (let k = 0; k < items.length; k++) {
+      const item = text.slice(starts[k], ends[k]);
+      items[k] = JSON.parse(item);
+      if (!item.includes("null")) nullFree[k] = 1;
+    }
   } catch {
     return undefined;
   }
   if (!Array.isArray(value.items) || value.items.length !== 0) return undefined;
   value.items = items;
-  return lazyJsonDocument(value, text, file, 0, scan.origins);
+  return { ...lazyJsonDocument(value, text, file, 0, scan.origins), nullFreeItems: nullFree };
 }
 
 function lazyJsonDocument(

@@ -34,9 +34,16 @@ function expectAgreement(text: string): boolean {
   expect(reference, text).not.toBe("error");
   if (reference === "error") return false;
   expect(answer.value, text).toStrictEqual(reference.value);
-  if (answer.value !== null)
+  if (answer.value !== null) {
     expect([answer.line, answer.column], text).toEqual([reference.line, reference.column]);
+    expect(answer.holdsNull, text).toBe(containsNull(answer.value));
+  }
   return true;
+}
+
+function containsNull(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return Object.values(value).some((v) => v === null || containsNull(v));
 }
 
 /** Values with the scalars and keys that YAML reads as something else than their text. */

@@ -118,9 +118,10 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   const listKind =
     typeof raw.kind === "string" && (raw.kind === "List" || (raw.kind.endsWith("List") && "items" in raw));
   if (listKind && raw.items === null) return { type: "list", items: [] };
-  const { value, nullElements } = listKind
-    ? { value: raw, nullElements: [] }
-    : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
+  const { value, nullElements } =
+    listKind || doc.nullFree
+      ? { value: raw, nullElements: [] }
+      : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
   const { apiVersion, kind } = value;
   if (kind === undefined) return reject(doc, "document has no kind");
   if (typeof kind !== "string" || kind === "") return reject(doc, "kind must be a non-empty string", ["kind"]);
