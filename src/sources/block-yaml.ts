@@ -46,19 +46,26 @@ export interface BlockYamlDocument {
   holdsNull: boolean;
 }
 
+/** Whether `text` holds only characters the reader takes (one test of a whole document, not one a line). */
+export function simpleText(text: string): boolean {
+  return !NOT_SIMPLE.test(text);
+}
+
 /**
  * Reads lines [start, end) as one YAML document (a leading `---` line allowed). `endsWithBreak`: whether
  * line end-1 is followed by a line break (false for the last line of a file without a final newline).
- * Returns undefined when the document is outside the subset; `value` is null for an empty document.
+ * `simple`: the caller found the lines' text simpleText(). Returns undefined when the document is outside
+ * the subset; `value` is null for an empty document.
  */
 export function readBlockYaml(
   lines: readonly string[],
   start: number,
   end: number,
   endsWithBreak: boolean,
+  simple = false,
 ): BlockYamlDocument | undefined {
   try {
-    return new Reader(lines, start, end, endsWithBreak).document();
+    return new Reader(lines, start, end, endsWithBreak, simple).document();
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
@@ -84,6 +91,7 @@ class Reader {
     start: number,
     private readonly end: number,
     private readonly endsWithBreak: boolean,
+    private readonly simple: boolean,
   ) {
     this.i = start;
   }
@@ -94,7 +102,8 @@ class Reader {
       if (!matchesAt(AFTER_SCALAR, first, 3)) unsupported(); // content on the `---` line
       this.i++;
     }
-    for (let k = this.i; k < this.end; k++) if (NOT_SIMPLE.test(this.lines[k]!)) unsupported();
+    if (!this.simple)
+      for (let k = this.i; k < this.end; k++) if (NOT_SIMPLE.test(this.lines[k]!)) unsupported();
     const j = this.nextContent();
     if (j === this.end) return { value: null, line: 0, column: 0, holdsNull: false };
     const column = this.indent;

@@ -16,7 +16,7 @@ import type { ValidationMode } from "../model/admission/admit.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
-import { readBlockYaml } from "./block-yaml.js";
+import { readBlockYaml, simpleText } from "./block-yaml.js";
 
 export type { Path, RawDocument };
 
@@ -128,7 +128,8 @@ function parseBlockYamlStream(
   starts.forEach((start, n) => {
     const end = starts[n + 1] ?? total;
     const chunk = text.slice(offsets[n], offsets[n + 1] ?? text.length); // the document's own text
-    const read = readBlockYaml(chunk.split(separator), 0, end - start, end < total || finalBreak);
+    const lines = chunk.split(separator);
+    const read = readBlockYaml(lines, 0, end - start, end < total || finalBreak, simpleText(chunk));
     if (!read) {
       const result = parseYaml(chunk, file, start, false, validate);
       documents.push(...result.documents);
@@ -353,8 +354,9 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   const nullFree = new Uint8Array(items.length);
   const finalBreak = text.endsWith("\n");
   for (const item of items) {
-    const lines = chunkText(item).split(separator);
-    const fast = readBlockYaml(lines, 0, item.end - item.start, item.end < total || finalBreak);
+    const chunk = chunkText(item);
+    const lines = chunk.split(separator);
+    const fast = readBlockYaml(lines, 0, item.end - item.start, item.end < total || finalBreak, simpleText(chunk));
     if (Array.isArray(fast?.value) && fast.value.length === 1) {
       if (!fast.holdsNull) nullFree[values.length] = 1;
       values.push(fast.value[0]);
