@@ -148,7 +148,12 @@ class Reader {
     const j = this.nextContent();
     const indent = this.indent;
     if (j < this.end && indent > parentIndent) return this.collection(j, indent);
-    if (j < this.end && sequenceAtParent && indent === parentIndent && isSequenceEntry(this.lines[j]!, indent))
+    if (
+      j < this.end &&
+      sequenceAtParent &&
+      indent === parentIndent &&
+      isSequenceEntry(this.lines[j]!, indent)
+    )
       return this.collection(j, indent);
     this.sawNull = true;
     return null;

@@ -356,7 +356,13 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   for (const item of items) {
     const chunk = chunkText(item);
     const lines = chunk.split(separator);
-    const fast = readBlockYaml(lines, 0, item.end - item.start, item.end < total || finalBreak, simpleText(chunk));
+    const fast = readBlockYaml(
+      lines,
+      0,
+      item.end - item.start,
+      item.end < total || finalBreak,
+      simpleText(chunk),
+    );
     if (Array.isArray(fast?.value) && fast.value.length === 1) {
       if (!fast.holdsNull) nullFree[values.length] = 1;
       values.push(fast.value[0]);

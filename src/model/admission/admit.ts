@@ -124,7 +124,8 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
       : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
   const { apiVersion, kind } = value;
   if (kind === undefined) return reject(doc, "document has no kind");
-  if (typeof kind !== "string" || kind === "") return reject(doc, "kind must be a non-empty string", ["kind"]);
+  if (typeof kind !== "string" || kind === "")
+    return reject(doc, "kind must be a non-empty string", ["kind"]);
   if (apiVersion === undefined) return reject(doc, `${kind} has no apiVersion`);
   if (typeof apiVersion !== "string" || apiVersion === "")
     return reject(doc, "apiVersion must be a non-empty string", ["apiVersion"]);
@@ -143,7 +144,8 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
     const str = (v: unknown) => JSON.stringify(typeof v === "string" ? v : "");
     const from = "file" in doc.origin ? doc.origin.file : doc.origin.cluster;
     const served = apiVersionOf(info);
-    return reject(doc, 
+    return reject(
+      doc,
       `resource mapping not found for name: ${str(meta.name)} namespace: ${str(meta.namespace)} from ${JSON.stringify(from)}: no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)} (${kind} is served as ${served})`,
       ["apiVersion"],
     );

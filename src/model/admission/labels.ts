@@ -122,8 +122,10 @@ interface Checks {
 const CHECKS = new Map<number, Checks>();
 
 function checksOf(version: KubeVersion): Checks {
-  let checks = CHECKS.get(version.minor);
-  if (!checks) CHECKS.set(version.minor, (checks = makeChecks(version)));
+  const known = CHECKS.get(version.minor);
+  if (known) return known;
+  const checks = makeChecks(version);
+  CHECKS.set(version.minor, checks);
   return checks;
 }
 
