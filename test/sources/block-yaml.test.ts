@@ -376,3 +376,30 @@ describe("manifests read with and without the fast reader are the same", () => {
     expect(observe(withFast.documents, paths)).toEqual(observe(without.documents, paths));
   });
 });
+
+describe("a stream read a document at a time equals the stream read whole", () => {
+  const doc = (name: string, eol: string) =>
+    ["apiVersion: v1", "kind: ServiceAccount", "metadata:", `  name: ${name}`, "  namespace: apps"].join(eol);
+  it.each([
+    ["LF", `${doc("a", "\n")}\n---\n${doc("b", "\n")}\n`],
+    ["CRLF", `${doc("a", "\r\n")}\r\n---\r\n${doc("b", "\r\n")}\r\n`],
+    ["no final line break", `---\n${doc("a", "\n")}\n--- \n${doc("b", "\n")}`],
+    ["comments and empty documents", `# head\n---\n---\n${doc("a", "\n")}\n---\t# c\n# only a comment\n`],
+    ["a lone carriage return", `${doc("a", "\n")}\n---\nkind: Pod\r metadata: {}\n`],
+    ["a null", `${doc("a", "\n")}\n  labels: ~\n---\n${doc("b", "\n")}\n  annotations:\n`],
+  ])("%s", (_, text) => {
+    const withFast = parseDocuments(text, "s.yaml");
+    const without = parseDocuments(text, "s.yaml", { blockFastPath: false, listFastPath: false });
+    const paths: Path[] = [[], ["metadata", "name"], ["metadata", "labels"]];
+    expect(withFast.diagnostics).toEqual(without.diagnostics);
+    expect(observe(withFast.documents, paths)).toEqual(observe(without.documents, paths));
+    // A document read by the fast reader says whether it holds a null, and is right.
+    for (const d of withFast.documents)
+      if (d.nullFree !== undefined) expect(d.nullFree).toBe(!containsNull(d.value));
+  });
+});
+
+it("a document the fast reader read says whether it holds a null", () => {
+  const text = "kind: Pod\nmetadata:\n  name: a\n  labels: ~\n---\nkind: Pod\nmetadata: {name: b}\n";
+  expect(parseDocuments(text, "s.yaml").documents.map((d) => d.nullFree)).toEqual([false, true]);
+});
