@@ -30,7 +30,7 @@ const MAX_ALIAS_COUNT = 1000;
 export const MAX_DEPTH = 500;
 
 export interface ParseOptions {
-  /** Read a JSON List item by item (default true); off only to prove it changes nothing. */
+  /** Take a JSON List's depth and nulls from one scan of its text (default true); off only to prove it changes nothing. */
   jsonListFastPath?: boolean;
   /** Read a one-document YAML List item by item (default true); off only to prove it changes nothing. */
   listFastPath?: boolean;
@@ -62,8 +62,6 @@ export function parseDocuments(
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     // Plain JSON parses much faster than YAML; positions are found by re-reading as YAML only when asked.
-    const list = options.jsonListFastPath === false ? undefined : parseJsonList(text, file);
-    if (list) return { documents: [list], diagnostics: [] };
     let value: unknown;
     let parsed = false;
     try {
@@ -73,6 +71,8 @@ export function parseDocuments(
       // Not one JSON value (JSON lines, or YAML flow style): fall through to the YAML reader.
     }
     if (parsed) {
+      const list = options.jsonListFastPath === false ? undefined : readJsonList(value, text, file);
+      if (list) return list;
       if (tooDeep(value)) return { documents: [], diagnostics: [nestedTooDeeply(at(file, 1, 1))] };
       return { documents: [lazyJsonDocument(value, text, file)], diagnostics: [] };
     }
@@ -631,35 +631,28 @@ function parseJsonStream(
 }
 
 /**
- * A JSON List (`kubectl get -o json`, `kubefence snapshot`) read item by item: one scan of the text finds
- * where each item of the top-level `items` array starts and ends, and each is parsed alone, with the rest of
- * the object parsed with `items: []` in their place. Nothing walks the whole tree again (its depth is known
- * from the scan). Anything unusual (a top-level array, a second or escaped `items` key, nesting past
- * MAX_DEPTH, an item or the rest that does not parse alone) returns undefined: JSON.parse of the whole text
- * then says what is wrong, exactly as before.
+ * A JSON List (`kubectl get -o json`, `kubefence snapshot`), parsed whole: one scan of its text gives where
+ * each item starts, how deep the text nests (so that no walk of the parsed tree checks it) and which items
+ * hold no `null` (so that decoding skips its walk of them). Parsing the items one by one would be no faster,
+ * and V8 would keep the whole text alive in the strings it cut from each. Undefined when the text has no
+ * top-level `items` array.
  */
-function parseJsonList(text: string, file: string): RawDocument | undefined {
+function readJsonList(
+  value: unknown,
+  text: string,
+  file: string,
+): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
   const scan = scanJsonList(text, file, 0);
-  if (!scan || scan.dubious || scan.origins.length === 0) return undefined;
-  const { open, close, starts, ends } = scan;
-  let value: Record<string, unknown>;
-  const items: unknown[] = new Array(scan.origins.length);
-  const nullFree = new Uint8Array(items.length);
-  try {
-    const rest: unknown = JSON.parse(`${text.slice(0, open)}[]${text.slice(close + 1)}`);
-    if (typeof rest !== "object" || rest === null || Array.isArray(rest)) return undefined;
-    value = rest as Record<string, unknown>;
-    for (let k = 0; k < items.length; k++) {
-      const item = text.slice(starts[k], ends[k]);
-      items[k] = JSON.parse(item);
-      if (!item.includes("null")) nullFree[k] = 1;
-    }
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(value.items) || value.items.length !== 0) return undefined;
-  value.items = items;
-  return { ...lazyJsonDocument(value, text, file, 0, scan.origins), nullFreeItems: nullFree };
+  if (!scan) return undefined;
+  // The text nests at least as deep as the value it parsed to (a repeated key drops a value): only a deep text needs the walk.
+  if (scan.maxDepth > MAX_DEPTH && tooDeep(value))
+    return { documents: [], diagnostics: [nestedTooDeeply(at(file, 1, 1))] };
+  const doc = lazyJsonDocument(value, text, file, 0, scan.origins);
+  const items = (value as { items?: unknown }).items;
+  // Which items hold a null is known of the array the scan read, which is `items` only when no other key could be.
+  const same = !scan.dubious && Array.isArray(items) && items.length === scan.origins.length;
+  if (same) doc.nullFreeItems = scan.nullFree;
+  return { documents: [doc], diagnostics: [] };
 }
 
 function lazyJsonDocument(
@@ -669,52 +662,74 @@ function lazyJsonDocument(
   lineOffset = 0,
   itemOrigins?: Origin[],
 ): RawDocument {
-  let located: RawDocument | undefined;
-  let items = itemOrigins;
-  const locate = (path: Path): Origin => {
-    if (path.length === 0) return at(file, lineOffset + 1, 1);
+  return new JsonDocument(value, text, file, lineOffset, itemOrigins);
+}
+
+/**
+ * A JSON document whose positions are found when asked. A class, not a closure over the text: V8 inlines a
+ * closure called once per item into optimized code that then keeps its context, and with it the whole text,
+ * alive as long as the code lives (24 MB for the medium cluster, kept through the whole run).
+ */
+class JsonDocument implements RawDocument {
+  readonly origin: Origin;
+  private located: RawDocument | undefined;
+
+  constructor(
+    readonly value: unknown,
+    private readonly text: string,
+    private readonly file: string,
+    private readonly lineOffset: number,
+    private items: Origin[] | undefined,
+  ) {
+    this.origin = at(file, lineOffset + 1, 1);
+  }
+
+  locate(path: Path): Origin {
+    if (path.length === 0) return at(this.file, this.lineOffset + 1, 1);
     // Every item of a List asks where it starts: answer from one cheap scan, not a YAML re-parse of the
     // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
     if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
-      items ??= scanJsonList(text, file, lineOffset)?.origins ?? [];
-      const origin = items[path[1]];
+      this.items ??= scanJsonList(this.text, this.file, this.lineOffset)?.origins ?? [];
+      const origin = this.items[path[1]];
       if (origin) return origin;
     }
-    if (!located) {
+    if (!this.located) {
       const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-      located = yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset);
+      const doc = parseDocument(this.text, { lineCounter, uniqueKeys: false });
+      this.located = yamlDocument(
+        this.value,
+        doc,
+        doc.contents as Node,
+        lineCounter,
+        this.file,
+        this.lineOffset,
+      );
     }
-    return located.locate(path);
-  };
-  return { value, origin: at(file, lineOffset + 1, 1), locate };
+    return this.located.locate(path);
+  }
 }
 
 interface JsonListScan {
   /** Where each element of the array starts (its first character, 1-based line and column). */
   origins: Origin[];
-  /** Each element's text is [starts[k], ends[k]) (up to the `,` or `]` after it). */
-  starts: number[];
-  ends: number[];
-  /** The `[` and `]` of the array. */
-  open: number;
-  close: number;
+  /** 1 for each element without a `null` (outside strings, the only JSON token with an `n`). */
+  nullFree: Uint8Array;
+  /** How deep the text nests: the most brackets open at once (outside strings). */
+  maxDepth: number;
   /**
-   * Whether reading the elements alone might not give what JSON.parse of the whole text gives: another
-   * top-level string is `items` or has an escape (a second `items` key), the array is empty, ends with a
-   * comma or with `}`, or the text nests past MAX_DEPTH.
+   * Whether the array might not be the `items` that JSON.parse keeps: another top-level string is `items` or
+   * has an escape (a second `items` key).
    */
   dubious: boolean;
 }
 
 /**
- * Where each element of the top-level `"items"` array of a JSON object starts and ends, by one scan of the
- * text (strings skipped, depth counted). Undefined when the text has no such array.
+ * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
+ * (strings skipped, depth counted). Undefined when the text has no such array.
  */
 function scanJsonList(text: string, file: string, lineOffset: number): JsonListScan | undefined {
   const origins: Origin[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const holdsNull: boolean[] = [];
   let depth = 0;
   let maxDepth = 0;
   let line = 1 + lineOffset;
@@ -722,7 +737,7 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
   let lastKey = "";
   let itemsKeys = 0;
   let escapedKey = false;
-  let open = -1;
+  let open = false;
   let expectValue = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -732,9 +747,9 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
       continue;
     }
     if (c === 32 || c === 9 || c === 13) continue;
-    if (open >= 0 && depth === 2 && expectValue && c !== 93 /* ] */) {
+    if (open && depth === 2 && expectValue && c !== 93 /* ] */) {
       origins.push(at(file, line, i - lineStart + 1));
-      starts.push(i);
+      holdsNull.push(false);
       expectValue = false;
     }
     if (c === 34 /* " */) {
@@ -753,29 +768,26 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
     if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;
       if (depth > maxDepth) maxDepth = depth;
-      if (depth === 2 && c === 91 && lastKey === "items" && open < 0) {
-        open = i;
+      if (depth === 2 && c === 91 && lastKey === "items" && !open) {
+        open = true;
         expectValue = true;
       }
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      // A trailing comma (`[a, ]`) leaves a value expected at the close.
-      const closesItems = depth === 2 && open >= 0;
-      if (closesItems && !expectValue) ends.push(i);
       depth--;
-      if (closesItems) {
-        // The rest of the text is only checked for what could make reading the items alone differ.
+      if (depth === 1 && open) {
+        // The rest of the text is only read for its depth and its top-level keys.
         const rest = scanRest(text, i + 1);
-        const dubious =
-          c !== 93 ||
-          expectValue ||
-          escapedKey ||
-          itemsKeys + rest.itemsKeys !== 1 ||
-          Math.max(maxDepth, rest.maxDepth) > MAX_DEPTH;
-        return { origins, starts, ends, open, close: i, dubious };
+        return {
+          origins,
+          nullFree: Uint8Array.from(holdsNull, (held) => (held ? 0 : 1)),
+          maxDepth: Math.max(maxDepth, rest.maxDepth),
+          dubious: escapedKey || itemsKeys + rest.itemsKeys !== 1,
+        };
       }
-    } else if (c === 44 /* , */ && open >= 0 && depth === 2) {
-      ends.push(i);
+    } else if (c === 44 /* , */ && open && depth === 2) {
       expectValue = true;
+    } else if (c === 110 /* n */ && open && origins.length > 0) {
+      holdsNull[origins.length - 1] = true;
     }
   }
   return undefined;

@@ -172,8 +172,8 @@ describe("a JSON List's item positions, from one scan of the text", () => {
   });
 });
 
-describe("a JSON List read item by item equals the List read whole", () => {
-  /** Values, origins, item positions and diagnostics, with and without reading item by item. */
+describe("a JSON List read with one scan of its text (depth, nulls, places) equals the List read without", () => {
+  /** Values, origins, item positions and diagnostics, with and without the scan. */
   function expectSame(text: string) {
     const fast = parseDocuments(text, "l.json");
     const whole = parseDocuments(text, "l.json", { jsonListFastPath: false });
@@ -227,10 +227,11 @@ describe("a JSON List read item by item equals the List read whole", () => {
     );
   });
 
-  it("is taken for a List, and marks the items that hold no null", () => {
-    const text = '{"kind": "List", "apiVersion": "v1", "items": [{"a": null}, {"b": "null"}, {"c": 1}]}';
+  it('is taken for a List, and marks the items that hold no null (a string "null" is none)', () => {
+    const text =
+      '{"kind": "List", "apiVersion": "v1", "items": [{"a": null}, {"b": "null"}, {"c": 1}, null]}';
     const [doc] = parseDocuments(text, "l.json").documents;
-    expect([...doc!.nullFreeItems!]).toEqual([0, 0, 1]);
+    expect([...doc!.nullFreeItems!]).toEqual([0, 1, 1, 0]);
   });
 
   it("hands a List nested past the depth limit, or with a second items key, to the general reader", () => {
