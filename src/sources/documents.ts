@@ -690,6 +690,7 @@ class JsonDocument implements RawDocument {
     // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
     if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
       this.items ??= scanJsonList(this.text, this.file, this.lineOffset)?.origins ?? [];
+      // prototype-safe: path[1] is a number, an index into an array
       const origin = this.items[path[1]];
       if (origin) return origin;
     }
