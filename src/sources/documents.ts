@@ -633,9 +633,8 @@ function parseJsonStream(
 /**
  * A JSON List (`kubectl get -o json`, `kubefence snapshot`), parsed whole: one scan of its text gives where
  * each item starts, how deep the text nests (so that no walk of the parsed tree checks it) and which items
- * hold no `null` (so that decoding skips its walk of them). Parsing the items one by one would be no faster,
- * and V8 would keep the whole text alive in the strings it cut from each. Undefined when the text has no
- * top-level `items` array.
+ * hold no `null` (so that decoding skips its walk of them). Parsing the items one by one is no faster.
+ * Undefined when the text has no top-level `items` array.
  */
 function readJsonList(
   value: unknown,
