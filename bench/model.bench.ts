@@ -41,13 +41,13 @@ await benchmark("model", async (context) => {
           encoding: "utf8",
           maxBuffer: 1 << 20,
         }),
-      ) as { ms: number; objects: number; peakRssMB: number };
+      ) as { ms: number; cpuMs: number; objects: number; peakRssMB: number };
       if (child.objects !== objects)
         throw new Error(`${format}: a fresh process loaded ${child.objects} objects`);
       alone.push({ format, ms: child.ms, peakRssMB: child.peakRssMB });
       context.note(
         `load ${mb} MB ${format} file, fresh process`,
-        `${formatSeconds(child.ms)}, ${Math.round(objects / (child.ms / 1000) / 1000)}k objects/s, peak RSS ${Math.round(child.peakRssMB)} MB`,
+        `${formatSeconds(child.ms)} (CPU ${formatSeconds(child.cpuMs)}), ${Math.round(objects / (child.ms / 1000) / 1000)}k objects/s, peak RSS ${Math.round(child.peakRssMB)} MB`,
       );
     }
     const json = alone.find((a) => a.format === "json")!;

@@ -11,4 +11,8 @@ export interface RawDocument {
   origin: Origin;
   /** Where the field at `path` (relative to this document) was written; the nearest existing parent if absent. */
   locate(path: Path): Origin;
+  /** True when the reader knows `value` holds no `null`: decoding nulls then has nothing to look for. */
+  nullFree?: boolean;
+  /** A List read item by item: 1 for each item that holds no `null`, as `nullFree` says of a document. */
+  nullFreeItems?: Uint8Array;
 }

@@ -42,21 +42,30 @@ export interface BlockYamlDocument {
   /** 0-based line and column where the document's content starts (as the `yaml` library places it). */
   line: number;
   column: number;
+  /** Whether a `null` is anywhere in `value` (so that no one needs to walk it to find out). */
+  holdsNull: boolean;
+}
+
+/** Whether `text` holds only characters the reader takes (one test of a whole document, not one a line). */
+export function simpleText(text: string): boolean {
+  return !NOT_SIMPLE.test(text);
 }
 
 /**
  * Reads lines [start, end) as one YAML document (a leading `---` line allowed). `endsWithBreak`: whether
  * line end-1 is followed by a line break (false for the last line of a file without a final newline).
- * Returns undefined when the document is outside the subset; `value` is null for an empty document.
+ * `simple`: the caller found the lines' text simpleText(). Returns undefined when the document is outside
+ * the subset; `value` is null for an empty document.
  */
 export function readBlockYaml(
   lines: readonly string[],
   start: number,
   end: number,
   endsWithBreak: boolean,
+  simple = false,
 ): BlockYamlDocument | undefined {
   try {
-    return new Reader(lines, start, end, endsWithBreak).document();
+    return new Reader(lines, start, end, endsWithBreak, simple).document();
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
@@ -72,12 +81,17 @@ class Reader {
   private depth = 0;
   /** The indentation of the line nextContent() last stopped at. */
   private indent = 0;
+  /** The cursor nextContent() last returned: asked again, it has nothing to scan. */
+  private scanned = -1;
+  /** Whether a value read so far is null. */
+  private sawNull = false;
 
   constructor(
     private readonly lines: readonly string[],
     start: number,
     private readonly end: number,
     private readonly endsWithBreak: boolean,
+    private readonly simple: boolean,
   ) {
     this.i = start;
   }
@@ -88,20 +102,22 @@ class Reader {
       if (!matchesAt(AFTER_SCALAR, first, 3)) unsupported(); // content on the `---` line
       this.i++;
     }
-    for (let k = this.i; k < this.end; k++) if (NOT_SIMPLE.test(this.lines[k]!)) unsupported();
+    if (!this.simple)
+      for (let k = this.i; k < this.end; k++) if (NOT_SIMPLE.test(this.lines[k]!)) unsupported();
     const j = this.nextContent();
-    if (j === this.end) return { value: null, line: 0, column: 0 };
+    if (j === this.end) return { value: null, line: 0, column: 0, holdsNull: false };
     const column = this.indent;
     const c = this.lines[j]!.charCodeAt(column);
     // A document that is one flow collection on one line: `{apiVersion: v1, kind: Pod, …}`.
     const value =
       c === 91 /* [ */ || c === 123 /* { */ ? this.flowLine(j, column) : this.collection(j, column);
     if (this.nextContent() !== this.end) unsupported(); // something less indented after the root node
-    return { value, line: j, column };
+    return { value, line: j, column, holdsNull: this.sawNull };
   }
 
   /** The next line that is neither blank nor a comment (from the cursor, which moves there). */
   private nextContent(): number {
+    if (this.i === this.scanned) return this.i;
     while (this.i < this.end) {
       const line = this.lines[this.i]!;
       const indent = indentOf(line);
@@ -111,6 +127,7 @@ class Reader {
       }
       this.i++;
     }
+    this.scanned = this.i;
     return this.i;
   }
 
@@ -129,11 +146,16 @@ class Reader {
   /** The node below `key:` or `-` with nothing after it: more indented, or a sequence at the key's indent. */
   private nested(parentIndent: number, sequenceAtParent: boolean): unknown {
     const j = this.nextContent();
-    if (j === this.end) return null;
     const indent = this.indent;
-    if (indent > parentIndent) return this.collection(j, indent);
-    if (sequenceAtParent && indent === parentIndent && isSequenceEntry(this.lines[j]!, indent))
+    if (j < this.end && indent > parentIndent) return this.collection(j, indent);
+    if (
+      j < this.end &&
+      sequenceAtParent &&
+      indent === parentIndent &&
+      isSequenceEntry(this.lines[j]!, indent)
+    )
       return this.collection(j, indent);
+    this.sawNull = true;
     return null;
   }
 
@@ -223,6 +245,7 @@ class Reader {
       const flow = new FlowReader(line, p, this.depth);
       value = flow.value();
       if (!matchesAt(AFTER_SCALAR, line, flow.p)) unsupported();
+      if (flow.sawNull) this.sawNull = true;
     } else {
       // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
       if ("&*!?%@`>,]}:#".includes(c) || isSequenceEntry(line, p)) unsupported();
@@ -232,6 +255,7 @@ class Reader {
       const plain = line.slice(p, end);
       if (plain.includes(": ") || plain.endsWith(":")) unsupported();
       value = resolvePlain(plain);
+      if (value === null) this.sawNull = true;
     }
     // A more indented line after a one-line scalar continues it (a multi-line scalar) or is an error.
     if (this.nextContent() < this.end && this.indent > parentIndent) unsupported();
@@ -244,6 +268,7 @@ class Reader {
     const flow = new FlowReader(line, column, this.depth);
     const value = flow.value();
     if (!matchesAt(AFTER_SCALAR, line, flow.p)) unsupported();
+    if (flow.sawNull) this.sawNull = true;
     this.i = j + 1;
     return value;
   }
@@ -282,6 +307,9 @@ class Reader {
  * value, or anything else hands over.
  */
 class FlowReader {
+  /** Whether a scalar read is null. */
+  sawNull = false;
+
   constructor(
     private readonly line: string,
     /** Where the reader is: after value(), just past the closing bracket. */
@@ -355,7 +383,9 @@ class FlowReader {
     // `-` alone or before a space is an indicator; `-x`, `-1` are plain scalars.
     if (!plain || plain[0] === "-") unsupported();
     this.p += plain[0].length;
-    return resolvePlain(plain[0]);
+    const value = resolvePlain(plain[0]);
+    if (value === null) this.sawNull = true;
+    return value;
   }
 
   /** After an entry: `, ` and more (false), or the closing bracket `close` (true, not consumed). */

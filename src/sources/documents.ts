@@ -16,7 +16,7 @@ import type { ValidationMode } from "../model/admission/admit.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
-import { readBlockYaml } from "./block-yaml.js";
+import { readBlockYaml, simpleText } from "./block-yaml.js";
 
 export type { Path, RawDocument };
 
@@ -30,6 +30,8 @@ const MAX_ALIAS_COUNT = 1000;
 export const MAX_DEPTH = 500;
 
 export interface ParseOptions {
+  /** Take a JSON List's depth and nulls from one scan of its text (default true); off only to prove it changes nothing. */
+  jsonListFastPath?: boolean;
   /** Read a one-document YAML List item by item (default true); off only to prove it changes nothing. */
   listFastPath?: boolean;
   /** Read plain block YAML with the fast reader (default true); off only to prove it changes nothing. */
@@ -69,6 +71,8 @@ export function parseDocuments(
       // Not one JSON value (JSON lines, or YAML flow style): fall through to the YAML reader.
     }
     if (parsed) {
+      const list = options.jsonListFastPath === false ? undefined : readJsonList(value, text, file);
+      if (list) return list;
       if (tooDeep(value)) return { documents: [], diagnostics: [nestedTooDeeply(at(file, 1, 1))] };
       return { documents: [lazyJsonDocument(value, text, file)], diagnostics: [] };
     }
@@ -97,38 +101,57 @@ function parseBlockYamlStream(
   file: string,
   validate: ValidationMode | undefined,
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
-  const lines = text.split(text.includes("\r") ? /\r?\n/ : "\n"); // YAML reads CRLF as LF
+  // Where each document starts (0-based line and offset), found without splitting the whole text: each
+  // document's lines are made only while it is read, so they never outlive it.
   const starts: number[] = [0];
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!;
-    const c = line.charCodeAt(0);
+  const offsets: number[] = [0];
+  let lines = 0;
+  for (let pos = 0; ; lines++) {
+    const c = text.charCodeAt(pos);
     if (c === 37 /* % */) return undefined;
-    if ((c === 45 /* - */ || c === 46) /* . */ && /^(---|\.\.\.)(?=[ \t\r]|$)/.test(line)) {
+    if ((c === 45 /* - */ || c === 46) /* . */ && markerAt(text, pos)) {
       if (c === 46) return undefined;
-      if (k > 0) starts.push(k);
+      if (pos > 0) {
+        starts.push(lines);
+        offsets.push(pos);
+      }
     }
+    const next = text.indexOf("\n", pos);
+    if (next < 0) break;
+    pos = next + 1;
   }
+  const total = lines + 1; // as text.split("\n") counts them
+  const separator = text.includes("\r") ? /\r?\n/ : "\n"; // YAML reads CRLF as LF
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const finalBreak = text.endsWith("\n");
-  const offsets = lineOffsets(text, lines.length);
   starts.forEach((start, n) => {
-    const end = starts[n + 1] ?? lines.length;
-    // The document's own text, for the yaml library; cut from `text` so that `lines` need not stay alive.
-    const chunk = () => text.slice(offsets[start], end < lines.length ? offsets[end] : text.length);
-    const read = readBlockYaml(lines, start, end, end < lines.length || finalBreak);
+    const end = starts[n + 1] ?? total;
+    const chunk = text.slice(offsets[n], offsets[n + 1] ?? text.length); // the document's own text
+    const lines = chunk.split(separator);
+    const read = readBlockYaml(lines, 0, end - start, end < total || finalBreak, simpleText(chunk));
     if (!read) {
-      const result = parseYaml(chunk(), file, start, false, validate);
+      const result = parseYaml(chunk, file, start, false, validate);
       documents.push(...result.documents);
       diagnostics.push(...result.diagnostics);
       return;
     }
     if (read.value === null) return; // an empty document, skipped as kubectl does
-    documents.push(
-      lazyYamlDocument(read.value, chunk, file, start, at(file, read.line + 1, read.column + 1)),
-    );
+    const origin = at(file, start + read.line + 1, read.column + 1);
+    documents.push({
+      ...lazyYamlDocument(read.value, () => chunk, file, start, origin),
+      nullFree: !read.holdsNull,
+    });
   });
   return { documents, diagnostics };
+}
+
+/** Whether the line at `pos` is a `---` or `...` marker (`^(---|\.\.\.)(?=[ \t\r]|$)`). */
+function markerAt(text: string, pos: number): boolean {
+  const c = text.charCodeAt(pos);
+  if (text.charCodeAt(pos + 1) !== c || text.charCodeAt(pos + 2) !== c) return false;
+  const after = text.charCodeAt(pos + 3);
+  return Number.isNaN(after) || after === 10 || after === 32 || after === 9 || after === 13;
 }
 
 function parseYaml(
@@ -239,48 +262,74 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
   const key = /^items:[ \t]*(#.*)?\r?\n/m.exec(text);
   if (!key) return undefined;
-  const lines = text.split(/\r?\n/); // YAML reads CRLF as LF
+  // The lines are not split all at once: only each item's, while it is read, so that they never outlive it.
+  const crlf = text.includes("\r");
+  const separator = crlf ? /\r?\n/ : "\n"; // YAML reads CRLF as LF
+  const total = countLines(text, 0, text.length) + 1; // as text.split("\n") counts them
+  /** The line starting at offset `from`, as split at `separator`. */
+  const lineAt = (from: number): string => {
+    const to = text.indexOf("\n", from);
+    if (to < 0) return text.slice(from);
+    return text.slice(from, crlf && text.charCodeAt(to - 1) === 13 ? to - 1 : to);
+  };
   const keyLine = countLines(text, 0, key.index); // 0-based line of `items:`
-  if (!/^items:[ \t]*(#.*)?$/.test(lines[keyLine]!)) return undefined; // `^` also matches after U+2028
+  const keyStart = key.index === 0 ? 0 : text.lastIndexOf("\n", key.index - 1) + 1;
+  // `^` also matches after U+2028
+  if (keyStart !== key.index || !/^items:[ \t]*(#.*)?$/.test(lineAt(keyStart))) return undefined;
   let indent: string | undefined;
-  const items: { start: number; end: number; column: number }[] = []; // 0-based lines, [start, end)
-  let end = lines.length;
-  for (let i = keyLine + 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*(#.*)?$/.test(line)) continue; // blank or comment: part of the item before it
-    if (indent === undefined) {
-      const first = /^( *)- /.exec(line);
-      if (!first) return undefined; // `items: []`, a flow sequence, or an item starting on the next line
-      indent = first[1]!;
+  let entry = ""; // `${indent}- `
+  let more = ""; // `${indent} `
+  // 0-based lines [start, end), and the offsets [from, to) of their text
+  const items: { start: number; end: number; column: number; from: number; to: number }[] = [];
+  let end = total;
+  let endOffset = text.length;
+  let pos = text.indexOf("\n", keyStart) + 1;
+  for (let i = keyLine + 1; i < total; i++) {
+    const next = i + 1 < total ? text.indexOf("\n", pos) + 1 : text.length;
+    let k = pos;
+    while (text.charCodeAt(k) === 32) k++;
+    const c = text.charCodeAt(k);
+    // A blank or comment line (`^\s*(#.*)?$`) is part of the item before it.
+    if ((c > 32 && c < 128 && c !== 35) /* # */ || !/^\s*(#.*)?$/.test(lineAt(pos))) {
+      if (indent === undefined) {
+        const first = /^( *)- /.exec(lineAt(pos));
+        if (!first) return undefined; // `items: []`, a flow sequence, or an item starting on the next line
+        indent = first[1]!;
+        entry = `${indent}- `;
+        more = `${indent} `;
+      }
+      if (text.startsWith(entry, pos)) {
+        const line = lineAt(pos);
+        const column = line.slice(indent.length + 2).search(/\S/);
+        if (column < 0 || line[indent.length + 2 + column] === "#") return undefined;
+        items.push({ start: i, end: i + 1, column: indent.length + 2 + column + 1, from: pos, to: pos });
+      } else if (text.startsWith(more, pos)) {
+        // more indented: the current item goes on
+      } else if (indent === "" || !text.startsWith(" ", pos)) {
+        end = i; // the next top-level key
+        endOffset = pos;
+        break;
+      } else {
+        return undefined;
+      }
     }
-    if (line.startsWith(`${indent}- `)) {
-      const column = line.slice(indent.length + 2).search(/\S/);
-      if (column < 0 || line[indent.length + 2 + column] === "#") return undefined;
-      items.push({ start: i, end: i + 1, column: indent.length + 2 + column + 1 });
-    } else if (line.startsWith(`${indent} `)) {
-      // more indented: the current item goes on
-    } else if (indent === "" || !line.startsWith(" ")) {
-      end = i; // the next top-level key
-      break;
-    } else {
-      return undefined;
-    }
+    pos = next;
   }
-  if (items.length === 0 || /^items:/m.test(lines.slice(end).join("\n"))) return undefined;
+  if (items.length === 0 || (end < total && /^items:/m.test(text.slice(endOffset)))) return undefined;
   // An item runs to the next one, blank lines and comments included (a `|+` scalar keeps trailing blanks).
   items.forEach((item, k) => {
     item.end = items[k + 1]?.start ?? end;
+    item.to = items[k + 1]?.from ?? endOffset;
   });
-  // The rest of the document, with `items: []` and blank lines where the items were (positions stay).
+  // The rest of the document, with `items: []` where the items were. Only where its content starts is asked
+  // of the fast reader, which is at or before `items:`: lines after it need not keep their numbers.
   const skeletonLines = [
-    ...lines.slice(0, keyLine),
+    ...(keyLine > 0 ? text.slice(0, keyStart).split(separator).slice(0, keyLine) : []),
     "items: []",
-    ...lines.slice(keyLine + 1, end).map(() => ""),
-    ...lines.slice(end),
+    ...(end < total ? text.slice(endOffset).split(separator) : []),
   ];
-  const offsets = lineOffsets(text, lines.length);
   const skeletonText = () =>
-    `${text.slice(0, offsets[keyLine])}items: []${"\n".repeat(end - keyLine - 1)}${end < lines.length ? `\n${text.slice(offsets[end])}` : ""}`;
+    `${text.slice(0, keyStart)}items: []${"\n".repeat(end - keyLine - 1)}${end < total ? `\n${text.slice(endOffset)}` : ""}`;
   let value: unknown;
   let skeletonStart: Origin | undefined;
   const fastSkeleton = readBlockYaml(skeletonLines, 0, skeletonLines.length, true);
@@ -300,14 +349,23 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || tooDeep(value)) return undefined;
   // Every line but the last of the text ended with a line break; keep them (a `|+` scalar counts them).
-  const chunkText = (item: { start: number; end: number }) =>
-    text.slice(offsets[item.start], item.end < lines.length ? offsets[item.end] : text.length);
+  const chunkText = (item: { from: number; to: number }) => text.slice(item.from, item.to);
   const values: unknown[] = [];
+  const nullFree = new Uint8Array(items.length);
   const finalBreak = text.endsWith("\n");
   for (const item of items) {
-    const fast = readBlockYaml(lines, item.start, item.end, item.end < lines.length || finalBreak)?.value;
-    if (Array.isArray(fast) && fast.length === 1) {
-      values.push(fast[0]);
+    const chunk = chunkText(item);
+    const lines = chunk.split(separator);
+    const fast = readBlockYaml(
+      lines,
+      0,
+      item.end - item.start,
+      item.end < total || finalBreak,
+      simpleText(chunk),
+    );
+    if (Array.isArray(fast?.value) && fast.value.length === 1) {
+      if (!fast.holdsNull) nullFree[values.length] = 1;
+      values.push(fast.value[0]);
       continue;
     }
     const counter = new LineCounter();
@@ -338,6 +396,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   const sequence = at(file, items[0]!.start + 1, indent!.length + 1); // where `- ` of the first item is
   return {
     value: list,
+    nullFreeItems: nullFree,
     origin: skeletonDoc.origin,
     locate: (path) => {
       if (path[0] !== "items") return skeletonDoc.locate(path);
@@ -394,15 +453,6 @@ function splitDocuments(text: string): { text: string; line: number }[] {
   return chunks;
 }
 
-/** Where each of the first `count` lines of `text` starts (lines end at LF). */
-function lineOffsets(text: string, count: number): Int32Array | number[] {
-  const offsets = text.length < 2 ** 31 ? new Int32Array(count) : new Array<number>(count).fill(0);
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && line < count; i = text.indexOf("\n", i + 1))
-    offsets[line++] = i + 1;
-  return offsets;
-}
-
 function countLines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
@@ -448,14 +498,35 @@ export function listItems(list: RawDocument): RawDocument[] {
   // `kubectl get --raw`, client libraries): they are the list's own, without "List".
   const itemKind =
     typeof kind === "string" && kind !== "List" && kind.endsWith("List") ? kind.slice(0, -4) : undefined;
-  return items.map((item: unknown, index) => ({
-    value:
-      itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
-        ? { apiVersion, kind: itemKind, ...item }
-        : item,
-    origin: list.locate(["items", index]),
-    locate: (path: Path) => list.locate(["items", index, ...path]),
-  }));
+  return items.map(
+    (item: unknown, index) =>
+      new ListItem(
+        itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
+          ? { apiVersion, kind: itemKind, ...item }
+          : item,
+        list,
+        index,
+      ),
+  );
+}
+
+/** An item of a List: its fields are found through the list (a method, not a closure per item). */
+class ListItem implements RawDocument {
+  readonly origin: Origin;
+  readonly nullFree: boolean;
+
+  constructor(
+    readonly value: unknown,
+    private readonly list: RawDocument,
+    private readonly index: number,
+  ) {
+    this.origin = list.locate(["items", index]);
+    this.nullFree = list.nullFreeItems?.[index] === 1;
+  }
+
+  locate(path: Path): Origin {
+    return this.list.locate(["items", this.index, ...path]);
+  }
 }
 
 /**
@@ -559,39 +630,114 @@ function parseJsonStream(
   return { documents, diagnostics };
 }
 
-function lazyJsonDocument(value: unknown, text: string, file: string, lineOffset = 0): RawDocument {
-  let located: RawDocument | undefined;
-  let items: Origin[] | undefined;
-  const locate = (path: Path): Origin => {
-    if (path.length === 0) return at(file, lineOffset + 1, 1);
+/**
+ * A JSON List (`kubectl get -o json`, `kubefence snapshot`), parsed whole: one scan of its text gives where
+ * each item starts, how deep the text nests (so that no walk of the parsed tree checks it) and which items
+ * hold no `null` (so that decoding skips its walk of them). Parsing the items one by one is no faster.
+ * Undefined when the text has no top-level `items` array.
+ */
+function readJsonList(
+  value: unknown,
+  text: string,
+  file: string,
+): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
+  const scan = scanJsonList(text, file, 0);
+  if (!scan) return undefined;
+  // The text nests at least as deep as the value it parsed to (a repeated key drops a value): only a deep text needs the walk.
+  if (scan.maxDepth > MAX_DEPTH && tooDeep(value))
+    return { documents: [], diagnostics: [nestedTooDeeply(at(file, 1, 1))] };
+  const doc = lazyJsonDocument(value, text, file, 0, scan.origins);
+  const items = (value as { items?: unknown }).items;
+  // Which items hold a null is known of the array the scan read, which is `items` only when no other key could be.
+  const same = !scan.dubious && Array.isArray(items) && items.length === scan.origins.length;
+  if (same) doc.nullFreeItems = scan.nullFree;
+  return { documents: [doc], diagnostics: [] };
+}
+
+function lazyJsonDocument(
+  value: unknown,
+  text: string,
+  file: string,
+  lineOffset = 0,
+  itemOrigins?: Origin[],
+): RawDocument {
+  return new JsonDocument(value, text, file, lineOffset, itemOrigins);
+}
+
+/**
+ * A JSON document whose positions are found when asked. A class, not a closure over the text: V8 inlines a
+ * closure called once per item into optimized code that then keeps its context, and with it the whole text,
+ * alive as long as the code lives (24 MB for the medium cluster, kept through the whole run).
+ */
+class JsonDocument implements RawDocument {
+  readonly origin: Origin;
+  private located: RawDocument | undefined;
+
+  constructor(
+    readonly value: unknown,
+    private readonly text: string,
+    private readonly file: string,
+    private readonly lineOffset: number,
+    private items: Origin[] | undefined,
+  ) {
+    this.origin = at(file, lineOffset + 1, 1);
+  }
+
+  locate(path: Path): Origin {
+    if (path.length === 0) return at(this.file, this.lineOffset + 1, 1);
     // Every item of a List asks where it starts: answer from one cheap scan, not a YAML re-parse of the
     // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
     if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
-      items ??= jsonListItemOrigins(text, file, lineOffset);
-      const origin = items[path[1]];
+      this.items ??= scanJsonList(this.text, this.file, this.lineOffset)?.origins ?? [];
+      // prototype-safe: path[1] is a number, an index into an array
+      const origin = this.items[path[1]];
       if (origin) return origin;
     }
-    if (!located) {
+    if (!this.located) {
       const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-      located = yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset);
+      const doc = parseDocument(this.text, { lineCounter, uniqueKeys: false });
+      this.located = yamlDocument(
+        this.value,
+        doc,
+        doc.contents as Node,
+        lineCounter,
+        this.file,
+        this.lineOffset,
+      );
     }
-    return located.locate(path);
-  };
-  return { value, origin: at(file, lineOffset + 1, 1), locate };
+    return this.located.locate(path);
+  }
+}
+
+interface JsonListScan {
+  /** Where each element of the array starts (its first character, 1-based line and column). */
+  origins: Origin[];
+  /** 1 for each element without a `null` (outside strings, the only JSON token with an `n`). */
+  nullFree: Uint8Array;
+  /** How deep the text nests: the most brackets open at once (outside strings). */
+  maxDepth: number;
+  /**
+   * Whether the array might not be the `items` that JSON.parse keeps: another top-level string is `items` or
+   * has an escape (a second `items` key).
+   */
+  dubious: boolean;
 }
 
 /**
  * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
- * (strings skipped, depth counted). Returns [] when the text has no such array.
+ * (strings skipped, depth counted). Undefined when the text has no such array.
  */
-function jsonListItemOrigins(text: string, file: string, lineOffset: number): Origin[] {
+function scanJsonList(text: string, file: string, lineOffset: number): JsonListScan | undefined {
   const origins: Origin[] = [];
+  const holdsNull: boolean[] = [];
   let depth = 0;
+  let maxDepth = 0;
   let line = 1 + lineOffset;
   let lineStart = 0;
   let lastKey = "";
-  let inItems = false;
+  let itemsKeys = 0;
+  let escapedKey = false;
+  let open = false;
   let expectValue = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -601,8 +747,9 @@ function jsonListItemOrigins(text: string, file: string, lineOffset: number): Or
       continue;
     }
     if (c === 32 || c === 9 || c === 13) continue;
-    if (inItems && depth === 2 && expectValue && c !== 93 /* ] */) {
+    if (open && depth === 2 && expectValue && c !== 93 /* ] */) {
       origins.push(at(file, line, i - lineStart + 1));
+      holdsNull.push(false);
       expectValue = false;
     }
     if (c === 34 /* " */) {
@@ -611,23 +758,62 @@ function jsonListItemOrigins(text: string, file: string, lineOffset: number): Or
       let end = text.indexOf('"', i + 1);
       while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
       i = end < 0 ? text.length : end;
-      if (depth === 1) lastKey = text.slice(start + 1, i);
+      if (depth === 1) {
+        lastKey = text.slice(start + 1, i);
+        if (lastKey === "items") itemsKeys++;
+        else if (lastKey.includes("\\")) escapedKey = true;
+      }
       continue;
     }
     if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;
-      if (depth === 2 && c === 91 && lastKey === "items") {
-        inItems = true;
+      if (depth > maxDepth) maxDepth = depth;
+      if (depth === 2 && c === 91 && lastKey === "items" && !open) {
+        open = true;
         expectValue = true;
       }
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       depth--;
-      if (depth === 1 && inItems) return origins;
-    } else if (c === 44 /* , */ && inItems && depth === 2) {
+      if (depth === 1 && open) {
+        // The rest of the text is only read for its depth and its top-level keys.
+        const rest = scanRest(text, i + 1);
+        return {
+          origins,
+          nullFree: Uint8Array.from(holdsNull, (held) => (held ? 0 : 1)),
+          maxDepth: Math.max(maxDepth, rest.maxDepth),
+          dubious: escapedKey || itemsKeys + rest.itemsKeys !== 1,
+        };
+      }
+    } else if (c === 44 /* , */ && open && depth === 2) {
       expectValue = true;
+    } else if (c === 110 /* n */ && open && origins.length > 0) {
+      holdsNull[origins.length - 1] = true;
     }
   }
-  return origins;
+  return undefined;
+}
+
+/** The depth and the top-level `items` (or escaped) keys of the text after the items array (depth 1 there). */
+function scanRest(text: string, from: number): { itemsKeys: number; maxDepth: number } {
+  let depth = 1;
+  let maxDepth = 1;
+  let itemsKeys = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const start = i;
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      i = end < 0 ? text.length : end;
+      if (depth === 1) {
+        const key = text.slice(start + 1, i);
+        if (key === "items" || key.includes("\\")) itemsKeys++;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return { itemsKeys, maxDepth };
 }
 
 /** Whether the quote at `quote` is escaped: preceded by an odd number of backslashes. */

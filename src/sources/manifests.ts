@@ -2,6 +2,7 @@
  * Manifests from files, directories and stdin, as `kubectl apply -f` finds them: a directory yields its
  * .yaml/.yml/.json files (recursively with -R), `-` reads stdin.
  */
+import { isAscii } from "node:buffer";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -97,7 +98,7 @@ const ERRNO_TEXT: Record<string, string> = {
 /** A file that cannot be read (a dangling symlink, no permission, over V8's 512 MB string limit) stops the run. */
 function readFile(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return decodeUtf8(readFileSync(file));
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === "ERR_STRING_TOO_LONG")
@@ -108,5 +109,13 @@ function readFile(file: string): string {
 }
 
 function readStdin(): string {
-  return readFileSync(0, "utf8");
+  return decodeUtf8(readFileSync(0));
+}
+
+/**
+ * The text of UTF-8 bytes. Manifests are nearly always ASCII, which is the same text read as Latin-1: a
+ * copy, several times faster than decoding UTF-8 (0.3 s against 0.8–1 s for 243 MB).
+ */
+function decodeUtf8(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { LineCounter, parseAllDocuments, stringify } from "yaml";
 import { generateCluster } from "../../bench/generate.js";
 import { allObjects } from "../../src/model/snapshot.js";
-import { readBlockYaml } from "../../src/sources/block-yaml.js";
+import { readBlockYaml, simpleText } from "../../src/sources/block-yaml.js";
 import { type Path, parseDocuments, type RawDocument } from "../../src/sources/documents.js";
 
 /** The `yaml` library's reading of a one-document text: its value and where its content starts, or errors. */
@@ -23,7 +23,11 @@ function library(text: string): { value: unknown; line: number; column: number }
 
 function fast(text: string) {
   const lines = text.split("\n");
-  return readBlockYaml(lines, 0, lines.length, text.endsWith("\n"));
+  const answer = readBlockYaml(lines, 0, lines.length, text.endsWith("\n"));
+  // Told that the whole text was found simple, the reader answers the same as when it checks each line.
+  if (simpleText(text))
+    expect(readBlockYaml(lines, 0, lines.length, text.endsWith("\n"), true), text).toStrictEqual(answer);
+  return answer;
 }
 
 /** Whenever the fast reader answers, the library reads the same text without error and to the same value. */
@@ -34,9 +38,16 @@ function expectAgreement(text: string): boolean {
   expect(reference, text).not.toBe("error");
   if (reference === "error") return false;
   expect(answer.value, text).toStrictEqual(reference.value);
-  if (answer.value !== null)
+  if (answer.value !== null) {
     expect([answer.line, answer.column], text).toEqual([reference.line, reference.column]);
+    expect(answer.holdsNull, text).toBe(containsNull(answer.value));
+  }
   return true;
+}
+
+function containsNull(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return Object.values(value).some((v) => v === null || containsNull(v));
 }
 
 /** Values with the scalars and keys that YAML reads as something else than their text. */
@@ -364,4 +375,31 @@ describe("manifests read with and without the fast reader are the same", () => {
     expect(withFast.diagnostics).toEqual(without.diagnostics);
     expect(observe(withFast.documents, paths)).toEqual(observe(without.documents, paths));
   });
+});
+
+describe("a stream read a document at a time equals the stream read whole", () => {
+  const doc = (name: string, eol: string) =>
+    ["apiVersion: v1", "kind: ServiceAccount", "metadata:", `  name: ${name}`, "  namespace: apps"].join(eol);
+  it.each([
+    ["LF", `${doc("a", "\n")}\n---\n${doc("b", "\n")}\n`],
+    ["CRLF", `${doc("a", "\r\n")}\r\n---\r\n${doc("b", "\r\n")}\r\n`],
+    ["no final line break", `---\n${doc("a", "\n")}\n--- \n${doc("b", "\n")}`],
+    ["comments and empty documents", `# head\n---\n---\n${doc("a", "\n")}\n---\t# c\n# only a comment\n`],
+    ["a lone carriage return", `${doc("a", "\n")}\n---\nkind: Pod\r metadata: {}\n`],
+    ["a null", `${doc("a", "\n")}\n  labels: ~\n---\n${doc("b", "\n")}\n  annotations:\n`],
+  ])("%s", (_, text) => {
+    const withFast = parseDocuments(text, "s.yaml");
+    const without = parseDocuments(text, "s.yaml", { blockFastPath: false, listFastPath: false });
+    const paths: Path[] = [[], ["metadata", "name"], ["metadata", "labels"]];
+    expect(withFast.diagnostics).toEqual(without.diagnostics);
+    expect(observe(withFast.documents, paths)).toEqual(observe(without.documents, paths));
+    // A document read by the fast reader says whether it holds a null, and is right.
+    for (const d of withFast.documents)
+      if (d.nullFree !== undefined) expect(d.nullFree).toBe(!containsNull(d.value));
+  });
+});
+
+it("a document the fast reader read says whether it holds a null", () => {
+  const text = "kind: Pod\nmetadata:\n  name: a\n  labels: ~\n---\nkind: Pod\nmetadata: {name: b}\n";
+  expect(parseDocuments(text, "s.yaml").documents.map((d) => d.nullFree)).toEqual([false, true]);
 });

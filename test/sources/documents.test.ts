@@ -171,3 +171,88 @@ describe("a JSON List's item positions, from one scan of the text", () => {
     );
   });
 });
+
+describe("a JSON List read with one scan of its text (depth, nulls, places) equals the List read without", () => {
+  /** Values, origins, item positions and diagnostics, with and without the scan. */
+  function expectSame(text: string) {
+    const fast = parseDocuments(text, "l.json");
+    const whole = parseDocuments(text, "l.json", { jsonListFastPath: false });
+    expect(fast.diagnostics, text).toEqual(whole.diagnostics);
+    expect(fast.documents.length, text).toBe(whole.documents.length);
+    fast.documents.forEach((doc, k) => {
+      const other = whole.documents[k]!;
+      const items = (other.value as { items?: unknown }).items;
+      const paths: Path[] = [[], ["kind"]];
+      if (Array.isArray(items)) for (let i = 0; i < items.length; i++) paths.push(["items", i]);
+      expect(observe(doc, paths), text).toEqual(observe(other, paths));
+      // Items said to hold no null hold none.
+      if (Array.isArray(items) && doc.nullFreeItems)
+        items.forEach((item, i) => {
+          if (doc.nullFreeItems![i] === 1) expect(JSON.stringify(item), text).not.toContain("null");
+        });
+    });
+  }
+
+  it("for any List, and for any text made from one by inserting JSON's punctuation", () => {
+    const tricky = fc.stringMatching(/^[\\"{}[\],:a-z]{0,8}$/);
+    const value = fc.oneof(tricky, fc.integer(), fc.constant(null), fc.array(tricky, { maxLength: 3 }));
+    const inserts = fc.constantFrom(
+      ",",
+      "]",
+      "}",
+      "[",
+      "{",
+      '"items": [],',
+      '"it\\u0065ms": [1],',
+      "\\",
+      " ",
+      "\n",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(tricky, value, { maxKeys: 4 }), { minLength: 0, maxLength: 4 }),
+        fc.constantFrom(0, 2),
+        fc.array(fc.record({ at: fc.nat(), insert: inserts }), { maxLength: 2 }),
+        (items, indent, edits) => {
+          let text = JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, indent);
+          expectSame(text);
+          for (const { at, insert } of edits) {
+            const p = at % (text.length + 1);
+            text = text.slice(0, p) + insert + text.slice(p);
+          }
+          expectSame(text);
+        },
+      ),
+      { numRuns: 1500, seed: 3 },
+    );
+  });
+
+  it('is taken for a List, and marks the items that hold no null (a string "null" is none)', () => {
+    const text =
+      '{"kind": "List", "apiVersion": "v1", "items": [{"a": null}, {"b": "null"}, {"c": 1}, null]}';
+    const [doc] = parseDocuments(text, "l.json").documents;
+    expect([...doc!.nullFreeItems!]).toEqual([0, 1, 1, 0]);
+  });
+
+  it("hands a List nested past the depth limit, or with a second items key, to the general reader", () => {
+    const deep = `{"kind": "List", "items": [${"[".repeat(600)}${"]".repeat(600)}]}`;
+    expect(parseDocuments(deep, "l.json").diagnostics[0]?.message).toMatch(/nested more than 500 levels/);
+    const twice = '{"kind": "List", "items": [{"a": 1}], "items": [{"b": 2}]}';
+    expect(parseDocuments(twice, "l.json").documents[0]!.value).toEqual({ kind: "List", items: [{ b: 2 }] });
+    expectSame(deep);
+    expectSame(twice);
+  });
+
+  it.each([
+    ['{"kind": "List", "items": [{"a": 1},]}', "a trailing comma"],
+    ['{"kind": "List", "items": [{"a": 1}, , {"b": 2}]}', "an empty element"],
+    ['{"kind": "List", "items": [{"a": 1}}, "b": 2}', "the items closed by }"],
+    ['{"kind": "List", "items": [{"a": 1} {"b": 2}]}', "a missing comma"],
+    ['{"kind": "List", "items": [{"a": 1}], "it\\u0065ms": []}', "an escaped second items key"],
+    ['{"kind": "List", "items": [{"a": 1}]} {"kind": "Pod"}', "a second value after the List"],
+    ['[{"kind": "List", "items": [{"a": 1}]}]', "a List inside an array"],
+    ['\ufeff{"kind": "List", "items": [{"a": 1}]}', "a byte order mark"],
+  ])("%s (%s) reads as the whole text does", (text) => {
+    expectSame(text);
+  });
+});

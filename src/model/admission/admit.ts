@@ -113,34 +113,25 @@ export interface AdmitOptions {
 
 export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   const raw = doc.value;
-  const reject = (message: string, path: Path = []): Admission => ({
-    type: "rejected",
-    diagnostics: [
-      {
-        severity: "error",
-        message: `${message}; document skipped`,
-        origin: doc.locate(path),
-        field: fieldPath(path) || undefined,
-      },
-    ],
-  });
-  if (!isRecord(raw)) return reject(`document is ${describeType(raw)}, not a Kubernetes object`);
+  if (!isRecord(raw)) return reject(doc, `document is ${describeType(raw)}, not a Kubernetes object`);
   // A List's items are admitted one by one, each decoded then; `items: null` is an empty list.
   const listKind =
     typeof raw.kind === "string" && (raw.kind === "List" || (raw.kind.endsWith("List") && "items" in raw));
   if (listKind && raw.items === null) return { type: "list", items: [] };
-  const { value, nullElements } = listKind
-    ? { value: raw, nullElements: [] }
-    : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
+  const { value, nullElements } =
+    listKind || doc.nullFree
+      ? { value: raw, nullElements: [] }
+      : (decodeNulls(raw) as { value: Record<string, unknown>; nullElements: Path[] });
   const { apiVersion, kind } = value;
-  if (kind === undefined) return reject("document has no kind");
-  if (typeof kind !== "string" || kind === "") return reject("kind must be a non-empty string", ["kind"]);
-  if (apiVersion === undefined) return reject(`${kind} has no apiVersion`);
+  if (kind === undefined) return reject(doc, "document has no kind");
+  if (typeof kind !== "string" || kind === "")
+    return reject(doc, "kind must be a non-empty string", ["kind"]);
+  if (apiVersion === undefined) return reject(doc, `${kind} has no apiVersion`);
   if (typeof apiVersion !== "string" || apiVersion === "")
-    return reject("apiVersion must be a non-empty string", ["apiVersion"]);
+    return reject(doc, "apiVersion must be a non-empty string", ["apiVersion"]);
 
   if (listKind) {
-    if (!Array.isArray(value.items)) return reject(`${kind}.items must be a list`, ["items"]);
+    if (!Array.isArray(value.items)) return reject(doc, `${kind}.items must be a list`, ["items"]);
     return { type: "list", items: value.items };
   }
 
@@ -154,6 +145,7 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
     const from = "file" in doc.origin ? doc.origin.file : doc.origin.cluster;
     const served = apiVersionOf(info);
     return reject(
+      doc,
       `resource mapping not found for name: ${str(meta.name)} namespace: ${str(meta.namespace)} from ${JSON.stringify(from)}: no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)} (${kind} is served as ${served})`,
       ["apiVersion"],
     );
@@ -175,14 +167,14 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
 
   const metadata = value.metadata;
-  if (metadata === undefined) return reject(`${kind} has no metadata`);
-  if (!isRecord(metadata)) return reject("metadata must be an object", ["metadata"]);
+  if (metadata === undefined) return reject(doc, `${kind} has no metadata`);
+  if (!isRecord(metadata)) return reject(doc, "metadata must be an object", ["metadata"]);
   if (metadata.name === undefined || metadata.name === "") {
     const generated =
       typeof metadata.generateName === "string"
         ? ` (generateName ${JSON.stringify(metadata.generateName)} is resolved only by the API server)`
         : "";
-    return reject(`${kind} has no metadata.name${generated}`, ["metadata"]);
+    return reject(doc, `${kind} has no metadata.name${generated}`, ["metadata"]);
   }
 
   const object = { ...value, apiVersion: apiVersionOf(info), metadata: { ...metadata } } as Record<
@@ -285,6 +277,21 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
   }
   const typed = setOrigin(object as unknown as KubeObject, doc.origin);
   return { type: "object", object: typed, diagnostics };
+}
+
+/** A document skipped: the error at the field `path` of `doc`. */
+function reject(doc: RawDocument, message: string, path: Path = []): Admission {
+  return {
+    type: "rejected",
+    diagnostics: [
+      {
+        severity: "error",
+        message: `${message}; document skipped`,
+        origin: doc.locate(path),
+        field: fieldPath(path) || undefined,
+      },
+    ],
+  };
 }
 
 /**

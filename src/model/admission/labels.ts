@@ -118,7 +118,18 @@ interface Checks {
   selector(value: LabelSelector | undefined): FieldError[];
 }
 
+/** The checks of each version read as, made once: every object read asks for them. */
+const CHECKS = new Map<number, Checks>();
+
 function checksOf(version: KubeVersion): Checks {
+  const known = CHECKS.get(version.minor);
+  if (known) return known;
+  const checks = makeChecks(version);
+  CHECKS.set(version.minor, checks);
+  return checks;
+}
+
+function makeChecks(version: KubeVersion): Checks {
   const labels: Checks["labels"] = (map, field, at) => validateLabels(map, field, { at, version });
   return {
     labels,
