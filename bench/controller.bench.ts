@@ -11,7 +11,11 @@
  */
 import { createHash } from "node:crypto";
 import { Judge } from "../src/controller/judge.js";
-import { type PolicyReportObject, policyReports } from "../src/controller/policy-reports.js";
+import {
+  PolicyReportCache,
+  type PolicyReportObject,
+  policyReports,
+} from "../src/controller/policy-reports.js";
 import { type ExistingReport, reconcileReports } from "../src/controller/reconcile.js";
 import type { RoleBinding } from "../src/model/objects.js";
 import type { Snapshot } from "../src/model/snapshot.js";
@@ -33,13 +37,14 @@ await benchmark("controller", async (context) => {
     unit: "pods",
   });
   const tenants = initial.tenancy.tenants.length;
-  let existing: ExistingReport[] = policyReports(initial.report).map(asExisting);
+  const cache = new PolicyReportCache();
+  let existing: ExistingReport[] = policyReports(initial.report, { cache }).map(asExisting);
   note("tenants, reports", `${tenants} tenants, ${existing.length} PolicyReports`);
 
   /** One change reflected: judged, reported, compared with what is written. */
   const reflect = (changed: Snapshot, kinds: Set<string>) => {
     const judged = judge.judge(changed, kinds, at);
-    const desired = policyReports(judged.report);
+    const desired = policyReports(judged.report, { cache });
     const actions = reconcileReports(desired, existing);
     existing = desired.map(asExisting);
     return { judged, actions };

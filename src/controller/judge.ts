@@ -21,6 +21,7 @@ export interface Judgment {
 
 export class Judge {
   private network: NetworkModel | undefined;
+  private tenancy: Tenancy | undefined;
   constructor(
     private readonly source: TenantSource,
     private readonly options: Omit<AuditOptions, "networkModel" | "onPhase"> = {},
@@ -37,7 +38,11 @@ export class Judge {
       });
     const reusedNetwork = !networkTouched && this.network !== undefined;
     if (!reusedNetwork) this.network = analyzeNetwork(snapshot, this.options.network);
-    const { tenancy } = resolveTenants(snapshot, this.source);
+    // Tenants from a file, a label or the namespaces read the namespaces alone; a platform's read its objects.
+    const tenantsTouched =
+      changed === "all" || this.source.from === "platform" || changed.has("Namespace") || !this.tenancy;
+    if (tenantsTouched) this.tenancy = resolveTenants(snapshot, this.source).tenancy;
+    const tenancy = this.tenancy!;
     const report = runAudit(snapshot, tenancy, { ...this.options, now, networkModel: this.network });
     return { report, tenancy, reusedNetwork, ms: performance.now() - started };
   }

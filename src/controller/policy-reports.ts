@@ -54,12 +54,84 @@ export interface PolicyReportObject {
 export interface PolicyReportOptions {
   /** Largest serialized report (default MAX_REPORT_BYTES). */
   maxBytes?: number;
+  /** What the previous call made, to remake only the reports whose results changed (the controller's). */
+  cache?: PolicyReportCache;
+}
+
+/** A result with what ordering and splitting it needs, made once per distinct result. */
+interface Prepared {
+  result: PolicyReportResult;
+  /** sortResults' key. */
+  key: string;
+  /** Its serialized size, with a separator. */
+  bytes: number;
+}
+
+/**
+ * What policyReports made last, so that a judgment which changed few results remakes few reports: a result is
+ * made once per finding (by identity: the audit keeps the findings a change cannot touch) or else once per
+ * distinct content, and a namespace's reports are kept, the very objects, while its results are the very same
+ * ones. Kept objects let reconcileReports see an unchanged report without comparing its content. Exact: a
+ * report is reused only when it would be made again from identical results.
+ */
+export class PolicyReportCache {
+  private byFinding = new WeakMap<Finding, Prepared>();
+  private byContent = new Map<string, Prepared>();
+  private reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+  private maxBytes: number | undefined;
+
+  /** Starts a pass; returns the pass's lookups. */
+  pass(maxBytes: number) {
+    if (this.maxBytes !== maxBytes) {
+      this.maxBytes = maxBytes;
+      this.reports = new Map();
+    }
+    const previousContent = this.byContent;
+    const content = new Map<string, Prepared>();
+    const previousReports = this.reports;
+    const reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+    const byContent = (result: PolicyReportResult): Prepared => {
+      const json = JSON.stringify(result);
+      let prepared = content.get(json) ?? previousContent.get(json);
+      prepared ??= { result, key: sortKey(result), bytes: Buffer.byteLength(json) + 1 };
+      content.set(json, prepared);
+      return prepared;
+    };
+    return {
+      isolation: byContent,
+      finding: (f: Finding): Prepared => {
+        let prepared = this.byFinding.get(f);
+        if (!prepared) {
+          prepared = byContent(findingResult(f));
+          this.byFinding.set(f, prepared);
+        }
+        return prepared;
+      },
+      /** The reports of one namespace ("" and no namespace: the cluster's), kept when its results are. */
+      reports: (kind: PolicyReportObject["kind"], results: Prepared[], namespace?: string) => {
+        const key = namespace ?? "";
+        const before = previousReports.get(key);
+        const same =
+          before !== undefined &&
+          before.results.length === results.length &&
+          before.results.every((r, i) => r === results[i]);
+        const made = same ? before.reports : split(kind, results, maxBytes, namespace);
+        reports.set(key, { results, reports: made });
+        return made;
+      },
+      end: () => {
+        this.byContent = content;
+        this.reports = reports;
+      },
+    };
+  }
 }
 
 export function policyReports(report: AuditReport, options: PolicyReportOptions = {}): PolicyReportObject[] {
   const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
+  const pass = (options.cache ?? new PolicyReportCache()).pass(maxBytes);
   // Namespace → its results; only tenant namespaces get a report of their own.
-  const byNamespace = new Map<string, PolicyReportResult[]>();
+  const byNamespace = new Map<string, Prepared[]>();
   const tenantOf = new Map<string, string>();
   for (const tenant of report.tenants)
     if (!tenant.platform)
@@ -67,7 +139,7 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
         byNamespace.set(ns, []);
         tenantOf.set(ns, tenant.name);
       }
-  const cluster: PolicyReportResult[] = [];
+  const cluster: Prepared[] = [];
 
   // Who reaches each tenant, per plane; those that reach every tenant ("*") kept once, not per tenant.
   const reachedBy = new Map<string, Map<string, string[]>>(); // plane → tenant → from
@@ -99,14 +171,16 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
         summary.incomplete && (summary.incompleteTenants?.includes(tenant) ?? true)
           ? summary.incomplete
           : undefined;
-      results.push(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds, incomplete));
+      results.push(
+        pass.isolation(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds, incomplete)),
+      );
     }
   }
   for (const finding of report.findings) {
     // A finding about a Namespace (its Pod Security labels) belongs to that namespace's report.
     const ns = finding.resource?.kind === "Namespace" ? finding.resource.name : finding.resource?.namespace;
     const target = ns === undefined ? undefined : byNamespace.get(ns);
-    (target ?? cluster).push(findingResult(finding));
+    (target ?? cluster).push(pass.finding(finding));
   }
 
   // The audit orders findings by severity and id, then as the objects were read; a watch reads them in the order
@@ -114,28 +188,26 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
   for (const results of [...byNamespace.values(), cluster]) sortResults(results);
   const out: PolicyReportObject[] = [];
   for (const [ns, results] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    out.push(...split("PolicyReport", results, maxBytes, ns));
-  out.push(...split("ClusterPolicyReport", cluster, maxBytes));
+    out.push(...pass.reports("PolicyReport", results, ns));
+  out.push(...pass.reports("ClusterPolicyReport", cluster));
+  pass.end();
   return out;
 }
 
 /** Isolation results first (by plane), then findings by policy, resource, message and properties. */
-function sortResults(results: PolicyReportResult[]): void {
-  const keyed = results.map((r) => ({
-    r,
-    key: [
-      r.policy === "kubefence.isolation" ? "0" : "1",
-      r.policy,
-      r.rule,
-      (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
-      r.message,
-      JSON.stringify(r.properties ?? {}),
-    ].join("\u0000"),
-  }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  keyed.forEach(({ r }, i) => {
-    results[i] = r;
-  });
+function sortKey(r: PolicyReportResult): string {
+  return [
+    r.policy === "kubefence.isolation" ? "0" : "1",
+    r.policy,
+    r.rule,
+    (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
+    r.message,
+    JSON.stringify(r.properties ?? {}),
+  ].join("\u0000");
+}
+
+function sortResults(results: Prepared[]): void {
+  results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
@@ -236,7 +308,7 @@ function findingResult(f: Finding): PolicyReportResult {
 /** The results as reports of at most `maxBytes` each: `kubefence`, then `kubefence-2`, …; one even if empty. */
 function split(
   kind: PolicyReportObject["kind"],
-  results: PolicyReportResult[],
+  results: readonly Prepared[],
   maxBytes: number,
   namespace?: string,
 ): PolicyReportObject[] {
@@ -258,8 +330,7 @@ function split(
   const out: PolicyReportObject[] = [];
   let chunk: PolicyReportResult[] = [];
   let size = overhead;
-  for (const result of results) {
-    const bytes = Buffer.byteLength(JSON.stringify(result)) + 1;
+  for (const { result, bytes } of results) {
     if (chunk.length > 0 && size + bytes > maxBytes) {
       out.push(make(out.length + 1, chunk));
       chunk = [];

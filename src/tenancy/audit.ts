@@ -7,7 +7,7 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import { UNMODELLED_POLICY_KINDS } from "../model/kinds.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
-import type { Namespace } from "../model/objects.js";
+import type { Namespace, PodSpec } from "../model/objects.js";
 import { runRules } from "../model/rule.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
@@ -343,6 +343,31 @@ function podSecurityOf(snapshot: Snapshot, options: PodSecurityOptions, model: N
   return findings;
 }
 
+/**
+ * networkPlane(model, tenancy), made once per model and tenancy: the controller keeps both while nothing they
+ * read changed (a RoleBinding change keeps the model, and the tenancy while no Namespace changed).
+ */
+const networkPlanes = new WeakMap<NetworkModel, { tenancy: Tenancy; breaches: PlaneBreaches }>();
+function networkPlaneOf(model: NetworkModel, tenancy: Tenancy): PlaneBreaches {
+  const memo = networkPlanes.get(model);
+  if (memo?.tenancy === tenancy) return memo.breaches;
+  const breaches = networkPlane(model, tenancy);
+  networkPlanes.set(model, { tenancy, breaches });
+  return breaches;
+}
+
+/** Why a pod of this spec owns its node, made once per spec: a watch keeps the objects that did not change. */
+const escapeMemo = new WeakMap<PodSpec, string[]>();
+function escapesOf(spec: PodSpec): string[] {
+  let why = escapeMemo.get(spec);
+  if (!why) {
+    const evidence = canEscapeToNode(spec);
+    why = evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
+    escapeMemo.set(spec, why);
+  }
+  return why;
+}
+
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
 const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
 
@@ -362,10 +387,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
   const node = nodePlane(snapshot, tenancy, {
-    escapes: (spec) => {
-      const evidence = canEscapeToNode(spec);
-      return evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
-    },
+    escapes: escapesOf,
     admitsEscapes: (namespace) =>
       admission.enforced
         ? admitsEscapes(namespace, podSecurity.config)
@@ -380,7 +402,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   });
   phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
   const network = options.networkModel ?? analyzeNetwork(snapshot, options.network);
-  const networkBreaches = networkPlane(network, tenancy);
+  const networkBreaches = networkPlaneOf(network, tenancy);
   phase("findings: RBAC, network and Pod Security rules");
   const findings = [
     ...rbacFindings(snapshot, authorizer),
