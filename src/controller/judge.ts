@@ -8,7 +8,13 @@
 import { kindInfo } from "../model/kinds.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { analyzeNetwork, type NetworkModel } from "../network/model.js";
-import { type AuditOptions, type AuditReport, NETWORK_INPUT_FIELDS, runAudit } from "../tenancy/audit.js";
+import {
+  type AuditOptions,
+  type AuditReport,
+  auditMemo,
+  NETWORK_INPUT_FIELDS,
+  runAudit,
+} from "../tenancy/audit.js";
 import { resolveTenants, type Tenancy, type TenantSource } from "../tenancy/tenants.js";
 
 export interface Judgment {
@@ -22,9 +28,10 @@ export interface Judgment {
 export class Judge {
   private network: NetworkModel | undefined;
   private tenancy: Tenancy | undefined;
+  private memo = auditMemo();
   constructor(
     private readonly source: TenantSource,
-    private readonly options: Omit<AuditOptions, "networkModel" | "onPhase"> = {},
+    private readonly options: Omit<AuditOptions, "networkModel" | "onPhase" | "memo"> = {},
   ) {}
 
   /** `changed`: the kinds changed since the last judgment (unknown changes: judge in full). */
@@ -36,6 +43,7 @@ export class Judge {
         const info = kindInfo(kind);
         return !info || NETWORK_INPUT_FIELDS.has(info.field);
       });
+    if (changed === "all") this.memo = auditMemo();
     const reusedNetwork = !networkTouched && this.network !== undefined;
     if (!reusedNetwork) this.network = analyzeNetwork(snapshot, this.options.network);
     // Tenants from a file, a label or the namespaces read the namespaces alone; a platform's read its objects.
@@ -43,7 +51,12 @@ export class Judge {
       changed === "all" || this.source.from === "platform" || changed.has("Namespace") || !this.tenancy;
     if (tenantsTouched) this.tenancy = resolveTenants(snapshot, this.source).tenancy;
     const tenancy = this.tenancy!;
-    const report = runAudit(snapshot, tenancy, { ...this.options, now, networkModel: this.network });
+    const report = runAudit(snapshot, tenancy, {
+      ...this.options,
+      now,
+      networkModel: this.network,
+      memo: this.memo,
+    });
     return { report, tenancy, reusedNetwork, ms: performance.now() - started };
   }
 }

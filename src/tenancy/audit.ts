@@ -24,7 +24,7 @@ import {
 } from "../podsecurity/index.js";
 import { ADMISSION_RULES, NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
-import { rbacFindings } from "../rbac/findings/index.js";
+import { type RbacFindingsMemo, rbacFindings } from "../rbac/findings/index.js";
 import {
   type Acceptance,
   type AcceptanceResult,
@@ -301,6 +301,8 @@ export interface AuditOptions {
    * reads has changed: NETWORK_INPUT_FIELDS). Must be `analyzeNetwork(snapshot, options.network)`.
    */
   networkModel?: NetworkModel;
+  /** What the previous judgment made, to keep what this snapshot's unchanged objects make again (AuditMemo). */
+  memo?: AuditMemo;
 }
 
 /**
@@ -344,26 +346,37 @@ function podSecurityOf(snapshot: Snapshot, options: PodSecurityOptions, model: N
 }
 
 /**
- * networkPlane(model, tenancy), made once per model and tenancy: the controller keeps both while nothing they
- * read changed (a RoleBinding change keeps the model, and the tenancy while no Namespace changed).
+ * What one judgment may keep for the next (the controller's Judge, src/controller/judge.ts), each entry keyed
+ * by the very objects it was made of: a watch replaces a changed object and keeps the others, so what was made
+ * of unchanged objects is made the same again. A fresh memo (a full judgment) reuses nothing.
  */
-const networkPlanes = new WeakMap<NetworkModel, { tenancy: Tenancy; breaches: PlaneBreaches }>();
-function networkPlaneOf(model: NetworkModel, tenancy: Tenancy): PlaneBreaches {
-  const memo = networkPlanes.get(model);
-  if (memo?.tenancy === tenancy) return memo.breaches;
+export interface AuditMemo {
+  /** Why a pod of this spec owns its node. */
+  escapes: WeakMap<PodSpec, string[]>;
+  /** networkPlane(model, tenancy), for the tenancy last judged with the model. */
+  networkPlanes: WeakMap<NetworkModel, { tenancy: Tenancy; breaches: PlaneBreaches }>;
+  /** Each binding's RBAC findings. */
+  rbac: RbacFindingsMemo;
+}
+
+export function auditMemo(): AuditMemo {
+  return { escapes: new WeakMap(), networkPlanes: new WeakMap(), rbac: new WeakMap() };
+}
+
+function networkPlaneOf(model: NetworkModel, tenancy: Tenancy, memo: AuditMemo): PlaneBreaches {
+  const known = memo.networkPlanes.get(model);
+  if (known?.tenancy === tenancy) return known.breaches;
   const breaches = networkPlane(model, tenancy);
-  networkPlanes.set(model, { tenancy, breaches });
+  memo.networkPlanes.set(model, { tenancy, breaches });
   return breaches;
 }
 
-/** Why a pod of this spec owns its node, made once per spec: a watch keeps the objects that did not change. */
-const escapeMemo = new WeakMap<PodSpec, string[]>();
-function escapesOf(spec: PodSpec): string[] {
-  let why = escapeMemo.get(spec);
+function escapesOf(spec: PodSpec, memo: AuditMemo): string[] {
+  let why = memo.escapes.get(spec);
   if (!why) {
     const evidence = canEscapeToNode(spec);
     why = evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
-    escapeMemo.set(spec, why);
+    memo.escapes.set(spec, why);
   }
   return why;
 }
@@ -374,6 +387,7 @@ const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmissi
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
   const phase = options.onPhase ?? (() => {});
+  const memo = options.memo ?? auditMemo();
   const tenants = `${tenancy.tenants.length} tenant${tenancy.tenants.length === 1 ? "" : "s"}`;
   phase(`API plane: RBAC between ${tenants}`);
   const authorizer = buildAuthorizer(snapshot);
@@ -387,7 +401,7 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
   const node = nodePlane(snapshot, tenancy, {
-    escapes: escapesOf,
+    escapes: (spec) => escapesOf(spec, memo),
     admitsEscapes: (namespace) =>
       admission.enforced
         ? admitsEscapes(namespace, podSecurity.config)
@@ -402,10 +416,10 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   });
   phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
   const network = options.networkModel ?? analyzeNetwork(snapshot, options.network);
-  const networkBreaches = networkPlaneOf(network, tenancy);
+  const networkBreaches = networkPlaneOf(network, tenancy, memo);
   phase("findings: RBAC, network and Pod Security rules");
   const findings = [
-    ...rbacFindings(snapshot, authorizer),
+    ...rbacFindings(snapshot, authorizer, memo.rbac),
     ...networkFindingsOf(network),
     ...(admission.enforced
       ? podSecurityOf(snapshot, podSecurity, network)

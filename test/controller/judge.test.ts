@@ -196,11 +196,18 @@ function anyChange(namespaces: readonly string[]): fc.Arbitrary<Change> {
     fc.nat(1000).map(
       (i): Change => ({
         kind: "Role",
-        apply: (s) =>
-          replaceAt(s, "roles", i, (r: Role) => ({
-            ...r,
-            rules: [...(r.rules ?? []), { apiGroups: [""], resources: ["pods", "secrets"], verbs: ["*"] }],
-          })),
+        // A bound role (an unbound one changes nothing).
+        apply: (s) => {
+          const bound = new Set(s.roleBindings.map((b) => `${b.metadata.namespace}/${b.roleRef.name}`));
+          const roles = s.roles.filter((r) => bound.has(`${r.metadata.namespace}/${r.metadata.name}`));
+          if (roles.length === 0) return s;
+          const role = roles[i % roles.length]!;
+          const widened: Role = {
+            ...role,
+            rules: [...(role.rules ?? []), { apiGroups: [""], resources: ["pods", "secrets"], verbs: ["*"] }],
+          };
+          return { ...s, roles: s.roles.map((r) => (r === role ? widened : r)) };
+        },
       }),
     ),
     fc.nat(1000).map(
@@ -250,15 +257,42 @@ function anyChange(namespaces: readonly string[]): fc.Arbitrary<Change> {
           })),
       }),
     ),
+    // ServiceAccounts: one deleted (a binding may now name a missing one).
+    fc.nat(1000).map(
+      (i): Change => ({
+        kind: "ServiceAccount",
+        // A bound one (its bindings now name a missing ServiceAccount).
+        apply: (s) => {
+          const bound = new Set(
+            [...s.roleBindings, ...s.clusterRoleBindings].flatMap((b) =>
+              (b.subjects ?? [])
+                .filter((x) => x.kind === "ServiceAccount")
+                .map((x) => `${x.namespace ?? b.metadata.namespace}/${x.name}`),
+            ),
+          );
+          const accounts = s.serviceAccounts.filter((a) =>
+            bound.has(`${a.metadata.namespace}/${a.metadata.name}`),
+          );
+          if (accounts.length === 0) return s;
+          const gone = accounts[i % accounts.length]!;
+          return { ...s, serviceAccounts: s.serviceAccounts.filter((a) => a !== gone) };
+        },
+      }),
+    ),
     // Nodes: tainted, or gone.
     fc.nat(1000).map(
       (i): Change => ({
         kind: "Node",
         apply: (s) =>
-          replaceAt(s, "nodes", i, (n: Node) => ({
-            ...n,
-            spec: { ...n.spec, taints: [{ key: "dedicated", value: "x", effect: "NoSchedule" }] },
-          })),
+          replaceAt(
+            s,
+            "nodes",
+            i,
+            (n: Node): Node => ({
+              ...n,
+              spec: { ...n.spec, taints: [{ key: "dedicated", value: "x", effect: "NoSchedule" }] },
+            }),
+          ),
       }),
     ),
     fc
@@ -268,9 +302,13 @@ function anyChange(namespaces: readonly string[]): fc.Arbitrary<Change> {
 }
 
 describe("incremental judgment and reports equal a full judgment after every step", () => {
-  it("random changes of pods, bindings, roles, NetworkPolicies, namespaces and nodes", () => {
-    const base = withBuiltinRbac(generateCluster({ ...SIZES.small, tenants: 4, namespacesPerTenant: 2 }));
-    const namespaces = base.namespaces.map((n) => n.metadata.name).filter((n) => !n.startsWith("kube-"));
+  it("random changes of pods, bindings, roles, ServiceAccounts, NetworkPolicies, namespaces and nodes", () => {
+    const generated = withBuiltinRbac(
+      generateCluster({ ...SIZES.small, tenants: 4, namespacesPerTenant: 2 }),
+    );
+    const namespaces = generated.namespaces.map((n) => n.metadata.name).filter((n) => !n.startsWith("kube-"));
+    // Each namespace's default ServiceAccount bound, so that deleting one leaves a binding naming a missing one.
+    const base = namespaces.reduce((s, n, i) => grantPods(n, 1000 + i).apply(s), generated);
     const change = anyChange(namespaces);
     fc.assert(
       fc.property(
@@ -289,7 +327,7 @@ describe("incremental judgment and reports equal a full judgment after every ste
           }
         },
       ),
-      { numRuns: 10 },
+      { numRuns: 30 },
     );
   }, 300_000);
 });
