@@ -1,9 +1,11 @@
 /**
- * Re-judging a snapshot that changed: the audit again, reusing what the change cannot have touched. Today that
- * is the network analysis (the classes of pods, their policies and the reachability between them: the
- * costliest part on a large cluster), which reads only NETWORK_INPUT_FIELDS; a change to RBAC, ServiceAccounts,
- * admission configuration or platform objects keeps it. Everything else is judged again. A full judgment
- * (`full`) reuses nothing, and must give the same report (test/controller/judge.test.ts).
+ * Re-judging a snapshot that changed: the audit again, reusing what the change cannot have touched. The network
+ * analysis (the classes of pods, their policies and the reachability between them) reads only
+ * NETWORK_INPUT_FIELDS: a change to RBAC, ServiceAccounts, admission configuration or platform objects keeps it,
+ * with its network plane and findings and the Pod Security findings. The tenancy is kept while no Namespace
+ * changed (but for tenants a platform defines). Within a judgment, an AuditMemo keeps what unchanged objects
+ * make again: each binding's RBAC findings, each pod spec's node escape. A full judgment (`full`) starts from
+ * nothing, and must give the same report (test/controller/judge.test.ts).
  */
 import { kindInfo } from "../model/kinds.js";
 import type { Snapshot } from "../model/snapshot.js";
