@@ -44,7 +44,7 @@ import {
   type PlaneBreaches,
 } from "./matrix.js";
 import { networkPlane } from "./network-plane.js";
-import { nodePlane } from "./node-plane.js";
+import { type NodePresence, nodePlane, nodePresence } from "./node-plane.js";
 import { PLATFORM_RULES } from "./platforms/rules/index.js";
 import type { Tenancy, Tenant } from "./tenants.js";
 
@@ -357,10 +357,36 @@ export interface AuditMemo {
   networkPlanes: WeakMap<NetworkModel, { tenancy: Tenancy; breaches: PlaneBreaches }>;
   /** Each binding's RBAC findings. */
   rbac: RbacFindingsMemo;
+  /** The node presence last made, with the very objects it was made of. */
+  nodePresence?: {
+    of: [Snapshot["pods"], Snapshot["workloads"], Snapshot["nodes"]];
+    tenancy: Tenancy;
+    presence: NodePresence;
+  };
 }
 
 export function auditMemo(): AuditMemo {
   return { escapes: new WeakMap(), networkPlanes: new WeakMap(), rbac: new WeakMap() };
+}
+
+/** Whether two lists hold the very same objects in the same order. */
+function sameObjects(a: readonly object[], b: readonly object[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
+/** nodePresence, kept while the pods, workloads, nodes and tenancy are the very ones it was made of. */
+function nodePresenceOf(snapshot: Snapshot, tenancy: Tenancy, memo: AuditMemo): NodePresence {
+  const of: [Snapshot["pods"], Snapshot["workloads"], Snapshot["nodes"]] = [
+    snapshot.pods,
+    snapshot.workloads,
+    snapshot.nodes,
+  ];
+  const known = memo.nodePresence;
+  if (known && known.tenancy === tenancy && known.of.every((list, i) => sameObjects(list, of[i]!)))
+    return known.presence;
+  const presence = nodePresence(snapshot, tenancy, (spec) => escapesOf(spec, memo));
+  memo.nodePresence = { of, tenancy, presence };
+  return presence;
 }
 
 function networkPlaneOf(model: NetworkModel, tenancy: Tenancy, memo: AuditMemo): PlaneBreaches {
@@ -400,20 +426,25 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   );
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
-  const node = nodePlane(snapshot, tenancy, {
-    escapes: (spec) => escapesOf(spec, memo),
-    admitsEscapes: (namespace) =>
-      admission.enforced
-        ? admitsEscapes(namespace, podSecurity.config)
-        : {
-            admits: true,
-            why: `nothing enforces namespace ${namespace.metadata.name}'s Pod Security labels: ${admission.reason}`,
-          },
-    podCreators: podCreators(api, tenancy),
-    namespacePatchers: namespacePatchers(api, tenancy),
-    refusesEscapes: guards.refusesEscapes,
-    refusesRelabel: guards.refusesRelabel,
-  });
+  const node = nodePlane(
+    snapshot,
+    tenancy,
+    {
+      escapes: (spec) => escapesOf(spec, memo),
+      admitsEscapes: (namespace) =>
+        admission.enforced
+          ? admitsEscapes(namespace, podSecurity.config)
+          : {
+              admits: true,
+              why: `nothing enforces namespace ${namespace.metadata.name}'s Pod Security labels: ${admission.reason}`,
+            },
+      podCreators: podCreators(api, tenancy),
+      namespacePatchers: namespacePatchers(api, tenancy),
+      refusesEscapes: guards.refusesEscapes,
+      refusesRelabel: guards.refusesRelabel,
+    },
+    nodePresenceOf(snapshot, tenancy, memo),
+  );
   phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
   const network = options.networkModel ?? analyzeNetwork(snapshot, options.network);
   const networkBreaches = networkPlaneOf(network, tenancy, memo);
