@@ -15,10 +15,10 @@
  * are split across `kubefence`, `kubefence-2`, … in a stable order. Names are fixed, so a restart or a second
  * replica updates the same objects instead of adding new ones.
  */
-import type { Finding, Severity } from "../model/finding.js";
+import type { Finding, Plane, Severity } from "../model/finding.js";
 import { apiVersionOf, kindInfo } from "../model/kinds.js";
 import type { AuditReport } from "../tenancy/audit.js";
-import { ALL_TENANTS, PLANES } from "../tenancy/matrix.js";
+import { ALL_TENANTS, PLANES, type PlaneBreaches } from "../tenancy/matrix.js";
 
 export const POLICY_REPORT_API_VERSION = "wgpolicyk8s.io/v1alpha2";
 export const REPORT_NAME = "kubefence";
@@ -76,6 +76,7 @@ interface Prepared {
  */
 export class PolicyReportCache {
   private byFinding = new WeakMap<Finding, Prepared>();
+  private reachOf = new WeakMap<PlaneBreaches, Reach>();
   private byContent = new Map<string, Prepared>();
   private reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
   private maxBytes: number | undefined;
@@ -98,6 +99,17 @@ export class PolicyReportCache {
       return prepared;
     };
     return {
+      /** Who reaches whom on a plane: kept with the plane's breaches, when the audit kept those. */
+      reach: (report: AuditReport, plane: Plane): Reach => {
+        const breaches = report.matrix.plane?.(plane);
+        if (!breaches) return reachOf(ends(report.matrix.breachEnds(), plane));
+        let known = this.reachOf.get(breaches);
+        if (!known) {
+          known = reachOf(ends(breaches.stored(), undefined));
+          this.reachOf.set(breaches, known);
+        }
+        return known;
+      },
       isolation: byContent,
       finding: (f: Finding): Prepared => {
         let prepared = this.byFinding.get(f);
@@ -127,6 +139,36 @@ export class PolicyReportCache {
   }
 }
 
+/** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
+interface Reach {
+  byTenant: Map<string, string[]>;
+  everyone: string[];
+  everyoneSet: Set<string>;
+}
+
+/** The [from, to] of breaches (of one plane, when given). */
+function* ends(
+  breaches: Iterable<[from: string, to: string, plane: unknown]>,
+  plane: Plane | undefined,
+): Iterable<[string, string]> {
+  for (const [from, to, of] of breaches) if (plane === undefined || of === plane) yield [from, to];
+}
+
+function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
+  const byTenant = new Map<string, string[]>();
+  const everyone: string[] = [];
+  for (const [from, to] of breaches) {
+    if (to === ALL_TENANTS) {
+      everyone.push(from);
+      continue;
+    }
+    const list = byTenant.get(to);
+    if (list) list.push(from);
+    else byTenant.set(to, [from]);
+  }
+  return { byTenant, everyone, everyoneSet: new Set(everyone) };
+}
+
 export function policyReports(report: AuditReport, options: PolicyReportOptions = {}): PolicyReportObject[] {
   const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
   const pass = (options.cache ?? new PolicyReportCache()).pass(maxBytes);
@@ -142,30 +184,14 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
   const cluster: Prepared[] = [];
 
   // Who reaches each tenant, per plane; those that reach every tenant ("*") kept once, not per tenant.
-  const reachedBy = new Map<string, Map<string, string[]>>(); // plane → tenant → from
-  const reachEveryone = new Map<string, string[]>(); // plane → from
-  for (const plane of PLANES) {
-    reachedBy.set(plane, new Map());
-    reachEveryone.set(plane, []);
-  }
-  for (const [from, to, plane] of report.matrix.breachEnds()) {
-    if (to === ALL_TENANTS) {
-      reachEveryone.get(plane)!.push(from);
-      continue;
-    }
-    const perTenant = reachedBy.get(plane)!;
-    const list = perTenant.get(to);
-    if (list) list.push(from);
-    else perTenant.set(to, [from]);
-  }
-  const everyoneSets = new Map([...reachEveryone].map(([plane, from]) => [plane, new Set(from)]));
+  const reach = new Map(PLANES.map((plane) => [plane, pass.reach(report, plane)]));
   for (const [ns, results] of byNamespace) {
     const tenant = tenantOf.get(ns)!;
     for (const plane of PLANES) {
       const summary = report.summary.planes[plane];
-      const own = reachedBy.get(plane)!.get(tenant) ?? [];
-      const everyone = reachEveryone.get(plane)!;
-      const self = everyoneSets.get(plane)!.has(tenant);
+      const { byTenant, everyone, everyoneSet } = reach.get(plane)!;
+      const own = byTenant.get(tenant) ?? [];
+      const self = everyoneSet.has(tenant);
       // Read but not modelled (Cilium, Calico): this tenant's verdicts may be wrong either way.
       const incomplete =
         summary.incomplete && (summary.incompleteTenants?.includes(tenant) ?? true)

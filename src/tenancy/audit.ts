@@ -141,6 +141,8 @@ export interface MatrixView {
   pair(from: string, to: string): MatrixCell[];
   /** The stored breaches' ends only (no cell, no evidence): what counts who reaches whom, fast. */
   breachEnds(): Iterable<[from: string, to: string, plane: Plane]>;
+  /** One plane's breaches, the very object the audit made (a judgment that kept the plane keeps the object). */
+  plane?(plane: Plane): PlaneBreaches;
   toJSON(): MatrixCell[];
 }
 
@@ -157,6 +159,7 @@ export function matrixView(
     for (const c of breachCells()) yield [c.from, c.to, c.plane];
   },
   first?: (limit: number, planes: readonly Plane[]) => { cells: MatrixCell[]; total: number },
+  planes?: Record<Plane, PlaneBreaches>,
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -176,6 +179,7 @@ export function matrixView(
     stored: breachCells,
     pair,
     breachEnds,
+    ...(planes ? { plane: (plane: Plane) => planes[plane] } : {}),
     toJSON: list,
   };
 }
@@ -266,6 +270,7 @@ export function assembleReport(
           for (const [from, to] of results.planes[plane].stored()) yield [from, to, plane];
       },
       (limit, shown) => firstBreaches(results.planes, shown, limit),
+      results.planes,
     ),
     findings,
     acceptances: results.acceptances ?? [],
