@@ -4,7 +4,8 @@
  * NETWORK_INPUT_FIELDS: a change to RBAC, ServiceAccounts, admission configuration or platform objects keeps it,
  * with its network plane and findings and the Pod Security findings. The tenancy is kept while no Namespace
  * changed (but for tenants a platform defines). Within a judgment, an AuditMemo keeps what unchanged objects
- * make again: each binding's RBAC findings, each pod spec's node escape. A full judgment (`full`) starts from
+ * make again: each binding's RBAC findings, each pod spec's node escape, where tenants' pods run (while no pod,
+ * workload or node changed). A full judgment (`full`) starts from
  * nothing, and must give the same report (test/controller/judge.test.ts).
  */
 import { kindInfo } from "../model/kinds.js";
