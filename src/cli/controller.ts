@@ -64,7 +64,8 @@ export function controllerCommand(): Command {
       "after",
       `
 Watches every kind the audit reads (those the cluster serves) and judges again shortly after each change; a
-change that cannot touch the network analysis (RBAC, ServiceAccounts, admission configuration) reuses it.
+change that cannot touch the network analysis (RBAC, ServiceAccounts, admission configuration) reuses it, the
+findings of unchanged bindings are kept, and only PolicyReports whose results changed are made again.
 Only the replica holding the Lease writes PolicyReports (wgpolicyk8s.io/v1alpha2; the CRDs must be installed:
 the chart installs them) and Events; every replica serves /metrics.
 Logs: one JSON object per line on stderr. SIGTERM releases the Lease, then exits.

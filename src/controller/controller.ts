@@ -27,7 +27,13 @@ import { Counter, Gauge } from "../webhook/metrics.js";
 import { BREACH_LABEL, breachCells, breachEvent, breachesOf, breachKey } from "./events.js";
 import { Judge } from "./judge.js";
 import { type LeaderElector, startLeaderElection } from "./lease.js";
-import { MANAGED_BY, MANAGED_BY_LABEL, type PolicyReportObject, policyReports } from "./policy-reports.js";
+import {
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  PolicyReportCache,
+  type PolicyReportObject,
+  policyReports,
+} from "./policy-reports.js";
 import { type ExistingReport, reconcileReports, reportKey } from "./reconcile.js";
 
 export interface LogEntry {
@@ -127,6 +133,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   let announced = new Set<string>(); // breaches (as breachesOf keys them) with an Event
   let announcedLabels: Set<string> | undefined; // breach labels of the Events in the cluster, once read
   let knownReports: Map<string, ExistingReport> | undefined; // undefined: list before writing
+  const reportCache = new PolicyReportCache(); // the reports made last: only those whose results changed are made again
 
   const schedule = (delay = options.debounceMs ?? 200) => {
     if (stopped || debounce) return;
@@ -215,7 +222,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
 
   const publish = async (report: AuditReport) => {
     if (!isLeader() || stopped) return;
-    if (options.reports !== false) await writeReports(policyReports(report));
+    if (options.reports !== false) await writeReports(policyReports(report, { cache: reportCache }));
     if (options.events !== false) await writeEvents(report);
   };
 

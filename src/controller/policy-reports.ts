@@ -15,10 +15,10 @@
  * are split across `kubefence`, `kubefence-2`, … in a stable order. Names are fixed, so a restart or a second
  * replica updates the same objects instead of adding new ones.
  */
-import type { Finding, Severity } from "../model/finding.js";
+import type { Finding, Plane, Severity } from "../model/finding.js";
 import { apiVersionOf, kindInfo } from "../model/kinds.js";
 import type { AuditReport } from "../tenancy/audit.js";
-import { ALL_TENANTS, PLANES } from "../tenancy/matrix.js";
+import { ALL_TENANTS, PLANES, type PlaneBreaches } from "../tenancy/matrix.js";
 
 export const POLICY_REPORT_API_VERSION = "wgpolicyk8s.io/v1alpha2";
 export const REPORT_NAME = "kubefence";
@@ -54,12 +54,126 @@ export interface PolicyReportObject {
 export interface PolicyReportOptions {
   /** Largest serialized report (default MAX_REPORT_BYTES). */
   maxBytes?: number;
+  /** What the previous call made, to remake only the reports whose results changed (the controller's). */
+  cache?: PolicyReportCache;
+}
+
+/** A result with what ordering and splitting it needs, made once per distinct result. */
+interface Prepared {
+  result: PolicyReportResult;
+  /** sortResults' key. */
+  key: string;
+  /** Its serialized size, with a separator. */
+  bytes: number;
+}
+
+/**
+ * What policyReports made last, so that a judgment which changed few results remakes few reports: a result is
+ * made once per finding (by identity: the audit keeps the findings a change cannot touch) or else once per
+ * distinct content, and a namespace's reports are kept, the very objects, while its results are the very same
+ * ones. Kept objects let reconcileReports see an unchanged report without comparing its content. Exact: a
+ * report is reused only when it would be made again from identical results.
+ */
+export class PolicyReportCache {
+  private byFinding = new WeakMap<Finding, Prepared>();
+  private reachOf = new WeakMap<PlaneBreaches, Reach>();
+  private byContent = new Map<string, Prepared>();
+  private reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+  private maxBytes: number | undefined;
+
+  /** Starts a pass; returns the pass's lookups. */
+  pass(maxBytes: number) {
+    if (this.maxBytes !== maxBytes) {
+      this.maxBytes = maxBytes;
+      this.reports = new Map();
+    }
+    const previousContent = this.byContent;
+    const content = new Map<string, Prepared>();
+    const previousReports = this.reports;
+    const reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+    const byContent = (result: PolicyReportResult): Prepared => {
+      const json = JSON.stringify(result);
+      let prepared = content.get(json) ?? previousContent.get(json);
+      prepared ??= { result, key: sortKey(result), bytes: Buffer.byteLength(json) + 1 };
+      content.set(json, prepared);
+      return prepared;
+    };
+    return {
+      /** Who reaches whom on a plane: kept with the plane's breaches, when the audit kept those. */
+      reach: (report: AuditReport, plane: Plane): Reach => {
+        const breaches = report.matrix.plane?.(plane);
+        if (!breaches) return reachOf(ends(report.matrix.breachEnds(), plane));
+        let known = this.reachOf.get(breaches);
+        if (!known) {
+          known = reachOf(ends(breaches.stored(), undefined));
+          this.reachOf.set(breaches, known);
+        }
+        return known;
+      },
+      isolation: byContent,
+      finding: (f: Finding): Prepared => {
+        let prepared = this.byFinding.get(f);
+        if (!prepared) {
+          prepared = byContent(findingResult(f));
+          this.byFinding.set(f, prepared);
+        }
+        return prepared;
+      },
+      /** The reports of one namespace ("" and no namespace: the cluster's), kept when its results are. */
+      reports: (kind: PolicyReportObject["kind"], results: Prepared[], namespace?: string) => {
+        const key = namespace ?? "";
+        const before = previousReports.get(key);
+        const same =
+          before !== undefined &&
+          before.results.length === results.length &&
+          before.results.every((r, i) => r === results[i]);
+        const made = same ? before.reports : split(kind, results, maxBytes, namespace);
+        reports.set(key, { results, reports: made });
+        return made;
+      },
+      end: () => {
+        this.byContent = content;
+        this.reports = reports;
+      },
+    };
+  }
+}
+
+/** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
+interface Reach {
+  byTenant: Map<string, string[]>;
+  everyone: string[];
+  everyoneSet: Set<string>;
+}
+
+/** The [from, to] of breaches (of one plane, when given). */
+function* ends(
+  breaches: Iterable<[from: string, to: string, plane: unknown]>,
+  plane: Plane | undefined,
+): Iterable<[string, string]> {
+  for (const [from, to, of] of breaches) if (plane === undefined || of === plane) yield [from, to];
+}
+
+function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
+  const byTenant = new Map<string, string[]>();
+  const everyone: string[] = [];
+  for (const [from, to] of breaches) {
+    if (to === ALL_TENANTS) {
+      everyone.push(from);
+      continue;
+    }
+    const list = byTenant.get(to);
+    if (list) list.push(from);
+    else byTenant.set(to, [from]);
+  }
+  return { byTenant, everyone, everyoneSet: new Set(everyone) };
 }
 
 export function policyReports(report: AuditReport, options: PolicyReportOptions = {}): PolicyReportObject[] {
   const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
+  const pass = (options.cache ?? new PolicyReportCache()).pass(maxBytes);
   // Namespace → its results; only tenant namespaces get a report of their own.
-  const byNamespace = new Map<string, PolicyReportResult[]>();
+  const byNamespace = new Map<string, Prepared[]>();
   const tenantOf = new Map<string, string>();
   for (const tenant of report.tenants)
     if (!tenant.platform)
@@ -67,46 +181,32 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
         byNamespace.set(ns, []);
         tenantOf.set(ns, tenant.name);
       }
-  const cluster: PolicyReportResult[] = [];
+  const cluster: Prepared[] = [];
 
   // Who reaches each tenant, per plane; those that reach every tenant ("*") kept once, not per tenant.
-  const reachedBy = new Map<string, Map<string, string[]>>(); // plane → tenant → from
-  const reachEveryone = new Map<string, string[]>(); // plane → from
-  for (const plane of PLANES) {
-    reachedBy.set(plane, new Map());
-    reachEveryone.set(plane, []);
-  }
-  for (const [from, to, plane] of report.matrix.breachEnds()) {
-    if (to === ALL_TENANTS) {
-      reachEveryone.get(plane)!.push(from);
-      continue;
-    }
-    const perTenant = reachedBy.get(plane)!;
-    const list = perTenant.get(to);
-    if (list) list.push(from);
-    else perTenant.set(to, [from]);
-  }
-  const everyoneSets = new Map([...reachEveryone].map(([plane, from]) => [plane, new Set(from)]));
+  const reach = new Map(PLANES.map((plane) => [plane, pass.reach(report, plane)]));
   for (const [ns, results] of byNamespace) {
     const tenant = tenantOf.get(ns)!;
     for (const plane of PLANES) {
       const summary = report.summary.planes[plane];
-      const own = reachedBy.get(plane)!.get(tenant) ?? [];
-      const everyone = reachEveryone.get(plane)!;
-      const self = everyoneSets.get(plane)!.has(tenant);
+      const { byTenant, everyone, everyoneSet } = reach.get(plane)!;
+      const own = byTenant.get(tenant) ?? [];
+      const self = everyoneSet.has(tenant);
       // Read but not modelled (Cilium, Calico): this tenant's verdicts may be wrong either way.
       const incomplete =
         summary.incomplete && (summary.incompleteTenants?.includes(tenant) ?? true)
           ? summary.incomplete
           : undefined;
-      results.push(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds, incomplete));
+      results.push(
+        pass.isolation(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds, incomplete)),
+      );
     }
   }
   for (const finding of report.findings) {
     // A finding about a Namespace (its Pod Security labels) belongs to that namespace's report.
     const ns = finding.resource?.kind === "Namespace" ? finding.resource.name : finding.resource?.namespace;
     const target = ns === undefined ? undefined : byNamespace.get(ns);
-    (target ?? cluster).push(findingResult(finding));
+    (target ?? cluster).push(pass.finding(finding));
   }
 
   // The audit orders findings by severity and id, then as the objects were read; a watch reads them in the order
@@ -114,28 +214,26 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
   for (const results of [...byNamespace.values(), cluster]) sortResults(results);
   const out: PolicyReportObject[] = [];
   for (const [ns, results] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    out.push(...split("PolicyReport", results, maxBytes, ns));
-  out.push(...split("ClusterPolicyReport", cluster, maxBytes));
+    out.push(...pass.reports("PolicyReport", results, ns));
+  out.push(...pass.reports("ClusterPolicyReport", cluster));
+  pass.end();
   return out;
 }
 
 /** Isolation results first (by plane), then findings by policy, resource, message and properties. */
-function sortResults(results: PolicyReportResult[]): void {
-  const keyed = results.map((r) => ({
-    r,
-    key: [
-      r.policy === "kubefence.isolation" ? "0" : "1",
-      r.policy,
-      r.rule,
-      (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
-      r.message,
-      JSON.stringify(r.properties ?? {}),
-    ].join("\u0000"),
-  }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  keyed.forEach(({ r }, i) => {
-    results[i] = r;
-  });
+function sortKey(r: PolicyReportResult): string {
+  return [
+    r.policy === "kubefence.isolation" ? "0" : "1",
+    r.policy,
+    r.rule,
+    (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
+    r.message,
+    JSON.stringify(r.properties ?? {}),
+  ].join("\u0000");
+}
+
+function sortResults(results: Prepared[]): void {
+  results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
@@ -236,7 +334,7 @@ function findingResult(f: Finding): PolicyReportResult {
 /** The results as reports of at most `maxBytes` each: `kubefence`, then `kubefence-2`, …; one even if empty. */
 function split(
   kind: PolicyReportObject["kind"],
-  results: PolicyReportResult[],
+  results: readonly Prepared[],
   maxBytes: number,
   namespace?: string,
 ): PolicyReportObject[] {
@@ -258,8 +356,7 @@ function split(
   const out: PolicyReportObject[] = [];
   let chunk: PolicyReportResult[] = [];
   let size = overhead;
-  for (const result of results) {
-    const bytes = Buffer.byteLength(JSON.stringify(result)) + 1;
+  for (const { result, bytes } of results) {
     if (chunk.length > 0 && size + bytes > maxBytes) {
       out.push(make(out.length + 1, chunk));
       chunk = [];

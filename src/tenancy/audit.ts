@@ -7,7 +7,7 @@ import type { Finding, Plane, Severity } from "../model/finding.js";
 import { SEVERITIES, severityRank } from "../model/finding.js";
 import { UNMODELLED_POLICY_KINDS } from "../model/kinds.js";
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from "../model/kube-version.js";
-import type { Namespace } from "../model/objects.js";
+import type { Namespace, PodSpec } from "../model/objects.js";
 import { runRules } from "../model/rule.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { POD_CONTROLLER_KINDS, WORKLOAD_KINDS } from "../model/workloads.js";
@@ -24,7 +24,7 @@ import {
 } from "../podsecurity/index.js";
 import { ADMISSION_RULES, NODE_RULES, podSecurityNotEnforced } from "../podsecurity/rules/index.js";
 import { buildAuthorizer } from "../rbac/authorizer.js";
-import { rbacFindings } from "../rbac/findings/index.js";
+import { type RbacFindingsMemo, rbacFindings } from "../rbac/findings/index.js";
 import {
   type Acceptance,
   type AcceptanceResult,
@@ -45,7 +45,7 @@ import {
   type PlaneBreaches,
 } from "./matrix.js";
 import { networkPlane } from "./network-plane.js";
-import { nodePlane } from "./node-plane.js";
+import { type NodePresence, nodePlane, nodePresence } from "./node-plane.js";
 import { PLATFORM_RULES } from "./platforms/rules/index.js";
 import type { Tenancy, Tenant } from "./tenants.js";
 
@@ -146,6 +146,8 @@ export interface MatrixView {
   breachEnds(): Iterable<[from: string, to: string, plane: Plane]>;
   /** The cells as `-o json|yaml` write them: `cells()`, except that the breaches form is compact (`except`). */
   document(): Iterable<MatrixCell>;
+  /** One plane's breaches, the very object the audit made (a judgment that kept the plane keeps the object). */
+  plane?(plane: Plane): PlaneBreaches;
   /** The list of `document()`. */
   toJSON(): MatrixCell[];
 }
@@ -164,6 +166,7 @@ export function matrixView(
   },
   first?: (limit: number, planes: readonly Plane[]) => { cells: MatrixCell[]; total: number },
   document?: () => Iterable<MatrixCell>,
+  planes?: Record<Plane, PlaneBreaches>,
 ): MatrixView {
   let listed: MatrixCell[] | undefined;
   const list = () => {
@@ -184,6 +187,7 @@ export function matrixView(
     pair,
     breachEnds,
     document: () => (document ? document() : (listed ?? make())),
+    ...(planes ? { plane: (plane: Plane) => planes[plane] } : {}),
     toJSON: () => (document ? [...document()] : list()),
   };
 }
@@ -275,6 +279,7 @@ export function assembleReport(
       },
       (limit, shown) => firstBreaches(results.planes, shown, limit),
       fullMatrix ? undefined : () => compactBreachList(results.planes),
+      results.planes,
     ),
     findings,
     acceptances: results.acceptances ?? [],
@@ -310,6 +315,8 @@ export interface AuditOptions {
    * reads has changed: NETWORK_INPUT_FIELDS). Must be `analyzeNetwork(snapshot, options.network)`.
    */
   networkModel?: NetworkModel;
+  /** What the previous judgment made, to keep what this snapshot's unchanged objects make again (AuditMemo). */
+  memo?: AuditMemo;
 }
 
 /**
@@ -352,12 +359,75 @@ function podSecurityOf(snapshot: Snapshot, options: PodSecurityOptions, model: N
   return findings;
 }
 
+/**
+ * What one judgment may keep for the next (the controller's Judge, src/controller/judge.ts), each entry keyed
+ * by the very objects it was made of: a watch replaces a changed object and keeps the others, so what was made
+ * of unchanged objects is made the same again. A fresh memo (a full judgment) reuses nothing.
+ */
+export interface AuditMemo {
+  /** Why a pod of this spec owns its node. */
+  escapes: WeakMap<PodSpec, string[]>;
+  /** networkPlane(model, tenancy), for the tenancy last judged with the model. */
+  networkPlanes: WeakMap<NetworkModel, { tenancy: Tenancy; breaches: PlaneBreaches }>;
+  /** Each binding's RBAC findings. */
+  rbac: RbacFindingsMemo;
+  /** The node presence last made, with the very objects it was made of. */
+  nodePresence?: {
+    of: [Snapshot["pods"], Snapshot["workloads"], Snapshot["nodes"]];
+    tenancy: Tenancy;
+    presence: NodePresence;
+  };
+}
+
+export function auditMemo(): AuditMemo {
+  return { escapes: new WeakMap(), networkPlanes: new WeakMap(), rbac: new WeakMap() };
+}
+
+/** Whether two lists hold the very same objects in the same order. */
+function sameObjects(a: readonly object[], b: readonly object[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
+/** nodePresence, kept while the pods, workloads, nodes and tenancy are the very ones it was made of. */
+function nodePresenceOf(snapshot: Snapshot, tenancy: Tenancy, memo: AuditMemo): NodePresence {
+  const of: [Snapshot["pods"], Snapshot["workloads"], Snapshot["nodes"]] = [
+    snapshot.pods,
+    snapshot.workloads,
+    snapshot.nodes,
+  ];
+  const known = memo.nodePresence;
+  if (known && known.tenancy === tenancy && known.of.every((list, i) => sameObjects(list, of[i]!)))
+    return known.presence;
+  const presence = nodePresence(snapshot, tenancy, (spec) => escapesOf(spec, memo));
+  memo.nodePresence = { of, tenancy, presence };
+  return presence;
+}
+
+function networkPlaneOf(model: NetworkModel, tenancy: Tenancy, memo: AuditMemo): PlaneBreaches {
+  const known = memo.networkPlanes.get(model);
+  if (known?.tenancy === tenancy) return known.breaches;
+  const breaches = networkPlane(model, tenancy);
+  memo.networkPlanes.set(model, { tenancy, breaches });
+  return breaches;
+}
+
+function escapesOf(spec: PodSpec, memo: AuditMemo): string[] {
+  let why = memo.escapes.get(spec);
+  if (!why) {
+    const evidence = canEscapeToNode(spec);
+    why = evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
+    memo.escapes.set(spec, why);
+  }
+  return why;
+}
+
 /** Findings that hold only where Pod Security admission enforces the namespace's label. */
 const ENFORCED_ONLY = new Set(NODE_RULES.filter((r) => r.needsPodSecurityAdmission).map((r) => r.id));
 
 /** Every plane and every engine's findings for the tenants on this snapshot. */
 export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOptions = {}): AuditReport {
   const phase = options.onPhase ?? (() => {});
+  const memo = options.memo ?? auditMemo();
   const tenants = `${tenancy.tenants.length} tenant${tenancy.tenants.length === 1 ? "" : "s"}`;
   phase(`API plane: RBAC between ${tenants}`);
   const authorizer = buildAuthorizer(snapshot);
@@ -370,29 +440,31 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
   );
   const guards = admissionGuards(snapshot, tenancy, admission.enforced, options.guardrailModes);
   phase(`node plane: node escapes between ${tenants}`);
-  const node = nodePlane(snapshot, tenancy, {
-    escapes: (spec) => {
-      const evidence = canEscapeToNode(spec);
-      return evidence.some((e) => e.takeover) ? evidence.map((e) => e.summary) : [];
+  const node = nodePlane(
+    snapshot,
+    tenancy,
+    {
+      escapes: (spec) => escapesOf(spec, memo),
+      admitsEscapes: (namespace) =>
+        admission.enforced
+          ? admitsEscapes(namespace, podSecurity.config)
+          : {
+              admits: true,
+              why: `nothing enforces namespace ${namespace.metadata.name}'s Pod Security labels: ${admission.reason}`,
+            },
+      podCreators: podCreators(api, tenancy),
+      namespacePatchers: namespacePatchers(api, tenancy),
+      refusesEscapes: guards.refusesEscapes,
+      refusesRelabel: guards.refusesRelabel,
     },
-    admitsEscapes: (namespace) =>
-      admission.enforced
-        ? admitsEscapes(namespace, podSecurity.config)
-        : {
-            admits: true,
-            why: `nothing enforces namespace ${namespace.metadata.name}'s Pod Security labels: ${admission.reason}`,
-          },
-    podCreators: podCreators(api, tenancy),
-    namespacePatchers: namespacePatchers(api, tenancy),
-    refusesEscapes: guards.refusesEscapes,
-    refusesRelabel: guards.refusesRelabel,
-  });
+    nodePresenceOf(snapshot, tenancy, memo),
+  );
   phase(`network plane: NetworkPolicy reachability between ${snapshot.pods.length} pods`);
   const network = options.networkModel ?? analyzeNetwork(snapshot, options.network);
-  const networkBreaches = networkPlane(network, tenancy);
+  const networkBreaches = networkPlaneOf(network, tenancy, memo);
   phase("findings: RBAC, network and Pod Security rules");
   const findings = [
-    ...rbacFindings(snapshot, authorizer),
+    ...rbacFindings(snapshot, authorizer, memo.rbac),
     ...networkFindingsOf(network),
     ...(admission.enforced
       ? podSecurityOf(snapshot, podSecurity, network)

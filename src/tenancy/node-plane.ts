@@ -107,12 +107,29 @@ interface Placement {
   specific: readonly string[];
 }
 
+/** Where each tenant's pods run or may run, and which escape to their node: what the pods, workloads and nodes say. */
+export interface NodePresence {
+  landing: readonly string[];
+  landingSet: ReadonlySet<string>;
+  /** A node of `landing` for the chains that name one: never undefined, `landing` is never empty. */
+  landingNode: string;
+  everyNodeTainted: boolean;
+  presence: ReadonlyMap<string, Presence>;
+  /** Tenant → whether it escapes onto every unconstrained node (with how), and its specific nodes. */
+  escapes: ReadonlyMap<string, { everywhere?: { how: string }; nodes: Map<string, string> }>;
+}
+
 /**
  * Placements are worked out once per distinct set of scheduling constraints (a cluster has few), and a
  * tenant's presence is kept as "everywhere unconstrained pods go" plus its specific nodes, so memory grows
- * with pods, not with pods × nodes or tenants × nodes.
+ * with pods, not with pods × nodes or tenants × nodes. Reads the pods, workloads and nodes alone (and the
+ * tenancy): the controller keeps it while those are the same objects.
  */
-export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlaneInputs): BreachMap {
+export function nodePresence(
+  snapshot: Snapshot,
+  tenancy: Tenancy,
+  escapesOf: NodePlaneInputs["escapes"],
+): NodePresence {
   const nodes = snapshot.nodes;
   const schedulable = (spec: PodSpec) =>
     nodes.filter((node: Node) => canSchedule(spec, node)).map((n) => n.metadata.name);
@@ -169,7 +186,7 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     for (const node of specific) if (!p.nodes.has(node)) p.nodes.set(node, w.name);
     if (tenant === PLATFORM) continue;
     if (w.controlled) continue;
-    const why = inputs.escapes(w.spec);
+    const why = escapesOf(w.spec);
     if (why.length === 0) continue;
     const how = `${w.name} escapes to its node: ${why.join(", ")}`;
     const e = escapes.get(tenant) ?? { nodes: new Map<string, string>() };
@@ -189,6 +206,16 @@ export function nodePlane(snapshot: Snapshot, tenancy: Tenancy, inputs: NodePlan
     presenceOf(tenant.name).everywhere = `any pod of tenant ${tenant.name} (${why}${tolerating})`;
   }
 
+  return { landing, landingSet, landingNode, everyNodeTainted, presence, escapes };
+}
+
+export function nodePlane(
+  snapshot: Snapshot,
+  tenancy: Tenancy,
+  inputs: NodePlaneInputs,
+  where: NodePresence = nodePresence(snapshot, tenancy, inputs.escapes),
+): BreachMap {
+  const { landingSet, landingNode, presence, escapes } = where;
   const onNodeText = (node: string, resident: string) =>
     `${resident} ${node === ANY_NODE ? "may share that node" : `runs or can be scheduled on ${node}`}`;
   /** A resident of `to` on a node of the given escape, as [node, example]; undefined when none. */

@@ -14,7 +14,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import { type Authorizer, buildAuthorizer } from "../authorizer.js";
 import { isBuiltin } from "../builtin.js";
 import { bindingName } from "../explain.js";
-import { type Binding, roleReference } from "../policy.js";
+import { type Binding, type RoleReference, roleReference } from "../policy.js";
 import {
   type BindingContext,
   type ClusterWideAccess,
@@ -36,9 +36,35 @@ function refOf(binding: Binding): ObjectRef {
   };
 }
 
+/** What a binding's findings were made of, to keep them while none of it changed (the controller's judgments). */
+export interface BindingFindings {
+  namespace: string;
+  ref: RoleReference;
+  /** The ServiceAccounts the rules asked about, and the answers. */
+  accounts: [namespace: string, name: string, exists: boolean | undefined][];
+  findings: Finding[];
+}
+/** Each binding's findings, kept from one call to the next by whoever passes the same memo (the controller). */
+export type RbacFindingsMemo = WeakMap<Binding, BindingFindings>;
+
+/**
+ * Whether a binding's role reference reads as it did: the same role (or the same role's aggregated copy: its
+ * metadata) with the very same rules, or the same error.
+ */
+function sameReference(a: RoleReference, b: RoleReference): boolean {
+  if (!a.ok || !b.ok) return !a.ok && !b.ok && a.error === b.error;
+  return (
+    a.role.kind === b.role.kind &&
+    a.role.metadata === b.role.metadata &&
+    a.rules.length === b.rules.length &&
+    a.rules.every((rule, i) => rule === b.rules[i])
+  );
+}
+
 export function rbacFindings(
   snapshot: Snapshot,
   authorizer: Authorizer = buildAuthorizer(snapshot),
+  byBinding: RbacFindingsMemo = new WeakMap(),
 ): Finding[] {
   const findings: Finding[] = [];
   const serviceAccounts = new Set(
@@ -92,6 +118,17 @@ export function rbacFindings(
     const ref = roleReference(authorizer.policy, binding);
     // A role kind the source could not read is unknown, not missing (the load said it was not read).
     if (!ref.ok && snapshot.missingKinds.includes(binding.roleRef.kind)) continue;
+    // A binding, its role and the ServiceAccounts it asked about as they were: its findings as they were.
+    const known = byBinding.get(binding);
+    if (
+      known &&
+      known.namespace === namespace &&
+      sameReference(known.ref, ref) &&
+      known.accounts.every(([ns, name, exists]) => serviceAccountExists(ns, name) === exists)
+    ) {
+      findings.push(...known.findings);
+      continue;
+    }
     let role: BindingContext["role"];
     if (ref.ok) {
       let line = roleLines.get(ref.role);
@@ -102,6 +139,7 @@ export function rbacFindings(
       role = { ok: true, role: ref.role, rules: ref.rules, line };
     } else role = ref;
     const rules = ref.ok ? ref.rules : [];
+    const accounts: BindingFindings["accounts"] = [];
     const context: BindingContext = {
       binding,
       namespace,
@@ -119,9 +157,15 @@ export function rbacFindings(
         if (!clusterWide.has(rules)) clusterWide.set(rules, clusterWideAccess(rules));
         return clusterWide.get(rules);
       },
-      serviceAccountExists,
+      serviceAccountExists: (ns, name) => {
+        const exists = serviceAccountExists(ns, name);
+        accounts.push([ns, name, exists]);
+        return exists;
+      },
     };
-    runRules(RBAC_RULES, context, findings);
+    const own = runRules(RBAC_RULES, context);
+    byBinding.set(binding, { namespace, ref, accounts, findings: own });
+    findings.push(...own);
   }
   return findings;
 }
