@@ -753,11 +753,9 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
       expectValue = false;
     }
     if (c === 34 /* " */) {
-      // Strings are most of the text: jump to the closing quote (one not escaped by an odd run of `\`).
+      // Strings are most of the text: jump to the closing quote.
       const start = i;
-      let end = text.indexOf('"', i + 1);
-      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
-      i = end < 0 ? text.length : end;
+      i = stringEnd(text, i);
       if (depth === 1) {
         lastKey = text.slice(start + 1, i);
         if (lastKey === "items") itemsKeys++;
@@ -793,6 +791,13 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
   return undefined;
 }
 
+/** Where the string opened by the quote at `open` closes (a quote not escaped by an odd run of `\`), or the text's end. */
+function stringEnd(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+  return end < 0 ? text.length : end;
+}
+
 /** The depth and the top-level `items` (or escaped) keys of the text after the items array (depth 1 there). */
 function scanRest(text: string, from: number): { itemsKeys: number; maxDepth: number } {
   let depth = 1;
@@ -802,9 +807,7 @@ function scanRest(text: string, from: number): { itemsKeys: number; maxDepth: nu
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
       const start = i;
-      let end = text.indexOf('"', i + 1);
-      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
-      i = end < 0 ? text.length : end;
+      i = stringEnd(text, i);
       if (depth === 1) {
         const key = text.slice(start + 1, i);
         if (key === "items" || key.includes("\\")) itemsKeys++;
