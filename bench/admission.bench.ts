@@ -4,7 +4,9 @@
  * on loopback, test/support/cluster.ts). Side by side means interleaved: kubefence's
  * ValidatingWebhookConfiguration is registered once, and the creates alternate between a namespace it reviews
  * (team-a; every guardrail that reads pods runs) and one its namespaceSelector leaves out (the webhook's own),
- * so both halves share the same API server, connections and machine load.
+ * so both halves share the same API server, connections and machine load. A third namespace is reviewed only
+ * by a no-op webhook (a few lines of node:https that allow everything, in its own process): what any webhook
+ * costs on this machine, the API server's call included, apart from what kubefence's review costs.
  * The webhook is `kubefence webhook serve` from dist/ in its own process on 127.0.0.1, as in a cluster
  * (its cache listing that API server); the client is this process, over keep-alive HTTPS. The cluster is the
  * same for every size (the size's generated snapshot is not used), so it runs at size small only. Goal: the webhook adds ≤ 5 ms at p99.
@@ -29,9 +31,29 @@ function percentile(sorted: number[], p: number): number {
 
 const REVIEWED = "team-a";
 const EXCLUDED = "kubefence-system";
+const NO_OP = "no-op-reviewed";
+const NAMESPACES = [REVIEWED, EXCLUDED, NO_OP];
+
+/** The no-op webhook: allows every review, answers nothing else; prints its port on stderr. */
+const NO_OP_WEBHOOK = `
+import { readFileSync } from "node:fs";
+import { createServer } from "node:https";
+const [cert, key] = process.argv.slice(1);
+const server = createServer({ cert: readFileSync(cert), key: readFileSync(key), keepAliveTimeout: 30000 }, (req, res) => {
+  const chunks = [];
+  req.on("data", (chunk) => chunks.push(chunk));
+  req.on("end", () => {
+    const { request } = JSON.parse(Buffer.concat(chunks).toString());
+    const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: request.uid, allowed: true } });
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.listen(0, "127.0.0.1", () => process.stderr.write("port " + server.address().port + "\\n"));
+`;
 
 /**
- * `total` dry-run creates of one pod in each of the two namespaces, alternating, `concurrency` at a time over
+ * `total` dry-run creates of one pod in each of the namespaces, in turn, `concurrency` at a time over
  * keep-alive connections: each namespace's latencies in ms, sorted.
  */
 async function creates(
@@ -40,10 +62,7 @@ async function creates(
   concurrency: number,
 ): Promise<Map<string, number[]>> {
   const agent = cluster.keepAliveAgent(concurrency);
-  const latencies = new Map<string, number[]>([
-    [REVIEWED, []],
-    [EXCLUDED, []],
-  ]);
+  const latencies = new Map<string, number[]>(NAMESPACES.map((namespace) => [namespace, []]));
   let next = 0;
   const pod = {
     apiVersion: "v1",
@@ -54,8 +73,8 @@ async function creates(
   try {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (next < 2 * total) {
-          const namespace = next++ % 2 === 0 ? REVIEWED : EXCLUDED;
+        while (next < NAMESPACES.length * total) {
+          const namespace = NAMESPACES[next++ % NAMESPACES.length]!;
           const started = performance.now();
           const reply = await cluster.request(
             "POST",
@@ -90,14 +109,29 @@ function fetchWebhook(url: string, ca: string): Promise<{ status: number; body: 
   });
 }
 
-/** Starts `kubefence webhook serve` against the cluster and resolves with its port once its cache has synced. */
-async function serve(
+/** Starts a process and resolves with the port it prints on stderr (`pattern`'s first group). */
+async function listening(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = pattern.exec(text);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`${args[0]} exited (${code}): ${text}`)));
+  });
+  child.stderr!.resume();
+  return { child, port };
+}
+
+/** Starts `kubefence webhook serve` against the cluster and resolves with its port (its cache syncs after). */
+function serve(
   cluster: TestCluster,
   certFile: string,
   keyFile: string,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
+  return listening(
     [
       MAIN,
       "webhook",
@@ -115,19 +149,8 @@ async function serve(
       "--log-allowed-per-second",
       "0",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    /"msg":"serving","address":"127\.0\.0\.1:(\d+)"/,
   );
-  const port = await new Promise<number>((resolve, reject) => {
-    let text = "";
-    child.stderr!.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /"msg":"serving","address":"127\.0\.0\.1:(\d+)"/.exec(text);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`webhook serve exited (${code}): ${text}`)));
-  });
-  child.stderr!.resume();
-  return { child, port };
 }
 
 await benchmark("admission", async ({ size, measure, note }) => {
@@ -137,9 +160,10 @@ await benchmark("admission", async ({ size, measure, note }) => {
   const cluster = await startTestCluster();
   const certs = makeCertificates();
   let webhook: ChildProcess | undefined;
+  let noOp: ChildProcess | undefined;
   try {
     await cluster.apply(
-      [REVIEWED, EXCLUDED].map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })),
+      NAMESPACES.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })),
     );
     const served = await serve(cluster, certs.certFile, certs.keyFile);
     webhook = served.child;
@@ -154,7 +178,37 @@ await benchmark("admission", async ({ size, measure, note }) => {
       namespace: EXCLUDED,
       clientConfig: { url: `${url}/validate`, caBundle: Buffer.from(certs.ca).toString("base64") },
     });
-    await cluster.apply([configuration]);
+    // kubefence leaves the no-op webhook's namespace out, and the no-op webhook reviews only that one.
+    const reviews = configuration.webhooks as {
+      namespaceSelector?: { matchExpressions: { values: string[] }[] };
+    }[];
+    reviews[0]!.namespaceSelector!.matchExpressions[0]!.values.push(NO_OP);
+    const noOpServed = await listening(
+      ["--input-type=module", "-e", NO_OP_WEBHOOK, certs.certFile, certs.keyFile],
+      /port (\d+)/,
+    );
+    noOp = noOpServed.child;
+    const noOpConfiguration = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingWebhookConfiguration",
+      metadata: { name: "bench-no-op" },
+      webhooks: [
+        {
+          name: "no-op.bench.kubefence.io",
+          clientConfig: {
+            url: `https://127.0.0.1:${noOpServed.port}/validate`,
+            caBundle: Buffer.from(certs.ca).toString("base64"),
+          },
+          rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }],
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NO_OP } },
+          failurePolicy: "Fail",
+          sideEffects: "None",
+          admissionReviewVersions: ["v1"],
+          timeoutSeconds: 10,
+        },
+      ],
+    };
+    await cluster.apply([configuration, noOpConfiguration]);
     // The API server picks a new configuration up from its informer: wait until a review reaches the webhook.
     const reviewed = async () =>
       /kubefence_webhook_reviews_total\{[^}]*kind="Pod"/.test(
@@ -166,22 +220,29 @@ await benchmark("admission", async ({ size, measure, note }) => {
       await creates(cluster, WARM_UP, concurrency);
       let result = new Map<string, number[]>();
       await measure(
-        `dry-run creates, concurrency ${concurrency} (half with the webhook)`,
+        `dry-run creates, concurrency ${concurrency} (a third each: kubefence, none, no-op)`,
         async () => {
           result = await creates(cluster, REQUESTS, concurrency);
         },
-        { count: 2 * REQUESTS, unit: "creates" },
+        { count: NAMESPACES.length * REQUESTS, unit: "creates" },
       );
       const line = (sorted: number[]) =>
         `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
       const without = result.get(EXCLUDED)!;
       const withWebhook = result.get(REVIEWED)!;
+      const withNoOp = result.get(NO_OP)!;
       note(`  without webhook (${without.length}), concurrency ${concurrency}`, line(without));
       note(`  with webhook (${withWebhook.length}), concurrency ${concurrency}`, line(withWebhook));
-      const added = (p: number) => (percentile(withWebhook, p) - percentile(without, p)).toFixed(2);
+      note(`  with the no-op webhook (${withNoOp.length}), concurrency ${concurrency}`, line(withNoOp));
+      const added = (sorted: number[], p: number) =>
+        (percentile(sorted, p) - percentile(without, p)).toFixed(2);
       note(
         `  webhook adds, concurrency ${concurrency}`,
-        `p50 ${added(50)} ms, p99 ${added(99)} ms (goal: p99 ≤ 5 ms)`,
+        `p50 ${added(withWebhook, 50)} ms, p99 ${added(withWebhook, 99)} ms (goal: p99 ≤ 5 ms)`,
+      );
+      note(
+        `  the no-op webhook adds, concurrency ${concurrency}`,
+        `p50 ${added(withNoOp, 50)} ms, p99 ${added(withNoOp, 99)} ms`,
       );
     }
     // The webhook's own time per review (its histogram), to tell its work from the machine's load.
@@ -201,6 +262,7 @@ await benchmark("admission", async ({ size, measure, note }) => {
     );
   } finally {
     webhook?.kill("SIGTERM");
+    noOp?.kill("SIGTERM");
     await cluster.stop();
     rmSync(certs.dir, { recursive: true, force: true });
   }
