@@ -217,6 +217,60 @@ export class NetworkModel {
     }
     return undefined;
   }
+
+  /**
+   * `firstConnection(a, b)` for every namespace b of `targets` (table indexes) at once, the same answers: one
+   * walk of a's rows for all of them, where asking per b walks them once per b (10 000 times in a large
+   * cluster whose namespaces are all reached from the same first one).
+   */
+  firstConnections(
+    a: number,
+    targets: Iterable<number>,
+  ): Map<number, { src: Unit; dst: Unit; conns: ConnSet }> {
+    const { classes, namespaces } = this.table;
+    const from = namespaces[a]!;
+    const wanted = new Set(targets);
+    const found = new Map<number, { src: Unit; dst: Unit; conns: ConnSet }>();
+    this.scratch ??= { any: new Bitset(classes.length), all: new Bitset(classes.length) };
+    const { any, all } = this.scratch;
+    // The first pair in class order (s, then d) per namespace b, as firstConnection walks b's range.
+    for (let s = from.first; s < from.end && found.size < wanted.size; s++) {
+      this.rows.rowInto(s, any, all);
+      const src = classes[s]!.units[0]!;
+      for (let d = any.nextSet(0, classes.length); d >= 0; ) {
+        const b = classes[d]!.ns;
+        if (b < 0) break; // external classes come after every namespace's
+        const to = namespaces[b]!;
+        if (!wanted.has(b) || found.has(b)) {
+          d = any.nextSet(to.end, classes.length);
+          continue;
+        }
+        const dst = classes[d]!.units.find((u) => u !== src);
+        const conns = all.has(d) ? ConnSet.all : this.evaluator.conns(s, d);
+        if (dst && !conns.isEmpty()) {
+          found.set(b, { src, dst, conns });
+          d = any.nextSet(to.end, classes.length);
+        } else d = any.nextSet(d + 1, classes.length);
+      }
+    }
+    if (!this.options.nodeLocalAllowed) return found;
+    // The node-local exemption, for the rest: the first hostNetwork unit of a with a pod of b on its node, and
+    // b's first class there (the node's pod classes ascend; each holds a unit on that node).
+    const local = new Map<number, { src: Unit; dst: Unit; conns: ConnSet }>();
+    for (let s = from.first; s < from.end && found.size + local.size < wanted.size; s++) {
+      if (classes[s]!.kind !== "host") continue;
+      for (const src of classes[s]!.units) {
+        for (const d of this.podClassesOnNode.get(src.node ?? "") ?? []) {
+          const b = classes[d]!.ns;
+          if (!wanted.has(b) || found.has(b) || local.has(b)) continue;
+          const dst = classes[d]!.units.find((u) => u.node === src.node);
+          if (dst) local.set(b, { src, dst, conns: ConnSet.all });
+        }
+      }
+    }
+    for (const [b, example] of local) found.set(b, example);
+    return found;
+  }
 }
 
 export function analyzeNetwork(snapshot: Snapshot, options: NetworkOptions = {}): NetworkModel {

@@ -68,7 +68,8 @@ export function buildNamespaceMatrix(model: MatrixSource): NamespaceMatrix {
   const rowPool: Bitset[] = [];
   // Classes of the namespace whose row was accumulated: a later class with the same row adds nothing (∧ and
   // ∨ are idempotent), except at the first one's own bit when that was neutral (a class of one pod).
-  const accumulated: { s: number; single: boolean; any: boolean; all: boolean }[] = [];
+  // By connsKey (the first class of each key; the keys are distinct), at most 64 of them.
+  const accumulated = new Map<string, { s: number; single: boolean; any: boolean; all: boolean }>();
   for (const a of namespaces) {
     if (unitCount[a.index] === 0) continue;
     fullAnd.words.fill(0xffffffff);
@@ -76,13 +77,12 @@ export function buildNamespaceMatrix(model: MatrixSource): NamespaceMatrix {
     fullOr.words.fill(0);
     let hosts = false;
     let pooled = 0;
-    accumulated.length = 0;
+    accumulated.clear();
     for (let s = a.first; s < a.end; s++) {
       const sc = classes[s]!;
       const host = sc.kind === "host" && sc.node !== undefined && model.options.nodeLocalAllowed;
-      const same = host
-        ? undefined
-        : accumulated.find((t) => model.rows.connsKey(s) === model.rows.connsKey(t.s));
+      const key = host ? undefined : model.rows.connsKey(s);
+      const same = key === undefined ? undefined : accumulated.get(key);
       if (same) {
         anyRows[s - a.first] = anyRows[same.s - a.first]!;
         if (same.single) {
@@ -105,7 +105,8 @@ export function buildNamespaceMatrix(model: MatrixSource): NamespaceMatrix {
       // fullAnd, absent from anyOr and fullOr).
       const single = sc.units.length === 1;
       accumulate(fullAnd, anyOr, fullOr, any, all, single ? s : -1);
-      if (!host && accumulated.length < 64) accumulated.push({ s, single, any: any.has(s), all: all.has(s) });
+      if (key !== undefined && accumulated.size < 64)
+        accumulated.set(key, { s, single, any: any.has(s), all: all.has(s) });
     }
     // Only namespaces some class of `a` may reach need a look: the rest stay none.
     for (let d = anyOr.nextSet(0, externalStart); d >= 0; ) {

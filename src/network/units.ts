@@ -68,11 +68,20 @@ export function buildUnits(
   options: UnitOptions = DEFAULT_UNIT_OPTIONS,
 ): { units: Unit[]; peers: Peer[]; diagnostics: Diagnostic[] } {
   const workloads = snapshot.workloads.filter((w) => PEER_KINDS.has(w.kind));
-  const byKey = new Map<string, Workload>();
-  for (const w of workloads) byKey.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w);
+  // namespace → kind → name: no key string built per lookup (every pod looks up its owners).
+  const byKey = new Map<string, Map<string, Map<string, Workload>>>();
+  for (const w of workloads) {
+    let byKind = byKey.get(w.metadata.namespace);
+    if (!byKind) byKey.set(w.metadata.namespace, (byKind = new Map()));
+    let byName = byKind.get(w.kind);
+    if (!byName) byKind.set(w.kind, (byName = new Map()));
+    byName.set(w.metadata.name, w);
+  }
+  const workloadNamed = (kind: string, namespace: string, name: string) =>
+    byKey.get(namespace)?.get(kind)?.get(name);
 
   const topOwner = (kind: string, namespace: string, name: string, depth = 0): Workload | undefined => {
-    let found = byKey.get(`${kind}/${namespace}/${name}`);
+    let found = workloadNamed(kind, namespace, name);
     if (!found && kind === "ReplicaSet") found = guessOwner("Deployment", namespace, name);
     if (!found && kind === "Job") found = guessOwner("CronJob", namespace, name);
     if (!found) return undefined;
@@ -83,7 +92,7 @@ export function buildUnits(
   // A ReplicaSet `web-5d4f8b` not in the snapshot belongs to Deployment `web`; a Job `nightly-28512345` to CronJob `nightly`.
   const guessOwner = (kind: string, namespace: string, name: string): Workload | undefined => {
     const cut = name.lastIndexOf("-");
-    return cut > 0 ? byKey.get(`${kind}/${namespace}/${name.slice(0, cut)}`) : undefined;
+    return cut > 0 ? workloadNamed(kind, namespace, name.slice(0, cut)) : undefined;
   };
   // Compiled on first need: only pods without ownerReferences are matched by selector.
   let selectorMatches:

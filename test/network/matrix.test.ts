@@ -60,3 +60,50 @@ describe("namespaceMatrix", () => {
     expect(connected).toBeLessThan(m.namespaces.length ** 2);
   });
 });
+
+describe("firstConnections", () => {
+  /** Every (a, b) of the model: the batch answers exactly what firstConnection answers pair by pair. */
+  function expectAgreement(m: ReturnType<typeof analyzeNetwork>): number {
+    const all = m.table.namespaces.map((ns) => ns.index);
+    let examples = 0;
+    for (const a of all) {
+      const batch = m.firstConnections(a, all);
+      for (const b of all) {
+        const one = m.firstConnection(a, b);
+        const got = batch.get(b);
+        expect(
+          got && { src: got.src.name, dst: got.dst.name, conns: String(got.conns) },
+          `${a} → ${b}`,
+        ).toEqual(one && { src: one.src.name, dst: one.dst.name, conns: String(one.conns) });
+        if (one) examples++;
+      }
+      // Asked for part of the namespaces only, it answers only for those.
+      expect([...m.firstConnections(a, all.slice(1)).keys()].every((b) => b !== 0)).toBe(true);
+    }
+    return examples;
+  }
+
+  it("agrees with firstConnection on a generated cluster", () => {
+    const examples = expectAgreement(analyzeNetwork(generateCluster(SIZES.small)));
+    expect(examples).toBeGreaterThan(0);
+  });
+
+  it("agrees with firstConnection where only the node-local exemption connects", () => {
+    // x's hostNetwork pod on n1 reaches y's pods on n1 by the exemption only; y isolates itself for ingress.
+    const m = model([
+      namespace("x"),
+      namespace("y"),
+      namespace("z"),
+      pod("x/plain", { ip: "10.0.0.1", node: "n2" }),
+      pod("x/host", { ip: "10.0.0.2", node: "n1", hostNetwork: true }),
+      pod("y/a", { ip: "10.0.1.1", node: "n2" }),
+      pod("y/b", { ip: "10.0.1.2", node: "n1" }),
+      pod("z/a", { ip: "10.0.2.1", node: "n1" }),
+      policy("y/deny", { podSelector: {}, policyTypes: ["Ingress"] }),
+    ]);
+    const x = m.table.namespaces.find((ns) => ns.name === "x")!.index;
+    const y = m.table.namespaces.find((ns) => ns.name === "y")!.index;
+    expect(m.firstConnection(x, y)?.dst.name).toBe("y/b[Pod]");
+    expect(expectAgreement(m)).toBeGreaterThan(2);
+  });
+});

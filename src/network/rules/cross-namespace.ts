@@ -206,12 +206,24 @@ export function crossNamespaceByNamespace(model: NetworkModel): Draft[] {
   for (const a of namespaces)
     for (const b of matrix.connected(a.index))
       if (b !== a.index && reachedBy[b]!++ < MAX_EXAMPLES) shown[b]!.push(a.index);
+  // Each reached namespace's example comes from the first namespace reaching it: one walk per such source.
+  const reachedFrom = new Map<number, number[]>();
+  for (const b of namespaces) {
+    const first = shown[b.index]![0];
+    if (first === undefined) continue;
+    const list = reachedFrom.get(first);
+    if (list) list.push(b.index);
+    else reachedFrom.set(first, [b.index]);
+  }
+  const examples = new Map<number, ReturnType<NetworkModel["firstConnection"]>>();
+  for (const [a, targets] of reachedFrom)
+    for (const [b, example] of model.firstConnections(a, targets)) examples.set(b, example);
   for (const b of namespaces) {
     const count = reachedBy[b.index]!;
     if (count === 0) continue;
     const sources = shown[b.index]!.map((i) => namespaces[i]!);
     const fromEvery = count === withPods.length - (b.end > b.first ? 1 : 0);
-    const example = model.firstConnection(sources[0]!.index, b.index);
+    const example = examples.get(b.index);
     const open = [];
     for (let d = b.first; d < b.end; d++)
       if (classes[d]!.kind === "pod" && model.evaluator.applying(d, "Ingress").length === 0)
