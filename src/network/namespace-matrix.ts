@@ -57,6 +57,12 @@ export function buildNamespaceMatrix(model: MatrixSource): NamespaceMatrix {
       if (coverEgress[c.index]) coverFrom[c.ns] = 1;
       if (coverIngress[c.index]) coverTo[c.ns] = 1;
     }
+  // Each class's namespace and each namespace's class range as flat arrays: the scan below visits every
+  // namespace pair that may connect (10^8 in a large cluster), and reading them off the objects missed the cache.
+  const nsOfClass = new Int32Array(size);
+  for (const c of classes) nsOfClass[c.index] = c.ns;
+  const nsFirst = Int32Array.from(namespaces, (ns) => ns.first);
+  const nsEnd = Int32Array.from(namespaces, (ns) => ns.end);
   const fullAnd = new Bitset(size);
   const anyOr = new Bitset(size);
   const fullOr = new Bitset(size);
@@ -109,16 +115,17 @@ export function buildNamespaceMatrix(model: MatrixSource): NamespaceMatrix {
         accumulated.set(key, { s, single, any: any.has(s), all: all.has(s) });
     }
     // Only namespaces some class of `a` may reach need a look: the rest stay none.
+    const exactFrom = coverFrom[a.index] === 1;
     for (let d = anyOr.nextSet(0, externalStart); d >= 0; ) {
-      const b = namespaces[classes[d]!.ns]!;
-      if (coverFrom[a.index] || coverTo[b.index])
-        cells.set(a.index, b.index, exactStatus(model, a.first, a.end, b.first, b.end));
-      else if (fullAnd.allIn(b.first, b.end)) cells.set(a.index, b.index, 2);
+      const b = nsOfClass[d]!;
+      const bFirst = nsFirst[b]!;
+      const bEnd = nsEnd[b]!;
+      if (exactFrom || coverTo[b]) cells.set(a.index, b, exactStatus(model, a.first, a.end, bFirst, bEnd));
+      else if (fullAnd.allIn(bFirst, bEnd)) cells.set(a.index, b, 2);
       // Not every pair is full (exact when no port entry can add up to everything), and some pair connects.
-      else if (fullOr.anyIn(b.first, b.end) || (hosts && sureOr.anyIn(b.first, b.end)))
-        cells.set(a.index, b.index, 1);
-      else cells.set(a.index, b.index, someAllowed(model, a.first, a.end, b.first, b.end, anyRows) ? 1 : 0);
-      d = anyOr.nextSet(b.end, externalStart);
+      else if (fullOr.anyIn(bFirst, bEnd) || (hosts && sureOr.anyIn(bFirst, bEnd))) cells.set(a.index, b, 1);
+      else cells.set(a.index, b, someAllowed(model, a.first, a.end, bFirst, bEnd, anyRows) ? 1 : 0);
+      d = anyOr.nextSet(bEnd, externalStart);
     }
     if (unitCount[a.index] === 1) cells.set(a.index, a.index, 3);
   }
