@@ -72,9 +72,15 @@ export function buildUnits(
   const byKey = new Map<string, Map<string, Map<string, Workload>>>();
   for (const w of workloads) {
     let byKind = byKey.get(w.metadata.namespace);
-    if (!byKind) byKey.set(w.metadata.namespace, (byKind = new Map()));
+    if (!byKind) {
+      byKind = new Map();
+      byKey.set(w.metadata.namespace, byKind);
+    }
     let byName = byKind.get(w.kind);
-    if (!byName) byKind.set(w.kind, (byName = new Map()));
+    if (!byName) {
+      byName = new Map();
+      byKind.set(w.kind, byName);
+    }
     byName.set(w.metadata.name, w);
   }
   const workloadNamed = (kind: string, namespace: string, name: string) =>
