@@ -6,8 +6,10 @@
  * compiled tiers, ConnSets) at every probe port, through `reach` and through the pod-level connection list.
  */
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { generateCluster, SIZES } from "../../bench/generate.js";
 import type {
+  ClusterNetworkPolicy,
   ClusterPolicyPeer,
   ClusterPolicyRule,
   ClusterScopedNetworkPolicy,
@@ -17,7 +19,7 @@ import { selectorOrNothing } from "../../src/model/selector.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { Bitset } from "../../src/network/bitset.js";
 import { PROTOCOLS, type Protocol } from "../../src/network/conns.js";
-import { analyzeNetwork } from "../../src/network/model.js";
+import { analyzeNetwork, type NetworkModel } from "../../src/network/model.js";
 import { reachEnds } from "../../src/network/reach.js";
 import { TierRows } from "../../src/network/tier-rows.js";
 import { endIP, inCIDR, REF_DEFAULTS, type RefEnd, refEgress, refIngress } from "./reference.js";
@@ -424,7 +426,10 @@ function compareRows(
       ingress: [{ ...(p.from ? { from: [p.from] } : {}), ports: [{ port: p.port }] }],
     },
   }));
-  const model = analyzeNetwork(snapshotOf([...objects(c), ...extra]));
+  compareModelRows(analyzeNetwork(snapshotOf([...objects(c), ...extra])));
+}
+
+function compareModelRows(model: NetworkModel): void {
   if (model.evaluator.networkPolicyOnly) return;
   const size = model.table.classes.length;
   const any = new Bitset(size);
@@ -461,6 +466,48 @@ function compareRows(
 }
 
 describe("tier composition equals the plain reference", () => {
+  it("rows many bitset words wide (a generated cluster with the benchmark's tier policies) equal the pairs", () => {
+    // The random clusters above have fewer than 32 classes, one word: here rows span several.
+    const generated = generateCluster({ ...SIZES.small, tenants: 4, namespacesPerTenant: 3 });
+    const cnp = (name: string, spec: Record<string, unknown>) =>
+      ({
+        apiVersion: "policy.networking.k8s.io/v1alpha2",
+        kind: "ClusterNetworkPolicy",
+        metadata: { name },
+        spec,
+      }) as ClusterNetworkPolicy;
+    const clusterNetworkPolicies = [0, 1, 2, 3].map((i) => {
+      const tenant = `tenant-${String(i).padStart(3, "0")}`;
+      return cnp(`isolate-${i}`, {
+        tier: "Admin",
+        priority: i,
+        subject: { namespaces: { matchLabels: { tenant } } },
+        ingress: [
+          { name: "same-tenant", action: "Accept", from: [{ namespaces: { matchLabels: { tenant } } }] },
+          {
+            name: "metrics",
+            action: "Pass",
+            from: [{ namespaces: {} }],
+            protocols: [{ tcp: { destinationPort: { number: 9090 } } }],
+          },
+          { name: "others", action: "Deny", from: [{ namespaces: {} }] },
+        ],
+      });
+    });
+    clusterNetworkPolicies.push(
+      cnp("baseline", {
+        tier: "Baseline",
+        priority: 0,
+        subject: { namespaces: { matchExpressions: [{ key: "tenant", operator: "Exists" }] } },
+        ingress: [{ name: "deny-pods", action: "Deny", from: [{ namespaces: {} }] }],
+      }),
+    );
+    const model = analyzeNetwork({ ...generated, clusterNetworkPolicies });
+    expect(model.evaluator.networkPolicyOnly).toBe(false);
+    expect(model.table.classes.length).toBeGreaterThan(64);
+    compareModelRows(model);
+  });
+
   it("the exact rows equal the pairs judged one by one through the tiers", () => {
     fc.assert(
       fc.property(cluster, portedPolicies, (c, ported) => compareRows(c, ported)),
