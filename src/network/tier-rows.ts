@@ -110,6 +110,8 @@ export class TierRows {
   private readonly walkFlags: number[] = [];
   /** Per tier, per peer key of the source, the decision id per subject key id. */
   private readonly decided: Map<string | number, Map<number, number>>[];
+  /** Scratch: the words of a row with a destination to judge on its own (rowInto's second pass). */
+  private rare = new Int32Array(0);
   /** Scratch: one decision id per tier, for a walk. */
   private readonly ids: Int32Array;
 
@@ -152,21 +154,39 @@ export class TierRows {
     const egress = this.egressSide(s);
     const A = any.words;
     const L = all.words;
-    const EA = egress.any.words;
-    const EL = egress.all.words;
     const SA = this.npAny.words;
-    const SL = this.npAll.words;
-    const ISO = runs.npIsolated.words;
     const [a0, a1, a2] = cluster.any.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
     const [l0, l1, l2] = cluster.all.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
+    const w0 = first >>> 5;
     const w1 = (end + 31) >>> 5;
-    for (let w = first >>> 5; w < w1; w++) {
-      // Egress allows nothing here (its `all` is within its `any`).
-      if (EA[w] === 0) {
-        A[w] = 0;
-        L[w] = 0;
-        continue;
-      }
+    if (this.rare.length < w1 - w0) this.rare = new Int32Array(w1 - w0);
+    const rare = this.rare;
+    // The words, a pass with no calls in it (kept small for the optimiser); the few with a destination to
+    // judge on its own are listed for the second pass.
+    const count = maskWords(
+      A,
+      L,
+      egress.any.words,
+      egress.all.words,
+      SA,
+      this.npAll.words,
+      runs.npIsolated.words,
+      a0,
+      a1,
+      a2,
+      l0,
+      l1,
+      l2,
+      w0,
+      w1,
+      rare,
+    );
+    const EA = egress.any.words;
+    const EL = egress.all.words;
+    const SL = this.npAll.words;
+    const ISO = runs.npIsolated.words;
+    for (let i = 0; i < count; i++) {
+      const w = rare[i]!;
       const iso = ISO[w]!;
       const none = iso & ~SA[w]!;
       const every = iso & SL[w]!;
@@ -493,6 +513,56 @@ export class TierRows {
     }
     return { of, count: tupleIds.size, parts: parts.map((p) => Int32Array.from(p)), reps };
   }
+}
+
+/**
+ * A row's words [w0, w1) where every destination is settled by masks: egress ∧ the signature's masks chosen
+ * by NetworkPolicy's word (not selected, nothing, everything). Lists in `rare` the words with a destination
+ * some port-restricted NetworkPolicy rule admits, or that both sides may allow but the egress side not
+ * fully (left for the caller to judge), and returns how many.
+ */
+function maskWords(
+  A: Uint32Array,
+  L: Uint32Array,
+  EA: Uint32Array,
+  EL: Uint32Array,
+  SA: Uint32Array,
+  SL: Uint32Array,
+  ISO: Uint32Array,
+  a0: Uint32Array,
+  a1: Uint32Array,
+  a2: Uint32Array,
+  l0: Uint32Array,
+  l1: Uint32Array,
+  l2: Uint32Array,
+  w0: number,
+  w1: number,
+  rare: Int32Array,
+): number {
+  let count = 0;
+  for (let w = w0; w < w1; w++) {
+    const ea = EA[w]!;
+    // Egress allows nothing here (its `all` is within its `any`).
+    if (ea === 0) {
+      A[w] = 0;
+      L[w] = 0;
+      continue;
+    }
+    const iso = ISO[w]!;
+    const sa = SA[w]!;
+    const sl = SL[w]!;
+    const none = iso & ~sa;
+    const every = iso & sl;
+    const ia = (~iso & a0[w]!) | (none & a1[w]!) | (every & a2[w]!);
+    const el = EL[w]!;
+    if ((iso & sa & ~sl) !== 0 || (ea & ia & ~el) !== 0) {
+      rare[count++] = w;
+      continue;
+    }
+    A[w] = el & ia;
+    L[w] = el & ((~iso & l0[w]!) | (none & l1[w]!) | (every & l2[w]!));
+  }
+  return count;
 }
 
 /** Sets bits [from, to) of `words`. */
