@@ -54,10 +54,6 @@ interface Runs {
   parts: Int32Array[];
   /** Per class, its run. */
   of: Int32Array;
-  /** Per class, its NetworkPolicy subject key id. */
-  npKey: Int32Array;
-  /** Per NetworkPolicy subject key id, a class with it. */
-  npReps: number[];
   /** Classes NetworkPolicy isolates for ingress. */
   npIsolated: Bitset;
   /** Per tier, per subject key id, a class with it. */
@@ -149,7 +145,6 @@ export class TierRows {
     const runs = this.runs;
     const np = this.evaluator.tiers.indexOf(this.evaluator.networkPolicy);
     const cluster = this.clusterIngress(s);
-    const npDecided = this.decidedFor(np, s);
     this.networkPolicyIngress(s, this.npAny, this.npAll, first, end);
     const egress = this.egressSide(s);
     const A = any.words;
@@ -198,7 +193,7 @@ export class TierRows {
         const bit = partial & -partial;
         partial &= partial - 1;
         const d = (w << 5) + (31 - Math.clz32(bit));
-        const f = this.walkFlags[this.partialWalk(cluster, npDecided, s, d)]!;
+        const f = this.walkFlags[this.partialWalk(cluster, s, d)]!;
         if (f & 1) ia |= bit;
         if (f & 2) il |= bit;
       }
@@ -213,7 +208,7 @@ export class TierRows {
         // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
         const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
         const walk =
-          x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, npDecided, s, d);
+          x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
         const f = this.pairFlagsOf(this.egressConnId(s, d), walk);
         if (f & 1) A[w]! |= bit;
         if (f & 2) L[w]! |= bit;
@@ -221,25 +216,25 @@ export class TierRows {
     }
   }
 
-  /** The walk of d's ingress from s where a port-restricted NetworkPolicy rule admits something. */
-  private partialWalk(cluster: ClusterIngress, npDecided: Map<number, number>, s: number, d: number): number {
+  /**
+   * The walk of d's ingress from s where a port-restricted NetworkPolicy rule admits something: NetworkPolicy
+   * asked about the pair itself (a few thousand pairs in a matrix; keying NetworkPolicy's subjects and peers
+   * for every class would cost more).
+   */
+  private partialWalk(cluster: ClusterIngress, s: number, d: number): number {
     const runs = this.runs!;
     const tiers = this.evaluator.tiers;
     const np = tiers.indexOf(this.evaluator.networkPolicy);
     const ids = this.ids;
     const base = runs.of[d]! * tiers.length;
     for (let t = 0; t < tiers.length; t++) ids[t] = cluster.ids[base + t]!;
-    const j = runs.npKey[d]!;
-    ids[np] = npDecided.get(j) ?? this.decisionFor(npDecided, np, j, runs.npReps[j]!, s);
+    ids[np] = this.decisionId(this.evaluator.networkPolicy.decide("Ingress", d, s));
     const walk = this.walkOf(ids);
     if (this.walkFlags[walk] === undefined) this.walkFlagsOf(walk, ids);
     return walk;
   }
 
-  /**
-   * Tier t's decisions from sources with s's peer key, by subject key id: sparse, as NetworkPolicy is asked
-   * only about the few destinations a port-restricted rule admits, among thousands of subject keys.
-   */
+  /** Tier t's decisions from sources with s's peer key, by subject key id. */
   private decidedFor(t: number, s: number): Map<number, number> {
     const key = tierKey(this.evaluator.tiers[t]!, "peer", "Ingress", s);
     const cache = this.decided[t]!;
@@ -377,20 +372,19 @@ export class TierRows {
     return walk;
   }
 
-  /** The runs of classes, NetworkPolicy's subject keys, and the decisions settleable from its rows. */
+  /** The runs of classes, and the decisions settleable from NetworkPolicy's rows. */
   private buildRuns(): Runs {
     const tiers = this.evaluator.tiers;
     const np = tiers.indexOf(this.evaluator.networkPolicy);
-    const keyed = this.intern("Ingress", "subject");
+    // NetworkPolicy's subject keys are not needed: its word comes from its rows (or the pair, partialWalk).
+    const keyed = this.intern("Ingress", "subject", np);
     const from: number[] = [];
     const to: number[] = [];
     const parts: number[][] = tiers.map(() => []);
     const of = new Int32Array(this.size);
-    const npKey = new Int32Array(this.size);
     const npIsolated = new Bitset(this.size);
     for (let d = 0; d < this.size; d++) {
       const k = keyed.of[d]!;
-      npKey[d] = keyed.parts[np]![k]!;
       if (this.evaluator.networkPolicy.applying(d, "Ingress").length > 0) npIsolated.set(d);
       const r = from.length - 1;
       const same = r >= 0 && tiers.every((_, t) => t === np || parts[t]![r] === keyed.parts[t]![k]!);
@@ -410,8 +404,6 @@ export class TierRows {
       to: Int32Array.from(to),
       parts: parts.map((p) => Int32Array.from(p)),
       of,
-      npKey,
-      npReps: keyed.reps[np]!,
       npIsolated,
       reps: keyed.reps,
     };
@@ -478,8 +470,8 @@ export class TierRows {
     return id;
   }
 
-  /** Every class by its tuple of per-tier subject (or peer) keys for a direction. */
-  private intern(direction: Direction, side: "subject" | "peer"): Keyed {
+  /** Every class by its tuple of per-tier subject (or peer) keys for a direction (tier `skip`'s left out). */
+  private intern(direction: Direction, side: "subject" | "peer", skip = -1): Keyed {
     const tiers = this.evaluator.tiers;
     const keyIds = tiers.map(() => new Map<string | number, number>());
     const reps: number[][] = tiers.map(() => []);
@@ -493,7 +485,7 @@ export class TierRows {
       let tuple = SequenceIds.empty;
       for (let t = 0; t < tiers.length; t++) {
         const tier = tiers[t]!;
-        const key = tierKey(tier, side, direction, c);
+        const key = t === skip ? 0 : tierKey(tier, side, direction, c);
         let id = keyIds[t]!.get(key);
         if (id === undefined) {
           id = reps[t]!.length;
