@@ -143,7 +143,6 @@ export class TierRows {
   rowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
     this.runs ??= this.buildRuns();
     const runs = this.runs;
-    const np = this.evaluator.tiers.indexOf(this.evaluator.networkPolicy);
     const cluster = this.clusterIngress(s);
     this.networkPolicyIngress(s, this.npAny, this.npAll, first, end);
     const egress = this.egressSide(s);
@@ -207,8 +206,7 @@ export class TierRows {
         const d = (w << 5) + (31 - Math.clz32(bit));
         // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
         const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
-        const walk =
-          x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
+        const walk = x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
         const f = this.pairFlagsOf(this.egressConnId(s, d), walk);
         if (f & 1) A[w]! |= bit;
         if (f & 2) L[w]! |= bit;
