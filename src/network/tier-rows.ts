@@ -179,6 +179,12 @@ export class TierRows {
     const EL = egress.all.words;
     const SL = this.npAll.words;
     const ISO = runs.npIsolated.words;
+    // Neighbouring destinations mostly share their egress peer keys and walk: their flags, looked up once.
+    if (count > 0) this.egressPeers ??= this.intern("Egress", "peer");
+    const tuples = this.egressPeers?.of;
+    let lastTuple = -1;
+    let lastWalk = -1;
+    let lastFlags = 0;
     for (let i = 0; i < count; i++) {
       const w = rare[i]!;
       const iso = ISO[w]!;
@@ -207,9 +213,14 @@ export class TierRows {
         // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
         const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
         const walk = x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
-        const f = this.pairFlagsOf(this.egressConnId(s, d), walk);
-        if (f & 1) A[w]! |= bit;
-        if (f & 2) L[w]! |= bit;
+        const tuple = tuples![d]!;
+        if (tuple !== lastTuple || walk !== lastWalk) {
+          lastFlags = this.pairFlagsOf(this.egressConnId(s, d), walk);
+          lastTuple = tuple;
+          lastWalk = walk;
+        }
+        if (lastFlags & 1) A[w]! |= bit;
+        if (lastFlags & 2) L[w]! |= bit;
       }
     }
   }
