@@ -54,10 +54,6 @@ interface Runs {
   parts: Int32Array[];
   /** Per class, its run. */
   of: Int32Array;
-  /** Per class, its NetworkPolicy subject key id. */
-  npKey: Int32Array;
-  /** Per NetworkPolicy subject key id, a class with it. */
-  npReps: number[];
   /** Classes NetworkPolicy isolates for ingress. */
   npIsolated: Bitset;
   /** Per tier, per subject key id, a class with it. */
@@ -110,6 +106,8 @@ export class TierRows {
   private readonly walkFlags: number[] = [];
   /** Per tier, per peer key of the source, the decision id per subject key id. */
   private readonly decided: Map<string | number, Map<number, number>>[];
+  /** Scratch: the words of a row with a destination to judge on its own (rowInto's second pass). */
+  private rare = new Int32Array(0);
   /** Scratch: one decision id per tier, for a walk. */
   private readonly ids: Int32Array;
 
@@ -145,28 +143,50 @@ export class TierRows {
   rowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
     this.runs ??= this.buildRuns();
     const runs = this.runs;
-    const np = this.evaluator.tiers.indexOf(this.evaluator.networkPolicy);
     const cluster = this.clusterIngress(s);
-    const npDecided = this.decidedFor(np, s);
     this.networkPolicyIngress(s, this.npAny, this.npAll, first, end);
     const egress = this.egressSide(s);
     const A = any.words;
     const L = all.words;
-    const EA = egress.any.words;
-    const EL = egress.all.words;
     const SA = this.npAny.words;
-    const SL = this.npAll.words;
-    const ISO = runs.npIsolated.words;
     const [a0, a1, a2] = cluster.any.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
     const [l0, l1, l2] = cluster.all.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
+    const w0 = first >>> 5;
     const w1 = (end + 31) >>> 5;
-    for (let w = first >>> 5; w < w1; w++) {
-      // Egress allows nothing here (its `all` is within its `any`).
-      if (EA[w] === 0) {
-        A[w] = 0;
-        L[w] = 0;
-        continue;
-      }
+    if (this.rare.length < w1 - w0) this.rare = new Int32Array(w1 - w0);
+    const rare = this.rare;
+    // The words, a pass with no calls in it (kept small for the optimiser); the few with a destination to
+    // judge on its own are listed for the second pass.
+    const count = maskWords(
+      A,
+      L,
+      egress.any.words,
+      egress.all.words,
+      SA,
+      this.npAll.words,
+      runs.npIsolated.words,
+      a0,
+      a1,
+      a2,
+      l0,
+      l1,
+      l2,
+      w0,
+      w1,
+      rare,
+    );
+    const EA = egress.any.words;
+    const EL = egress.all.words;
+    const SL = this.npAll.words;
+    const ISO = runs.npIsolated.words;
+    // Neighbouring destinations mostly share their egress peer keys and walk: their flags, looked up once.
+    if (count > 0) this.egressPeers ??= this.intern("Egress", "peer");
+    const tuples = this.egressPeers?.of;
+    let lastTuple = -1;
+    let lastWalk = -1;
+    let lastFlags = 0;
+    for (let i = 0; i < count; i++) {
+      const w = rare[i]!;
       const iso = ISO[w]!;
       const none = iso & ~SA[w]!;
       const every = iso & SL[w]!;
@@ -178,7 +198,7 @@ export class TierRows {
         const bit = partial & -partial;
         partial &= partial - 1;
         const d = (w << 5) + (31 - Math.clz32(bit));
-        const f = this.walkFlags[this.partialWalk(cluster, npDecided, s, d)]!;
+        const f = this.walkFlags[this.partialWalk(cluster, s, d)]!;
         if (f & 1) ia |= bit;
         if (f & 2) il |= bit;
       }
@@ -192,34 +212,38 @@ export class TierRows {
         const d = (w << 5) + (31 - Math.clz32(bit));
         // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
         const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
-        const walk =
-          x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, npDecided, s, d);
-        const f = this.pairFlagsOf(this.egressConnId(s, d), walk);
-        if (f & 1) A[w]! |= bit;
-        if (f & 2) L[w]! |= bit;
+        const walk = x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
+        const tuple = tuples![d]!;
+        if (tuple !== lastTuple || walk !== lastWalk) {
+          lastFlags = this.pairFlagsOf(this.egressConnId(s, d), walk);
+          lastTuple = tuple;
+          lastWalk = walk;
+        }
+        if (lastFlags & 1) A[w]! |= bit;
+        if (lastFlags & 2) L[w]! |= bit;
       }
     }
   }
 
-  /** The walk of d's ingress from s where a port-restricted NetworkPolicy rule admits something. */
-  private partialWalk(cluster: ClusterIngress, npDecided: Map<number, number>, s: number, d: number): number {
+  /**
+   * The walk of d's ingress from s where a port-restricted NetworkPolicy rule admits something: NetworkPolicy
+   * asked about the pair itself (a few thousand pairs in a matrix; keying NetworkPolicy's subjects and peers
+   * for every class would cost more).
+   */
+  private partialWalk(cluster: ClusterIngress, s: number, d: number): number {
     const runs = this.runs!;
     const tiers = this.evaluator.tiers;
     const np = tiers.indexOf(this.evaluator.networkPolicy);
     const ids = this.ids;
     const base = runs.of[d]! * tiers.length;
     for (let t = 0; t < tiers.length; t++) ids[t] = cluster.ids[base + t]!;
-    const j = runs.npKey[d]!;
-    ids[np] = npDecided.get(j) ?? this.decisionFor(npDecided, np, j, runs.npReps[j]!, s);
+    ids[np] = this.decisionId(this.evaluator.networkPolicy.decide("Ingress", d, s));
     const walk = this.walkOf(ids);
     if (this.walkFlags[walk] === undefined) this.walkFlagsOf(walk, ids);
     return walk;
   }
 
-  /**
-   * Tier t's decisions from sources with s's peer key, by subject key id: sparse, as NetworkPolicy is asked
-   * only about the few destinations a port-restricted rule admits, among thousands of subject keys.
-   */
+  /** Tier t's decisions from sources with s's peer key, by subject key id. */
   private decidedFor(t: number, s: number): Map<number, number> {
     const key = tierKey(this.evaluator.tiers[t]!, "peer", "Ingress", s);
     const cache = this.decided[t]!;
@@ -357,20 +381,19 @@ export class TierRows {
     return walk;
   }
 
-  /** The runs of classes, NetworkPolicy's subject keys, and the decisions settleable from its rows. */
+  /** The runs of classes, and the decisions settleable from NetworkPolicy's rows. */
   private buildRuns(): Runs {
     const tiers = this.evaluator.tiers;
     const np = tiers.indexOf(this.evaluator.networkPolicy);
-    const keyed = this.intern("Ingress", "subject");
+    // NetworkPolicy's subject keys are not needed: its word comes from its rows (or the pair, partialWalk).
+    const keyed = this.intern("Ingress", "subject", np);
     const from: number[] = [];
     const to: number[] = [];
     const parts: number[][] = tiers.map(() => []);
     const of = new Int32Array(this.size);
-    const npKey = new Int32Array(this.size);
     const npIsolated = new Bitset(this.size);
     for (let d = 0; d < this.size; d++) {
       const k = keyed.of[d]!;
-      npKey[d] = keyed.parts[np]![k]!;
       if (this.evaluator.networkPolicy.applying(d, "Ingress").length > 0) npIsolated.set(d);
       const r = from.length - 1;
       const same = r >= 0 && tiers.every((_, t) => t === np || parts[t]![r] === keyed.parts[t]![k]!);
@@ -390,8 +413,6 @@ export class TierRows {
       to: Int32Array.from(to),
       parts: parts.map((p) => Int32Array.from(p)),
       of,
-      npKey,
-      npReps: keyed.reps[np]!,
       npIsolated,
       reps: keyed.reps,
     };
@@ -458,8 +479,8 @@ export class TierRows {
     return id;
   }
 
-  /** Every class by its tuple of per-tier subject (or peer) keys for a direction. */
-  private intern(direction: Direction, side: "subject" | "peer"): Keyed {
+  /** Every class by its tuple of per-tier subject (or peer) keys for a direction (tier `skip`'s left out). */
+  private intern(direction: Direction, side: "subject" | "peer", skip = -1): Keyed {
     const tiers = this.evaluator.tiers;
     const keyIds = tiers.map(() => new Map<string | number, number>());
     const reps: number[][] = tiers.map(() => []);
@@ -473,7 +494,7 @@ export class TierRows {
       let tuple = SequenceIds.empty;
       for (let t = 0; t < tiers.length; t++) {
         const tier = tiers[t]!;
-        const key = tierKey(tier, side, direction, c);
+        const key = t === skip ? 0 : tierKey(tier, side, direction, c);
         let id = keyIds[t]!.get(key);
         if (id === undefined) {
           id = reps[t]!.length;
@@ -493,6 +514,56 @@ export class TierRows {
     }
     return { of, count: tupleIds.size, parts: parts.map((p) => Int32Array.from(p)), reps };
   }
+}
+
+/**
+ * A row's words [w0, w1) where every destination is settled by masks: egress ∧ the signature's masks chosen
+ * by NetworkPolicy's word (not selected, nothing, everything). Lists in `rare` the words with a destination
+ * some port-restricted NetworkPolicy rule admits, or that both sides may allow but the egress side not
+ * fully (left for the caller to judge), and returns how many.
+ */
+function maskWords(
+  A: Uint32Array,
+  L: Uint32Array,
+  EA: Uint32Array,
+  EL: Uint32Array,
+  SA: Uint32Array,
+  SL: Uint32Array,
+  ISO: Uint32Array,
+  a0: Uint32Array,
+  a1: Uint32Array,
+  a2: Uint32Array,
+  l0: Uint32Array,
+  l1: Uint32Array,
+  l2: Uint32Array,
+  w0: number,
+  w1: number,
+  rare: Int32Array,
+): number {
+  let count = 0;
+  for (let w = w0; w < w1; w++) {
+    const ea = EA[w]!;
+    // Egress allows nothing here (its `all` is within its `any`).
+    if (ea === 0) {
+      A[w] = 0;
+      L[w] = 0;
+      continue;
+    }
+    const iso = ISO[w]!;
+    const sa = SA[w]!;
+    const sl = SL[w]!;
+    const none = iso & ~sa;
+    const every = iso & sl;
+    const ia = (~iso & a0[w]!) | (none & a1[w]!) | (every & a2[w]!);
+    const el = EL[w]!;
+    if ((iso & sa & ~sl) !== 0 || (ea & ia & ~el) !== 0) {
+      rare[count++] = w;
+      continue;
+    }
+    A[w] = el & ia;
+    L[w] = el & ((~iso & l0[w]!) | (none & l1[w]!) | (every & l2[w]!));
+  }
+  return count;
 }
 
 /** Sets bits [from, to) of `words`. */
