@@ -101,8 +101,8 @@ function parseBlockYamlStream(
   file: string,
   validate: ValidationMode | undefined,
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
-  // Where each document starts (0-based line and offset), found without splitting the whole text: each
-  // document's lines are made only while it is read, so they never outlive it.
+  // Where each document starts (0-based line and offset), found without splitting the text into lines: the
+  // fast reader reads each document's lines in place.
   const starts: number[] = [0];
   const offsets: number[] = [0];
   let lines = 0;
@@ -120,16 +120,14 @@ function parseBlockYamlStream(
     if (next < 0) break;
     pos = next + 1;
   }
-  const total = lines + 1; // as text.split("\n") counts them
-  const separator = text.includes("\r") ? /\r?\n/ : "\n"; // YAML reads CRLF as LF
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  const finalBreak = text.endsWith("\n");
+  const simple = simpleText(text);
   starts.forEach((start, n) => {
-    const end = starts[n + 1] ?? total;
-    const chunk = text.slice(offsets[n], offsets[n + 1] ?? text.length); // the document's own text
-    const lines = chunk.split(separator);
-    const read = readBlockYaml(lines, 0, end - start, end < total || finalBreak, simpleText(chunk));
+    const from = offsets[n]!;
+    const to = offsets[n + 1] ?? text.length;
+    const chunk = text.slice(from, to); // the document's own text
+    const read = readBlockYaml(text, from, to, simple || simpleText(chunk));
     if (!read) {
       const result = parseYaml(chunk, file, start, false, validate);
       documents.push(...result.documents);
@@ -262,11 +260,10 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
   const key = /^items:[ \t]*(#.*)?\r?\n/m.exec(text);
   if (!key) return undefined;
-  // The lines are not split all at once: only each item's, while it is read, so that they never outlive it.
-  const crlf = text.includes("\r");
-  const separator = crlf ? /\r?\n/ : "\n"; // YAML reads CRLF as LF
+  // The text is never split into lines: the fast reader reads each item's lines in place.
+  const crlf = text.includes("\r"); // YAML reads CRLF as LF
   const total = countLines(text, 0, text.length) + 1; // as text.split("\n") counts them
-  /** The line starting at offset `from`, as split at `separator`. */
+  /** The line starting at offset `from`, without its LF or CRLF. */
   const lineAt = (from: number): string => {
     const to = text.indexOf("\n", from);
     if (to < 0) return text.slice(from);
@@ -321,18 +318,13 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     item.end = items[k + 1]?.start ?? end;
     item.to = items[k + 1]?.from ?? endOffset;
   });
-  // The rest of the document, with `items: []` where the items were. Only where its content starts is asked
-  // of the fast reader, which is at or before `items:`: lines after it need not keep their numbers.
-  const skeletonLines = [
-    ...(keyLine > 0 ? text.slice(0, keyStart).split(separator).slice(0, keyLine) : []),
-    "items: []",
-    ...(end < total ? text.slice(endOffset).split(separator) : []),
-  ];
+  // The rest of the document, with `items: []` where the items were, its lines where they were.
   const skeletonText = () =>
     `${text.slice(0, keyStart)}items: []${"\n".repeat(end - keyLine - 1)}${end < total ? `\n${text.slice(endOffset)}` : ""}`;
   let value: unknown;
   let skeletonStart: Origin | undefined;
-  const fastSkeleton = readBlockYaml(skeletonLines, 0, skeletonLines.length, true);
+  const skeletonSource = skeletonText();
+  const fastSkeleton = readBlockYaml(skeletonSource, 0, skeletonSource.length);
   if (fastSkeleton) {
     value = fastSkeleton.value;
     skeletonStart = at(file, fastSkeleton.line + 1, fastSkeleton.column + 1);
@@ -352,17 +344,10 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
   const chunkText = (item: { from: number; to: number }) => text.slice(item.from, item.to);
   const values: unknown[] = [];
   const nullFree = new Uint8Array(items.length);
-  const finalBreak = text.endsWith("\n");
+  const simple = simpleText(text);
   for (const item of items) {
     const chunk = chunkText(item);
-    const lines = chunk.split(separator);
-    const fast = readBlockYaml(
-      lines,
-      0,
-      item.end - item.start,
-      item.end < total || finalBreak,
-      simpleText(chunk),
-    );
+    const fast = readBlockYaml(text, item.from, item.to, simple || simpleText(chunk));
     if (Array.isArray(fast?.value) && fast.value.length === 1) {
       if (!fast.holdsNull) nullFree[values.length] = 1;
       values.push(fast.value[0]);
