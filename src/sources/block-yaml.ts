@@ -191,20 +191,7 @@ class Reader {
       const at = j + indent;
       const colon = keyEnd(text, at);
       if (colon < 0) unsupported();
-      const name = text.slice(at, colon);
-      const first = text.charCodeAt(at);
-      // n N t T f F _: the first letters of null, true, false and __proto__
-      if (
-        (first === 110 ||
-          first === 78 ||
-          first === 116 ||
-          first === 84 ||
-          first === 102 ||
-          first === 70 ||
-          first === 95) &&
-        (RESOLVED_KEY.test(name) || name === "__proto__")
-      )
-        unsupported();
+      const name = keyName(text, at, colon);
       let p = colon + 1;
       while (text.charCodeAt(p) === 32) p++;
       // A repeated key: the general reader takes over, to report it (kubectl refuses duplicate keys).
@@ -459,6 +446,38 @@ function keyEnd(text: string, at: number): number {
   if (text.charCodeAt(k) !== 58 /* : */) return -1;
   const after = text.charCodeAt(k + 1);
   return after === 32 || isBreak(after) ? k : -1;
+}
+
+/**
+ * Block mapping keys already read, by a hash of their text: the same few hundred names recur through a
+ * cluster, and a key taken from here is not a new string for V8 to allocate and internalize (the cost of
+ * a property store by a fresh string).
+ */
+const KEY_CACHE: (string | undefined)[] = new Array(4096);
+
+/** The plain key `text[at, colon)`; one that YAML resolves to a non-string, or `__proto__`, hands over. */
+function keyName(text: string, at: number, colon: number): string {
+  let hash = 0;
+  for (let k = at; k < colon; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  const slot = hash & 4095;
+  const cached = KEY_CACHE[slot];
+  if (cached !== undefined && cached.length === colon - at && text.startsWith(cached, at)) return cached;
+  const name = text.slice(at, colon);
+  const first = name.charCodeAt(0);
+  // n N t T f F _: the first letters of null, true, false and __proto__
+  if (
+    (first === 110 ||
+      first === 78 ||
+      first === 116 ||
+      first === 84 ||
+      first === 102 ||
+      first === 70 ||
+      first === 95) &&
+    (RESOLVED_KEY.test(name) || name === "__proto__")
+  )
+    unsupported();
+  KEY_CACHE[slot] = name;
+  return name;
 }
 
 /** The indentation of the line starting at `s`. */
