@@ -261,13 +261,17 @@ class Reader {
       // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
       if ("&*!?%@`>,]}:#".includes(c) || isSequenceEntry(text, p)) unsupported();
       // The scalar runs to ` #` or the line's end, less trailing spaces (only: JavaScript's trim takes more).
+      // A `:` before a space or the end in it would make it a key (`a: b: c`): handed over.
       let end = p + 1;
-      for (let e = text.charCodeAt(end); !isBreak(e); e = text.charCodeAt(++end))
+      for (let e = text.charCodeAt(end); !isBreak(e); e = text.charCodeAt(++end)) {
         if (e === 35 /* # */ && text.charCodeAt(end - 1) === 32) break;
+        if (e === 58 /* : */) {
+          const after = text.charCodeAt(end + 1);
+          if (after === 32 || isBreak(after)) unsupported();
+        }
+      }
       while (text.charCodeAt(end - 1) === 32) end--;
-      const plain = text.slice(p, end);
-      if (plain.includes(": ") || plain.endsWith(":")) unsupported();
-      value = resolvePlain(plain);
+      value = resolvePlain(text.slice(p, end));
       if (value === null) this.sawNull = true;
     }
     // A more indented line after a one-line scalar continues it (a multi-line scalar) or is an error.
