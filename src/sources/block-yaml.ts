@@ -243,10 +243,18 @@ class Reader {
       return this.literal(parentIndent, header[1] === "-");
     }
     if (c === '"') {
-      JSON_STRING.lastIndex = p;
-      const quoted = JSON_STRING.exec(text);
-      if (!quoted || !matchesAt(AFTER_SCALAR, text, p + quoted[0].length)) unsupported();
-      value = JSON.parse(quoted[0]);
+      // Without a backslash the string is its text (a simple text holds no control character JSON refuses).
+      const close = text.indexOf('"', p + 1);
+      const plainQuoted = close > 0 && noBreakOrBackslash(text, p + 1, close);
+      if (plainQuoted) {
+        if (!matchesAt(AFTER_SCALAR, text, close + 1)) unsupported();
+        value = text.slice(p + 1, close);
+      } else {
+        JSON_STRING.lastIndex = p;
+        const quoted = JSON_STRING.exec(text);
+        if (!quoted || !matchesAt(AFTER_SCALAR, text, p + quoted[0].length)) unsupported();
+        value = JSON.parse(quoted[0]);
+      }
     } else if (c === "'") {
       SINGLE_QUOTED.lastIndex = p;
       const quoted = SINGLE_QUOTED.exec(text);
@@ -484,6 +492,15 @@ function keyName(text: string, at: number, colon: number): string {
   return name;
 }
 
+/** Whether `text[from, to)` holds neither a line break nor a backslash. */
+function noBreakOrBackslash(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 92) return false;
+  }
+  return true;
+}
+
 /** The indentation of the line starting at `s`. */
 function indentOf(text: string, s: number): number {
   let n = s;
@@ -516,8 +533,9 @@ function resolvePlain(text: string): unknown {
     first === 102 ||
     first === 70
   ) {
-    if (/^(?:~|[Nn]ull|NULL)$/.test(text)) return null;
-    if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text)) return first === 116 || first === 84;
+    if (text === "~" || text === "null" || text === "Null" || text === "NULL") return null;
+    if (text === "true" || text === "True" || text === "TRUE") return true;
+    if (text === "false" || text === "False" || text === "FALSE") return false;
   }
   // Only text starting like a number can be one: skip the number tests for the common case.
   if (!(first === 43 || first === 45 || first === 46 || (first >= 48 && first <= 57))) return text;
