@@ -279,7 +279,7 @@ class Reader {
         }
       }
       while (text.charCodeAt(end - 1) === 32) end--;
-      value = resolvePlain(text.slice(p, end));
+      value = resolvePlain(sharedText(text, p, end));
       if (value === null) this.sawNull = true;
     }
     // A more indented line after a one-line scalar continues it (a multi-line scalar) or is an error.
@@ -466,6 +466,22 @@ function keyEnd(text: string, at: number): number {
  * a property store by a fresh string).
  */
 const KEY_CACHE: (string | undefined)[] = new Array(4096);
+
+/** Short scalars already read, by a hash of their text, as KEY_CACHE (`v1`, `TCP`, a namespace's name). */
+const SCALAR_CACHE: (string | undefined)[] = new Array(4096);
+
+/** `text[from, to)`: from SCALAR_CACHE when short (a copy V8 would make anyway), else a new slice. */
+function sharedText(text: string, from: number, to: number): string {
+  if (to - from > 16) return text.slice(from, to);
+  let hash = 0;
+  for (let k = from; k < to; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  const slot = hash & 4095;
+  const cached = SCALAR_CACHE[slot];
+  if (cached !== undefined && cached.length === to - from && text.startsWith(cached, from)) return cached;
+  const value = text.slice(from, to);
+  SCALAR_CACHE[slot] = value;
+  return value;
+}
 
 /** The plain key `text[at, colon)`; one that YAML resolves to a non-string, or `__proto__`, hands over. */
 function keyName(text: string, at: number, colon: number): string {
