@@ -196,10 +196,12 @@ class Reader {
       while (text.charCodeAt(p) === 32) p++;
       // A repeated key: the general reader takes over, to report it (kubectl refuses duplicate keys).
       if (Object.hasOwn(map, name)) unsupported();
-      this.i = this.nextLine(j);
       const c = text.charCodeAt(p);
       // prototype-safe: `__proto__` hands over above; any other key is an own property, as JSON.parse makes it
-      map[name] = isBreak(c) || c === 35 ? this.nested(indent, true) : this.inline(p, indent);
+      if (isBreak(c) || c === 35) {
+        this.i = this.nextLine(j);
+        map[name] = this.nested(indent, true);
+      } else map[name] = this.inline(p, indent);
       j = this.nextContent();
       if (j === this.end || this.indent < indent) break;
       if (this.indent > indent) unsupported();
@@ -219,10 +221,12 @@ class Reader {
       if (!isSequenceEntry(text, j + indent)) break; // the parent mapping's next key, when at its indent
       let p = j + indent + 1;
       while (text.charCodeAt(p) === 32) p++;
-      this.i = this.nextLine(j);
       const c = text.charCodeAt(p);
-      if (isBreak(c) || c === 35) items.push(this.nested(indent, false));
-      else if (keyEnd(text, p) > 0) {
+      if (isBreak(c) || c === 35) {
+        this.i = this.nextLine(j);
+        items.push(this.nested(indent, false));
+      } else if (keyEnd(text, p) > 0) {
+        this.i = this.nextLine(j);
         if (++this.depth > MAX_NESTING) unsupported();
         items.push(this.mapping(p - j, j));
         this.depth--;
@@ -231,11 +235,16 @@ class Reader {
     return items;
   }
 
-  /** The value at `text[p]`, after `key: ` or `- `, on the line before the cursor; `parentIndent` is the collection's. */
+  /**
+   * The value at `text[p]`, after `key: ` or `- `; `parentIndent` is the collection's. The cursor moves
+   * past the value's line (a plain scalar's scan found where it ends; for others it is searched).
+   */
   private inline(p: number, parentIndent: number): unknown {
     const text = this.text;
     let value: unknown;
     const c = text[p]!;
+    if (c !== "|" && c !== '"' && c !== "'" && c !== "[" && c !== "{") return this.plain(p, parentIndent);
+    this.i = this.nextLine(p);
     if (c === "|") {
       LITERAL_HEADER.lastIndex = p;
       const header = LITERAL_HEADER.exec(text);
@@ -265,23 +274,36 @@ class Reader {
       value = flow.value();
       if (!matchesAt(AFTER_SCALAR, text, flow.p)) unsupported();
       if (flow.sawNull) this.sawNull = true;
-    } else {
-      // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
-      if ("&*!?%@`>,]}:#".includes(c) || isSequenceEntry(text, p)) unsupported();
-      // The scalar runs to ` #` or the line's end, less trailing spaces (only: JavaScript's trim takes more).
-      // A `:` before a space or the end in it would make it a key (`a: b: c`): handed over.
-      let end = p + 1;
-      for (let e = text.charCodeAt(end); !isBreak(e); e = text.charCodeAt(++end)) {
-        if (e === 35 /* # */ && text.charCodeAt(end - 1) === 32) break;
-        if (e === 58 /* : */) {
-          const after = text.charCodeAt(end + 1);
-          if (after === 32 || isBreak(after)) unsupported();
-        }
-      }
-      while (text.charCodeAt(end - 1) === 32) end--;
-      value = resolvePlain(sharedText(text, p, end));
-      if (value === null) this.sawNull = true;
     }
+    return this.oneLine(value, parentIndent);
+  }
+
+  /** A plain scalar at `text[p]`, as inline() reads it. */
+  private plain(p: number, parentIndent: number): unknown {
+    const text = this.text;
+    // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
+    if ("&*!?%@`>,]}:#".includes(text[p]!) || isSequenceEntry(text, p)) unsupported();
+    // The scalar runs to ` #` or the line's end, less trailing spaces (only: JavaScript's trim takes more).
+    // A `:` before a space or the end in it would make it a key (`a: b: c`): handed over.
+    let end = p + 1;
+    for (let e = text.charCodeAt(end); !isBreak(e); e = text.charCodeAt(++end)) {
+      if (e === 35 /* # */ && text.charCodeAt(end - 1) === 32) break;
+      if (e === 58 /* : */) {
+        const after = text.charCodeAt(end + 1);
+        if (after === 32 || isBreak(after)) unsupported();
+      }
+    }
+    const stop = text.charCodeAt(end);
+    // The next line is after the LF or CRLF found, or the comment's, or none (the text's end, NaN).
+    this.i = stop === 10 ? end + 1 : stop === 13 ? end + 2 : stop === 35 ? this.nextLine(end) : this.end;
+    while (text.charCodeAt(end - 1) === 32) end--;
+    const value = resolvePlain(sharedText(text, p, end));
+    if (value === null) this.sawNull = true;
+    return this.oneLine(value, parentIndent);
+  }
+
+  /** `value`, read on one line, unless the next line goes on with it. */
+  private oneLine(value: unknown, parentIndent: number): unknown {
     // A more indented line after a one-line scalar continues it (a multi-line scalar) or is an error.
     if (this.nextContent() < this.end && this.indent > parentIndent) unsupported();
     return value;
