@@ -168,12 +168,7 @@ class Reader {
     const j = this.nextContent();
     const indent = this.indent;
     if (j < this.end && indent > parentIndent) return this.collection(j, indent);
-    if (
-      j < this.end &&
-      sequenceAtParent &&
-      indent === parentIndent &&
-      isSequenceEntry(this.text, j + indent)
-    )
+    if (j < this.end && sequenceAtParent && indent === parentIndent && isSequenceEntry(this.text, j + indent))
       return this.collection(j, indent);
     this.sawNull = true;
     return null;
@@ -461,7 +456,7 @@ function matchesAt(sticky: RegExp, line: string, at: number): boolean {
 
 /** Whether a character code ends its line (LF, the CR of a CRLF, or the text's end); see Reader. */
 function isBreak(c: number): boolean {
-  return c === 10 || c === 13 || c !== c; // c !== c: NaN, past the text's end
+  return c === 10 || c === 13 || Number.isNaN(c); // NaN: past the text's end
 }
 
 /** Where the line starting at `s` ends: before its LF or CRLF, or at the text's end. */
@@ -555,7 +550,9 @@ function isSpaces(text: string, s: number): boolean {
 }
 
 function isSequenceEntry(text: string, at: number): boolean {
-  return text.charCodeAt(at) === 45 /* - */ && (text.charCodeAt(at + 1) === 32 || isBreak(text.charCodeAt(at + 1)));
+  return (
+    text.charCodeAt(at) === 45 /* - */ && (text.charCodeAt(at + 1) === 32 || isBreak(text.charCodeAt(at + 1)))
+  );
 }
 
 /** A plain scalar as YAML 1.2's core schema resolves it, in the `yaml` library's order and arithmetic. */
