@@ -192,11 +192,13 @@ class Reader {
       // A repeated key: the general reader takes over, to report it (kubectl refuses duplicate keys).
       if (Object.hasOwn(map, name)) unsupported();
       const c = text.charCodeAt(p);
-      // prototype-safe: `__proto__` hands over above; any other key is an own property, as JSON.parse makes it
+      let value: unknown;
       if (isBreak(c) || c === 35) {
         this.i = this.nextLine(j);
-        map[name] = this.nested(indent, true);
-      } else map[name] = this.inline(p, indent);
+        value = this.nested(indent, true);
+      } else value = this.inline(p, indent);
+      // prototype-safe: `__proto__` hands over above; any other key is an own property, as JSON.parse makes it
+      map[name] = value;
       j = this.nextContent();
       if (j === this.end || this.indent < indent) break;
       if (this.indent > indent) unsupported();
