@@ -328,13 +328,15 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     item.end = items[k + 1]?.start ?? end;
     item.to = items[k + 1]?.from ?? endOffset;
   });
-  // The rest of the document, with `items: []` where the items were, its lines where they were.
-  const skeletonText = () =>
-    `${text.slice(0, keyStart)}items: []${"\n".repeat(end - keyLine - 1)}${end < total ? `\n${text.slice(endOffset)}` : ""}`;
+  // The rest of the document, with `items: []` where the items were, its lines where they were. Only where
+  // its content starts is asked of the fast reader, which is at or before `items:`: it reads the rest without
+  // the blank lines that keep the later lines' numbers.
+  const rest = end < total ? `\n${text.slice(endOffset)}` : "";
+  const skeletonText = () => `${text.slice(0, keyStart)}items: []${"\n".repeat(end - keyLine - 1)}${rest}`;
   let value: unknown;
   let skeletonStart: Origin | undefined;
-  const skeletonSource = skeletonText();
-  const fastSkeleton = readBlockYaml(skeletonSource, 0, skeletonSource.length);
+  const compactSkeleton = `${text.slice(0, keyStart)}items: []${rest}`;
+  const fastSkeleton = readBlockYaml(compactSkeleton, 0, compactSkeleton.length);
   if (fastSkeleton) {
     value = fastSkeleton.value;
     skeletonStart = at(file, fastSkeleton.line + 1, fastSkeleton.column + 1);
