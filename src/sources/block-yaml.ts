@@ -30,16 +30,17 @@ const RESOLVED_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 /** Characters outside YAML's printable set, tabs, line breaks other than LF, and non-BMP (left to the parser). */
 const NOT_SIMPLE = /[^\x0A\x20-\x7E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
 /** A double-quoted scalar whose escapes are JSON's (`\uXXXX`, `\n`, `\"`, …), so JSON.parse reads it. */
-const JSON_STRING = /"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9A-Fa-f]{4})*"/y;
-const SINGLE_QUOTED = /'((?:[^']|'')*)'/y;
-const LITERAL_HEADER = /\|(-?)(?: +(?:#.*)?)?$/y;
+const JSON_STRING = /"(?:[^"\\\n]|\\["\\/bfnrt]|\\u[0-9A-Fa-f]{4})*"/y;
+const SINGLE_QUOTED = /'((?:[^'\n]|'')*)'/y;
+const LITERAL_HEADER = /\|(-?)(?: +(?:#.*)?)?(?=\r?\n|$)/y;
 /** A plain scalar inside a flow collection, as far as the reader takes them: no spaces, `:`, `#` or indicators. */
 const FLOW_PLAIN = /[^\s,[\]{}#:'"&*!|>%@`?]+/y;
-const AFTER_SCALAR = /(?: +(?:#.*)?)?$/y;
+/** Spaces and a comment to the line's end (`.` stops at U+2028 and a lone CR, where the line does not end). */
+const AFTER_SCALAR = /(?: +(?:#.*)?)?(?=\r?\n|$)/y;
 
 export interface BlockYamlDocument {
   value: unknown;
-  /** 0-based line and column where the document's content starts (as the `yaml` library places it). */
+  /** 0-based line (counted from `from`) and column where the document's content starts (as the `yaml` library places it). */
   line: number;
   column: number;
   /** Whether a `null` is anywhere in `value` (so that no one needs to walk it to find out). */
@@ -52,20 +53,20 @@ export function simpleText(text: string): boolean {
 }
 
 /**
- * Reads lines [start, end) as one YAML document (a leading `---` line allowed). `endsWithBreak`: whether
- * line end-1 is followed by a line break (false for the last line of a file without a final newline).
- * `simple`: the caller found the lines' text simpleText(). Returns undefined when the document is outside
- * the subset; `value` is null for an empty document.
+ * Reads `text` from offset `from` to `to` as one YAML document (a leading `---` line allowed); `from` starts
+ * a line and `to` does too, or is the text's end. A line break is LF or CRLF. The lines are read in place,
+ * never split into strings of their own (the garbage of that was a fifth of the load). `simple`: the caller
+ * found the range's text simpleText(). Returns undefined when the document is outside the subset; `value`
+ * is null for an empty document.
  */
 export function readBlockYaml(
-  lines: readonly string[],
-  start: number,
-  end: number,
-  endsWithBreak: boolean,
+  text: string,
+  from: number,
+  to: number,
   simple = false,
 ): BlockYamlDocument | undefined {
   try {
-    return new Reader(lines, start, end, endsWithBreak, simple).document();
+    return new Reader(text, from, to, simple).document();
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
@@ -76,7 +77,13 @@ function unsupported(): never {
   throw UNSUPPORTED;
 }
 
+/**
+ * Lines are offsets into the text: a line starts at `s` and ends at the first line break after it (LF, or
+ * the CR of a CRLF). In a document that passed the simple check a CR is only ever that of a CRLF, so a
+ * character code isBreak() is the end of its line.
+ */
 class Reader {
+  /** The cursor: where the next line to read starts. */
   private i: number;
   private depth = 0;
   /** The indentation of the line nextContent() last stopped at. */
@@ -85,59 +92,72 @@ class Reader {
   private scanned = -1;
   /** Whether a value read so far is null. */
   private sawNull = false;
+  /** Whether the range's last line is followed by a line break. */
+  private readonly endsWithBreak: boolean;
 
   constructor(
-    private readonly lines: readonly string[],
-    start: number,
+    private readonly text: string,
+    private readonly from: number,
     private readonly end: number,
-    private readonly endsWithBreak: boolean,
     private readonly simple: boolean,
   ) {
-    this.i = start;
+    this.i = from;
+    this.endsWithBreak = end > from && text.charCodeAt(end - 1) === 10;
   }
 
   document(): BlockYamlDocument {
-    const first = this.lines[this.i];
-    if (first?.startsWith("---")) {
-      if (!matchesAt(AFTER_SCALAR, first, 3)) unsupported(); // content on the `---` line
-      this.i++;
+    const text = this.text;
+    if (this.i < this.end && text.startsWith("---", this.i)) {
+      if (!matchesAt(AFTER_SCALAR, text, this.i + 3)) unsupported(); // content on the `---` line
+      this.i = this.nextLine(this.i);
     }
     if (!this.simple)
-      for (let k = this.i; k < this.end; k++) if (NOT_SIMPLE.test(this.lines[k]!)) unsupported();
+      for (let s = this.i; s < this.end; s = this.nextLine(s))
+        if (NOT_SIMPLE.test(text.slice(s, lineEnd(text, s)))) unsupported();
     const j = this.nextContent();
     if (j === this.end) return { value: null, line: 0, column: 0, holdsNull: false };
     const column = this.indent;
-    const c = this.lines[j]!.charCodeAt(column);
+    const c = text.charCodeAt(j + column);
     // A document that is one flow collection on one line: `{apiVersion: v1, kind: Pod, …}`.
     const value =
-      c === 91 /* [ */ || c === 123 /* { */ ? this.flowLine(j, column) : this.collection(j, column);
+      c === 91 /* [ */ || c === 123 /* { */ ? this.flowLine(j + column) : this.collection(j, column);
     if (this.nextContent() !== this.end) unsupported(); // something less indented after the root node
-    return { value, line: j, column, holdsNull: this.sawNull };
+    let line = 0;
+    for (let k = text.indexOf("\n", this.from); k !== -1 && k < j; k = text.indexOf("\n", k + 1)) line++;
+    return { value, line, column, holdsNull: this.sawNull };
   }
 
-  /** The next line that is neither blank nor a comment (from the cursor, which moves there). */
+  /** Where the line after the one starting at `s` starts (the range's end after its last line). */
+  private nextLine(s: number): number {
+    const n = this.text.indexOf("\n", s);
+    return n < 0 || n >= this.end ? this.end : n + 1;
+  }
+
+  /** The start of the next line that is neither blank nor a comment (from the cursor, which moves there). */
   private nextContent(): number {
     if (this.i === this.scanned) return this.i;
+    const text = this.text;
     while (this.i < this.end) {
-      const line = this.lines[this.i]!;
-      const indent = indentOf(line);
-      if (indent < line.length && line.charCodeAt(indent) !== 35 /* # */) {
+      const s = this.i;
+      const indent = indentOf(text, s);
+      const c = text.charCodeAt(s + indent);
+      if (!isBreak(c) && c !== 35 /* # */) {
         this.indent = indent;
         break;
       }
-      this.i++;
+      this.i = this.nextLine(s);
     }
     this.scanned = this.i;
     return this.i;
   }
 
-  /** The block collection whose first entry is on line `j` at `column` (a mapping or a sequence). */
-  private collection(j: number, column: number): unknown {
+  /** The block collection whose first entry is on the line starting at `s`, at `column` (a mapping or a sequence). */
+  private collection(s: number, column: number): unknown {
     if (++this.depth > MAX_NESTING) unsupported();
-    const line = this.lines[j]!;
+    const p = s + column;
     let value: unknown;
-    if (isSequenceEntry(line, column)) value = this.sequence(column);
-    else if (keyEnd(line, column) > 0) value = this.mapping(column, j);
+    if (isSequenceEntry(this.text, p)) value = this.sequence(column);
+    else if (keyEnd(this.text, p) > 0) value = this.mapping(column, s);
     else unsupported(); // a scalar alone on its line (multi-line or top-level scalar), or an odd key
     this.depth--;
     return value;
@@ -148,155 +168,180 @@ class Reader {
     const j = this.nextContent();
     const indent = this.indent;
     if (j < this.end && indent > parentIndent) return this.collection(j, indent);
-    if (
-      j < this.end &&
-      sequenceAtParent &&
-      indent === parentIndent &&
-      isSequenceEntry(this.lines[j]!, indent)
-    )
+    if (j < this.end && sequenceAtParent && indent === parentIndent && isSequenceEntry(this.text, j + indent))
       return this.collection(j, indent);
     this.sawNull = true;
     return null;
   }
 
-  /** A block mapping at `indent`; its first entry may start mid-line (`- key: value`) on line `firstLine`. */
+  /**
+   * A block mapping at `indent`; its first entry may start mid-line (`- key: value`) on the line starting
+   * at `firstLine`, at column `indent` of that line.
+   */
   private mapping(indent: number, firstLine: number): Record<string, unknown> {
+    const text = this.text;
     const map: Record<string, unknown> = {};
     let j = firstLine;
     for (;;) {
-      const line = this.lines[j]!;
-      const colon = keyEnd(line, indent);
+      const at = j + indent;
+      const colon = keyEnd(text, at);
       if (colon < 0) unsupported();
-      const name = line.slice(indent, colon);
-      const first = line.charCodeAt(indent);
-      // n N t T f F _: the first letters of null, true, false and __proto__
-      if (
-        (first === 110 ||
-          first === 78 ||
-          first === 116 ||
-          first === 84 ||
-          first === 102 ||
-          first === 70 ||
-          first === 95) &&
-        (RESOLVED_KEY.test(name) || name === "__proto__")
-      )
-        unsupported();
+      const name = keyName(text, at, colon);
       let p = colon + 1;
-      while (line.charCodeAt(p) === 32) p++;
+      while (text.charCodeAt(p) === 32) p++;
       // A repeated key: the general reader takes over, to report it (kubectl refuses duplicate keys).
       if (Object.hasOwn(map, name)) unsupported();
-      this.i = j + 1;
+      const c = text.charCodeAt(p);
+      let value: unknown;
+      if (isBreak(c) || c === 35) {
+        this.i = this.nextLine(j);
+        value = this.nested(indent, true);
+      } else value = this.inline(p, indent);
       // prototype-safe: `__proto__` hands over above; any other key is an own property, as JSON.parse makes it
-      map[name] =
-        p === line.length || line.charCodeAt(p) === 35
-          ? this.nested(indent, true)
-          : this.inline(line, p, indent);
+      map[name] = value;
       j = this.nextContent();
       if (j === this.end || this.indent < indent) break;
       if (this.indent > indent) unsupported();
-      if (isSequenceEntry(this.lines[j]!, indent)) unsupported(); // `- ` after a key with a value
+      if (isSequenceEntry(text, j + indent)) unsupported(); // `- ` after a key with a value
     }
     return map;
   }
 
   /** A block sequence whose `-` entries are at `indent`. */
   private sequence(indent: number): unknown[] {
+    const text = this.text;
     const items: unknown[] = [];
     for (;;) {
       const j = this.nextContent();
       if (j === this.end || this.indent < indent) break;
       if (this.indent > indent) unsupported();
-      const line = this.lines[j]!;
-      if (!isSequenceEntry(line, indent)) break; // the parent mapping's next key, when at its indent
-      let p = indent + 1;
-      while (line.charCodeAt(p) === 32) p++;
-      this.i = j + 1;
-      if (p === line.length || line.charCodeAt(p) === 35) items.push(this.nested(indent, false));
-      else if (keyEnd(line, p) > 0) {
+      if (!isSequenceEntry(text, j + indent)) break; // the parent mapping's next key, when at its indent
+      let p = j + indent + 1;
+      while (text.charCodeAt(p) === 32) p++;
+      const c = text.charCodeAt(p);
+      if (isBreak(c) || c === 35) {
+        this.i = this.nextLine(j);
+        items.push(this.nested(indent, false));
+      } else if (keyEnd(text, p) > 0) {
+        this.i = this.nextLine(j);
         if (++this.depth > MAX_NESTING) unsupported();
-        items.push(this.mapping(p, j));
+        items.push(this.mapping(p - j, j));
         this.depth--;
-      } else items.push(this.inline(line, p, indent));
+      } else items.push(this.inline(p, indent));
     }
     return items;
   }
 
-  /** The value at `line[p]`, after `key: ` or `- `, on the line before the cursor; `parentIndent` is the collection's. */
-  private inline(line: string, p: number, parentIndent: number): unknown {
+  /**
+   * The value at `text[p]`, after `key: ` or `- `; `parentIndent` is the collection's. The cursor moves
+   * past the value's line (a plain scalar's scan found where it ends; for others it is searched).
+   */
+  private inline(p: number, parentIndent: number): unknown {
+    const text = this.text;
     let value: unknown;
-    const c = line[p]!;
+    const c = text[p]!;
+    if (c !== "|" && c !== '"' && c !== "'" && c !== "[" && c !== "{") return this.plain(p, parentIndent);
+    this.i = this.nextLine(p);
     if (c === "|") {
       LITERAL_HEADER.lastIndex = p;
-      const header = LITERAL_HEADER.exec(line);
+      const header = LITERAL_HEADER.exec(text);
       if (!header) unsupported(); // `|+`, indentation indicators
       return this.literal(parentIndent, header[1] === "-");
     }
     if (c === '"') {
-      JSON_STRING.lastIndex = p;
-      const quoted = JSON_STRING.exec(line);
-      if (!quoted || !matchesAt(AFTER_SCALAR, line, p + quoted[0].length)) unsupported();
-      value = JSON.parse(quoted[0]);
+      // Without a backslash the string is its text (a simple text holds no control character JSON refuses).
+      const close = text.indexOf('"', p + 1);
+      const plainQuoted = close > 0 && noBreakOrBackslash(text, p + 1, close);
+      if (plainQuoted) {
+        if (!matchesAt(AFTER_SCALAR, text, close + 1)) unsupported();
+        value = text.slice(p + 1, close);
+      } else {
+        JSON_STRING.lastIndex = p;
+        const quoted = JSON_STRING.exec(text);
+        if (!quoted || !matchesAt(AFTER_SCALAR, text, p + quoted[0].length)) unsupported();
+        value = JSON.parse(quoted[0]);
+      }
     } else if (c === "'") {
       SINGLE_QUOTED.lastIndex = p;
-      const quoted = SINGLE_QUOTED.exec(line);
-      if (!quoted || !matchesAt(AFTER_SCALAR, line, p + quoted[0].length)) unsupported();
+      const quoted = SINGLE_QUOTED.exec(text);
+      if (!quoted || !matchesAt(AFTER_SCALAR, text, p + quoted[0].length)) unsupported();
       value = quoted[1]!.replaceAll("''", "'");
     } else if (c === "[" || c === "{") {
-      const flow = new FlowReader(line, p, this.depth);
+      const flow = new FlowReader(text, p, this.depth);
       value = flow.value();
-      if (!matchesAt(AFTER_SCALAR, line, flow.p)) unsupported();
+      if (!matchesAt(AFTER_SCALAR, text, flow.p)) unsupported();
       if (flow.sawNull) this.sawNull = true;
-    } else {
-      // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
-      if ("&*!?%@`>,]}:#".includes(c) || isSequenceEntry(line, p)) unsupported();
-      const comment = line.indexOf(" #", p);
-      let end = comment === -1 ? line.length : comment;
-      while (line.charCodeAt(end - 1) === 32) end--; // spaces only: JavaScript's trim takes more
-      const plain = line.slice(p, end);
-      if (plain.includes(": ") || plain.endsWith(":")) unsupported();
-      value = resolvePlain(plain);
-      if (value === null) this.sawNull = true;
     }
+    return this.oneLine(value, parentIndent);
+  }
+
+  /** A plain scalar at `text[p]`, as inline() reads it. */
+  private plain(p: number, parentIndent: number): unknown {
+    const text = this.text;
+    // Indicators that start something else (anchors, aliases, tags, folded scalars, …), and `- ` here.
+    if ("&*!?%@`>,]}:#".includes(text[p]!) || isSequenceEntry(text, p)) unsupported();
+    // The scalar runs to ` #` or the line's end, less trailing spaces (only: JavaScript's trim takes more).
+    // A `:` before a space or the end in it would make it a key (`a: b: c`): handed over.
+    let end = p + 1;
+    for (let e = text.charCodeAt(end); !isBreak(e); e = text.charCodeAt(++end)) {
+      if (e === 35 /* # */ && text.charCodeAt(end - 1) === 32) break;
+      if (e === 58 /* : */) {
+        const after = text.charCodeAt(end + 1);
+        if (after === 32 || isBreak(after)) unsupported();
+      }
+    }
+    const stop = text.charCodeAt(end);
+    // The next line is after the LF or CRLF found, or the comment's, or none (the text's end, NaN).
+    this.i = stop === 10 ? end + 1 : stop === 13 ? end + 2 : stop === 35 ? this.nextLine(end) : this.end;
+    while (text.charCodeAt(end - 1) === 32) end--;
+    const value = resolvePlain(sharedText(text, p, end));
+    if (value === null) this.sawNull = true;
+    return this.oneLine(value, parentIndent);
+  }
+
+  /** `value`, read on one line, unless the next line goes on with it. */
+  private oneLine(value: unknown, parentIndent: number): unknown {
     // A more indented line after a one-line scalar continues it (a multi-line scalar) or is an error.
     if (this.nextContent() < this.end && this.indent > parentIndent) unsupported();
     return value;
   }
 
-  /** A root flow collection alone on line `j` (at `column`), with nothing more in the document. */
-  private flowLine(j: number, column: number): unknown {
-    const line = this.lines[j]!;
-    const flow = new FlowReader(line, column, this.depth);
+  /** A root flow collection at `p`, alone on its line, with nothing more in the document. */
+  private flowLine(p: number): unknown {
+    const flow = new FlowReader(this.text, p, this.depth);
     const value = flow.value();
-    if (!matchesAt(AFTER_SCALAR, line, flow.p)) unsupported();
+    if (!matchesAt(AFTER_SCALAR, this.text, flow.p)) unsupported();
     if (flow.sawNull) this.sawNull = true;
-    this.i = j + 1;
+    this.i = this.nextLine(p);
     return value;
   }
 
   /** A literal block scalar (`|`, `|-`) whose header was on the line before the cursor. */
   private literal(parentIndent: number, strip: boolean): string {
-    let k = this.i;
+    const text = this.text;
+    let s = this.i;
     let leadingEmpty = 0;
-    while (k < this.end && isSpaces(this.lines[k]!))
-      leadingEmpty = Math.max(leadingEmpty, this.lines[k++]!.length);
-    if (k === this.end) unsupported(); // empty scalar: rare, and its chomping has edge cases
-    const indent = indentOf(this.lines[k]!);
+    while (s < this.end && isSpaces(text, s)) {
+      leadingEmpty = Math.max(leadingEmpty, lineEnd(text, s) - s);
+      s = this.nextLine(s);
+    }
+    if (s === this.end) unsupported(); // empty scalar: rare, and its chomping has edge cases
+    const indent = indentOf(text, s);
     if (indent <= parentIndent || leadingEmpty > indent) unsupported();
     const body: string[] = [];
-    for (k = this.i; k < this.end; k++) {
-      const line = this.lines[k]!;
-      if (isSpaces(line)) {
-        if (line.length > indent) unsupported(); // spaces that would be content
+    for (s = this.i; s < this.end; s = this.nextLine(s)) {
+      if (isSpaces(text, s)) {
+        if (lineEnd(text, s) - s > indent) unsupported(); // spaces that would be content
         body.push("");
-      } else if (indentOf(line) >= indent) body.push(line.slice(indent));
+      } else if (indentOf(text, s) >= indent) body.push(text.slice(s + indent, lineEnd(text, s)));
       else break;
     }
-    if (k === this.end && !this.endsWithBreak) unsupported();
-    this.i = k;
+    if (s === this.end && !this.endsWithBreak) unsupported();
+    this.i = s;
     let last = body.length;
     while (last > 0 && body[last - 1] === "") last--;
-    const text = body.slice(0, last).join("\n");
-    return strip ? text : `${text}\n`;
+    const value = body.slice(0, last).join("\n");
+    return strip ? value : `${value}\n`;
   }
 }
 
@@ -411,31 +456,105 @@ function matchesAt(sticky: RegExp, line: string, at: number): boolean {
   return sticky.test(line);
 }
 
+/** Whether a character code ends its line (LF, the CR of a CRLF, or the text's end); see Reader. */
+function isBreak(c: number): boolean {
+  return c === 10 || c === 13 || Number.isNaN(c); // NaN: past the text's end
+}
+
+/** Where the line starting at `s` ends: before its LF or CRLF, or at the text's end. */
+function lineEnd(text: string, s: number): number {
+  const n = text.indexOf("\n", s);
+  if (n < 0) return text.length;
+  return n > s && text.charCodeAt(n - 1) === 13 ? n - 1 : n;
+}
+
 /** Where the `:` of a plain key starting at `at` is, or -1 when no such key starts there. */
-function keyEnd(line: string, at: number): number {
-  const first = line.charCodeAt(at);
+function keyEnd(text: string, at: number): number {
+  const first = text.charCodeAt(at);
   if (first >= 128 || KEY_CHAR[first] !== 1) return -1;
   let k = at + 1;
-  for (let c = line.charCodeAt(k); c < 128 && KEY_CHAR[c] !== 0; c = line.charCodeAt(++k));
-  if (line.charCodeAt(k) !== 58 /* : */) return -1;
-  const after = line.charCodeAt(k + 1);
-  return after === 32 || Number.isNaN(after) ? k : -1;
+  for (let c = text.charCodeAt(k); c < 128 && KEY_CHAR[c] !== 0; c = text.charCodeAt(++k));
+  if (text.charCodeAt(k) !== 58 /* : */) return -1;
+  const after = text.charCodeAt(k + 1);
+  return after === 32 || isBreak(after) ? k : -1;
 }
 
-function indentOf(line: string): number {
-  let n = 0;
-  while (line.charCodeAt(n) === 32) n++;
-  if (line.charCodeAt(n) === 9) unsupported(); // tabs: indentation rules the reader does not model
-  return n;
+/**
+ * Block mapping keys already read, by a hash of their text: the same few hundred names recur through a
+ * cluster, and a key taken from here is not a new string for V8 to allocate and internalize (the cost of
+ * a property store by a fresh string).
+ */
+const KEY_CACHE: (string | undefined)[] = new Array(4096);
+
+/** Short scalars already read, by a hash of their text, as KEY_CACHE (`v1`, `TCP`, a namespace's name). */
+const SCALAR_CACHE: (string | undefined)[] = new Array(4096);
+
+/** `text[from, to)`: from SCALAR_CACHE when short (a copy V8 would make anyway), else a new slice. */
+function sharedText(text: string, from: number, to: number): string {
+  if (to - from > 16) return text.slice(from, to);
+  let hash = 0;
+  for (let k = from; k < to; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  const slot = hash & 4095;
+  const cached = SCALAR_CACHE[slot];
+  if (cached !== undefined && cached.length === to - from && text.startsWith(cached, from)) return cached;
+  const value = text.slice(from, to);
+  SCALAR_CACHE[slot] = value;
+  return value;
 }
 
-function isSpaces(line: string): boolean {
-  for (let n = 0; n < line.length; n++) if (line.charCodeAt(n) !== 32) return false;
+/** The plain key `text[at, colon)`; one that YAML resolves to a non-string, or `__proto__`, hands over. */
+function keyName(text: string, at: number, colon: number): string {
+  let hash = 0;
+  for (let k = at; k < colon; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  const slot = hash & 4095;
+  const cached = KEY_CACHE[slot];
+  if (cached !== undefined && cached.length === colon - at && text.startsWith(cached, at)) return cached;
+  const name = text.slice(at, colon);
+  const first = name.charCodeAt(0);
+  // n N t T f F _: the first letters of null, true, false and __proto__
+  if (
+    (first === 110 ||
+      first === 78 ||
+      first === 116 ||
+      first === 84 ||
+      first === 102 ||
+      first === 70 ||
+      first === 95) &&
+    (RESOLVED_KEY.test(name) || name === "__proto__")
+  )
+    unsupported();
+  KEY_CACHE[slot] = name;
+  return name;
+}
+
+/** Whether `text[from, to)` holds neither a line break nor a backslash. */
+function noBreakOrBackslash(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 92) return false;
+  }
   return true;
 }
 
-function isSequenceEntry(line: string, at: number): boolean {
-  return line.charCodeAt(at) === 45 /* - */ && (line.length === at + 1 || line.charCodeAt(at + 1) === 32);
+/** The indentation of the line starting at `s`. */
+function indentOf(text: string, s: number): number {
+  let n = s;
+  while (text.charCodeAt(n) === 32) n++;
+  if (text.charCodeAt(n) === 9) unsupported(); // tabs: indentation rules the reader does not model
+  return n - s;
+}
+
+/** Whether the line starting at `s` is only spaces. */
+function isSpaces(text: string, s: number): boolean {
+  let n = s;
+  while (text.charCodeAt(n) === 32) n++;
+  return isBreak(text.charCodeAt(n));
+}
+
+function isSequenceEntry(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 45 /* - */ && (text.charCodeAt(at + 1) === 32 || isBreak(text.charCodeAt(at + 1)))
+  );
 }
 
 /** A plain scalar as YAML 1.2's core schema resolves it, in the `yaml` library's order and arithmetic. */
@@ -451,8 +570,9 @@ function resolvePlain(text: string): unknown {
     first === 102 ||
     first === 70
   ) {
-    if (/^(?:~|[Nn]ull|NULL)$/.test(text)) return null;
-    if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text)) return first === 116 || first === 84;
+    if (text === "~" || text === "null" || text === "Null" || text === "NULL") return null;
+    if (text === "true" || text === "True" || text === "TRUE") return true;
+    if (text === "false" || text === "False" || text === "FALSE") return false;
   }
   // Only text starting like a number can be one: skip the number tests for the common case.
   if (!(first === 43 || first === 45 || first === 46 || (first >= 48 && first <= 57))) return text;
