@@ -489,6 +489,15 @@ const KEY_CACHE: (string | undefined)[] = new Array(4096);
 /** Short scalars already read, by a hash of their text, as KEY_CACHE (`v1`, `TCP`, a namespace's name). */
 const SCALAR_CACHE: (string | undefined)[] = new Array(4096);
 
+/**
+ * Empties both caches: a cached string of 13 or more characters is a slice that keeps its whole file's text
+ * alive, so a file's reading ends with this (documents.ts), and a long-lived process keeps no text it dropped.
+ */
+export function forgetSharedText(): void {
+  KEY_CACHE.fill(undefined);
+  SCALAR_CACHE.fill(undefined);
+}
+
 /** `text[from, to)`: from SCALAR_CACHE when short (a copy V8 would make anyway), else a new slice. */
 function sharedText(text: string, from: number, to: number): string {
   if (to - from > 16) return text.slice(from, to);

@@ -16,7 +16,7 @@ import type { ValidationMode } from "../model/admission/admit.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
-import { readBlockYaml, simpleText } from "./block-yaml.js";
+import { forgetSharedText, readBlockYaml, simpleText } from "./block-yaml.js";
 
 export type { Path, RawDocument };
 
@@ -47,6 +47,18 @@ export function parseDocuments(
   text: string,
   file: string,
   options: ParseOptions = {},
+): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
+  try {
+    return parseText(text, file, options);
+  } finally {
+    forgetSharedText();
+  }
+}
+
+function parseText(
+  text: string,
+  file: string,
+  options: ParseOptions,
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
   if (text.includes("\u0000"))
     return {
