@@ -21,6 +21,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { applyDefaults } from "../src/model/defaults.js";
 import type {
+  ClusterNetworkPolicy,
   ClusterRole,
   ClusterRoleBinding,
   Container,
@@ -129,6 +130,52 @@ export function grouped(snapshot: Snapshot, size: number): Snapshot {
         },
   );
   return { ...snapshot, namespaces };
+}
+
+/**
+ * Cluster-scoped isolation for a generated cluster of `tenants` tenants: `count` Admin-tier
+ * ClusterNetworkPolicies (one per tenant, round robin: accept from the tenant's own namespaces, pass the
+ * monitoring port on, deny every other pod) and one Baseline ClusterNetworkPolicy denying ingress from every
+ * pod, so the admin and baseline tiers are on every pair.
+ */
+export function tierPolicies(tenants: number, count: number): ClusterNetworkPolicy[] {
+  const cnp = (name: string, spec: Record<string, unknown>) =>
+    setOrigin(
+      {
+        apiVersion: "policy.networking.k8s.io/v1alpha2",
+        kind: "ClusterNetworkPolicy",
+        metadata: { name },
+        spec,
+      } as ClusterNetworkPolicy,
+      { cluster: "generated" },
+    );
+  const policies = Array.from({ length: count }, (_, i) => {
+    const tenant = `tenant-${String(i % tenants).padStart(3, "0")}`;
+    return cnp(`isolate-${i}`, {
+      tier: "Admin",
+      priority: i % 1000,
+      subject: { namespaces: { matchLabels: { tenant } } },
+      ingress: [
+        { name: "same-tenant", action: "Accept", from: [{ namespaces: { matchLabels: { tenant } } }] },
+        {
+          name: "metrics",
+          action: "Pass",
+          from: [{ namespaces: {} }],
+          protocols: [{ tcp: { destinationPort: { number: 9090 } } }],
+        },
+        { name: "others", action: "Deny", from: [{ namespaces: {} }] },
+      ],
+    });
+  });
+  policies.push(
+    cnp("baseline", {
+      tier: "Baseline",
+      priority: 0,
+      subject: { namespaces: { matchExpressions: [{ key: "tenant", operator: "Exists" }] } },
+      ingress: [{ name: "deny-pods", action: "Deny", from: [{ namespaces: {} }] }],
+    }),
+  );
+  return policies;
 }
 
 export function generateCluster(options: GenerateOptions): Snapshot {

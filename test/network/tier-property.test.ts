@@ -7,9 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateCluster, SIZES } from "../../bench/generate.js";
+import { generateCluster, SIZES, tierPolicies } from "../../bench/generate.js";
 import type {
-  ClusterNetworkPolicy,
   ClusterPolicyPeer,
   ClusterPolicyRule,
   ClusterScopedNetworkPolicy,
@@ -469,39 +468,7 @@ describe("tier composition equals the plain reference", () => {
   it("rows many bitset words wide (a generated cluster with the benchmark's tier policies) equal the pairs", () => {
     // The random clusters above have fewer than 32 classes, one word: here rows span several.
     const generated = generateCluster({ ...SIZES.small, tenants: 4, namespacesPerTenant: 3 });
-    const cnp = (name: string, spec: Record<string, unknown>) =>
-      ({
-        apiVersion: "policy.networking.k8s.io/v1alpha2",
-        kind: "ClusterNetworkPolicy",
-        metadata: { name },
-        spec,
-      }) as ClusterNetworkPolicy;
-    const clusterNetworkPolicies = [0, 1, 2, 3].map((i) => {
-      const tenant = `tenant-${String(i).padStart(3, "0")}`;
-      return cnp(`isolate-${i}`, {
-        tier: "Admin",
-        priority: i,
-        subject: { namespaces: { matchLabels: { tenant } } },
-        ingress: [
-          { name: "same-tenant", action: "Accept", from: [{ namespaces: { matchLabels: { tenant } } }] },
-          {
-            name: "metrics",
-            action: "Pass",
-            from: [{ namespaces: {} }],
-            protocols: [{ tcp: { destinationPort: { number: 9090 } } }],
-          },
-          { name: "others", action: "Deny", from: [{ namespaces: {} }] },
-        ],
-      });
-    });
-    clusterNetworkPolicies.push(
-      cnp("baseline", {
-        tier: "Baseline",
-        priority: 0,
-        subject: { namespaces: { matchExpressions: [{ key: "tenant", operator: "Exists" }] } },
-        ingress: [{ name: "deny-pods", action: "Deny", from: [{ namespaces: {} }] }],
-      }),
-    );
+    const clusterNetworkPolicies = tierPolicies(4, 4);
     const model = analyzeNetwork({ ...generated, clusterNetworkPolicies });
     expect(model.evaluator.networkPolicyOnly).toBe(false);
     expect(model.table.classes.length).toBeGreaterThan(64);
