@@ -358,13 +358,7 @@ export class TierRows {
 
   /** The flags of egress connections `conn` ∩ walk `walk`'s (1: something, 2: everything), composed once. */
   private pairFlagsOf(conn: number, walk: number): number {
-    let row = this.pairFlags[conn];
-    if (!row || walk >= row.length) {
-      const grown = new Int8Array(Math.max(64, 2 * (walk + 1))).fill(-1);
-      if (row) grown.set(row);
-      row = grown;
-      this.pairFlags[conn] = row;
-    }
+    const row = withSlot(this.pairFlags, conn, walk, (n) => new Int8Array(Math.max(64, n)));
     let f = row[walk]!;
     if (f < 0) {
       const c = this.conns[conn]!.intersect(this.walked[walk]!);
@@ -437,13 +431,7 @@ export class TierRows {
   /** The walk id after tier t's decision `id`, given the walk id of the tiers before it. */
   private step(t: number, walk: number, id: number): number {
     const table = this.walks[t]!;
-    let row = table.ids[walk];
-    if (!row || id >= row.length) {
-      const grown = new Int32Array(Math.max(16, 2 * (id + 1))).fill(-1);
-      if (row) grown.set(row);
-      row = grown;
-      table.ids[walk] = row;
-    }
+    const row = withSlot(table.ids, walk, id, (n) => new Int32Array(Math.max(16, n)));
     let next = row[id]!;
     if (next < 0) {
       next = table.count++;
@@ -574,4 +562,22 @@ function setRange(words: Uint32Array, from: number, to: number): void {
     const upper = hi === 32 ? 0xffffffff : (1 << hi) - 1;
     words[w]! |= upper & ~((1 << lo) - 1);
   }
+}
+
+/**
+ * `rows[r]`, grown (doubling, new slots -1: not yet known) until it has slot `index`: the memo rows of
+ * pairFlagsOf and step.
+ */
+function withSlot<T extends Int8Array | Int32Array>(
+  rows: (T | undefined)[],
+  r: number,
+  index: number,
+  make: (length: number) => T,
+): T {
+  const row = rows[r];
+  if (row && index < row.length) return row;
+  const grown = make(2 * (index + 1)).fill(-1) as T;
+  if (row) grown.set(row);
+  rows[r] = grown;
+  return grown;
 }

@@ -498,12 +498,17 @@ export function forgetSharedText(): void {
   SCALAR_CACHE.fill(undefined);
 }
 
+/** The slot of `text[from, to)` in either cache (4096 slots): a hash of its characters. */
+function cacheSlot(text: string, from: number, to: number): number {
+  let hash = 0;
+  for (let k = from; k < to; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  return hash & 4095;
+}
+
 /** `text[from, to)`: from SCALAR_CACHE when short (a copy V8 would make anyway), else a new slice. */
 function sharedText(text: string, from: number, to: number): string {
   if (to - from > 16) return text.slice(from, to);
-  let hash = 0;
-  for (let k = from; k < to; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
-  const slot = hash & 4095;
+  const slot = cacheSlot(text, from, to);
   const cached = SCALAR_CACHE[slot];
   if (cached !== undefined && cached.length === to - from && text.startsWith(cached, from)) return cached;
   const value = text.slice(from, to);
@@ -513,9 +518,7 @@ function sharedText(text: string, from: number, to: number): string {
 
 /** The plain key `text[at, colon)`; one that YAML resolves to a non-string, or `__proto__`, hands over. */
 function keyName(text: string, at: number, colon: number): string {
-  let hash = 0;
-  for (let k = at; k < colon; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
-  const slot = hash & 4095;
+  const slot = cacheSlot(text, at, colon);
   const cached = KEY_CACHE[slot];
   if (cached !== undefined && cached.length === colon - at && text.startsWith(cached, at)) return cached;
   const name = text.slice(at, colon);
