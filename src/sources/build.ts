@@ -4,7 +4,7 @@
  * live in but nobody declared.
  */
 
-import { type AdmitOptions, admit } from "../model/admission/admit.js";
+import { type Admission, type AdmitOptions, admit } from "../model/admission/admit.js";
 import { applyDefaults } from "../model/defaults.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { addObject, unmodelledPolicyKind } from "../model/kinds.js";
@@ -32,18 +32,51 @@ export interface BuildOptions extends AdmitOptions {
   kinds?: ReadonlySet<string>;
 }
 
+/**
+ * A document already through admission (`admitDocument`): the live source admits each page of a list while the
+ * server prepares the next, then builds the snapshot of them all in one order.
+ */
+export interface AdmittedDocument {
+  doc: RawDocument;
+  admission: Admission;
+}
+
+/** Admits one document as `buildSnapshot` would (same options), for `buildAdmittedSnapshot`. */
+export function admitDocument(doc: RawDocument, options: BuildOptions = {}): AdmittedDocument {
+  return { doc, admission: admit(doc, options) };
+}
+
 export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOptions = {}): LoadResult {
+  return build(options, (take) => {
+    for (const doc of documents) take(doc);
+  });
+}
+
+/** `buildSnapshot` of documents admitted ahead with the same options: the same snapshot and diagnostics. */
+export function buildAdmittedSnapshot(
+  documents: Iterable<AdmittedDocument>,
+  options: BuildOptions = {},
+): LoadResult {
+  return build(options, (take) => {
+    for (const { doc, admission } of documents) take(doc, admission);
+  });
+}
+
+function build(
+  options: BuildOptions,
+  each: (take: (doc: RawDocument, admitted?: Admission) => void) => void,
+): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const byKey = new Map<string, KubeObject>();
   const snapshot = emptySnapshot();
 
   let passedOver = 0;
-  const take = (doc: RawDocument): void => {
+  const take = (doc: RawDocument, admitted?: Admission): void => {
     if (options.kinds && !wanted(doc, options.kinds)) {
       passedOver++;
       return;
     }
-    const result = admit(doc, options);
+    const result = admitted ?? admit(doc, options);
     switch (result.type) {
       case "list":
         for (const item of listItems(doc)) take(item);
@@ -76,7 +109,7 @@ export function buildSnapshot(documents: Iterable<RawDocument>, options: BuildOp
       }
     }
   };
-  for (const doc of documents) take(doc);
+  each(take);
 
   for (const object of byKey.values()) addObject(snapshot, object);
   if (options.synthesizeNamespaces) diagnostics.push(...synthesizeNamespaces(snapshot, options.kubeVersion));

@@ -15,7 +15,7 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from "node:http";
-import { request as httpsRequest, type RequestOptions } from "node:https";
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -28,6 +28,13 @@ export interface KubeClientOptions {
   timeoutMs?: number;
   /** Appended to the "no kubeconfig" error: what else the command could read instead of a cluster. */
   noKubeconfigHint?: string;
+  /**
+   * Keep connections open between requests, for a burst of them (the live source's lists): each request then
+   * costs no new TCP connection and TLS handshake, on either side. Off by default (a long-running caller's idle
+   * connection may be closed by the server as it is reused). Only for a direct connection: a proxy's agent is
+   * used as the kubeconfig makes it.
+   */
+  keepAlive?: boolean;
 }
 
 export interface KubeResponse {
@@ -95,6 +102,13 @@ export async function connect(options: KubeClientOptions): Promise<KubeClient> {
   } catch (error) {
     throw new LiveError(`cannot use the credentials of context "${contextName}": ${messageOf(error)}`);
   }
+  // client-node's agent for a direct https connection is a plain https.Agent (a proxy's is a subclass): the same
+  // TLS options, with keep-alive.
+  if (options.keepAlive && base.agent?.constructor === HttpsAgent)
+    base.agent = new HttpsAgent({
+      ...(base.agent as HttpsAgent & { options: object }).options,
+      keepAlive: true,
+    });
   const server = cluster.server.replace(/\/+$/, "");
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {

@@ -1,9 +1,10 @@
 /**
  * The live cluster: the current context of a kubeconfig (`--kubeconfig`, else $KUBECONFIG, else
  * ~/.kube/config; `--context` picks another), read through @kubernetes/client-node's credential handling
- * (tokens, client certificates, exec plugins, proxies). Every kind in KINDS is listed as raw JSON, page by
- * page (`limit` + `continue`), a few kinds at a time, and goes through the same `buildSnapshot` as
- * manifests, so a live object and the same object in a file become the same typed value.
+ * (tokens, client certificates, exec plugins, proxies), over kept-alive connections. Every kind in KINDS is
+ * listed as raw JSON, page by page (`limit` + `continue`; the next page is asked for before this one is
+ * admitted), a few kinds at a time, and goes through the same admission and snapshot building as manifests
+ * (src/sources/build.ts), so a live object and the same object in a file become the same typed value.
  *
  * Secrets are never listed: no kind in KINDS is a Secret, and nothing here asks for one.
  * A kind the user may not list (403) leaves a partial snapshot: the kind goes into `missingKinds` and a
@@ -21,7 +22,13 @@ import { type KubeVersion, parseKubeVersion } from "../model/kube-version.js";
 import type { Kind } from "../model/objects.js";
 import type { Origin } from "../model/origin.js";
 import type { UnmodelledPolicy } from "../model/snapshot.js";
-import { buildSnapshot, type LoadResult } from "./build.js";
+import {
+  type AdmittedDocument,
+  admitDocument,
+  type BuildOptions,
+  buildAdmittedSnapshot,
+  type LoadResult,
+} from "./build.js";
 import type { RawDocument } from "./documents.js";
 import {
   connect,
@@ -109,6 +116,7 @@ function serverVersion(answer: KubeResponse): KubeVersion | undefined {
 export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   const client = await connect({
     noKubeconfigHint: "; or read manifests with -f, or try --demo",
+    keepAlive: true,
     ...options,
   });
   const { contextName } = client;
@@ -133,9 +141,11 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     return known;
   };
 
-  // Kept per kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same
-  // cluster always gives the same snapshot (and `kubefence snapshot` the same file).
-  const documents = new Map<Kind, RawDocument[]>();
+  // Each page is admitted (validated and defaulted) as it arrives, while the server prepares the next. Kept per
+  // kind, then taken in KINDS order whatever order the concurrent lists finish in, so the same cluster always
+  // gives the same snapshot (and `kubefence snapshot` the same file).
+  const buildOptions: BuildOptions = { synthesizeNamespaces: false, kubeVersion };
+  const documents = new Map<Kind, AdmittedDocument[]>();
   const said = new Map<Kind, Diagnostic>();
   const missingKinds = new Set<Kind>();
   const listedAt = new Map<Kind, string>();
@@ -153,12 +163,13 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       // authenticated identity; a list of an unserved resource is 403, not 404, for one that may not list).
       if (info.customResource && !(await served(apiVersion))) continue;
       tried.push(apiVersion);
-      const outcome = await listAll(client, info, apiVersion, pageSize, (count) => {
-        objects += count;
+      const outcome = await listAll(client, info, apiVersion, pageSize, (page) => {
+        objects += page.length;
         progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
+        return admitted(page, apiVersion, info.kind);
       });
       if (outcome.type === "notServed") continue;
-      let items: Record<string, unknown>[];
+      let items: AdmittedDocument[];
       if (outcome.type === "forbidden") {
         const fallback = info.namespaced ? await perNamespace(info, apiVersion) : undefined;
         const complete = fallback !== undefined && fallback.forbidden.length === 0 && namespacesListed;
@@ -179,14 +190,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
         items = fallback.items;
       } else items = outcome.items;
       listedAt.set(info.kind, apiVersion);
-      documents.set(
-        info.kind,
-        items.map((item) => {
-          // List items carry no apiVersion/kind of their own; managedFields is bulky and never analysed.
-          if (isRecord(item.metadata)) delete item.metadata.managedFields;
-          return { value: { apiVersion, kind: info.kind, ...item }, origin, locate: () => origin };
-        }),
-      );
+      documents.set(info.kind, items);
       return;
     }
     // A platform's or another custom resource's kind is served only where its CRD is installed: no news.
@@ -198,19 +202,38 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     });
   };
 
+  /** List items as documents, admitted. */
+  const admitted = (page: Record<string, unknown>[], apiVersion: string, kind: Kind): AdmittedDocument[] =>
+    page.map((item) => {
+      // List items carry no apiVersion/kind of their own; managedFields is bulky and never analysed.
+      if (isRecord(item.metadata)) delete item.metadata.managedFields;
+      const doc: RawDocument = { value: { apiVersion, kind, ...item }, origin, locate: () => origin };
+      return admitDocument(doc, buildOptions);
+    });
+
   /** A namespaced kind in every namespace the identity can see, one list each. */
   const perNamespace = async (info: KindInfo, apiVersion: string) => {
     const names = namespacesListed
-      ? (documents.get("Namespace") ?? []).flatMap((d) => {
-          const name = (d.value as { metadata?: { name?: unknown } }).metadata?.name;
+      ? (documents.get("Namespace") ?? []).flatMap(({ doc }) => {
+          const name = (doc.value as { metadata?: { name?: unknown } }).metadata?.name;
           return typeof name === "string" ? [name] : [];
         })
       : [client.namespace];
-    const outcomes = new Map<string, ListOutcome>();
+    const outcomes = new Map<string, ListOutcome<AdmittedDocument>>();
     await forEachLimited(names, DEFAULT_CONCURRENCY, async (ns) => {
-      outcomes.set(ns, await listAll(client, info, apiVersion, pageSize, () => {}, ns));
+      outcomes.set(
+        ns,
+        await listAll(
+          client,
+          info,
+          apiVersion,
+          pageSize,
+          (page) => admitted(page, apiVersion, info.kind),
+          ns,
+        ),
+      );
     });
-    const items: Record<string, unknown>[] = [];
+    const items: AdmittedDocument[] = [];
     const read: string[] = [];
     const forbidden: string[] = [];
     for (const ns of names) {
@@ -263,7 +286,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
         { plural: kind.plural } as KindInfo,
         apiVersion,
         pageSize,
-        () => {},
+        (page) => page,
       );
       if (outcome.type === "notServed") continue;
       if (outcome.type === "forbidden") {
@@ -290,9 +313,9 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
   });
   progress("");
 
-  const built = buildSnapshot(
+  const built = buildAdmittedSnapshot(
     kinds.flatMap((k) => documents.get(k.kind) ?? []),
-    { synthesizeNamespaces: false, kubeVersion },
+    buildOptions,
   );
   built.snapshot.missingKinds = [
     ...kinds.filter((k) => missingKinds.has(k.kind)).map((k) => k.kind),
@@ -352,48 +375,59 @@ function collapseVersionWarnings(
   return out;
 }
 
-type ListOutcome =
-  | { type: "items"; items: Record<string, unknown>[] }
+type ListOutcome<T> =
+  | { type: "items"; items: T[] }
   | { type: "forbidden"; message: string }
   | { type: "notServed" };
 
-/** Lists every object of a kind at one version, following `continue` tokens. */
-async function listAll(
+/**
+ * Lists every object of a kind at one version, following `continue` tokens: `onPage` turns each page's items
+ * into what is kept, while the request for the next page is already on its way (the server works on it
+ * meanwhile).
+ */
+async function listAll<T>(
   client: KubeClient,
   info: KindInfo,
   apiVersion: string,
   pageSize: number,
-  onPage: (count: number) => void,
+  onPage: (items: Record<string, unknown>[]) => T[],
   namespace?: string,
-): Promise<ListOutcome> {
+): Promise<ListOutcome<T>> {
   const scope = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
   const base = `${apiVersion.includes("/") ? "/apis" : "/api"}/${apiVersion}${scope}/${info.plural}`;
-  let restarted = false;
-  const items: Record<string, unknown>[] = [];
-  let token = "";
-  for (;;) {
+  const page = (token: string) => {
     const query = new URLSearchParams({ limit: String(pageSize) });
     if (token) query.set("continue", token);
-    const answer = await client.request("GET", `${base}?${query}`);
+    return client.request("GET", `${base}?${query}`);
+  };
+  let restarted = false;
+  const items: T[] = [];
+  let pending = page("");
+  for (;;) {
+    const answer = await pending;
     if (answer.status === 403) return { type: "forbidden", message: statusMessage(answer.body) };
     if (answer.status === 404) return { type: "notServed" };
     if (answer.status === 410 && !restarted) {
       // The continue token expired (the list took longer than etcd keeps history): start this kind again.
       restarted = true;
       items.length = 0;
-      token = "";
+      pending = page("");
       continue;
     }
     if (answer.status !== 200 || !isRecord(answer.body) || !Array.isArray(answer.body.items))
       throw new LiveError(
         `listing ${info.plural} (${apiVersion}) failed: ${answer.status} ${statusMessage(answer.body)}`,
       );
-    const page = answer.body.items.filter(isRecord);
-    items.push(...page);
-    onPage(page.length);
     const next = isRecord(answer.body.metadata) ? answer.body.metadata.continue : undefined;
-    if (typeof next !== "string" || next === "") return { type: "items", items };
-    token = next;
+    const last = typeof next !== "string" || next === "";
+    if (!last) pending = page(next);
+    try {
+      for (const item of onPage(answer.body.items.filter(isRecord))) items.push(item);
+    } catch (error) {
+      pending.catch(() => {}); // the error above is the one to report
+      throw error;
+    }
+    if (last) return { type: "items", items };
   }
 }
 
