@@ -150,7 +150,7 @@ await benchmark("live", async (context) => {
     context.record(
       `create ${objects.length} generated objects (${CREATE_CONCURRENCY} POSTs at a time)`,
       populateMs,
-      0,
+      process.resourceUsage().maxRSS / 1024,
       `${stored.created} created, ${stored.existed} already there, ${refusals.length === 0 ? "none refused" : `refused: ${refusals.join("; ")}`}`,
     );
     const collections = await listedCollections(cluster);
