@@ -213,6 +213,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
 
   /** A namespaced kind in every namespace the identity can see, one list each. */
   const perNamespace = async (info: KindInfo, apiVersion: string) => {
+    await namespacesDone;
     const names = namespacesListed
       ? (documents.get("Namespace") ?? []).flatMap(({ doc }) => {
           const name = (doc.value as { metadata?: { name?: unknown } }).metadata?.name;
@@ -255,18 +256,22 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     return { items, forbidden, said };
   };
 
-  // Namespaces first: a kind forbidden cluster-wide is then read namespace by namespace.
+  // Namespaces first in the queue, listed alongside the other kinds: a kind forbidden cluster-wide waits for
+  // them, to be read namespace by namespace.
   const namespaceKind = kinds.find((k) => k.kind === "Namespace");
-  if (namespaceKind) {
-    await listKind(namespaceKind);
-    kindsDone++;
-  }
-  const namespacesListed = documents.has("Namespace");
+  let namespacesListed = false;
+  let namespacesDone = Promise.resolve();
   await forEachLimited(
-    kinds.filter((k) => k.kind !== "Namespace"),
+    namespaceKind ? [namespaceKind, ...kinds.filter((k) => k !== namespaceKind)] : kinds,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (info) => {
-      await listKind(info);
+      if (info === namespaceKind) {
+        // Set before any other kind starts: the first worker takes the first item at once.
+        namespacesDone = listKind(info).then(() => {
+          namespacesListed = documents.has("Namespace");
+        });
+        await namespacesDone;
+      } else await listKind(info);
       kindsDone++;
       progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
     },

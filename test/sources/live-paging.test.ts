@@ -1,13 +1,15 @@
 /**
- * How the live source pages through a list, against an HTTPS fake of the list API (what a real server does only
- * by chance: a continue token that expires mid-list):
+ * How the live source pages through lists, against an HTTPS fake of the list API (what a real server does only by
+ * chance or with a particular identity):
  * - a continue token that expired (410 Gone, as the API server words it) restarts that kind once, from its first
  *   page, and every object is read exactly once;
  * - the requests of one run share a few kept-alive connections instead of one connection (and TLS handshake)
- *   each.
+ *   each;
+ * - Namespaces are listed alongside the other kinds, and a kind forbidden cluster-wide waits for them to be read
+ *   in each namespace, however late the Namespace list answers.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:https";
+import { createServer, type Server } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/model/kinds.js";
@@ -15,8 +17,14 @@ import { loadLive } from "../../src/sources/live.js";
 import { makeCertificates, type TestCertificates } from "../webhook/certs.js";
 
 const PODS = Array.from({ length: 7 }, (_, i) => ({
-  metadata: { name: `pod-${i}`, namespace: "default" },
+  metadata: { name: `pod-${i}`, namespace: i < 4 ? "tenant-a" : "tenant-b" },
   spec: { containers: [{ name: "app", image: "nginx:1.27" }] },
+}));
+
+const NAMESPACES = ["tenant-a", "tenant-b"].map((name) => ({
+  metadata: { name, labels: { "kubernetes.io/metadata.name": name } },
+  spec: { finalizers: ["kubernetes"] },
+  status: { phase: "Active" },
 }));
 
 const EXPIRED = {
@@ -30,14 +38,24 @@ const EXPIRED = {
   code: 410,
 };
 
+const PODS_FORBIDDEN = {
+  kind: "Status",
+  apiVersion: "v1",
+  metadata: {},
+  status: "Failure",
+  message: 'pods is forbidden: User "u" cannot list resource "pods" in API group "" at the cluster scope',
+  reason: "Forbidden",
+  code: 403,
+};
+
+type Send = (status: number, body: unknown) => void;
+
 /**
- * Every list of KINDS at its stable version: pods in pages of `limit`, the others empty; 404 for the rest. The
- * continue token of the pods' second page is refused with 410 the first time it is used.
+ * Every list of KINDS at its stable version, empty, unless `handle` answers the request; 404 for the rest. Records
+ * the pods requests and counts connections.
  */
-async function fakeServer(certs: TestCertificates) {
-  const asked: string[] = [];
+async function fakeServer(certs: TestCertificates, handle: (url: URL, send: Send) => boolean) {
   let connections = 0;
-  let expired = false;
   const lists = new Set(
     KINDS.map((k) => `${k.group ? `/apis/${k.group}` : "/api"}/${k.version}/${k.plural}`),
   );
@@ -45,27 +63,11 @@ async function fakeServer(certs: TestCertificates) {
     { cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) },
     (req, res) => {
       const url = new URL(req.url ?? "", "https://fake");
-      const send = (status: number, body: unknown) => {
+      const send: Send = (status, body) => {
         res.writeHead(status, { "Content-Type": "application/json" });
         res.end(JSON.stringify(body));
       };
-      if (url.pathname === "/api/v1/pods") {
-        const token = url.searchParams.get("continue") ?? "";
-        asked.push(`pods ${token || "first"}`);
-        if (token === "from-4" && !expired) {
-          expired = true;
-          return send(410, EXPIRED);
-        }
-        const start = token ? Number(token.slice("from-".length)) : 0;
-        const end = start + Number(url.searchParams.get("limit"));
-        const more = end < PODS.length ? `from-${end}` : "";
-        return send(200, {
-          kind: "PodList",
-          apiVersion: "v1",
-          metadata: more ? { continue: more } : {},
-          items: PODS.slice(start, end).map((p) => structuredClone(p)),
-        });
-      }
+      if (handle(url, send)) return;
       if (lists.has(url.pathname))
         return send(200, { kind: "List", apiVersion: "v1", metadata: {}, items: [] });
       send(404, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 404 });
@@ -74,17 +76,23 @@ async function fakeServer(certs: TestCertificates) {
   server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
-  return { server, url: `https://127.0.0.1:${port}`, asked, connections: () => connections };
+  return { server, url: `https://127.0.0.1:${port}`, connections: () => connections };
 }
 
-describe("paging through a list", () => {
+describe("paging through lists", () => {
   let certs: TestCertificates;
-  let fake: Awaited<ReturnType<typeof fakeServer>>;
-  let kubeconfig: string;
-  beforeAll(async () => {
+  const servers: Server[] = [];
+  beforeAll(() => {
     certs = makeCertificates();
-    fake = await fakeServer(certs);
-    kubeconfig = join(certs.dir, "fake.kubeconfig");
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    if (certs) rmSync(certs.dir, { recursive: true, force: true });
+  });
+
+  function kubeconfigFor(fake: { server: Server; url: string }): string {
+    servers.push(fake.server);
+    const kubeconfig = join(certs.dir, `fake-${servers.length}.kubeconfig`);
     writeFileSync(
       kubeconfig,
       `apiVersion: v1
@@ -95,15 +103,34 @@ contexts: [{ name: fake, context: { cluster: fake, user: u } }]
 current-context: fake
 `,
     );
-  });
-  afterAll(async () => {
-    await new Promise((resolve) => fake?.server.close(resolve));
-    if (certs) rmSync(certs.dir, { recursive: true, force: true });
-  });
+    return kubeconfig;
+  }
 
   it("restarts a kind from its first page when its continue token expired (410), and reads each object once", async () => {
-    const { snapshot, diagnostics } = await loadLive({ kubeconfig, pageSize: 2 });
-    expect(fake.asked).toEqual([
+    const asked: string[] = [];
+    let expired = false;
+    const fake = await fakeServer(certs, (url, send) => {
+      if (url.pathname !== "/api/v1/pods") return false;
+      const token = url.searchParams.get("continue") ?? "";
+      asked.push(`pods ${token || "first"}`);
+      if (token === "from-4" && !expired) {
+        expired = true;
+        send(410, EXPIRED);
+        return true;
+      }
+      const start = token ? Number(token.slice("from-".length)) : 0;
+      const end = start + Number(url.searchParams.get("limit"));
+      const more = end < PODS.length ? `from-${end}` : "";
+      send(200, {
+        kind: "PodList",
+        apiVersion: "v1",
+        metadata: more ? { continue: more } : {},
+        items: PODS.slice(start, end),
+      });
+      return true;
+    });
+    const { snapshot, diagnostics } = await loadLive({ kubeconfig: kubeconfigFor(fake), pageSize: 2 });
+    expect(asked).toEqual([
       "pods first",
       "pods from-2",
       "pods from-4", // 410 Gone: start again
@@ -115,8 +142,48 @@ current-context: fake
     expect(snapshot.pods.map((p) => p.metadata.name)).toEqual(PODS.map((p) => p.metadata.name));
     expect(diagnostics).toEqual([]);
     // One run's requests (the version, every kind's lists, the pods' pages) over a few kept-alive connections.
-    const requests = KINDS.length + fake.asked.length;
+    const requests = KINDS.length + asked.length;
     expect(fake.connections()).toBeLessThanOrEqual(5);
     expect(fake.connections()).toBeLessThan(requests / 4);
+  });
+
+  it("reads a kind forbidden cluster-wide in every listed namespace, waiting for a Namespace list that answers last", async () => {
+    const asked: string[] = [];
+    const fake = await fakeServer(certs, (url, send) => {
+      if (url.pathname === "/api/v1/namespaces") {
+        asked.push("namespaces");
+        // Answers after the cluster-wide pods list has been refused.
+        setTimeout(
+          () => send(200, { kind: "NamespaceList", apiVersion: "v1", metadata: {}, items: NAMESPACES }),
+          300,
+        );
+        return true;
+      }
+      if (url.pathname === "/api/v1/pods") {
+        asked.push("pods 403");
+        send(403, PODS_FORBIDDEN);
+        return true;
+      }
+      const inNamespace = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
+      if (!inNamespace) return false;
+      asked.push(`pods in ${inNamespace[1]}`);
+      send(200, {
+        kind: "PodList",
+        apiVersion: "v1",
+        metadata: {},
+        items: PODS.filter((p) => p.metadata.namespace === inNamespace[1]),
+      });
+      return true;
+    });
+    const { snapshot, diagnostics } = await loadLive({ kubeconfig: kubeconfigFor(fake) });
+    expect(asked.slice(0, 2)).toEqual(["namespaces", "pods 403"]);
+    expect(asked.slice(2).sort()).toEqual(["pods in tenant-a", "pods in tenant-b"]);
+    expect(snapshot.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(
+      PODS.map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
+    );
+    expect(snapshot.missingKinds).toEqual([]);
+    expect(diagnostics.map((d) => `${d.severity} ${d.message}`)).toEqual([
+      "info cannot list Pod cluster-wide; read in namespaces tenant-a, tenant-b",
+    ]);
   });
 });
