@@ -41,6 +41,11 @@ export interface KubeResponse {
   status: number;
   /** The parsed JSON body (a Kubernetes object or Status), or the text when the server sent no JSON. */
   body: unknown;
+  /**
+   * True when the JSON text holds no `null` anywhere, so neither does `body`: admission then need not walk the
+   * objects for one (API servers since 1.33 write none).
+   */
+  nullFree?: boolean;
 }
 
 /** Extra request headers; a repeated header (Impersonate-Group) takes a list. */
@@ -211,7 +216,8 @@ function send({
                 `You must be logged in to the server (Unauthorized): the credentials of context "${contextName}" were rejected by ${server}`,
               ),
             );
-          resolve({ status, body: parseBody(text, res.headers) });
+          const body = parseBody(text, res.headers);
+          resolve(body === text ? { status, body } : { status, body, nullFree: !text.includes("null") });
         });
       },
     );

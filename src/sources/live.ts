@@ -163,10 +163,10 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       // authenticated identity; a list of an unserved resource is 403, not 404, for one that may not list).
       if (info.customResource && !(await served(apiVersion))) continue;
       tried.push(apiVersion);
-      const outcome = await listAll(client, info, apiVersion, pageSize, (page) => {
+      const outcome = await listAll(client, info, apiVersion, pageSize, (page, nullFree) => {
         objects += page.length;
         progress(`listed ${objects} objects (${kindsDone}/${kinds.length} kinds)`);
-        return admitted(page, apiVersion, info.kind);
+        return admitted(page, nullFree, apiVersion, info.kind);
       });
       if (outcome.type === "notServed") continue;
       let items: AdmittedDocument[];
@@ -202,12 +202,18 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
     });
   };
 
-  /** List items as documents, admitted. */
-  const admitted = (page: Record<string, unknown>[], apiVersion: string, kind: Kind): AdmittedDocument[] =>
+  /** A page's items as documents, admitted; `nullFree` when the page's text held no `null`. */
+  const admitted = (
+    page: Record<string, unknown>[],
+    nullFree: boolean,
+    apiVersion: string,
+    kind: Kind,
+  ): AdmittedDocument[] =>
     page.map((item) => {
       // List items carry no apiVersion/kind of their own; managedFields is bulky and never analysed.
       if (isRecord(item.metadata)) delete item.metadata.managedFields;
-      const doc: RawDocument = { value: { apiVersion, kind, ...item }, origin, locate: () => origin };
+      const value = { apiVersion, kind, ...item };
+      const doc: RawDocument = { value, origin, locate: () => origin, nullFree };
       return admitDocument(doc, buildOptions);
     });
 
@@ -229,7 +235,7 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
           info,
           apiVersion,
           pageSize,
-          (page) => admitted(page, apiVersion, info.kind),
+          (page, nullFree) => admitted(page, nullFree, apiVersion, info.kind),
           ns,
         ),
       );
@@ -395,7 +401,7 @@ async function listAll<T>(
   info: KindInfo,
   apiVersion: string,
   pageSize: number,
-  onPage: (items: Record<string, unknown>[]) => T[],
+  onPage: (items: Record<string, unknown>[], nullFree: boolean) => T[],
   namespace?: string,
 ): Promise<ListOutcome<T>> {
   const scope = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
@@ -427,7 +433,8 @@ async function listAll<T>(
     const last = typeof next !== "string" || next === "";
     if (!last) pending = page(next);
     try {
-      for (const item of onPage(answer.body.items.filter(isRecord))) items.push(item);
+      for (const item of onPage(answer.body.items.filter(isRecord), answer.nullFree === true))
+        items.push(item);
     } catch (error) {
       pending.catch(() => {}); // the error above is the one to report
       throw error;

@@ -18,7 +18,8 @@ import { makeCertificates, type TestCertificates } from "../webhook/certs.js";
 
 const PODS = Array.from({ length: 7 }, (_, i) => ({
   metadata: { name: `pod-${i}`, namespace: i < 4 ? "tenant-a" : "tenant-b" },
-  spec: { containers: [{ name: "app", image: "nginx:1.27" }] },
+  // A null decodes as the field left out, as the API server's decoding does (only this page holds one).
+  spec: { containers: [{ name: "app", image: "nginx:1.27" }], ...(i === 5 ? { nodeName: null } : {}) },
 }));
 
 const NAMESPACES = ["tenant-a", "tenant-b"].map((name) => ({
@@ -140,6 +141,7 @@ current-context: fake
       "pods from-6",
     ]);
     expect(snapshot.pods.map((p) => p.metadata.name)).toEqual(PODS.map((p) => p.metadata.name));
+    expect(snapshot.pods.map((p) => "nodeName" in (p.spec ?? {}))).toEqual(PODS.map(() => false));
     expect(diagnostics).toEqual([]);
     // One run's requests (the version, every kind's lists, the pods' pages) over a few kept-alive connections.
     const requests = KINDS.length + asked.length;
