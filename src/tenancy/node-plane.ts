@@ -359,15 +359,13 @@ export function nodePlane(
   };
   const { byRow, everyone } = inputs.podCreators;
   // What every row holds gives the same way to each row that may relabel no namespace: found once.
-  let everyonesWay: { way: Way | undefined } | undefined;
+  const everyonesWay = shortestWay(everyone, undefined);
   for (const [from, own] of byRow) {
     if (from === PLATFORM) continue;
     const patchable = inputs.namespacePatchers.get(from);
     // The shortest way this row gets an escaping pod onto a node; then every tenant with a pod is reached.
     const mine = shortestWay(own, patchable);
-    const shared = patchable
-      ? shortestWay(everyone, patchable)
-      : (everyonesWay ??= { way: shortestWay(everyone, undefined) }).way;
+    const shared = patchable ? shortestWay(everyone, patchable) : everyonesWay;
     const best =
       !mine ||
       (shared && (shared.links < mine.links || (shared.links === mine.links && shared.order < mine.order)))
