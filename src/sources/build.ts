@@ -102,8 +102,10 @@ class ObjectsByKey {
     for (; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
       if (this.hashes[slot] !== hash) continue;
       const at = this.slots[slot]! - 1;
+      // prototype-safe: at is a number, a position in an array
       const previous = this.objects[at]!;
       if (objectKey(previous) !== objectKey(object)) continue;
+      // prototype-safe: at is a number, a position in an array
       this.objects[at] = undefined;
       this.slots[slot] = this.objects.push(object);
       return previous;
