@@ -77,6 +77,11 @@ const DECIDED_KEYS = 1024;
 const CLUSTER_ROWS = 32;
 /** Egress sides kept at once (one per source; a namespace's range questions ask the same source again). */
 const EGRESS_SIDES = 64;
+/**
+ * Ingress sides of whole rows kept at once (two bitsets each), by cluster signature and NetworkPolicy ingress
+ * key: at large, 13 486 rows have 3 416 distinct ones, and sources with the same come close together.
+ */
+const INGRESS_SIDES = 256;
 
 export class TierRows {
   private readonly size: number;
@@ -84,6 +89,12 @@ export class TierRows {
   private egressPeers?: Keyed;
   private readonly clusterRows = new Map<string, ClusterIngress>();
   private readonly egressSides = new Map<number, RowSides>();
+  /** Whole rows' ingress sides by signature and NetworkPolicy ingress key, least recently used first. */
+  private readonly ingressSides = new Map<string, RowSides>();
+  /** Egress sides by whether they allow everything to every destination (allowsEverything). */
+  private readonly everything = new WeakMap<RowSides, boolean>();
+  /** The bits of the last word that are classes. */
+  private readonly tailMask: number;
   /** NetworkPolicy's ingress side of the current source (scratch, over the asked words). */
   private readonly npAny: Bitset;
   private readonly npAll: Bitset;
@@ -106,6 +117,12 @@ export class TierRows {
   private readonly walkFlags: number[] = [];
   /** Per tier, per peer key of the source, the decision id per subject key id. */
   private readonly decided: Map<string | number, Map<number, number>>[];
+  /** Per class, the end of its stretch of classes with the same egress peer keys (judgeOpen). */
+  private tupleEnds?: Int32Array;
+  /** The last (egress peer tuple, walk) judged in the current row, and its flags (flagsOf). */
+  private lastTuple = -1;
+  private lastWalk = -1;
+  private lastFlags = 0;
   /** Scratch: the words of a row with a destination to judge on its own (rowInto's second pass). */
   private rare = new Int32Array(0);
   /** Scratch: one decision id per tier, for a walk. */
@@ -123,8 +140,17 @@ export class TierRows {
       first: number,
       end: number,
     ) => void,
-    /** Cluster signatures kept at once (the tests make it 1, so that every other source reuses arrays). */
+    /**
+     * Equal for sources NetworkPolicy's ingress rules cannot tell apart (the same rule peers select them:
+     * Rows.ingressKey): with the same cluster signature, their ingress sides are the same.
+     */
+    private readonly networkPolicyIngressKey: (s: number) => string,
+    /**
+     * Cluster signatures and ingress sides kept at once (the tests make it 1, so that every other source
+     * reuses arrays).
+     */
     private readonly clusterCapacity = CLUSTER_ROWS,
+    private readonly ingressCapacity = clusterCapacity === CLUSTER_ROWS ? INGRESS_SIDES : clusterCapacity,
   ) {
     this.size = evaluator.size;
     this.walks = evaluator.tiers.map(() => ({ ids: [], count: 0 }));
@@ -132,6 +158,7 @@ export class TierRows {
     this.ids = new Int32Array(evaluator.tiers.length);
     this.npAny = new Bitset(this.size);
     this.npAll = new Bitset(this.size);
+    this.tailMask = (this.size & 31) === 0 ? 0xffffffff : ((1 << (this.size & 31)) - 1) >>> 0;
   }
 
   /**
@@ -142,8 +169,12 @@ export class TierRows {
    */
   rowInto(s: number, any: Bitset, all: Bitset, first: number, end: number): void {
     this.runs ??= this.buildRuns();
+    if (first === 0 && end === this.size) {
+      this.wholeRowInto(s, any, all);
+      return;
+    }
     const runs = this.runs;
-    const cluster = this.clusterIngress(s);
+    const cluster = this.clusterIngress(s, this.signatureOf(s));
     this.networkPolicyIngress(s, this.npAny, this.npAll, first, end);
     const egress = this.egressSide(s);
     const A = any.words;
@@ -153,8 +184,7 @@ export class TierRows {
     const [l0, l1, l2] = cluster.all.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
     const w0 = first >>> 5;
     const w1 = (end + 31) >>> 5;
-    if (this.rare.length < w1 - w0) this.rare = new Int32Array(w1 - w0);
-    const rare = this.rare;
+    const rare = this.rareWords(w1 - w0);
     // The words, a pass with no calls in it (kept small for the optimiser); the few with a destination to
     // judge on its own are listed for the second pass.
     const count = maskWords(
@@ -179,12 +209,7 @@ export class TierRows {
     const EL = egress.all.words;
     const SL = this.npAll.words;
     const ISO = runs.npIsolated.words;
-    // Neighbouring destinations mostly share their egress peer keys and walk: their flags, looked up once.
-    if (count > 0) this.egressPeers ??= this.intern("Egress", "peer");
-    const tuples = this.egressPeers?.of;
-    let lastTuple = -1;
-    let lastWalk = -1;
-    let lastFlags = 0;
+    this.lastTuple = -1;
     for (let i = 0; i < count; i++) {
       const w = rare[i]!;
       const iso = ISO[w]!;
@@ -205,24 +230,180 @@ export class TierRows {
       A[w] = EL[w]! & ia;
       L[w] = EL[w]! & il;
       // Both sides may allow something, the egress side not everything: judged exactly.
-      let open = EA[w]! & ia & ~EL[w]!;
-      while (open !== 0) {
-        const bit = open & -open;
-        open &= open - 1;
-        const d = (w << 5) + (31 - Math.clz32(bit));
-        // NetworkPolicy's word on d: not selected, nothing, everything (the run's walks), or exact.
-        const x = (iso & bit) === 0 ? 0 : (none & bit) !== 0 ? 1 : (every & bit) !== 0 ? 2 : -1;
-        const walk = x >= 0 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
-        const tuple = tuples![d]!;
-        if (tuple !== lastTuple || walk !== lastWalk) {
-          lastFlags = this.pairFlagsOf(this.egressConnId(s, d), walk);
-          lastTuple = tuple;
-          lastWalk = walk;
+      this.judgeOpen(cluster, s, w, EA[w]! & ia & ~EL[w]!, iso, none, every, A, L);
+    }
+  }
+
+  /**
+   * rowInto over every destination: the ingress side, shared by the sources of the same cluster signature
+   * and NetworkPolicy ingress key, ∧ the egress side, and the destinations both sides may allow but the
+   * egress side not fully judged exactly.
+   */
+  private wholeRowInto(s: number, any: Bitset, all: Bitset): void {
+    const ingress = this.ingressSide(s);
+    const egress = this.egressSide(s);
+    const A = any.words;
+    const L = all.words;
+    const w1 = (this.size + 31) >>> 5;
+    const rare = this.rareWords(w1);
+    // Egress allows everything everywhere (no policy isolates s's egress): the row is the ingress side.
+    if (this.allowsEverything(egress)) {
+      A.set(ingress.any.words);
+      L.set(ingress.all.words);
+      return;
+    }
+    const EA = egress.any.words;
+    const EL = egress.all.words;
+    const IA = ingress.any.words;
+    const count = sideWords(A, L, EA, EL, IA, ingress.all.words, w1, rare);
+    if (count === 0) return;
+    // NetworkPolicy's word on each open destination says which walk it is on.
+    const cluster = this.clusterIngress(s, this.signatureOf(s));
+    this.networkPolicyIngress(s, this.npAny, this.npAll, 0, this.size);
+    const SA = this.npAny.words;
+    const SL = this.npAll.words;
+    const ISO = this.runs!.npIsolated.words;
+    this.lastTuple = -1;
+    for (let i = 0; i < count; i++) {
+      const w = rare[i]!;
+      const iso = ISO[w]!;
+      this.judgeOpen(cluster, s, w, EA[w]! & IA[w]! & ~EL[w]!, iso, iso & ~SA[w]!, iso & SL[w]!, A, L);
+    }
+  }
+
+  /**
+   * Destinations `open` of word w (both sides may allow something, the egress side not everything): the
+   * flags of s's egress connections toward each ∩ its walk (NetworkPolicy's word on it: not selected,
+   * `none`, `every`, or else exact), set into A and L. Neighbouring destinations mostly share their egress
+   * peer keys and walk: the flags are looked up once for a stretch, and for a whole word when its
+   * destinations of one NetworkPolicy word lie in one run and one stretch of egress peer keys.
+   */
+  private judgeOpen(
+    cluster: ClusterIngress,
+    s: number,
+    w: number,
+    open: number,
+    iso: number,
+    none: number,
+    every: number,
+    A: Uint32Array,
+    L: Uint32Array,
+  ): void {
+    if (open === 0) return;
+    this.egressPeers ??= this.intern("Egress", "peer");
+    this.tupleEnds ??= stretchEnds(this.egressPeers.of);
+    const runs = this.runs!;
+    const tuples = this.egressPeers.of;
+    const ends = this.tupleEnds;
+    const base = w << 5;
+    for (let x = 0; x < 4; x++) {
+      let bits = open & (x === 0 ? ~iso : x === 1 ? none : x === 2 ? every : iso & ~none & ~every);
+      if (bits === 0) continue;
+      if (x < 3) {
+        const lo = base + (31 - Math.clz32(bits & -bits));
+        const hi = base + (31 - Math.clz32(bits));
+        const run = runs.of[lo]!;
+        if (runs.to[run]! > hi && ends[lo]! > hi) {
+          const f = this.flagsOf(s, lo, tuples[lo]!, cluster.walks[run * 3 + x]!);
+          if (f & 1) A[w]! |= bits;
+          if (f & 2) L[w]! |= bits;
+          continue;
         }
-        if (lastFlags & 1) A[w]! |= bit;
-        if (lastFlags & 2) L[w]! |= bit;
+      }
+      while (bits !== 0) {
+        const bit = bits & -bits;
+        bits &= bits - 1;
+        const d = base + (31 - Math.clz32(bit));
+        const walk = x < 3 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
+        const f = this.flagsOf(s, d, tuples[d]!, walk);
+        if (f & 1) A[w]! |= bit;
+        if (f & 2) L[w]! |= bit;
       }
     }
+  }
+
+  /** The flags of s's egress connections toward d (egress peer tuple `tuple`) ∩ walk `walk`, the last kept. */
+  private flagsOf(s: number, d: number, tuple: number, walk: number): number {
+    if (tuple !== this.lastTuple || walk !== this.lastWalk) {
+      this.lastFlags = this.pairFlagsOf(this.egressConnId(s, d), walk);
+      this.lastTuple = tuple;
+      this.lastWalk = walk;
+    }
+    return this.lastFlags;
+  }
+
+  /** Whether an egress side allows everything to every destination (checked once per side). */
+  private allowsEverything(side: RowSides): boolean {
+    let full = this.everything.get(side);
+    if (full === undefined) {
+      full = side.all.words.every(
+        (w, i) => w === (i === side.all.words.length - 1 ? this.tailMask : 0xffffffff),
+      );
+      this.everything.set(side, full);
+    }
+    return full;
+  }
+
+  /** The scratch list of rare words, at least `n` long. */
+  private rareWords(n: number): Int32Array {
+    if (this.rare.length < n) this.rare = new Int32Array(n);
+    return this.rare;
+  }
+
+  /** The cluster signature of source s: its peer keys in every tier but NetworkPolicy's. */
+  private signatureOf(s: number): string {
+    const tiers = this.evaluator.tiers;
+    const np = tiers.indexOf(this.evaluator.networkPolicy);
+    return tiers.map((tier, t) => (t === np ? "" : tierKey(tier, "peer", "Ingress", s))).join("#");
+  }
+
+  /**
+   * The ingress side of s over every destination (NetworkPolicy's rows choosing among the signature's masks,
+   * exact where a port-restricted NetworkPolicy rule admits something), shared by the sources with the same
+   * signature and NetworkPolicy ingress key; the least recently used one's arrays are reused.
+   */
+  private ingressSide(s: number): RowSides {
+    const signature = this.signatureOf(s);
+    const key = `${signature}|${this.networkPolicyIngressKey(s)}`;
+    const known = this.ingressSides.get(key);
+    if (known) {
+      this.ingressSides.delete(key);
+      this.ingressSides.set(key, known);
+      return known;
+    }
+    let side: RowSides;
+    if (this.ingressSides.size >= this.ingressCapacity) {
+      const oldest = this.ingressSides.keys().next().value as string;
+      side = this.ingressSides.get(oldest)!;
+      this.ingressSides.delete(oldest);
+    } else side = { any: new Bitset(this.size), all: new Bitset(this.size) };
+    const cluster = this.clusterIngress(s, signature);
+    this.networkPolicyIngress(s, this.npAny, this.npAll, 0, this.size);
+    const IA = side.any.words;
+    const IL = side.all.words;
+    const SA = this.npAny.words;
+    const SL = this.npAll.words;
+    const ISO = this.runs!.npIsolated.words;
+    const [a0, a1, a2] = cluster.any.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
+    const [l0, l1, l2] = cluster.all.map((b) => b.words) as [Uint32Array, Uint32Array, Uint32Array];
+    const w1 = (this.size + 31) >>> 5;
+    const rare = this.rareWords(w1);
+    const count = ingressWords(IA, IL, SA, SL, ISO, a0, a1, a2, l0, l1, l2, w1, rare);
+    for (let i = 0; i < count; i++) {
+      const w = rare[i]!;
+      // Some port-restricted NetworkPolicy rule admits something: its exact decision, walked.
+      let partial = ISO[w]! & SA[w]! & ~SL[w]!;
+      while (partial !== 0) {
+        const bit = partial & -partial;
+        partial &= partial - 1;
+        const d = (w << 5) + (31 - Math.clz32(bit));
+        const f = this.walkFlags[this.partialWalk(cluster, s, d)]!;
+        if (f & 1) IA[w]! |= bit;
+        if (f & 2) IL[w]! |= bit;
+      }
+    }
+    this.ingressSides.set(key, side);
+    return side;
   }
 
   /**
@@ -260,11 +441,10 @@ export class TierRows {
    * What the tiers but NetworkPolicy decide of every destination's ingress from the sources of s's cluster
    * signature: each tier once per run, then per NetworkPolicy word the walk's verdict as masks.
    */
-  private clusterIngress(s: number): ClusterIngress {
+  private clusterIngress(s: number, signature: string): ClusterIngress {
     const tiers = this.evaluator.tiers;
     const runs = this.runs!;
     const np = tiers.indexOf(this.evaluator.networkPolicy);
-    const signature = tiers.map((tier, t) => (t === np ? "" : tierKey(tier, "peer", "Ingress", s))).join("#");
     const known = this.clusterRows.get(signature);
     if (known) return known;
     const decided = tiers.map((_, t) => (t === np ? undefined : this.decidedFor(t, s)));
@@ -552,6 +732,76 @@ function maskWords(
     L[w] = el & ((~iso & l0[w]!) | (none & l1[w]!) | (every & l2[w]!));
   }
   return count;
+}
+
+/**
+ * An ingress side's words [0, w1): NetworkPolicy's word (not selected, nothing, everything) choosing among the
+ * signature's masks. Lists in `rare` the words with a destination some port-restricted NetworkPolicy rule
+ * admits (left for the caller to judge; its bits are 0 here), and returns how many.
+ */
+function ingressWords(
+  IA: Uint32Array,
+  IL: Uint32Array,
+  SA: Uint32Array,
+  SL: Uint32Array,
+  ISO: Uint32Array,
+  a0: Uint32Array,
+  a1: Uint32Array,
+  a2: Uint32Array,
+  l0: Uint32Array,
+  l1: Uint32Array,
+  l2: Uint32Array,
+  w1: number,
+  rare: Int32Array,
+): number {
+  let count = 0;
+  for (let w = 0; w < w1; w++) {
+    const iso = ISO[w]!;
+    const sa = SA[w]!;
+    const sl = SL[w]!;
+    const none = iso & ~sa;
+    const every = iso & sl;
+    IA[w] = (~iso & a0[w]!) | (none & a1[w]!) | (every & a2[w]!);
+    IL[w] = (~iso & l0[w]!) | (none & l1[w]!) | (every & l2[w]!);
+    if ((iso & sa & ~sl) !== 0) rare[count++] = w;
+  }
+  return count;
+}
+
+/**
+ * A whole row's words [0, w1) from its two sides: egress ∧ ingress. Lists in `rare` the words with a
+ * destination both sides may allow but the egress side not fully (left for the caller to judge; its bits
+ * are 0 here), and returns how many.
+ */
+function sideWords(
+  A: Uint32Array,
+  L: Uint32Array,
+  EA: Uint32Array,
+  EL: Uint32Array,
+  IA: Uint32Array,
+  IL: Uint32Array,
+  w1: number,
+  rare: Int32Array,
+): number {
+  let count = 0;
+  for (let w = 0; w < w1; w++) {
+    const el = EL[w]!;
+    A[w] = el & IA[w]!;
+    L[w] = el & IL[w]!;
+    if ((EA[w]! & IA[w]! & ~el) !== 0) rare[count++] = w;
+  }
+  return count;
+}
+
+/** Per index, the end of its stretch of equal values in `of`. */
+function stretchEnds(of: Int32Array): Int32Array {
+  const ends = new Int32Array(of.length);
+  let end = of.length;
+  for (let i = of.length - 1; i >= 0; i--) {
+    if (i + 1 < of.length && of[i + 1] !== of[i]) end = i + 1;
+    ends[i] = end;
+  }
+  return ends;
 }
 
 /** Sets bits [from, to) of `words`. */
