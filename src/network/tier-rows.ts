@@ -73,6 +73,8 @@ interface Keyed {
 
 /** Per-key decisions kept at once (the sources of a key come close together: class order). */
 const DECIDED_KEYS = 1024;
+/** NetworkPolicy decisions on partially admitted pairs kept (networkPolicyIngressDecision). */
+const DECIDED_PAIRS = 65_536;
 /** Cluster signatures kept at once (six bitsets each; a tenant's sources come together in class order). */
 const CLUSTER_ROWS = 32;
 /** Egress sides kept at once (one per source; a namespace's range questions ask the same source again). */
@@ -115,6 +117,8 @@ export class TierRows {
   private readonly walked: ConnSet[] = [];
   /** Per walk id: 1 when it allows something, 2 everything. */
   private readonly walkFlags: number[] = [];
+  /** NetworkPolicy's decision ids on partially admitted pairs, by what it reads of them. */
+  private readonly networkPolicyDecided = new Map<string, number>();
   /** Per tier, per peer key of the source, the decision id per subject key id. */
   private readonly decided: Map<string | number, Map<number, number>>[];
   /** Per class, the end of its stretch of classes with the same egress peer keys (judgeOpen). */
@@ -418,10 +422,33 @@ export class TierRows {
     const ids = this.ids;
     const base = runs.of[d]! * tiers.length;
     for (let t = 0; t < tiers.length; t++) ids[t] = cluster.ids[base + t]!;
-    ids[np] = this.decisionId(this.evaluator.networkPolicy.decide("Ingress", d, s));
+    ids[np] = this.networkPolicyIngressDecision(d, s);
     const walk = this.walkOf(ids);
     if (this.walkFlags[walk] === undefined) this.walkFlagsOf(walk, ids);
     return walk;
+  }
+
+  /**
+   * The id of NetworkPolicy's decision on d's ingress from s, asked once for the pairs it cannot tell apart:
+   * the same policies apply to d (and d itself when one of their rules names a port: the port is d's), and
+   * s has the same NetworkPolicy ingress key (the same rule peers select it).
+   */
+  private networkPolicyIngressDecision(d: number, s: number): number {
+    const networkPolicy = this.evaluator.networkPolicy;
+    let key = "";
+    let named = false;
+    for (const p of networkPolicy.applying(d, "Ingress")) {
+      key += `${p.id},`;
+      named ||= p.ingress.some((r) => r.ports.some((x) => typeof x.port === "string"));
+    }
+    key += `${named ? d : ""}/${this.networkPolicyIngressKey(s)}`;
+    let id = this.networkPolicyDecided.get(key);
+    if (id === undefined) {
+      id = this.decisionId(networkPolicy.decide("Ingress", d, s));
+      if (this.networkPolicyDecided.size >= DECIDED_PAIRS) this.networkPolicyDecided.clear();
+      this.networkPolicyDecided.set(key, id);
+    }
+    return id;
   }
 
   /** Tier t's decisions from sources with s's peer key, by subject key id. */
@@ -468,20 +495,29 @@ export class TierRows {
     }
     const { ids, walks, any, all } = row;
     const walk = this.ids;
+    const n = tiers.length;
     for (let r = 0; r < count; r++) {
-      for (let t = 0; t < tiers.length; t++) {
+      // Neighbouring runs mostly get the same decisions from these sources: then the same walks.
+      let same = r > 0;
+      for (let t = 0; t < n; t++) {
         if (t === np) continue;
         const j = runs.parts[t]![r]!;
-        walk[t] = decided[t]!.get(j) ?? this.decisionFor(decided[t]!, t, j, runs.reps[t]![j]!, s);
-        ids[r * tiers.length + t] = walk[t]!;
+        const id = decided[t]!.get(j) ?? this.decisionFor(decided[t]!, t, j, runs.reps[t]![j]!, s);
+        ids[r * n + t] = id;
+        same &&= ids[(r - 1) * n + t] === id;
       }
       const from = runs.from[r]!;
       const to = runs.to[r]!;
       for (let x = 0; x < 3; x++) {
-        walk[np] = x;
-        const id = this.walkOf(walk);
+        let id: number;
+        if (same) id = walks[(r - 1) * 3 + x]!;
+        else {
+          for (let t = 0; t < n; t++) walk[t] = t === np ? x : ids[r * n + t]!;
+          id = this.walkOf(walk);
+          if (this.walkFlags[id] === undefined) this.walkFlagsOf(id, walk);
+        }
         walks[r * 3 + x] = id;
-        const f = this.walkFlags[id] ?? this.walkFlagsOf(id, walk);
+        const f = this.walkFlags[id]!;
         if (f & 1) setRange(any[x]!.words, from, to);
         if (f & 2) setRange(all[x]!.words, from, to);
       }
@@ -525,11 +561,11 @@ export class TierRows {
     const k = peers.of[d]!;
     if (this.egressStamp[k] === this.stamp) return this.egressConnOf[k]!;
     const c = this.evaluator.egress(s, d);
-    let id = c.isEmpty() ? 0 : c.isAll() ? 1 : this.connIds.get(c.toString());
+    let id = c.isEmpty() ? 0 : c.isAll() ? 1 : this.connIds.get(c.key());
     if (id === undefined) {
       id = this.conns.length;
       this.conns.push(c);
-      this.connIds.set(c.toString(), id);
+      this.connIds.set(c.key(), id);
     }
     this.egressStamp[k] = this.stamp;
     this.egressConnOf[k] = id;
@@ -538,7 +574,7 @@ export class TierRows {
 
   /** The flags of egress connections `conn` ∩ walk `walk`'s (1: something, 2: everything), composed once. */
   private pairFlagsOf(conn: number, walk: number): number {
-    const row = withSlot(this.pairFlags, conn, walk, (n) => new Int8Array(Math.max(64, n)));
+    const row = withSlot(this.pairFlags, conn, walk, Int8Array, 64);
     let f = row[walk]!;
     if (f < 0) {
       const c = this.conns[conn]!.intersect(this.walked[walk]!);
@@ -611,7 +647,7 @@ export class TierRows {
   /** The walk id after tier t's decision `id`, given the walk id of the tiers before it. */
   private step(t: number, walk: number, id: number): number {
     const table = this.walks[t]!;
-    const row = withSlot(table.ids, walk, id, (n) => new Int32Array(Math.max(16, n)));
+    const row = withSlot(table.ids, walk, id, Int32Array, 16);
     let next = row[id]!;
     if (next < 0) {
       next = table.count++;
@@ -630,7 +666,8 @@ export class TierRows {
     }
     let id = this.decisionIds.get(decision);
     if (id !== undefined) return id;
-    const key = `${decision.allow}|${decision.deny === "others" ? "*" : decision.deny}|${decision.pass ?? ""}`;
+    const deny = decision.deny === "others" ? "*" : decision.deny.key();
+    const key = `${decision.allow.key()}/${deny}/${decision.pass?.key() ?? ""}`;
     id = this.decisionByValue.get(key);
     if (id === undefined) {
       id = this.decisions.length;
@@ -815,18 +852,20 @@ function setRange(words: Uint32Array, from: number, to: number): void {
 }
 
 /**
- * `rows[r]`, grown (doubling, new slots -1: not yet known) until it has slot `index`: the memo rows of
- * pairFlagsOf and step.
+ * `rows[r]`, grown (doubling, at least `min` long, new slots -1: not yet known) until it has slot `index`:
+ * the memo rows of pairFlagsOf and step (a type, not a closure: nothing is allocated when the row is long
+ * enough).
  */
 function withSlot<T extends Int8Array | Int32Array>(
   rows: (T | undefined)[],
   r: number,
   index: number,
-  make: (length: number) => T,
+  type: new (length: number) => T,
+  min: number,
 ): T {
   const row = rows[r];
   if (row && index < row.length) return row;
-  const grown = make(2 * (index + 1)).fill(-1) as T;
+  const grown = new type(Math.max(min, 2 * (index + 1))).fill(-1) as T;
   if (row) grown.set(row);
   rows[r] = grown;
   return grown;

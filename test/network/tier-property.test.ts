@@ -543,6 +543,52 @@ describe("tier composition equals the plain reference", () => {
     compareModelRows(runs);
   });
 
+  it("NetworkPolicy's decisions on port-restricted pairs are shared only by pairs it cannot tell apart", () => {
+    // z's policy admits x on the named port (80 on d1, 8080 on d2) and y on 8080; the Admin tier denies 80.
+    const from = (ns: string) => ({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+    });
+    const model = analyzeNetwork(
+      snapshotOf([
+        ...["x", "y", "z"].map((ns) => namespace(ns)),
+        pod("x/s", { labels: { app: "s" } }),
+        pod("y/s", { labels: { app: "s" } }),
+        pod("z/d1", { labels: { app: "d" }, ports: [{ name: "http", containerPort: 80 }] }),
+        pod("z/d2", { labels: { app: "d" }, ports: [{ name: "http", containerPort: 8080 }] }),
+        policy("z/in", {
+          podSelector: {},
+          policyTypes: ["Ingress"],
+          ingress: [
+            { from: [from("x")], ports: [{ port: "http" }] },
+            { from: [from("y")], ports: [{ port: 8080 }] },
+          ],
+        }),
+        {
+          apiVersion: "policy.networking.k8s.io/v1alpha2",
+          kind: "ClusterNetworkPolicy",
+          metadata: { name: "no-80" },
+          spec: {
+            tier: "Admin",
+            priority: 1,
+            subject: { namespaces: {} },
+            ingress: [
+              {
+                name: "no-80",
+                action: "Deny",
+                from: [{ namespaces: {} }],
+                protocols: [{ tcp: { destinationPort: { number: 80 } } }],
+              },
+            ],
+          },
+        },
+      ]),
+    );
+    expect(allowed(model, "x/s", "z/d1", 80)).toBe(false);
+    expect(allowed(model, "x/s", "z/d2", 8080)).toBe(true);
+    expect(allowed(model, "y/s", "z/d1", 8080)).toBe(true);
+    compareModelRows(model);
+  });
+
   it("the exact rows equal the pairs judged one by one through the tiers", () => {
     fc.assert(
       fc.property(cluster, portedPolicies, (c, ported) => compareRows(c, ported)),
