@@ -92,7 +92,11 @@ export class TierRows {
   private readonly clusterRows = new Map<string, ClusterIngress>();
   private readonly egressSides = new Map<number, RowSides>();
   /** Whole rows' ingress sides by signature and NetworkPolicy ingress key, least recently used first. */
-  private readonly ingressSides = new Map<string, RowSides>();
+  private readonly ingressSides = new Map<number, RowSides>();
+  /** Per class, small ids of its cluster signature, NetworkPolicy ingress key and NetworkPolicy subject. */
+  private readonly signatureIds: ClassKeyIds;
+  private readonly ingressKeyIds: ClassKeyIds;
+  private readonly subjectIds: ClassKeyIds;
   /** Egress sides by whether they allow everything to every destination (allowsEverything). */
   private readonly everything = new WeakMap<RowSides, boolean>();
   /** The bits of the last word that are classes. */
@@ -118,13 +122,22 @@ export class TierRows {
   /** Per walk id: 1 when it allows something, 2 everything. */
   private readonly walkFlags: number[] = [];
   /** NetworkPolicy's decision ids on partially admitted pairs, by what it reads of them. */
-  private readonly networkPolicyDecided = new Map<string, number>();
+  private readonly networkPolicyDecided = new Map<number, number>();
   /** Per tier, per peer key of the source, the decision id per subject key id. */
   private readonly decided: Map<string | number, Map<number, number>>[];
   /** Per class, the end of its stretch of classes with the same egress peer keys (judgeOpen). */
   private tupleEnds?: Int32Array;
-  /** The last (egress peer tuple, walk) judged in the current row, and its flags (flagsOf). */
-  private lastTuple = -1;
+  /** The source judgeOpen's egress classes are for (beginOpen), and how it tells them apart. */
+  private openSource = -1;
+  private byRules = false;
+  /** Per egress rule of that source, its peers' bitset words (undefined: every destination). */
+  private rulePeers: (Uint32Array[] | undefined)[] = [];
+  /** Per egress rule of that source, whether it names a port. */
+  private ruleNamed: boolean[] = [];
+  /** Its egress connection ids by egress class. */
+  private readonly classConns = new Map<number, number>();
+  /** The last (egress class, walk) judged in the current row, and its flags (flagsOf). */
+  private lastClass = Number.NaN;
   private lastWalk = -1;
   private lastFlags = 0;
   /** Scratch: the words of a row with a destination to judge on its own (rowInto's second pass). */
@@ -148,7 +161,7 @@ export class TierRows {
      * Equal for sources NetworkPolicy's ingress rules cannot tell apart (the same rule peers select them:
      * Rows.ingressKey): with the same cluster signature, their ingress sides are the same.
      */
-    private readonly networkPolicyIngressKey: (s: number) => string,
+    networkPolicyIngressKey: (s: number) => string,
     /**
      * Cluster signatures and ingress sides kept at once (the tests make it 1, so that every other source
      * reuses arrays).
@@ -162,6 +175,9 @@ export class TierRows {
     this.ids = new Int32Array(evaluator.tiers.length);
     this.npAny = new Bitset(this.size);
     this.npAll = new Bitset(this.size);
+    this.signatureIds = new ClassKeyIds(this.size, (c) => this.signatureOf(c));
+    this.ingressKeyIds = new ClassKeyIds(this.size, networkPolicyIngressKey);
+    this.subjectIds = new ClassKeyIds(this.size, (c) => this.networkPolicySubject(c));
     this.tailMask = (this.size & 31) === 0 ? 0xffffffff : ((1 << (this.size & 31)) - 1) >>> 0;
   }
 
@@ -178,7 +194,7 @@ export class TierRows {
       return;
     }
     const runs = this.runs;
-    const cluster = this.clusterIngress(s, this.signatureOf(s));
+    const cluster = this.clusterIngress(s, this.signatureIds.keys[this.signatureIds.of(s)]!);
     this.networkPolicyIngress(s, this.npAny, this.npAll, first, end);
     const egress = this.egressSide(s);
     const A = any.words;
@@ -213,7 +229,7 @@ export class TierRows {
     const EL = egress.all.words;
     const SL = this.npAll.words;
     const ISO = runs.npIsolated.words;
-    this.lastTuple = -1;
+    this.openSource = -1;
     for (let i = 0; i < count; i++) {
       const w = rare[i]!;
       const iso = ISO[w]!;
@@ -262,12 +278,12 @@ export class TierRows {
     const count = sideWords(A, L, EA, EL, IA, ingress.all.words, w1, rare);
     if (count === 0) return;
     // NetworkPolicy's word on each open destination says which walk it is on.
-    const cluster = this.clusterIngress(s, this.signatureOf(s));
+    const cluster = this.clusterIngress(s, this.signatureIds.keys[this.signatureIds.of(s)]!);
     this.networkPolicyIngress(s, this.npAny, this.npAll, 0, this.size);
     const SA = this.npAny.words;
     const SL = this.npAll.words;
     const ISO = this.runs!.npIsolated.words;
-    this.lastTuple = -1;
+    this.openSource = -1;
     for (let i = 0; i < count; i++) {
       const w = rare[i]!;
       const iso = ISO[w]!;
@@ -279,8 +295,8 @@ export class TierRows {
    * Destinations `open` of word w (both sides may allow something, the egress side not everything): the
    * flags of s's egress connections toward each ∩ its walk (NetworkPolicy's word on it: not selected,
    * `none`, `every`, or else exact), set into A and L. Neighbouring destinations mostly share their egress
-   * peer keys and walk: the flags are looked up once for a stretch, and for a whole word when its
-   * destinations of one NetworkPolicy word lie in one run and one stretch of egress peer keys.
+   * class and walk: the flags are looked up once for a stretch, and for a whole word when its destinations
+   * of one NetworkPolicy word lie in one run and one egress class.
    */
   private judgeOpen(
     cluster: ClusterIngress,
@@ -294,11 +310,8 @@ export class TierRows {
     L: Uint32Array,
   ): void {
     if (open === 0) return;
-    this.egressPeers ??= this.intern("Egress", "peer");
-    this.tupleEnds ??= stretchEnds(this.egressPeers.of);
+    if (s !== this.openSource) this.beginOpen(s);
     const runs = this.runs!;
-    const tuples = this.egressPeers.of;
-    const ends = this.tupleEnds;
     const base = w << 5;
     for (let x = 0; x < 4; x++) {
       let bits = open & (x === 0 ? ~iso : x === 1 ? none : x === 2 ? every : iso & ~none & ~every);
@@ -307,8 +320,8 @@ export class TierRows {
         const lo = base + (31 - Math.clz32(bits & -bits));
         const hi = base + (31 - Math.clz32(bits));
         const run = runs.of[lo]!;
-        if (runs.to[run]! > hi && ends[lo]! > hi) {
-          const f = this.flagsOf(s, lo, tuples[lo]!, cluster.walks[run * 3 + x]!);
+        if (runs.to[run]! > hi && this.sameEgress(w, bits, lo, hi)) {
+          const f = this.flagsOf(s, lo, cluster.walks[run * 3 + x]!);
           if (f & 1) A[w]! |= bits;
           if (f & 2) L[w]! |= bits;
           continue;
@@ -319,21 +332,92 @@ export class TierRows {
         bits &= bits - 1;
         const d = base + (31 - Math.clz32(bit));
         const walk = x < 3 ? cluster.walks[runs.of[d]! * 3 + x]! : this.partialWalk(cluster, s, d);
-        const f = this.flagsOf(s, d, tuples[d]!, walk);
+        const f = this.flagsOf(s, d, walk);
         if (f & 1) A[w]! |= bit;
         if (f & 2) L[w]! |= bit;
       }
     }
   }
 
-  /** The flags of s's egress connections toward d (egress peer tuple `tuple`) ∩ walk `walk`, the last kept. */
-  private flagsOf(s: number, d: number, tuple: number, walk: number): number {
-    if (tuple !== this.lastTuple || walk !== this.lastWalk) {
-      this.lastFlags = this.pairFlagsOf(this.egressConnId(s, d), walk);
-      this.lastTuple = tuple;
+  /**
+   * How judgeOpen tells s's egress connections apart. When only NetworkPolicy decides s's egress, by which
+   * of s's own egress rules match the destination (and the destination itself where a matching rule names a
+   * port): no class needs keys of its own. Otherwise by the destination's egress peer keys in every tier.
+   */
+  private beginOpen(s: number): void {
+    const ev = this.evaluator;
+    const rules = ev.egressPolicies[s]!.flatMap((p) => p.egress);
+    this.byRules =
+      rules.length <= 30 &&
+      !ev.admin?.applying(s, "Egress").length &&
+      !ev.baseline?.applying(s, "Egress").length;
+    if (this.byRules) {
+      this.rulePeers = rules.map((r) => r.peers?.map((p) => ev.peerBits(p).words));
+      this.ruleNamed = rules.map((r) => r.ports.some((x) => typeof x.port === "string"));
+      this.classConns.clear();
+    } else {
+      this.egressPeers ??= this.intern("Egress", "peer");
+      this.tupleEnds ??= stretchEnds(this.egressPeers.of);
+    }
+    this.openSource = s;
+    this.lastClass = Number.NaN;
+  }
+
+  /**
+   * The egress class of d for the current source (beginOpen): the bits of s's rules that match it, or -2 - d
+   * where a matching rule names a port; or the tuple of d's egress peer keys.
+   */
+  private egressClass(d: number): number {
+    if (!this.byRules) return this.egressPeers!.of[d]!;
+    const word = d >>> 5;
+    const bit = 1 << (d & 31);
+    let mask = 0;
+    for (let i = 0; i < this.rulePeers.length; i++) {
+      const peers = this.rulePeers[i];
+      let match = peers === undefined;
+      for (let j = 0; !match && j < peers!.length; j++) match = (peers![j]![word]! & bit) !== 0;
+      if (!match) continue;
+      if (this.ruleNamed[i]) return -2 - d;
+      mask |= 1 << i;
+    }
+    return mask;
+  }
+
+  /** Whether destinations `bits` of word w (lowest lo, highest hi) have one egress class. */
+  private sameEgress(w: number, bits: number, lo: number, hi: number): boolean {
+    if (!this.byRules) return this.tupleEnds![lo]! > hi;
+    for (let i = 0; i < this.rulePeers.length; i++) {
+      const peers = this.rulePeers[i];
+      let m = bits;
+      if (peers) {
+        m = 0;
+        for (const words of peers) m |= words[w]! & bits;
+      }
+      if (m !== 0 && (m !== bits || this.ruleNamed[i])) return false;
+    }
+    return true;
+  }
+
+  /** The flags of s's egress connections toward d ∩ walk `walk`, the last (egress class, walk) kept. */
+  private flagsOf(s: number, d: number, walk: number): number {
+    const cls = this.egressClass(d);
+    if (cls !== this.lastClass || walk !== this.lastWalk) {
+      this.lastFlags = this.pairFlagsOf(this.connOfClass(s, d, cls), walk);
+      this.lastClass = cls;
       this.lastWalk = walk;
     }
     return this.lastFlags;
+  }
+
+  /** The id of s's egress connections toward d, of egress class `cls` (egressClass). */
+  private connOfClass(s: number, d: number, cls: number): number {
+    if (!this.byRules) return this.egressConnId(s, d);
+    let id = this.classConns.get(cls);
+    if (id === undefined) {
+      id = this.connId(this.evaluator.egress(s, d));
+      if (cls >= 0) this.classConns.set(cls, id);
+    }
+    return id;
   }
 
   /** Whether an egress side allows everything to every destination (checked once per side). */
@@ -367,8 +451,8 @@ export class TierRows {
    * signature and NetworkPolicy ingress key; the least recently used one's arrays are reused.
    */
   private ingressSide(s: number): RowSides {
-    const signature = this.signatureOf(s);
-    const key = `${signature}|${this.networkPolicyIngressKey(s)}`;
+    const signature = this.signatureIds.of(s);
+    const key = signature * (this.size + 1) + this.ingressKeyIds.of(s);
     const known = this.ingressSides.get(key);
     if (known) {
       this.ingressSides.delete(key);
@@ -377,11 +461,11 @@ export class TierRows {
     }
     let side: RowSides;
     if (this.ingressSides.size >= this.ingressCapacity) {
-      const oldest = this.ingressSides.keys().next().value as string;
+      const oldest = this.ingressSides.keys().next().value as number;
       side = this.ingressSides.get(oldest)!;
       this.ingressSides.delete(oldest);
     } else side = { any: new Bitset(this.size), all: new Bitset(this.size) };
-    const cluster = this.clusterIngress(s, signature);
+    const cluster = this.clusterIngress(s, this.signatureIds.keys[signature]!);
     this.networkPolicyIngress(s, this.npAny, this.npAll, 0, this.size);
     const IA = side.any.words;
     const IL = side.all.words;
@@ -434,21 +518,25 @@ export class TierRows {
    * s has the same NetworkPolicy ingress key (the same rule peers select it).
    */
   private networkPolicyIngressDecision(d: number, s: number): number {
-    const networkPolicy = this.evaluator.networkPolicy;
-    let key = "";
-    let named = false;
-    for (const p of networkPolicy.applying(d, "Ingress")) {
-      key += `${p.id},`;
-      named ||= p.ingress.some((r) => r.ports.some((x) => typeof x.port === "string"));
-    }
-    key += `${named ? d : ""}/${this.networkPolicyIngressKey(s)}`;
+    const key = this.subjectIds.of(d) * (this.size + 1) + this.ingressKeyIds.of(s);
     let id = this.networkPolicyDecided.get(key);
     if (id === undefined) {
-      id = this.decisionId(networkPolicy.decide("Ingress", d, s));
+      id = this.decisionId(this.evaluator.networkPolicy.decide("Ingress", d, s));
       if (this.networkPolicyDecided.size >= DECIDED_PAIRS) this.networkPolicyDecided.clear();
       this.networkPolicyDecided.set(key, id);
     }
     return id;
+  }
+
+  /** What NetworkPolicy's ingress decisions read of d: its policies, and d itself when a rule names a port. */
+  private networkPolicySubject(d: number): string {
+    let key = "";
+    let named = false;
+    for (const p of this.evaluator.networkPolicy.applying(d, "Ingress")) {
+      key += `${p.id},`;
+      named ||= p.ingress.some((r) => r.ports.some((x) => typeof x.port === "string"));
+    }
+    return named ? `${key}#${d}` : key;
   }
 
   /** Tier t's decisions from sources with s's peer key, by subject key id. */
@@ -560,15 +648,20 @@ export class TierRows {
     }
     const k = peers.of[d]!;
     if (this.egressStamp[k] === this.stamp) return this.egressConnOf[k]!;
-    const c = this.evaluator.egress(s, d);
+    const id = this.connId(this.evaluator.egress(s, d));
+    this.egressStamp[k] = this.stamp;
+    this.egressConnOf[k] = id;
+    return id;
+  }
+
+  /** Egress connections by id (0 none, 1 all), equal sets alike. */
+  private connId(c: ConnSet): number {
     let id = c.isEmpty() ? 0 : c.isAll() ? 1 : this.connIds.get(c.key());
     if (id === undefined) {
       id = this.conns.length;
       this.conns.push(c);
       this.connIds.set(c.key(), id);
     }
-    this.egressStamp[k] = this.stamp;
-    this.egressConnOf[k] = id;
     return id;
   }
 
@@ -839,6 +932,37 @@ function stretchEnds(of: Int32Array): Int32Array {
     ends[i] = end;
   }
   return ends;
+}
+
+/** Small ids for a string key of each class, the key worked out once per class. */
+class ClassKeyIds {
+  private readonly ofClass: Int32Array;
+  private readonly ids = new Map<string, number>();
+  /** The keys by id. */
+  readonly keys: string[] = [];
+
+  constructor(
+    size: number,
+    private readonly keyOf: (cls: number) => string,
+  ) {
+    this.ofClass = new Int32Array(size).fill(-1);
+  }
+
+  /** The id of class c's key (below the class count). */
+  of(c: number): number {
+    let id = this.ofClass[c]!;
+    if (id < 0) {
+      const key = this.keyOf(c);
+      id = this.ids.get(key) ?? -1;
+      if (id < 0) {
+        id = this.keys.length;
+        this.keys.push(key);
+        this.ids.set(key, id);
+      }
+      this.ofClass[c] = id;
+    }
+    return id;
+  }
 }
 
 /** Sets bits [from, to) of `words`. */

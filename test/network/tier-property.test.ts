@@ -485,7 +485,8 @@ describe("tier composition equals the plain reference", () => {
   it("neighbouring destinations whose egress connections or walks differ are judged each on its own", () => {
     // Destinations of one bitset word and one NetworkPolicy word (not selected) toward which c's egress is
     // port-restricted: a and b in one run of cluster subject keys, c's egress allowing them different ports;
-    // then x/a and y/a, allowed the same port by c's egress, in two runs (the Admin policy selects x only).
+    // then x/a and y/a, allowed the same port by c's egress, in two runs (the Admin policy selects x only);
+    // then a1 and a2, matched by one egress rule whose named port is 80 on one and 8080 on the other.
     const onlyPort = (port: number, subject: object) => ({
       apiVersion: "policy.networking.k8s.io/v1alpha2",
       kind: "ClusterNetworkPolicy",
@@ -541,6 +542,20 @@ describe("tier composition equals the plain reference", () => {
     expect(allowed(runs, "w/c", "x/a", 80)).toBe(false);
     expect(allowed(runs, "w/c", "y/a", 80)).toBe(true);
     compareModelRows(runs);
+    // One egress rule to a named port, 80 on a1 and 8080 on a2: the same rule matches both.
+    const named = analyzeNetwork(
+      snapshotOf([
+        namespace("x"),
+        pod("x/a1", { labels: { app: "a" }, ports: [{ name: "http", containerPort: 80 }] }),
+        pod("x/a2", { labels: { app: "a" }, ports: [{ name: "http", containerPort: 8080 }] }),
+        pod("x/c", { labels: { app: "c" } }),
+        egressOfC("x", [{ to: [app("a")], ports: [{ port: "http" }] }]),
+        onlyPort(80, { namespaces: {} }),
+      ]),
+    );
+    expect(allowed(named, "x/c", "x/a1", 80)).toBe(true);
+    expect(allowed(named, "x/c", "x/a2", 8080)).toBe(false);
+    compareModelRows(named);
   });
 
   it("NetworkPolicy's decisions on port-restricted pairs are shared only by pairs it cannot tell apart", () => {
