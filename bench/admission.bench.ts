@@ -96,6 +96,42 @@ async function creates(
   return latencies;
 }
 
+/**
+ * The API server's own histogram of each webhook call (apiserver_admission_webhook_admission_duration_seconds,
+ * the time the call adds to a request as the server measures it, without the client's side): for a webhook
+ * configuration's webhook names, the cumulative count at each bucket bound, summed over the other labels.
+ */
+async function serverWebhookHistogram(
+  cluster: TestCluster,
+  names: readonly string[],
+): Promise<Map<string, number>> {
+  const reply = await cluster.request("GET", "/metrics");
+  const counts = new Map<string, number>();
+  const pattern = /^apiserver_admission_webhook_admission_duration_seconds_bucket\{([^}]*)\} (\d+)/;
+  for (const line of String(reply.body).split("\n")) {
+    const match = pattern.exec(line);
+    const name = /name="([^"]+)"/.exec(match?.[1] ?? "")?.[1];
+    if (!match || !name || !names.includes(name)) continue;
+    const le = /le="([^"]+)"/.exec(match[1]!)?.[1] ?? "";
+    counts.set(le, (counts.get(le) ?? 0) + Number(match[2]));
+  }
+  return counts;
+}
+
+/** "99.8% ≤ 5 ms, 100.0% ≤ 25 ms" over the calls between two readings of that histogram. */
+function withinBounds(before: Map<string, number>, after: Map<string, number>): string {
+  const all = (after.get("+Inf") ?? 0) - (before.get("+Inf") ?? 0);
+  if (all === 0) return "no calls recorded";
+  return ["0.005", "0.025", "0.1"]
+    .filter((le) => after.has(le))
+    .map((le) => {
+      const within = (after.get(le) ?? 0) - (before.get(le) ?? 0);
+      return `${((100 * within) / all).toFixed(1)}% ≤ ${Number(le) * 1000} ms`;
+    })
+    .join(", ")
+    .concat(` (${all} calls)`);
+}
+
 /** GET from the webhook (trusting the test CA): status and body; status 0 when it does not answer. */
 function fetchWebhook(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
@@ -180,6 +216,7 @@ await benchmark("admission", async ({ size, measure, note }) => {
     });
     // kubefence leaves the no-op webhook's namespace out, and the no-op webhook reviews only that one.
     const reviews = configuration.webhooks as {
+      name: string;
       namespaceSelector?: { matchExpressions: { values: string[] }[] };
     }[];
     reviews[0]!.namespaceSelector!.matchExpressions[0]!.values.push(NO_OP);
@@ -218,6 +255,15 @@ await benchmark("admission", async ({ size, measure, note }) => {
 
     for (const concurrency of CONCURRENCY) {
       await creates(cluster, WARM_UP, concurrency);
+      const histograms = () =>
+        Promise.all([
+          serverWebhookHistogram(
+            cluster,
+            reviews.map((review) => review.name),
+          ),
+          serverWebhookHistogram(cluster, ["no-op.bench.kubefence.io"]),
+        ]);
+      const [kubefenceBefore, noOpBefore] = await histograms();
       let result = new Map<string, number[]>();
       await measure(
         `dry-run creates, concurrency ${concurrency} (a third each: kubefence, none, no-op)`,
@@ -243,6 +289,15 @@ await benchmark("admission", async ({ size, measure, note }) => {
       note(
         `  the no-op webhook adds, concurrency ${concurrency}`,
         `p50 ${added(withNoOp, 50)} ms, p99 ${added(withNoOp, 99)} ms`,
+      );
+      const [kubefenceAfter, noOpAfter] = await histograms();
+      note(
+        `  the API server's webhook call time, kubefence, concurrency ${concurrency}`,
+        withinBounds(kubefenceBefore, kubefenceAfter),
+      );
+      note(
+        `  the API server's webhook call time, no-op, concurrency ${concurrency}`,
+        withinBounds(noOpBefore, noOpAfter),
       );
     }
     // The webhook's own time per review (its histogram), to tell its work from the machine's load.

@@ -50,4 +50,5 @@ done
 rm -rf "$bin" && mv "$out" "$bin"
 echo "install-test-cluster: built into $bin in $(( (SECONDS - started) / 60 ))m$(( (SECONDS - started) % 60 ))s" >&2
 "$bin/kube-apiserver" --version >&2
-"$bin/etcd" --version | head -n 1 >&2
+# sed reads to the end (head would exit early and, with pipefail, etcd's SIGPIPE would fail the install).
+"$bin/etcd" --version | sed -n 1p >&2

@@ -15,4 +15,9 @@ export interface RawDocument {
   nullFree?: boolean;
   /** A List read item by item: 1 for each item that holds no `null`, as `nullFree` says of a document. */
   nullFreeItems?: Uint8Array;
+  /**
+   * True when `value` is this document's alone (parsed from its text, sharing no object with another
+   * document, read by nothing else): admission then types and defaults it in place instead of a copy.
+   */
+  owned?: boolean;
 }

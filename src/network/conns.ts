@@ -102,6 +102,12 @@ export class ConnSet {
     return out;
   }
 
+  /** A short string, equal for equal sets: for keying maps (toString is the one to show). */
+  key(): string {
+    const r = this.ranges;
+    return `${r.TCP.join(",")};${r.UDP.join(",")};${r.SCTP.join(",")}`;
+  }
+
   /**
    * `All Connections`, `No Connections`, or protocols in order with merged port ranges:
    * `TCP 80,8080-8090;UDP 53`; a protocol with every port prints bare (`SCTP`).

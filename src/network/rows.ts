@@ -34,6 +34,7 @@ export class Rows {
   /** egressOf per class, once worked out (classes share few distinct egress rule sets). */
   private readonly egressOfClass: (Side | undefined)[] = [];
   private readonly connsKeys: (string | undefined)[] = [];
+  private readonly ingressKeys: (string | undefined)[] = [];
   /** Small ids for policies and groups, for connsKey. */
   private readonly objectIds = new Map<object, number>();
   private readonly ones: Bitset;
@@ -131,20 +132,34 @@ export class Rows {
   connsKey(s: number): string {
     let key = this.connsKeys[s];
     if (key === undefined) {
-      const ids = this.objectIds;
-      const id = (o: object) => {
-        const known = ids.get(o);
-        if (known !== undefined) return known;
-        ids.set(o, ids.size);
-        return ids.size - 1;
-      };
-      key = `${this.evaluator.egressPolicies[s]!.map(id).join(",")}|${this.groupsOf[s]!.map(id).join(",")}`;
+      key = `${this.evaluator.egressPolicies[s]!.map(this.id).join(",")}|${this.ingressKey(s)}`;
       // What the cluster-scoped tiers see of the source, when there are any.
       if (!this.evaluator.networkPolicyOnly) key += `#${this.evaluator.clusterSourceKey(s)}`;
       this.connsKeys[s] = key;
     }
     return key;
   }
+
+  /**
+   * Equal for classes the same ingress rule peers select: NetworkPolicy's ingress side (ingressInto) is the
+   * same for them, and so is every ingress decision of NetworkPolicy's from them.
+   */
+  ingressKey(s: number): string {
+    let key = this.ingressKeys[s];
+    if (key === undefined) {
+      key = this.groupsOf[s]!.map(this.id).join(",");
+      this.ingressKeys[s] = key;
+    }
+    return key;
+  }
+
+  /** A small id for a policy or a group, for connsKey and ingressKey. */
+  private readonly id = (o: object): number => {
+    const known = this.objectIds.get(o);
+    if (known !== undefined) return known;
+    this.objectIds.set(o, this.objectIds.size);
+    return this.objectIds.size - 1;
+  };
 
   /** Destinations s's egress may allow (any) / allows everything to (all). */
   egressOf(s: number): Side {
@@ -266,6 +281,7 @@ export class Rows {
       this.evaluator,
       (c) => this.egressOf(c),
       (c, any, all, first, end) => this.ingressInto(c, any, all, first, end),
+      (c) => this.ingressKey(c),
     );
     this.tierRows.rowInto(s, any, all, first, end);
   }

@@ -498,30 +498,34 @@ function nestedTooDeeply(origin: Origin): Diagnostic {
   };
 }
 
-/** The items of a `List` (or `PodList`, …) as documents of their own, each with its own position. */
-export function listItems(list: RawDocument): RawDocument[] {
+/**
+ * The items of a `List` (or `PodList`, …) as documents of their own, each with its own position, made one
+ * at a time as they are asked for (so that each is garbage once admitted).
+ */
+export function* listItems(list: RawDocument): Generator<RawDocument> {
   const { items, kind, apiVersion } = list.value as { items?: unknown; kind?: unknown; apiVersion?: unknown };
-  if (!Array.isArray(items)) return [];
+  if (!Array.isArray(items)) return;
   // The API server leaves kind and apiVersion out of the items of a typed list (`PodList` from
   // `kubectl get --raw`, client libraries): they are the list's own, without "List".
   const itemKind =
     typeof kind === "string" && kind !== "List" && kind.endsWith("List") ? kind.slice(0, -4) : undefined;
-  return items.map(
-    (item: unknown, index) =>
-      new ListItem(
-        itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
-          ? { apiVersion, kind: itemKind, ...item }
-          : item,
-        list,
-        index,
-      ),
-  );
+  for (let index = 0; index < items.length; index++) {
+    const item: unknown = items[index];
+    yield new ListItem(
+      itemKind && typeof item === "object" && item !== null && !Array.isArray(item) && !("kind" in item)
+        ? { apiVersion, kind: itemKind, ...item }
+        : item,
+      list,
+      index,
+    );
+  }
 }
 
 /** An item of a List: its fields are found through the list (a method, not a closure per item). */
 class ListItem implements RawDocument {
   readonly origin: Origin;
   readonly nullFree: boolean;
+  readonly owned: boolean;
 
   constructor(
     readonly value: unknown,
@@ -530,6 +534,7 @@ class ListItem implements RawDocument {
   ) {
     this.origin = list.locate(["items", index]);
     this.nullFree = list.nullFreeItems?.[index] === 1;
+    this.owned = list.owned === true;
   }
 
   locate(path: Path): Origin {
@@ -679,6 +684,8 @@ function lazyJsonDocument(
  */
 class JsonDocument implements RawDocument {
   readonly origin: Origin;
+  /** JSON.parse shares no object between two places, and nothing reads the value but admission. */
+  readonly owned = true;
   private located: RawDocument | undefined;
 
   constructor(
@@ -733,11 +740,12 @@ interface JsonListScan {
 
 /**
  * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
- * (strings skipped, depth counted). Undefined when the text has no such array.
+ * (strings skipped, depth counted). Undefined when the text has no such array. The text is JSON that
+ * parsed: up to the array every token is looked at (for the top-level keys); within it, each element is
+ * run through to its end with only strings, brackets, commas, newlines and the `n` of `null` told apart.
  */
 function scanJsonList(text: string, file: string, lineOffset: number): JsonListScan | undefined {
-  const origins: Origin[] = [];
-  const holdsNull: boolean[] = [];
+  const length = text.length;
   let depth = 0;
   let maxDepth = 0;
   let line = 1 + lineOffset;
@@ -745,22 +753,14 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
   let lastKey = "";
   let itemsKeys = 0;
   let escapedKey = false;
-  let open = false;
-  let expectValue = false;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  for (; ; i++) {
+    if (i >= length) return undefined;
     const c = text.charCodeAt(i);
     if (c === 10) {
       line++;
       lineStart = i + 1;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 13) continue;
-    if (open && depth === 2 && expectValue && c !== 93 /* ] */) {
-      origins.push(at(file, line, i - lineStart + 1));
-      holdsNull.push(false);
-      expectValue = false;
-    }
-    if (c === 34 /* " */) {
+    } else if (c === 34 /* " */) {
       // Strings are most of the text: jump to the closing quote.
       const start = i;
       i = stringEnd(text, i);
@@ -769,40 +769,69 @@ function scanJsonList(text: string, file: string, lineOffset: number): JsonListS
         if (lastKey === "items") itemsKeys++;
         else if (lastKey.includes("\\")) escapedKey = true;
       }
-      continue;
-    }
-    if (c === 123 /* { */ || c === 91 /* [ */) {
-      depth++;
-      if (depth > maxDepth) maxDepth = depth;
-      if (depth === 2 && c === 91 && lastKey === "items" && !open) {
-        open = true;
-        expectValue = true;
-      }
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      depth--;
-      if (depth === 1 && open) {
-        // The rest of the text is only read for its depth and its top-level keys.
-        const rest = scanRest(text, i + 1);
-        return {
-          origins,
-          nullFree: Uint8Array.from(holdsNull, (held) => (held ? 0 : 1)),
-          maxDepth: Math.max(maxDepth, rest.maxDepth),
-          dubious: escapedKey || itemsKeys + rest.itemsKeys !== 1,
-        };
-      }
-    } else if (c === 44 /* , */ && open && depth === 2) {
-      expectValue = true;
-    } else if (c === 110 /* n */ && open && origins.length > 0) {
-      holdsNull[origins.length - 1] = true;
-    }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxDepth) maxDepth = depth;
+      if (depth === 2 && c === 91 && lastKey === "items") break;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
-  return undefined;
+  const origins: Origin[] = [];
+  const nullFree: number[] = [];
+  // i is at the array's `[`: each turn reads the whitespace before an element (or the closing `]`), the
+  // element, and the whitespace and `,` after it.
+  for (i++; ; i++) {
+    let c = text.charCodeAt(i);
+    for (; c === 32 || c === 10 || c === 9 || c === 13; c = text.charCodeAt(++i))
+      if (c === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    if (c === 93 /* ] */ || i >= length) break; // `[]`, or a text that does not parse
+    origins.push(at(file, line, i - lineStart + 1));
+    let free = 1;
+    // Brackets open within the element; it ends where they close, or at a `,` or `]` outside them.
+    let open = 0;
+    for (; i < length; i++) {
+      c = text.charCodeAt(i);
+      if (c === 34 /* " */) i = stringEnd(text, i);
+      else if (c === 123 /* { */ || c === 91 /* [ */) {
+        if (++open + 2 > maxDepth) maxDepth = open + 2;
+      } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        if (open === 0) break;
+        if (--open === 0) {
+          i++;
+          break;
+        }
+      } else if (c === 44 /* , */) {
+        if (open === 0) break;
+      } else if (c === 10) {
+        line++;
+        lineStart = i + 1;
+      } else if (c === 110 /* n */) free = 0; // outside strings, only `null` has an n
+    }
+    nullFree.push(free);
+    for (c = text.charCodeAt(i); c === 32 || c === 10 || c === 9 || c === 13; c = text.charCodeAt(++i))
+      if (c === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    if (c !== 44 /* , */) break;
+  }
+  if (i >= length) return undefined;
+  // The rest of the text is only read for its depth and its top-level keys.
+  const rest = scanRest(text, i + 1);
+  return {
+    origins,
+    nullFree: Uint8Array.from(nullFree),
+    maxDepth: Math.max(maxDepth, rest.maxDepth),
+    dubious: escapedKey || itemsKeys + rest.itemsKeys !== 1,
+  };
 }
 
 /** Where the string opened by the quote at `open` closes (a quote not escaped by an odd run of `\`), or the text's end. */
 function stringEnd(text: string, open: number): number {
   let end = text.indexOf('"', open + 1);
-  while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+  while (end > 0 && text.charCodeAt(end - 1) === 92 /* \ */ && escaped(text, end))
+    end = text.indexOf('"', end + 1);
   return end < 0 ? text.length : end;
 }
 

@@ -31,6 +31,7 @@ import {
 import { type Binding, describeSource, type Policy, roleReference } from "../rbac/policy.js";
 import { standardResource } from "../rbac/resources.js";
 import { ALL_TENANTS, BreachMap, LazyEvidence, NO_TENANT } from "./matrix.js";
+import type { PodCreator, PodCreators } from "./node-plane.js";
 import { INHERITED_FROM_LABEL } from "./platforms/hnc.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
@@ -392,14 +393,8 @@ function verdictPerRule<T>(verdict: (rule: PolicyRule) => T): (rule: PolicyRule)
 const POD_CREATING: readonly (readonly [string, string])[] = [["", "pods"], ...POD_CONTROLLER_RESOURCES];
 
 /** Where some identity of a matrix row can create pods (or pod controllers), and how. */
-export interface PodCreator {
-  /** A namespace, or ALL_TENANTS for any namespace. */
-  namespace: string;
-  evidence: LazyEvidence;
-}
-
 /** For each matrix row: the namespaces where some identity of it can create pods or pod controllers. */
-export function podCreators(plane: ApiPlane, tenancy: Tenancy): Map<string, PodCreator[]> {
+export function podCreators(plane: ApiPlane, tenancy: Tenancy): PodCreators {
   const holders = grantHolders(plane.tenantOfIdentity, tenancy);
   // The request's namespace plays no part in matching a rule.
   const createsOf = verdictPerRule((rule) =>
@@ -407,27 +402,33 @@ export function podCreators(plane: ApiPlane, tenancy: Tenancy): Map<string, PodC
       ruleAllows(resourceAttributes(NOBODY, { verb: "create", apiGroup: group, resource }), rule),
     ),
   );
-  const out = new Map<string, PodCreator[]>();
-  for (const grant of plane.grants) {
+  const byRow = new Map<string, PodCreator[]>();
+  const everyone: PodCreator[] = [];
+  plane.grants.forEach((grant, order) => {
     const creates = createsOf(grant.rule);
-    if (!creates) continue;
+    if (!creates) return;
     const rows = holders(grant.identity);
-    if (rows.length === 0) continue;
+    if (rows.length === 0) return;
     // One entry per grant, shared by every row it speaks for.
     const entry: PodCreator = {
       namespace: grant.namespace,
+      order,
       evidence: new LazyEvidence(GRANT_LINKS + 1, () => [
         ...grantEvidence(grant),
         `so ${grant.identity} can create ${creates[1]} in ${grant.namespace === ALL_TENANTS ? "any namespace" : `namespace ${grant.namespace}`}`,
       ]),
     };
-    for (const row of rows) {
-      const list = out.get(row);
-      if (list) list.push(entry);
-      else out.set(row, [entry]);
+    // Held by every row (system:authenticated and the like): kept once, not in each of thousands of rows.
+    if (rows.length > 1) {
+      for (const row of rows) if (!byRow.has(row)) byRow.set(row, []);
+      everyone.push(entry);
+      return;
     }
-  }
-  return out;
+    const list = byRow.get(rows[0]!);
+    if (list) list.push(entry);
+    else byRow.set(rows[0]!, [entry]);
+  });
+  return { byRow, everyone };
 }
 
 const NOBODY = { name: "", groups: [] };

@@ -18,13 +18,29 @@ export interface NodePlaneInputs {
   /** Whether the namespace's enforced Pod Security level admits a pod that escapes (privileged, or no label). */
   admitsEscapes(namespace: Namespace): { admits: boolean; why: string };
   /** Identities of each matrix row that can create pods (or pod controllers) in a namespace (ALL_TENANTS: any). */
-  podCreators: Map<string, { namespace: string; evidence: LazyEvidence }[]>;
+  podCreators: PodCreators;
   /** Namespaces each row may patch, so relabel to Pod Security privileged: row → namespace → evidence. */
   namespacePatchers: Map<string, Map<string, LazyEvidence>>;
   /** Whether admission (a kubefence webhook) refuses escaping pods in the namespace whatever its labels. */
   refusesEscapes?(namespace: Namespace): boolean;
   /** Whether admission refuses weakening the namespace's Pod Security labels, so relabelling opens nothing. */
   refusesRelabel?(namespace: Namespace): boolean;
+}
+
+/** A grant by which some identity can create pods or pod controllers in a namespace. */
+export interface PodCreator {
+  /** A namespace, or ALL_TENANTS for any namespace. */
+  namespace: string;
+  /** The grant's place among the API plane's grants: the first of equally short ways wins. */
+  order: number;
+  evidence: LazyEvidence;
+}
+
+export interface PodCreators {
+  /** Each row's own creators in grant order; every row some grant speaks for, in the order one first did. */
+  byRow: Map<string, PodCreator[]>;
+  /** Creators every row holds (grants to system:authenticated and the like), in grant order. */
+  everyone: PodCreator[];
 }
 
 interface Workload {
@@ -330,16 +346,31 @@ export function nodePlane(
     return open;
   };
   const unreached = tenancy.tenants.filter((t) => !anywhere.has(t.name));
-  for (const [from, creators] of inputs.podCreators) {
+  type Way = { links: number; order: number; create: LazyEvidence; open: LazyEvidence };
+  /** The shortest way among these creators (the first in grant order of equally short ones). */
+  const shortestWay = (creators: readonly PodCreator[], patchable: Map<string, LazyEvidence> | undefined) => {
+    let best: Way | undefined;
+    for (const { namespace, order, evidence } of creators) {
+      const open = patchable ? opening(namespace, patchable) : openingUnpatched(namespace);
+      if (open && (!best || evidence.links + open.links < best.links))
+        best = { links: evidence.links + open.links, order, create: evidence, open };
+    }
+    return best;
+  };
+  const { byRow, everyone } = inputs.podCreators;
+  // What every row holds gives the same way to each row that may relabel no namespace: found once.
+  const everyonesWay = shortestWay(everyone, undefined);
+  for (const [from, own] of byRow) {
     if (from === PLATFORM) continue;
     const patchable = inputs.namespacePatchers.get(from);
     // The shortest way this row gets an escaping pod onto a node; then every tenant with a pod is reached.
-    let best: { links: number; create: LazyEvidence; open: LazyEvidence } | undefined;
-    for (const { namespace, evidence } of creators) {
-      const open = patchable ? opening(namespace, patchable) : openingUnpatched(namespace);
-      if (open && (!best || evidence.links + open.links < best.links))
-        best = { links: evidence.links + open.links, create: evidence, open };
-    }
+    const mine = shortestWay(own, patchable);
+    const shared = patchable ? shortestWay(everyone, patchable) : everyonesWay;
+    const best =
+      !mine ||
+      (shared && (shared.links < mine.links || (shared.links === mine.links && shared.order < mine.order)))
+        ? shared
+        : mine;
     if (!best) continue;
     const { links, create, open } = best;
     const chainTo = (to: string) => {

@@ -22,7 +22,7 @@ import { analyzeNetwork, type NetworkModel } from "../../src/network/model.js";
 import { reachEnds } from "../../src/network/reach.js";
 import { TierRows } from "../../src/network/tier-rows.js";
 import { endIP, inCIDR, REF_DEFAULTS, type RefEnd, refEgress, refIngress } from "./reference.js";
-import { namespace, node, snapshotOf } from "./support.js";
+import { allowed, namespace, node, pod, policy, snapshotOf } from "./support.js";
 
 const NAMESPACES = ["x", "y", "z"];
 const VALUES = ["a", "b"];
@@ -444,16 +444,23 @@ function compareModelRows(model: NetworkModel): void {
     model.rows.rowInto(s, any, all);
     for (let d = 0; d < size; d++) expect(s, d, "row");
   }
-  // One cluster signature kept at a time, sources out of order: every change of signature reuses the
-  // arrays of the last; and rows over one namespace's classes, written over bits set to garbage.
+  // One cluster signature and one ingress side kept at a time, sources out of order: every change of
+  // signature reuses the arrays of the last; and rows over one namespace's classes, written over bits set
+  // to garbage.
   const rows = new TierRows(
     model.evaluator,
     (x) => model.rows.egressOf(x),
     (x, a, l, first, end) => model.rows.ingressInto(x, a, l, first, end),
+    (x) => model.rows.ingressKey(x),
     1,
   );
   for (let i = 0; i < size; i++) {
     const s = i % 2 === 0 ? i >> 1 : size - 1 - (i >> 1);
+    // A whole row: one ingress side kept at a time too, so each row's arrays were another source's.
+    any.words.fill(0x5a5a5a5a);
+    all.words.fill(0xa5a5a5a5);
+    rows.rowInto(s, any, all, 0, size);
+    for (let d = 0; d < size; d++) expect(s, d, "whole row, one signature kept");
     for (const ns of model.table.namespaces) {
       if (ns.first === ns.end) continue;
       any.words.fill(0x5a5a5a5a);
@@ -472,6 +479,128 @@ describe("tier composition equals the plain reference", () => {
     const model = analyzeNetwork({ ...generated, clusterNetworkPolicies });
     expect(model.evaluator.networkPolicyOnly).toBe(false);
     expect(model.table.classes.length).toBeGreaterThan(64);
+    compareModelRows(model);
+  });
+
+  it("neighbouring destinations whose egress connections or walks differ are judged each on its own", () => {
+    // Destinations of one bitset word and one NetworkPolicy word (not selected) toward which c's egress is
+    // port-restricted: a and b in one run of cluster subject keys, c's egress allowing them different ports;
+    // then x/a and y/a, allowed the same port by c's egress, in two runs (the Admin policy selects x only);
+    // then a1 and a2, matched by one egress rule whose named port is 80 on one and 8080 on the other.
+    const onlyPort = (port: number, subject: object) => ({
+      apiVersion: "policy.networking.k8s.io/v1alpha2",
+      kind: "ClusterNetworkPolicy",
+      metadata: { name: `only-${port}` },
+      spec: {
+        tier: "Admin",
+        priority: 1,
+        subject,
+        ingress: [
+          {
+            name: "port",
+            action: "Accept",
+            from: [{ namespaces: {} }],
+            protocols: [{ tcp: { destinationPort: { number: port } } }],
+          },
+          { name: "rest", action: "Deny", from: [{ namespaces: {} }] },
+        ],
+      },
+    });
+    const to = (peer: object, port: number) => ({ to: [peer], ports: [{ port }] });
+    const app = (name: string) => ({ podSelector: { matchLabels: { app: name } } });
+    const egressOfC = (ns: string, rules: object[]) =>
+      policy(`${ns}/c-out`, {
+        podSelector: { matchLabels: { app: "c" } },
+        policyTypes: ["Egress"],
+        egress: rules,
+      });
+    const ports = analyzeNetwork(
+      snapshotOf([
+        namespace("x"),
+        pod("x/a", { labels: { app: "a" } }),
+        pod("x/b", { labels: { app: "b" } }),
+        pod("x/c", { labels: { app: "c" } }),
+        egressOfC("x", [to(app("a"), 80), to(app("b"), 443)]),
+        onlyPort(80, { namespaces: {} }),
+      ]),
+    );
+    expect(allowed(ports, "x/c", "x/a", 80)).toBe(true);
+    expect(allowed(ports, "x/c", "x/b", 443)).toBe(false);
+    compareModelRows(ports);
+    const runs = analyzeNetwork(
+      snapshotOf([
+        namespace("w"),
+        namespace("x", { zone: "x" }),
+        namespace("y"),
+        pod("w/c", { labels: { app: "c" } }),
+        pod("x/a", { labels: { app: "a" } }),
+        pod("y/a", { labels: { app: "a" } }),
+        egressOfC("w", [to({ namespaceSelector: {}, ...app("a") }, 80)]),
+        onlyPort(81, { namespaces: { matchLabels: { zone: "x" } } }),
+      ]),
+    );
+    expect(allowed(runs, "w/c", "x/a", 80)).toBe(false);
+    expect(allowed(runs, "w/c", "y/a", 80)).toBe(true);
+    compareModelRows(runs);
+    // One egress rule to a named port, 80 on a1 and 8080 on a2: the same rule matches both.
+    const named = analyzeNetwork(
+      snapshotOf([
+        namespace("x"),
+        pod("x/a1", { labels: { app: "a" }, ports: [{ name: "http", containerPort: 80 }] }),
+        pod("x/a2", { labels: { app: "a" }, ports: [{ name: "http", containerPort: 8080 }] }),
+        pod("x/c", { labels: { app: "c" } }),
+        egressOfC("x", [{ to: [app("a")], ports: [{ port: "http" }] }]),
+        onlyPort(80, { namespaces: {} }),
+      ]),
+    );
+    expect(allowed(named, "x/c", "x/a1", 80)).toBe(true);
+    expect(allowed(named, "x/c", "x/a2", 8080)).toBe(false);
+    compareModelRows(named);
+  });
+
+  it("NetworkPolicy's decisions on port-restricted pairs are shared only by pairs it cannot tell apart", () => {
+    // z's policy admits x on the named port (80 on d1, 8080 on d2) and y on 8080; the Admin tier denies 80.
+    const from = (ns: string) => ({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+    });
+    const model = analyzeNetwork(
+      snapshotOf([
+        ...["x", "y", "z"].map((ns) => namespace(ns)),
+        pod("x/s", { labels: { app: "s" } }),
+        pod("y/s", { labels: { app: "s" } }),
+        pod("z/d1", { labels: { app: "d" }, ports: [{ name: "http", containerPort: 80 }] }),
+        pod("z/d2", { labels: { app: "d" }, ports: [{ name: "http", containerPort: 8080 }] }),
+        policy("z/in", {
+          podSelector: {},
+          policyTypes: ["Ingress"],
+          ingress: [
+            { from: [from("x")], ports: [{ port: "http" }] },
+            { from: [from("y")], ports: [{ port: 8080 }] },
+          ],
+        }),
+        {
+          apiVersion: "policy.networking.k8s.io/v1alpha2",
+          kind: "ClusterNetworkPolicy",
+          metadata: { name: "no-80" },
+          spec: {
+            tier: "Admin",
+            priority: 1,
+            subject: { namespaces: {} },
+            ingress: [
+              {
+                name: "no-80",
+                action: "Deny",
+                from: [{ namespaces: {} }],
+                protocols: [{ tcp: { destinationPort: { number: 80 } } }],
+              },
+            ],
+          },
+        },
+      ]),
+    );
+    expect(allowed(model, "x/s", "z/d1", 80)).toBe(false);
+    expect(allowed(model, "x/s", "z/d2", 8080)).toBe(true);
+    expect(allowed(model, "y/s", "z/d1", 8080)).toBe(true);
     compareModelRows(model);
   });
 

@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/model/diagnostic.js";
 import { originOf } from "../../src/model/origin.js";
 import { allObjects } from "../../src/model/snapshot.js";
-import { MAX_DEPTH } from "../../src/sources/documents.js";
+import { buildSnapshot } from "../../src/sources/build.js";
+import { MAX_DEPTH, parseDocuments } from "../../src/sources/documents.js";
 import { InputError, loadManifests, type ManifestOptions } from "../../src/sources/manifests.js";
 
 const CORPUS = "test/sources/corpus";
@@ -311,11 +312,38 @@ describe("objects and namespaces", () => {
     );
   });
 
+  it("a JSON file's objects are admitted in place; YAML's, whose objects an alias may share, as copies", () => {
+    const json = write(
+      "in-place.json",
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: [{ apiVersion: "v1", kind: "Pod", metadata: { name: "a" } }],
+      }),
+    );
+    const parsed = parseDocuments(readFileSync(json, "utf8"), json);
+    const items = (parsed.documents[0]!.value as { items: object[] }).items;
+    const fromJson = buildSnapshot(parsed.documents, { synthesizeNamespaces: true });
+    expect(fromJson.snapshot.pods[0]).toBe(items[0]);
+    expect(fromJson.snapshot.pods[0]!.metadata.namespace).toBe("default");
+    // The same object twice through an alias: each admitted object keeps its own place.
+    const yaml = write(
+      "aliased.yaml",
+      "apiVersion: v1\nkind: List\nitems:\n- &pod {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- *pod\n",
+    );
+    const { snapshot, problems } = load([yaml]);
+    expect(problems.map(text)).toEqual([
+      `${yaml}:5:3: duplicate Pod default/a (first at ${yaml}:4:8); the last one wins`,
+    ]);
+    expect(snapshot.pods).toHaveLength(1);
+  });
+
   it("unknown kinds are counted by apiVersion/kind, not reported as errors", () => {
     const { snapshot, diagnostics, names } = load([corpus("unknown-kinds.yaml")]);
     expect(snapshot.unknownKinds).toEqual({
       "v1/ConfigMap": 2,
       "cert-manager.io/v1/Certificate": 1,
+
       "mycorp.example.com/v1/Deployment": 1,
     });
     expect(names("serviceAccounts")).toEqual(["counted"]);

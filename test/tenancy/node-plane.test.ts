@@ -1,14 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { generateCluster, SIZES } from "../../bench/generate.js";
 import type { KubeVersion } from "../../src/model/kube-version.js";
+import { canEscapeToNode } from "../../src/podsecurity/escape.js";
 import { ENFORCE_LEVEL_LABEL } from "../../src/podsecurity/index.js";
+import { buildAuthorizer } from "../../src/rbac/authorizer.js";
+import { withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { buildSnapshot } from "../../src/sources/build.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { parseDocuments } from "../../src/sources/documents.js";
+import { apiPlane, podCreators } from "../../src/tenancy/api-plane.js";
 import { type AuditReport, runAudit } from "../../src/tenancy/audit.js";
-import { ALL_TENANTS, LazyEvidence, lookup } from "../../src/tenancy/matrix.js";
-import { nodePlane } from "../../src/tenancy/node-plane.js";
-import { resolveTenants } from "../../src/tenancy/tenants.js";
+import { ALL_TENANTS, evidenceChain, LazyEvidence, lookup, NO_TENANT } from "../../src/tenancy/matrix.js";
+import { nodePlane, type PodCreators } from "../../src/tenancy/node-plane.js";
+import { resolveTenants, type Tenancy } from "../../src/tenancy/tenants.js";
 
 const ONE_TENANT = `
 apiVersion: v1
@@ -214,13 +219,27 @@ function auditNodeCluster(cluster: NodeCluster) {
   const node = nodePlane(snapshot, tenancy, {
     escapes: (spec) => (spec.hostPID ? ["hostPID"] : []),
     admitsEscapes: (ns) => ({ admits: true, why: `namespace ${ns.metadata.name} has no label` }),
-    podCreators: new Map(
-      cluster.tenants.flatMap((t, i) =>
-        t.creator
-          ? [[`t${i}`, [{ namespace: `t${i}`, evidence: new LazyEvidence(1, () => [`u${i} creates pods`]) }]]]
-          : [],
+    podCreators: {
+      byRow: new Map(
+        cluster.tenants.flatMap((t, i) =>
+          t.creator
+            ? [
+                [
+                  `t${i}`,
+                  [
+                    {
+                      namespace: `t${i}`,
+                      order: i,
+                      evidence: new LazyEvidence(1, () => [`u${i} creates pods`]),
+                    },
+                  ],
+                ],
+              ]
+            : [],
+        ),
       ),
-    ),
+      everyone: [],
+    },
     namespacePatchers: new Map(),
   });
   return { node, names: tenancy.tenants.map((t) => t.name) };
@@ -300,3 +319,76 @@ describe("the node plane when no node takes an unconstrained pod", () => {
     );
   });
 });
+
+describe("pod creators every row holds", () => {
+  // Grants to system:authenticated and the like are kept once, not copied into every row: the node plane must
+  // find the same ways (the shortest, the first in grant order of equally short ones) as with every row's
+  // full list in grant order.
+  for (const seed of [1, 2, 3]) {
+    it(`give the same breaches and evidence as each row's full list (generated cluster, seed ${seed})`, () => {
+      const snapshot = withBuiltinRbac(
+        generateCluster({ ...SIZES.small, tenants: 8, namespacesPerTenant: 3, seed }),
+      );
+      const { tenancy } = resolveTenants(snapshot, { from: "namespace" });
+      const api = apiPlane(buildAuthorizer(snapshot).policy, tenancy);
+      const shared = podCreators(api, tenancy);
+      // Every binding of this size to system:authenticated is one rule set away: make sure there is one.
+      const broad = shared.everyone.length > 0 ? shared : withEveryone(shared, api, tenancy);
+      expect(broad.everyone.length).toBeGreaterThan(0);
+      const flat: PodCreators = {
+        byRow: new Map(
+          [...broad.byRow].map(([row, own]) => [
+            row,
+            [...own, ...broad.everyone].sort((a, b) => a.order - b.order),
+          ]),
+        ),
+        everyone: [],
+      };
+      // Some rows may relabel a namespace of their own (those take the per-row path for shared creators too).
+      const patchers = new Map(
+        tenancy.tenants
+          .filter((_, i) => i % 3 === 0)
+          .map((t) => [
+            t.name,
+            new Map([[t.namespaces[0]!, new LazyEvidence(1, () => [`${t.name} relabels`])]]),
+          ]),
+      );
+      const judge = (podCreators: PodCreators) =>
+        nodePlane(snapshot, tenancy, {
+          escapes: (spec) => canEscapeToNode(spec).map((e) => e.summary),
+          // Only the first namespace of each tenant admits escaping pods, so the namespace of a creator matters.
+          admitsEscapes: (ns) => ({
+            admits: ns.metadata.name.endsWith("-dev"),
+            why: `${ns.metadata.name} admits`,
+          }),
+          podCreators,
+          namespacePatchers: patchers,
+        });
+      const cells = (breaches: ReturnType<typeof judge>) =>
+        [...breaches.stored()].map(([from, to, evidence]) => [from, to, evidenceChain(evidence)]);
+      const expected = cells(judge(flat));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(cells(judge(broad))).toEqual(expected);
+    });
+  }
+});
+
+/** The same creators with one more every row holds, placed among the others by grant order. */
+function withEveryone(
+  creators: PodCreators,
+  api: ReturnType<typeof apiPlane>,
+  tenancy: Tenancy,
+): PodCreators {
+  const rows = [...tenancy.tenants.map((t) => t.name), NO_TENANT];
+  const byRow = new Map(creators.byRow);
+  for (const row of rows) if (!byRow.has(row)) byRow.set(row, []);
+  const middle = Math.floor(api.grants.length / 2);
+  const evidence = new LazyEvidence(2, () => [
+    "system:authenticated can create pods",
+    "in the dev namespace",
+  ]);
+  return {
+    byRow,
+    everyone: [{ namespace: tenancy.tenants[1]!.namespaces[0]!, order: middle - 0.5, evidence }],
+  };
+}

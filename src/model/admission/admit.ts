@@ -177,12 +177,12 @@ export function admit(doc: RawDocument, options: AdmitOptions = {}): Admission {
     return reject(doc, `${kind} has no metadata.name${generated}`, ["metadata"]);
   }
 
-  const object = { ...value, apiVersion: apiVersionOf(info), metadata: { ...metadata } } as Record<
-    string,
-    unknown
-  > & {
+  // The object typed and defaulted below: the document's own value when no one else reads it (a parsed
+  // file's), else a copy of its top level and metadata, which admission changes.
+  const object = (doc.owned ? value : { ...value, metadata: { ...metadata } }) as Record<string, unknown> & {
     metadata: Record<string, unknown>;
   };
+  if (object.apiVersion !== apiVersionOf(info)) object.apiVersion = apiVersionOf(info);
   zeroStructs(object);
   if (nullElements.length > 0) {
     try {
