@@ -213,7 +213,8 @@ export async function loadLive(options: LiveOptions): Promise<LoadResult> {
       // List items carry no apiVersion/kind of their own; managedFields is bulky and never analysed.
       if (isRecord(item.metadata)) delete item.metadata.managedFields;
       const value = { apiVersion, kind, ...item };
-      const doc: RawDocument = { value, origin, locate: () => origin, nullFree };
+      // `value` is this document's alone (a page's item, parsed from its text): admitted in place, not copied.
+      const doc: RawDocument = { value, origin, locate: () => origin, nullFree, owned: true };
       return admitDocument(doc, buildOptions);
     });
 
