@@ -408,6 +408,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     if (path.length === 0) return at(file, item.start + 1, item.column);
     const counter = new LineCounter();
     const doc = parseDocument(chunkText(item), { lineCounter: counter, uniqueKeys: false });
+    convertKeys(doc); // paths name keys as kubectl does (`1.5`, `true`)
     return yamlDocument(values[index], doc, doc.contents as Node, counter, file, item.start).locate([
       0,
       ...path,

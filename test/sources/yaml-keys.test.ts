@@ -97,3 +97,15 @@ describe("mapping keys are read as kubectl reads them", () => {
     }
   });
 });
+
+describe("positions under converted keys", () => {
+  it("a List item's field under a converted key is found where the text writes it", () => {
+    const text = asList("a: 1\n  1.50: {b: c}");
+    const [list] = parseDocuments(text, "keys.yaml").documents;
+    expect(list!.locate(["items", 0, "data", "1.5", "b"])).toEqual({
+      file: "keys.yaml",
+      line: 10,
+      column: 15,
+    });
+  });
+});
