@@ -1,3 +1,5 @@
+import fc from "fast-check";
+
 /**
  * Mapping keys kubectl reads in its own way, each the `data:` entries of a ConfigMap: what kubectl v1.37
  * makes of them (`kubectl label --local -f FILE -o json`, whose reading of files is `create`'s and `apply`'s):
@@ -122,3 +124,35 @@ export const KEY_CASES: { reason: string; data: string; expected: Record<string,
 export function configMap(data: string): string {
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  ${data}\n`;
 }
+
+/** Plain keys that go-yaml may read as numbers: signs, digits, base prefixes, points, exponents, underscores. */
+export const numberLikeKey = fc
+  .array(
+    fc.constantFrom(
+      "0",
+      "1",
+      "7",
+      "8",
+      "9",
+      "00",
+      "12",
+      "-",
+      "+",
+      ".",
+      "e",
+      "E",
+      "e-",
+      "x",
+      "o",
+      "b",
+      "_",
+      "f",
+      "inf",
+      "nan",
+      "999999999999",
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((parts) => parts.join(""))
+  // Plain scalars only (a leading `-` then space, or `-`/`+` alone, are not keys), and not a comment.
+  .filter((key) => /^[-+.0-9][-+._0-9a-zA-Z]*$/.test(key) && key !== "-");

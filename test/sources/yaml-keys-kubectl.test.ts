@@ -2,10 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocuments } from "../../src/sources/documents.js";
 import { testBinaries } from "../support/cluster.js";
-import { configMap, KEY_CASES } from "./yaml-keys-cases.js";
+import { configMap, KEY_CASES, numberLikeKey } from "./yaml-keys-cases.js";
 
 /**
  * The key table against the real kubectl (built at the test cluster's version, or $KUBECTL), with no server:
@@ -43,8 +44,11 @@ const EXTRA = [
   "true: a\n  True: b\n  FALSE: c",
 ];
 
+/** 80 random number-like keys (fixed seed), each alone in a ConfigMap. */
+const RANDOM = fc.sample(numberLikeKey, { numRuns: 80, seed: 7 }).map((key) => `${key}: x`);
+
 describe("mapping keys: kubefence reads them as the real kubectl does", () => {
-  it.each([...KEY_CASES.map((c) => c.data), ...EXTRA])("%j", async (data) => {
+  it.each([...KEY_CASES.map((c) => c.data), ...EXTRA, ...RANDOM])("%j", async (data) => {
     const text = configMap(data);
     const file = join(dir, "keys.yaml");
     writeFileSync(file, text);

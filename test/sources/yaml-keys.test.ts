@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseDocuments } from "../../src/sources/documents.js";
-import { configMap, KEY_CASES } from "./yaml-keys-cases.js";
+import { configMap, KEY_CASES, numberLikeKey } from "./yaml-keys-cases.js";
 
 /** The `data` kubefence reads from a text, or its error diagnostics' messages (without `; document skipped`). */
 function read(
@@ -107,5 +108,22 @@ describe("positions under converted keys", () => {
       line: 10,
       column: 15,
     });
+  });
+});
+
+describe("the fast and the general reader agree on keys", () => {
+  it("for random number-like keys and random strings, block and flow", () => {
+    fc.assert(
+      fc.property(fc.oneof(numberLikeKey, fc.string({ maxLength: 5 })), fc.boolean(), (key, flow) => {
+        const text = configMap(flow ? `m: {${key}: x}` : `${key}: x`);
+        const fast = parseDocuments(text, "keys.yaml");
+        const general = parseDocuments(text, "keys.yaml", { blockFastPath: false });
+        expect(fast.diagnostics, text).toEqual(general.diagnostics);
+        expect(JSON.stringify(fast.documents.map((d) => d.value))).toBe(
+          JSON.stringify(general.documents.map((d) => d.value)),
+        );
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });
