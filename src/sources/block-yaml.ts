@@ -25,8 +25,12 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z_]/.test(ch)) KEY_CHAR[c] = 1;
   else if (/[0-9./-]/.test(ch)) KEY_CHAR[c] = 2;
 }
-/** Keys that YAML 1.2 core resolves to null or a boolean, so their JavaScript key is not their text. */
-const RESOLVED_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+/**
+ * Keys that YAML 1.2 core resolves to null or a boolean, so their JavaScript key is not their text, and those
+ * that kubectl's YAML 1.1 reads as booleans (`yes`, `on`, `y`, …: its key is `true` or `false`, yaml-keys.ts).
+ */
+const RESOLVED_KEY =
+  /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$/;
 /** Characters outside YAML's printable set, tabs, line breaks other than LF, and non-BMP (left to the parser). */
 const NOT_SIMPLE = /[^\x0A\x20-\x7E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
 /** A double-quoted scalar whose escapes are JSON's (`\uXXXX`, `\n`, `\"`, …), so JSON.parse reads it. */
@@ -523,7 +527,7 @@ function keyName(text: string, at: number, colon: number): string {
   if (cached !== undefined && cached.length === colon - at && text.startsWith(cached, at)) return cached;
   const name = text.slice(at, colon);
   const first = name.charCodeAt(0);
-  // n N t T f F _: the first letters of null, true, false and __proto__
+  // n N t T f F y Y o O _: the first letters of null, true, false, YAML 1.1's booleans and __proto__
   if (
     (first === 110 ||
       first === 78 ||
@@ -531,6 +535,10 @@ function keyName(text: string, at: number, colon: number): string {
       first === 84 ||
       first === 102 ||
       first === 70 ||
+      first === 121 ||
+      first === 89 ||
+      first === 111 ||
+      first === 79 ||
       first === 95) &&
     (RESOLVED_KEY.test(name) || name === "__proto__")
   )

@@ -17,6 +17,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
 import { forgetSharedText, readBlockYaml, simpleText } from "./block-yaml.js";
+import { convertKeys } from "./yaml-keys.js";
 
 export type { Path, RawDocument };
 
@@ -220,8 +221,20 @@ function parseYaml(
     // An empty document (`---` alone, comments only, Helm's disabled templates) or `null`: skipped, as
     // kubectl's StreamVisitor skips them.
     if (doc.contents === null) continue;
+    // Repeated keys as the text writes them (before the keys become kubectl's strings).
+    const repeated = validate === "ignore" ? [] : duplicateKeys(doc, lineCounter);
     let value: unknown;
     try {
+      const keys = convertKeys(doc);
+      if (keys) {
+        const pos = keys.offset === undefined ? { line, col } : lineCounter.linePos(keys.offset);
+        diagnostics.push({
+          severity: "error",
+          message: `${keys.message}; document skipped`,
+          origin: at(file, lineOffset + pos.line, pos.col),
+        });
+        continue;
+      }
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       diagnostics.push({
@@ -236,25 +249,22 @@ function parseYaml(
       diagnostics.push(nestedTooDeeply(at(file, lineOffset + line, col)));
       continue;
     }
-    if (validate !== "ignore") {
-      const repeated = duplicateKeys(doc, lineCounter);
-      if (repeated.length > 0) {
-        // sigs.k8s.io/yaml's strict conversion, as kubectl reports it (go.yaml.in/yaml/v2 decode.go).
-        const lines = repeated.map(
-          (r) => `line ${lineOffset + r.line}: key ${JSON.stringify(r.key)} already set in map`,
-        );
-        const message = `error converting YAML to JSON: yaml: unmarshal errors: ${lines.join("; ")}`;
-        const origin = at(file, lineOffset + repeated[0]!.line, repeated[0]!.column);
-        if (validate === "strict") {
-          diagnostics.push({ severity: "error", message: `${message}; document skipped`, origin });
-          continue;
-        }
-        diagnostics.push({
-          severity: "warning",
-          message: `${message}; kubectl refuses this document, read here with the last value of each key`,
-          origin,
-        });
+    if (repeated.length > 0) {
+      // sigs.k8s.io/yaml's strict conversion, as kubectl reports it (go.yaml.in/yaml/v2 decode.go).
+      const lines = repeated.map(
+        (r) => `line ${lineOffset + r.line}: key ${JSON.stringify(r.key)} already set in map`,
+      );
+      const message = `error converting YAML to JSON: yaml: unmarshal errors: ${lines.join("; ")}`;
+      const origin = at(file, lineOffset + repeated[0]!.line, repeated[0]!.column);
+      if (validate === "strict") {
+        diagnostics.push({ severity: "error", message: `${message}; document skipped`, origin });
+        continue;
       }
+      diagnostics.push({
+        severity: "warning",
+        message: `${message}; kubectl refuses this document, read here with the last value of each key`,
+        origin,
+      });
     }
     documents.push(yamlDocument(value, doc, doc.contents as Node, lineCounter, file, lineOffset));
   }
@@ -358,6 +368,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     if (skeleton.errors.length > 0 || !skeleton.contents) return undefined;
     if (duplicateKeys(skeleton, counter).length > 0) return undefined; // the general reader reports them
     try {
+      if (convertKeys(skeleton)) return undefined; // and a key kubectl refuses
       value = skeleton.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch {
       return undefined;
@@ -382,6 +393,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     if (duplicateKeys(doc, counter).length > 0) return undefined; // the general reader reports them
     let parsed: unknown;
     try {
+      if (convertKeys(doc)) return undefined; // and a key kubectl refuses
       parsed = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch {
       return undefined;
@@ -396,6 +408,7 @@ export function parseYamlList(text: string, file: string): RawDocument | undefin
     if (path.length === 0) return at(file, item.start + 1, item.column);
     const counter = new LineCounter();
     const doc = parseDocument(chunkText(item), { lineCounter: counter, uniqueKeys: false });
+    convertKeys(doc); // paths name keys as kubectl does (`1.5`, `true`)
     return yamlDocument(values[index], doc, doc.contents as Node, counter, file, item.start).locate([
       0,
       ...path,
