@@ -15,6 +15,7 @@
  * are split across `kubefence`, `kubefence-2`, … in a stable order. Names are fixed, so a restart or a second
  * replica updates the same objects instead of adding new ones.
  */
+import { createHash } from "node:crypto";
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { apiVersionOf, kindInfo } from "../model/kinds.js";
 import type { AuditReport } from "../tenancy/audit.js";
@@ -91,11 +92,15 @@ export class PolicyReportCache {
     const content = new Map<string, Prepared>();
     const previousReports = this.reports;
     const reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+    // Keyed by a digest of the result's JSON, not the JSON itself (every result's JSON kept as a key is hundreds of
+    // megabytes on a large cluster); a digest's match is taken only when the results are equal, so still exact.
     const byContent = (result: PolicyReportResult): Prepared => {
       const json = JSON.stringify(result);
-      let prepared = content.get(json) ?? previousContent.get(json);
+      const digest = createHash("sha1").update(json).digest("base64");
+      let prepared = content.get(digest) ?? previousContent.get(digest);
+      if (prepared && !sameJson(prepared.result, result)) prepared = undefined;
       prepared ??= { result, key: sortKey(result), bytes: Buffer.byteLength(json) + 1 };
-      content.set(json, prepared);
+      content.set(digest, prepared);
       return prepared;
     };
     return {
@@ -137,6 +142,22 @@ export class PolicyReportCache {
       },
     };
   }
+}
+
+/** Whether two results' JSON is the same (key order included), without making it: plain data only. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
