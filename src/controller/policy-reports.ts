@@ -62,8 +62,6 @@ export interface PolicyReportOptions {
 /** A result with what ordering and splitting it needs, made once per distinct result. */
 interface Prepared {
   result: PolicyReportResult;
-  /** sortResults' key. */
-  key: string;
   /** Its serialized size, with a separator. */
   bytes: number;
 }
@@ -99,7 +97,7 @@ export class PolicyReportCache {
       const digest = createHash("sha1").update(json).digest("base64");
       let prepared = content.get(digest) ?? previousContent.get(digest);
       if (prepared && !sameJson(prepared.result, result)) prepared = undefined;
-      prepared ??= { result, key: sortKey(result), bytes: Buffer.byteLength(json) + 1 };
+      prepared ??= { result, bytes: Buffer.byteLength(json) + 1 };
       content.set(digest, prepared);
       return prepared;
     };
@@ -253,8 +251,37 @@ function sortKey(r: PolicyReportResult): string {
   ].join("\u0000");
 }
 
+/** sortKey's parts, made when compared rather than kept with every result. */
+const SORT_PARTS: readonly ((r: PolicyReportResult) => string)[] = [
+  (r) => (r.policy === "kubefence.isolation" ? "0" : "1"),
+  (r) => r.policy,
+  (r) => r.rule,
+  (r) => (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
+  (r) => r.message,
+  (r) => JSON.stringify(r.properties ?? {}),
+];
+
+/**
+ * sortKey's order, part by part: the first part that differs decides, as it does in the joined key, unless a
+ * part holds the separator itself (then the joined keys are compared).
+ */
+function compareResults(a: PolicyReportResult, b: PolicyReportResult): number {
+  for (const part of SORT_PARTS) {
+    const x = part(a);
+    const y = part(b);
+    if (x === y) continue;
+    if (x.includes("\u0000") || y.includes("\u0000")) {
+      const ka = sortKey(a);
+      const kb = sortKey(b);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    }
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function sortResults(results: Prepared[]): void {
-  results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  results.sort((a, b) => compareResults(a.result, b.result));
 }
 
 /** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
