@@ -7,7 +7,9 @@
  * snapshot with the changed object replaced), then judged (src/controller/judge.ts), turned into PolicyReports
  * and compared with the previous ones (./reconcile.ts): everything the controller does between a watch event and
  * its writes, less the debounce and the network round trips. The burst is what the debounce makes of 1 000 changes
- * arriving together: 1 000 objects replaced, one judgment.
+ * arriving together: 1 000 objects replaced, one judgment. Its peak RSS is the controller's but for the API
+ * server's side: it holds what the controller holds (the snapshot, the Judge, the last report, the reports
+ * written) and no more, and resyncs as the controller does (its Judge told that everything changed).
  */
 import { createHash } from "node:crypto";
 import { Judge } from "../src/controller/judge.js";
