@@ -194,6 +194,10 @@ export async function startController(options: ControllerOptions): Promise<Contr
         ...(serverVersion ? { serverVersion } : {}),
       };
       const now = new Date();
+      // The judgment is synchronous: nothing reads `current` while it runs, so the previous report (and the
+      // network analysis it holds) is let go rather than kept beside the new one. A judgment that fails leaves
+      // no report (/readyz answers 503 until one succeeds).
+      current = undefined;
       const judged = judge.judge(input, kindsChanged, now);
       current = judged.report;
       lastJudgmentMs = judged.ms;

@@ -48,11 +48,18 @@ export class Judge {
       });
     if (changed === "all") this.memo = auditMemo();
     const reusedNetwork = !networkTouched && this.network !== undefined;
-    if (!reusedNetwork) this.network = analyzeNetwork(snapshot, this.options.network);
+    // What is made again is let go first, so that the old and the new are not both held while it is made.
+    if (!reusedNetwork) {
+      this.network = undefined;
+      this.network = analyzeNetwork(snapshot, this.options.network);
+    }
     // Tenants from a file, a label or the namespaces read the namespaces alone; a platform's read its objects.
     const tenantsTouched =
       changed === "all" || this.source.from === "platform" || changed.has("Namespace") || !this.tenancy;
-    if (tenantsTouched) this.tenancy = resolveTenants(snapshot, this.source).tenancy;
+    if (tenantsTouched) {
+      this.tenancy = undefined;
+      this.tenancy = resolveTenants(snapshot, this.source).tenancy;
+    }
     const tenancy = this.tenancy!;
     const report = runAudit(snapshot, tenancy, {
       ...this.options,

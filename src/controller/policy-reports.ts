@@ -15,6 +15,7 @@
  * are split across `kubefence`, `kubefence-2`, … in a stable order. Names are fixed, so a restart or a second
  * replica updates the same objects instead of adding new ones.
  */
+import { createHash } from "node:crypto";
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { apiVersionOf, kindInfo } from "../model/kinds.js";
 import type { AuditReport } from "../tenancy/audit.js";
@@ -61,8 +62,6 @@ export interface PolicyReportOptions {
 /** A result with what ordering and splitting it needs, made once per distinct result. */
 interface Prepared {
   result: PolicyReportResult;
-  /** sortResults' key. */
-  key: string;
   /** Its serialized size, with a separator. */
   bytes: number;
 }
@@ -91,11 +90,15 @@ export class PolicyReportCache {
     const content = new Map<string, Prepared>();
     const previousReports = this.reports;
     const reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+    // Keyed by a digest of the result's JSON, not the JSON itself (every result's JSON kept as a key is hundreds of
+    // megabytes on a large cluster); a digest's match is taken only when the results are equal, so still exact.
     const byContent = (result: PolicyReportResult): Prepared => {
       const json = JSON.stringify(result);
-      let prepared = content.get(json) ?? previousContent.get(json);
-      prepared ??= { result, key: sortKey(result), bytes: Buffer.byteLength(json) + 1 };
-      content.set(json, prepared);
+      const digest = createHash("sha1").update(json).digest("base64");
+      let prepared = content.get(digest) ?? previousContent.get(digest);
+      if (prepared && !sameJson(prepared.result, result)) prepared = undefined;
+      prepared ??= { result, bytes: Buffer.byteLength(json) + 1 };
+      content.set(digest, prepared);
       return prepared;
     };
     return {
@@ -137,6 +140,22 @@ export class PolicyReportCache {
       },
     };
   }
+}
+
+/** Whether two results' JSON is the same (key order included), without making it: plain data only. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
@@ -232,8 +251,37 @@ function sortKey(r: PolicyReportResult): string {
   ].join("\u0000");
 }
 
+/** sortKey's parts, made when compared rather than kept with every result. */
+const SORT_PARTS: readonly ((r: PolicyReportResult) => string)[] = [
+  (r) => (r.policy === "kubefence.isolation" ? "0" : "1"),
+  (r) => r.policy,
+  (r) => r.rule,
+  (r) => (r.resources ?? []).map((o) => `${o.kind}/${o.namespace ?? ""}/${o.name}`).join(","),
+  (r) => r.message,
+  (r) => JSON.stringify(r.properties ?? {}),
+];
+
+/**
+ * sortKey's order, part by part: the first part that differs decides, as it does in the joined key, unless a
+ * part holds the separator itself (then the joined keys are compared).
+ */
+function compareResults(a: PolicyReportResult, b: PolicyReportResult): number {
+  for (const part of SORT_PARTS) {
+    const x = part(a);
+    const y = part(b);
+    if (x === y) continue;
+    if (x.includes("\u0000") || y.includes("\u0000")) {
+      const ka = sortKey(a);
+      const kb = sortKey(b);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    }
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function sortResults(results: Prepared[]): void {
-  results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  results.sort((a, b) => compareResults(a.result, b.result));
 }
 
 /** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */

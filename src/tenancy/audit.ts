@@ -398,6 +398,7 @@ function nodePresenceOf(snapshot: Snapshot, tenancy: Tenancy, memo: AuditMemo): 
   const known = memo.nodePresence;
   if (known && known.tenancy === tenancy && known.of.every((list, i) => sameObjects(list, of[i]!)))
     return known.presence;
+  memo.nodePresence = undefined; // not held while the new one is made
   const presence = nodePresence(snapshot, tenancy, (spec) => escapesOf(spec, memo));
   memo.nodePresence = { of, tenancy, presence };
   return presence;
