@@ -107,8 +107,8 @@ function rewrite(node: Node | null, doc: Document, seen: Set<Node>): void {
 }
 
 /**
- * Every plain scalar value read as kubectl reads it (plainValue: YAML 1.1's booleans, octal ints, …); quoted,
- * block and tagged scalars keep the `yaml` library's value. A value JSON cannot write fails as in kubectl.
+ * Every plain scalar value read as kubectl reads it (plainValue: YAML 1.1's booleans, octal ints, …), and a
+ * tagged one (taggedValue); quoted and block scalars keep the `yaml` library's value. A value JSON cannot write fails as in kubectl.
  * An alias's target is resolved where it is.
  */
 function resolveValues(node: Node | null): void {
@@ -118,9 +118,46 @@ function resolveValues(node: Node | null): void {
   else if (isScalar(node)) {
     if (node.type === "PLAIN" && node.tag === undefined && typeof node.source === "string")
       node.value = plainValue(node.source);
+    else if (node.tag !== undefined && typeof node.source === "string") node.value = taggedValue(node);
     const refused = unsupportedValue(node.value);
     if (refused !== undefined) throw new KeyError(refused, node);
   }
+}
+
+/** The types go-yaml v2 accepts for a scalar with each resolvable tag (the resolved type of its text). */
+const TAGGED: Record<string, { name: string; accepts: GoValue["type"][] }> = {
+  "tag:yaml.org,2002:bool": { name: "!!bool", accepts: ["bool"] },
+  "tag:yaml.org,2002:int": { name: "!!int", accepts: ["int", "uint64"] },
+  "tag:yaml.org,2002:float": { name: "!!float", accepts: ["float64", "int"] },
+  "tag:yaml.org,2002:null": { name: "!!null", accepts: ["nil"] },
+};
+const SHORT_TAG: Partial<Record<GoValue["type"], string>> = {
+  nil: "!!null",
+  string: "!!str",
+  int: "!!int",
+  uint64: "!!int",
+  float64: "!!float",
+  bool: "!!bool",
+};
+
+/**
+ * A scalar with an explicit tag as go-yaml v2 reads it: `!!bool`, `!!int`, `!!float`, `!!null` resolve its text
+ * (quoted or not) and fail when it is not of the tag's type (`!!float` takes an int); `!!timestamp` stays its
+ * text, `!!binary` is its decoded bytes as a string. Other tags keep the `yaml` library's value.
+ */
+function taggedValue(node: Scalar): unknown {
+  const text = node.source as string;
+  // prototype-safe: an own key of the table, or no tag of it
+  const tag = Object.hasOwn(TAGGED, node.tag!) ? TAGGED[node.tag!] : undefined;
+  if (tag !== undefined) {
+    const go = resolvePlain(text);
+    if (!tag.accepts.includes(go.type))
+      throw new KeyError(`yaml: cannot decode ${SHORT_TAG[go.type]} \`${text}\` as a ${tag.name}`, node);
+    return plainValue(text);
+  }
+  if (node.value instanceof Date) return text;
+  if (node.value instanceof Uint8Array) return Buffer.from(node.value).toString("utf8");
+  return node.value;
 }
 
 function resolveAlias(node: Node | null, doc: Document): Node | null {

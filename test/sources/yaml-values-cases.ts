@@ -103,3 +103,33 @@ export const VALUE_CASES: { value: string; expected: unknown }[] = [
 export function valueConfigMap(value: string): string {
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: values\ndata:\n  v: ${value}\n`;
 }
+
+/** Scalars with an explicit tag (which the fast reader hands over): what kubectl makes of them, or its error. */
+export const TAGGED_CASES: { value: string; expected: unknown }[] = [
+  { value: "!!int 010", expected: 8 },
+  { value: '!!int "010"', expected: 8 },
+  { value: "!!int 0b11", expected: 3 },
+  { value: "!!bool yes", expected: true },
+  { value: "!!bool 'on'", expected: true },
+  { value: "!!float 1", expected: 1 },
+  { value: "!!null ~", expected: null },
+  { value: '!!null ""', expected: null },
+  { value: "!!str yes", expected: "yes" },
+  { value: "!!str 010", expected: "010" },
+  { value: "!!timestamp 2001-12-14", expected: "2001-12-14" },
+  { value: "!!binary aGk=", expected: "hi" },
+  {
+    value: "!!bool yess",
+    expected: "error converting YAML to JSON: yaml: cannot decode !!str `yess` as a !!bool",
+  },
+  {
+    value: "!!int 1.5",
+    expected: "error converting YAML to JSON: yaml: cannot decode !!float `1.5` as a !!int",
+  },
+  {
+    value: "!!float 18446744073709551615",
+    expected: "error converting YAML to JSON: yaml: cannot decode !!int `18446744073709551615` as a !!float",
+  },
+  { value: "!!null x", expected: "error converting YAML to JSON: yaml: cannot decode !!str `x` as a !!null" },
+  { value: "!!float .nan", expected: "error converting YAML to JSON: json: unsupported value: NaN" },
+];

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseDocuments } from "../../src/sources/documents.js";
 import { testBinaries } from "../support/cluster.js";
 import { numberLikeKey } from "./yaml-keys-cases.js";
-import { VALUE_CASES, valueConfigMap } from "./yaml-values-cases.js";
+import { TAGGED_CASES, VALUE_CASES, valueConfigMap } from "./yaml-values-cases.js";
 
 /**
  * The value table against the real kubectl (built at the test cluster's version, or $KUBECTL), with no
@@ -55,14 +55,14 @@ const RANDOM = fc.sample(numberLikeKey, { numRuns: 80, seed: 11 });
 
 describe("plain values: kubefence reads them as the real kubectl does", () => {
   it("the table's expectations are kubectl's", async () => {
-    for (const { value, expected } of VALUE_CASES) {
+    for (const { value, expected } of [...VALUE_CASES, ...TAGGED_CASES]) {
       const file = join(dir, "table.yaml");
       writeFileSync(file, valueConfigMap(value));
       expect(await theirs(file), value).toEqual(expected);
     }
   });
 
-  it.each([...VALUE_CASES.map((c) => c.value), ...RANDOM])("%j", async (value) => {
+  it.each([...VALUE_CASES, ...TAGGED_CASES].map((c) => c.value).concat(RANDOM))("%j", async (value) => {
     for (const text of [valueConfigMap(value), valueConfigMap(`[${value}]`)]) {
       const file = join(dir, "values.yaml");
       writeFileSync(file, text);

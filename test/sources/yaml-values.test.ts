@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readBlockYaml } from "../../src/sources/block-yaml.js";
 import { type ParseOptions, parseDocuments } from "../../src/sources/documents.js";
-import { VALUE_CASES, valueConfigMap } from "./yaml-values-cases.js";
+import { TAGGED_CASES, VALUE_CASES, valueConfigMap } from "./yaml-values-cases.js";
 
 /** The table's value read through each path: `data.v` of the one document, or its one error. */
 function read(text: string, options: ParseOptions, pick: (doc: unknown) => unknown): unknown {
@@ -43,9 +43,16 @@ describe("plain values as kubectl reads them (YAML 1.1), through every reader", 
     expect(read(flow, GENERAL, data)).toEqual(inFlow);
   });
 
-  it("a quoted or tagged scalar keeps the library's reading; an anchored plain one is read as kubectl does", () => {
+  it.each(TAGGED_CASES)("$value (tagged: the general reader)", ({ value, expected }) => {
+    const block = valueConfigMap(value);
+    expect(readBlockYaml(block, 0, block.length)).toBeUndefined();
+    expect(read(block, {}, data)).toEqual(expected);
+    expect(read(list(value), {}, firstItem)).toEqual(expected);
+  });
+
+  it("an anchored plain scalar is read as kubectl does, and so is its alias", () => {
     const text = valueConfigMap("{a: !!str yes, b: !!int 010, c: &x on, d: *x, e: 'no'}");
-    expect(read(text, {}, data)).toEqual({ a: "yes", b: 10, c: true, d: true, e: "no" });
+    expect(read(text, {}, data)).toEqual({ a: "yes", b: 8, c: true, d: true, e: "no" });
   });
 
   it("a privileged pod written with YAML 1.1's booleans is read as one", () => {
