@@ -2,12 +2,14 @@
  * A fast reader for the plain block YAML that manifests are nearly always written in (`kubectl get -o yaml`,
  * `helm template`): block mappings and sequences, plain and one-line quoted scalars, literal block scalars,
  * one-line flow collections (`[a, "b c"]`, `{cpu: 10m, memory: 64Mi}`, a whole document as one `{…}` line),
- * comments. It gives exactly what the `yaml` library gives for the same text (YAML 1.2 core schema,
- * duplicate keys last-wins) and is ~20× faster; a property test holds it to that. Anything else (anchors,
+ * comments. It gives exactly what the general reader gives for the same text (plain scalars as kubectl reads
+ * them, YAML 1.1's booleans and octal ints included; duplicate keys hand over) and is ~20× faster; a property test holds it to that. Anything else (anchors,
  * aliases, tags, flow collections over several lines, folded or multi-line scalars, tabs, directives, odd
  * keys, any error) makes it return undefined, and the caller reads the document with the `yaml` library
  * instead.
  */
+
+import { plainValue, unsupportedValue } from "./yaml-keys.js";
 
 /** Thrown inside the reader when the text leaves the subset; never escapes it. */
 const UNSUPPORTED = Symbol("unsupported");
@@ -577,35 +579,51 @@ function isSequenceEntry(text: string, at: number): boolean {
   );
 }
 
-/** A plain scalar as YAML 1.2's core schema resolves it, in the `yaml` library's order and arithmetic. */
+/**
+ * The plain scalars go-yaml v2 reads from its resolve table: YAML 1.1's booleans and nulls (`.inf` and the
+ * like are left to plainValue). Each starts with one of `~ y Y n N t T f F o O`.
+ */
+const MAPPED = new Map<string, boolean | null>([
+  ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map((t) => [t, true] as const),
+  ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map(
+    (t) => [t, false] as const,
+  ),
+  ...["~", "null", "Null", "NULL"].map((t) => [t, null] as const),
+]);
+
+/** A decimal int of at most 15 digits, exact as a JavaScript number, as go-yaml and plainValue read it. */
+const DECIMAL_INT = /^(?:-?[1-9][0-9]{0,14}|0)$/;
+
+/**
+ * A plain scalar as kubectl reads it (yaml-keys.ts plainValue: go-yaml v2's YAML 1.1 resolution), with the
+ * common case first: text starting with none of go-yaml's hint characters is a string. A float JSON cannot
+ * write (`.nan`) hands over, for the general reader to refuse the document as kubectl does.
+ */
 function resolvePlain(text: string): unknown {
   const first = text.charCodeAt(0);
-  // ~ n N t T f F: the first characters of null and the booleans
+  // ~ y Y n N t T f F o O: the first characters of the booleans and nulls, all of at most 5 characters
   if (
     first === 126 ||
+    first === 121 ||
+    first === 89 ||
     first === 110 ||
     first === 78 ||
     first === 116 ||
     first === 84 ||
     first === 102 ||
-    first === 70
+    first === 70 ||
+    first === 111 ||
+    first === 79
   ) {
-    if (text === "~" || text === "null" || text === "Null" || text === "NULL") return null;
-    if (text === "true" || text === "True" || text === "TRUE") return true;
-    if (text === "false" || text === "False" || text === "FALSE") return false;
+    if (text.length > 5) return text;
+    const mapped = MAPPED.get(text);
+    return mapped === undefined ? text : mapped;
   }
   // Only text starting like a number can be one: skip the number tests for the common case.
   if (!(first === 43 || first === 45 || first === 46 || (first >= 48 && first <= 57))) return text;
-  if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(text)) return Number.parseInt(text, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(text))
-    return text.slice(-3).toLowerCase() === "nan"
-      ? Number.NaN
-      : text[0] === "-"
-        ? Number.NEGATIVE_INFINITY
-        : Number.POSITIVE_INFINITY;
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text)) return Number.parseFloat(text);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text)) return Number.parseFloat(text);
-  return text;
+  // The common number, a decimal int (`80`, `-1`; not `010`, octal to go-yaml), without plainValue's BigInt.
+  if (DECIMAL_INT.test(text)) return Number.parseInt(text, 10);
+  const value = plainValue(text);
+  if (unsupportedValue(value) !== undefined) unsupported();
+  return value;
 }

@@ -12,7 +12,8 @@
  *   key: %+#v, value: %+#v`.
  *
  * The `yaml` library reads YAML 1.2 and stringifies keys its own way (a collection key with a warning on
- * stderr), so the keys of a parsed document are rewritten here, before anything turns it into values.
+ * stderr), so the keys of a parsed document are rewritten here, before anything turns it into values; and
+ * its plain scalar values are read again as kubectl reads them (plainValue).
  */
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, Scalar } from "yaml";
 import { goQuote } from "../model/go-format.js";
@@ -48,6 +49,7 @@ export function convertKeys(doc: Document): { message: string; offset: number | 
   try {
     decode(doc.contents as Node, doc, new Set());
     rewrite(doc.contents as Node, doc, new Set());
+    resolveValues(doc.contents as Node);
     return undefined;
   } catch (error) {
     if (error instanceof KeyError)
@@ -102,6 +104,60 @@ function rewrite(node: Node | null, doc: Document, seen: Set<Node>): void {
       }
       rewrite(pair.value as Node | null, doc, seen);
     }
+}
+
+/**
+ * Every plain scalar value read as kubectl reads it (plainValue: YAML 1.1's booleans, octal ints, …), and a
+ * tagged one (taggedValue); quoted and block scalars keep the `yaml` library's value. A value JSON cannot write fails as in kubectl.
+ * An alias's target is resolved where it is.
+ */
+function resolveValues(node: Node | null): void {
+  if (node === null || isAlias(node)) return;
+  if (isSeq(node)) for (const item of node.items) resolveValues(item as Node);
+  else if (isMap(node)) for (const pair of node.items) resolveValues(pair.value as Node | null);
+  else if (isScalar(node)) {
+    if (node.type === "PLAIN" && node.tag === undefined && typeof node.source === "string")
+      node.value = plainValue(node.source);
+    else if (node.tag !== undefined && typeof node.source === "string") node.value = taggedValue(node);
+    const refused = unsupportedValue(node.value);
+    if (refused !== undefined) throw new KeyError(refused, node);
+  }
+}
+
+/** The types go-yaml v2 accepts for a scalar with each resolvable tag (the resolved type of its text). */
+const TAGGED: Record<string, { name: string; accepts: GoValue["type"][] }> = {
+  "tag:yaml.org,2002:bool": { name: "!!bool", accepts: ["bool"] },
+  "tag:yaml.org,2002:int": { name: "!!int", accepts: ["int", "uint64"] },
+  "tag:yaml.org,2002:float": { name: "!!float", accepts: ["float64", "int"] },
+  "tag:yaml.org,2002:null": { name: "!!null", accepts: ["nil"] },
+};
+const SHORT_TAG: Partial<Record<GoValue["type"], string>> = {
+  nil: "!!null",
+  string: "!!str",
+  int: "!!int",
+  uint64: "!!int",
+  float64: "!!float",
+  bool: "!!bool",
+};
+
+/**
+ * A scalar with an explicit tag as go-yaml v2 reads it: `!!bool`, `!!int`, `!!float`, `!!null` resolve its text
+ * (quoted or not) and fail when it is not of the tag's type (`!!float` takes an int); `!!timestamp` stays its
+ * text, `!!binary` is its decoded bytes as a string. Other tags keep the `yaml` library's value.
+ */
+function taggedValue(node: Scalar): unknown {
+  const text = node.source as string;
+  // prototype-safe: an own key of the table, or no tag of it
+  const tag = Object.hasOwn(TAGGED, node.tag!) ? TAGGED[node.tag!] : undefined;
+  if (tag !== undefined) {
+    const go = resolvePlain(text);
+    if (!tag.accepts.includes(go.type))
+      throw new KeyError(`yaml: cannot decode ${SHORT_TAG[go.type]} \`${text}\` as a ${tag.name}`, node);
+    return plainValue(text);
+  }
+  if (node.value instanceof Date) return text;
+  if (node.value instanceof Uint8Array) return Buffer.from(node.value).toString("utf8");
+  return node.value;
 }
 
 function resolveAlias(node: Node | null, doc: Document): Node | null {
@@ -176,6 +232,36 @@ const INFINITY = new Set([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"]);
 const MINUS_INFINITY = new Set(["-.inf", "-.Inf", "-.INF"]);
 const NAN = new Set([".nan", ".NaN", ".NAN"]);
 
+/**
+ * A plain scalar value as kubectl reads it: go-yaml v2's resolve() (resolvePlain), then sigs.k8s.io/yaml's
+ * json.Marshal and kubectl's JSON decoding, so every number is a JavaScript number (`1.0` is 1, an int past
+ * int64 the nearest float64). A float that is infinite or NaN is returned as such: kubectl refuses the
+ * document (`json: unsupported value: NaN`, see unsupportedValue).
+ */
+export function plainValue(text: string): unknown {
+  const go = resolvePlain(text);
+  switch (go.type) {
+    case "nil":
+      return null;
+    case "int":
+    case "uint64":
+      return Number(go.value);
+    case "float64":
+      return Object.is(go.value, -0) ? 0 : go.value; // json.Marshal writes -0, which kubectl decodes as int 0
+    case "bool":
+    case "string":
+      return go.value;
+    default:
+      return text; // not reached: a scalar is never a collection
+  }
+}
+
+/** encoding/json's refusal of a float JSON cannot write (`+Inf`, `-Inf`, `NaN`), or undefined. */
+export function unsupportedValue(value: unknown): string | undefined {
+  if (typeof value !== "number" || Number.isFinite(value)) return undefined;
+  return `json: unsupported value: ${formatFloat(value, 64)}`;
+}
+
 /** A plain scalar as go-yaml v2's resolve() reads it (its resolve table, then ParseInt/ParseUint/ParseFloat). */
 export function resolvePlain(text: string): GoValue {
   if (TRUE.has(text)) return { type: "bool", value: true };
@@ -187,8 +273,9 @@ export function resolvePlain(text: string): GoValue {
   const first = text[0]!;
   if (first === ".") {
     // Not in the table: strconv.ParseFloat of the text (decimal forms only: `.5`, `.5e3`).
-    const float = /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : undefined;
-    return float === undefined ? { type: "string", value: text } : { type: "float64", value: float };
+    const float = /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : Number.NaN;
+    // ParseFloat fails past float64's range (`.5e400`): the text stays a string.
+    return Number.isFinite(float) ? { type: "float64", value: float } : { type: "string", value: text };
   }
   if (!/[-+0-9]/.test(first)) return { type: "string", value: text };
   // A timestamp (`2001-12-14`) stays a string when decoded into interface{}, and no number starts `dddd-`.
@@ -197,7 +284,8 @@ export function resolvePlain(text: string): GoValue {
   if (int !== undefined && int >= INT64_MIN && int <= INT64_MAX) return { type: "int", value: int };
   const uint = parseGoInt(plain, false);
   if (uint !== undefined && uint >= 0n && uint <= UINT64_MAX) return { type: "uint64", value: uint };
-  if (YAML_STYLE_FLOAT.test(plain)) return { type: "float64", value: Number(plain) };
+  if (YAML_STYLE_FLOAT.test(plain) && Number.isFinite(Number(plain)))
+    return { type: "float64", value: Number(plain) };
   for (const [prefix, sign] of [
     ["0b", 1n],
     ["-0b", -1n],

@@ -53,7 +53,7 @@ metadata: {name: constructor, namespace: constructor}
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: constructor, namespace: constructor, labels: ${labels("a")}, annotations: {constructor: x, toString: y}}
+metadata: {name: constructor, namespace: constructor, labels: ${labels("a")}, annotations: {constructor: x, toString: z}}
 spec:
   nodeSelector: {valueOf: x}
   affinity:

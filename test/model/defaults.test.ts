@@ -76,7 +76,7 @@ describe("Pod defaulting (pkg/apis/core/v1/defaults.go)", () => {
     const { snapshot, diagnostics } = load(`
 apiVersion: v1
 kind: Pod
-metadata: {name: p, namespace: n}
+metadata: {name: p, namespace: "n"}
 spec:
   initContainers: [{name: i, image: x, ports: [{containerPort: 1}]}]
   containers: [{name: c, image: x, ports: [{containerPort: 2, protocol: ""}, {containerPort: 3, protocol: UDP}]}]
@@ -91,7 +91,7 @@ spec:
     const { snapshot } = load(`
 apiVersion: v1
 kind: Pod
-metadata: {name: p, namespace: n}
+metadata: {name: p, namespace: "n"}
 spec:
   containers: [{name: c, image: x}]
   volumes:
@@ -112,14 +112,14 @@ spec:
     const { snapshot } = load(`
 apiVersion: v1
 kind: Pod
-metadata: {name: p, namespace: n}
+metadata: {name: p, namespace: "n"}
 spec:
   hostNetwork: true
   containers: [{name: c, image: x, ports: [{containerPort: 80}, {containerPort: 81, hostPort: 9000}]}]
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: d, namespace: n}
+metadata: {name: d, namespace: "n"}
 spec:
   selector: {matchLabels: {a: b}}
   template:
@@ -161,7 +161,7 @@ describe("workload pod templates are defaulted like pods", () => {
     ],
   ])("%s", (kind, apiVersion, body) => {
     const { snapshot, diagnostics } = load(
-      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: w, namespace: n}\n${body}\n`,
+      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: w, namespace: "n"}\n${body}\n`,
     );
     expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
     const text = JSON.stringify(snapshot.workloads[0]);
@@ -173,7 +173,7 @@ describe("workload pod templates are defaulted like pods", () => {
     const { snapshot } = load(`
 apiVersion: v1
 kind: ReplicationController
-metadata: {name: rc, namespace: n}
+metadata: {name: rc, namespace: "n"}
 spec:
   template:
     metadata: {labels: {app: web}}
@@ -192,7 +192,7 @@ describe("Service defaulting (SetDefaults_Service)", () => {
     const { snapshot } = load(`
 apiVersion: v1
 kind: Service
-metadata: {name: s, namespace: n}
+metadata: {name: s, namespace: "n"}
 spec:
   selector: {app: web}
   ports: [{port: 80}, {port: 53, protocol: UDP, targetPort: dns}]

@@ -7,8 +7,12 @@ import { generateCluster } from "../../bench/generate.js";
 import { allObjects } from "../../src/model/snapshot.js";
 import { readBlockYaml, simpleText } from "../../src/sources/block-yaml.js";
 import { type Path, parseDocuments, type RawDocument } from "../../src/sources/documents.js";
+import { convertKeys } from "../../src/sources/yaml-keys.js";
 
-/** The `yaml` library's reading of a one-document text: its value and where its content starts, or errors. */
+/**
+ * The general reader's reading of a one-document text (the `yaml` library, then keys and plain values as
+ * kubectl reads them): its value and where its content starts, or errors.
+ */
 function library(text: string): { value: unknown; line: number; column: number } | "error" {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
@@ -17,6 +21,7 @@ function library(text: string): { value: unknown; line: number; column: number }
   const doc = docs[0]!;
   if (doc.errors.length > 0) return "error";
   if (doc.contents === null) return { value: null, line: 0, column: 0 };
+  if (convertKeys(doc)) return "error";
   const { line, col } = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
   return { value: doc.toJS({ maxAliasCount: 1000 }), line: line - 1, column: col - 1 };
 }
@@ -82,6 +87,35 @@ const tricky = [
   "12345678901234567890",
   "1.",
   ".5",
+  // YAML 1.1 as kubectl reads it (go-yaml v2)
+  "On",
+  "OFF",
+  "oN",
+  "Y",
+  "N",
+  "Yes",
+  "NO",
+  "010",
+  "08",
+  "0b101",
+  "-0b11",
+  "0B11",
+  "0X1f",
+  "+12",
+  "1__0",
+  "_1",
+  "+.5",
+  "-0.0",
+  "1.0",
+  "1:20",
+  "2001-12-14",
+  "2001-12-14T21:59:43.10-05:00",
+  "1e400",
+  ".5e400",
+  "12e",
+  "9223372036854775808",
+  "18446744073709551616",
+  "+.inf",
   "a: b",
   "a:b",
   "a #b",

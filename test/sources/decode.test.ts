@@ -41,7 +41,7 @@ describe("null and empty values, as the API server decodes and defaults them", (
     const { admission } = load(`
 apiVersion: v1
 kind: Pod
-metadata: {name: p, namespace: n}
+metadata: {name: p, namespace: "n"}
 spec:
   containers:
   - name: c

@@ -42,6 +42,7 @@ const EXTRA = [
   "? |\n    block\n  : x",
   "? !!str 1\n  : x",
   "true: a\n  True: b\n  FALSE: c",
+  "1e400: a\n  -1e400: b\n  1e40: c", // past float64, ParseFloat fails: strings; 1e40 is past float32 only
 ];
 
 /** 80 random number-like keys (fixed seed), each alone in a ConfigMap. */

@@ -70,7 +70,7 @@ describe("verifyTargets", () => {
   it("prefers another declared tenant to a namespace no tenant declares", () => {
     const both = fixtureTenancy(
       "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n",
-      "kind: TenantConfig\ntenants:\n  - name: a\n    namespaces: [a]\n    owners: [{kind: User, name: x}]\n  - name: b\n    namespaces: [b]\n    owners: [{kind: User, name: y}]\n",
+      'kind: TenantConfig\ntenants:\n  - name: a\n    namespaces: [a]\n    owners: [{kind: User, name: x}]\n  - name: b\n    namespaces: [b]\n    owners: [{kind: User, name: "y"}]\n',
     );
     // In the tenancy's order "default" comes after "b"; b still reaches into a.
     expect(
