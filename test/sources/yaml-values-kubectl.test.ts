@@ -1,34 +1,19 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocuments } from "../../src/sources/documents.js";
-import { testBinaries } from "../support/cluster.js";
+import { localKubectl } from "../support/kubectl-local.js";
 import { numberLikeKey } from "./yaml-keys-cases.js";
 import { TAGGED_CASES, VALUE_CASES, valueConfigMap } from "./yaml-values-cases.js";
 
 /**
- * The value table against the real kubectl (built at the test cluster's version, or $KUBECTL), with no
- * server: `kubectl label --local -f FILE` reads the file as `create` and `apply` do and prints the object as
- * JSON (see yaml-keys-kubectl.test.ts).
+ * The value table against the real kubectl with no server (test/support/kubectl-local.ts).
  */
-const dir = mkdtempSync(join(tmpdir(), "kubefence-values-"));
-const kubeconfig = join(dir, "kubeconfig");
-writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\n");
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function kubectl(file: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  const binary = process.env.KUBECTL ?? testBinaries().kubectl;
-  return new Promise((resolve) => {
-    execFile(
-      binary,
-      ["--kubeconfig", kubeconfig, "label", "--local", "-f", file, "k=v", "-o", "json"],
-      (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? Number(error.code ?? 127) : 0 }),
-    );
-  });
-}
+const local = localKubectl("kubefence-values-");
+const dir = local.dir;
+const kubectl = local.read;
+afterAll(local.dispose);
 
 /** kubectl's `data.v` of the file, or its error. */
 async function theirs(file: string): Promise<unknown> {
