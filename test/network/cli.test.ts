@@ -14,7 +14,8 @@ const run = runCommand;
 function fixture(objects: unknown[]): string {
   const dir = mkdtempSync(join(tmpdir(), "kubefence-net-"));
   const file = join(dir, "cluster.yaml");
-  writeFileSync(file, objects.map((o) => stringify(o)).join("---\n"));
+  // YAML 1.1 quoting: kubectl (and kubefence) read a plain `y` as true, and the namespaces here are x and y.
+  writeFileSync(file, objects.map((o) => stringify(o, { version: "1.1" })).join("---\n"));
   return file;
 }
 

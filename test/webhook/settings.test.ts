@@ -20,7 +20,7 @@ describe("webhook settings", () => {
 
   it("rejects unknown guardrails and modes with file:line", () => {
     const { settings, diagnostics } = parseWebhookSettings(
-      `${base}guardrails:\n  pod-securty: warn\n  node-escape: off\n`,
+      `${base}guardrails:\n  pod-securty: warn\n  node-escape: relaxed\n`,
       "t.yaml",
       GUARDRAIL_IDS,
     );
@@ -28,7 +28,7 @@ describe("webhook settings", () => {
     expect(diagnostics.map((d) => [d.message.split(";")[0], d.origin])).toEqual([
       ['unknown guardrail "pod-securty"', { file: "t.yaml", line: 5, column: 16 }],
       [
-        'guardrail "node-escape": mode must be enforce, warn, audit (got "off")',
+        'guardrail "node-escape": mode must be enforce, warn, audit (got "relaxed")',
         { file: "t.yaml", line: 6, column: 16 },
       ],
     ]);
