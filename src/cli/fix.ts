@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { stringify } from "yaml";
 import type { ObjectRef } from "../model/finding.js";
 import { atLeast } from "../model/kube-version.js";
+import { toYaml } from "../model/yaml-text.js";
 import { parseVersion } from "../podsecurity/api.js";
 import { terminalSafe } from "../report/terminal.js";
 import { parseWebhookSettings } from "../sources/tenants-file.js";
@@ -196,7 +196,7 @@ Examples:
       const documents = plan.fixes.flatMap((fix) =>
         fix.apply.map(
           (m, i) =>
-            `${i === 0 ? `# ${fix.plane}: ${terminalSafe(fix.reason)}\n` : ""}${stringify(m, { aliasDuplicateObjects: false })}`,
+            `${i === 0 ? `# ${fix.plane}: ${terminalSafe(fix.reason)}\n` : ""}${toYaml(m, { aliasDuplicateObjects: false })}`,
         ),
       );
       const deleteOnly = plan.fixes

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "../model/yaml-text.js";
 import { terminalSafeText } from "../report/terminal.js";
 import { UsageError } from "./errors.js";
 
@@ -18,7 +18,7 @@ export function validateOutput(output: string, allowed: string[]): void {
 export function printStructured(value: unknown, output: string): void {
   process.stdout.write(
     output === "yaml"
-      ? stringify(value, { aliasDuplicateObjects: false })
+      ? toYaml(value, { aliasDuplicateObjects: false })
       : `${JSON.stringify(value, null, 2)}\n`,
   );
 }

@@ -5,7 +5,8 @@
 
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments } from "yaml";
+import { toYaml } from "../model/yaml-text.js";
 import { answerReview, answerReviewLine, type SubjectAccessReview } from "../rbac/subject-access-review.js";
 import { terminalSafeText } from "../report/terminal.js";
 import { loadRbac } from "./can-i.js";
@@ -109,7 +110,7 @@ export function formatReviews(format: Format, documents: unknown[]): string {
     case "json-lines":
       return documents.map((d) => `${JSON.stringify(d)}\n`).join("");
     case "yaml":
-      return documents.map((d) => stringify(d)).join("---\n");
+      return documents.map((d) => toYaml(d)).join("---\n");
   }
 }
 

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { stringify } from "yaml";
 import { isDNS1123Label } from "../model/validation.js";
+import { toYaml } from "../model/yaml-text.js";
 import { type PodSecurityLevel, parseSubject, type SubjectRef } from "../tenancy/config.js";
 import { DEFAULT_QUOTA, manifestErrors, TENANT_LABEL, tenantManifests } from "../tenancy/guardrails.js";
 import { UsageError } from "./errors.js";
@@ -103,7 +103,7 @@ Examples:
       process.stdout.write(
         options.output === "json"
           ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: manifests }, null, 2)}\n`
-          : manifests.map((m) => stringify(m)).join("---\n"),
+          : manifests.map((m) => toYaml(m)).join("---\n"),
       );
     });
   return tenant;

@@ -3,8 +3,8 @@ import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { Command } from "commander";
-import { stringify } from "yaml";
 import { parseCIDR } from "../model/ip.js";
+import { toYaml } from "../model/yaml-text.js";
 import { parseWebhookSettings } from "../sources/tenants-file.js";
 import { admissionContext } from "../webhook/context.js";
 import { GUARDRAIL_IDS, GUARDRAILS } from "../webhook/guardrails/index.js";
@@ -516,7 +516,7 @@ function manifests(options: ManifestsOptions): void {
   process.stdout.write(
     options.output === "json"
       ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
-      : objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join("---\n"),
+      : objects.map((o) => toYaml(o, { aliasDuplicateObjects: false })).join("---\n"),
   );
 }
 
@@ -537,6 +537,6 @@ function policies(options: ManifestsOptions): void {
   process.stdout.write(
     options.output === "json"
       ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
-      : `${lines.map((l) => `# ${l}\n`).join("")}${objects.map((o) => stringify(o, { aliasDuplicateObjects: false, lineWidth: 0 })).join("---\n")}`,
+      : `${lines.map((l) => `# ${l}\n`).join("")}${objects.map((o) => toYaml(o, { aliasDuplicateObjects: false, lineWidth: 0 })).join("---\n")}`,
   );
 }

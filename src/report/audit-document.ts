@@ -5,7 +5,7 @@
  * and dropped one at a time. The JSON is byte for byte what
  * `JSON.stringify(document, null, 2)` would give.
  */
-import { stringify } from "yaml";
+import { toYaml } from "../model/yaml-text.js";
 import type { AuditReport } from "../tenancy/audit.js";
 
 /** Plain YAML: a repeated object (shared evidence) is written again, never as an anchor and alias. */
@@ -64,12 +64,12 @@ export function writeAuditDocument(
     for (const [key, value] of fields) {
       const list = listOf(key, value);
       if (!list) {
-        emit(stringify({ [key]: value }, YAML_OPTIONS));
+        emit(toYaml({ [key]: value }, YAML_OPTIONS));
         continue;
       }
       let first = true;
       for (const element of list) {
-        emit(`${first ? `${key}:\n` : ""}${indent(stringify([element], YAML_OPTIONS), "  ", true)}`);
+        emit(`${first ? `${key}:\n` : ""}${indent(toYaml([element], YAML_OPTIONS), "  ", true)}`);
         first = false;
       }
       if (first) emit(`${key}: []\n`);

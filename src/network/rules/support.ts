@@ -1,5 +1,5 @@
 /** What the network rules share: how a policy is named, and the NetworkPolicy manifests remediations propose. */
-import { stringify } from "yaml";
+import { toYaml } from "../../model/yaml-text.js";
 import type { CompiledPolicy } from "../policies.js";
 
 export const policyRef = (p: CompiledPolicy): string => `${p.namespace}/${p.name}`;
@@ -35,7 +35,7 @@ export function networkPolicy(namespace: string, name: string, spec: object): st
   const key = `${name}\u0000${JSON.stringify(spec)}`;
   let text = rendered.get(key);
   if (text === undefined) {
-    text = stringify({
+    text = toYaml({
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
       metadata: { name, namespace: NAMESPACE_SLOT },

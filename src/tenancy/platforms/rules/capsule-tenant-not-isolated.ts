@@ -2,10 +2,11 @@
  * A Capsule tenant whose namespaces accept traffic from every other tenant: Capsule copies a Tenant's
  * `spec.networkPolicies.items` into each of its namespaces, and nothing else isolates them.
  */
-import { stringify } from "yaml";
+
 import type { NetworkPolicy } from "../../../model/objects.js";
 import { originOf } from "../../../model/origin.js";
 import type { Draft, FindingRule } from "../../../model/rule.js";
+import { toYaml } from "../../../model/yaml-text.js";
 import { CAPSULE_TENANT_LABEL, capsuleTenants } from "../capsule.js";
 import { listed, type PlatformRuleInput, tenantsOf } from "./input.js";
 
@@ -45,7 +46,7 @@ function find(input: PlatformRuleInput): Draft[] {
             (ns) => `namespace ${ns}: no NetworkPolicy with an empty podSelector and Ingress in policyTypes`,
           ),
       ],
-      remediation: `Give the Tenant a policy that admits only its own namespaces; Capsule copies it into every namespace of the tenant:\n${stringify(
+      remediation: `Give the Tenant a policy that admits only its own namespaces; Capsule copies it into every namespace of the tenant:\n${toYaml(
         {
           spec: {
             networkPolicies: {

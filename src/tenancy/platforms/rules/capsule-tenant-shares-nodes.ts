@@ -3,10 +3,11 @@
  * by its `spec.nodeSelector` (api/v1beta2/tenant_types.go), and a tenant without one may land anywhere. A
  * node shared by two tenants lets a node escape by one reach the other.
  */
-import { stringify } from "yaml";
+
 import type { CapsuleTenant, Node } from "../../../model/objects.js";
 import { originOf } from "../../../model/origin.js";
 import type { Draft, FindingRule } from "../../../model/rule.js";
+import { toYaml } from "../../../model/yaml-text.js";
 import { capsuleTenants } from "../capsule.js";
 import { listed, type PlatformRuleInput } from "./input.js";
 
@@ -108,7 +109,7 @@ function find(input: PlatformRuleInput): Draft[] {
               `Tenant ${o.name}: spec.nodeSelector ${selectorText(o.selector)}${o.nodes.length > 0 ? `; both may run on ${listed(o.nodes)}` : ""}`,
           ),
         ],
-        remediation: `Give each tenant a node pool of its own (label the nodes, and taint them so no other pod lands there), and select it in the Tenant:\n${stringify({ spec: { nodeSelector: { "node-pool": name } } })}`,
+        remediation: `Give each tenant a node pool of its own (label the nodes, and taint them so no other pod lands there), and select it in the Tenant:\n${toYaml({ spec: { nodeSelector: { "node-pool": name } } })}`,
         resource: { kind: "Tenant", name },
         origin: originOf(tenant),
       });
