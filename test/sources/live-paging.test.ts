@@ -8,13 +8,13 @@
  * - Namespaces are listed alongside the other kinds, and a kind forbidden cluster-wide waits for them to be read
  *   in each namespace, however late the Namespace list answers.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/model/kinds.js";
 import { loadLive } from "../../src/sources/live.js";
-import { makeCertificates, type TestCertificates } from "../webhook/certs.js";
+import { makeCertificates, type TestCertificates, writeFakeKubeconfig } from "../webhook/certs.js";
 
 const PODS = Array.from({ length: 7 }, (_, i) => ({
   metadata: { name: `pod-${i}`, namespace: i < 4 ? "tenant-a" : "tenant-b" },
@@ -94,16 +94,7 @@ describe("paging through lists", () => {
   function kubeconfigFor(fake: { server: Server; url: string }): string {
     servers.push(fake.server);
     const kubeconfig = join(certs.dir, `fake-${servers.length}.kubeconfig`);
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: fake, cluster: { server: "${fake.url}", certificate-authority: "${certs.caFile}" } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: fake, context: { cluster: fake, user: u } }]
-current-context: fake
-`,
-    );
+    writeFakeKubeconfig(kubeconfig, fake.url, certs);
     return kubeconfig;
   }
 

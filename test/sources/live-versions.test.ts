@@ -8,14 +8,14 @@
  *   /version (the defaulting then follows that version). For these, a small HTTPS fake of the list API
  *   answers as a v1.20.2 server did.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/model/kinds.js";
 import { loadLive } from "../../src/sources/live.js";
 import { startTestCluster, type TestCluster } from "../support/cluster.js";
-import { makeCertificates, type TestCertificates } from "../webhook/certs.js";
+import { makeCertificates, type TestCertificates, writeFakeKubeconfig } from "../webhook/certs.js";
 
 describe("a real v1.37 API server that does not serve batch/v1", () => {
   let cluster: TestCluster;
@@ -142,16 +142,7 @@ describe("against an HTTPS fake of an older API server", () => {
     const fake = await fakeServer(certs, version, lists);
     servers.push(fake.server);
     const kubeconfig = join(certs.dir, `fake-${servers.length}.kubeconfig`);
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: fake, cluster: { server: "${fake.url}", certificate-authority: "${certs.caFile}" } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: fake, context: { cluster: fake, user: u } }]
-current-context: fake
-`,
-    );
+    writeFakeKubeconfig(kubeconfig, fake.url, certs);
     return { ...(await loadLive({ kubeconfig })), asked: fake.asked };
   }
 

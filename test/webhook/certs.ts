@@ -72,3 +72,18 @@ export function makeCertificates(
     keyFile: path("tls.key"),
   };
 }
+
+/** A kubeconfig for a server on `url` that trusts the test CA and sends a bearer token, written to `file`. */
+export function writeFakeKubeconfig(file: string, url: string, certs: TestCertificates): string {
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters: [{ name: fake, cluster: { server: "${url}", certificate-authority: "${certs.caFile}" } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: fake, context: { cluster: fake, user: u } }]
+current-context: fake
+`,
+  );
+  return file;
+}
