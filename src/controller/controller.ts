@@ -21,6 +21,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { renderAuditMetrics } from "../report/metrics.js";
 import type { KubeClient } from "../sources/kube-client.js";
 import type { AuditOptions, AuditReport } from "../tenancy/audit.js";
+import { sameToTheAudit } from "../tenancy/read-fields.js";
 import type { TenantSource } from "../tenancy/tenants.js";
 import { type ClusterCache, startClusterCache } from "../webhook/cache.js";
 import { Counter, Gauge } from "../webhook/metrics.js";
@@ -112,12 +113,18 @@ export async function startController(options: ControllerOptions): Promise<Contr
     "kubefence_controller_report_writes_total",
     "PolicyReport writes, by action (create, update, delete).",
   );
+  const changes = new Counter(
+    "kubefence_controller_changes_total",
+    "Objects added, updated or deleted, by whether they are judged again (judged: yes; an update of only fields the audit does not read, such as status or resourceVersion: no).",
+  );
   const eventsWritten = new Counter(
     "kubefence_controller_breach_events_total",
     "Events written for new breaches.",
   );
   // Counters start at 0 (a series that appears only on its first increment cannot be rated).
   watchRestarts.inc({}, 0);
+  changes.inc({ judged: "yes" }, 0);
+  changes.inc({ judged: "no" }, 0);
   eventsWritten.inc({}, 0);
   let current: AuditReport | undefined;
   let lastFullSync: Date | undefined;
@@ -148,7 +155,11 @@ export async function startController(options: ControllerOptions): Promise<Contr
     unmodelled,
     log,
     restartDelayMs: options.restartDelayMs,
-    onChange: (kind) => {
+    onChange: (kind, { before, after }) => {
+      // Pods' and workloads' status changes all the time at scale, and a relist sends everything again.
+      const unread = before !== undefined && after !== undefined && sameToTheAudit(before, after);
+      changes.inc({ judged: unread ? "no" : "yes" });
+      if (unread) return;
       changed.add(kind);
       if (cache?.synced()) schedule();
     },
@@ -412,7 +423,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
         Object.entries(cache.counts()).map(([kind, value]) => ({ labels: { kind }, value })),
       ),
     ];
-    const own = [watchRestarts, judgments, writes, eventsWritten, ...controllerGauges]
+    const own = [watchRestarts, changes, judgments, writes, eventsWritten, ...controllerGauges]
       .map((m) => m.render())
       .join("\n");
     const audit = current

@@ -27,14 +27,22 @@ export interface ClusterCacheOptions {
   restartDelayMs?: number;
   /** Page size of the initial lists. Default 500. */
   pageSize?: number;
-  /** Told of each stored or removed object, after the cache holds it (the controller re-judges on it). */
-  onChange?: (kind: Kind | UnmodelledPolicyKey) => void;
+  /**
+   * Told of each stored or removed object, after the cache holds it (the controller re-judges on it), with the
+   * object it replaced (`before`) and the one now held (`after`), when there is one.
+   */
+  onChange?: (kind: Kind | UnmodelledPolicyKey, change: ObjectChange) => void;
   /**
    * CNI-specific policy kinds (Cilium, Calico) to watch at the served `apiVersion`: only their identity is
    * kept (`snapshot.unmodelledPolicies`), as the live source keeps it, so the verdicts they may change are
    * marked incomplete.
    */
   unmodelled?: readonly { kind: UnmodelledPolicyKind; apiVersion: string }[];
+}
+
+export interface ObjectChange {
+  before?: KubeObject;
+  after?: KubeObject;
 }
 
 /** `CiliumNetworkPolicy.cilium.io`: how an unmodelled kind is named in onChange and counts. */
@@ -68,9 +76,9 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
   const timers = new Set<NodeJS.Timeout>();
   let restarts = 0;
 
-  const changed = (kind: Kind | UnmodelledPolicyKey) => {
+  const changed = (kind: Kind | UnmodelledPolicyKey, change: ObjectChange = {}) => {
     current = undefined;
-    options.onChange?.(kind);
+    options.onChange?.(kind, change);
   };
   const store = (info: KindInfo, raw: KubernetesObject) => {
     // managedFields are often half of an object's size and no guardrail reads them.
@@ -88,15 +96,20 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
       });
       return;
     }
-    objects.get(info.kind)!.set(objectKey(result.object), result.object);
-    changed(info.kind);
+    const held = objects.get(info.kind)!;
+    const key = objectKey(result.object);
+    const before = held.get(key);
+    held.set(key, result.object);
+    changed(info.kind, { before, after: result.object });
   };
   const remove = (info: KindInfo, raw: KubernetesObject) => {
     const key = objectKey({
       kind: info.kind,
       metadata: { name: raw.metadata?.name ?? "", namespace: raw.metadata?.namespace },
     });
-    if (objects.get(info.kind)!.delete(key)) changed(info.kind);
+    const held = objects.get(info.kind)!;
+    const before = held.get(key);
+    if (before && held.delete(key)) changed(info.kind, { before });
   };
 
   /** One list+watch, restarted after a failure, that counts as listed once its first list is in. */
@@ -162,6 +175,8 @@ export function startClusterCache(options: ClusterCacheOptions): ClusterCache {
         id,
         `/apis/${apiVersion}/${kind.plural}`,
         (o) => {
+          // Only the identity is kept: an update of a policy already held changes nothing.
+          if (unmodelled.has(keyOf(o))) return;
           unmodelled.set(keyOf(o), {
             apiVersion,
             kind: kind.kind,

@@ -201,6 +201,52 @@ describe("kubefence controller on a real API server", () => {
     expect(await metric(first, 'kubefence_breaches{plane="api"}')).toBe(breachesBefore);
   }, 60_000);
 
+  it("an update of only what the audit does not read (a pod's status) is not judged again; a label is", async () => {
+    const judgments = () => first.stats().judgments;
+    const settled = async () => {
+      let last = -1;
+      return poll("judgments to settle", 10_000, async () => {
+        const now = judgments();
+        if (now === last) return now;
+        last = now;
+        await new Promise((r) => setTimeout(r, 400));
+        return undefined;
+      });
+    };
+    await cluster.apply([
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "status-churn", namespace: "alpha", labels: { app: "churn" } },
+        spec: { containers: [{ name: "c", image: "busybox" }] },
+      },
+    ]);
+    await poll("the pod in the controller's view", BOUND_MS, async () =>
+      (await metric(first, 'kubefence_controller_changes_total{judged="yes"}')) > 0 ? true : undefined,
+    );
+    const before = await settled();
+    const unreadBefore = await metric(first, 'kubefence_controller_changes_total{judged="no"}');
+    const pod = "/api/v1/namespaces/alpha/pods/status-churn";
+    const patch = (path: string, body: object) =>
+      cluster.request("PATCH", path, body, { "Content-Type": "application/merge-patch+json" });
+    const status = await patch(`${pod}/status`, {
+      status: { conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }] },
+    });
+    expect(status.status).toBe(200);
+    await poll("the status update to be seen", BOUND_MS, async () =>
+      (await metric(first, 'kubefence_controller_changes_total{judged="no"}')) > unreadBefore
+        ? true
+        : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 500)); // past the debounce: a judgment would have started
+    expect(judgments()).toBe(before);
+    expect((await patch(pod, { metadata: { labels: { app: "churned" } } })).status).toBe(200);
+    await poll("the label change to be judged", BOUND_MS, async () =>
+      judgments() > before ? true : undefined,
+    );
+    await cluster.request("DELETE", pod);
+  }, 30_000);
+
   it("a restarted controller adds no report and rewrites none that did not change", async () => {
     const listAll = async () =>
       ((await cluster.request<Doc>("GET", "/apis/wgpolicyk8s.io/v1alpha2/policyreports")).body.items as Doc[])
