@@ -64,6 +64,31 @@ interface Prepared {
   result: PolicyReportResult;
   /** Its serialized size, with a separator. */
   bytes: number;
+  /** A digest of its JSON (what the cache finds equal results by). */
+  digest: string;
+}
+
+/** What a tenant's isolation result on a plane is made of (see isolationResult). */
+interface IsolationInput {
+  tenant: string;
+  plane: Plane;
+  /** Who reaches this tenant. */
+  own: readonly string[];
+  /** Who reaches every tenant (this one itself aside: `self`). */
+  everyone: readonly string[];
+  self: boolean;
+  unread: readonly string[];
+  incomplete?: string;
+}
+
+interface Isolation {
+  /** Its input, `everyone` left out (it is kept once per plane). */
+  input: IsolationInput;
+  prepared: Prepared;
+}
+
+function sameStrings(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
@@ -78,6 +103,12 @@ export class PolicyReportCache {
   private reachOf = new WeakMap<PlaneBreaches, Reach>();
   private byContent = new Map<string, Prepared>();
   private reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
+  /** Each tenant's isolation result per plane, with what it was made of (by `plane\0tenant`). */
+  private isolations = new Map<string, Isolation>();
+  /** Who reached every tenant, per plane, at the last pass. */
+  private everyone = new Map<Plane, readonly string[]>();
+  /** Each report's results in order, with the results they were ordered from (by namespace, "" the cluster's). */
+  private sorted = new Map<string, { from: Prepared[]; sorted: Prepared[] }>();
   private maxBytes: number | undefined;
 
   /** Starts a pass; returns the pass's lookups. */
@@ -97,10 +128,17 @@ export class PolicyReportCache {
       const digest = createHash("sha1").update(json).digest("base64");
       let prepared = content.get(digest) ?? previousContent.get(digest);
       if (prepared && !sameJson(prepared.result, result)) prepared = undefined;
-      prepared ??= { result, bytes: Buffer.byteLength(json) + 1 };
+      prepared ??= { result, bytes: Buffer.byteLength(json) + 1, digest };
       content.set(digest, prepared);
       return prepared;
     };
+    const previousIsolations = this.isolations;
+    const isolations = new Map<string, Isolation>();
+    const previousEveryone = this.everyone;
+    const everyoneNow = new Map<Plane, readonly string[]>();
+    const sameEveryone = new Map<Plane, boolean>();
+    const previousSorted = this.sorted;
+    const sorted = new Map<string, { from: Prepared[]; sorted: Prepared[] }>();
     return {
       /** Who reaches whom on a plane: kept with the plane's breaches, when the audit kept those. */
       reach: (report: AuditReport, plane: Plane): Reach => {
@@ -113,7 +151,49 @@ export class PolicyReportCache {
         }
         return known;
       },
-      isolation: byContent,
+      /**
+       * A tenant's isolation result on a plane: the one made before when it would be made of the same (who
+       * reaches the tenant, who reaches everyone, what could not be read), else made again.
+       */
+      isolation: (input: IsolationInput): Prepared => {
+        const key = `${input.plane}\u0000${input.tenant}`;
+        const made = isolations.get(key);
+        if (made) return made.prepared;
+        if (!everyoneNow.has(input.plane)) {
+          everyoneNow.set(input.plane, input.everyone.slice());
+          sameEveryone.set(input.plane, sameStrings(previousEveryone.get(input.plane), input.everyone));
+        }
+        const known = previousIsolations.get(key);
+        if (
+          known &&
+          sameEveryone.get(input.plane) &&
+          known.input.self === input.self &&
+          known.input.incomplete === input.incomplete &&
+          sameStrings(known.input.own, input.own) &&
+          sameStrings(known.input.unread, input.unread)
+        ) {
+          isolations.set(key, known);
+          content.set(known.prepared.digest, known.prepared);
+          return known.prepared;
+        }
+        const prepared = byContent(isolationResult(input));
+        isolations.set(key, {
+          input: { ...input, own: input.own.slice(), unread: input.unread.slice(), everyone: [] },
+          prepared,
+        });
+        return prepared;
+      },
+      /** A report's results in order: the order made before when they are the very same results, in the same order. */
+      sorted: (namespace: string, results: Prepared[]): Prepared[] => {
+        const known = previousSorted.get(namespace);
+        const same =
+          known !== undefined &&
+          known.from.length === results.length &&
+          known.from.every((r, i) => r === results[i]);
+        const ordered = same ? known.sorted : sortResults(results.slice());
+        sorted.set(namespace, { from: results, sorted: ordered });
+        return ordered;
+      },
       finding: (f: Finding): Prepared => {
         let prepared = this.byFinding.get(f);
         if (!prepared) {
@@ -137,6 +217,9 @@ export class PolicyReportCache {
       end: () => {
         this.byContent = content;
         this.reports = reports;
+        this.isolations = isolations;
+        this.everyone = everyoneNow;
+        this.sorted = sorted;
       },
     };
   }
@@ -217,7 +300,15 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
           ? summary.incomplete
           : undefined;
       results.push(
-        pass.isolation(isolationResult(tenant, plane, own, everyone, self, summary.unreadKinds, incomplete)),
+        pass.isolation({
+          tenant,
+          plane,
+          own,
+          everyone,
+          self,
+          unread: summary.unreadKinds,
+          ...(incomplete ? { incomplete } : {}),
+        }),
       );
     }
   }
@@ -230,11 +321,10 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
 
   // The audit orders findings by severity and id, then as the objects were read; a watch reads them in the order
   // they arrive, a restart in name order. Reports are written only when they change: order them by content.
-  for (const results of [...byNamespace.values(), cluster]) sortResults(results);
   const out: PolicyReportObject[] = [];
   for (const [ns, results] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    out.push(...pass.reports("PolicyReport", results, ns));
-  out.push(...pass.reports("ClusterPolicyReport", cluster));
+    out.push(...pass.reports("PolicyReport", pass.sorted(ns, results), ns));
+  out.push(...pass.reports("ClusterPolicyReport", pass.sorted("", cluster)));
   pass.end();
   return out;
 }
@@ -280,20 +370,13 @@ function compareResults(a: PolicyReportResult, b: PolicyReportResult): number {
   return 0;
 }
 
-function sortResults(results: Prepared[]): void {
-  results.sort((a, b) => compareResults(a.result, b.result));
+function sortResults(results: Prepared[]): Prepared[] {
+  return results.sort((a, b) => compareResults(a.result, b.result));
 }
 
 /** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
-function isolationResult(
-  tenant: string,
-  plane: string,
-  own: readonly string[],
-  everyone: readonly string[],
-  selfInEveryone: boolean,
-  unread: readonly string[],
-  incomplete?: string,
-): PolicyReportResult {
+function isolationResult(input: IsolationInput): PolicyReportResult {
+  const { tenant, plane, own, everyone, self: selfInEveryone, unread, incomplete } = input;
   const count = own.length + everyone.length - (selfInEveryone ? 1 : 0);
   const from: string[] = own.slice(0, 5);
   for (const f of everyone) {
