@@ -15,7 +15,6 @@
  * are split across `kubefence`, `kubefence-2`, … in a stable order. Names are fixed, so a restart or a second
  * replica updates the same objects instead of adding new ones.
  */
-import { createHash } from "node:crypto";
 import type { Finding, Plane, Severity } from "../model/finding.js";
 import { apiVersionOf, kindInfo } from "../model/kinds.js";
 import type { AuditReport } from "../tenancy/audit.js";
@@ -64,16 +63,16 @@ interface Prepared {
   result: PolicyReportResult;
   /** Its serialized size, with a separator. */
   bytes: number;
-  /** A digest of its JSON (what the cache finds equal results by). */
-  digest: string;
+  /** resultKey of it (what the cache finds equal results by). */
+  key: number;
 }
 
 /** What a tenant's isolation result on a plane is made of (see isolationResult). */
 interface IsolationInput {
   tenant: string;
   plane: Plane;
-  /** Who reaches this tenant. */
-  own: readonly string[];
+  /** Who reaches this tenant: the first few (SHOWN), and how many. */
+  own: Reachers;
   /** Who reaches every tenant (this one itself aside: `self`). */
   everyone: readonly string[];
   self: boolean;
@@ -101,7 +100,7 @@ function sameStrings(a: readonly string[] | undefined, b: readonly string[]): bo
 export class PolicyReportCache {
   private byFinding = new WeakMap<Finding, Prepared>();
   private reachOf = new WeakMap<PlaneBreaches, Reach>();
-  private byContent = new Map<string, Prepared>();
+  private byContent = new Map<number, Prepared[]>();
   private reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
   /** Each tenant's isolation result per plane, with what it was made of (by `plane\0tenant`). */
   private isolations = new Map<string, Isolation>();
@@ -118,19 +117,30 @@ export class PolicyReportCache {
       this.reports = new Map();
     }
     const previousContent = this.byContent;
-    const content = new Map<string, Prepared>();
+    const content = new Map<number, Prepared[]>();
     const previousReports = this.reports;
     const reports = new Map<string, { results: Prepared[]; reports: PolicyReportObject[] }>();
-    // Keyed by a digest of the result's JSON, not the JSON itself (every result's JSON kept as a key is hundreds of
-    // megabytes on a large cluster); a digest's match is taken only when the results are equal, so still exact.
+    // Found by a hash of a few of the result's fields (not its JSON, which would be hundreds of megabytes of keys
+    // on a large cluster, nor a digest of it, which costs writing every result out): a match is taken only when
+    // the results are equal, so still exact.
     const byContent = (result: PolicyReportResult): Prepared => {
-      const json = JSON.stringify(result);
-      const digest = createHash("sha1").update(json).digest("base64");
-      let prepared = content.get(digest) ?? previousContent.get(digest);
-      if (prepared && !sameJson(prepared.result, result)) prepared = undefined;
-      prepared ??= { result, bytes: Buffer.byteLength(json) + 1, digest };
-      content.set(digest, prepared);
+      const key = resultKey(result);
+      const bucket = content.get(key);
+      const made = bucket?.find((p) => sameJson(p.result, result));
+      if (made) return made;
+      const prepared = previousContent.get(key)?.find((p) => sameJson(p.result, result)) ?? {
+        result,
+        bytes: Buffer.byteLength(JSON.stringify(result)) + 1,
+        key,
+      };
+      if (bucket) bucket.push(prepared);
+      else content.set(key, [prepared]);
       return prepared;
+    };
+    const keep = (prepared: Prepared) => {
+      const bucket = content.get(prepared.key);
+      if (!bucket) content.set(prepared.key, [prepared]);
+      else if (!bucket.includes(prepared)) bucket.push(prepared);
     };
     const previousIsolations = this.isolations;
     const isolations = new Map<string, Isolation>();
@@ -146,7 +156,9 @@ export class PolicyReportCache {
         if (!breaches) return reachOf(ends(report.matrix.breachEnds(), plane));
         let known = this.reachOf.get(breaches);
         if (!known) {
-          known = reachOf(ends(breaches.stored(), undefined));
+          known = breaches.storedEnds
+            ? reachOfEnds((visit) => breaches.storedEnds!(visit))
+            : reachOf(ends(breaches.stored(), undefined));
           this.reachOf.set(breaches, known);
         }
         return known;
@@ -169,16 +181,17 @@ export class PolicyReportCache {
           sameEveryone.get(input.plane) &&
           known.input.self === input.self &&
           known.input.incomplete === input.incomplete &&
-          sameStrings(known.input.own, input.own) &&
+          known.input.own.count === input.own.count &&
+          sameStrings(known.input.own.first, input.own.first) &&
           sameStrings(known.input.unread, input.unread)
         ) {
           isolations.set(key, known);
-          content.set(known.prepared.digest, known.prepared);
+          keep(known.prepared);
           return known.prepared;
         }
         const prepared = byContent(isolationResult(input));
         isolations.set(key, {
-          input: { ...input, own: input.own.slice(), unread: input.unread.slice(), everyone: [] },
+          input: { ...input, unread: input.unread.slice(), everyone: [] },
           prepared,
         });
         return prepared;
@@ -225,6 +238,24 @@ export class PolicyReportCache {
   }
 }
 
+/** FNV-1a over the fields results most often differ by: equal results have equal keys. */
+function resultKey(r: PolicyReportResult): number {
+  let h = 0x811c9dc5;
+  const add = (text: string) => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0, 0x01000193);
+  };
+  add(r.policy);
+  add(r.result);
+  add(r.message);
+  for (const o of r.resources ?? []) {
+    add(o.kind);
+    add(o.namespace ?? "");
+    add(o.name);
+  }
+  return h >>> 0;
+}
+
 /** Whether two results' JSON is the same (key order included), without making it: plain data only. */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -241,9 +272,20 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** How many sources an isolation result names. */
+const SHOWN = 5;
+
+/** Who reaches a tenant: the first SHOWN (in the plane's order), and how many in all. */
+interface Reachers {
+  first: string[];
+  count: number;
+}
+
+const NO_REACHERS: Reachers = Object.freeze({ first: [], count: 0 }) as Reachers;
+
 /** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
 interface Reach {
-  byTenant: Map<string, string[]>;
+  byTenant: Map<string, Reachers>;
   everyone: string[];
   everyoneSet: Set<string>;
 }
@@ -257,17 +299,23 @@ function* ends(
 }
 
 function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
-  const byTenant = new Map<string, string[]>();
+  return reachOfEnds((visit) => {
+    for (const [from, to] of breaches) visit(from, to);
+  });
+}
+
+function reachOfEnds(each: (visit: (from: string, to: string) => void) => void): Reach {
+  const byTenant = new Map<string, Reachers>();
   const everyone: string[] = [];
-  for (const [from, to] of breaches) {
+  each((from, to) => {
     if (to === ALL_TENANTS) {
       everyone.push(from);
-      continue;
+      return;
     }
-    const list = byTenant.get(to);
-    if (list) list.push(from);
-    else byTenant.set(to, [from]);
-  }
+    const reachers = byTenant.get(to);
+    if (!reachers) byTenant.set(to, { first: [from], count: 1 });
+    else if (reachers.count++ < SHOWN) reachers.first.push(from);
+  });
   return { byTenant, everyone, everyoneSet: new Set(everyone) };
 }
 
@@ -292,7 +340,7 @@ export function policyReports(report: AuditReport, options: PolicyReportOptions 
     for (const plane of PLANES) {
       const summary = report.summary.planes[plane];
       const { byTenant, everyone, everyoneSet } = reach.get(plane)!;
-      const own = byTenant.get(tenant) ?? [];
+      const own = byTenant.get(tenant) ?? NO_REACHERS;
       const self = everyoneSet.has(tenant);
       // Read but not modelled (Cilium, Calico): this tenant's verdicts may be wrong either way.
       const incomplete =
@@ -377,10 +425,10 @@ function sortResults(results: Prepared[]): Prepared[] {
 /** `own`: who reaches this tenant; `everyone`: who reaches every tenant (this one itself aside). */
 function isolationResult(input: IsolationInput): PolicyReportResult {
   const { tenant, plane, own, everyone, self: selfInEveryone, unread, incomplete } = input;
-  const count = own.length + everyone.length - (selfInEveryone ? 1 : 0);
-  const from: string[] = own.slice(0, 5);
+  const count = own.count + everyone.length - (selfInEveryone ? 1 : 0);
+  const from: string[] = own.first.slice(0, SHOWN);
   for (const f of everyone) {
-    if (from.length >= 5) break;
+    if (from.length >= SHOWN) break;
     if (f !== tenant) from.push(f);
   }
   const base = {

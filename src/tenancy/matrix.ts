@@ -77,6 +77,8 @@ export interface PlaneBreaches {
   compact?(): Iterable<[from: string, to: string, evidence: Evidence, except?: string[]]>;
   /** How many `stored()` yields, without making them. */
   storedCount(): number;
+  /** The ends of `stored()`'s breaches, in its order, without their evidence (a plane of millions makes it cheaper). */
+  storedEnds?(visit: (from: string, to: string) => void): void;
   /** Whether some breach starts at this row. */
   hasRow(row: string): boolean;
   /** Exact counts over these rows and columns, without materializing the cells. */

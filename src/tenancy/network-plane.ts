@@ -252,6 +252,17 @@ class ReachedPairs implements PlaneBreaches {
     }
   }
 
+  storedEnds(visit: (from: string, to: string) => void): void {
+    const rows = this.columns.map((_, i) => i).filter((i) => this.isRow[i]);
+    for (const to of this.reachedByAll) visit(ALL_TENANTS, this.columns[to]!);
+    for (const from of rows) {
+      const name = this.columns[from]!;
+      this.eachReached(from, (to) => {
+        if (!this.reachedByAll.has(to)) visit(name, this.columns[to]!);
+      });
+    }
+  }
+
   /**
    * A column reached by more rows than not is one entry from ALL_TENANTS, `except` the rows that do not reach it
    * (fewer names than the pairs it stands for); the other pairs one by one, as stored.

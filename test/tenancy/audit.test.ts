@@ -155,6 +155,22 @@ describe("the breach counts of a generated cluster", () => {
     }
   });
 
+  it("a plane's stored ends, without evidence, are its stored breaches' ends in their order", () => {
+    const generated = generateCluster(SIZES.small);
+    for (const by of [{ from: "namespace" as const }, { from: "label" as const, key: "tenant" }]) {
+      const audit = runAudit(generated, resolveTenants(generated, by).tenancy);
+      for (const plane of ["api", "network", "node"] as const) {
+        const breaches = audit.matrix.plane!(plane);
+        if (!breaches.storedEnds) continue;
+        const ends: string[] = [];
+        breaches.storedEnds((from, to) => ends.push(`${from} ${to}`));
+        const stored = [...breaches.stored()].map(([from, to]) => `${from} ${to}`);
+        expect(stored.length, `${by.from} ${plane}`).toBeGreaterThan(0);
+        expect(ends, `${by.from} ${plane}`).toEqual(stored);
+      }
+    }
+  });
+
   it("equal what the full matrix lists, on every plane", () => {
     const generated = generateCluster(SIZES.small);
     const full = runAudit(generated, resolveTenants(generated, { from: "namespace" }).tenancy, {
