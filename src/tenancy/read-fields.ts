@@ -31,6 +31,7 @@ export function sameToTheAudit(a: KubeObject, b: KubeObject): boolean {
 function asTheAuditReadsIt(object: KubeObject): Record<string, unknown> {
   const { status, metadata, ...rest } = object as unknown as Record<string, unknown>;
   const meta: Record<string, unknown> = { ...(metadata as Record<string, unknown>) };
+  // prototype-safe: the keys are UNREAD_METADATA's, kubefence's own names
   for (const key of UNREAD_METADATA) delete meta[key];
   const read: Record<string, unknown> = {};
   const fields = typeof status === "object" && status !== null ? (status as Record<string, unknown>) : {};
