@@ -40,6 +40,7 @@ type Verdicts = { level: Level; version: Version; verdict: PodVerdict }[];
 export class Judge {
   private readonly cache = new WeakMap<PodSpec, Verdicts>();
   private readonly subjectsOf = new WeakMap<Snapshot, PodSubject[]>();
+  private readonly byOutline = new Map<string, { subject: PodSubject; verdicts: Verdicts }[]>();
   constructor(readonly evaluator: Evaluator = defaultEvaluator) {}
 
   subjects(snapshot: Snapshot): readonly PodSubject[] {
@@ -89,8 +90,9 @@ export class Judge {
    */
   private shareVerdicts(subjects: readonly PodSubject[]): void {
     // Same JSON (keys in the same order too), same input to the checks. Found by comparing with the few
-    // distinct contents of the same outline, not by writing every template out as JSON.
-    const byOutline = new Map<string, { subject: PodSubject; verdicts: Verdicts }[]>();
+    // distinct contents of the same outline, not by writing every template out as JSON. Kept across the
+    // judge's snapshots (one per namespace, for src/podsecurity/by-namespace.ts).
+    const byOutline = this.byOutline;
     for (const subject of subjects) {
       if (subject.sameAsOwner) continue;
       const key = outline(subject.spec);

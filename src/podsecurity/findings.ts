@@ -22,13 +22,33 @@ export { NODE_RULES };
  * per namespace what it enforces against what it could.
  */
 export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOptions = {}): Finding[] {
+  const { subjectFindings, namespaceFindings } = podSecurityFindingParts(snapshot, options);
+  return subjectFindings.length === 0
+    ? namespaceFindings
+    : namespaceFindings.length === 0
+      ? subjectFindings
+      : [...subjectFindings, ...namespaceFindings];
+}
+
+/**
+ * podSecurityFindings in its two parts: the subjects' findings in the order of their subjects (`bounds[i]` is
+ * where the findings of the i-th subject start; judge.subjects(snapshot) order), then the namespaces'.
+ */
+export function podSecurityFindingParts(
+  snapshot: Snapshot,
+  options: PodSecurityOptions = {},
+): { subjectFindings: Finding[]; bounds: Int32Array; namespaceFindings: Finding[] } {
   const config = options.config ?? DEFAULT_CONFIG;
   const judge = options.judge ?? new Judge(options.evaluator);
   const reports = namespaceReports(snapshot, { ...options, config, judge, level: undefined });
   const byName = new Map(reports.map((r) => [r.name, r]));
   const findings: Finding[] = [];
   const controlPlane = indexControlPlane(snapshot.nodes);
-  for (const subject of judge.subjects(snapshot)) {
+  const subjects = judge.subjects(snapshot);
+  const bounds = new Int32Array(subjects.length + 1);
+  for (let i = 0; i < subjects.length; i++) {
+    bounds[i] = findings.length;
+    const subject = subjects[i]!;
     if (subject.owner) continue; // its controller carries the same template
     const report = byName.get(subject.namespace);
     if (!report) continue; // not in scope
@@ -46,6 +66,8 @@ export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOpti
     };
     runRules(SUBJECT_RULES, input, findings);
   }
-  for (const report of reports) runRules(NAMESPACE_RULES, report, findings);
-  return findings;
+  bounds[subjects.length] = findings.length;
+  const namespaceFindings: Finding[] = [];
+  for (const report of reports) runRules(NAMESPACE_RULES, report, namespaceFindings);
+  return { subjectFindings: findings, bounds, namespaceFindings };
 }

@@ -40,6 +40,14 @@ interface Controller {
   subject?: PodSubject;
 }
 
+/** The objects podSubjects makes a subject of, in its order: workloads with a pod template, then pods with a spec. */
+export function subjectObjects(snapshot: Snapshot): (Workload | Snapshot["pods"][number])[] {
+  return [
+    ...snapshot.workloads.filter((w) => podTemplateOf(w) !== undefined),
+    ...snapshot.pods.filter((p) => p.spec),
+  ];
+}
+
 export function podSubjects(snapshot: Snapshot): PodSubject[] {
   const subjects: PodSubject[] = [];
   // Workloads by namespace, then name: owner references resolve without building names to look up.

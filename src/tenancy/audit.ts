@@ -15,6 +15,11 @@ import { findingsOf } from "../network/findings.js";
 import { analyzeNetwork, type NetworkModel } from "../network/model.js";
 import type { NetworkOptions } from "../network/options.js";
 import {
+  type PodSecurityByNamespace,
+  podSecurityByNamespace,
+  podSecurityFindingsByNamespace,
+} from "../podsecurity/by-namespace.js";
+import {
   canEscapeToNode,
   namespacePolicy,
   type PodSecurityConfig,
@@ -351,10 +356,17 @@ function networkFindingsOf(model: NetworkModel): readonly Finding[] {
  */
 const DEFAULT_POD_SECURITY: PodSecurityOptions = Object.freeze({});
 const podSecurityMemo = new WeakMap<NetworkModel, { options: PodSecurityOptions; findings: Finding[] }>();
-function podSecurityOf(snapshot: Snapshot, options: PodSecurityOptions, model: NetworkModel): Finding[] {
+function podSecurityOf(
+  snapshot: Snapshot,
+  options: PodSecurityOptions,
+  model: NetworkModel,
+  byNamespace?: PodSecurityByNamespace,
+): Finding[] {
   const memo = podSecurityMemo.get(model);
   if (memo && memo.options === options) return memo.findings;
-  const findings = podSecurityFindings(snapshot, options);
+  const findings = byNamespace
+    ? podSecurityFindingsByNamespace(snapshot, options, byNamespace)
+    : podSecurityFindings(snapshot, options);
   podSecurityMemo.set(model, { options, findings });
   return findings;
 }
@@ -371,6 +383,8 @@ export interface AuditMemo {
   networkPlanes: WeakMap<NetworkModel, { tenancy: Tenancy; breaches: PlaneBreaches }>;
   /** Each binding's RBAC findings. */
   rbac: RbacFindingsMemo;
+  /** The Pod Security findings of each namespace, with the very objects they were made of. */
+  podSecurity: PodSecurityByNamespace;
   /** The node presence last made, with the very objects it was made of. */
   nodePresence?: {
     of: [Snapshot["pods"], Snapshot["workloads"], Snapshot["nodes"]];
@@ -380,7 +394,12 @@ export interface AuditMemo {
 }
 
 export function auditMemo(): AuditMemo {
-  return { escapes: new WeakMap(), networkPlanes: new WeakMap(), rbac: new WeakMap() };
+  return {
+    escapes: new WeakMap(),
+    networkPlanes: new WeakMap(),
+    rbac: new WeakMap(),
+    podSecurity: podSecurityByNamespace(),
+  };
 }
 
 /** Whether two lists hold the very same objects in the same order. */
@@ -468,14 +487,16 @@ export function runAudit(snapshot: Snapshot, tenancy: Tenancy, options: AuditOpt
     ...rbacFindings(snapshot, authorizer, memo.rbac),
     ...networkFindingsOf(network),
     ...(admission.enforced
-      ? podSecurityOf(snapshot, podSecurity, network)
+      ? podSecurityOf(snapshot, podSecurity, network, options.memo?.podSecurity)
       : [
           ...runRules([podSecurityNotEnforced], {
             snapshot,
             reason: admission.reason,
             probed: snapshot.podSecurityAdmission?.active === false,
           }),
-          ...podSecurityOf(snapshot, podSecurity, network).filter((f) => !ENFORCED_ONLY.has(f.id)),
+          ...podSecurityOf(snapshot, podSecurity, network, options.memo?.podSecurity).filter(
+            (f) => !ENFORCED_ONLY.has(f.id),
+          ),
         ]),
     ...runRules(ADMISSION_RULES, guards.report()),
     // What each multi-tenancy platform leaves open (only for tenants a platform defines, --tenants-from).
