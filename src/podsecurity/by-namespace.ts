@@ -51,11 +51,15 @@ export function podSecurityFindingsByNamespace(
   for (const workload of snapshot.workloads) group(workload.metadata.namespace).workloads.push(workload);
   for (const pod of snapshot.pods) group(pod.metadata.namespace).pods.push(pod);
   const declared = new Map(snapshot.namespaces.map((n) => [n.metadata.name, n]));
-  const parts = new Map<string, NamespacePart>();
   // One judge for this judgment's namespaces (it keeps verdicts by pod spec, which a later snapshot may pair
   // with other annotations): templates shared between namespaces are judged once.
   const judge = new Judge(options.evaluator);
-  for (const [name, { workloads, pods }] of groups) {
+  // Nothing to keep (the first judgment, a full one): the whole snapshot at once, split by namespace after.
+  const fresh = memo.byNamespace.size === 0;
+  const parts = fresh
+    ? splitByNamespace(snapshot, groups, declared, options, judge)
+    : new Map<string, NamespacePart>();
+  for (const [name, { workloads, pods }] of fresh ? [] : groups) {
     const namespace = declared.get(name);
     const known = memo.byNamespace.get(name);
     const same =
@@ -79,6 +83,44 @@ export function podSecurityFindingsByNamespace(
   for (const object of subjectObjects(snapshot)) add(object);
   for (const name of [...parts.keys()].sort()) findings.push(...parts.get(name)!.namespaceFindings);
   return findings;
+}
+
+/** The whole snapshot's parts, as judgeNamespace would make them of each namespace alone. */
+function splitByNamespace(
+  snapshot: Snapshot,
+  groups: Map<string, { workloads: Workload[]; pods: Pod[] }>,
+  declared: Map<string, Namespace>,
+  options: PodSecurityOptions,
+  judge: Judge,
+): Map<string, NamespacePart> {
+  const all = podSecurityFindingParts(snapshot, { ...options, judge });
+  const parts = new Map<string, NamespacePart>();
+  for (const [name, { workloads, pods }] of groups)
+    parts.set(name, {
+      namespace: declared.get(name),
+      nodes: snapshot.nodes,
+      options,
+      workloads,
+      pods,
+      bySubject: new Map(),
+      namespaceFindings: [],
+    });
+  subjectObjects(snapshot).forEach((object, i) => {
+    const { bounds, subjectFindings } = all;
+    if (bounds[i + 1]! > bounds[i]!)
+      parts
+        .get(object.metadata.namespace)!
+        .bySubject.set(object, subjectFindings.slice(bounds[i], bounds[i + 1]));
+  });
+  all.namespaces.forEach((name, j) => {
+    const part = parts.get(name);
+    if (part)
+      part.namespaceFindings = all.namespaceFindings.slice(
+        all.namespaceBounds[j],
+        all.namespaceBounds[j + 1],
+      );
+  });
+  return parts;
 }
 
 function judgeNamespace(

@@ -32,12 +32,19 @@ export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOpti
 
 /**
  * podSecurityFindings in its two parts: the subjects' findings in the order of their subjects (`bounds[i]` is
- * where the findings of the i-th subject start; judge.subjects(snapshot) order), then the namespaces'.
+ * where the findings of the i-th subject start; judge.subjects(snapshot) order), then the namespaces' (those of
+ * `namespaces[j]` from `namespaceBounds[j]` on).
  */
 export function podSecurityFindingParts(
   snapshot: Snapshot,
   options: PodSecurityOptions = {},
-): { subjectFindings: Finding[]; bounds: Int32Array; namespaceFindings: Finding[] } {
+): {
+  subjectFindings: Finding[];
+  bounds: Int32Array;
+  namespaceFindings: Finding[];
+  namespaces: string[];
+  namespaceBounds: Int32Array;
+} {
   const config = options.config ?? DEFAULT_CONFIG;
   const judge = options.judge ?? new Judge(options.evaluator);
   const reports = namespaceReports(snapshot, { ...options, config, judge, level: undefined });
@@ -68,6 +75,17 @@ export function podSecurityFindingParts(
   }
   bounds[subjects.length] = findings.length;
   const namespaceFindings: Finding[] = [];
-  for (const report of reports) runRules(NAMESPACE_RULES, report, namespaceFindings);
-  return { subjectFindings: findings, bounds, namespaceFindings };
+  const namespaceBounds = new Int32Array(reports.length + 1);
+  reports.forEach((report, j) => {
+    namespaceBounds[j] = namespaceFindings.length;
+    runRules(NAMESPACE_RULES, report, namespaceFindings);
+  });
+  namespaceBounds[reports.length] = namespaceFindings.length;
+  return {
+    subjectFindings: findings,
+    bounds,
+    namespaceFindings,
+    namespaces: reports.map((r) => r.name),
+    namespaceBounds,
+  };
 }
