@@ -156,8 +156,9 @@ export class PolicyReportCache {
         if (!breaches) return reachOf(ends(report.matrix.breachEnds(), plane));
         let known = this.reachOf.get(breaches);
         if (!known) {
-          known = breaches.storedEnds
-            ? reachOfEnds((visit) => breaches.storedEnds!(visit))
+          const who = breaches.whoReaches?.(SHOWN);
+          known = who
+            ? { byTenant: who.byColumn, everyone: who.toEveryone, everyoneSet: new Set(who.toEveryone) }
             : reachOf(ends(breaches.stored(), undefined));
           this.reachOf.set(breaches, known);
         }
@@ -273,7 +274,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** How many sources an isolation result names. */
-const SHOWN = 5;
+export const SHOWN = 5;
 
 /** Who reaches a tenant: the first SHOWN (in the plane's order), and how many in all. */
 interface Reachers {
@@ -284,7 +285,7 @@ interface Reachers {
 const NO_REACHERS: Reachers = Object.freeze({ first: [], count: 0 }) as Reachers;
 
 /** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
-interface Reach {
+export interface Reach {
   byTenant: Map<string, Reachers>;
   everyone: string[];
   everyoneSet: Set<string>;
@@ -298,24 +299,19 @@ function* ends(
   for (const [from, to, of] of breaches) if (plane === undefined || of === plane) yield [from, to];
 }
 
-function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
-  return reachOfEnds((visit) => {
-    for (const [from, to] of breaches) visit(from, to);
-  });
-}
-
-function reachOfEnds(each: (visit: (from: string, to: string) => void) => void): Reach {
+/** Who reaches each tenant, from the breaches' ends (what PlaneBreaches.whoReaches answers without them). */
+export function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
   const byTenant = new Map<string, Reachers>();
   const everyone: string[] = [];
-  each((from, to) => {
+  for (const [from, to] of breaches) {
     if (to === ALL_TENANTS) {
       everyone.push(from);
-      return;
+      continue;
     }
     const reachers = byTenant.get(to);
     if (!reachers) byTenant.set(to, { first: [from], count: 1 });
     else if (reachers.count++ < SHOWN) reachers.first.push(from);
-  });
+  }
   return { byTenant, everyone, everyoneSet: new Set(everyone) };
 }
 

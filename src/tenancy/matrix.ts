@@ -77,8 +77,12 @@ export interface PlaneBreaches {
   compact?(): Iterable<[from: string, to: string, evidence: Evidence, except?: string[]]>;
   /** How many `stored()` yields, without making them. */
   storedCount(): number;
-  /** The ends of `stored()`'s breaches, in its order, without their evidence (a plane of millions makes it cheaper). */
-  storedEnds?(visit: (from: string, to: string) => void): void;
+  /**
+   * Who reaches each column, as `stored()` lists them (a plane of millions of breaches answers without listing
+   * them): per column, how many entries end there and the first `limit` of their rows, in `stored()`'s order; and
+   * the rows of the entries that end at ALL_TENANTS.
+   */
+  whoReaches?(limit: number): WhoReaches;
   /** Whether some breach starts at this row. */
   hasRow(row: string): boolean;
   /** Exact counts over these rows and columns, without materializing the cells. */
@@ -89,6 +93,11 @@ export interface PlaneBreaches {
   incomplete?(from: string, to: string): string | undefined;
   /** The tenants every cell of whose row and column is incomplete (the others' cells between them are not). */
   incompleteTenants?(): string[];
+}
+
+export interface WhoReaches {
+  byColumn: Map<string, { first: string[]; count: number }>;
+  toEveryone: string[];
 }
 
 export interface PlaneCounts {

@@ -11,7 +11,14 @@ import { ConnSet, PROTOCOLS } from "../network/conns.js";
 import type { NetworkModel } from "../network/model.js";
 import { reachEnds } from "../network/reach.js";
 import type { Unit } from "../network/units.js";
-import { ALL_TENANTS, type Evidence, LazyEvidence, type PlaneBreaches, type PlaneCounts } from "./matrix.js";
+import {
+  ALL_TENANTS,
+  type Evidence,
+  LazyEvidence,
+  type PlaneBreaches,
+  type PlaneCounts,
+  type WhoReaches,
+} from "./matrix.js";
 import { PLATFORM, type Tenancy } from "./tenants.js";
 
 interface Connection {
@@ -252,15 +259,21 @@ class ReachedPairs implements PlaneBreaches {
     }
   }
 
-  storedEnds(visit: (from: string, to: string) => void): void {
+  /** From the counts kept: a column's first rows found by walking its bit in each row, up to `limit`. */
+  whoReaches(limit: number): WhoReaches {
     const rows = this.columns.map((_, i) => i).filter((i) => this.isRow[i]);
-    for (const to of this.reachedByAll) visit(ALL_TENANTS, this.columns[to]!);
-    for (const from of rows) {
-      const name = this.columns[from]!;
-      this.eachReached(from, (to) => {
-        if (!this.reachedByAll.has(to)) visit(name, this.columns[to]!);
-      });
+    const byColumn = new Map<string, { first: string[]; count: number }>();
+    // stored(): the columns every other row reaches first, one entry each from ALL_TENANTS; then row by row.
+    for (const to of this.reachedByAll) byColumn.set(this.columns[to]!, { first: [ALL_TENANTS], count: 1 });
+    for (let to = 0; to < this.n; to++) {
+      const count = this.reachers[to]!;
+      if (count === 0 || this.reachedByAll.has(to)) continue;
+      const first: string[] = [];
+      for (let k = 0; k < rows.length && first.length < limit; k++)
+        if (this.reaches(rows[k]!, to)) first.push(this.columns[rows[k]!]!);
+      byColumn.set(this.columns[to]!, { first, count });
     }
+    return { byColumn, toEveryone: [] };
   }
 
   /**

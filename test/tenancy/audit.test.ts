@@ -3,7 +3,7 @@ import { generateCluster, SIZES } from "../../bench/generate.js";
 import { withBuiltinRbac } from "../../src/rbac/builtin.js";
 import { loadDemo } from "../../src/sources/demo.js";
 import { runAudit } from "../../src/tenancy/audit.js";
-import { NO_TENANT } from "../../src/tenancy/matrix.js";
+import { ALL_TENANTS, NO_TENANT } from "../../src/tenancy/matrix.js";
 import { resolveTenants } from "../../src/tenancy/tenants.js";
 
 const snapshot = withBuiltinRbac(loadDemo().snapshot);
@@ -155,18 +155,30 @@ describe("the breach counts of a generated cluster", () => {
     }
   });
 
-  it("a plane's stored ends, without evidence, are its stored breaches' ends in their order", () => {
+  it("who reaches each column, as a plane answers it, is what its stored breaches say", () => {
     const generated = generateCluster(SIZES.small);
     for (const by of [{ from: "namespace" as const }, { from: "label" as const, key: "tenant" }]) {
       const audit = runAudit(generated, resolveTenants(generated, by).tenancy);
       for (const plane of ["api", "network", "node"] as const) {
         const breaches = audit.matrix.plane!(plane);
-        if (!breaches.storedEnds) continue;
-        const ends: string[] = [];
-        breaches.storedEnds((from, to) => ends.push(`${from} ${to}`));
-        const stored = [...breaches.stored()].map(([from, to]) => `${from} ${to}`);
+        if (!breaches.whoReaches) continue;
+        const stored = [...breaches.stored()].map(([from, to]): [string, string] => [from, to]);
         expect(stored.length, `${by.from} ${plane}`).toBeGreaterThan(0);
-        expect(ends, `${by.from} ${plane}`).toEqual(stored);
+        for (const limit of [1, 5, 1000]) {
+          const who = breaches.whoReaches(limit);
+          const byColumn = new Map<string, { first: string[]; count: number }>();
+          for (const [from, to] of stored) {
+            if (to === ALL_TENANTS) continue;
+            const known = byColumn.get(to) ?? { first: [], count: 0 };
+            known.count++;
+            if (known.first.length < limit) known.first.push(from);
+            byColumn.set(to, known);
+          }
+          expect(new Map([...who.byColumn].sort()), `${by.from} ${plane} ${limit}`).toEqual(
+            new Map([...byColumn].sort()),
+          );
+          expect(who.toEveryone).toEqual(stored.filter(([, to]) => to === ALL_TENANTS).map(([from]) => from));
+        }
       }
     }
   });
