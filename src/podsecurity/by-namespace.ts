@@ -15,8 +15,6 @@ import { subjectObjects } from "./subjects.js";
 
 interface NamespacePart {
   namespace: Namespace | undefined;
-  nodes: Snapshot["nodes"];
-  options: PodSecurityOptions;
   workloads: Workload[];
   pods: Pod[];
   /** Each subject's findings, by its object (only those with some). */
@@ -27,6 +25,9 @@ interface NamespacePart {
 /** What the last judgment made, by namespace. */
 export interface PodSecurityByNamespace {
   byNamespace: Map<string, NamespacePart>;
+  /** The nodes and options every part was judged with. */
+  nodes?: Snapshot["nodes"];
+  options?: PodSecurityOptions;
 }
 
 export function podSecurityByNamespace(): PodSecurityByNamespace {
@@ -54,8 +55,9 @@ export function podSecurityFindingsByNamespace(
   // One judge for this judgment's namespaces (it keeps verdicts by pod spec, which a later snapshot may pair
   // with other annotations): templates shared between namespaces are judged once.
   const judge = new Judge(options.evaluator);
-  // Nothing to keep (the first judgment, a full one): the whole snapshot at once, split by namespace after.
-  const fresh = memo.byNamespace.size === 0;
+  // Nothing to keep (the first judgment, a full one, or the nodes changed, which every namespace reads): the
+  // whole snapshot at once, split by namespace after.
+  const fresh = memo.byNamespace.size === 0 || memo.nodes !== snapshot.nodes || memo.options !== options;
   const parts = fresh
     ? splitByNamespace(snapshot, groups, declared, options, judge)
     : new Map<string, NamespacePart>();
@@ -65,8 +67,6 @@ export function podSecurityFindingsByNamespace(
     const same =
       known !== undefined &&
       known.namespace === namespace &&
-      known.nodes === snapshot.nodes &&
-      known.options === options &&
       sameObjects(known.workloads, workloads) &&
       sameObjects(known.pods, pods);
     parts.set(
@@ -75,6 +75,8 @@ export function podSecurityFindingsByNamespace(
     );
   }
   memo.byNamespace = parts;
+  memo.nodes = snapshot.nodes;
+  memo.options = options;
   const findings: Finding[] = [];
   const add = (object: Workload | Pod) => {
     const own = parts.get(object.metadata.namespace)?.bySubject.get(object);
@@ -98,8 +100,6 @@ function splitByNamespace(
   for (const [name, { workloads, pods }] of groups)
     parts.set(name, {
       namespace: declared.get(name),
-      nodes: snapshot.nodes,
-      options,
       workloads,
       pods,
       bySubject: new Map(),
@@ -146,7 +146,7 @@ function judgeNamespace(
   subjectObjects(alone).forEach((object, i) => {
     if (bounds[i + 1]! > bounds[i]!) bySubject.set(object, subjectFindings.slice(bounds[i], bounds[i + 1]));
   });
-  return { namespace, nodes, options, workloads, pods, bySubject, namespaceFindings };
+  return { namespace, workloads, pods, bySubject, namespaceFindings };
 }
 
 function sameObjects(a: readonly object[], b: readonly object[]): boolean {
