@@ -274,7 +274,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** How many sources an isolation result names. */
-export const SHOWN = 5;
+const SHOWN = 5;
 
 /** Who reaches a tenant: the first SHOWN (in the plane's order), and how many in all. */
 interface Reachers {
@@ -285,7 +285,7 @@ interface Reachers {
 const NO_REACHERS: Reachers = Object.freeze({ first: [], count: 0 }) as Reachers;
 
 /** Who reaches each tenant on one plane, and who reaches every tenant ("*"). */
-export interface Reach {
+interface Reach {
   byTenant: Map<string, Reachers>;
   everyone: string[];
   everyoneSet: Set<string>;
@@ -300,7 +300,7 @@ function* ends(
 }
 
 /** Who reaches each tenant, from the breaches' ends (what PlaneBreaches.whoReaches answers without them). */
-export function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
+function reachOf(breaches: Iterable<[from: string, to: string]>): Reach {
   const byTenant = new Map<string, Reachers>();
   const everyone: string[] = [];
   for (const [from, to] of breaches) {

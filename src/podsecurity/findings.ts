@@ -23,11 +23,7 @@ export { NODE_RULES };
  */
 export function podSecurityFindings(snapshot: Snapshot, options: PodSecurityOptions = {}): Finding[] {
   const { subjectFindings, namespaceFindings } = podSecurityFindingParts(snapshot, options);
-  return subjectFindings.length === 0
-    ? namespaceFindings
-    : namespaceFindings.length === 0
-      ? subjectFindings
-      : [...subjectFindings, ...namespaceFindings];
+  return [...subjectFindings, ...namespaceFindings];
 }
 
 /**

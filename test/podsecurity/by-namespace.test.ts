@@ -12,6 +12,7 @@ import {
   podSecurityFindingsByNamespace,
 } from "../../src/podsecurity/by-namespace.js";
 import { podSecurityFindings } from "../../src/podsecurity/findings.js";
+import { podSubjects, subjectObjects } from "../../src/podsecurity/subjects.js";
 import { loadDemo } from "../../src/sources/demo.js";
 
 type Change = (s: Snapshot) => Snapshot;
@@ -127,6 +128,16 @@ describe("Pod Security findings judged by namespace", () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it("finds each subject's object where podSubjects makes the subject (the order the findings are put in)", () => {
+    for (const snapshot of [loadDemo().snapshot, generateCluster(SIZES.small)]) {
+      const name = (o: { kind: string; metadata: { namespace: string; name: string } }) =>
+        `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+      expect(subjectObjects(snapshot).map(name)).toEqual(
+        podSubjects(snapshot).map((s) => `${s.kind} ${s.namespace}/${s.name}`),
+      );
+    }
+  });
 
   it("keeps the findings of the namespaces that did not change, the very objects", () => {
     const snapshot = generateCluster({ ...SIZES.small, tenants: 6, namespacesPerTenant: 2 });
