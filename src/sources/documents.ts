@@ -2,6 +2,7 @@
  * Text → raw documents with positions. YAML (multi-document, Helm template output) and JSON; a document
  * that does not parse becomes a diagnostic with file:line, and the others in the file still load.
  */
+import { Buffer } from "node:buffer";
 import {
   type Document,
   isMap,
@@ -17,6 +18,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import type { Path, RawDocument } from "../model/document.js";
 import type { Origin } from "../model/origin.js";
 import { forgetSharedText, readBlockYaml, simpleText } from "./block-yaml.js";
+import { type JsonListScan, scanJsonList } from "./json-list-scan.js";
 import { convertKeys } from "./yaml-keys.js";
 
 export type { Path, RawDocument };
@@ -42,6 +44,11 @@ export interface ParseOptions {
    * document, `warn` (default) reads the last value with a warning, `ignore` reads it silently.
    */
   validate?: ValidationMode;
+  /**
+   * The scan of a JSON List text's bytes, when the caller has them (json-list-scan.ts: a large file's runs in
+   * a worker while the text parses); asked at most once, and only of a text that parsed as JSON.
+   */
+  jsonListScan?: () => JsonListScan | undefined;
 }
 
 export function parseDocuments(
@@ -84,7 +91,7 @@ function parseText(
       // Not one JSON value (JSON lines, or YAML flow style): fall through to the YAML reader.
     }
     if (parsed) {
-      const list = options.jsonListFastPath === false ? undefined : readJsonList(value, text, file);
+      const list = options.jsonListFastPath === false ? undefined : readJsonList(value, text, file, options);
       if (list) return list;
       if (tooDeep(value)) return { documents: [], diagnostics: [nestedTooDeeply(at(file, 1, 1))] };
       return { documents: [lazyJsonDocument(value, text, file)], diagnostics: [] };
@@ -666,8 +673,9 @@ function readJsonList(
   value: unknown,
   text: string,
   file: string,
+  options: ParseOptions,
 ): { documents: RawDocument[]; diagnostics: Diagnostic[] } | undefined {
-  const scan = scanJsonList(text, file, 0);
+  const scan = options.jsonListScan ? options.jsonListScan() : scanJsonList(Buffer.from(text), file, 0);
   if (!scan) return undefined;
   // The text nests at least as deep as the value it parsed to (a repeated key drops a value): only a deep text needs the walk.
   if (scan.maxDepth > MAX_DEPTH && tooDeep(value))
@@ -716,7 +724,7 @@ class JsonDocument implements RawDocument {
     // Every item of a List asks where it starts: answer from one cheap scan, not a YAML re-parse of the
     // whole file (which took 10× longer than loading it). Deeper paths (diagnostics only) re-parse.
     if (path.length === 2 && path[0] === "items" && typeof path[1] === "number") {
-      this.items ??= scanJsonList(this.text, this.file, this.lineOffset)?.origins ?? [];
+      this.items ??= scanJsonList(Buffer.from(this.text), this.file, this.lineOffset)?.origins ?? [];
       // prototype-safe: path[1] is a number, an index into an array
       const origin = this.items[path[1]];
       if (origin) return origin;
@@ -735,145 +743,6 @@ class JsonDocument implements RawDocument {
     }
     return this.located.locate(path);
   }
-}
-
-interface JsonListScan {
-  /** Where each element of the array starts (its first character, 1-based line and column). */
-  origins: Origin[];
-  /** 1 for each element without a `null` (outside strings, the only JSON token with an `n`). */
-  nullFree: Uint8Array;
-  /** How deep the text nests: the most brackets open at once (outside strings). */
-  maxDepth: number;
-  /**
-   * Whether the array might not be the `items` that JSON.parse keeps: another top-level string is `items` or
-   * has an escape (a second `items` key).
-   */
-  dubious: boolean;
-}
-
-/**
- * Where each element of the top-level `"items"` array of a JSON object starts, by one scan of the text
- * (strings skipped, depth counted). Undefined when the text has no such array. The text is JSON that
- * parsed: up to the array every token is looked at (for the top-level keys); within it, each element is
- * run through to its end with only strings, brackets, commas, newlines and the `n` of `null` told apart.
- */
-function scanJsonList(text: string, file: string, lineOffset: number): JsonListScan | undefined {
-  const length = text.length;
-  let depth = 0;
-  let maxDepth = 0;
-  let line = 1 + lineOffset;
-  let lineStart = 0;
-  let lastKey = "";
-  let itemsKeys = 0;
-  let escapedKey = false;
-  let i = 0;
-  for (; ; i++) {
-    if (i >= length) return undefined;
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      lineStart = i + 1;
-    } else if (c === 34 /* " */) {
-      // Strings are most of the text: jump to the closing quote.
-      const start = i;
-      i = stringEnd(text, i);
-      if (depth === 1) {
-        lastKey = text.slice(start + 1, i);
-        if (lastKey === "items") itemsKeys++;
-        else if (lastKey.includes("\\")) escapedKey = true;
-      }
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > maxDepth) maxDepth = depth;
-      if (depth === 2 && c === 91 && lastKey === "items") break;
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
-  }
-  const origins: Origin[] = [];
-  const nullFree: number[] = [];
-  // i is at the array's `[`: each turn reads the whitespace before an element (or the closing `]`), the
-  // element, and the whitespace and `,` after it.
-  for (i++; ; i++) {
-    let c = text.charCodeAt(i);
-    for (; c === 32 || c === 10 || c === 9 || c === 13; c = text.charCodeAt(++i))
-      if (c === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-    if (c === 93 /* ] */ || i >= length) break; // `[]`, or a text that does not parse
-    origins.push(at(file, line, i - lineStart + 1));
-    let free = 1;
-    // Brackets open within the element; it ends where they close, or at a `,` or `]` outside them.
-    let open = 0;
-    for (; i < length; i++) {
-      c = text.charCodeAt(i);
-      if (c === 34 /* " */) i = stringEnd(text, i);
-      else if (c === 123 /* { */ || c === 91 /* [ */) {
-        if (++open + 2 > maxDepth) maxDepth = open + 2;
-      } else if (c === 125 /* } */ || c === 93 /* ] */) {
-        if (open === 0) break;
-        if (--open === 0) {
-          i++;
-          break;
-        }
-      } else if (c === 44 /* , */) {
-        if (open === 0) break;
-      } else if (c === 10) {
-        line++;
-        lineStart = i + 1;
-      } else if (c === 110 /* n */) free = 0; // outside strings, only `null` has an n
-    }
-    nullFree.push(free);
-    for (c = text.charCodeAt(i); c === 32 || c === 10 || c === 9 || c === 13; c = text.charCodeAt(++i))
-      if (c === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-    if (c !== 44 /* , */) break;
-  }
-  if (i >= length) return undefined;
-  // The rest of the text is only read for its depth and its top-level keys.
-  const rest = scanRest(text, i + 1);
-  return {
-    origins,
-    nullFree: Uint8Array.from(nullFree),
-    maxDepth: Math.max(maxDepth, rest.maxDepth),
-    dubious: escapedKey || itemsKeys + rest.itemsKeys !== 1,
-  };
-}
-
-/** Where the string opened by the quote at `open` closes (a quote not escaped by an odd run of `\`), or the text's end. */
-function stringEnd(text: string, open: number): number {
-  let end = text.indexOf('"', open + 1);
-  while (end > 0 && text.charCodeAt(end - 1) === 92 /* \ */ && escaped(text, end))
-    end = text.indexOf('"', end + 1);
-  return end < 0 ? text.length : end;
-}
-
-/** The depth and the top-level `items` (or escaped) keys of the text after the items array (depth 1 there). */
-function scanRest(text: string, from: number): { itemsKeys: number; maxDepth: number } {
-  let depth = 1;
-  let maxDepth = 1;
-  let itemsKeys = 0;
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      const start = i;
-      i = stringEnd(text, i);
-      if (depth === 1) {
-        const key = text.slice(start + 1, i);
-        if (key === "items" || key.includes("\\")) itemsKeys++;
-      }
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > maxDepth) maxDepth = depth;
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
-  }
-  return { itemsKeys, maxDepth };
-}
-
-/** Whether the quote at `quote` is escaped: preceded by an odd number of backslashes. */
-function escaped(text: string, quote: number): boolean {
-  let k = quote - 1;
-  while (text.charCodeAt(k) === 92 /* \ */) k--;
-  return (quote - 1 - k) % 2 === 1;
 }
 
 function at(file: string, line: number, column: number): Origin {

@@ -3,11 +3,12 @@
  * .yaml/.yml/.json files (recursively with -R), `-` reads stdin.
  */
 import { isAscii } from "node:buffer";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { type BuildOptions, buildSnapshot, type LoadResult } from "./build.js";
 import { parseDocuments, type RawDocument } from "./documents.js";
+import { type PendingScan, SCAN_IN_WORKER_MIN_BYTES, startJsonListScan } from "./json-list-scan.js";
 
 export interface ManifestOptions extends BuildOptions {
   recursive?: boolean;
@@ -28,10 +29,19 @@ export function loadManifests(paths: string[], options: ManifestOptions = {}): L
   const progress = options.onProgress ?? (() => {});
   for (const file of expandPaths(paths, options.recursive ?? false)) {
     progress(`reading ${file === "-" ? "stdin" : file}`);
-    const text = file === "-" ? (options.readStdin ?? readStdin)() : readFile(file);
-    const parsed = parseDocuments(text, file === "-" ? "<stdin>" : file, { validate: options.validate });
-    documents.push(...parsed.documents);
-    diagnostics.push(...parsed.diagnostics);
+    const name = file === "-" ? "<stdin>" : file;
+    const { text, pending } =
+      file === "-" && options.readStdin ? { text: options.readStdin() } : readInput(file, name);
+    try {
+      const parsed = parseDocuments(text, name, {
+        validate: options.validate,
+        jsonListScan: pending?.result,
+      });
+      documents.push(...parsed.documents);
+      diagnostics.push(...parsed.diagnostics);
+    } finally {
+      pending?.dispose();
+    }
   }
   progress(
     `checking and defaulting the objects of ${documents.length} document${documents.length === 1 ? "" : "s"}`,
@@ -95,10 +105,15 @@ const ERRNO_TEXT: Record<string, string> = {
   ELOOP: "too many levels of symbolic links",
 };
 
-/** A file that cannot be read (a dangling symlink, no permission, over V8's 512 MB string limit) stops the run. */
-function readFile(file: string): string {
+/**
+ * A file's (or stdin's, `-`) text, and for JSON the scan of its bytes, started (json-list-scan.ts). A
+ * file that cannot be read (a dangling symlink, no permission, over V8's 512 MB string limit) stops the run.
+ */
+function readInput(file: string, name: string): { text: string; pending?: PendingScan } {
   try {
-    return decodeUtf8(readFileSync(file));
+    const bytes = file === "-" ? shared(readFileSync(0)) : readBytes(file);
+    const text = decodeUtf8(bytes);
+    return { text, pending: startsJson(bytes) ? startJsonListScan(bytes, text, name) : undefined };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === "ERR_STRING_TOO_LONG")
@@ -108,8 +123,36 @@ function readFile(file: string): string {
   }
 }
 
-function readStdin(): string {
-  return decodeUtf8(readFileSync(0));
+/** A large regular file is read straight into shared memory, which a worker can scan while this thread parses. */
+function readBytes(file: string): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size < SCAN_IN_WORKER_MIN_BYTES) return readFileSync(fd);
+    const bytes = Buffer.from(new SharedArrayBuffer(stat.size));
+    let read = 0;
+    for (let n = 1; read < bytes.length && n > 0; read += n)
+      n = readSync(fd, bytes, read, bytes.length - read, read);
+    // A file that changed size while read is read again, whole.
+    if (read !== bytes.length || readSync(fd, Buffer.alloc(1), 0, 1, read) !== 0) return readFileSync(file);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Large bytes copied into shared memory (stdin's, whose size is known only once read). */
+function shared(bytes: Buffer): Buffer {
+  if (bytes.length < SCAN_IN_WORKER_MIN_BYTES) return bytes;
+  const copy = Buffer.from(new SharedArrayBuffer(bytes.length));
+  bytes.copy(copy);
+  return copy;
+}
+
+/** Whether the first character past whitespace opens a JSON object. */
+function startsJson(bytes: Buffer): boolean {
+  for (const c of bytes) if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c === 123;
+  return false;
 }
 
 /**
