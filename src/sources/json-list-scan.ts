@@ -46,7 +46,7 @@ export function scanJsonList(bytes: Uint8Array, file: string, lineOffset: number
   return compact && expandScan(compact, file);
 }
 
-export function expandScan(scan: CompactScan, file: string): JsonListScan {
+function expandScan(scan: CompactScan, file: string): JsonListScan {
   const origins: Origin[] = new Array(scan.lines.length);
   for (let k = 0; k < origins.length; k++)
     origins[k] = { file, line: scan.lines[k]!, column: scan.columns[k]! };
